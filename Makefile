@@ -1,0 +1,41 @@
+# Terbuka: the two set-up commands are `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+export TERBUKA_DEBUG ?= 1
+
+.PHONY: demo test test-sqlite test-postgres lint install-web install-test chromium
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+install-web: $(BIN)/python
+	$(BIN)/pip install -q -e '.[web]'
+
+install-test: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+## Install, migrate, load the demo regency and serve at http://127.0.0.1:8000
+demo: install-web
+	$(BIN)/terbuka manage migrate --verbosity 0
+	$(BIN)/terbuka demo
+	$(BIN)/terbuka serve 127.0.0.1:8000
+
+## Install the test dependencies and run the whole suite on SQLite and on PostgreSQL
+test: install-test chromium lint test-sqlite test-postgres
+
+lint:
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+test-sqlite:
+	$(BIN)/pytest -p no:cacheprovider -q tests
+
+test-postgres:
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -p no:cacheprovider -q tests/web

@@ -1,0 +1,1 @@
+"""Terbuka's Django project: persistence, portal, JSON API, admin and background tasks."""

@@ -1,0 +1,49 @@
+"""Register the Django-backed `terbuka` subcommands (serve, demo, ocds, log) with the core CLI.
+
+Each subcommand forwards to a Django management command, so the logic lives once, in services.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from typing import Any
+
+
+def run_django(argv: Sequence[str]) -> int:
+    """Set up Django and run the management command argv; return 0 on success."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "terbuka_web.config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["terbuka", *argv])
+    return 0
+
+
+def forward(*prefix: str) -> Any:
+    """Return a handler that runs the management command prefix plus the parsed rest."""
+
+    def handler(args: argparse.Namespace) -> int:
+        return run_django([*prefix, *args.rest])
+
+    return handler
+
+
+def add_forwarder(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help_text: str,
+    *command: str,
+) -> None:
+    """Add subcommand name forwarding its remaining arguments to management command."""
+    parser = subparsers.add_parser(name, help=help_text, add_help=False)
+    parser.add_argument("rest", nargs=argparse.REMAINDER)
+    parser.set_defaults(handler=forward(*command))
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register the Django-backed subcommands."""
+    add_forwarder(subparsers, "serve", "jalankan server web / run the web server", "terbuka_serve")
+    add_forwarder(subparsers, "demo", "isi data demo / seed demo data", "terbuka_demo")
+    add_forwarder(subparsers, "ocds", "impor/ekspor OCDS / OCDS import and export", "terbuka_ocds")
+    add_forwarder(subparsers, "manage", "perintah Django / any Django command")

@@ -1,0 +1,179 @@
+"""Configure Terbuka from the environment (twelve-factor); defaults suit the SQLite demo.
+
+Environment:
+  TERBUKA_DEBUG=1              development mode (never in production)
+  TERBUKA_DATA_DIR             where the SQLite file, media, keys and log tiles live (default ./var)
+  DATABASE_URL                 postgres://user@127.0.0.1:5432/terbuka (default: SQLite)
+  TERBUKA_SECRET_KEY[_FILE]    Django secret key (generated into DATA_DIR/secret_key in debug)
+  TERBUKA_ALLOWED_HOSTS        comma-separated host names
+  TERBUKA_OCID_PREFIX          the publisher's registered OCDS prefix (default ocds-tbk352)
+  TERBUKA_PUBLISHER_NAME       publisher name written into every package
+  TERBUKA_STORAGE              "filesystem" (default) or "s3" (django-storages, AWS_* variables)
+  TERBUKA_MAX_UPLOAD_MB        PDF size limit (default 20)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+from terbuka_web.config.secrets import load_secret
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    """Return the boolean value of environment variable name ("1", "true", "yes" are true)."""
+    return os.environ.get(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("TERBUKA_DATA_DIR", Path.cwd() / "var")).resolve()
+DEBUG = env_flag("TERBUKA_DEBUG")
+SECRET_KEY = load_secret("TERBUKA_SECRET_KEY", default_file=DATA_DIR / "secret_key", generate=True)
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("TERBUKA_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "axes",
+    "terbuka_web.common",
+    "terbuka_web.accounts",
+    "terbuka_web.regions",
+    "terbuka_web.contracting",
+    "terbuka_web.transparency",
+    "terbuka_web.portal",
+    "terbuka_web.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "terbuka_web.config.urls"
+WSGI_APPLICATION = "terbuka_web.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'terbuka.sqlite3'}"),
+        conn_max_age=60,
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "contracting:dashboard"
+LOGOUT_REDIRECT_URL = "portal:home"
+
+# Login throttling (django-axes): 5 failures per username+IP lock for 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+
+# Sessions and cookies: secure unless running the local debug server.
+SESSION_COOKIE_SECURE = not DEBUG and not env_flag("TERBUKA_INSECURE_COOKIES")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 3600
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
+
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Jakarta"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+if os.environ.get("TERBUKA_STORAGE", "filesystem") == "s3":
+    STORAGES = {
+        "default": {"BACKEND": "storages.backends.s3.S3Storage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+MAX_UPLOAD_BYTES = int(os.environ.get("TERBUKA_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+TERBUKA = {
+    "OCID_PREFIX": os.environ.get("TERBUKA_OCID_PREFIX", "ocds-tbk352"),
+    "PUBLISHER_NAME": os.environ.get("TERBUKA_PUBLISHER_NAME", "Pemerintah Kabupaten Bojonegoro"),
+    "PUBLISHER_URI": os.environ.get("TERBUKA_PUBLISHER_URI", "https://terbuka.bojonegorokab.go.id"),
+    "LICENSE": "https://creativecommons.org/licenses/by/4.0/",
+    "PUBLICATION_POLICY": os.environ.get(
+        "TERBUKA_PUBLICATION_POLICY", "https://terbuka.bojonegorokab.go.id/kebijakan-publikasi"
+    ),
+    "BASE_URL": os.environ.get("TERBUKA_BASE_URL", "http://127.0.0.1:8000"),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("TERBUKA_LOG_LEVEL", "WARNING")},
+}

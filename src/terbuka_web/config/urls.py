@@ -1,0 +1,18 @@
+"""Route URLs to the apps: portal at /, operators at /kelola/, API at /api/, log at /log/."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("akun/", include("terbuka_web.accounts.urls")),
+    path("kelola/", include("terbuka_web.contracting.urls")),
+    path("api/", include("terbuka_web.api.urls")),
+    path("log/", include("terbuka_web.transparency.urls")),
+    path("", include("terbuka_web.portal.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

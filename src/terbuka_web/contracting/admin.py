@@ -1,0 +1,1 @@
+"""Admin of the contracting app."""
