@@ -1,0 +1,23 @@
+"""Define the errors of the transparency-log core."""
+
+from __future__ import annotations
+
+from terbuka.errors import FormatError, VerificationError
+
+
+class MalformedError(FormatError):
+    """Report bytes that are not a well-formed note, checkpoint, tile, proof or policy."""
+
+    code = "tlog_malformed"
+
+
+class ProofError(VerificationError):
+    """Report an inclusion or consistency proof that does not check out."""
+
+    code = "tlog_proof"
+
+
+class SignatureError(VerificationError):
+    """Report a note or cosignature without a valid signature from a trusted key."""
+
+    code = "tlog_signature"
