@@ -306,7 +306,7 @@ class TileHashReader:
     ) -> None:
         self.size = size
         self._read_tile = read_tile
-        self._cache: dict[TileRef, list[bytes]] = {}
+        self._cache: dict[tuple[int, int], list[bytes]] = {}
         self._cache_tiles = max(cache_tiles, 64)
         self._authenticate_tiles = False
         if root is not None:
@@ -321,27 +321,43 @@ class TileHashReader:
 
     def __call__(self, indexes: Sequence[int]) -> list[bytes]:
         """Return the stored hashes at the given stored hash indexes."""
-        return [self._hash(x) for x in indexes]
+        split = tree.split_stored_hash_index
+        return self.read_nodes([split(x) if x >= 0 else (0, self.size) for x in indexes])
 
-    def _hash(self, index: int) -> bytes:
-        level, n = tree.split_stored_hash_index(index) if index >= 0 else (0, self.size)
-        if (n + 1) << level > self.size:
-            raise ProofError(
-                f"hash {index} tidak ada di pohon berukuran {self.size}",
-                f"hash {index} is not in the tree of size {self.size}",
-            )
-        tile_level, sub = divmod(level, TILE_HEIGHT)
-        tile_index, start = divmod(n << sub, TILE_WIDTH)  # n << sub: index at level 8·L
-        avail = (self.size >> (TILE_HEIGHT * tile_level)) - tile_index * TILE_WIDTH
-        levels = self._tile(TileRef(tile_level, tile_index, min(avail, TILE_WIDTH)))
-        pos = (start >> sub) * HASH_SIZE
-        return levels[sub][pos : pos + HASH_SIZE]
+    def read_nodes(self, nodes: Sequence[tuple[int, int]]) -> list[bytes]:
+        """Return the hashes of the given (level, n) tree nodes.
 
-    def _tile(self, ref: TileRef) -> list[bytes]:
+        The hash of tree level 8·L + s, number n, is node n mod 2^(8−s) of level s inside
+        the level-L tile number n >> (8−s) (C2SP tlog-tiles §"Merkle Tree").
+        """
+        cache, tile = self._cache, self._tile
+        out: list[bytes] = []
+        for level, n in nodes:
+            sub = level & 7
+            shift = TILE_HEIGHT - sub
+            levels = cache.get((level >> 3, n >> shift)) or tile(level >> 3, n >> shift)
+            pos = (n & ((1 << shift) - 1)) << 5
+            h = levels[sub][pos : pos + HASH_SIZE]
+            if len(h) != HASH_SIZE:  # a node the partial tile does not complete
+                raise self._missing(level, n)
+            out.append(h)
+        return out
+
+    def _missing(self, level: int, n: int) -> ProofError:
+        return ProofError(
+            f"simpul ({level}, {n}) tidak ada di pohon berukuran {self.size}",
+            f"node ({level}, {n}) is not in the tree of size {self.size}",
+        )
+
+    def _tile(self, level: int, index: int) -> list[bytes]:
         """Return the levels of interior nodes of a tile, reading and authenticating it."""
-        levels = self._cache.get(ref)
+        levels = self._cache.get((level, index))
         if levels is not None:
             return levels
+        avail = (self.size >> (TILE_HEIGHT * level)) - index * TILE_WIDTH
+        if avail <= 0 or index < 0 or level > MAX_LEVEL:
+            raise self._missing(TILE_HEIGHT * level, index * TILE_WIDTH)
+        ref = TileRef(level, index, min(avail, TILE_WIDTH))
         data = _read_hashes(self._read_tile, ref)
         levels = [data]
         for _ in range(TILE_HEIGHT):
@@ -351,14 +367,13 @@ class TileHashReader:
             self._authenticate(ref, levels[TILE_HEIGHT])
         if len(self._cache) >= self._cache_tiles:
             del self._cache[next(iter(self._cache))]
-        self._cache[ref] = levels
+        self._cache[(level, index)] = levels
         return levels
 
     def _authenticate(self, ref: TileRef, top: bytes) -> None:
         """Check a full tile's hash against the parent tile (itself authenticated)."""
         parent_index, pos = divmod(ref.index, TILE_WIDTH)
-        avail = (self.size >> (TILE_HEIGHT * (ref.level + 1))) - parent_index * TILE_WIDTH
-        parent = self._tile(TileRef(ref.level + 1, parent_index, min(avail, TILE_WIDTH)))
+        parent = self._tile(ref.level + 1, parent_index)
         if parent[0][pos * HASH_SIZE : (pos + 1) * HASH_SIZE] != top:
             raise ProofError(
                 f"tile {tile_path(ref)} tidak cocok dengan tile induknya",

@@ -13,6 +13,7 @@ Sizes and indexes are 0-based leaf counts; hashes are 32-byte SHA-256 values.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from typing import Protocol
 
 from terbuka.tlog.errors import ProofError
 from terbuka.tlog.hashing import EMPTY_ROOT, HASH_SIZE, node_hash
@@ -38,16 +39,15 @@ def split_stored_hash_index(index: int) -> tuple[int, int]:
 
     It is the inverse of stored_hash_index. Example: split_stored_hash_index(6) == (2, 0).
     """
-    n = index // 2  # stored_hash_index(0, n) <= 2n, so the record is in [index/2, …].
-    index_n = 2 * n - n.bit_count()
-    while True:
-        # Record n+1 adds 1 + trailing_zeros(n+1) hashes after record n's leaf hash.
-        m = n + 1
-        x = index_n + 1 + ((m & -m).bit_length() - 1)
-        if x > index:
-            break
-        n, index_n = m, x
-    level = index - index_n
+    # Find the last leaf n stored at or before index: stored_hash_index(0, n) = 2n − popcount(n)
+    # grows strictly with n. Start from n ≈ (index + popcount(n)) / 2 and correct.
+    n = index // 2
+    n = (index + n.bit_count()) // 2
+    while 2 * n - n.bit_count() > index:
+        n -= 1
+    while 2 * (n + 1) - (n + 1).bit_count() <= index:
+        n += 1
+    level = index - (2 * n - n.bit_count())  # hashes completed by leaf n follow it
     return level, n >> level
 
 
@@ -69,8 +69,7 @@ def stored_hashes(n: int, leaf: bytes, reader: HashReader) -> list[bytes]:
     """
     hashes = [leaf]
     m = ((n + 1) & -(n + 1)).bit_length() - 1  # trailing zeros of n+1
-    indexes = [stored_hash_index(i, (n >> i) - 1) for i in range(m - 1, -1, -1)]
-    old = _read(reader, indexes)
+    old = _read(reader, [(i, (n >> i) - 1) for i in range(m - 1, -1, -1)])
     h = leaf
     for i in range(m):
         h = node_hash(old[m - 1 - i], h)
@@ -78,15 +77,31 @@ def stored_hashes(n: int, leaf: bytes, reader: HashReader) -> list[bytes]:
     return hashes
 
 
-def _read(reader: HashReader, indexes: list[int]) -> list[bytes]:
-    """Read the indexes through reader, checking the count of hashes returned."""
-    if not indexes:
+class NodeReader(Protocol):
+    """A HashReader that can also read hashes by (level, n), skipping index arithmetic.
+
+    tree functions use read_nodes when the reader has it (TileHashReader does): it is an
+    optimisation only and must return the same hashes as the stored-index call.
+    """
+
+    def __call__(self, indexes: Sequence[int]) -> list[bytes]: ...
+
+    def read_nodes(self, nodes: Sequence[tuple[int, int]]) -> list[bytes]: ...
+
+
+def _read(reader: HashReader | NodeReader, nodes: list[tuple[int, int]]) -> list[bytes]:
+    """Read the (level, n) hashes through reader, checking the count of hashes returned."""
+    if not nodes:
         return []
-    hashes = reader(indexes)
-    if len(hashes) != len(indexes):
+    read_nodes = getattr(reader, "read_nodes", None)
+    if read_nodes is not None:
+        hashes: list[bytes] = read_nodes(nodes)
+    else:
+        hashes = reader([stored_hash_index(level, n) for level, n in nodes])
+    if len(hashes) != len(nodes):
         raise ProofError(
-            f"pembaca hash mengembalikan {len(hashes)} hash, seharusnya {len(indexes)}",
-            f"hash reader returned {len(hashes)} hashes, want {len(indexes)}",
+            f"pembaca hash mengembalikan {len(hashes)} hash, seharusnya {len(nodes)}",
+            f"hash reader returned {len(hashes)} hashes, want {len(nodes)}",
         )
     return hashes
 
@@ -97,21 +112,20 @@ def _maxpow2(n: int) -> tuple[int, int]:
     return 1 << level, level
 
 
-def _subtree_index(lo: int, hi: int, need: list[int]) -> None:
-    """Append the stored hash indexes of the complete subtrees that make up [lo, hi)."""
+def _subtree_index(lo: int, hi: int, need: list[tuple[int, int]]) -> None:
+    """Append the (level, n) of the complete subtrees that make up [lo, hi)."""
     while lo < hi:
-        k, level = _maxpow2(hi - lo + 1)
-        need.append(stored_hash_index(level, lo >> level))
-        lo += k
+        level = (hi - lo).bit_length() - 1
+        need.append((level, lo >> level))
+        lo += 1 << level
 
 
 def _subtree_hash(lo: int, hi: int, hashes: Iterator[bytes]) -> bytes:
     """Return the hash of [lo, hi) from the hashes _subtree_index asked for."""
     parts: list[bytes] = []
     while lo < hi:
-        k, _ = _maxpow2(hi - lo + 1)
         parts.append(next(hashes))
-        lo += k
+        lo += 1 << ((hi - lo).bit_length() - 1)
     h = parts[-1]
     for left in reversed(parts[:-1]):
         h = node_hash(left, h)
@@ -125,7 +139,7 @@ def tree_hash(size: int, reader: HashReader) -> bytes:
     """
     if size == 0:
         return EMPTY_ROOT
-    need: list[int] = []
+    need: list[tuple[int, int]] = []
     _subtree_index(0, size, need)
     return _subtree_hash(0, size, iter(_read(reader, need)))
 
@@ -151,31 +165,26 @@ def _fail(message_id: str, message_en: str) -> ProofError:
     return ProofError(message_id, message_en)
 
 
-def _leaf_proof_index(lo: int, hi: int, n: int, need: list[int]) -> None:
-    """Append the stored hash indexes that the inclusion proof of n in [lo, hi) needs."""
-    if lo + 1 == hi:
-        return
-    k, _ = _maxpow2(hi - lo)
-    if n < lo + k:
-        _leaf_proof_index(lo, lo + k, n, need)
-        _subtree_index(lo + k, hi, need)
-    else:
-        _subtree_index(lo, lo + k, need)
-        _leaf_proof_index(lo + k, hi, n, need)
+def _inclusion_index(size: int, index: int) -> tuple[list[tuple[int, int]], int, int]:
+    """Return the (level, n) of the stored hashes an inclusion proof needs, bottom-up.
 
-
-def _leaf_proof(lo: int, hi: int, n: int, hashes: Iterator[bytes], proof: list[bytes]) -> None:
-    """Append the inclusion proof of n in [lo, hi), bottom-up, to proof."""
-    if lo + 1 == hi:
-        return
-    k, _ = _maxpow2(hi - lo)
-    if n < lo + k:
-        _leaf_proof(lo, lo + k, n, hashes, proof)
-        proof.append(_subtree_hash(lo + k, hi, hashes))
-    else:
-        th = _subtree_hash(lo, lo + k, hashes)
-        _leaf_proof(lo + k, hi, n, hashes, proof)
-        proof.append(th)
+    Also returns where the hashes of the one right-hand subtree that may be incomplete
+    (the "ephemeral" node of RFC 9162 §2.1.3.1) start, and how many of them there are.
+    Below level inner-1 every sibling is complete; at inner-1 the sibling is on the right
+    and covers [lo, min(size, lo + 2^level)); above it only left siblings exist.
+    """
+    inner = (index ^ (size - 1)).bit_length()
+    need = [(level, (index >> level) ^ 1) for level in range(inner - 1)]
+    start = len(need)
+    if inner:
+        level = inner - 1
+        lo = ((index >> level) + 1) << level
+        _subtree_index(lo, min(size, lo + (1 << level)), need)
+    count = len(need) - start
+    for level in range(inner, size.bit_length()):
+        if index >> level & 1:
+            need.append((level, (index >> level) ^ 1))
+    return need, start, count
 
 
 def prove_inclusion(size: int, index: int, reader: HashReader) -> list[bytes]:
@@ -189,11 +198,15 @@ def prove_inclusion(size: int, index: int, reader: HashReader) -> list[bytes]:
             f"indeks daun {index} tidak ada di pohon berukuran {size}",
             f"leaf index {index} is not in a tree of size {size}",
         )
-    need: list[int] = []
-    _leaf_proof_index(0, size, index, need)
-    proof: list[bytes] = []
-    _leaf_proof(0, size, index, iter(_read(reader, need)), proof)
-    return proof
+    need, start, count = _inclusion_index(size, index)
+    hashes = _read(reader, need)
+    if count > 1:
+        parts = hashes[start : start + count]
+        h = parts[-1]
+        for left in reversed(parts[:-1]):
+            h = node_hash(left, h)
+        hashes[start : start + count] = [h]
+    return hashes
 
 
 def _valid_hashes(*hashes: bytes) -> bool:
@@ -235,8 +248,8 @@ def check_inclusion(
     )
 
 
-def _tree_proof_index(lo: int, hi: int, n: int, need: list[int]) -> None:
-    """Append the stored hash indexes that the consistency proof n → [lo, hi) needs."""
+def _tree_proof_index(lo: int, hi: int, n: int, need: list[tuple[int, int]]) -> None:
+    """Append the (level, n) of the hashes that the consistency proof n → [lo, hi) needs."""
     if n == hi:
         if lo != 0:
             _subtree_index(lo, hi, need)
@@ -280,7 +293,7 @@ def prove_consistency(new_size: int, old_size: int, reader: HashReader) -> list[
         )
     if old_size == 0 or old_size == new_size:
         return []
-    need: list[int] = []
+    need: list[tuple[int, int]] = []
     _tree_proof_index(0, new_size, old_size, need)
     proof: list[bytes] = []
     _tree_proof(0, new_size, old_size, iter(_read(reader, need)), proof)
