@@ -21,3 +21,9 @@ class SignatureError(VerificationError):
     """Report a note or cosignature without a valid signature from a trusted key."""
 
     code = "tlog_signature"
+
+
+class MismatchError(VerificationError):
+    """Report two statements about the log that disagree (an anchor, a remembered checkpoint)."""
+
+    code = "tlog_mismatch"
