@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from terbuka.errors import FormatError, VerificationError
+from terbuka.errors import FormatError, TerbukaError, VerificationError
 
 
 class MalformedError(FormatError):
@@ -27,3 +27,9 @@ class MismatchError(VerificationError):
     """Report two statements about the log that disagree (an anchor, a remembered checkpoint)."""
 
     code = "tlog_mismatch"
+
+
+class UnavailableError(TerbukaError):
+    """Report a log, tile or file that cannot be fetched (network down, missing, incomplete)."""
+
+    code = "tlog_unavailable"
