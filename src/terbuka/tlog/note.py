@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Self
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -107,7 +108,7 @@ class Verifier:
         self.key_id = key_id(name, self.key_type, public_key)
 
     @classmethod
-    def from_vkey(cls, vkey: str) -> Verifier:
+    def from_vkey(cls, vkey: str) -> Self:
         """Return the verifier for an Ed25519 vkey `name+hexid+base64(0x01||pk)`.
 
         Raises MalformedError for a malformed vkey, a wrong key ID or another key type.
@@ -157,7 +158,7 @@ class Signer:
         self.key_id = key_id(name, self.key_type, self.public_key)
 
     @classmethod
-    def from_skey(cls, skey: str) -> Signer:
+    def from_skey(cls, skey: str) -> Self:
         """Return the signer for `PRIVATE+KEY+name+hexid+base64(0x01||seed)`.
 
         Raises MalformedError for a malformed skey, another key type or a key ID that does
@@ -195,6 +196,11 @@ class Signer:
             )
         return signer
 
+    @classmethod
+    def generate(cls, name: str) -> Self:
+        """Return a signer with a fresh random Ed25519 key. Raises MalformedError for a bad name."""
+        return cls(name, Ed25519PrivateKey.generate().private_bytes_raw())
+
     @property
     def skey(self) -> str:
         """Return the Go-style signer key `PRIVATE+KEY+name+hexid+base64(type||seed)`."""
@@ -222,8 +228,7 @@ def generate_key(name: str) -> tuple[str, str]:
     Raises MalformedError for an invalid name. Example vkey:
     `example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k`.
     """
-    seed = Ed25519PrivateKey.generate().private_bytes_raw()
-    signer = Signer(name, seed)
+    signer = Signer.generate(name)
     return signer.skey, signer.vkey
 
 
