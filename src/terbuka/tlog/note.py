@@ -139,6 +139,16 @@ class Verifier:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name}+{self.key_id:08x})"
 
+    def __eq__(self, other: object) -> bool:
+        return (
+            type(other) is type(self)
+            and isinstance(other, Verifier)
+            and (other.name, other.public_key) == (self.name, self.public_key)
+        )
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.name, self.public_key))
+
 
 class Signer:
     """Sign notes with an Ed25519 private key (type 0x01)."""
