@@ -14,6 +14,8 @@ import jsonschema
 from terbuka.errors import ValidationError
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "release-schema.json"
+
+
 def _is_date_time(value: object) -> bool:
     """Report whether value is an RFC 3339 date-time with an offset (OCDS dates)."""
     if not isinstance(value, str):
