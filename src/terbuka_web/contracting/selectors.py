@@ -43,6 +43,17 @@ class StageStatus:
     documents_unpublished: int
     draft: dict[str, Any]
 
+    def fields(self) -> list[tuple[str, list[str]]]:
+        """Return the draft as (key, lines) pairs, one line per row of a list field."""
+        out = []
+        for key, value in self.draft.items():
+            if isinstance(value, list):
+                lines = ["; ".join(f"{k}: {v}" for k, v in row.items()) for row in value]
+            else:
+                lines = [str(value)]
+            out.append((key, lines))
+        return out
+
 
 def process_stage_status(*, process: Process) -> list[StageStatus]:
     """Return the five stages of process with their draft, release and document counts."""

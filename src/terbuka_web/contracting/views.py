@@ -12,6 +12,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
@@ -32,6 +33,13 @@ from terbuka_web.contracting.selectors import (
     process_list_visible,
     process_stage_status,
 )
+
+ROW_LEGENDS = {
+    "items": _lazy("Daftar barang/pekerjaan"),
+    "suppliers": _lazy("Penyedia pemenang"),
+    "milestones": _lazy("Tahapan pekerjaan"),
+    "transactions": _lazy("Pembayaran"),
+}
 
 
 def _process(request: HttpRequest, pk: int, stage: str | None = None) -> Process:
@@ -144,7 +152,7 @@ def stage_edit(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
         "stage": stage,
         "stage_label": STAGE_LABELS_ID[stage],
         "form": form,
-        "formsets": formsets,
+        "formsets": [(key, ROW_LEGENDS[key], fs) for key, fs in formsets.items()],
         **_errors(form, formsets),
     }
     status = 400 if post is not None else 200
