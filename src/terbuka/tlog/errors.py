@@ -23,6 +23,20 @@ class SignatureError(VerificationError):
     code = "tlog_signature"
 
 
+class NoVerifiableSignatureError(SignatureError):
+    """Report a note that no trusted key signed; `note` holds its text and unknown signatures."""
+
+    code = "tlog_unverified"
+
+    def __init__(self, note: object) -> None:
+        super().__init__(
+            "catatan tidak punya tanda tangan yang dapat diverifikasi dari kunci tepercaya",
+            "note has no verifiable signature from a trusted key",
+            where="note",
+        )
+        self.note = note
+
+
 class MismatchError(VerificationError):
     """Report two statements about the log that disagree (an anchor, a remembered checkpoint)."""
 
