@@ -128,6 +128,23 @@ def test_append_leaves_in_batches_gives_the_same_tiles() -> None:
     assert final == {ref: one[ref] for ref in tiles.tiles_for_size(3000)}
 
 
+def test_append_nothing_reads_the_edge_and_changes_nothing() -> None:
+    leaves = _leaves(70_000)
+    store, root = _build(leaves, [70_000])
+    read: list[TileRef] = []
+
+    def read_tile(ref: TileRef) -> bytes:
+        read.append(ref)
+        return store[ref]
+
+    assert tiles.append_leaves(70_000, [], read_tile) == ({}, root)
+    assert read == [TileRef(0, 273, 112), TileRef(1, 1, 17), TileRef(2, 0, 1)]
+    read.clear()
+    changed, _ = tiles.append_leaves(70_000, _leaves(200, "more"), read_tile)
+    assert read == [TileRef(0, 273, 112), TileRef(1, 1, 17), TileRef(2, 0, 1)]
+    assert sorted(changed) == [TileRef(0, 273), TileRef(0, 274, 56), TileRef(1, 1, 18)]
+
+
 def test_append_leaves_rejects_bad_input() -> None:
     with pytest.raises(MalformedError):
         tiles.append_leaves(0, [b"short"], {}.__getitem__)

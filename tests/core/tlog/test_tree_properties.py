@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from terbuka.tlog import tiles, tree
 from terbuka.tlog.errors import ProofError
-from terbuka.tlog.hashing import leaf_hash
+from terbuka.tlog.hashing import leaf_hash, node_hash
 from terbuka.tlog.tiles import TileRef
 
 LEAVES = [leaf_hash(i.to_bytes(4, "big")) for i in range(1100)]
@@ -127,3 +127,36 @@ def test_append_leaves_is_independent_of_batching(batches: list[int]) -> None:
         index = total // 3
         proof = tree.prove_inclusion(total, index, reader)
         assert proof == tree.prove_inclusion(total, index, read)
+
+
+UNIFORM = [leaf_hash(b"same")]
+for _ in range(64):
+    UNIFORM.append(node_hash(UNIFORM[-1], UNIFORM[-1]))
+
+
+def uniform_read(indexes: Sequence[int]) -> list[bytes]:
+    """Read a huge virtual tree whose leaves are all equal: a level-L hash is UNIFORM[L]."""
+    return [UNIFORM[tree.split_stored_hash_index(i)[0]] for i in indexes]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    sizes=st.tuples(st.integers(1, 2**62), st.integers(1, 2**62)),
+    which=st.integers(0, 63),
+    bit=st.integers(0, 255),
+)
+def test_proofs_in_huge_trees(sizes: tuple[int, int], which: int, bit: int) -> None:
+    old, new = sorted(sizes)
+    index = old - 1
+    new_root, old_root = tree.tree_hash(new, uniform_read), tree.tree_hash(old, uniform_read)
+    proof = tree.prove_inclusion(new, index, uniform_read)
+    assert len(proof) <= 64
+    tree.check_inclusion(proof, new, new_root, index, UNIFORM[0])
+    if proof:
+        with pytest.raises(ProofError):
+            tree.check_inclusion(_flip(proof, which, bit), new, new_root, index, UNIFORM[0])
+    proof = tree.prove_consistency(new, old, uniform_read)
+    tree.check_consistency(proof, new, new_root, old, old_root)
+    if proof:
+        with pytest.raises(ProofError):
+            tree.check_consistency(_flip(proof, which, bit), new, new_root, old, old_root)
