@@ -24,6 +24,7 @@ ENTRIES_LEVEL = -1
 """The TileRef level that names an entry bundle (tile/entries/...) instead of a hash tile."""
 
 MAX_LEVEL = 63
+"""The highest tile level a path may name (Go sumdb/tlog accepts levels below 64)."""
 
 _FULL = TILE_WIDTH * HASH_SIZE
 _sha256 = hashlib.sha256
