@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from terbuka.tlog import tree
 from terbuka.tlog.errors import MalformedError, ProofError
-from terbuka.tlog.hashing import EMPTY_ROOT, HASH_SIZE
+from terbuka.tlog.hashing import EMPTY_ROOT, HASH_SIZE, node_hash_pairs
 
 TILE_HEIGHT = 8
 TILE_WIDTH = 256
@@ -213,12 +213,6 @@ def parse_entry_bundle(data: bytes, width: int | None = None) -> list[bytes]:
     return entries
 
 
-def _reduce(buf: bytes) -> bytes:
-    """Return the parent level of a run of hashes: node hashes of aligned pairs."""
-    sha = _sha256
-    return b"".join([sha(b"\x01" + buf[j : j + 64]).digest() for j in range(0, len(buf) - 63, 64)])
-
-
 def _read_hashes(read_tile: ReadTile, ref: TileRef) -> bytes:
     """Read a hash tile and check its length (width × 32 bytes)."""
     data = read_tile(ref)
@@ -241,7 +235,7 @@ def _edge_root(edges: list[bytes]) -> bytes:
             if (len(region) // HASH_SIZE) - pos // HASH_SIZE >= count:
                 sub = region[pos : pos + count * HASH_SIZE]
                 for _ in range(b):
-                    sub = _reduce(sub)
+                    sub = node_hash_pairs(sub)
                 parts.append(sub)
                 pos += count * HASH_SIZE
     if not parts:
@@ -279,7 +273,7 @@ def append_leaves(
         full = (len(region) // _FULL) * _FULL
         new = region[:full]
         for _ in range(TILE_HEIGHT):
-            new = _reduce(new)
+            new = node_hash_pairs(new)
         edges.append(region[full:])
         if new_n < TILE_WIDTH:
             break
@@ -362,7 +356,7 @@ class TileHashReader:
         data = _read_hashes(self._read_tile, ref)
         levels = [data]
         for _ in range(TILE_HEIGHT):
-            data = _reduce(data)
+            data = node_hash_pairs(data)
             levels.append(data)
         if self._authenticate_tiles and ref.width == TILE_WIDTH:
             self._authenticate(ref, levels[TILE_HEIGHT])

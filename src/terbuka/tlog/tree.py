@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
-from terbuka.tlog.errors import ProofError
-from terbuka.tlog.hashing import EMPTY_ROOT, HASH_SIZE, node_hash
+from terbuka.tlog.errors import MalformedError, ProofError
+from terbuka.tlog.hashing import EMPTY_ROOT, HASH_SIZE, node_hash, node_hash_pairs
 
 HashReader = Callable[[Sequence[int]], list[bytes]]
 """Read the stored hashes at the given stored hash indexes, in that order."""
@@ -148,17 +148,18 @@ def root_from_leaf_hashes(hashes: Sequence[bytes]) -> bytes:
     """Return the root hash of the tree with these leaf hashes, computed in memory.
 
     This is MTH(D[n]) of RFC 6962 §2.1, evaluated bottom-up: pairs are combined level by
-    level and a lone right-most node moves up unchanged.
+    level and a lone right-most node moves up unchanged. Raises MalformedError for a leaf
+    hash that is not 32 bytes.
     """
     if not hashes:
         return EMPTY_ROOT
-    level = list(hashes)
-    while len(level) > 1:
-        nxt = [node_hash(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
-        if len(level) % 2:
-            nxt.append(level[-1])
-        level = nxt
-    return level[0]
+    if not _valid_hashes(*hashes):
+        raise MalformedError("setiap hash daun harus 32 bita", "every leaf hash must be 32 bytes")
+    level = b"".join(hashes)
+    while len(level) > HASH_SIZE:
+        odd = len(level) // HASH_SIZE % 2
+        level = node_hash_pairs(level) + (level[-HASH_SIZE:] if odd else b"")
+    return level
 
 
 def _fail(message_id: str, message_en: str) -> ProofError:
