@@ -302,8 +302,9 @@ class TileHashReader:
         self.size = size
         self._read_tile = read_tile
         self._cache: dict[tuple[int, int], list[bytes]] = {}
-        self._cache_tiles = max(cache_tiles, 64)
+        self._cache_tiles = max(cache_tiles, 1)
         self._authenticate_tiles = False
+        self._edge: dict[tuple[int, int], list[bytes]] = {}
         if root is not None:
             # The tree hash reads only the partial right-edge tiles, whole: if it matches,
             # they are authentic, and every full tile can be checked against its parent.
@@ -313,6 +314,8 @@ class TileHashReader:
                     f"tiles do not match the root of the tree of size {size}",
                 )
             self._authenticate_tiles = True
+            # Pin the authenticated partial tiles: they have no parent to re-check them by.
+            self._edge = {key: levels for key, levels in self._cache.items()}
 
     def __call__(self, indexes: Sequence[int]) -> list[bytes]:
         """Return the stored hashes at the given stored hash indexes."""
@@ -346,7 +349,7 @@ class TileHashReader:
 
     def _tile(self, level: int, index: int) -> list[bytes]:
         """Return the levels of interior nodes of a tile, reading and authenticating it."""
-        levels = self._cache.get((level, index))
+        levels = self._cache.get((level, index)) or self._edge.get((level, index))
         if levels is not None:
             return levels
         avail = (self.size >> (TILE_HEIGHT * level)) - index * TILE_WIDTH

@@ -175,6 +175,19 @@ def test_tile_hash_reader_authenticates_tiles() -> None:
     reader = tiles.TileHashReader(600, forged.__getitem__, root=root)
     with pytest.raises(ProofError):
         tree.prove_inclusion(600, 3, reader)
+    served: list[TileRef] = []
+
+    def changing(ref: TileRef) -> bytes:  # honest at first, forged once the reader trusts it
+        served.append(ref)
+        return forged[ref] if served.count(ref) > 1 else store[ref]
+
+    reader = tiles.TileHashReader(600, changing, root=root, cache_tiles=1)
+    forged[TileRef(0, 2, 88)] = leaf_hash(b"forged") + store[TileRef(0, 2, 88)][32:]
+    for _ in range(100):  # cycle the tile cache: the authenticated right edge stays pinned
+        for index in (300, 599):
+            proof = tree.prove_inclusion(600, index, reader)
+            tree.check_inclusion(proof, 600, root, index, leaves[index])
+    assert served.count(TileRef(0, 2, 88)) == 1
     forged[TileRef(0, 2, 88)] = leaf_hash(b"forged") + store[TileRef(0, 2, 88)][32:]
     with pytest.raises(ProofError):
         tiles.TileHashReader(600, forged.__getitem__, root=root)
