@@ -304,7 +304,8 @@ class TileHashReader:
         self._cache: dict[tuple[int, int], list[bytes]] = {}
         self._cache_tiles = max(cache_tiles, 1)
         self._authenticate_tiles = False
-        self._edge: dict[tuple[int, int], list[bytes]] = {}
+        self._edge: dict[tuple[int, int], list[bytes]] = {}  # pinned right-edge tiles
+        self._pinning = root is not None
         if root is not None:
             # The tree hash reads only the partial right-edge tiles, whole: if it matches,
             # they are authentic, and every full tile can be checked against its parent.
@@ -313,9 +314,9 @@ class TileHashReader:
                     f"tile tidak cocok dengan akar pohon berukuran {size}",
                     f"tiles do not match the root of the tree of size {size}",
                 )
-            self._authenticate_tiles = True
-            # Pin the authenticated partial tiles: they have no parent to re-check them by.
-            self._edge = {key: levels for key, levels in self._cache.items()}
+            # The partial tiles just read are now authentic and stay pinned: they have no
+            # parent tile to re-check them by if the cache evicted and re-read them.
+            self._authenticate_tiles, self._pinning = True, False
 
     def __call__(self, indexes: Sequence[int]) -> list[bytes]:
         """Return the stored hashes at the given stored hash indexes."""
@@ -363,6 +364,9 @@ class TileHashReader:
             levels.append(data)
         if self._authenticate_tiles and ref.width == TILE_WIDTH:
             self._authenticate(ref, levels[TILE_HEIGHT])
+        if self._pinning:
+            self._edge[(level, index)] = levels
+            return levels
         if len(self._cache) >= self._cache_tiles:
             del self._cache[next(iter(self._cache))]
         self._cache[(level, index)] = levels
