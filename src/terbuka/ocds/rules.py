@@ -11,7 +11,7 @@ import csv
 import difflib
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -249,19 +249,21 @@ def date_order_issues(release: dict[str, Any], base: str) -> list[Issue]:
     return issues
 
 
-def link_issues(releases: Sequence[tuple[str, dict[str, Any]]]) -> list[Issue]:
-    """Return an issue per contract whose awardID names no award of the same ocid in releases."""
-    award_ids: dict[Any, set[Any]] = {}
+def link_issues(
+    releases: Sequence[tuple[str, dict[str, Any]]], known: Mapping[str, set[str]] | None = None
+) -> list[Issue]:
+    """Return an issue per contract whose awardID names no award of its ocid (releases, known)."""
+    award_ids: dict[Any, set[Any]] = {k: set(v) for k, v in (known or {}).items()}
     for _, release in releases:
         ids = {a.get("id") for a in _objects(release, "awards") + _objects(release, "award")}
         award_ids.setdefault(release.get("ocid"), set()).update(ids)
     issues = []
     for base, release in releases:
-        known = award_ids.get(release.get("ocid"), set())
+        ids = award_ids.get(release.get("ocid"), set())
         for key in ("contracts", "contract"):
             for i, contract in enumerate(_objects(release, key)):
                 award_id = contract.get("awardID")
-                if award_id is None or award_id in known:
+                if award_id is None or award_id in ids:
                     continue
                 where = (
                     f"{base}/{key}/{i}/awardID"
@@ -279,7 +281,7 @@ def link_issues(releases: Sequence[tuple[str, dict[str, Any]]]) -> list[Issue]:
     return issues
 
 
-def package_issues(releases: list[Any]) -> list[Issue]:
+def package_issues(releases: list[Any], known: Mapping[str, set[str]]) -> list[Issue]:
     """Return duplicate-release-id and cross-release award link issues of a package's releases."""
     seen: dict[tuple[Any, Any], int] = {}
     issues = []
@@ -298,4 +300,4 @@ def package_issues(releases: list[Any]) -> list[Issue]:
             )
         else:
             seen[key] = int(base.rsplit("/", 1)[1])
-    return issues + link_issues(pairs)
+    return issues + link_issues(pairs, known)

@@ -9,7 +9,7 @@ Spec: https://standard.open-contracting.org/1.1/en/schema/
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -114,8 +114,16 @@ def validate_release(
     )
 
 
-def validate_package(package: Any, *, prefixes: Sequence[str] | None = None) -> list[Issue]:
+def validate_package(
+    package: Any,
+    *,
+    prefixes: Sequence[str] | None = None,
+    known_award_ids: Mapping[str, set[str]] | None = None,
+) -> list[Issue]:
     """Return every issue of a release package: its envelope, each release, duplicate ids.
+
+    known_award_ids maps an ocid to award ids already published elsewhere (e.g. in the
+    database), which contracts in this package may name.
 
     Example: validate_package({"releases": []}) → issues for missing uri, publishedDate…
     """
@@ -129,7 +137,7 @@ def validate_package(package: Any, *, prefixes: Sequence[str] | None = None) -> 
         return issues
     for i, release in enumerate(releases):
         issues += validate_release(release, prefixes=prefixes, base=f"/releases/{i}", links=False)
-    issues += rules.package_issues(releases)
+    issues += rules.package_issues(releases, known_award_ids or {})
     return issues
 
 
