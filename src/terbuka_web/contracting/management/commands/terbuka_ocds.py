@@ -55,8 +55,8 @@ class Command(BaseCommand):
 
     @staticmethod
     def _describe(exc: TerbukaError) -> str:
-        where = f" [{exc.where}]" if exc.where else ""
-        text = f"{exc.message_id}{where}\n{exc.message_en}"
+        where = f"{exc.where}: " if exc.where and not isinstance(exc, OcdsValidationError) else ""
+        text = f"{where}{exc.message_id}\n{exc.message_en}"
         if isinstance(exc, OcdsValidationError):
             warnings = [i for i in exc.issues if i.severity != "error"]
             text += "".join(f"\n  peringatan/warning {i.pointer}: {i.message_en}" for i in warnings)
