@@ -86,7 +86,21 @@ def _existing_digests(ocids: list[str]) -> dict[tuple[str, str], str]:
 class _Planned:
     index: int
     release: dict[str, Any]
-    digest: str
+
+
+# entry_append stores canonical {"kind":"ocds.release","release":R}; keys sort "kind" < "release",
+# so R's canonical bytes sit between this prefix and the final "}" (saves a second encoding).
+ENTRY_PREFIX = b'{"kind":"ocds.release","release":'
+
+
+def _digest(release: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(release)).hexdigest()
+
+
+def _digest_of_entry(entry_data: bytes, release: dict[str, Any]) -> str:
+    if entry_data.startswith(ENTRY_PREFIX) and entry_data.endswith(b"}"):
+        return hashlib.sha256(entry_data[len(ENTRY_PREFIX) : -1]).hexdigest()
+    return _digest(release)  # pragma: no cover - only if the entry format changes
 
 
 def _plan(releases: list[dict[str, Any]], result: ImportResult) -> dict[str, list[_Planned]]:
@@ -95,9 +109,8 @@ def _plan(releases: list[dict[str, Any]], result: ImportResult) -> dict[str, lis
     by_ocid: dict[str, list[_Planned]] = defaultdict(list)
     conflicts = []
     for i, release in enumerate(releases):
-        digest = hashlib.sha256(canonical_json(release)).hexdigest()
         known = existing.get((release["ocid"], release["id"]))
-        if known == digest:
+        if known is not None and known == _digest(release):
             result.releases_skipped += 1
         elif known is not None:
             conflicts.append(
@@ -111,7 +124,7 @@ def _plan(releases: list[dict[str, Any]], result: ImportResult) -> dict[str, lis
                 )
             )
         else:
-            by_ocid[release["ocid"]].append(_Planned(i, release, digest))
+            by_ocid[release["ocid"]].append(_Planned(i, release))
     raise_for_issues(conflicts)
     return by_ocid
 
@@ -147,8 +160,10 @@ def _refresh(
     return process
 
 
-def _write(by_ocid: dict[str, list[_Planned]], actor: User, result: ImportResult) -> None:
-    """Create/update the processes, add the releases and their log entries (caller's atomic)."""
+def _upsert_processes(
+    by_ocid: dict[str, list[_Planned]], actor: User, result: ImportResult
+) -> dict[str, Process]:
+    """Create or update the processes of by_ocid with their derived fields; return them by ocid."""
     ocids = sorted(by_ocid)
     processes = {
         p.ocid: p for part in _chunks(ocids) for p in Process.objects.filter(ocid__in=part)
@@ -180,32 +195,38 @@ def _write(by_ocid: dict[str, list[_Planned]], actor: User, result: ImportResult
     Process.objects.bulk_update(updated, fields, batch_size=CHUNK)
     if new_processes and new_processes[0].pk is None:  # backends without RETURNING ids
         new_processes = list(Process.objects.filter(ocid__in=[p.ocid for p in new_processes]))
-    ids = {p.ocid: p for p in [*new_processes, *updated]}
+    result.processes_created += len(new_processes)
+    result.processes_updated += len(updated)
+    return {p.ocid: p for p in [*new_processes, *updated]}
+
+
+def _add_releases(
+    by_ocid: dict[str, list[_Planned]], processes: dict[str, Process], actor: User
+) -> int:
+    """Add the Release rows and one log entry per release (caller's atomic); return the count."""
     rows = []
-    for ocid in ocids:
+    for ocid in sorted(by_ocid):
         for planned in sorted(by_ocid[ocid], key=lambda p: p.index):
             release = planned.release
+            entry = entry_append(
+                kind="ocds.release", ref=f"{ocid}/{release['id']}", payload={"release": release}
+            )
             rows.append(
                 Release(
-                    process=ids[ocid],
+                    process=processes[ocid],
                     ocid=ocid,
                     release_id=release["id"],
                     date=_date(release),
                     tags=release.get("tag", []),
                     stage=stage_of_tags(release.get("tag", [])) or "",
                     data=release,
-                    sha256=planned.digest,
+                    sha256=_digest_of_entry(bytes(entry.data), release),
                     imported=True,
                     published_by=actor,
                 )
             )
-            entry_append(
-                kind="ocds.release", ref=f"{ocid}/{release['id']}", payload={"release": release}
-            )
     Release.objects.bulk_create(rows, batch_size=CHUNK)
-    result.processes_created += len(new_processes)
-    result.processes_updated += len(updated)
-    result.releases_created += len(rows)
+    return len(rows)
 
 
 def package_import(*, data: bytes, actor: User, source_name: str) -> ImportResult:
@@ -231,7 +252,8 @@ def package_import(*, data: bytes, actor: User, source_name: str) -> ImportResul
     with transaction.atomic():
         by_ocid = _plan(package["releases"], result)
         if by_ocid:
-            _write(by_ocid, actor, result)
+            processes = _upsert_processes(by_ocid, actor, result)
+            result.releases_created += _add_releases(by_ocid, processes, actor)
         audit_record(
             actor=actor,
             action="contracting:ocds:import",

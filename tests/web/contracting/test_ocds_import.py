@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from terbuka.canonical import canonical_json
 from terbuka.errors import ValidationError
 from terbuka.ocds.errors import OcdsFormatError, OcdsValidationError
 from terbuka.ocds.package import package_format, package_parse
@@ -76,6 +78,8 @@ def test_fictional_lifecycle_imports(admin: User) -> None:
         "contract",
         "implementation",
     ]
+    for row in Release.objects.all():
+        assert row.sha256 == hashlib.sha256(canonical_json(row.data)).hexdigest()
     entries = list(LogEntry.objects.order_by("id"))
     assert [e.kind for e in entries] == ["ocds.release"] * 6
     assert entries[0].ref == "ocds-213czf-000-00001/ocds-213czf-000-00001-01-planning"
