@@ -197,6 +197,8 @@ def setup_django(db_path: Path) -> None:
 
 def bench_import(n: int, batch: int) -> tuple[float, Any]:
     """Import n releases in batches of ~batch; return seconds and the admin user."""
+    from django.db import reset_queries
+
     from terbuka.ocds.package import PackageMeta, package_format, release_package
     from terbuka_web.accounts.models import Role, User
     from terbuka_web.contracting.imports import package_import
@@ -213,6 +215,7 @@ def bench_import(n: int, batch: int) -> tuple[float, Any]:
         package_import(data=data, actor=admin, source_name="bench.json")
         elapsed += time.perf_counter() - start
         pending.clear()
+        reset_queries()  # DEBUG keeps every SQL statement otherwise
 
     for releases in generate(n):
         pending.extend(releases)
