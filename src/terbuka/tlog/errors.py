@@ -21,3 +21,17 @@ class SignatureError(VerificationError):
     """Report a note or cosignature without a valid signature from a trusted key."""
 
     code = "tlog_signature"
+
+
+class NoVerifiableSignatureError(SignatureError):
+    """Report a note that no trusted key signed; `note` holds its text and unknown signatures."""
+
+    code = "tlog_unverified"
+
+    def __init__(self, note: object) -> None:
+        super().__init__(
+            "catatan tidak punya tanda tangan yang dapat diverifikasi dari kunci tepercaya",
+            "note has no verifiable signature from a trusted key",
+            where="note",
+        )
+        self.note = note

@@ -1,1 +1,294 @@
-"""Api of the api app."""
+"""JSON API of Terbuka at /api/: process search and OCDS 1.1.5 packages for harvesting.
+
+OpenAPI at /api/openapi.json, interactive docs at /api/docs. Every error has one shape:
+{"error": {"code", "message", "message_en", "field"}} (see terbuka_web.api.errors).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.urls import reverse
+from ninja import Field, NinjaAPI, Query, Schema
+
+from terbuka_web.api import selectors as ocds
+from terbuka_web.api.errors import handlers_register
+from terbuka_web.contracting.models import Process
+from terbuka_web.portal import selectors as portal
+
+api = NinjaAPI(
+    title="Terbuka API",
+    version="1",
+    description=(
+        "Data pengadaan terbuka (OCDS 1.1.5), lisensi CC BY 4.0. / Open contracting data "
+        '(OCDS 1.1.5), CC BY 4.0. Errors: {"error": {code, message, message_en, field}}.'
+    ),
+    urls_namespace="api",
+)
+handlers_register(api)
+
+StageCode = Literal["planning", "tender", "award", "contract", "implementation"]
+MethodCode = Literal[
+    "tender", "seleksi", "pengadaan_langsung", "penunjukan_langsung", "e_purchasing"
+]
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    message_en: str
+    field: str
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+ERRORS: dict[int, Any] = {404: ErrorOut, 422: ErrorOut}
+
+
+class SearchQuery(Schema):
+    q: str = Field("", max_length=200, description="Teks bebas / free text")
+    agency: str = Field("", max_length=80, description="Kode perangkat daerah / agency code")
+    stage: StageCode | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
+    method: MethodCode | None = None
+    value_min: int | None = Field(None, ge=0, le=portal.MAX_VALUE)
+    value_max: int | None = Field(None, ge=0, le=portal.MAX_VALUE)
+    page: int = Field(1, ge=1, le=100_000)
+    per_page: int = Field(20, ge=1, le=100)
+
+
+class AgencyOut(Schema):
+    code: str
+    name: str
+
+
+class ProcessOut(Schema):
+    ocid: str
+    title: str
+    agency: AgencyOut | None
+    fiscal_year: int
+    method: str
+    stage_reached: str
+    stages_published: list[str]
+    value_idr: int | None
+    first_published_at: datetime | None
+    last_published_at: datetime | None
+    url: str
+    record_url: str
+
+
+class ProcessPage(Schema):
+    count: int
+    page: int
+    per_page: int
+    next: str | None
+    results: list[ProcessOut]
+
+
+class StageOut(Schema):
+    stage: str
+    label: str
+    published: bool
+    missing: bool
+    first_published_at: datetime | None
+
+
+class SupplierOut(Schema):
+    id: str
+    name: str
+
+
+class DocumentOut(Schema):
+    title: str
+    stage: str
+    document_type: str
+    sha256: str
+    size: int
+    url: str
+
+
+class ProcessDetail(ProcessOut):
+    description: str
+    timeline: list[StageOut]
+    suppliers: list[SupplierOut]
+    documents: list[DocumentOut]
+    compiled_release: dict[str, Any]
+
+
+def _process_out(request: HttpRequest, p: Process) -> dict[str, Any]:
+    return {
+        "ocid": p.ocid,
+        "title": p.title,
+        "agency": {"code": p.agency.code, "name": p.agency.name} if p.agency else None,
+        "fiscal_year": p.fiscal_year,
+        "method": p.method,
+        "stage_reached": p.stage_reached,
+        "stages_published": list(p.stages_published or []),
+        "value_idr": p.value_idr,
+        "first_published_at": p.first_published_at,
+        "last_published_at": p.last_published_at,
+        "url": request.build_absolute_uri(reverse("portal:process", args=[p.ocid])),
+        "record_url": request.build_absolute_uri(reverse("api:ocds_record", args=[p.ocid])),
+    }
+
+
+@api.get("/processes", response={200: ProcessPage, **ERRORS}, tags=["processes"])
+def processes_search(request: HttpRequest, query: Query[SearchQuery]) -> dict[str, Any]:
+    """Cari proses yang diterbitkan / search published processes (same filters as the portal)."""
+    filters = portal.filters_check(
+        portal.ProcessFilters(
+            q=" ".join(portal.clean_text(query.q).split()),
+            agency=portal.clean_text(query.agency).strip(),
+            stage=query.stage or "",
+            year=query.year,
+            method=query.method or "",
+            value_min=query.value_min,
+            value_max=query.value_max,
+        )
+    )
+    paginator = Paginator(portal.process_search(filters), query.per_page)
+    count = paginator.count
+    rows = paginator.page(query.page).object_list if query.page <= paginator.num_pages else []
+    next_url = None
+    if query.page < paginator.num_pages:
+        params = request.GET.copy()
+        params["page"] = str(query.page + 1)
+        next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+    return {
+        "count": count,
+        "page": query.page,
+        "per_page": query.per_page,
+        "next": next_url,
+        "results": [_process_out(request, p) for p in rows],
+    }
+
+
+def _process_or_404(ocid: str) -> Process:
+    process = portal.process_public_get(ocid)
+    if process is None:
+        raise Http404(f"proses {ocid[:100]!r} tidak ditemukan / process {ocid[:100]!r} not found")
+    return process
+
+
+@api.get("/processes/{ocid}", response={200: ProcessDetail, **ERRORS}, tags=["processes"])
+def process_get(request: HttpRequest, ocid: str) -> dict[str, Any]:
+    """Ambil satu proses / get one published process with timeline, suppliers and documents."""
+    p = _process_or_404(ocid)
+    timeline = [
+        {
+            "stage": s.code,
+            "label": str(s.label),
+            "published": s.published,
+            "missing": s.missing,
+            "first_published_at": s.first_date,
+        }
+        for s in portal.process_timeline(p)
+    ]
+    documents = [
+        {
+            "title": d.title,
+            "stage": d.stage,
+            "document_type": d.document_type,
+            "sha256": d.sha256,
+            "size": d.size,
+            "url": request.build_absolute_uri(d.file.url),
+        }
+        for d in portal.process_documents(p)
+    ]
+    return {
+        **_process_out(request, p),
+        "description": p.description,
+        "timeline": timeline,
+        "suppliers": portal.process_suppliers(p),
+        "documents": documents,
+        "compiled_release": p.compiled_release or {},
+    }
+
+
+def _json(data: dict[str, Any]) -> HttpResponse:
+    return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/json")
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+PACKAGE = {200: dict[str, Any], **ERRORS}
+
+
+class ReleaseQuery(Schema):
+    since: datetime | None = Field(None, description="published_at ≥ since (ISO 8601)")
+    after: str | None = Field(None, max_length=40, description="cursor from links.next")
+    limit: int = Field(100, ge=1, le=1000)
+
+
+class RecordQuery(Schema):
+    page: int = Field(1, ge=1, le=100_000)
+    per_page: int = Field(50, ge=1, le=200)
+
+
+@api.get("/ocds/releases", response={**PACKAGE, 204: None}, tags=["ocds"], url_name="ocds_releases")
+def ocds_releases(request: HttpRequest, query: Query[ReleaseQuery]) -> HttpResponse:
+    """Rilis terbit per halaman / release packages paged by publication for harvesting.
+
+    Order is (published_at, id); links.next points just after the page's last release. Follow
+    it until the answer is 204 No Content (nothing newer yet: an OCDS package may not be
+    empty); keep the last links.next to resume later and get only what was published since.
+    """
+    cursor = ocds.Cursor.parse(query.after) if query.after else None
+    rows, last = ocds.release_page(since=_aware(query.since), after=cursor, limit=query.limit)
+    if not rows:
+        return HttpResponse(status=204)
+    package = ocds.release_package(request.build_absolute_uri(), rows)
+    params = request.GET.copy()
+    if last is not None:
+        params["after"] = last.format()
+    package["links"] = {"next": request.build_absolute_uri(f"{request.path}?{params.urlencode()}")}
+    return _json(package)
+
+
+@api.get("/ocds/records", response=PACKAGE, tags=["ocds"], url_name="ocds_records")
+def ocds_records(request: HttpRequest, query: Query[RecordQuery]) -> HttpResponse:
+    """Record package per halaman / record packages paged by process."""
+    page, per_page = query.page, query.per_page
+    paginator = Paginator(ocds.processes_published(), per_page)
+    rows = list(paginator.page(page).object_list) if page <= paginator.num_pages else []
+    bulk = request.build_absolute_uri(reverse("api:ocds_bulk_releases"))
+    package = ocds.record_package(request.build_absolute_uri(), rows, bulk)
+    if page < paginator.num_pages:
+        params = request.GET.copy()
+        params["page"] = str(page + 1)
+        package["links"] = {
+            "next": request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        }
+    return _json(package)
+
+
+@api.get("/ocds/records/{ocid}", response=PACKAGE, tags=["ocds"], url_name="ocds_record")
+def ocds_record(request: HttpRequest, ocid: str) -> HttpResponse:
+    """Record package satu proses / the record package of one process."""
+    p = _process_or_404(ocid)
+    bulk = request.build_absolute_uri(reverse("api:ocds_bulk_releases"))
+    return _json(ocds.record_package(request.build_absolute_uri(), [p], bulk))
+
+
+@api.get(
+    "/ocds/bulk/releases.json",
+    response={200: dict[str, Any]},
+    tags=["bulk"],
+    url_name="ocds_bulk_releases",
+)
+def bulk_releases_json(request: HttpRequest) -> StreamingHttpResponse:
+    """Semua rilis dalam satu release package (streaming) / every release, streamed."""
+    stream = ocds.release_package_stream(request.build_absolute_uri())
+    response = StreamingHttpResponse(stream, content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="releases.json"'
+    return response

@@ -1,1 +1,264 @@
-"""Selectors of the portal app."""
+"""Selectors of the portal app: public search, the process page and the completeness dashboard.
+
+Only published processes (at least one release) are public; a process with only stage drafts
+never appears, and documents appear only once a release has published them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from terbuka.errors import ValidationError
+from terbuka.ocds.codes import STAGES
+from terbuka_web.accounts.models import Agency
+from terbuka_web.contracting.models import Document, Method, Process, Release, Stage
+
+STAGE_LABELS = dict(Stage.choices)
+
+MAX_VALUE = 10**15
+MAX_TERMS = 8
+
+
+@dataclass(frozen=True)
+class ProcessFilters:
+    """Hold the public search filters; every field empty means "no filter"."""
+
+    q: str = ""
+    agency: str = ""
+    stage: str = ""
+    year: int | None = None
+    method: str = ""
+    value_min: int | None = None
+    value_max: int | None = None
+
+    def active(self) -> bool:
+        """Report whether any filter is set."""
+        return any(v not in ("", None) for v in self.__dict__.values())
+
+
+def _int_param(raw: str, name: str, low: int, high: int) -> int | None:
+    text = raw.strip().replace(".", "")
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+        raise ValidationError(
+            f"'{name}' harus bilangan bulat antara {low} dan {high}, bukan {raw[:30]!r}",
+            f"'{name}' must be a whole number between {low} and {high}, not {raw[:30]!r}",
+            where=name,
+        )
+    return int(text)
+
+
+def _choice_param(raw: str, name: str, choices: Mapping[str, object]) -> str:
+    text = raw.strip()
+    if text and text not in choices:
+        allowed = ", ".join(choices)
+        raise ValidationError(
+            f"'{name}' tidak dikenal: {text[:30]!r}; pilihan: {allowed}",
+            f"unknown '{name}': {text[:30]!r}; choices: {allowed}",
+            where=name,
+        )
+    return text
+
+
+def filters_parse(params: Mapping[str, str]) -> ProcessFilters:
+    """Parse search parameters (q, agency, stage, year, method, value_min, value_max).
+
+    Raises ValidationError naming the offending field when a value is malformed, out of range
+    or not a known choice. Example: {"year": "2024", "value_min": "1.000.000"}.
+    """
+    found = ProcessFilters(
+        q=" ".join(clean_text(params.get("q", "")).split())[:200],
+        agency=clean_text(params.get("agency", "")).strip()[:80],
+        stage=_choice_param(params.get("stage", ""), "stage", STAGE_LABELS),
+        year=_int_param(params.get("year", ""), "year", 2000, 2100),
+        method=_choice_param(params.get("method", ""), "method", dict(Method.choices)),
+        value_min=_int_param(params.get("value_min", ""), "value_min", 0, MAX_VALUE),
+        value_max=_int_param(params.get("value_max", ""), "value_max", 0, MAX_VALUE),
+    )
+    return filters_check(found)
+
+
+def filters_check(found: ProcessFilters) -> ProcessFilters:
+    """Return found when its value range is sensible; raise ValidationError when min > max."""
+    low, high = found.value_min, found.value_max
+    if low is not None and high is not None and low > high:
+        raise ValidationError(
+            "'value_min' tidak boleh lebih besar dari 'value_max'",
+            "'value_min' must not exceed 'value_max'",
+            where="value_min",
+        )
+    return found
+
+
+def clean_text(text: str) -> str:
+    """Drop NUL and other control characters that no title or code contains."""
+    return "".join(ch for ch in text if ch >= " ")
+
+
+def processes_public() -> QuerySet[Process]:
+    """Return the published processes, newest publication first."""
+    return Process.objects.filter(first_published_at__isnull=False).order_by(
+        "-last_published_at", "-id"
+    )
+
+
+def process_search(filters: ProcessFilters) -> QuerySet[Process]:
+    """Return the published processes matching every filter, newest first.
+
+    Free text matches each word (case-insensitive) in search_text, which publishing derives
+    from title, description, supplier and agency names; PostgreSQL serves it from a trigram index.
+    """
+    qs = processes_public().select_related("agency")
+    for term in filters.q.lower().split()[:MAX_TERMS]:
+        qs = qs.filter(search_text__icontains=term)
+    if filters.agency:
+        qs = qs.filter(agency__code=filters.agency)
+    if filters.stage:
+        qs = qs.filter(stage_reached=filters.stage)
+    if filters.year is not None:
+        qs = qs.filter(fiscal_year=filters.year)
+    if filters.method:
+        qs = qs.filter(method=filters.method)
+    if filters.value_min is not None:
+        qs = qs.filter(value_idr__gte=filters.value_min)
+    if filters.value_max is not None:
+        qs = qs.filter(value_idr__lte=filters.value_max)
+    return qs.defer("compiled_release", "search_text", "description")
+
+
+def process_public_get(ocid: str) -> Process | None:
+    """Return the published process with ocid, or None (drafts are not public)."""
+    if clean_text(ocid) != ocid or len(ocid) > 100:
+        return None
+    return processes_public().select_related("agency").filter(ocid=ocid).first()
+
+
+@dataclass
+class StageStatus:
+    """Describe one of the five stages on a process page."""
+
+    code: str
+    label: str
+    published: bool
+    first_date: datetime | None = None
+    releases: int = 0
+    missing: bool = False  # skipped although a later stage is published
+
+
+def process_timeline(process: Process) -> list[StageStatus]:
+    """Return the five stages in order with what is published and what is missing."""
+    rows = Release.objects.filter(process=process).values("stage", "published_at")
+    statuses = {s: StageStatus(s, STAGE_LABELS[s], False) for s in STAGES}
+    for row in rows:
+        st = statuses.get(row["stage"])
+        if st is None:
+            continue
+        st.published = True
+        st.releases += 1
+        if st.first_date is None or row["published_at"] < st.first_date:
+            st.first_date = row["published_at"]
+    ordered = [statuses[s] for s in STAGES]
+    last = max((i for i, st in enumerate(ordered) if st.published), default=-1)
+    for i, st in enumerate(ordered):
+        st.missing = not st.published and i < last
+    return ordered
+
+
+def process_documents(process: Process) -> QuerySet[Document]:
+    """Return the documents of process that a release has published."""
+    return Document.objects.filter(process=process, release__isnull=False).order_by(
+        "stage", "uploaded_at", "id"
+    )
+
+
+def process_suppliers(process: Process) -> list[dict[str, str]]:
+    """Return the suppliers named in process's compiled release (awards, then parties)."""
+    release = process.compiled_release or {}
+    found: dict[str, dict[str, str]] = {}
+    for award in release.get("awards", []):
+        for org in award.get("suppliers", []):
+            found.setdefault(org.get("id") or org.get("name", ""), org)
+    for party in release.get("parties", []):
+        if "supplier" in party.get("roles", []):
+            found.setdefault(party.get("id") or party.get("name", ""), party)
+    return [{"id": o.get("id", ""), "name": o.get("name", "")} for o in found.values()]
+
+
+def process_values(process: Process) -> dict[str, int | None]:
+    """Return the process's budget, tender, award and contract values in Rupiah (or None)."""
+    release = process.compiled_release or {}
+
+    def amount(obj: Any) -> int | None:
+        value = obj.get("amount") if isinstance(obj, dict) else None
+        return int(value) if isinstance(value, int | float) else None
+
+    awards = release.get("awards") or [{}]
+    contracts = release.get("contracts") or [{}]
+    return {
+        "budget": amount(release.get("planning", {}).get("budget", {}).get("amount")),
+        "tender": amount(release.get("tender", {}).get("value")),
+        "award": amount(awards[0].get("value")),
+        "contract": amount(contracts[0].get("value")),
+    }
+
+
+@dataclass
+class AgencyCompleteness:
+    """Count, for one agency, its public processes and how many filled each stage."""
+
+    agency: Agency
+    total: int
+    filled: dict[str, int] = field(default_factory=dict)
+
+    def rows(self) -> list[tuple[str, str, int, int]]:
+        """Return (stage code, label, filled count, percent) for the five stages."""
+        return [
+            (s, STAGE_LABELS[s], n, round(100 * n / self.total) if self.total else 0)
+            for s in STAGES
+            for n in [self.filled.get(s, 0)]
+        ]
+
+    def complete_percent(self) -> int:
+        """Return the share (0-100) of stage slots filled over all its processes."""
+        slots = self.total * len(STAGES)
+        return round(100 * sum(self.filled.values()) / slots) if slots else 0
+
+
+def completeness_by_agency() -> list[AgencyCompleteness]:
+    """Return, per agency with public processes, the count of processes filling each stage."""
+    totals = dict(
+        processes_public()
+        .order_by()
+        .values_list("agency")
+        .annotate(n=Count("id"))
+        .values_list("agency", "n")
+    )
+    filled = (
+        Release.objects.filter(process__first_published_at__isnull=False)
+        .order_by()
+        .values_list("process__agency", "stage")
+        .annotate(n=Count("process", distinct=True))
+    )
+    result = {
+        a.pk: AgencyCompleteness(a, totals[a.pk])
+        for a in Agency.objects.filter(pk__in=[k for k in totals if k is not None])
+    }
+    for agency_id, stage, n in filled:
+        if agency_id in result and stage in STAGE_LABELS:
+            result[agency_id].filled[stage] = n
+    return sorted(result.values(), key=lambda c: c.agency.name)
+
+
+def agencies_public() -> QuerySet[Agency]:
+    """Return the agencies that have at least one public process (the filter's choices)."""
+    return (
+        Agency.objects.filter(Q(processes__first_published_at__isnull=False))
+        .distinct()
+        .order_by("name")
+    )

@@ -1,1 +1,93 @@
-"""Views of the portal app."""
+"""Views of the portal app: search, the process page, its record download, completeness."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+
+from terbuka.errors import ValidationError
+from terbuka_web.api import selectors as ocds
+from terbuka_web.contracting.models import Method, Process
+from terbuka_web.portal import selectors
+
+PAGE_SIZE = 20
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Render the search form and one page of matching published processes."""
+    error = None
+    try:
+        filters = selectors.filters_parse(request.GET)
+    except ValidationError as exc:
+        error, filters = exc, selectors.ProcessFilters()
+    page = None
+    if error is None:
+        paginator = Paginator(selectors.process_search(filters), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filters": filters,
+        "error": error,
+        "error_text": _error_text(error),
+        "page": page,
+        "query": query.urlencode(),
+        "agencies": selectors.agencies_public(),
+        "stages": list(selectors.STAGE_LABELS.items()),
+        "methods": Method.choices,
+    }
+    return render(request, "portal/search.html", context, status=400 if error else 200)
+
+
+def _error_text(error: ValidationError | None) -> str:
+    if error is None:
+        return ""
+    return error.message_en if get_language() == "en" else error.message_id
+
+
+def _process_or_404(ocid: str) -> Process:
+    process = selectors.process_public_get(ocid)
+    if process is None:
+        raise Http404("proses tidak ditemukan / process not found")
+    return process
+
+
+def process_detail(request: HttpRequest, ocid: str) -> HttpResponse:
+    """Render one published process: timeline, key facts, suppliers and documents."""
+    process = _process_or_404(ocid)
+    timeline = selectors.process_timeline(process)
+    context = {
+        "process": process,
+        "timeline": timeline,
+        "missing": [s for s in timeline if not s.published],
+        "values": selectors.process_values(process),
+        "suppliers": selectors.process_suppliers(process),
+        "documents": selectors.process_documents(process),
+        "method_label": dict(Method.choices).get(process.method, process.method),
+    }
+    return render(request, "portal/process.html", context)
+
+
+def process_record(request: HttpRequest, ocid: str) -> HttpResponse:
+    """Return the process's OCDS record package as a JSON download."""
+    process = _process_or_404(ocid)
+    uri = request.build_absolute_uri()
+    releases_uri = request.build_absolute_uri(reverse("api:ocds_bulk_releases"))
+    package = ocds.record_package(uri, [process], releases_uri)
+    response = HttpResponse(
+        json.dumps(package, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{process.ocid}.json"'
+    return response
+
+
+def completeness(request: HttpRequest) -> HttpResponse:
+    """Render, per agency, how many processes have each of the five stages filled."""
+    rows = selectors.completeness_by_agency()
+    context = {"rows": rows, "stages": list(selectors.STAGE_LABELS.items())}
+    return render(request, "portal/completeness.html", context)

@@ -1,0 +1,100 @@
+"""Render every API error in one JSON shape, Indonesian first with English beside it.
+
+Shape: {"error": {"code": "not_found", "message": "…", "message_en": "…", "field": ""}}.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from terbuka.errors import TerbukaError
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("permintaan tidak sah", "bad request"),
+    404: ("tidak ditemukan", "not found"),
+    405: ("metode HTTP tidak diizinkan", "HTTP method not allowed"),
+    422: ("parameter tidak sah", "invalid parameter"),
+    500: ("kesalahan internal server", "internal server error"),
+}
+CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 422: "validation"}
+
+
+def error_body(code: str, message: str, message_en: str, field: str = "") -> dict[str, Any]:
+    """Return the API's error object."""
+    return {"error": {"code": code, "message": message, "message_en": message_en, "field": field}}
+
+
+def error_response(
+    status: int, message: str = "", message_en: str = "", field: str = ""
+) -> JsonResponse:
+    """Return a JSON error response of status with the default bilingual text when none given."""
+    default_id, default_en = MESSAGES.get(status, ("kesalahan", "error"))
+    body = error_body(
+        CODES.get(status, "error"), message or default_id, message_en or default_en, field
+    )
+    return JsonResponse(body, status=status)
+
+
+def _field_of(error: dict[str, Any]) -> str:
+    loc = [str(part) for part in error.get("loc", ())]
+    if loc and loc[0] in {"query", "path", "body", "header", "cookie"}:
+        loc = loc[1:]
+    return ".".join(loc)
+
+
+def on_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """Answer 422 naming the first invalid parameter."""
+    first = exc.errors[0] if exc.errors else {}
+    field = _field_of(first)
+    detail = str(first.get("msg", ""))
+    return error_response(
+        422,
+        f"parameter '{field}' tidak sah: {detail}",
+        f"invalid parameter '{field}': {detail}",
+        field,
+    )
+
+
+def on_terbuka(request: HttpRequest, exc: TerbukaError) -> HttpResponse:
+    """Answer 422 with the core error's own bilingual text and location."""
+    return JsonResponse({"error": {**exc.as_dict(), "code": exc.code}}, status=422)
+
+
+def on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Answer the HttpError's status in the error shape."""
+    return error_response(exc.status_code, str(exc.message), str(exc.message))
+
+
+def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    """Answer 404 in the error shape."""
+    text = str(exc) if exc.args else ""
+    message, _, message_en = text.partition(" / ")
+    return error_response(404, message, message_en)
+
+
+def on_crash(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Log the exception and answer 500 without leaking internals."""
+    log.exception("API error on %s", request.path)
+    return error_response(500)
+
+
+def handlers_register(api: NinjaAPI) -> None:
+    """Register the handlers so that every error leaves the API in the one shape."""
+    api.add_exception_handler(NinjaValidationError, on_validation)
+    api.add_exception_handler(TerbukaError, on_terbuka)
+    api.add_exception_handler(HttpError, on_http)
+    api.add_exception_handler(Http404, on_404)
+    api.add_exception_handler(Exception, on_crash)
+
+
+def not_found_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Answer 404 in the error shape for any /api/ path no operation matches."""
+    return error_response(404, f"tidak ada endpoint {request.path}", f"no endpoint {request.path}")

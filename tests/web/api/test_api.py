@@ -1,0 +1,223 @@
+"""Test the JSON API: error shape, process search, OCDS packages, since/after harvesting, bulk."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.http import StreamingHttpResponse
+from django.test import Client
+
+from terbuka_web.contracting.models import Release
+from tests.web.factories import (
+    agency_create,
+    document_create,
+    draft_create,
+    process_create,
+    release_add,
+    release_build,
+)
+from tests.web.ocds_schema import merger_local, package_validate
+
+pytestmark = pytest.mark.django_db
+
+
+def error_of(response, status: int) -> dict:
+    assert response.status_code == status, response.content[:300]
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "message_en", "field"}
+    return body["error"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/processes/ocds-tbk352-nope", "/api/ocds/records/ocds-tbk352-nope", "/api/tidak-ada"],
+)
+def test_404_has_error_shape(client: Client, path: str) -> None:
+    err = error_of(client.get(path), 404)
+    assert err["code"] == "not_found" and err["message"] and err["message_en"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"year": "dua"}, "year"),
+        ({"year": "1999"}, "year"),
+        ({"stage": "lelang"}, "stage"),
+        ({"value_min": "-1"}, "value_min"),
+        ({"value_min": "9", "value_max": "1"}, "value_min"),
+        ({"per_page": "1000"}, "per_page"),
+    ],
+)
+def test_422_names_the_field(client: Client, params: dict, field: str) -> None:
+    err = error_of(client.get("/api/processes", params), 422)
+    assert err["field"] == field
+    assert err["message"] != err["message_en"]
+
+
+def test_bad_cursor_is_422(client: Client) -> None:
+    err = error_of(client.get("/api/ocds/releases", {"after": "x.y"}), 422)
+    assert err["field"] == "after" and "kursor" in err["message"]
+
+
+def test_process_search_filters_and_hides_drafts(client: Client) -> None:
+    pu, dinkes = agency_create(), agency_create("dinas-kesehatan", "Dinas Kesehatan")
+    road = process_create(agency=pu, stages=("planning", "tender", "award"), value=900_000_000)
+    drugs = process_create(agency=dinkes, title="Obat Puskesmas", method="e_purchasing", value=5)
+    draft_create(agency=pu)
+    everything = client.get("/api/processes").json()
+    assert {p["ocid"] for p in everything["results"]} == {road.ocid, drugs.ocid}
+    checks = {
+        "agency=dinas-kesehatan": drugs,
+        "stage=award": road,
+        "method=e_purchasing": drugs,
+        "value_min=1000": road,
+        "q=puskesmas": drugs,
+        "q=maju+jaya": road,
+    }
+    for query, expected in checks.items():
+        body = client.get(f"/api/processes?{query}").json()
+        assert [p["ocid"] for p in body["results"]] == [expected.ocid], query
+    assert client.get("/api/processes?year=2030").json()["count"] == 0
+
+
+def test_process_search_pages(client: Client) -> None:
+    agency = agency_create()
+    made = {process_create(agency=agency, stages=("planning",)).ocid for _ in range(5)}
+    seen, url = set(), "/api/processes?per_page=2"
+    while url:
+        body = client.get(url).json()
+        seen |= {p["ocid"] for p in body["results"]}
+        url = body["next"]
+    assert seen == made
+
+
+def test_process_detail_has_timeline_and_hashes(client: Client) -> None:
+    p = process_create(agency=agency_create(), stages=("planning", "award"))
+    doc = document_create(p, stage="planning", release=p.releases.get(stage="planning"))
+    body = client.get(f"/api/processes/{p.ocid}").json()
+    by_stage = {s["stage"]: s for s in body["timeline"]}
+    assert by_stage["planning"]["published"] and by_stage["tender"]["missing"]
+    assert not by_stage["contract"]["missing"] and not by_stage["contract"]["published"]
+    assert body["documents"][0]["sha256"] == doc.sha256
+    assert body["suppliers"][0]["name"] == "CV Maju Jaya Bojonegoro"
+
+
+def test_record_package_matches_ocdsmerge_and_validates(client: Client) -> None:
+    p = process_create(agency=agency_create(), stages=("planning", "tender", "award", "contract"))
+    package = client.get(f"/api/ocds/records/{p.ocid}").json()
+    package_validate(package, "record")
+    releases = [r.data for r in p.releases.order_by("date")]
+    assert package["records"][0]["compiledRelease"] == merger_local().create_compiled_release(
+        releases
+    )
+    assert package["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert package["publisher"]["name"] and package["publishedDate"]
+
+
+def test_records_paged_validate(client: Client) -> None:
+    agency = agency_create()
+    made = {process_create(agency=agency).ocid for _ in range(3)}
+    draft_create(agency=agency)
+    seen, url = set(), "/api/ocds/records?per_page=2"
+    while url:
+        package = client.get(url).json()
+        package_validate(package, "record")
+        seen |= {r["ocid"] for r in package["records"]}
+        url = package.get("links", {}).get("next")
+    assert seen == made
+
+
+def _harvest(client: Client, url: str, on_page=None) -> tuple[list[str], str]:
+    ids: list[str] = []
+    pages = 0
+    while True:
+        response = client.get(url)
+        pages += 1
+        if on_page:
+            on_page(pages)
+        if response.status_code == 204:
+            return ids, url
+        package = response.json()
+        package_validate(package, "release")
+        ids += [r["id"] for r in package["releases"]]
+        url = package["links"]["next"]
+
+
+def test_since_paging_returns_every_release_once_including_new_ones(client: Client) -> None:
+    agency = agency_create()
+    procs = [process_create(agency=agency, stages=("planning", "tender")) for _ in range(7)]
+    # Give several releases the very same published_at: ties must not lose or repeat rows.
+    first = Release.objects.order_by("published_at", "id").first()
+    Release.objects.filter(pk__in=list(Release.objects.values_list("pk", flat=True)[:5])).update(
+        published_at=first.published_at
+    )
+
+    def publish_during(page: int) -> None:
+        if page in (2, 4):
+            p = procs[page]
+            data = release_build(
+                ocid=p.ocid,
+                stage="award",
+                date=p.releases.last().date + timedelta(days=3),
+                agency=agency,
+                title=p.title,
+                description="",
+                method="tender",
+                value=5,
+                supplier=f"CV Baru {page}",
+            )
+            release_add(p, data, "award")
+
+    ids, resume = _harvest(client, "/api/ocds/releases?limit=3", publish_during)
+    expected = list(
+        Release.objects.order_by("published_at", "id").values_list("release_id", flat=True)
+    )
+    assert ids == expected and len(ids) == len(set(ids)) == 16
+    # Resuming from the last next link later sees only what was published since.
+    late = release_add(
+        procs[0],
+        release_build(
+            ocid=procs[0].ocid,
+            stage="contract",
+            date=procs[0].releases.last().date,
+            agency=agency,
+            title="x",
+            description="",
+            method="tender",
+            value=7,
+            supplier="CV Akhir",
+        ),
+        "contract",
+    )
+    assert _harvest(client, resume)[0] == [late.release_id]
+
+
+def test_since_filters_by_published_at(client: Client) -> None:
+    agency = agency_create()
+    process_create(agency=agency, stages=("planning",))
+    later = process_create(agency=agency, stages=("planning", "tender"))
+    cut = later.releases.order_by("published_at").first().published_at
+    body = client.get("/api/ocds/releases", {"since": cut.isoformat()}).json()
+    assert [r["id"] for r in body["releases"]] == [
+        r.release_id for r in later.releases.order_by("published_at", "id")
+    ]
+    naive = cut.replace(tzinfo=None).isoformat()
+    assert client.get("/api/ocds/releases", {"since": naive}).status_code == 200
+
+
+def test_bulk_json_streams_and_validates(client: Client) -> None:
+    agency = agency_create()
+    for _ in range(30):
+        process_create(agency=agency, stages=("planning", "tender", "award"))
+    response = client.get("/api/ocds/bulk/releases.json")
+    assert isinstance(response, StreamingHttpResponse)
+    chunks = list(response.streaming_content)
+    assert len(chunks) >= 90  # one chunk per release, never the whole package at once
+    package = json.loads(b"".join(chunks))
+    package_validate(package, "release")
+    assert len(package["releases"]) == 90
+    assert package["license"].endswith("/by/4.0/")
