@@ -355,3 +355,15 @@ def test_process_create_assigns_prefixed_ocid(users: dict, agencies: dict) -> No
     )
     assert process.ocid == f"ocds-tbk352-dinas-pupr-2026-{process.pk:06d}"
     assert os.path.basename(process.ocid) == process.ocid
+
+
+def test_the_database_refuses_to_edit_a_published_release(users: dict, process: Process) -> None:
+    from django.db import DatabaseError, transaction
+
+    release = services.stage_publish(user=users[Role.PPK], process=process, stage="planning")
+    for change in ({"data": {"ocid": "x"}}, {"sha256": "0" * 64}, {"tags": ["planningUpdate"]}):
+        with pytest.raises(DatabaseError, match="immutable"), transaction.atomic():
+            Release.objects.filter(pk=release.pk).update(**change)
+    stored = Release.objects.get(pk=release.pk)
+    assert (stored.data, stored.sha256) == (release.data, release.sha256)
+    Release.objects.filter(pk=release.pk).update(published_by=None)  # not content: allowed
