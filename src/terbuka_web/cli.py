@@ -36,7 +36,9 @@ def add_forwarder(
     *command: str,
 ) -> None:
     """Add subcommand name forwarding its remaining arguments to management command."""
-    parser = subparsers.add_parser(name, help=help_text, add_help=False)
+    # No option prefix: every argument, "--flag" included, goes to the management command
+    # (argparse.REMAINDER alone does not capture a leading option, bpo-17050).
+    parser = subparsers.add_parser(name, help=help_text, add_help=False, prefix_chars="\0")
     parser.add_argument("rest", nargs=argparse.REMAINDER)
     parser.set_defaults(handler=forward(*command))
 
@@ -45,5 +47,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Register the Django-backed subcommands."""
     add_forwarder(subparsers, "serve", "jalankan server web / run the web server", "terbuka_serve")
     add_forwarder(subparsers, "demo", "isi data demo / seed demo data", "terbuka_demo")
+    add_forwarder(
+        subparsers, "regions", "muat wilayah Kemendagri / load the regions", "terbuka_regions"
+    )
     add_forwarder(subparsers, "ocds", "impor/ekspor OCDS / OCDS import and export", "terbuka_ocds")
     add_forwarder(subparsers, "manage", "perintah Django / any Django command")

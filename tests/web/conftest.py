@@ -12,3 +12,12 @@ def isolated_media(settings: pytest.FixtureRequest, tmp_path: Path) -> Path:
     """Store uploaded files under the test's temporary directory."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def bojonegoro(db: None) -> str:
+    """Load Jawa Timur's province row and Kabupaten Bojonegoro (35.22) with its 458 children."""
+    from terbuka_web.regions.services import regions_load
+
+    regions_load(within="35.22")
+    return "35.22"

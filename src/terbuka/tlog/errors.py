@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from terbuka.errors import FormatError, VerificationError
+from terbuka.errors import FormatError, TerbukaError, VerificationError
 
 
 class MalformedError(FormatError):
@@ -21,3 +21,29 @@ class SignatureError(VerificationError):
     """Report a note or cosignature without a valid signature from a trusted key."""
 
     code = "tlog_signature"
+
+
+class NoVerifiableSignatureError(SignatureError):
+    """Report a note that no trusted key signed; `note` holds its text and unknown signatures."""
+
+    code = "tlog_unverified"
+
+    def __init__(self, note: object) -> None:
+        super().__init__(
+            "catatan tidak punya tanda tangan yang dapat diverifikasi dari kunci tepercaya",
+            "note has no verifiable signature from a trusted key",
+            where="note",
+        )
+        self.note = note
+
+
+class MismatchError(VerificationError):
+    """Report two statements about the log that disagree (an anchor, a remembered checkpoint)."""
+
+    code = "tlog_mismatch"
+
+
+class UnavailableError(TerbukaError):
+    """Report a log, tile or file that cannot be fetched (network down, missing, incomplete)."""
+
+    code = "tlog_unavailable"

@@ -1,12 +1,27 @@
-"""Services of the accounts app: the audit trail and permission enforcement for writes."""
+"""Services of the accounts app: audit trail, permission enforcement, agencies and users."""
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from terbuka.errors import TerbukaError
-from terbuka_web.accounts.models import Agency, AuditEvent, User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.text import slugify
+
+from terbuka.errors import TerbukaError, ValidationError
+from terbuka_web.accounts.models import Agency, AuditEvent, Role, User
 from terbuka_web.accounts.selectors import Action, user_can
+from terbuka_web.regions.models import Region
+from terbuka_web.regions.selectors import region_children, region_get
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,149}")
 
 
 class PermissionDenied(TerbukaError):
@@ -42,3 +57,175 @@ def audit_record(
         agency=agency,
         data=data or {},
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Agencies and users. actor=None means the system itself (a management command run by the
+# server's operator, e.g. `terbuka demo`); any other actor must hold the matching permission.
+# ---------------------------------------------------------------------------------------------
+
+AGENCY_BOUND_ROLES = frozenset({Role.OPERATOR, Role.PPTK, Role.PPK, Role.PA})
+AGENCY_DATA = Path(__file__).resolve().parent / "data"
+
+
+def agency_create(
+    *, actor: User | None, code: str, name: str, kind: str, government: Region
+) -> Agency:
+    """Create an agency (perangkat daerah) of government, audited as accounts:agency:create.
+
+    Raises PermissionDenied unless actor may manage agencies, ValidationError (bilingual,
+    naming the field) for a bad slug, an empty name, an unknown kind or a taken code.
+    """
+    if actor is not None:
+        permission_require(user=actor, action=Action.AGENCY_MANAGE)
+    _agency_check(code=code, name=name, kind=kind)
+    with transaction.atomic():
+        agency = Agency.objects.create(
+            code=code, name=name.strip(), kind=kind, government=government
+        )
+        audit_record(
+            actor=actor,
+            action="accounts:agency:create",
+            target=code,
+            agency=agency,
+            data={"name": agency.name, "kind": kind, "government": government.code},
+        )
+    return agency
+
+
+def agencies_seed(
+    *, actor: User | None, path: Path | None = None, with_kecamatan: bool = True
+) -> list[Agency]:
+    """Create the agencies listed in a data file (default: Bojonegoro's) that do not exist yet.
+
+    Idempotent: agencies whose code exists are returned unchanged. With with_kecamatan, one
+    Kecamatan agency per district of the government region is added, named from the regions
+    table. Raises RegionNotFound when the government region is not loaded.
+    """
+    path = path or AGENCY_DATA / "bojonegoro-35.22-agencies.json"
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    government = region_get(code=spec["government"])
+    prefix = government.code.replace(".", "")
+    wanted = [(f"{prefix}-{a['short']}", a["name"], a["kind"]) for a in spec["agencies"]]
+    if with_kecamatan:
+        wanted += [
+            (f"{prefix}-kec-{slugify(d.name)}", f"Kecamatan {d.name}", Agency.Kind.KECAMATAN)
+            for d in region_children(code=government.code)
+        ]
+    existing = {a.code: a for a in Agency.objects.filter(code__in=[w[0] for w in wanted])}
+    with transaction.atomic():
+        for code, name, kind in wanted:
+            if code not in existing:
+                existing[code] = agency_create(
+                    actor=actor, code=code, name=name, kind=kind, government=government
+                )
+    return [existing[w[0]] for w in wanted]
+
+
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    role: str,
+    agency: Agency | None = None,
+    full_name: str = "",
+    email: str = "",
+) -> User:
+    """Create an official's account with an Argon2-hashed password, audited as accounts:user:create.
+
+    Operators, PPTK, PPK and PA must belong to an agency; admins and auditors must not.
+    Raises PermissionDenied unless actor may manage users, ValidationError (bilingual) for a
+    taken or malformed username, an unknown role, a role/agency mismatch or a weak password.
+    The password never reaches the audit trail.
+    """
+    if actor is not None:
+        permission_require(user=actor, action=Action.USER_MANAGE)
+    _user_check(username=username, role=role, agency=agency)
+    user = User(username=username, role=role, agency=agency, email=email)
+    user.first_name = full_name.strip()[:150]
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as error:
+        raise ValidationError(
+            "kata sandi terlalu lemah: " + " ".join(error.messages),
+            "password too weak: "
+            + " ".join(str(m) for m in _english(lambda: validate_password(password, user))),
+            where="password",
+        ) from None
+    user.set_password(password)
+    with transaction.atomic():
+        user.save()
+        audit_record(
+            actor=actor,
+            action="accounts:user:create",
+            target=username,
+            agency=agency,
+            data={"role": role, "agency": agency.code if agency else None},
+        )
+    return user
+
+
+def _agency_check(*, code: str, name: str, kind: str) -> None:
+    if not SLUG.fullmatch(code or ""):
+        raise ValidationError(
+            f"kode instansi {code!r} harus huruf kecil, angka dan tanda hubung",
+            f"agency code {code!r} must be lower-case letters, digits and hyphens",
+            where="code",
+        )
+    if not name or not name.strip():
+        raise ValidationError("nama instansi wajib diisi", "agency name is required", where="name")
+    if kind not in Agency.Kind.values:
+        kinds = ", ".join(Agency.Kind.values)
+        raise ValidationError(
+            f"jenis instansi {kind!r} tidak dikenal; pilih salah satu: {kinds}",
+            f"unknown agency kind {kind!r}; choose one of: {kinds}",
+            where="kind",
+        )
+    if Agency.objects.filter(code=code).exists():
+        raise ValidationError(
+            f"kode instansi {code} sudah dipakai", f"agency code {code} is taken", where="code"
+        )
+
+
+def _user_check(*, username: str, role: str, agency: Agency | None) -> None:
+    if not USERNAME.fullmatch(username or ""):
+        raise ValidationError(
+            f"nama pengguna {username!r} hanya boleh huruf kecil, angka, titik, _ dan - (3–150)",
+            f"username {username!r} may hold only lower-case letters, digits, '.', '_' and '-' "
+            "(3–150)",
+            where="username",
+        )
+    if role not in Role.values:
+        raise ValidationError(
+            f"peran {role!r} tidak dikenal; pilih salah satu: {', '.join(Role.values)}",
+            f"unknown role {role!r}; choose one of: {', '.join(Role.values)}",
+            where="role",
+        )
+    if role in AGENCY_BOUND_ROLES and agency is None:
+        raise ValidationError(
+            f"peran {role} wajib terikat pada satu instansi",
+            f"role {role} must belong to an agency",
+            where="agency",
+        )
+    if role not in AGENCY_BOUND_ROLES and agency is not None:
+        raise ValidationError(
+            f"peran {role} berlaku untuk semua instansi; jangan pilih instansi",
+            f"role {role} acts for every agency; leave the agency empty",
+            where="agency",
+        )
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(
+            f"nama pengguna {username} sudah dipakai",
+            f"username {username} is taken",
+            where="username",
+        )
+
+
+def _english(check: Callable[[], None]) -> list[str]:
+    with translation.override("en"):
+        try:
+            check()
+        except DjangoValidationError as error:
+            return list(error.messages)
+    return []

@@ -10,6 +10,9 @@ Environment:
   TERBUKA_PUBLISHER_NAME       publisher name written into every package
   TERBUKA_STORAGE              "filesystem" (default) or "s3" (django-storages, AWS_* variables)
   TERBUKA_MAX_UPLOAD_MB        PDF size limit (default 20)
+  TERBUKA_LOG_ORIGIN           log origin (default terbuka.bojonegorokab.go.id/log)
+  TERBUKA_LOG_KEY[_FILE]       log signing key (note skey); debug/demo make DATA_DIR/log.key
+  TERBUKA_LOG_BATCH            entries the sequencer integrates per transaction (default 1024)
 """
 
 from __future__ import annotations
@@ -169,6 +172,11 @@ TERBUKA = {
         "TERBUKA_PUBLICATION_POLICY", "https://terbuka.bojonegorokab.go.id/kebijakan-publikasi"
     ),
     "BASE_URL": os.environ.get("TERBUKA_BASE_URL", "http://127.0.0.1:8000"),
+    "LOG_ORIGIN": os.environ.get("TERBUKA_LOG_ORIGIN", "terbuka.bojonegorokab.go.id/log"),
+    "LOG_KEY": os.environ.get("TERBUKA_LOG_KEY", ""),
+    "LOG_KEY_FILE": os.environ.get("TERBUKA_LOG_KEY_FILE", ""),
+    "LOG_KEY_GENERATE": DEBUG or env_flag("TERBUKA_DEMO"),
+    "LOG_BATCH": int(os.environ.get("TERBUKA_LOG_BATCH", "1024")),
 }
 
 LOGGING = {

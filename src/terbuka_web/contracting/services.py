@@ -1,1 +1,388 @@
-"""Services of the contracting app."""
+"""Services of the contracting app: create processes, save drafts, upload PDFs, publish stages.
+
+Every write checks role and agency (accounts.services.permission_require), runs in one
+transaction and records an audit event; publishing also appends the release and the hashes
+of newly published documents to the transparency log in that same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Iterator
+from functools import cache
+from typing import IO, Any
+
+import ocdsmerge
+import pypdf
+from django.conf import settings
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+
+from terbuka.canonical import canonical_json
+from terbuka.errors import ValidationError
+from terbuka.ocds.build import STAGE_DOCUMENT_TYPES, release_build, release_validate
+from terbuka.ocds.codes import STAGES
+from terbuka.ocds.schema_check import SCHEMA_PATH
+from terbuka_web.accounts.models import Agency, User
+from terbuka_web.accounts.selectors import Action
+from terbuka_web.accounts.services import audit_record, permission_require
+from terbuka_web.contracting.models import Document, Process, Release, StageDraft
+from terbuka_web.transparency.services import entry_append
+
+PDF_MAGIC = b"%PDF-"
+CHUNK = 64 * 1024
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()\-]{0,150}\.pdf$", re.IGNORECASE)
+
+
+class UploadRefused(ValidationError):
+    """Report an upload refused for its name, size or content."""
+
+    code = "upload_refused"
+
+
+def _stage_check(stage: str) -> None:
+    """Raise ValidationError unless stage is one of the five stages."""
+    if stage not in STAGES:
+        raise ValidationError(f"tahap {stage!r} tidak dikenal", f"unknown stage {stage!r}")
+
+
+def _process_info(process: Process) -> dict[str, Any]:
+    """Return the process facts the release builder needs (title and buyer)."""
+    agency = process.agency
+    buyer = {"id": agency.code, "name": agency.name} if agency else {"id": "", "name": ""}
+    return {"title": process.title, "description": process.description, "buyer": buyer}
+
+
+def stage_data_check(*, process: Process, stage: str, data: dict[str, Any]) -> None:
+    """Raise ValidationError unless data builds a schema-valid release of stage."""
+    release = release_build(
+        ocid=process.ocid,
+        stage=stage,
+        data=data,
+        previous_tags=[],
+        process_info=_process_info(process),
+        date=timezone.now().isoformat(),
+        release_id=f"{process.ocid}-check",
+    )
+    release_validate(release)
+
+
+@transaction.atomic
+def process_create(
+    *, user: User, agency: Agency, title: str, description: str = "", fiscal_year: int
+) -> Process:
+    """Create a draft process of agency and give it an ocid "<prefix>-<agency>-<year>-<id>".
+
+    Raises PermissionDenied unless user may create processes for agency.
+    """
+    permission_require(user=user, action=Action.PROCESS_CREATE, agency=agency)
+    process = Process.objects.create(
+        ocid=f"pending-{timezone.now().timestamp()}-{user.pk}",
+        agency=agency,
+        buyer_name=agency.name,
+        title=title,
+        description=description,
+        fiscal_year=fiscal_year,
+        created_by=user,
+    )
+    prefix = settings.TERBUKA["OCID_PREFIX"]
+    process.ocid = f"{prefix}-{agency.code}-{fiscal_year}-{process.pk:06d}"
+    process.save(update_fields=["ocid"])
+    audit_record(
+        actor=user,
+        action="contracting:process:create",
+        target=process.ocid,
+        agency=agency,
+        data={"title": title, "fiscal_year": fiscal_year},
+    )
+    return process
+
+
+@transaction.atomic
+def stage_draft_save(
+    *, user: User, process: Process, stage: str, data: dict[str, Any]
+) -> StageDraft:
+    """Save data as the draft of process's stage, after checking it builds a valid release.
+
+    Raises PermissionDenied, or ValidationError (nothing written) for invalid data.
+    """
+    permission_require(user=user, action=Action.STAGE_EDIT, agency=process.agency)
+    _stage_check(stage)
+    stage_data_check(process=process, stage=stage, data=data)
+    draft, _created = StageDraft.objects.update_or_create(
+        process=process, stage=stage, defaults={"data": data, "updated_by": user}
+    )
+    audit_record(
+        actor=user,
+        action="contracting:stage:save",
+        target=f"{process.ocid}/{stage}",
+        agency=process.agency,
+    )
+    return draft
+
+
+def filename_check(name: str) -> str:
+    """Return name when it is a plain, safe PDF file name, else raise UploadRefused.
+
+    Refuses paths ("../", "/", "\\"), control characters, hidden names and non-.pdf names.
+    Example: "DPA 2026.pdf" → "DPA 2026.pdf"; "../etc/passwd.pdf" → UploadRefused.
+    """
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        raise UploadRefused(
+            "nama berkas memuat karakter kendali",
+            "the file name contains control characters",
+            where="file",
+        )
+    if "/" in name or "\\" in name or ".." in name:
+        raise UploadRefused(
+            f"nama berkas {name!r} memuat jalur (/, \\ atau ..); unggah berkas saja",
+            f"file name {name!r} contains a path (/, \\ or ..); upload a plain file",
+            where="file",
+        )
+    if not SAFE_NAME.fullmatch(name):
+        raise UploadRefused(
+            f"nama berkas {name!r} harus berakhiran .pdf dan hanya memuat huruf, angka, "
+            "spasi, titik, tanda hubung, garis bawah atau kurung",
+            f"file name {name!r} must end in .pdf and hold only letters, digits, spaces, "
+            "dots, hyphens, underscores or brackets",
+            where="file",
+        )
+    return name
+
+
+def _size_of(stream: IO[bytes]) -> int:
+    """Return the size of stream without reading it (its .size, or seeking to the end)."""
+    size = getattr(stream, "size", None)
+    if isinstance(size, int):
+        return size
+    position = stream.tell()
+    end = stream.seek(0, io.SEEK_END)
+    stream.seek(position)
+    return end
+
+
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
+    """Yield stream's bytes from the start in CHUNK-sized pieces."""
+    stream.seek(0)
+    while chunk := stream.read(CHUNK):
+        yield chunk
+
+
+def pdf_check(stream: IO[bytes]) -> tuple[str, int]:
+    """Return (SHA-256 hex, size) of stream after checking it is a PDF within the size limit.
+
+    The size is checked before anything is read; then the magic bytes "%PDF-", then a full
+    pypdf parse (at least one page). Raises UploadRefused with a bilingual reason.
+    """
+    limit = settings.MAX_UPLOAD_BYTES
+    size = _size_of(stream)
+    if size > limit:
+        raise UploadRefused(
+            f"berkas {size} bita melebihi batas {limit} bita",
+            f"the file of {size} bytes exceeds the {limit}-byte limit",
+            where="file",
+        )
+    stream.seek(0)
+    if stream.read(len(PDF_MAGIC)) != PDF_MAGIC:
+        raise UploadRefused(
+            "berkas bukan PDF (tidak diawali %PDF-); ganti nama saja tidak cukup",
+            "the file is not a PDF (it does not start with %PDF-); renaming is not enough",
+            where="file",
+        )
+    try:
+        stream.seek(0)
+        pages = len(pypdf.PdfReader(stream, strict=False).pages)
+    except Exception as exc:  # pypdf raises many types on malformed input
+        raise UploadRefused(
+            f"PDF rusak atau tidak dapat dibaca: {exc.__class__.__name__}",
+            f"the PDF is damaged or unreadable: {exc.__class__.__name__}",
+            where="file",
+        ) from exc
+    if pages < 1:
+        raise UploadRefused("PDF tidak memiliki halaman", "the PDF has no pages", where="file")
+    digest = hashlib.sha256()
+    for chunk in _chunks(stream):
+        digest.update(chunk)
+    stream.seek(0)
+    return digest.hexdigest(), size
+
+
+@transaction.atomic
+def document_upload(
+    *,
+    user: User,
+    process: Process,
+    stage: str,
+    document_type: str,
+    title: str,
+    stream: IO[bytes],
+    filename: str,
+) -> Document:
+    """Store an uploaded PDF of process's stage with its SHA-256 and size, as a draft document.
+
+    Raises PermissionDenied, or UploadRefused / ValidationError (nothing stored).
+    """
+    permission_require(user=user, action=Action.DOCUMENT_UPLOAD, agency=process.agency)
+    _stage_check(stage)
+    if document_type not in {code for code, _label in STAGE_DOCUMENT_TYPES[stage]}:
+        raise ValidationError(
+            f"jenis dokumen {document_type!r} tidak berlaku untuk tahap {stage}",
+            f"document type {document_type!r} does not belong to the {stage} stage",
+            where="document_type",
+        )
+    filename_check(filename)
+    sha256, size = pdf_check(stream)
+    document = Document(
+        process=process,
+        stage=stage,
+        document_type=document_type,
+        title=title,
+        filename=filename,
+        sha256=sha256,
+        size=size,
+        uploaded_by=user,
+    )
+    document.file.save(f"{sha256}.pdf", File(stream), save=False)
+    document.save()
+    audit_record(
+        actor=user,
+        action="contracting:document:upload",
+        target=f"{process.ocid}/{stage}",
+        agency=process.agency,
+        data={"sha256": sha256, "size": size, "filename": filename},
+    )
+    return document
+
+
+@cache
+def _merger() -> ocdsmerge.Merger:
+    """Return the (cached) ocdsmerge merger of the bundled release schema."""
+    return ocdsmerge.Merger(str(SCHEMA_PATH))
+
+
+def _compile(releases: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the compiled release of releases (the one place ocdsmerge is called)."""
+    return dict(_merger().create_compiled_release(releases))
+
+
+def _summary_refresh(process: Process, compiled: dict[str, Any], stage: str) -> None:
+    """Set process's search fields from its compiled release (value, method, stages, text)."""
+    from terbuka.ocds.codes import METHOD_BY_DETAILS
+
+    published = [s for s in STAGES if s in {*process.stages_published, stage}]
+    process.stages_published = published
+    process.stage_reached = published[-1]
+    tender = compiled.get("tender", {})
+    process.method = METHOD_BY_DETAILS.get(tender.get("procurementMethodDetails", ""), "")
+    values = [c.get("value", {}).get("amount") for c in compiled.get("contracts", [])]
+    values += [a.get("value", {}).get("amount") for a in compiled.get("awards", [])]
+    values += [tender.get("value", {}).get("amount")]
+    values += [compiled.get("planning", {}).get("budget", {}).get("amount", {}).get("amount")]
+    process.value_idr = next((v for v in values if isinstance(v, int)), None)
+    names = [p.get("name", "") for p in compiled.get("parties", [])]
+    process.search_text = " ".join([process.title, process.description, process.ocid, *names])
+
+
+def _publish_guard(process: Process, stage: str) -> StageDraft:
+    """Return the stage's draft, raising ValidationError when it or an earlier stage is missing."""
+    earlier = [s for s in STAGES[: STAGES.index(stage)] if s not in process.stages_published]
+    if earlier:
+        raise ValidationError(
+            f"tahap sebelumnya belum diterbitkan: {', '.join(earlier)}",
+            f"earlier stages are not published yet: {', '.join(earlier)}",
+            where=stage,
+        )
+    draft = StageDraft.objects.filter(process=process, stage=stage).first()
+    if draft is None:
+        raise ValidationError(
+            f"tahap {stage} belum memiliki draf", f"the {stage} stage has no draft", where=stage
+        )
+    return draft
+
+
+def _document_entries(process: Process, stage: str) -> list[dict[str, Any]]:
+    """Return the builder's view of every document of the stage (published or new)."""
+    base = settings.TERBUKA["BASE_URL"].rstrip("/")
+    return [
+        {
+            "sha256": d.sha256,
+            "size": d.size,
+            "document_type": d.document_type,
+            "title": d.title,
+            "url": f"{base}{settings.MEDIA_URL}{d.file.name}",
+            "date": d.uploaded_at.isoformat(),
+        }
+        for d in process.documents.filter(stage=stage).order_by("id")
+    ]
+
+
+@transaction.atomic
+def stage_publish(*, user: User, process: Process, stage: str) -> Release:
+    """Publish process's stage draft as a new immutable release, logged in the same transaction.
+
+    Builds and validates the release (OCDS 1.1.5), stores it with the SHA-256 of its RFC 8785
+    bytes, marks the stage's new documents published, appends one "ocds.release" and one
+    "document.sha256" log entry per new document, recompiles the process and records an
+    audit event. Raises PermissionDenied or ValidationError, writing nothing.
+    """
+    permission_require(user=user, action=Action.STAGE_PUBLISH, agency=process.agency)
+    _stage_check(stage)
+    process = Process.objects.select_for_update().get(pk=process.pk)
+    draft = _publish_guard(process, stage)
+    previous = list(process.releases.order_by("id").values_list("data", flat=True))
+    now = timezone.now()
+    release_id = f"{process.ocid}-{stage}-{len(previous) + 1}"
+    data = release_build(
+        ocid=process.ocid,
+        stage=stage,
+        data=draft.data,
+        previous_tags=[tag for r in previous for tag in r.get("tag", [])],
+        process_info=_process_info(process),
+        date=now.isoformat(timespec="seconds"),
+        release_id=release_id,
+        documents=_document_entries(process, stage),
+    )
+    release_validate(data)
+    release = Release.objects.create(
+        process=process,
+        ocid=process.ocid,
+        release_id=release_id,
+        date=now,
+        tags=data["tag"],
+        stage=stage,
+        data=data,
+        sha256=hashlib.sha256(canonical_json(data)).hexdigest(),
+        published_by=user,
+    )
+    entry_append(kind="ocds.release", ref=process.ocid, payload={"release": data})
+    new_documents = list(process.documents.filter(stage=stage, release__isnull=True))
+    for document in new_documents:
+        entry_append(
+            kind="document.sha256",
+            ref=process.ocid,
+            payload={
+                "ocid": process.ocid,
+                "releaseID": release_id,
+                "sha256": document.sha256,
+                "size": document.size,
+                "documentType": document.document_type,
+            },
+        )
+    process.documents.filter(pk__in=[d.pk for d in new_documents]).update(release=release)
+    compiled = _compile([*previous, data])
+    process.compiled_release = compiled
+    _summary_refresh(process, compiled, stage)
+    process.first_published_at = process.first_published_at or now
+    process.last_published_at = now
+    process.save()
+    audit_record(
+        actor=user,
+        action="contracting:stage:publish",
+        target=release_id,
+        agency=process.agency,
+        data={"sha256": release.sha256, "tags": data["tag"], "documents": len(new_documents)},
+    )
+    return release

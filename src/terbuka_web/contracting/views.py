@@ -1,1 +1,258 @@
-"""Views of the contracting app."""
+"""Views of the contracting app under /kelola/: thin wrappers over forms, selectors and services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods
+
+from terbuka.errors import TerbukaError
+from terbuka.ocds.codes import STAGE_LABELS_ID, STAGES
+from terbuka_web.accounts.selectors import Action, user_can
+from terbuka_web.accounts.services import PermissionDenied
+from terbuka_web.contracting import services
+from terbuka_web.contracting.forms import (
+    DocumentForm,
+    ProcessForm,
+    stage_data_of,
+    stage_forms_bind,
+)
+from terbuka_web.contracting.models import Process
+from terbuka_web.contracting.selectors import (
+    process_draft_visible,
+    process_list_visible,
+    process_stage_status,
+)
+
+ROW_LEGENDS = {
+    "items": _lazy("Daftar barang/pekerjaan"),
+    "suppliers": _lazy("Penyedia pemenang"),
+    "milestones": _lazy("Tahapan pekerjaan"),
+    "transactions": _lazy("Pembayaran"),
+}
+
+
+def _process(request: HttpRequest, pk: int, stage: str | None = None) -> Process:
+    """Return the process pk when user may see its drafts, else raise 403 (or 404)."""
+    if stage is not None and stage not in STAGES:
+        raise Http404(stage)
+    process = get_object_or_404(Process.objects.select_related("agency"), pk=pk)
+    if not process_draft_visible(user=request.user, process=process):  # type: ignore[arg-type]
+        raise HttpForbidden
+    return process
+
+
+def _require(request: HttpRequest, action: Action, process: Process) -> None:
+    """Raise 403 unless the user may take action on process's agency."""
+    if not user_can(request.user, action, process.agency):  # type: ignore[arg-type]
+        raise HttpForbidden
+
+
+def _errors(form: Any, formsets: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the template context of the error summary: forms with errors, formset errors."""
+    rows = [row for fs in (formsets or {}).values() for row in fs.forms]
+    return {
+        "error_forms": [f for f in [form, *rows] if f.is_bound and f.errors],
+        "formset_errors": [
+            e for fs in (formsets or {}).values() if fs.is_bound for e in fs.non_form_errors()
+        ],
+    }
+
+
+def _service_error(form: Any, exc: TerbukaError) -> None:
+    """Attach a service error to the form field it names, or to the whole form."""
+    message = f"{exc.message_id} / {exc.message_en}"
+    field = exc.where.strip("/").split("/")[0] if exc.where else None
+    form.add_error(field if field in form.fields else None, message)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """List the processes the user may see, each with its five stages' status."""
+    rows = [(p, process_stage_status(process=p)) for p in process_list_visible(user=request.user)]  # type: ignore[arg-type]
+    user = request.user
+    can_create = user_can(user, Action.PROCESS_CREATE, getattr(user, "agency", None))  # type: ignore[arg-type]
+    return render(
+        request,
+        "contracting/dashboard.html",
+        {"rows": rows, "can_create": can_create, "stages": STAGE_LABELS_ID},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def process_create(request: HttpRequest) -> HttpResponse:
+    """Show and handle the form that creates a process for the user's own agency."""
+    agency = getattr(request.user, "agency", None)
+    if not user_can(request.user, Action.PROCESS_CREATE, agency):  # type: ignore[arg-type]
+        raise HttpForbidden
+    form = ProcessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        process = services.process_create(user=request.user, agency=agency, **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, _("Paket pekerjaan dibuat: %(ocid)s") % {"ocid": process.ocid})
+        return redirect("contracting:process", pk=process.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, **_errors(form)}
+    return render(request, "contracting/process_form.html", context, status=status)
+
+
+@login_required
+def process_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a process: each stage's draft, documents, releases and the allowed actions."""
+    process = _process(request, pk)
+    user = request.user
+    context = {
+        "process": process,
+        "stages": process_stage_status(process=process),
+        "documents": process.documents.order_by("stage", "id"),
+        "releases": process.releases.order_by("id"),
+        "can_edit": user_can(user, Action.STAGE_EDIT, process.agency),  # type: ignore[arg-type]
+        "can_upload": user_can(user, Action.DOCUMENT_UPLOAD, process.agency),  # type: ignore[arg-type]
+        "can_publish": user_can(user, Action.STAGE_PUBLISH, process.agency),  # type: ignore[arg-type]
+    }
+    return render(request, "contracting/process_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stage_edit(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
+    """Show and handle one stage's form; a valid post saves the draft."""
+    process = _process(request, pk, stage)
+    _require(request, Action.STAGE_EDIT, process)
+    draft = process.drafts.filter(stage=stage).first()
+    post = request.POST if request.method == "POST" else None
+    form, formsets = stage_forms_bind(stage, post, draft.data if draft else {})
+    if post is not None and form.is_valid() and all(f.is_valid() for f in formsets.values()):
+        try:
+            services.stage_draft_save(
+                user=request.user,  # type: ignore[arg-type]
+                process=process,
+                stage=stage,
+                data=stage_data_of(form, formsets),
+            )
+        except PermissionDenied as exc:
+            raise HttpForbidden from exc
+        except TerbukaError as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, _("Draf tersimpan."))
+            return redirect("contracting:process", pk=process.pk)
+    context = {
+        "process": process,
+        "stage": stage,
+        "stage_label": STAGE_LABELS_ID[stage],
+        "form": form,
+        "formsets": [(key, ROW_LEGENDS[key], fs) for key, fs in formsets.items()],
+        **_errors(form, formsets),
+    }
+    status = 400 if post is not None else 200
+    return render(request, "contracting/stage_form.html", context, status=status)
+
+
+class UploadLimitHandler(FileUploadHandler):
+    """Skip and flag a file beyond MAX_UPLOAD_BYTES; the rest is read and dropped, not stored."""
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > settings.MAX_UPLOAD_BYTES:
+            self.request.upload_too_large = True  # type: ignore[union-attr]
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+@csrf_exempt
+def document_upload(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
+    """Install the size-limit upload handler before CSRF reads the body, then upload."""
+    request.upload_handlers.insert(0, UploadLimitHandler(request))
+    return _document_upload(request, pk, stage)
+
+
+@csrf_protect
+@login_required
+@require_http_methods(["GET", "POST"])
+def _document_upload(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
+    """Show and handle the PDF upload form of one stage."""
+    process = _process(request, pk, stage)
+    _require(request, Action.DOCUMENT_UPLOAD, process)
+    form = DocumentForm(request.POST or None, request.FILES or None, stage=stage)
+    if request.method == "POST":
+        if getattr(request, "upload_too_large", False):
+            limit = settings.MAX_UPLOAD_BYTES
+            form.is_valid()
+            form.errors["file"] = form.error_class(
+                [f"Berkas melebihi batas {limit} bita / The file exceeds the {limit}-byte limit"]
+            )
+        elif form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                services.document_upload(
+                    user=request.user,  # type: ignore[arg-type]
+                    process=process,
+                    stage=stage,
+                    document_type=form.cleaned_data["document_type"],
+                    title=form.cleaned_data["title"],
+                    stream=upload,
+                    filename=upload.name,
+                )
+            except PermissionDenied as exc:
+                raise HttpForbidden from exc
+            except TerbukaError as exc:
+                _service_error(form, exc)
+            else:
+                messages.success(request, _("Dokumen diunggah."))
+                return redirect("contracting:process", pk=process.pk)
+    context = {"process": process, "stage": stage, "stage_label": STAGE_LABELS_ID[stage]}
+    context |= {"form": form, **_errors(form)}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "contracting/document_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stage_publish(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
+    """Ask for confirmation (GET), then publish the stage (POST)."""
+    process = _process(request, pk, stage)
+    _require(request, Action.STAGE_PUBLISH, process)
+    statuses = {s.stage: s for s in process_stage_status(process=process)}
+    error = ""
+    if request.method == "POST":
+        try:
+            release = services.stage_publish(user=request.user, process=process, stage=stage)  # type: ignore[arg-type]
+        except PermissionDenied as exc:
+            raise HttpForbidden from exc
+        except TerbukaError as exc:
+            error = f"{exc.message_id} / {exc.message_en}"
+        else:
+            messages.success(
+                request,
+                _("Tahap diterbitkan sebagai rilis %(id)s (SHA-256 %(sha)s).")
+                % {"id": release.release_id, "sha": release.sha256},
+            )
+            return redirect("contracting:process", pk=process.pk)
+    context = {
+        "process": process,
+        "stage": stage,
+        "stage_label": STAGE_LABELS_ID[stage],
+        "status": statuses[stage],
+        "error": error,
+    }
+    return render(
+        request, "contracting/publish_confirm.html", context, status=400 if error else 200
+    )

@@ -1,7 +1,8 @@
 """Models of the transparency app: the outbox of log entries and the log's sequenced state.
 
 A LogEntry is written in the same transaction as the public change it records (outbox).
-The sequencer later assigns it an index, writes tiles and signs a checkpoint.
+The sequencer later assigns it an index, writes tiles and signs a checkpoint, all in one
+transaction that holds the LogState row lock, so the log and its outbox never disagree.
 """
 
 from __future__ import annotations
@@ -23,6 +24,55 @@ class LogEntry(models.Model):
         ordering = ["id"]
         indexes = [
             models.Index(
-                fields=["index"], name="logentry_pending", condition=models.Q(index__isnull=True)
+                fields=["id"], name="logentry_pending", condition=models.Q(index__isnull=True)
             )
         ]
+
+
+class LogState(models.Model):
+    """Hold the log's current size and root: one row (pk 1), locked by the sequencer."""
+
+    size = models.BigIntegerField(default=0)
+    root = models.BinaryField(
+        max_length=32, help_text="RFC 6962 root hash of the first size entries"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class Tile(models.Model):
+    """Hold the latest version of one hash tile (C2SP tlog-tiles); full tiles never change.
+
+    A partial tile of width W is the first 32·W bytes of any wider version of the same tile,
+    so one row per (level, index) serves every width up to the stored one.
+    """
+
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField()
+    width = models.PositiveSmallIntegerField(help_text="hashes in the tile, 1–256; 256 = full")
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["level", "index"], name="tile_level_index_unique")
+        ]
+
+
+class EntryBundle(models.Model):
+    """Hold the latest version of one entry bundle (tile/entries/N); full bundles never change."""
+
+    index = models.BigIntegerField(unique=True)
+    width = models.PositiveSmallIntegerField(help_text="entries in the bundle, 1–256")
+    data = models.BinaryField()
+
+
+class Checkpoint(models.Model):
+    """Hold one signed checkpoint of the log (C2SP tlog-checkpoint inside a signed note)."""
+
+    size = models.BigIntegerField(db_index=True)
+    root = models.BinaryField(max_length=32)
+    note = models.TextField(help_text="the signed note, exactly as served at /log/checkpoint")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        get_latest_by = "id"

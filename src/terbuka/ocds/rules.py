@@ -1,0 +1,301 @@
+"""Check OCDS releases against the rules JSON Schema cannot express (and lib-cove misses).
+
+Each check returns Issues with a JSON pointer and an Indonesian + English message:
+ocid prefix, singular `award`/`contract`, date format and order, award/contract links,
+codelist values (closed → error, open → warning), deprecated codes and fields, unknown keys.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import json
+import re
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from terbuka.ocds.issues import Issue
+from terbuka.ocds.merge import SCHEMA_DIR
+
+OCID_PATTERN = re.compile(r"^ocds-[a-z0-9]{6}-")
+
+
+@lru_cache(maxsize=1)
+def dereferenced_schema() -> dict[str, Any]:
+    """Return the bundled dereferenced 1.1.5 release schema (no $ref left)."""
+    with open(SCHEMA_DIR / "dereferenced-release-schema.json", encoding="utf-8") as f:
+        schema: dict[str, Any] = json.load(f)
+    return schema
+
+
+@lru_cache(maxsize=32)
+def codelist(name: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Return (codes, deprecated codes) of the bundled codelist CSV name, e.g. "method.csv"."""
+    with open(SCHEMA_DIR / "codelists" / name, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    codes = frozenset(r["Code"] for r in rows)
+    return codes, frozenset(r["Code"] for r in rows if r.get("Deprecated"))
+
+
+def parse_datetime(value: str) -> datetime | None:
+    """Return value as an aware datetime, or None when it is not an RFC 3339 date-time."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None and "T" in value else None
+
+
+def release_issues(
+    release: dict[str, Any], base: str, *, prefixes: Sequence[str] | None, links: bool = True
+) -> list[Issue]:
+    """Return the rule issues of one release (pointers under base)."""
+    issues = ocid_issues(release.get("ocid"), base, prefixes)
+    issues += singular_issues(release, base)
+    issues += list(walk(release, dereferenced_schema(), base))
+    issues += date_order_issues(release, base)
+    if links:
+        issues += link_issues([(base, release)])
+    return issues
+
+
+def ocid_issues(ocid: Any, base: str, prefixes: Sequence[str] | None) -> list[Issue]:
+    """Return an issue when ocid lacks a registered prefix (`ocds-` + 6 chars, or prefixes)."""
+    if not isinstance(ocid, str):
+        return []
+    where = f"{base}/ocid"
+    if not OCID_PATTERN.match(ocid):
+        return [
+            Issue(
+                where,
+                f"ocid '{ocid}' tidak diawali prefiks OCDS terdaftar ('ocds-' + 6 karakter)",
+                f"ocid '{ocid}' does not start with a registered OCDS prefix ('ocds-' + 6 chars)",
+                "ocid_prefix",
+            )
+        ]
+    if prefixes and not any(ocid.startswith(p + "-") for p in prefixes):
+        allowed = ", ".join(prefixes)
+        return [
+            Issue(
+                where,
+                f"prefiks ocid '{ocid}' bukan milik penerbit ini (diharapkan: {allowed})",
+                f"ocid '{ocid}' prefix is not this publisher's (expected: {allowed})",
+                "ocid_prefix",
+            )
+        ]
+    return []
+
+
+def singular_issues(release: dict[str, Any], base: str) -> list[Issue]:
+    """Return an issue per singular `award`/`contract` object where an array is required."""
+    return [
+        Issue(
+            f"{base}/{key}",
+            f"'{key}' harus ditulis sebagai larik '{key}s' berisi objek, bukan satu objek",
+            f"'{key}' must be an array '{key}s' of objects, not a single object",
+            "singular_object",
+        )
+        for key in ("award", "contract")
+        if key in release
+    ]
+
+
+def walk(data: Any, schema: dict[str, Any], pointer: str) -> Iterator[Issue]:
+    """Yield unknown-key, deprecated, codelist and date-format issues of data under schema."""
+    if isinstance(data, list) and isinstance(schema.get("items"), dict):
+        for i, item in enumerate(data):
+            yield from walk(item, schema["items"], f"{pointer}/{i}")
+        return
+    props = schema.get("properties")
+    if not isinstance(data, dict) or props is None:
+        return
+    for key, value in data.items():
+        where = f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"
+        sub = props.get(key)
+        if sub is None:
+            singular = key in ("award", "contract") and f"{key}s" in props
+            if not singular and not _pattern_match(schema, key):
+                yield _unknown_key(where, key, props)
+            continue
+        if sub.get("deprecated") and value is not None:
+            yield Issue(
+                where,
+                f"kolom '{key}' sudah usang (deprecated) di OCDS 1.1",
+                f"field '{key}' is deprecated in OCDS 1.1",
+                "deprecated_field",
+                "warning",
+            )
+        if "codelist" in sub:
+            yield from _codelist_issues(value, sub, where)
+        if (
+            sub.get("format") == "date-time"
+            and isinstance(value, str)
+            and not parse_datetime(value)
+        ):
+            yield Issue(
+                where,
+                f"'{value}' bukan tanggal-waktu RFC 3339 dengan zona waktu",
+                f"'{value}' is not an RFC 3339 date-time with a time zone",
+                "date_format",
+            )
+        yield from walk(value, sub, where)
+
+
+def _pattern_match(schema: dict[str, Any], key: str) -> bool:
+    return any(re.match(p, key) for p in schema.get("patternProperties", {}))
+
+
+def _unknown_key(where: str, key: str, props: dict[str, Any]) -> Issue:
+    squashed = re.sub(r"\s+", "", key)
+    close = difflib.get_close_matches(squashed, list(props), n=1, cutoff=0.8)
+    hint_id = f"; mungkin maksudnya '{close[0]}'?" if close else ""
+    hint_en = f"; did you mean '{close[0]}'?" if close else ""
+    return Issue(
+        where,
+        f"kolom '{key}' tidak dikenal di skema OCDS 1.1.5{hint_id}",
+        f"field '{key}' is not in the OCDS 1.1.5 schema{hint_en}",
+        "typo_key" if close else "additional_property",
+        "warning",
+    )
+
+
+def _codelist_issues(value: Any, sub: dict[str, Any], where: str) -> Iterator[Issue]:
+    name = sub["codelist"]
+    codes, deprecated = codelist(name)
+    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    for i, code in enumerate(values):
+        if not isinstance(code, str):
+            continue
+        at = where if isinstance(value, str) else f"{where}/{i}"
+        if code in deprecated:
+            yield Issue(
+                at,
+                f"kode '{code}' di daftar kode {name} sudah usang (deprecated)",
+                f"code '{code}' in codelist {name} is deprecated",
+                "deprecated_code",
+                "warning",
+            )
+        elif code not in codes:
+            closed = not sub.get("openCodelist")
+            yield Issue(
+                at,
+                f"kode '{code}' tidak ada di daftar kode {'tertutup ' if closed else ''}{name}",
+                f"code '{code}' is not in the {'closed ' if closed else ''}codelist {name}",
+                "codelist" if closed else "codelist_open",
+                "error" if closed else "warning",
+            )
+
+
+def _periods(release: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    tender = release.get("tender")
+    tender = tender if isinstance(tender, dict) else {}
+    for name in ("tenderPeriod", "enquiryPeriod", "awardPeriod", "contractPeriod"):
+        yield f"/tender/{name}", tender.get(name)
+    for key, period in (("awards", "contractPeriod"), ("contracts", "period")):
+        for i, obj in enumerate(_objects(release, key)):
+            yield f"/{key}/{i}/{period}", obj.get(period)
+
+
+def _objects(release: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    found = release.get(key)
+    found = [found] if isinstance(found, dict) else found if isinstance(found, list) else []
+    return [o for o in found if isinstance(o, dict)]
+
+
+def _order_issue(where: str, first: str, later: str, a: str, b: str) -> Issue:
+    return Issue(
+        where,
+        f"tanggal tidak berurutan: {later} ({b}) lebih awal dari {first} ({a})",
+        f"dates out of order: {later} ({b}) is before {first} ({a})",
+        "date_order",
+    )
+
+
+def _before(a: Any, b: Any) -> bool:
+    da = parse_datetime(a) if isinstance(a, str) else None
+    db = parse_datetime(b) if isinstance(b, str) else None
+    return da is not None and db is not None and db < da
+
+
+def date_order_issues(release: dict[str, Any], base: str) -> list[Issue]:
+    """Return issues for periods ending before they start and contracts signed before awards."""
+    issues = []
+    for where, period in _periods(release):
+        if isinstance(period, dict) and _before(period.get("startDate"), period.get("endDate")):
+            issues.append(
+                _order_issue(
+                    f"{base}{where}/endDate",
+                    "startDate",
+                    "endDate",
+                    period["startDate"],
+                    period["endDate"],
+                )
+            )
+    awards = {a.get("id"): a for a in _objects(release, "awards")}
+    for i, contract in enumerate(_objects(release, "contracts")):
+        award = awards.get(contract.get("awardID"))
+        if award and _before(award.get("date"), contract.get("dateSigned")):
+            issues.append(
+                _order_issue(
+                    f"{base}/contracts/{i}/dateSigned",
+                    "award.date",
+                    "contract.dateSigned",
+                    award["date"],
+                    contract["dateSigned"],
+                )
+            )
+    return issues
+
+
+def link_issues(releases: Sequence[tuple[str, dict[str, Any]]]) -> list[Issue]:
+    """Return an issue per contract whose awardID names no award of the same ocid in releases."""
+    award_ids: dict[Any, set[Any]] = {}
+    for _, release in releases:
+        ids = {a.get("id") for a in _objects(release, "awards") + _objects(release, "award")}
+        award_ids.setdefault(release.get("ocid"), set()).update(ids)
+    issues = []
+    for base, release in releases:
+        known = award_ids.get(release.get("ocid"), set())
+        for key in ("contracts", "contract"):
+            for i, contract in enumerate(_objects(release, key)):
+                award_id = contract.get("awardID")
+                if award_id is None or award_id in known:
+                    continue
+                where = (
+                    f"{base}/{key}/{i}/awardID"
+                    if key == "contracts"
+                    else f"{base}/contract/awardID"
+                )
+                issues.append(
+                    Issue(
+                        where,
+                        f"awardID '{award_id}' tidak merujuk ke award mana pun dalam proses ini",
+                        f"awardID '{award_id}' does not name any award of this process",
+                        "award_link",
+                    )
+                )
+    return issues
+
+
+def package_issues(releases: list[Any]) -> list[Issue]:
+    """Return duplicate-release-id and cross-release award link issues of a package's releases."""
+    seen: dict[tuple[Any, Any], int] = {}
+    issues = []
+    pairs = [(f"/releases/{i}", r) for i, r in enumerate(releases) if isinstance(r, dict)]
+    for base, release in pairs:
+        key = (release.get("ocid"), release.get("id"))
+        if key in seen:
+            first = f"/releases/{seen[key]}"
+            issues.append(
+                Issue(
+                    f"{base}/id",
+                    f"id rilis '{key[1]}' untuk ocid '{key[0]}' ganda (sama dengan {first})",
+                    f"release id '{key[1]}' for ocid '{key[0]}' is duplicated (same as {first})",
+                    "duplicate_release_id",
+                )
+            )
+        else:
+            seen[key] = int(base.rsplit("/", 1)[1])
+    return issues + link_issues(pairs)

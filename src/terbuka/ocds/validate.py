@@ -1,0 +1,166 @@
+"""Validate OCDS 1.1.5 releases and packages: JSON Schema plus the rules lib-cove misses.
+
+Schema checks use jsonschema (Draft 4) against the bundled 1.1.5 schemas, offline. Extra rules
+(terbuka.ocds.rules) cover ocid prefixes, date order, award/contract links, codelists, singular
+`award`/`contract` objects, duplicate release ids, unknown (typo'd) keys and deprecated values.
+Spec: https://standard.open-contracting.org/1.1/en/schema/
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+import jsonschema
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+from terbuka.ocds import rules
+from terbuka.ocds.errors import OcdsValidationError
+from terbuka.ocds.issues import Issue
+from terbuka.ocds.merge import SCHEMA_DIR
+
+SCHEMA_URL = "https://standard.open-contracting.org/schema/1__1__5/"
+SCHEMA_FILES = (
+    "release-schema.json",
+    "release-package-schema.json",
+    "record-package-schema.json",
+    "versioned-release-validation-schema.json",
+)
+
+
+@lru_cache(maxsize=8)
+def load_schema(name: str) -> dict[str, Any]:
+    """Return the bundled 1.1.5 schema file name, parsed."""
+    with open(SCHEMA_DIR / name, encoding="utf-8") as f:
+        schema: dict[str, Any] = json.load(f)
+    return schema
+
+
+@lru_cache(maxsize=1)
+def _registry() -> Registry[Any]:
+    resources = [
+        (SCHEMA_URL + name, Resource.from_contents(load_schema(name), default_specification=DRAFT4))
+        for name in SCHEMA_FILES
+    ]
+    return Registry().with_resources(resources)
+
+
+@lru_cache(maxsize=8)
+def _validator(name: str, shallow_releases: bool = False) -> jsonschema.Draft4Validator:
+    schema = load_schema(name)
+    if shallow_releases:
+        schema = {**schema, "properties": {**schema["properties"]}}
+        schema["properties"]["releases"] = {**schema["properties"]["releases"], "items": {}}
+    return jsonschema.Draft4Validator(schema, registry=_registry())
+
+
+def pointer_of(path: Iterable[Any]) -> str:
+    """Return the RFC 6901 JSON pointer of a path. Example: ["a", 0, "b/c"] → "/a/0/b~1c"."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def _schema_issue(error: jsonschema.ValidationError, base: str) -> Issue | None:
+    pointer = base + pointer_of(error.absolute_path)
+    kind, detail = error.validator, error.message
+    if kind == "enum" and isinstance(error.schema, dict) and "codelist" in error.schema:
+        return None  # reported by rules.walk with the codelist's name
+    if kind == "uniqueItems" and pointer == "/releases":
+        return None  # reported by rules.package_issues as duplicate_release_id
+    if kind == "required":
+        name = detail.split("'")[1] if "'" in detail else detail
+        return Issue(
+            pointer,
+            f"kolom wajib '{name}' tidak ada",
+            f"required field '{name}' is missing",
+            "required",
+        )
+    if kind == "type":
+        return Issue(
+            pointer,
+            f"tipe data salah: diharapkan {error.validator_value}, didapat {error.instance!r:.60}",
+            f"wrong type: expected {error.validator_value}, got {error.instance!r:.60}",
+            "type",
+        )
+    return Issue(
+        pointer,
+        f"nilai tidak sesuai skema OCDS 1.1.5 ({kind}): {detail:.200}",
+        f"value breaks the OCDS 1.1.5 schema ({kind}): {detail:.200}",
+        f"schema_{kind}",
+    )
+
+
+def schema_issues(data: Any, name: str, base: str = "", *, shallow: bool = False) -> list[Issue]:
+    """Return the JSON Schema issues of data against bundled schema name, pointers under base."""
+    validator = _validator(name, shallow)
+    found = [_schema_issue(e, base) for e in validator.iter_errors(data)]
+    return sorted((i for i in found if i is not None), key=lambda i: i.pointer)
+
+
+def validate_release(
+    release: Any, *, prefixes: Sequence[str] | None = None, base: str = "", links: bool = True
+) -> list[Issue]:
+    """Return every issue of one release (schema, then Terbuka's rules); [] when it is clean.
+
+    prefixes, when given, lists the accepted ocid prefixes (e.g. ["ocds-tbk352"]).
+    Example: validate_release({"ocid": "asdf-1"}) → [Issue("", "kolom wajib 'id' …", …), …].
+    """
+    if not isinstance(release, dict):
+        return [Issue(base, "rilis harus objek JSON", "a release must be a JSON object", "type")]
+    return schema_issues(release, "release-schema.json", base) + rules.release_issues(
+        release, base, prefixes=prefixes, links=links
+    )
+
+
+def validate_package(package: Any, *, prefixes: Sequence[str] | None = None) -> list[Issue]:
+    """Return every issue of a release package: its envelope, each release, duplicate ids.
+
+    Example: validate_package({"releases": []}) → issues for missing uri, publishedDate…
+    """
+    if not isinstance(package, dict):
+        return [
+            Issue("", "paket rilis harus objek JSON", "a release package must be an object", "type")
+        ]
+    issues = schema_issues(package, "release-package-schema.json", shallow=True)
+    releases = package.get("releases")
+    if not isinstance(releases, list):
+        return issues
+    for i, release in enumerate(releases):
+        issues += validate_release(release, prefixes=prefixes, base=f"/releases/{i}", links=False)
+    issues += rules.package_issues(releases)
+    return issues
+
+
+def validate_record_package(package: Any) -> list[Issue]:
+    """Return the JSON Schema issues of a record package (1.1.5 record-package-schema.json)."""
+    return schema_issues(package, "record-package-schema.json")
+
+
+def errors_only(issues: Iterable[Issue]) -> list[Issue]:
+    """Return the issues whose severity is error (warnings do not block publication)."""
+    return [i for i in issues if i.severity == "error"]
+
+
+def raise_for_issues(issues: Sequence[Issue], *, limit: int = 20) -> None:
+    """Raise OcdsValidationError listing the errors among issues; return when there are none.
+
+    The exception's issues attribute carries every issue (errors and warnings).
+    """
+    errors = errors_only(issues)
+    if not errors:
+        return
+    shown = errors[:limit]
+    more = len(errors) - len(shown)
+    lines_id = [f"{i.pointer or '/'}: {i.message_id}" for i in shown]
+    lines_en = [f"{i.pointer or '/'}: {i.message_en}" for i in shown]
+    if more:
+        lines_id.append(f"… dan {more} kesalahan lain")
+        lines_en.append(f"… and {more} more errors")
+    raise OcdsValidationError(
+        f"data OCDS ditolak, {len(errors)} kesalahan:\n" + "\n".join(lines_id),
+        f"OCDS data rejected, {len(errors)} errors:\n" + "\n".join(lines_en),
+        where=shown[0].pointer,
+        issues=list(issues),
+    )

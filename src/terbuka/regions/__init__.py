@@ -1,0 +1,1 @@
+"""Kemendagri administrative region codes: province → regency/city → district → village."""

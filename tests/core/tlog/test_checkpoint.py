@@ -1,0 +1,117 @@
+"""Test C2SP checkpoints against the spec example and the transparency-dev vectors."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from terbuka.tlog.checkpoint import Checkpoint
+from terbuka.tlog.errors import MalformedError
+from terbuka.tlog.note import NoVerifiableSignatureError, Verifier, open_note, parse_note
+
+ROOT32 = bytes(range(32))
+ROOT32_B64 = base64.b64encode(ROOT32).decode()
+
+
+def test_spec_example_parses(c2sp: Path) -> None:
+    note = parse_note((c2sp / "tlog-checkpoint-example-1.txt").read_bytes())
+    cp = Checkpoint.parse(note.text)
+    assert (cp.origin, cp.size, len(cp.root), cp.extensions) == (
+        "example.com/behind-the-sofa",
+        20852163,
+        32,
+        (),
+    )
+    assert cp.format() == note.text
+    [sig] = note.unverified
+    assert sig.key_id == 0x033DE0AE
+
+
+def test_trap_same_key_id_as_sum_golang_org_is_ignored(
+    c2sp: Path, formats_golden: dict[str, Any]
+) -> None:
+    sumdb = Verifier.from_vkey(formats_golden["sumdb_checkpoint"]["vkey"])
+    assert sumdb.key_id == 0x033DE0AE
+    msg = (c2sp / "tlog-checkpoint-example-1.txt").read_bytes()
+    with pytest.raises(NoVerifiableSignatureError):
+        open_note(msg, [sumdb])
+    # Even if the name matched, the signature must not verify under that key.
+    renamed = msg.replace(b"\xe2\x80\x94 example.com/behind-the-sofa", "— sum.golang.org".encode())
+    with pytest.raises(Exception, match="invalid signature"):
+        open_note(renamed, [sumdb])
+
+
+def test_sumdb_checkpoint_verifies(formats_golden: dict[str, Any]) -> None:
+    sec = formats_golden["sumdb_checkpoint"]
+    note = open_note(sec["note"].encode(), [Verifier.from_vkey(sec["vkey"])])
+    cp = Checkpoint.parse(note.text)
+    assert (cp.origin, cp.size) == (sec["origin"], sec["size"])
+
+
+def test_marshal_vectors_line_structure(formats_golden: dict[str, Any]) -> None:
+    for vec in formats_golden["checkpoint"]["marshal"]:
+        with pytest.raises(MalformedError, match="32 bytes"):
+            Checkpoint(vec["origin"], vec["size"], vec["hash_ascii"].encode())
+        cp = Checkpoint(vec["origin"], vec["size"], ROOT32)
+        assert cp.format() == f"{vec['origin']}\n{vec['size']}\n{ROOT32_B64}\n"
+
+
+def _with_32_byte_root(text: str) -> str:
+    lines = text.split("\n")
+    if len(lines) > 3:
+        lines[2] = ROOT32_B64
+    return "\n".join(lines)
+
+
+def test_unmarshal_vectors(formats_golden: dict[str, Any]) -> None:
+    for vec in formats_golden["checkpoint"]["unmarshal"]:
+        if vec.get("want_error"):
+            with pytest.raises(MalformedError):
+                Checkpoint.parse(
+                    _with_32_byte_root(vec["in"]) if "Base64" not in vec["in"] else vec["in"]
+                )
+            continue
+        with pytest.raises(MalformedError):  # the Go vectors' roots are not 32 bytes
+            Checkpoint.parse(vec["in"])
+        fixed = _with_32_byte_root(vec["in"])
+        rest = vec["want_rest"]
+        if rest.startswith("\n"):  # empty extension lines are not allowed
+            with pytest.raises(MalformedError, match="extension"):
+                Checkpoint.parse(fixed)
+            continue
+        cp = Checkpoint.parse(fixed)
+        assert (cp.origin, cp.size, cp.root) == (vec["want"]["origin"], vec["want"]["size"], ROOT32)
+        assert "".join(e + "\n" for e in cp.extensions) == rest
+
+
+def test_extension_lines_round_trip(formats_golden: dict[str, Any]) -> None:
+    ext = formats_golden["checkpoint"]["extended_checkpoint"]
+    cp = Checkpoint.parse(_with_32_byte_root(ext["in"]))
+    assert cp.extensions == tuple(ext["want"]["extension_lines"])
+    assert Checkpoint.parse(cp.format()) == cp
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "o\n01\n" + ROOT32_B64 + "\n",
+        "o\n+1\n" + ROOT32_B64 + "\n",
+        "o\n18446744073709551616\n" + ROOT32_B64 + "\n",
+        "o\n1\n" + ROOT32_B64,
+        " o\n1\n" + ROOT32_B64 + "\n",
+        "o\n1\n" + ROOT32_B64[:-1] + "\n",
+        "o\n1\n" + ROOT32_B64 + "\n\n",
+        "o\n1\n" + ROOT32_B64 + "\next\x00\n",
+    ],
+)
+def test_strict_rejections(bad: str) -> None:
+    with pytest.raises(MalformedError):
+        Checkpoint.parse(bad)
+
+
+def test_max_size_accepted() -> None:
+    cp = Checkpoint("o", 2**64 - 1, ROOT32)
+    assert Checkpoint.parse(cp.format()) == cp

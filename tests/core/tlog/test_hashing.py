@@ -1,0 +1,30 @@
+"""Test the RFC 6962 leaf and node hashes against the reference tree's hasher vectors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from terbuka.tlog.hashing import EMPTY_ROOT, leaf_hash, node_hash
+
+
+def _reference(shared_dir: Path) -> dict[str, list[dict[str, str]]]:
+    data: dict[str, list[dict[str, str]]] = json.loads(
+        (shared_dir / "tlog-vectors" / "rfc6962-reference-tree.json").read_text()
+    )
+    return data
+
+
+def test_hasher_vectors(shared_dir: Path) -> None:
+    empty, empty_leaf, leaf, children = _reference(shared_dir)["hasherVectors"]
+    assert EMPTY_ROOT.hex() == empty["want"]
+    assert leaf_hash(b"").hex() == empty_leaf["want"]
+    assert leaf_hash(bytes.fromhex(leaf["leafInputHex"])).hex() == leaf["want"]
+    got = node_hash(bytes.fromhex(children["leftHex"]), bytes.fromhex(children["rightHex"]))
+    assert got.hex() == children["want"]
+
+
+def test_leaf_and_node_are_domain_separated() -> None:
+    left, right = leaf_hash(b"a"), leaf_hash(b"b")
+    assert node_hash(left, right) != leaf_hash(left + right)
+    assert node_hash(left, right) != node_hash(right, left)

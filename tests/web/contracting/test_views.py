@@ -1,0 +1,351 @@
+"""HTTP views under /kelola/: role × action × agency matrix, bad input, CSRF, big uploads."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import resource
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from terbuka.ocds.stage_examples import EXAMPLE_STAGE_DATA
+from terbuka_web.accounts.models import Role
+from terbuka_web.contracting.models import Document, Process, Release, StageDraft
+
+from .conftest import pdf_bytes
+from .test_services import ACTIONS, ALLOWED, ROLES, actor, state
+
+PLANNING_POST = {**EXAMPLE_STAGE_DATA["planning"], "amount": "1000"}
+
+
+def client_for(user: Any, *, csrf: bool = False) -> Client:
+    client = Client(enforce_csrf_checks=csrf)
+    if user.is_authenticated:
+        client.force_login(user)
+    return client
+
+
+def request(action: str, client: Client, process: Process) -> Any:
+    base = f"/kelola/proses/{process.pk}/planning/"
+    if action == "create":
+        return client.post("/kelola/proses/baru/", {"title": "Paket baru", "fiscal_year": 2026})
+    if action == "edit":
+        return client.post(base, PLANNING_POST)
+    if action == "upload":
+        pdf = SimpleUploadedFile("dpa.pdf", pdf_bytes(), content_type="application/pdf")
+        return client.post(
+            base + "dokumen/", {"document_type": "procurementPlan", "title": "DPA", "file": pdf}
+        )
+    return client.post(base + "terbitkan/")
+
+
+@pytest.mark.parametrize("where", ["own", "other"])
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("role", ROLES)
+def test_http_permission_matrix(
+    users: dict, process: Process, role: str, action: str, where: str
+) -> None:
+    user = actor(users, role, where)
+    before = state()
+    response = request(action, client_for(user), process)
+    # create acts on the user's own agency, so "other" agency users may create there.
+    allowed = role in ALLOWED[action] and (where == "own" or action == "create")
+    if allowed:
+        assert response.status_code == 302, response.content[:500]
+        assert response["Location"].startswith("/kelola/proses/")
+        assert state() != before
+    else:
+        assert response.status_code == (302 if role == "anonymous" else 403)
+        if role == "anonymous":
+            assert response["Location"].startswith("/akun/masuk/")
+        assert state() == before
+
+
+def test_created_process_belongs_to_the_users_agency(users: dict, agencies: dict) -> None:
+    client = client_for(users["operator_other"])
+    response = client.post(
+        "/kelola/proses/baru/",
+        {"title": "Paket", "fiscal_year": 2026, "agency": agencies["own"].pk},
+    )
+    assert response.status_code == 302
+    assert Process.objects.get(title="Paket").agency == agencies["other"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "text"),
+    [
+        ({"amount": "-5"}, "amount", "tidak boleh negatif"),
+        ({"amount": str(10**15 + 1)}, "amount", "melebihi"),
+        ({"amount": "satu juta"}, "amount", "bilangan bulat"),
+        ({"budget_line": "abc"}, "budget_line", "angka bertitik"),
+        ({"project": ""}, "project", "Wajib diisi"),
+    ],
+)
+def test_bad_planning_input_is_shown_on_its_field(
+    users: dict, process: Process, change: dict, field: str, text: str
+) -> None:
+    before = state()
+    client = client_for(users[Role.OPERATOR])
+    response = client.post(f"/kelola/proses/{process.pk}/planning/", {**PLANNING_POST, **change})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert text in page
+    assert f'id="id_{field}_error"' in page
+    tag = re.search(rf'<(input|select|textarea)[^>]*id="id_{field}"[^>]*>', page)
+    assert tag is not None
+    assert re.search(rf'aria-describedby="[^"]*id_{field}_error"', tag.group(0))
+    assert 'aria-invalid="true"' in tag.group(0)
+    assert f'href="#id_{field}"' in page
+    assert state() == before
+
+
+def test_tender_end_before_start_and_missing_items(users: dict, process: Process) -> None:
+    client = client_for(users[Role.PPTK])
+    post = {
+        "method": "tender",
+        "period_start": "2026-03-16",
+        "period_end": "2026-03-02",
+        "hps": "1000",
+        "items-TOTAL_FORMS": "3",
+        "items-INITIAL_FORMS": "0",
+        "items-MIN_NUM_FORMS": "1",
+        "items-MAX_NUM_FORMS": "50",
+    }
+    before = state()
+    response = client.post(f"/kelola/proses/{process.pk}/tender/", post)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Tanggal selesai tidak boleh sebelum tanggal mulai" in page
+    assert 'id="id_period_end_error"' in page
+    assert "Wajib diisi" in page or "at least" in page or "sedikitnya" in page
+    assert state() == before
+
+
+def test_award_with_bad_or_personal_npwp_is_refused(users: dict, process: Process) -> None:
+    client = client_for(users[Role.OPERATOR])
+    post = {
+        "value": "1000",
+        "date": "2026-03-20",
+        "status": "active",
+        "suppliers-TOTAL_FORMS": "2",
+        "suppliers-INITIAL_FORMS": "0",
+        "suppliers-MIN_NUM_FORMS": "1",
+        "suppliers-MAX_NUM_FORMS": "50",
+        "suppliers-0-name": "CV Maju",
+        "suppliers-0-npwp": "123",
+        "suppliers-1-name": "Perorangan",
+        "suppliers-1-npwp": "3522011201900001",
+    }
+    before = state()
+    response = client.post(f"/kelola/proses/{process.pk}/award/", post)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "NPWP tidak valid" in page
+    assert 'id="id_suppliers-0-npwp_error"' in page
+    assert "NIK" in page
+    assert state() == before
+
+
+def test_valid_award_form_saves_the_documented_shape(users: dict, process: Process) -> None:
+    client = client_for(users[Role.OPERATOR])
+    post = {
+        "value": "1398000000",
+        "date": "2026-03-20",
+        "status": "active",
+        "suppliers-TOTAL_FORMS": "3",
+        "suppliers-INITIAL_FORMS": "0",
+        "suppliers-MIN_NUM_FORMS": "1",
+        "suppliers-MAX_NUM_FORMS": "50",
+        "suppliers-0-name": "CV Maju Jaya",
+        "suppliers-0-npwp": "01.234.567.8-901.000",
+    }
+    response = client.post(f"/kelola/proses/{process.pk}/award/", post)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    data = StageDraft.objects.get(process=process, stage="award").data
+    assert data == {
+        "value": 1_398_000_000,
+        "date": "2026-03-20",
+        "status": "active",
+        "suppliers": [{"name": "CV Maju Jaya", "npwp": "0012345678901000"}],
+    }
+
+
+def test_stage_forms_render_prefilled_from_drafts(users: dict, process: Process) -> None:
+    client = client_for(users[Role.OPERATOR])
+    for stage in EXAMPLE_STAGE_DATA:
+        response = client.get(f"/kelola/proses/{process.pk}/{stage}/")
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "<label" in page
+    page = client.get(f"/kelola/proses/{process.pk}/tender/").content.decode()
+    assert 'value="Lapis penetrasi macadam"' in page
+
+
+def upload_post(client: Client, process: Process, name: str, content: bytes) -> Any:
+    return client.post(
+        f"/kelola/proses/{process.pk}/planning/dokumen/",
+        {
+            "document_type": "procurementPlan",
+            "title": "DPA",
+            "file": SimpleUploadedFile(name, content, content_type="application/pdf"),
+        },
+    )
+
+
+def test_renamed_non_pdf_upload_is_refused(users: dict, process: Process) -> None:
+    before = state()
+    response = upload_post(client_for(users[Role.OPERATOR]), process, "dpa.pdf", b"GIF89a....")
+    assert response.status_code == 400
+    assert "bukan PDF" in response.content.decode()
+    assert state() == before
+
+
+def test_path_in_upload_name_never_leaves_the_media_dir(users: dict, process: Process) -> None:
+    client = client_for(users[Role.OPERATOR])
+    before = state()
+    response = upload_post(client, process, "../../etc/passwd", pdf_bytes())
+    assert response.status_code == 400
+    assert state() == before
+    response = upload_post(client, process, "../dpa.pdf", pdf_bytes())
+    assert response.status_code == 302  # the browser path is dropped: "dpa.pdf"
+    document = Document.objects.get()
+    assert document.filename == "dpa.pdf"
+    stored = (Path(settings.MEDIA_ROOT) / document.file.name).resolve()
+    assert stored.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
+
+
+def test_csrf_is_enforced_on_every_form(users: dict, process: Process) -> None:
+    for role, action in [("operator", "create"), ("operator", "edit"), ("ppk", "publish")]:
+        before = state()
+        response = request(action, client_for(users[role], csrf=True), process)
+        assert response.status_code == 403
+        assert state() == before
+    before = state()
+    response = request("upload", client_for(users["operator"], csrf=True), process)
+    assert response.status_code == 403
+    assert state() == before
+
+
+def test_csrf_token_from_the_form_is_accepted(users: dict, process: Process) -> None:
+    client = client_for(users[Role.OPERATOR], csrf=True)
+    page = client.get("/kelola/proses/baru/")
+    token = page.context["csrf_token"]
+    response = client.post(
+        "/kelola/proses/baru/",
+        {"title": "Paket CSRF", "fiscal_year": 2026, "csrfmiddlewaretoken": str(token)},
+    )
+    assert response.status_code == 302
+    assert Process.objects.filter(title="Paket CSRF").exists()
+
+
+def test_publish_confirmation_then_publish(users: dict, process: Process) -> None:
+    client = client_for(users[Role.PA])
+    url = f"/kelola/proses/{process.pk}/planning/terbitkan/"
+    confirm = client.get(url)
+    assert confirm.status_code == 200
+    assert "Ya, terbitkan" in confirm.content.decode()
+    assert Release.objects.count() == 0
+    response = client.post(url)
+    assert response.status_code == 302
+    assert Release.objects.get().tags == ["planning"]
+    failed = client.post(f"/kelola/proses/{process.pk}/award/terbitkan/")
+    assert failed.status_code == 400
+    assert "earlier stages" in failed.content.decode()
+    assert Release.objects.count() == 1
+
+
+def test_auditor_reads_all_drafts_but_writes_nothing(
+    users: dict, process: Process, agencies: dict
+) -> None:
+    other = Process.objects.create(
+        ocid="ocds-tbk352-x", agency=agencies["other"], title="Puskesmas", fiscal_year=2026
+    )
+    client = client_for(users["auditor"])
+    dashboard = client.get("/kelola/").content.decode()
+    assert process.title in dashboard and other.title in dashboard
+    detail = client.get(f"/kelola/proses/{process.pk}/")
+    page = detail.content.decode()
+    assert detail.status_code == 200
+    assert "5.02.02.2.01.0001" in page  # the draft
+    assert "/terbitkan/" not in page and "/dokumen/" not in page
+    assert client.get(f"/kelola/proses/{process.pk}/planning/").status_code == 403
+
+
+def test_agency_users_see_only_their_agency(users: dict, process: Process) -> None:
+    client = client_for(users["operator_other"])
+    assert process.title not in client.get("/kelola/").content.decode()
+    assert client.get(f"/kelola/proses/{process.pk}/").status_code == 403
+    own = client_for(users[Role.PPK])
+    assert process.title in own.get("/kelola/").content.decode()
+
+
+def test_unknown_stage_is_404(users: dict, process: Process) -> None:
+    client = client_for(users[Role.OPERATOR])
+    assert client.get(f"/kelola/proses/{process.pk}/payment/").status_code == 404
+
+
+def multipart_stream(
+    boundary: str, fields: dict[str, str], name: str, size: int
+) -> tuple[list[bytes], Iterator[bytes], bytes, int]:
+    head = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in fields.items()
+    )
+    head += (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        "Content-Type: application/pdf\r\n\r\n%PDF-1.7\n"
+    ).encode()
+    tail = f"\r\n--{boundary}--\r\n".encode()
+    body_size = size - len(b"%PDF-1.7\n")
+    chunk = b"\0" * (1024 * 1024)
+
+    def zeros() -> Iterator[bytes]:
+        left = body_size
+        while left > 0:
+            yield chunk[: min(left, len(chunk))]
+            left -= len(chunk)
+
+    return [head], zeros(), tail, len(head) + body_size + len(tail)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_200_mb_upload_is_streamed_and_refused(
+    live_server: Any, users: dict, process: Process
+) -> None:
+    client = client_for(users[Role.OPERATOR])
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    token = secrets.token_hex(16)  # 32 characters: a valid unmasked CSRF secret
+    boundary = "terbukaboundary" + secrets.token_hex(8)
+    head, zeros, tail, length = multipart_stream(
+        boundary,
+        {"document_type": "procurementPlan", "title": "Besar"},
+        "besar.pdf",
+        200 * 1024 * 1024,
+    )
+    url = urlparse(live_server.url)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=120)
+    before_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    connection.putrequest("POST", f"/kelola/proses/{process.pk}/planning/dokumen/")
+    connection.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
+    connection.putheader("Content-Length", str(length))
+    connection.putheader("Cookie", f"{settings.SESSION_COOKIE_NAME}={session}; csrftoken={token}")
+    connection.putheader("X-CSRFToken", token)
+    connection.endheaders()
+    for part in (*head, *zeros, tail):
+        connection.send(part)
+    response = connection.getresponse()
+    page = response.read().decode()
+    connection.close()
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before_rss
+    assert response.status == 400
+    assert "melebihi batas" in page and "exceeds" in page
+    assert Document.objects.count() == 0
+    assert grown_kib < 100 * 1024  # never held the 200 MB body in memory

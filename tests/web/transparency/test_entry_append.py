@@ -1,0 +1,48 @@
+"""Check the outbox: entries commit with their change, never alone, never oversized."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from terbuka.errors import ValidationError
+from terbuka_web.transparency.models import LogEntry
+from terbuka_web.transparency.services import MAX_ENTRY_BYTES, entry_append
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_entry_append_refuses_outside_a_transaction() -> None:
+    with pytest.raises(ValidationError) as info:
+        entry_append(kind="test", ref="r1", payload={"a": 1})
+    assert "transaksi" in info.value.message_id
+    assert "transaction" in info.value.message_en
+    assert not LogEntry.objects.exists()
+
+
+def test_entry_append_refuses_entries_over_64_kib() -> None:
+    with transaction.atomic():
+        entry_append(kind="t", ref="fits", payload={"x": "a" * (MAX_ENTRY_BYTES - 100)})
+        with pytest.raises(ValidationError) as info:
+            entry_append(kind="t", ref="big", payload={"x": "a" * MAX_ENTRY_BYTES})
+    assert info.value.where == "big"
+    assert "65536" in info.value.message_en
+    assert list(LogEntry.objects.values_list("ref", flat=True)) == ["fits"]
+
+
+def test_entry_append_writes_canonical_json_pending() -> None:
+    with transaction.atomic():
+        entry = entry_append(kind="ocds.release", ref="ocds-x-1", payload={"b": 2, "a": [1]})
+    stored = LogEntry.objects.get(pk=entry.pk)
+    assert bytes(stored.data) == b'{"a":[1],"b":2,"kind":"ocds.release"}'
+    assert stored.index is None
+
+
+def test_rollback_of_the_publishing_transaction_leaves_no_entry() -> None:
+    class PublishFailed(Exception):
+        pass
+
+    with pytest.raises(PublishFailed), transaction.atomic():
+        entry_append(kind="t", ref="gone", payload={"n": 1})
+        raise PublishFailed
+    assert not LogEntry.objects.filter(ref="gone").exists()
