@@ -247,3 +247,12 @@ def test_bulk_csv_zip_and_xlsx_hold_every_release(client: Client) -> None:
     again = client.get("/api/ocds/bulk/releases.csv.zip")
     with zipfile.ZipFile(io.BytesIO(b"".join(again.streaming_content))) as zf:
         assert zf.read("releases.csv").decode("utf-8").count("\n") - 1 == 7
+
+
+def test_every_endpoint_is_documented(client: Client) -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "api.md").read_text("utf-8")
+    paths = client.get("/api/openapi.json").json()["paths"]
+    missing = [p for p in paths if f"GET {p}`" not in doc]
+    assert not missing, f"undocumented in docs/api.md: {missing}"
