@@ -256,3 +256,12 @@ def test_every_endpoint_is_documented(client: Client) -> None:
     paths = client.get("/api/openapi.json").json()["paths"]
     missing = [p for p in paths if f"GET {p}`" not in doc]
     assert not missing, f"undocumented in docs/api.md: {missing}"
+
+
+def test_500_has_error_shape_and_leaks_nothing(client: Client, settings, caplog) -> None:
+    p = process_create(agency=agency_create())
+    settings.TERBUKA = {}  # a broken deployment: publisher settings missing
+    err = error_of(client.get(f"/api/ocds/records/{p.ocid}"), 500)
+    assert err["code"] == "error" and "PUBLISHER" not in err["message_en"]
+    assert "internal server error" in err["message_en"]
+    assert any("API error" in r.message for r in caplog.records)
