@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 
 from terbuka.errors import ValidationError
@@ -84,6 +85,24 @@ class Cursor:
         return cls(moment, int(pk))
 
 
+def _write_horizon() -> datetime | None:
+    """Return when the oldest other transaction writing to this database began (PostgreSQL).
+
+    A release inserted by a transaction still open has published_at after that moment but is
+    invisible until commit; paging stops short of the horizon so the cursor never moves past
+    a release that will appear later. None when nothing else writes, and on SQLite (one writer).
+    """
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT min(xact_start) FROM pg_stat_activity WHERE backend_xid IS NOT NULL"
+            " AND pid <> pg_backend_pid() AND datname = current_database()"
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def release_page(
     *, since: datetime | None, after: Cursor | None, limit: int
 ) -> tuple[list[Release], Cursor | None]:
@@ -93,6 +112,9 @@ def release_page(
     harvester that follows it sees each release exactly once, including ones published later.
     """
     qs = releases_public()
+    horizon = _write_horizon()
+    if horizon is not None:
+        qs = qs.filter(published_at__lt=horizon)
     if since is not None:
         qs = qs.filter(published_at__gte=since)
     if after is not None:
