@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -105,3 +106,11 @@ def test_demo_releases_are_valid_ocds_115_and_showcase_has_real_pdfs() -> None:
     years = {p.fiscal_year for p in Process.objects.all()}
     assert years <= {2023, 2024, 2025, 2026} and len(years) >= 2
     assert all(len(canonical_json(r)) < 64 * 1024 for r in releases)
+
+
+def test_demo_accounts_are_documented() -> None:
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "demo.md").read_text("utf-8")
+    for username, _role, _agency, password in DEMO_ACCOUNTS:
+        assert f"| `{username}` |" in guide and f"`{password}`" in guide, username
+    for option in ("--processes", "--all-regions", "--seed", "--quiet"):
+        assert f"`{option}" in guide, option
