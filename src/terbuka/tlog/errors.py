@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from terbuka.errors import FormatError, VerificationError
+from terbuka.errors import FormatError, TerbukaError, VerificationError
 
 
 class MalformedError(FormatError):
@@ -35,3 +35,15 @@ class NoVerifiableSignatureError(SignatureError):
             where="note",
         )
         self.note = note
+
+
+class MismatchError(VerificationError):
+    """Report two statements about the log that disagree (an anchor, a remembered checkpoint)."""
+
+    code = "tlog_mismatch"
+
+
+class UnavailableError(TerbukaError):
+    """Report a log, tile or file that cannot be fetched (network down, missing, incomplete)."""
+
+    code = "tlog_unavailable"

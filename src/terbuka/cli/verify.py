@@ -1,0 +1,142 @@
+"""Register `terbuka verify`: check a published log, a record or a receipt (no Django needed).
+
+    terbuka verify https://terbuka.example/log/ --policy kebijakan.txt [--file rilis.json] [--audit]
+    terbuka verify ./ekspor --policy kebijakan.txt --anchor anchor-tx.json
+    terbuka verify --receipt tanda-terima.txt --file rilis.json --policy kebijakan.txt
+
+Exit codes: 0 verified, 1 verification failed (tampering, fork, rollback, missing record),
+2 usage or input error, 3 log unreachable or incomplete (cannot tell).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from terbuka.errors import FormatError, TerbukaError, VerificationError
+from terbuka.tlog.anchor import anchor_check
+from terbuka.tlog.errors import MalformedError, UnavailableError
+from terbuka.tlog.origin_state import OriginState
+from terbuka.tlog.policy import Policy
+from terbuka.tlog.verify import (
+    Report,
+    audit_log,
+    check_checkpoint,
+    check_consistency_with_state,
+    check_inclusion_of,
+    served_by_log,
+)
+from terbuka.tlog.verify_source import entry_from_record, open_source
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
+DEFAULT_STATE = Path.home() / ".local" / "state" / "terbuka" / "verify-state.json"
+VERDICTS = {
+    EXIT_OK: ("HASIL: TERVERIFIKASI", "RESULT: VERIFIED"),
+    EXIT_FAILED: (
+        "HASIL: GAGAL — kemungkinan pemalsuan, cabang (fork) atau rekaman hilang",
+        "RESULT: FAILED — possible tampering, a fork or a missing record",
+    ),
+    EXIT_USAGE: ("HASIL: MASUKAN SALAH", "RESULT: USAGE OR INPUT ERROR"),
+    EXIT_UNAVAILABLE: (
+        "HASIL: TIDAK DAPAT DIPASTIKAN — log tidak terjangkau atau tidak lengkap",
+        "RESULT: CANNOT TELL — the log is unreachable or incomplete",
+    ),
+}
+
+
+def read_input(path: Path, what: str) -> bytes:
+    """Return the bytes of the citizen's input file; raise MalformedError when unreadable."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise MalformedError(
+            f"{what} {path} tidak dapat dibaca: {exc.strerror}",
+            f"{what} {path} cannot be read: {exc.strerror}",
+            where=str(path),
+        ) from exc
+
+
+def run_checks(args: argparse.Namespace, report: Report) -> None:
+    """Run the checks args ask for, adding to report; raise on the first failure."""
+    policy = Policy.parse(read_input(args.policy, "berkas kebijakan / policy file").decode())
+    entry = None
+    if args.file is not None:
+        entry = entry_from_record(read_input(args.file, "berkas / file"), where=str(args.file))
+    if args.source is None:
+        raise MalformedError(
+            "berikan SUMBER (URL atau direktori)",
+            "give a SOURCE (URL or directory)",
+            where="SOURCE",
+        )
+    source = open_source(args.source)
+    state = OriginState.load(args.state)
+    with served_by_log("checkpoint"):
+        note = source.read("checkpoint")
+    checkpoint = check_checkpoint(note, policy, report)
+    check_consistency_with_state(checkpoint, source, state, report)
+    if entry is not None:
+        check_inclusion_of(entry, checkpoint, source, report)
+    if args.audit:
+        audit_log(checkpoint, source, report)
+    if args.anchor is not None:
+        check_anchor(args.anchor, checkpoint.origin, checkpoint.size, checkpoint.root, report)
+
+
+def check_anchor(path: Path, origin: str, size: int, root: bytes, report: Report) -> None:
+    """Check that the anchor transaction in path commits to this checkpoint."""
+    try:
+        tx = json.loads(read_input(path, "jangkar / anchor"))
+    except ValueError as exc:
+        raise MalformedError(
+            f"jangkar bukan JSON: {exc}", f"anchor is not JSON: {exc}", where=str(path)
+        ) from exc
+    anchor_check(tx, origin=origin, size=size, root=root)
+    report.ok(
+        f"jangkar di rantai blok cocok dengan checkpoint (ukuran {size})",
+        f"the chain anchor matches the checkpoint (size {size})",
+    )
+
+
+def exit_code(exc: TerbukaError) -> int:
+    """Map an error to the exit code: 1 failed, 2 usage/input, 3 unavailable."""
+    if isinstance(exc, UnavailableError):
+        return EXIT_UNAVAILABLE
+    if isinstance(exc, VerificationError):
+        return EXIT_FAILED
+    return EXIT_USAGE if isinstance(exc, FormatError) else EXIT_FAILED
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """Run `terbuka verify`, print the bilingual verdict and return the exit code."""
+    report = Report()
+    try:
+        run_checks(args, report)
+        code, problem = EXIT_OK, None
+    except TerbukaError as exc:
+        code, problem = exit_code(exc), exc
+    for message_id, message_en in report.lines:
+        print(f"✓ {message_id}\n  {message_en}")
+    if problem is not None:
+        where = f" [{problem.where}]" if problem.where else ""
+        print(f"✗ {problem.message_id}{where}\n  {problem.message_en}")
+    verdict_id, verdict_en = VERDICTS[code]
+    print(f"{verdict_id}\n{verdict_en}")
+    return code
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register `terbuka verify`."""
+    parser = subparsers.add_parser(
+        "verify",
+        help="periksa log, rekaman atau tanda terima / verify the log, a record or a receipt",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("source", nargs="?", metavar="SOURCE", help="log URL or export directory")
+    parser.add_argument("--policy", type=Path, required=True, help="tlog-policy file")
+    parser.add_argument("--state", type=Path, default=DEFAULT_STATE, help="remembered checkpoints")
+    parser.add_argument("--file", type=Path, help="record (log entry or OCDS release JSON)")
+    parser.add_argument("--audit", action="store_true", help="rebuild the tree from all entries")
+    parser.add_argument("--anchor", type=Path, metavar="TXJSON", help="Hive anchor transaction")
+    parser.set_defaults(handler=run_verify)

@@ -1,0 +1,131 @@
+"""Read a published log for verification: over HTTP(S) or from a directory in export layout.
+
+Both hold the C2SP tlog-tiles layout under one prefix: `checkpoint`, `tile/<L>/<N>[.p/<W>]`
+and `tile/entries/<N>[.p/<W>]`, e.g. https://terbuka.example/log/checkpoint or
+./ekspor/checkpoint. Missing files and network failures raise UnavailableError, which
+`terbuka verify` reports as "cannot tell" (exit 3), never as "verified".
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any, Protocol
+
+from terbuka.canonical import canonical_json
+from terbuka.tlog.errors import MalformedError, UnavailableError
+
+MAX_FETCH_BYTES = 16 << 20
+TIMEOUT_SECONDS = 30.0
+RELEASE_KIND = "ocds.release"
+
+
+class LogSource(Protocol):
+    """Read one file of a published log by its path relative to the log's prefix."""
+
+    location: str
+
+    def read(self, path: str) -> bytes:
+        """Return the bytes at path; raise UnavailableError when they cannot be read."""
+        ...
+
+
+class HttpSource:
+    """Read a log served over http:// or https:// (the prefix URL, e.g. .../log/)."""
+
+    def __init__(self, url: str) -> None:
+        self.location = url if url.endswith("/") else url + "/"
+
+    def read(self, path: str) -> bytes:
+        """Fetch prefix + path; raise UnavailableError on any HTTP or network failure."""
+        url = self.location + path
+        request = urllib.request.Request(url, headers={"User-Agent": "terbuka-verify"})
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+                data: bytes = response.read(MAX_FETCH_BYTES + 1)
+        except urllib.error.HTTPError as exc:
+            raise UnavailableError(
+                f"{url} menjawab HTTP {exc.code}", f"{url} answered HTTP {exc.code}", where=url
+            ) from exc
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise UnavailableError(
+                f"{url} tidak dapat dihubungi: {reason}",
+                f"{url} cannot be reached: {reason}",
+                where=url,
+            ) from exc
+        if len(data) > MAX_FETCH_BYTES:
+            raise UnavailableError(
+                f"{url} lebih dari 16 MiB", f"{url} is larger than 16 MiB", where=url
+            )
+        return data
+
+
+class DirSource:
+    """Read a log exported to a directory (`terbuka log export DIR`, a mirror, a USB stick)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.location = str(root)
+
+    def read(self, path: str) -> bytes:
+        """Read root/path; raise UnavailableError when it is missing or unreadable."""
+        target = self.root / path
+        try:
+            return target.read_bytes()
+        except OSError as exc:
+            raise UnavailableError(
+                f"berkas {target} tidak dapat dibaca: {exc.strerror}",
+                f"file {target} cannot be read: {exc.strerror}",
+                where=str(target),
+            ) from exc
+
+
+def open_source(spec: str) -> LogSource:
+    """Return the source for a URL (http/https) or an existing directory.
+
+    Raises MalformedError (a usage error) for another URL scheme or a missing directory.
+    """
+    if spec.startswith(("http://", "https://")):
+        return HttpSource(spec)
+    if "://" in spec:
+        raise MalformedError(
+            f"alamat {spec} harus http:// atau https://",
+            f"address {spec} must be http:// or https://",
+            where="SOURCE",
+        )
+    root = Path(spec)
+    if not root.is_dir():
+        raise MalformedError(
+            f"{spec} bukan URL dan bukan direktori",
+            f"{spec} is neither a URL nor a directory",
+            where="SOURCE",
+        )
+    return DirSource(root)
+
+
+def entry_from_record(data: bytes, *, where: str = "FILE") -> bytes:
+    """Return the log entry bytes for a record file a citizen holds.
+
+    Accepts the exact entry (`{"kind": ..., ...}`, canonicalised if pretty-printed) or a bare
+    OCDS release (an object with "ocid"), which is wrapped as the log stores it:
+    `{"kind":"ocds.release","release":{...}}` in RFC 8785 canonical JSON.
+    Raises FormatError when data is not a JSON object of either shape.
+    """
+    try:
+        value: Any = json.loads(data)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise MalformedError(
+            f"berkas rekaman bukan JSON: {exc}", f"the record file is not JSON: {exc}", where=where
+        ) from exc
+    if isinstance(value, dict) and isinstance(value.get("kind"), str):
+        return canonical_json(value)
+    if isinstance(value, dict) and isinstance(value.get("ocid"), str):
+        return canonical_json({"kind": RELEASE_KIND, "release": value})
+    raise MalformedError(
+        'berkas rekaman harus berupa entri log ({"kind": ...}) atau rilis OCDS ({"ocid": ...})',
+        'the record file must be a log entry ({"kind": ...}) or an OCDS release ({"ocid": ...})',
+        where=where,
+    )
