@@ -24,7 +24,7 @@ def b64decode(text: str, where: str) -> bytes:
         data = base64.b64decode(text.encode("ascii"), validate=True)
     except (binascii.Error, ValueError, UnicodeEncodeError):
         data = None
-    if not text or data is None or base64.b64encode(data).decode("ascii") != text:
+    if data is None or base64.b64encode(data).decode("ascii") != text:
         raise MalformedError(
             f"base64 tidak sah: {text[:40]!r}", f"invalid base64: {text[:40]!r}", where=where
         )
