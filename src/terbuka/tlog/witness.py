@@ -20,6 +20,7 @@ pure decision; the caller stores the new state atomically before it answers.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -37,6 +38,14 @@ from terbuka.tlog.note import Signature, Verifier, open_note, parse_note
 MAX_PROOF_LINES = 63
 SIZE_CONTENT_TYPE = "text/x.tlog.size"
 HASH_SIZE = 32
+
+
+def add_checkpoint_url(prefix: str) -> str:
+    """Return the add-checkpoint URL under a witness's submission prefix.
+
+    Example: `https://witness.example.com/` → `https://witness.example.com/add-checkpoint`.
+    """
+    return prefix.rstrip("/") + "/add-checkpoint"
 
 
 def _fail(message_id: str, message_en: str, where: str = "add-checkpoint") -> MalformedError:
@@ -164,7 +173,7 @@ class WitnessCore:
         last_size: int,
         last_root: bytes | None,
         *,
-        now: int,
+        now: int | None = None,
     ) -> WitnessDecision:
         """Check a request against the stored state (0/None if never cosigned) and answer.
 
@@ -172,7 +181,8 @@ class WitnessCore:
         request or old size above the checkpoint size; 409: old size differs from the stored
         size (body: stored size, `text/x.tlog.size`) or same size with another root; 422:
         consistency proof does not verify. Never cosigns a fork. 200: body is the
-        cosignature line at time now. Spec: C2SP tlog-witness §"add-checkpoint".
+        cosignature line at time now (Unix seconds; the current time when None).
+        Spec: C2SP tlog-witness §"add-checkpoint".
         """
         try:
             req = (
@@ -200,7 +210,7 @@ class WitnessCore:
         problem = self._consistency(req, checkpoint, last_root)
         if problem is not None:
             return problem
-        cosignature = self.signer.cosign(text, now)
+        cosignature = self.signer.cosign(text, int(time.time()) if now is None else now)
         return WitnessDecision(
             200,
             format_cosignatures([cosignature]),

@@ -186,3 +186,10 @@ def test_witness_signature_checks(new_tree: Callable[[], Any]) -> None:
     other = _Log(new_tree, "other.example")
     other.grow(1)
     assert core.add_checkpoint(other.request(0), 0, None, now=NOW).status == 404
+
+
+def test_add_checkpoint_urls(formats_golden: dict[str, Any]) -> None:
+    from terbuka.tlog.witness import add_checkpoint_url
+
+    for vec in formats_golden["witness"]["group_endpoint_urls"]:
+        assert add_checkpoint_url(vec["url_prefix"]) == vec["want"]
