@@ -181,7 +181,8 @@ class WitnessCore:
         request or old size above the checkpoint size; 409: old size differs from the stored
         size (body: stored size, `text/x.tlog.size`) or same size with another root; 422:
         consistency proof does not verify. Never cosigns a fork. 200: body is the
-        cosignature line at time now (Unix seconds; the current time when None).
+        cosignature line at time now (Unix seconds; the current time when None). Raises
+        ValueError when the caller gives last_size > 0 without last_root.
         Spec: C2SP tlog-witness §"add-checkpoint".
         """
         try:

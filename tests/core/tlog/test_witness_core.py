@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from terbuka.tlog.checkpoint import Checkpoint
 from terbuka.tlog.cosignature import CosignatureSigner, signature_timestamp
@@ -193,3 +196,49 @@ def test_add_checkpoint_urls(formats_golden: dict[str, Any]) -> None:
 
     for vec in formats_golden["witness"]["group_endpoint_urls"]:
         assert add_checkpoint_url(vec["url_prefix"]) == vec["want"]
+
+
+def test_example_response_lines_decode_to_76_bytes(c2sp: Path) -> None:
+    body = (c2sp / "tlog-witness-example-2-add-checkpoint-response.txt").read_text()
+    sigs = parse_note("x\n\n" + body).unverified  # line syntax only
+    assert [(s.name, f"{s.key_id:08x}", len(s.signature) + 4) for s in sigs] == [
+        ("witness.example/w1", "08ca7ee8", 76),
+        ("witness.example/w1", "23bac4a6", 76),
+        ("witness.example/w2", "016ba2f1", 76),
+    ]
+    assert [int.from_bytes(s.signature[:8], "big") for s in sigs[:2]] == [
+        13078826355777102329,
+        14783554705529914550,
+    ]
+
+
+_CORE = WitnessCore({"o": [Signer.generate("o").verifier()]}, CosignatureSigner.generate("w"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300) | st.text(max_size=200).map(str.encode))
+def test_witness_parsers_fuzz(data: bytes) -> None:
+    for parse in (AddCheckpointRequest.parse, parse_cosignatures, parse_size_body):
+        with contextlib.suppress(MalformedError):
+            parse(data)
+        with contextlib.suppress(MalformedError):
+            parse(b"old 0\n\n" + data)
+    for last in ((0, None), (3, bytes(32))):
+        decision = _CORE.add_checkpoint(b"old 3\n\n" + data, *last, now=NOW)
+        assert decision.status in (400, 403, 404) and decision.new_size is None
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.integers(0, 2**64 - 1),
+    st.lists(st.binary(min_size=32, max_size=32), max_size=63),
+    st.integers(0, 2**63 - 1),
+)
+def test_witness_formats_round_trip(old: int, proof: list[bytes], when: int) -> None:
+    log = Signer("o", bytes(32))
+    note = sign_note(Checkpoint("o", old, bytes(32)).format(), [log])
+    req = AddCheckpointRequest(old, tuple(proof), note)
+    assert AddCheckpointRequest.parse(req.format()) == req
+    sig = CosignatureSigner("w", bytes(32)).cosign("o\n", when)
+    assert parse_cosignatures(format_cosignatures([sig, sig])) == (sig, sig)
+    assert parse_size_body(format_size_body(old)) == old
