@@ -205,3 +205,12 @@ def test_other_key_types_are_rejected_clearly(formats_golden: dict[str, Any]) ->
     for vkey in vkeys:
         with pytest.raises(MalformedError, match="not supported"):
             Verifier.from_vkey(vkey)
+
+
+def test_del_and_non_ascii_are_allowed_but_controls_are_not() -> None:
+    signer = Signer.from_skey(PETER_SKEY)
+    msg = sign_note("del \x7f and è\n", [signer])
+    assert open_note(msg, [signer.verifier()]).text == "del \x7f and è\n"
+    for control in ["\x00", "\r", "\x1b", "\x1f"]:
+        with pytest.raises(MalformedError, match="control"):
+            parse_note(msg.replace(b"del", control.encode()))
