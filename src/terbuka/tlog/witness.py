@@ -134,7 +134,7 @@ def parse_size_body(body: bytes | str) -> int:
 
 @dataclass(frozen=True)
 class WitnessDecision:
-    """Hold a witness's answer: HTTP status, body, content type and the state to persist.
+    """Hold a witness's answer: HTTP status, body, the state to persist and content type.
 
     new_size and new_root are set only when status is 200; the caller MUST persist them
     (atomically with the check of the old state) before sending the answer.
@@ -142,9 +142,9 @@ class WitnessDecision:
 
     status: int
     body: bytes
-    content_type: str = "text/plain; charset=utf-8"
     new_size: int | None = None
     new_root: bytes | None = None
+    content_type: str = "text/plain; charset=utf-8"
 
 
 def _answer(status: int, message_id: str, message_en: str) -> WitnessDecision:
@@ -207,18 +207,13 @@ class WitnessCore:
                 400, "ukuran lama melebihi checkpoint", "old size exceeds checkpoint size"
             )
         if req.old_size != last_size:
-            return WitnessDecision(409, format_size_body(last_size), SIZE_CONTENT_TYPE)
+            return WitnessDecision(409, format_size_body(last_size), content_type=SIZE_CONTENT_TYPE)
         problem = self._consistency(req, checkpoint, last_root)
         if problem is not None:
             return problem
         cosignature = self.signer.cosign(text, int(time.time()) if now is None else now)
-        return WitnessDecision(
-            200,
-            format_cosignatures([cosignature]),
-            "text/plain; charset=utf-8",
-            checkpoint.size,
-            checkpoint.root,
-        )
+        body = format_cosignatures([cosignature])
+        return WitnessDecision(200, body, new_size=checkpoint.size, new_root=checkpoint.root)
 
     @staticmethod
     def _consistency(
