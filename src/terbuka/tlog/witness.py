@@ -24,7 +24,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from terbuka.tlog import _text, tree
+from terbuka.tlog import _text, hashing, tree
 from terbuka.tlog.checkpoint import Checkpoint
 from terbuka.tlog.cosignature import CosignatureSigner, signature_timestamp
 from terbuka.tlog.errors import (
@@ -179,7 +179,8 @@ class WitnessCore:
 
         404: unknown origin; 403: no valid signature from a trusted log key; 400: malformed
         request or old size above the checkpoint size; 409: old size differs from the stored
-        size (body: stored size, `text/x.tlog.size`) or same size with another root; 422:
+        size or equals it with another root (a fork; both bodies: the stored size,
+        `text/x.tlog.size`); 422:
         consistency proof does not verify. Never cosigns a fork. 200: body is the
         cosignature line at time now (Unix seconds; the current time when None). Raises
         ValueError when the caller gives last_size > 0 without last_root.
@@ -207,7 +208,8 @@ class WitnessCore:
                 400, "ukuran lama melebihi checkpoint", "old size exceeds checkpoint size"
             )
         if req.old_size != last_size:
-            return WitnessDecision(409, format_size_body(last_size), content_type=SIZE_CONTENT_TYPE)
+            body = format_size_body(last_size)
+            return WitnessDecision(409, body, content_type=SIZE_CONTENT_TYPE)
         problem = self._consistency(req, checkpoint, last_root)
         if problem is not None:
             return problem
@@ -220,18 +222,19 @@ class WitnessCore:
         req: AddCheckpointRequest, checkpoint: Checkpoint, last_root: bytes | None
     ) -> WitnessDecision | None:
         if req.old_size == 0:
-            if req.proof:
+            if req.proof or (checkpoint.size == 0 and checkpoint.root != hashing.EMPTY_ROOT):
                 return _answer(
-                    422, "bukti harus kosong dari ukuran 0", "proof must be empty from size 0"
+                    422,
+                    "dari ukuran 0 bukti harus kosong (dan pohon kosong berakar SHA-256(''))",
+                    "from size 0 the proof must be empty (and an empty tree's root SHA-256(''))",
                 )
             return None
         if last_root is None:
             raise ValueError("last_root is required when last_size > 0")
         if req.old_size == checkpoint.size:
-            if checkpoint.root != last_root:
-                return _answer(
-                    409, "akar berbeda pada ukuran sama: fork", "same size, different root: a fork"
-                )
+            if checkpoint.root != last_root:  # a fork: answer like a size conflict
+                body = format_size_body(req.old_size)
+                return WitnessDecision(409, body, content_type=SIZE_CONTENT_TYPE)
             if req.proof:
                 return _answer(
                     422,

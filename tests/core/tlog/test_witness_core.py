@@ -166,7 +166,13 @@ def test_witness_cosigns_a_growing_log_and_refuses_everything_else(
     assert core.add_checkpoint(log.request(0, [bytes(32)]), 0, None, now=NOW).status == 422
     # A fork at the same size: 409, never cosigned.
     fork = log.request(5, [], size=5, root=bytes(32))
-    assert core.add_checkpoint(fork, *state, now=NOW).status == 409
+    forked = core.add_checkpoint(fork, *state, now=NOW)
+    assert (forked.status, forked.body, forked.content_type) == (409, b"5\n", SIZE_CONTENT_TYPE)
+    assert forked.new_size is None
+    # A size-0 checkpoint must carry the empty tree's root.
+    assert core.add_checkpoint(log.request(0, [], size=0), 0, None, now=NOW).status == 200
+    bogus = log.request(0, [], size=0, root=bytes(32))
+    assert core.add_checkpoint(bogus, 0, None, now=NOW).status == 422
     same = core.add_checkpoint(log.request(5, [], size=5), *state, now=NOW)
     assert (same.status, same.new_size) == (200, 5)
     # A smaller tree (old size above the checkpoint size): 400.
