@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from terbuka.errors import TerbukaError
 from terbuka.tlog.errors import MalformedError
 from terbuka.tlog.tiles import TILE_WIDTH, parse_tile_path
-from terbuka_web.transparency.selectors import checkpoint_latest, tile_read
+from terbuka_web.transparency.selectors import (
+    checkpoint_cosignature_table,
+    checkpoint_latest,
+    policy_current,
+    tile_read,
+)
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=60"
@@ -37,3 +44,25 @@ def tile(request: HttpRequest, path: str) -> HttpResponse:
     response = HttpResponse(data, content_type="application/octet-stream")
     response["Cache-Control"] = IMMUTABLE if ref.width == TILE_WIDTH else SHORT
     return response
+
+
+@require_safe
+def witnesses_page(request: HttpRequest) -> HttpResponse:
+    """Show which witnesses cosigned each recent checkpoint, and when (/log/saksi/)."""
+    try:
+        witnesses, rows = checkpoint_cosignature_table()
+    except TerbukaError as exc:
+        context = {"error": exc, "witnesses": [], "rows": []}
+        return render(request, "transparency/saksi.html", context, status=503)
+    return render(request, "transparency/saksi.html", {"witnesses": witnesses, "rows": rows})
+
+
+@require_safe
+def policy_file(request: HttpRequest) -> HttpResponse:
+    """Serve the tlog-policy file citizens give to `terbuka verify` (/log/saksi/kebijakan.txt)."""
+    try:
+        text = policy_current()
+    except TerbukaError as exc:
+        text = f"{exc.message_id}\n{exc.message_en}\n"
+        return HttpResponse(text, status=503, content_type="text/plain; charset=utf-8")
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")
