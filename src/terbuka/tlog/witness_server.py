@@ -98,7 +98,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path != "/add-checkpoint":
             self._send(_text_answer(404, "alamat tidak ada", "no such endpoint"))
             return
-        length = int(self.headers.get("Content-Length") or -1)
+        length_text = self.headers.get("Content-Length") or ""
+        length = int(length_text) if length_text.isdigit() else -1
         if not 0 <= length <= MAX_REQUEST_BYTES:
             self._send(
                 _text_answer(

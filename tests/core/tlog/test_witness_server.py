@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import stat
 import subprocess
 import sys
@@ -29,7 +30,9 @@ from tests.core.tlog.logbuild import (
 
 from terbuka.tlog.cosignature import CosignatureSigner
 from terbuka.tlog.note import Signer
-from terbuka.tlog.witness import AddCheckpointRequest, parse_cosignatures
+from terbuka.tlog.origin_state import OriginState
+from terbuka.tlog.witness import AddCheckpointRequest, WitnessCore, parse_cosignatures
+from terbuka.tlog.witness_server import Witness, origin_verifiers
 
 SIZE = 300
 TEXT = "text/plain; charset=utf-8"
@@ -180,3 +183,27 @@ def test_policy_file_supplies_trusted_logs(consortium: Consortium, tmp_path: Pat
         assert add_checkpoint(witness.url, request(note))[0] == 200
     finally:
         witness.stop()
+
+
+def test_no_cosignature_leaves_when_the_state_cannot_be_saved(
+    consortium: Consortium, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-directory"
+    state = OriginState.load(blocker / "state.json")
+    blocker.write_text("")  # the state's directory cannot be created any more
+    signer = consortium.all_witnesses[0]
+    core = WitnessCore(origin_verifiers([consortium.log.verifier()]), signer)
+    witness = Witness(core, state, signer.vkey)
+    note = log_note(consortium, tmp_path / "log", 3)
+    answer = witness.add_checkpoint(request(note), now=1_700_000_000)
+    assert answer.status == 500 and "cannot be saved" in answer.body.decode()
+    assert state.get(consortium.log.name) == (0, None)  # nothing remembered, nothing signed
+    assert b"\xe2\x80\x94" not in answer.body  # no signature line (U+2014) in the answer
+
+
+def test_bad_content_length_is_refused(witnesses: list[WitnessProcess]) -> None:
+    url = witnesses[0].url.removeprefix("http://")
+    host, port = url.split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(b"POST /add-checkpoint HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n")
+        assert sock.recv(100).startswith(b"HTTP/1.1 400")

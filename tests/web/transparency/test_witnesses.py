@@ -247,3 +247,28 @@ def test_exported_log_verifies_and_tampering_is_caught(
     capsys.readouterr()
     assert terbuka_main([*args, "--audit"]) == 1
     assert "tile/0/000" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_terbuka_verify_against_the_live_server(
+    witnesses: list[WitnessProcess],
+    publish: Callable[[int], list[LogEntry]],
+    live_server: object,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    publish(20)
+    checkpoint_collect_cosignatures(checkpoint=log_sequence())
+    policy = tmp_path / "kebijakan.txt"
+    policy.write_text(policy_current())
+    record = tmp_path / "entri.json"
+    record.write_bytes(bytes(LogEntry.objects.get(index=17).data))
+    url = f"{live_server.url}/log/"  # type: ignore[attr-defined]
+    state = tmp_path / "state.json"
+    args = ["verify", url, "--policy", str(policy), "--state", str(state)]
+    assert terbuka_main([*args, "--file", str(record), "--audit"]) == 0, capsys.readouterr().out
+    assert "indeks 17" in capsys.readouterr().out
+    publish(5)  # the log grows without cosignatures: not final, verification refuses it
+    log_sequence()
+    assert terbuka_main(args) == 1
+    assert "quorum" in capsys.readouterr().out
