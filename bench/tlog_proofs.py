@@ -90,13 +90,30 @@ def build_log(n: int) -> tuple[dict[str, bytes], bytes, list[Clock]]:
 
 
 def audit(store: dict[str, bytes], n: int, root: bytes) -> bool:
-    """Re-hash every entry from its bundle, rebuild every tile and the root, compare."""
-    hashes: list[bytes] = []
-    for ref in tiles.bundles_for_size(n):
-        hashes += map(leaf_hash, tiles.parse_entry_bundle(store[tiles.tile_path(ref)], ref.width))
-    built, rebuilt = tiles.append_leaves(0, hashes, {}.__getitem__)
-    same_tiles = all(store[tiles.tile_path(ref)] == data for ref, data in built.items())
-    return rebuilt == root and same_tiles and len(built) == len(tiles.tiles_for_size(n))
+    """Re-hash every entry from its bundle, rebuild every tile and the root, compare.
+
+    Streams BATCH entries at a time through append_leaves, so memory stays bounded; each
+    rebuilt tile is compared with the served one as soon as it is final.
+    """
+    built: dict[tiles.TileRef, bytes] = {}
+    size, rebuilt, same = 0, b"", True
+    bundles = tiles.bundles_for_size(n)
+    per = BATCH // tiles.TILE_WIDTH
+    for start in range(0, len(bundles), per):
+        hashes: list[bytes] = []
+        for ref in bundles[start : start + per]:
+            data = store[tiles.tile_path(ref)]
+            hashes += map(leaf_hash, tiles.parse_entry_bundle(data, ref.width))
+        changed, rebuilt = tiles.append_leaves(size, hashes, built.__getitem__)
+        size += len(hashes)
+        for ref, data in changed.items():
+            built[ref] = data  # partial tiles are compared when they are final, below
+            if ref.width == tiles.TILE_WIDTH:
+                same = same and store[tiles.tile_path(ref)] == data
+                del built[ref]  # a full tile is never read again: the right edge is partial
+    final = [ref for ref in tiles.tiles_for_size(n) if ref.width < tiles.TILE_WIDTH]
+    same = same and all(store[tiles.tile_path(ref)] == built[ref] for ref in final)
+    return rebuilt == root and size == n and same
 
 
 def rate(fn: Any, items: list[int]) -> dict[str, int]:
