@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 from typing import Any
 
@@ -207,3 +208,37 @@ def test_sumdb_checkpoint_with_witness_lines(formats_golden: dict[str, Any]) -> 
         open_checkpoint(
             msg, sec["expect_error_if_expected_origin"], Verifier.from_vkey(sec["vkey"])
         )
+
+
+def test_go_sumdb_tree_note_is_a_checkpoint(sumdb_golden: dict[str, Any]) -> None:
+    sec = sumdb_golden["tlog"]
+    want = sec["format_tree"]
+    cp = Checkpoint(want["origin"], want["N"], base64.b64decode(want["hash_base64"]))
+    assert cp.format() == want["want"]
+    assert Checkpoint.parse(want["want"]) == cp
+    not_sumdb, hex_size, bad_hash = sec["parse_tree_bad"]
+    assert Checkpoint.parse(not_sumdb).origin != "go.sum database tree"  # valid, other origin
+    with pytest.raises(MalformedError, match="tree size"):
+        Checkpoint.parse(hex_size)
+    with pytest.raises(MalformedError, match="base64"):
+        Checkpoint.parse(bad_hash)
+    no_newline, junk_line = sec["parse_tree_good_with_trailing_junk"]
+    with pytest.raises(MalformedError, match="newline"):  # Go ignores it; C2SP needs "\n"
+        Checkpoint.parse(no_newline)
+    assert Checkpoint.parse(junk_line).extensions == ("JOE",)
+
+
+def test_verifier_list_lookups_through_open(sumdb_golden: dict[str, Any]) -> None:
+    sec = sumdb_golden["note"]
+    [peter_ok, peter_bad_id, bad_name, ambiguous] = sec["verifier_list_lookups"]
+    verifiers = [Verifier.from_vkey(k) for k in peter_ok["keys"]]
+    peter = Signer.from_skey(sec["keys"]["PeterNeumann"]["skey"])
+    enoch = Signer.from_skey(sec["keys"]["EnochRoot"]["skey_derived"])
+    assert open_note(sign_note("x\n", [peter]), verifiers).signatures[0].name == "PeterNeumann"
+    for lookup in (peter_bad_id, bad_name):
+        name, hex_id = lookup["lookup"]
+        line = f"— {name} " + base64.b64encode(bytes.fromhex(hex_id) + bytes(64)).decode()
+        with pytest.raises(NoVerifiableSignatureError):
+            open_note(f"x\n\n{line}\n", verifiers)
+    with pytest.raises(SignatureError, match=re.escape(ambiguous["want_error"])):
+        open_note(sign_note("x\n", [enoch]), verifiers)
