@@ -283,7 +283,7 @@ def _document_entries(process: Process, stage: str) -> list[dict[str, Any]]:
             "size": d.size,
             "document_type": d.document_type,
             "title": d.title,
-            "url": f"{base}{settings.MEDIA_URL}{d.file.name}",
+            "url": d.file.url if "://" in d.file.url else f"{base}{d.file.url}",
             "date": d.uploaded_at.isoformat(),
         }
         for d in process.documents.filter(stage=stage).order_by("id")
