@@ -11,7 +11,13 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
 from django.urls import reverse
 from ninja import Field, NinjaAPI, Query, Schema
 
@@ -292,3 +298,41 @@ def bulk_releases_json(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(stream, content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="releases.json"'
     return response
+
+
+def _binary(media_type: str, what: str) -> dict[str, Any]:
+    content = {media_type: {"schema": {"type": "string", "format": "binary"}}}
+    return {"responses": {200: {"description": what, "content": content}}}
+
+
+def _bulk_file(request: HttpRequest, kind: str) -> FileResponse:
+    uri = request.build_absolute_uri(reverse("api:ocds_bulk_releases"))
+    files = ocds.bulk_flat_files(uri)
+    if files is None:
+        raise Http404("belum ada rilis yang diterbitkan / no release is published yet")
+    path = files.csv_zip if kind == "csv" else files.xlsx
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+
+@api.get(
+    "/ocds/bulk/releases.csv.zip",
+    response={404: ErrorOut},
+    tags=["bulk"],
+    openapi_extra=_binary("application/zip", "CSV sheets (flattentool) in one zip"),
+)
+def bulk_releases_csv(request: HttpRequest) -> FileResponse:
+    """Semua rilis sebagai CSV (zip) / every release flattened to CSV sheets in a zip."""
+    return _bulk_file(request, "csv")
+
+
+@api.get(
+    "/ocds/bulk/releases.xlsx",
+    response={404: ErrorOut},
+    tags=["bulk"],
+    openapi_extra=_binary(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX workbook"
+    ),
+)
+def bulk_releases_xlsx(request: HttpRequest) -> FileResponse:
+    """Semua rilis sebagai XLSX / every release flattened to one XLSX workbook."""
+    return _bulk_file(request, "xlsx")

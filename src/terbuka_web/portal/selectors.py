@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from terbuka.errors import ValidationError
 from terbuka.ocds.codes import STAGES
@@ -257,8 +257,5 @@ def completeness_by_agency() -> list[AgencyCompleteness]:
 
 def agencies_public() -> QuerySet[Agency]:
     """Return the agencies that have at least one public process (the filter's choices)."""
-    return (
-        Agency.objects.filter(Q(processes__first_published_at__isnull=False))
-        .distinct()
-        .order_by("name")
-    )
+    public = Process.objects.filter(agency=OuterRef("pk"), first_published_at__isnull=False)
+    return Agency.objects.filter(Exists(public)).order_by("name")
