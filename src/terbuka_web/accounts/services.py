@@ -126,7 +126,7 @@ def user_create(
     *,
     actor: User | None,
     username: str,
-    password: str,
+    password: str | None,
     role: str,
     agency: Agency | None = None,
     full_name: str = "",
@@ -137,23 +137,19 @@ def user_create(
     Operators, PPTK, PPK and PA must belong to an agency; admins and auditors must not.
     Raises PermissionDenied unless actor may manage users, ValidationError (bilingual) for a
     taken or malformed username, an unknown role, a role/agency mismatch or a weak password.
-    The password never reaches the audit trail.
+    password=None gives an unusable password: the account cannot log in until an admin sets
+    one (`terbuka manage changepassword`). The password never reaches the audit trail.
     """
     if actor is not None:
         permission_require(user=actor, action=Action.USER_MANAGE)
     _user_check(username=username, role=role, agency=agency)
     user = User(username=username, role=role, agency=agency, email=email)
     user.first_name = full_name.strip()[:150]
-    try:
-        validate_password(password, user)
-    except DjangoValidationError as error:
-        raise ValidationError(
-            "kata sandi terlalu lemah: " + " ".join(error.messages),
-            "password too weak: "
-            + " ".join(str(m) for m in _english(lambda: validate_password(password, user))),
-            where="password",
-        ) from None
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        _password_check(password, user)
+        user.set_password(password)
     with transaction.atomic():
         user.save()
         audit_record(
@@ -220,6 +216,18 @@ def _user_check(*, username: str, role: str, agency: Agency | None) -> None:
             f"username {username} is taken",
             where="username",
         )
+
+
+def _password_check(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as error:
+        raise ValidationError(
+            "kata sandi terlalu lemah: " + " ".join(error.messages),
+            "password too weak: "
+            + " ".join(str(m) for m in _english(lambda: validate_password(password, user))),
+            where="password",
+        ) from None
 
 
 def _english(check: Callable[[], None]) -> list[str]:

@@ -8,9 +8,16 @@ from typing import Any
 
 import pytest
 
-from terbuka.tlog.checkpoint import Checkpoint
-from terbuka.tlog.errors import MalformedError
-from terbuka.tlog.note import NoVerifiableSignatureError, Verifier, open_note, parse_note
+from terbuka.tlog.checkpoint import Checkpoint, open_checkpoint
+from terbuka.tlog.errors import MalformedError, SignatureError
+from terbuka.tlog.note import (
+    NoVerifiableSignatureError,
+    Signer,
+    Verifier,
+    open_note,
+    parse_note,
+    sign_note,
+)
 
 ROOT32 = bytes(range(32))
 ROOT32_B64 = base64.b64encode(ROOT32).decode()
@@ -115,3 +122,75 @@ def test_strict_rejections(bad: str) -> None:
 def test_max_size_accepted() -> None:
     cp = Checkpoint("o", 2**64 - 1, ROOT32)
     assert Checkpoint.parse(cp.format()) == cp
+
+
+def test_log_ids(formats_golden: dict[str, Any]) -> None:
+    from terbuka.tlog.checkpoint import log_id
+
+    vectors = formats_golden["log_ids"]["vectors"]
+    assert len(vectors) == 5
+    for vec in vectors:
+        assert log_id(vec["origin"]) == vec["id"]
+
+
+def _signers(formats_golden: dict[str, Any]) -> dict[str, Signer]:
+    keys = formats_golden["checkpoint_signature_policy"]["keys"]
+    signers = {name: Signer.from_skey(k["skey"]) for name, k in keys.items()}
+    for name, signer in signers.items():
+        assert signer.vkey == keys[name]["vkey"], name
+    return signers
+
+
+def test_parse_checkpoint_signature_cases(formats_golden: dict[str, Any]) -> None:
+    s = _signers(formats_golden)
+    origin = "TestParseCheckpoint"
+    body = formats_golden["checkpoint_signature_policy"]["checkpoint_body"]
+    with pytest.raises(MalformedError, match="32 bytes"):  # 'abcdef' is not a 32-byte root
+        Checkpoint.parse(body)
+    text = _with_32_byte_root(body)
+    log, known = s["Log"].verifier(), [s["Known"].verifier(), s["KnownAgain"].verifier()]
+    ok_cases = [
+        (["Log"], 1),
+        (["Log", "Known"], 2),
+        (["Log", "Known", "Unknown"], 2),
+        (["Log", "Known", "KnownAgain"], 3),
+        (["Known", "Log", "Known"], 2),
+        (["KnownAgain", "Unknown", "Log"], 2),
+    ]
+    for names, verified in ok_cases:
+        sigs = [parse_note(sign_note(text, [s[n]])).unverified[0] for n in names]
+        msg = sign_note(text, [], keep=sigs)
+        note, cp = open_checkpoint(msg, origin, log, known)
+        assert len(note.signatures) == verified, names
+        assert (cp.origin, cp.size) == (origin, 42)
+    both = sign_note(text, [s["Known"], s["KnownAgain"]])
+    with pytest.raises(SignatureError, match="not signed by the log"):
+        open_checkpoint(both, origin, log, known)
+    with pytest.raises(SignatureError, match="origin"):
+        open_checkpoint(sign_note(text, [s["Log"]]), "Go rocks", log, known)
+    hat = sign_note("if this is a valid checkpoint then I'll eat my hat\n", [s["Log"]])
+    with pytest.raises(MalformedError):
+        open_checkpoint(hat, origin, log, known)
+    with pytest.raises(MalformedError):  # a note needs at least one signature line
+        open_checkpoint(text.encode() + b"\n", origin, log, known)
+
+
+def test_sumdb_checkpoint_with_witness_lines(formats_golden: dict[str, Any]) -> None:
+    sec = formats_golden["sumdb_checkpoint"]
+    extra = sec["extra_signature_lines"]
+    witness_sig = extra["witness"].split(" ", 2)[2]
+    lines = [
+        *(extra[n] + "\n" for n in ("monkeys", "bananas", "witness")),
+        f"— random1 {witness_sig}\n",
+        f"— random2 {witness_sig}\n",
+    ]
+    msg = sec["note"] + "".join(lines)
+    witnesses = [Verifier.from_vkey(v) for v in sec["extra_witness_vkeys"].values()]
+    note, cp = open_checkpoint(msg, sec["origin"], Verifier.from_vkey(sec["vkey"]), witnesses)
+    assert [x.name for x in note.signatures] == ["sum.golang.org", "monkeys", "bananas", "witness"]
+    assert [x.name for x in note.unverified] == ["random1", "random2"]
+    assert cp.size == 6476701
+    with pytest.raises(SignatureError, match="origin"):
+        open_checkpoint(
+            msg, sec["expect_error_if_expected_origin"], Verifier.from_vkey(sec["vkey"])
+        )

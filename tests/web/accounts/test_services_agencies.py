@@ -166,3 +166,12 @@ def test_user_create_needs_user_manage(bojonegoro: str) -> None:
     with pytest.raises(PermissionDenied):
         user_create(actor=auditor, username="admin2", password=PASSWORD, role=Role.ADMIN)
     assert not User.objects.filter(username="admin2").exists()
+
+
+def test_user_without_password_cannot_log_in(bojonegoro: str) -> None:
+    user = user_create(actor=None, username="auditor.bpk", password=None, role=Role.AUDITOR)
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+    assert not user.check_password("")
+    event = AuditEvent.objects.get(target="auditor.bpk")
+    assert event.actor is None and event.actor_username == ""

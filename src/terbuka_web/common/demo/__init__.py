@@ -1,0 +1,1 @@
+"""Generate and publish Terbuka's demo data: regions, agencies, users, processes with PDFs."""

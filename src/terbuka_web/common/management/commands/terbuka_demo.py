@@ -1,0 +1,79 @@
+"""Seed the demo data set: `terbuka demo [--processes N] [--all-regions] [--seed S] [--quiet]`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from terbuka.errors import TerbukaError
+from terbuka_web.common.demo.seed import DemoResult, demo_seed
+
+
+class Command(BaseCommand):
+    help = (
+        "Isi data demo (wilayah, perangkat daerah Bojonegoro, pengguna, proses pengadaan) / "
+        "seed the demo data. Idempotent: a re-run adds only what is missing."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--processes", type=int, default=2000, help="default 2000")
+        parser.add_argument(
+            "--all-regions", action="store_true", help="seluruh Indonesia / all of Indonesia"
+        )
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        console = Console(file=self.stdout)
+        if options["processes"] < 1:
+            raise CommandError("--processes harus ≥ 1 / --processes must be at least 1")
+        columns = (
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=console, disable=options["quiet"]) as bar:
+            tasks: dict[str, Any] = {}
+
+            def progress(phase: str, done: int, total: int) -> None:
+                if phase not in tasks:
+                    tasks[phase] = bar.add_task(phase, total=total)
+                bar.update(tasks[phase], completed=done, total=total)
+
+            try:
+                result = demo_seed(
+                    processes=options["processes"],
+                    all_regions=options["all_regions"],
+                    seed=options["seed"],
+                    progress=progress,
+                )
+            except TerbukaError as error:
+                raise CommandError(f"{error.message_id} / {error.message_en}") from error
+        self._report(console, result)
+
+    def _report(self, console: Console, result: DemoResult) -> None:
+        regions = result.regions
+        assert regions is not None
+        console.print(
+            f"wilayah / regions: {regions.total} ({regions.created} baru / new); "
+            f"perangkat daerah / agencies: {result.agencies}; "
+            f"proses baru / new processes: {result.processes_created}; "
+            f"tahap terbit / stages published: {result.stages_published}; "
+            f"dokumen / documents: {result.documents_uploaded}"
+        )
+        console.print(
+            "detik / seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in result.seconds.items())
+        )
+        with_password = [a for a in result.accounts_created if a[2]]
+        if with_password:
+            table = Table(title="Akun demo / demo accounts (ditampilkan sekali / shown once)")
+            for column in ("username", "peran / role", "kata sandi / password"):
+                table.add_column(column)
+            for username, role, password in with_password:
+                table.add_row(username, role, password)
+            console.print(table)

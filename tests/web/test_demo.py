@@ -1,0 +1,116 @@
+"""`terbuka demo`: a small real run through the contracting services, idempotence, and OCDS
+1.1.5 validity of every published release."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from pathlib import Path
+
+import pypdf
+import pytest
+from django.core.management import call_command
+
+from terbuka.canonical import canonical_json
+from terbuka_web.accounts.models import Agency, AuditEvent, User
+from terbuka_web.common.demo.seed import DEMO_ACCOUNTS
+from terbuka_web.contracting.models import Document, Process, Release
+from terbuka_web.regions.models import Region
+from terbuka_web.transparency.models import LogEntry
+
+from .ocds_schema import package_validate
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+STAGES = ["planning", "tender", "award", "contract", "implementation"]
+
+
+def demo(*args: str) -> str:
+    out = io.StringIO()
+    call_command("terbuka_demo", "--processes", "20", "--quiet", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {
+        "regions": Region.objects.count(),
+        "agencies": Agency.objects.count(),
+        "users": User.objects.count(),
+        "processes": Process.objects.count(),
+        "releases": Release.objects.count(),
+        "documents": Document.objects.count(),
+        "log": LogEntry.objects.count(),
+        "audit": AuditEvent.objects.exclude(action="regions:region:load").count(),
+    }
+
+
+def test_demo_seeds_publishes_and_is_idempotent() -> None:
+    first_output = demo()
+    first = counts()
+    assert first["processes"] == 20
+    assert first["agencies"] == 75
+    assert Region.objects.filter(code__startswith="35.22.", level="village").count() == 430
+    assert not Region.objects.exclude(code__startswith="35").exists()
+    for username, _role, _agency, password in DEMO_ACCOUNTS:
+        assert password in first_output
+        assert User.objects.get(username=username).check_password(password)
+    # every release and every newly published document was logged in its transaction
+    assert first["log"] == first["releases"] + first["documents"]
+    assert Document.objects.filter(release__isnull=True).count() == 0
+
+    second_output = demo()
+    assert counts() == first
+    assert "0 baru / new" in second_output and "demo-admin-2026" not in second_output
+
+
+def test_demo_releases_are_valid_ocds_115_and_showcase_has_real_pdfs() -> None:
+    demo()
+    showcase = Process.objects.get(title="Pengadaan bangku taman kota")
+    assert showcase.stages_published == STAGES
+    assert showcase.agency.code == "3522-dpupr"
+    types = set(showcase.documents.values_list("document_type", flat=True))
+    # DPA, Renja, KAK (planning and tender) and jadwal
+    expected = {"procurementPlan", "projectPlan", "needsAssessment", "technicalSpecifications"}
+    assert expected | {"contractSchedule"} <= types
+    for document in showcase.documents.all():
+        with document.file.open("rb") as f:
+            data = f.read()
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=True)
+        text = reader.pages[0].extract_text()
+        assert "Pengadaan bangku taman kota" in text
+        assert "KABUPATEN BOJONEGORO" in text
+    jadwal = showcase.documents.get(document_type="contractSchedule")
+    with jadwal.file.open("rb") as f:
+        assert "JADWAL PELAKSANAAN" in pypdf.PdfReader(f).pages[0].extract_text()
+
+    releases = list(Release.objects.order_by("id").values_list("data", flat=True))
+    package_validate(
+        {
+            "uri": "https://terbuka.example/demo.json",
+            "publishedDate": "2026-11-28T00:00:00+07:00",
+            "publisher": {"name": "Pemerintah Kabupaten Bojonegoro"},
+            "version": "1.1",
+            "releases": releases,
+        },
+        "release",
+    )
+    tags = Counter(tag for release in releases for tag in release["tag"])
+    assert set(STAGES) <= set(tags)
+    for release in releases:
+        for party in release.get("parties", []):
+            if "supplier" in party["roles"]:
+                npwp = party["identifier"]["id"]
+                assert len(npwp) == 16 and npwp.startswith("0"), npwp
+    methods = {p.method for p in Process.objects.all()}
+    assert len(methods - {""}) >= 2
+    years = {p.fiscal_year for p in Process.objects.all()}
+    assert years <= {2023, 2024, 2025, 2026} and len(years) >= 2
+    assert all(len(canonical_json(r)) < 64 * 1024 for r in releases)
+
+
+def test_demo_accounts_are_documented() -> None:
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "demo.md").read_text("utf-8")
+    for username, _role, _agency, password in DEMO_ACCOUNTS:
+        assert f"| `{username}` |" in guide and f"`{password}`" in guide, username
+    for option in ("--processes", "--all-regions", "--seed", "--quiet"):
+        assert f"`{option}" in guide, option
