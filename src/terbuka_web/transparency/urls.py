@@ -10,4 +10,5 @@ urlpatterns = [
     path("saksi/kebijakan.txt", views.policy_file, name="policy"),
     path("checkpoint", views.checkpoint, name="checkpoint"),
     re_path(r"^(?P<path>tile/[0-9a-z./]+)$", views.tile, name="tile"),
+    path("receipt/<int:index>", views.receipt, name="receipt"),
 ]

@@ -12,7 +12,9 @@ from terbuka.tlog.tiles import TILE_WIDTH, parse_tile_path
 from terbuka_web.transparency.selectors import (
     checkpoint_cosignature_table,
     checkpoint_latest,
+    checkpoint_note,
     policy_current,
+    receipt_for,
     tile_read,
 )
 
@@ -22,11 +24,11 @@ SHORT = "public, max-age=60"
 
 @require_safe
 def checkpoint(request: HttpRequest) -> HttpResponse:
-    """Serve the latest signed checkpoint (text/plain, never cached)."""
+    """Serve the latest signed checkpoint with its cosignatures (text/plain, never cached)."""
     latest = checkpoint_latest()
     if latest is None:
         raise Http404("log belum punya checkpoint / the log has no checkpoint yet")
-    response = HttpResponse(latest.note, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(checkpoint_note(latest), content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     return response
 
@@ -66,3 +68,13 @@ def policy_file(request: HttpRequest) -> HttpResponse:
         text = f"{exc.message_id}\n{exc.message_en}\n"
         return HttpResponse(text, status=503, content_type="text/plain; charset=utf-8")
     return HttpResponse(text, content_type="text/plain; charset=utf-8")
+
+
+def receipt(request: HttpRequest, index: int) -> HttpResponse:
+    """Serve the C2SP tlog-proof receipt of entry index (see selectors.receipt_for)."""
+    data = receipt_for(index)
+    if data is None:
+        raise Http404("entri belum ada di log / no such entry in the log yet")
+    response = HttpResponse(data, content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
