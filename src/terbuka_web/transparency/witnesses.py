@@ -12,8 +12,6 @@ Configuration (environment, read through settings.TERBUKA):
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,10 +22,10 @@ from terbuka.tlog.cosignature import CosignatureVerifier
 from terbuka.tlog.errors import UnavailableError
 from terbuka.tlog.note import Signature
 from terbuka.tlog.policy import Policy
+from terbuka.tlog.verify_source import HttpAnswer, http_call
 from terbuka.tlog.witness import AddCheckpointRequest, parse_cosignatures
 
 CONSORTIUM_GROUP = "konsorsium"
-REQUEST_TIMEOUT = 10.0
 MAX_ANSWER_BYTES = 64 * 1024
 
 
@@ -122,33 +120,18 @@ def policy_text(*, log_vkey: str, log_url: str = "") -> str:
     return text
 
 
-@dataclass(frozen=True)
-class WitnessAnswer:
-    """Hold a witness's answer: HTTP status, content type and body."""
-
-    status: int
-    content_type: str
-    body: bytes
-
-
-def witness_post(witness: WitnessConfig, request: AddCheckpointRequest) -> WitnessAnswer:
+def witness_post(witness: WitnessConfig, request: AddCheckpointRequest) -> HttpAnswer:
     """POST request to the witness's /add-checkpoint and return its answer, whatever the status.
 
     Raises UnavailableError when the witness cannot be reached.
     """
     url = witness.url.rstrip("/") + "/add-checkpoint"
-    http = urllib.request.Request(url, data=request.format(), method="POST")
     try:
-        with urllib.request.urlopen(http, timeout=REQUEST_TIMEOUT) as response:
-            body = response.read(MAX_ANSWER_BYTES)
-            return WitnessAnswer(response.status, response.headers.get_content_type(), body)
-    except urllib.error.HTTPError as exc:
-        return WitnessAnswer(exc.code, exc.headers.get_content_type(), exc.read(MAX_ANSWER_BYTES))
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
+        return http_call(url, request.format(), limit=MAX_ANSWER_BYTES)
+    except UnavailableError as exc:
         raise UnavailableError(
-            f"saksi {witness.name} tidak dapat dihubungi: {reason}",
-            f"witness {witness.name} cannot be reached: {reason}",
+            f"saksi {witness.name}: {exc.message_id}",
+            f"witness {witness.name}: {exc.message_en}",
             where=url,
         ) from exc
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +28,7 @@ from terbuka.tlog.tiles import (
     tile_path,
 )
 from terbuka.tlog.tree import prove_consistency, prove_inclusion
+from terbuka.tlog.verify_source import http_call
 
 REPO = Path(__file__).resolve().parents[3]
 ORIGIN = "terbuka.test/log"
@@ -152,12 +151,8 @@ def consistency_proof(directory: Path, new_size: int, old_size: int) -> tuple[by
 
 def add_checkpoint(url: str, body: bytes) -> tuple[int, str, bytes]:
     """POST body to url/add-checkpoint; return (status, content type, body)."""
-    request = urllib.request.Request(url + "/add-checkpoint", data=body, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.headers["Content-Type"], response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers["Content-Type"], exc.read()
+    answer = http_call(url + "/add-checkpoint", body)
+    return answer.status, answer.content_type, answer.body
 
 
 def receipt_for(directory: Path, index: int, note: bytes, size: int) -> bytes:

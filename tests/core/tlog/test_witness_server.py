@@ -35,7 +35,7 @@ from terbuka.tlog.witness import AddCheckpointRequest, WitnessCore, parse_cosign
 from terbuka.tlog.witness_server import Witness, origin_verifiers
 
 SIZE = 300
-TEXT = "text/plain; charset=utf-8"
+TEXT = "text/plain"
 
 
 @pytest.fixture(scope="module")
