@@ -15,7 +15,8 @@ import json
 from pathlib import Path
 
 from terbuka.errors import FormatError, TerbukaError, VerificationError
-from terbuka.tlog.anchor import anchor_check
+from terbuka.tlog.anchor import anchor_check, anchor_check_signature
+from terbuka.tlog.checkpoint import Checkpoint
 from terbuka.tlog.errors import MalformedError, UnavailableError
 from terbuka.tlog.origin_state import OriginState
 from terbuka.tlog.policy import Policy
@@ -94,7 +95,7 @@ def run_receipt(
     receipt = read_input(args.receipt, "tanda terima / receipt")
     checkpoint = verify_receipt(receipt, entry, policy, state, report)
     if args.anchor is not None and args.source is None:
-        check_anchor(args.anchor, checkpoint.origin, checkpoint.size, checkpoint.root, report)
+        check_anchor(args, checkpoint, report)
 
 
 def run_source(
@@ -115,21 +116,33 @@ def run_source(
     if args.audit:
         audit_log(checkpoint, source, report)
     if args.anchor is not None:
-        check_anchor(args.anchor, checkpoint.origin, checkpoint.size, checkpoint.root, report)
+        check_anchor(args, checkpoint, report)
 
 
-def check_anchor(path: Path, origin: str, size: int, root: bytes, report: Report) -> None:
-    """Check that the anchor transaction in path commits to this checkpoint."""
+def check_anchor(args: argparse.Namespace, checkpoint: Checkpoint, report: Report) -> None:
+    """Check that the anchor transaction --anchor commits to checkpoint (and, with
+    --anchor-key, that this chain key signed it; needs the `anchor` extra, hive-nectar)."""
     try:
-        tx = json.loads(read_input(path, "jangkar / anchor"))
+        tx = json.loads(read_input(args.anchor, "jangkar / anchor"))
     except ValueError as exc:
         raise MalformedError(
-            f"jangkar bukan JSON: {exc}", f"anchor is not JSON: {exc}", where=str(path)
+            f"jangkar bukan JSON: {exc}", f"anchor is not JSON: {exc}", where=str(args.anchor)
         ) from exc
-    anchor_check(tx, origin=origin, size=size, root=root)
+    anchor_check(tx, origin=checkpoint.origin, size=checkpoint.size, root=checkpoint.root)
+    if args.anchor_key:
+        try:
+            anchor_check_signature(tx, args.anchor_key)
+        except ImportError as exc:
+            raise MalformedError(
+                "--anchor-key butuh hive-nectar: pip install 'terbuka[anchor]'",
+                "--anchor-key needs hive-nectar: pip install 'terbuka[anchor]'",
+                where="--anchor-key",
+            ) from exc
+    signed = f"; ditandatangani {args.anchor_key}" if args.anchor_key else ""
+    signed_en = f"; signed by {args.anchor_key}" if args.anchor_key else ""
     report.ok(
-        f"jangkar di rantai blok cocok dengan checkpoint (ukuran {size})",
-        f"the chain anchor matches the checkpoint (size {size})",
+        f"jangkar di rantai blok cocok dengan checkpoint (ukuran {checkpoint.size}){signed}",
+        f"the chain anchor matches the checkpoint (size {checkpoint.size}){signed_en}",
     )
 
 
@@ -175,4 +188,5 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--receipt", type=Path, help="tlog-proof receipt, checked offline")
     parser.add_argument("--audit", action="store_true", help="rebuild the tree from all entries")
     parser.add_argument("--anchor", type=Path, metavar="TXJSON", help="Hive anchor transaction")
+    parser.add_argument("--anchor-key", metavar="STM...", help="chain key that must sign it")
     parser.set_defaults(handler=run_verify)

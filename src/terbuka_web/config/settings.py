@@ -16,6 +16,9 @@ Environment:
   TERBUKA_WITNESSES            JSON list of {"name","vkey","url","group"} (docs/witness.md)
   TERBUKA_WITNESS_THRESHOLDS   JSON {"group": k}: cosigners needed per group (default majority)
   TERBUKA_WITNESS_QUORUM       groups that must be satisfied (default all; "none" disables)
+  TERBUKA_ANCHOR_NODES         Hive API nodes, comma-separated: anchor checkpoints (default off)
+  TERBUKA_ANCHOR_ACCOUNT       Hive account whose posting key signs the anchors
+  TERBUKA_ANCHOR_KEY_FILE      file (0600) holding that posting key (WIF)
 """
 
 from __future__ import annotations
@@ -183,6 +186,9 @@ TERBUKA = {
     "WITNESSES": os.environ.get("TERBUKA_WITNESSES", ""),
     "WITNESS_THRESHOLDS": os.environ.get("TERBUKA_WITNESS_THRESHOLDS", ""),
     "WITNESS_QUORUM": os.environ.get("TERBUKA_WITNESS_QUORUM", ""),
+    "ANCHOR_NODES": os.environ.get("TERBUKA_ANCHOR_NODES", ""),
+    "ANCHOR_ACCOUNT": os.environ.get("TERBUKA_ANCHOR_ACCOUNT", ""),
+    "ANCHOR_KEY_FILE": os.environ.get("TERBUKA_ANCHOR_KEY_FILE", ""),
 }
 
 LOGGING = {
