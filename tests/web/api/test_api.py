@@ -58,6 +58,13 @@ def test_422_names_the_field(client: Client, params: dict, field: str) -> None:
     assert err["message"] != err["message_en"]
 
 
+def test_405_has_error_shape(client: Client) -> None:
+    response = client.post("/api/processes", {"q": "x"})
+    err = error_of(response, 405)
+    assert err["code"] == "method_not_allowed" and "POST" in err["message_en"]
+    assert response["Allow"] == "GET"
+
+
 def test_bad_cursor_is_422(client: Client) -> None:
     err = error_of(client.get("/api/ocds/releases", {"after": "x.y"}), 422)
     assert err["field"] == "after" and "kursor" in err["message"]
