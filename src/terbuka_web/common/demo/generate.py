@@ -228,12 +228,17 @@ def _showcase(
         agency.short,
         agency.name,
         pattern,
-        "Pengadaan dan pemasangan 25 bangku taman di alun-alun dan taman kota "
+        "Pengadaan dan pemasangan 24 bangku taman di alun-alun dan taman kota "
         f"Bojonegoro, tahun anggaran {year}.",
         year,
         category,
     )
     _fill(rng, spec, low * 1_000_000, items, suppliers, today, 5, full_documents=True)
+    if "tender" in spec.stages:
+        spec.stages["tender"]["items"] = [
+            {"description": name, "quantity": 24, "unit": unit, "unit_value": value}
+            for name, unit, value in items
+        ]
     return spec
 
 
