@@ -209,7 +209,10 @@ def _spec(
         category,
     )
     target = rng.choices([s for s, _ in STAGE_WEIGHTS], [w for _, w in STAGE_WEIGHTS])[0]
-    _fill(rng, spec, amount, items, suppliers, today, STAGES.index(target) + 1)
+    # The stage data draws from its own generator, so what today allows to publish never
+    # shifts the titles of later specs (a re-run on another day resumes the same processes).
+    own = random.Random(rng.getrandbits(64))
+    _fill(own, spec, amount, items, suppliers, today, STAGES.index(target) + 1)
     return spec
 
 
