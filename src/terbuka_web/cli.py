@@ -51,4 +51,5 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         subparsers, "regions", "muat wilayah Kemendagri / load the regions", "terbuka_regions"
     )
     add_forwarder(subparsers, "ocds", "impor/ekspor OCDS / OCDS import and export", "terbuka_ocds")
+    add_forwarder(subparsers, "log", "log transparansi / transparency log", "terbuka_log")
     add_forwarder(subparsers, "manage", "perintah Django / any Django command")

@@ -16,8 +16,8 @@ from django.core.files.base import ContentFile
 
 from terbuka.canonical import canonical_json
 from terbuka.ocds.codes import METHODS, STAGES
+from terbuka.ocds.merge import compile_release
 from terbuka_web.accounts.models import Agency
-from terbuka_web.api.selectors import release_compile
 from terbuka_web.contracting.models import Document, Process, Release, StageDraft
 from terbuka_web.regions.models import Region
 
@@ -169,7 +169,7 @@ def process_create(
     process.search_text = " ".join(
         [title, description, agency.name, supplier if has_supplier else ""]
     ).lower()
-    process.compiled_release = release_compile([r.data for r in releases]) if releases else {}
+    process.compiled_release = compile_release([r.data for r in releases]) if releases else {}
     process.first_published_at = releases[0].published_at if releases else None
     process.last_published_at = releases[-1].published_at if releases else None
     process.save()

@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from terbuka.errors import ValidationError
-from terbuka.ocds import schema_check
 from terbuka.ocds.codes import AMENDMENT_TAGS, METHODS, STAGE_TAGS, STAGES
+from terbuka.ocds.validate import raise_for_issues, validate_release
 
 # org-id.guide lists no register for NPWP (Indonesia: ID-KDN, ID-KHH, ID-KLN, ID-PRO only);
 # "ID-NPWP" is a proposed prefix, kept here alone so it changes in one place once registered.
@@ -375,6 +375,10 @@ def release_build(
     return release
 
 
-def release_validate(release: Mapping[str, Any]) -> None:
-    """Raise ValidationError unless release is valid against the OCDS 1.1.5 release schema."""
-    schema_check.release_validate(release)
+def release_validate(release: Mapping[str, Any], *, prefixes: Sequence[str] | None = None) -> None:
+    """Raise OcdsValidationError (a ValidationError) unless release passes OCDS 1.1.5 checks.
+
+    Checks the schema and Terbuka's rules (terbuka.ocds.validate) except cross-release links:
+    a stage's release alone need not hold the award its contract names.
+    """
+    raise_for_issues(validate_release(dict(release), prefixes=prefixes, links=False))

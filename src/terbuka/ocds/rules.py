@@ -11,7 +11,7 @@ import csv
 import difflib
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -204,6 +204,11 @@ def _objects(release: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return [o for o in found if isinstance(o, dict)]
 
 
+def _h(value: Any) -> Any:
+    """Return value if hashable JSON scalar, else its repr (ids may be any JSON in bad data)."""
+    return value if isinstance(value, str | int | float | bool) or value is None else repr(value)
+
+
 def _order_issue(where: str, first: str, later: str, a: str, b: str) -> Issue:
     return Issue(
         where,
@@ -233,9 +238,9 @@ def date_order_issues(release: dict[str, Any], base: str) -> list[Issue]:
                     period["endDate"],
                 )
             )
-    awards = {a.get("id"): a for a in _objects(release, "awards")}
+    awards = {_h(a.get("id")): a for a in _objects(release, "awards")}
     for i, contract in enumerate(_objects(release, "contracts")):
-        award = awards.get(contract.get("awardID"))
+        award = awards.get(_h(contract.get("awardID")))
         if award and _before(award.get("date"), contract.get("dateSigned")):
             issues.append(
                 _order_issue(
@@ -249,19 +254,21 @@ def date_order_issues(release: dict[str, Any], base: str) -> list[Issue]:
     return issues
 
 
-def link_issues(releases: Sequence[tuple[str, dict[str, Any]]]) -> list[Issue]:
-    """Return an issue per contract whose awardID names no award of the same ocid in releases."""
-    award_ids: dict[Any, set[Any]] = {}
+def link_issues(
+    releases: Sequence[tuple[str, dict[str, Any]]], known: Mapping[str, set[str]] | None = None
+) -> list[Issue]:
+    """Return an issue per contract whose awardID names no award of its ocid (releases, known)."""
+    award_ids: dict[Any, set[Any]] = {k: set(v) for k, v in (known or {}).items()}
     for _, release in releases:
-        ids = {a.get("id") for a in _objects(release, "awards") + _objects(release, "award")}
-        award_ids.setdefault(release.get("ocid"), set()).update(ids)
+        ids = {_h(a.get("id")) for a in _objects(release, "awards") + _objects(release, "award")}
+        award_ids.setdefault(_h(release.get("ocid")), set()).update(ids)
     issues = []
     for base, release in releases:
-        known = award_ids.get(release.get("ocid"), set())
+        ids = award_ids.get(_h(release.get("ocid")), set())
         for key in ("contracts", "contract"):
             for i, contract in enumerate(_objects(release, key)):
-                award_id = contract.get("awardID")
-                if award_id is None or award_id in known:
+                award_id = _h(contract.get("awardID"))
+                if award_id is None or award_id in ids:
                     continue
                 where = (
                     f"{base}/{key}/{i}/awardID"
@@ -279,13 +286,13 @@ def link_issues(releases: Sequence[tuple[str, dict[str, Any]]]) -> list[Issue]:
     return issues
 
 
-def package_issues(releases: list[Any]) -> list[Issue]:
+def package_issues(releases: list[Any], known: Mapping[str, set[str]]) -> list[Issue]:
     """Return duplicate-release-id and cross-release award link issues of a package's releases."""
     seen: dict[tuple[Any, Any], int] = {}
     issues = []
     pairs = [(f"/releases/{i}", r) for i, r in enumerate(releases) if isinstance(r, dict)]
     for base, release in pairs:
-        key = (release.get("ocid"), release.get("id"))
+        key = (_h(release.get("ocid")), _h(release.get("id")))
         if key in seen:
             first = f"/releases/{seen[key]}"
             issues.append(
@@ -298,4 +305,4 @@ def package_issues(releases: list[Any]) -> list[Issue]:
             )
         else:
             seen[key] = int(base.rsplit("/", 1)[1])
-    return issues + link_issues(pairs)
+    return issues + link_issues(pairs, known)

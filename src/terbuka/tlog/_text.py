@@ -24,7 +24,7 @@ def b64decode(text: str, where: str) -> bytes:
         data = base64.b64decode(text.encode("ascii"), validate=True)
     except (binascii.Error, ValueError, UnicodeEncodeError):
         data = None
-    if not text or data is None or base64.b64encode(data).decode("ascii") != text:
+    if data is None or base64.b64encode(data).decode("ascii") != text:
         raise MalformedError(
             f"base64 tidak sah: {text[:40]!r}", f"invalid base64: {text[:40]!r}", where=where
         )
@@ -79,9 +79,9 @@ def decode_utf8(data: bytes | str, where: str) -> str:
 
 
 def check_no_controls(text: str, where: str) -> None:
-    """Reject ASCII control characters other than newline (C2SP signed-note)."""
+    """Reject ASCII control characters (below U+0020) other than newline (C2SP signed-note)."""
     for i, c in enumerate(text):
-        if (ord(c) < 0x20 and c != "\n") or c == "\x7f":
+        if ord(c) < 0x20 and c != "\n":
             raise MalformedError(
                 f"karakter kontrol U+{ord(c):04X} pada posisi {i}",
                 f"control character U+{ord(c):04X} at position {i}",

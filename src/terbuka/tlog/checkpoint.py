@@ -13,10 +13,13 @@ It is the text of a signed note (see terbuka.tlog.note).
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from terbuka.tlog import _text
-from terbuka.tlog.errors import MalformedError
+from terbuka.tlog.errors import MalformedError, SignatureError
+from terbuka.tlog.note import Note, Verifier, open_note
 
 HASH_SIZE = 32
 
@@ -97,3 +100,38 @@ def _check_extension(line: str) -> None:
             "checkpoint extension lines must be non-empty single lines",
         )
     _text.check_no_controls(line, "checkpoint extension")
+
+
+def log_id(origin: str) -> str:
+    """Return a log's ID: lowercase hex SHA-256("o:" || origin), as transparency-dev does.
+
+    Example: `go.sum database tree` → `a32d0717...c4062591`.
+    """
+    return hashlib.sha256(b"o:" + origin.encode()).hexdigest()
+
+
+def open_checkpoint(
+    msg: bytes | str, origin: str, log: Verifier, others: Sequence[Verifier] = ()
+) -> tuple[Note, Checkpoint]:
+    """Open a checkpoint note that the log signed, for the expected origin.
+
+    Signatures by `others` (witnesses) are verified too and returned in the note; unknown
+    ones are kept unverified. Raises MalformedError for a malformed note or checkpoint,
+    SignatureError when the log did not sign it, a known signature is invalid, or the
+    origin differs. Spec: C2SP tlog-checkpoint §"Note text".
+    """
+    note = open_note(msg, [log, *others])
+    if not any((s.name, s.key_id) == (log.name, log.key_id) for s in note.signatures):
+        raise SignatureError(
+            f"checkpoint tidak ditandatangani log {log.name}",
+            f"checkpoint is not signed by the log {log.name}",
+            where="checkpoint",
+        )
+    checkpoint = Checkpoint.parse(note.text)
+    if checkpoint.origin != origin:
+        raise SignatureError(
+            f"origin checkpoint {checkpoint.origin!r} bukan {origin!r}",
+            f"checkpoint origin {checkpoint.origin!r} is not the expected {origin!r}",
+            where="checkpoint",
+        )
+    return note, checkpoint

@@ -31,3 +31,15 @@ def leaf_hash(data: bytes) -> bytes:
 def node_hash(left: bytes, right: bytes) -> bytes:
     """Return the hash of an interior node: SHA-256(0x01 ‖ left ‖ right) (RFC 6962 §2.1)."""
     return _sha256(b"\x01" + left + right).digest()
+
+
+def node_hash_pairs(hashes: bytes) -> bytes:
+    """Return the node hashes of consecutive pairs in a run of concatenated 32-byte hashes.
+
+    A trailing odd hash is dropped. It is node_hash over each aligned pair, without the
+    per-node objects: node_hash_pairs(a + b + c + d) == node_hash(a, b) + node_hash(c, d).
+    """
+    sha = _sha256
+    return b"".join(
+        [sha(b"\x01" + hashes[j : j + 64]).digest() for j in range(0, len(hashes) - 63, 64)]
+    )

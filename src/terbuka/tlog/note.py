@@ -16,7 +16,6 @@ SHA-256(name || 0x0A || type || public key)[:4] and is always checked.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Self
@@ -26,60 +25,31 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from terbuka.tlog import _text
+from terbuka.tlog._keys import ALG_ED25519, NAME_ID_TYPES, check_key_name, key_id, split_vkey
 from terbuka.tlog.errors import MalformedError, NoVerifiableSignatureError, SignatureError
 
-ALG_ED25519 = 0x01
+__all__ = [
+    "ALG_ED25519",
+    "MAX_SIGNATURES",
+    "NAME_ID_TYPES",
+    "SIG_PREFIX",
+    "Note",
+    "Signature",
+    "Signer",
+    "Verifier",
+    "check_key_name",
+    "check_text",
+    "generate_key",
+    "key_id",
+    "open_note",
+    "parse_note",
+    "sign_note",
+    "split_vkey",
+]
+
 SIG_PREFIX = "— "
 MAX_SIGNATURES = 100
 """Most signature lines a note may carry (Go's limit), to bound the work of opening one."""
-
-
-def key_id(name: str, key_type: int, public_key: bytes) -> int:
-    """Return the key ID SHA-256(name || 0x0A || type || public key)[:4] (C2SP signed-note)."""
-    digest = hashlib.sha256(name.encode() + b"\n" + bytes([key_type]) + public_key).digest()
-    return int.from_bytes(digest[:4], "big")
-
-
-def check_key_name(name: str, where: str = "key name") -> None:
-    """Check a key name: non-empty UTF-8 without spaces, control characters or "+".
-
-    Raises MalformedError. Spec: C2SP signed-note §"Signatures".
-    """
-    if not name or "+" in name or any(c.isspace() or ord(c) < 0x20 for c in name):
-        raise MalformedError(
-            f"nama kunci tidak sah {name!r}: harus tidak kosong, tanpa spasi atau '+'",
-            f"invalid key name {name!r}: must be non-empty, without spaces or '+'",
-            where=where,
-        )
-
-
-def split_vkey(vkey: str, where: str = "vkey") -> tuple[str, int, int, bytes]:
-    """Split `name+hexid+base64(type||key)` into (name, key ID, type, key), checking the ID.
-
-    Raises MalformedError when a part is missing or invalid, or the key ID does not match
-    SHA-256(name || 0x0A || type || key)[:4]. Spec: C2SP signed-note §"Verifier keys".
-    Example: `PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW`.
-    """
-    parts = vkey.split("+", 2)
-    if len(parts) != 3:
-        raise MalformedError(
-            "kunci verifikasi harus berbentuk nama+id+base64",
-            "verifier key must have the form name+id+base64",
-            where=where,
-        )
-    name, hex_id, key64 = parts
-    check_key_name(name, where)
-    kid = _text.parse_key_id(hex_id, where)
-    raw = _text.b64decode(key64, where)
-    if len(raw) < 2:
-        raise MalformedError("kunci verifikasi kosong", "verifier key is empty", where=where)
-    if key_id(name, raw[0], raw[1:]) != kid:
-        raise MalformedError(
-            f"ID kunci {hex_id} tidak cocok dengan nama dan kunci",
-            f"key ID {hex_id} does not match the name and key",
-            where=where,
-        )
-    return name, kid, raw[0], raw[1:]
 
 
 def _ed25519_public(raw: bytes, where: str) -> Ed25519PublicKey:
@@ -89,7 +59,12 @@ def _ed25519_public(raw: bytes, where: str) -> Ed25519PublicKey:
             f"Ed25519 public key must be 32 bytes, not {len(raw)}",
             where=where,
         )
-    return Ed25519PublicKey.from_public_bytes(raw)
+    try:
+        return Ed25519PublicKey.from_public_bytes(raw)
+    except ValueError as exc:
+        raise MalformedError(
+            "kunci publik Ed25519 tidak sah", "invalid Ed25519 public key", where=where
+        ) from exc
 
 
 class Verifier:

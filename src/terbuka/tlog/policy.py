@@ -4,9 +4,9 @@ Spec: C2SP tlog-policy (https://c2sp.org/tlog-policy). Lines are `log <vkey> [<u
 `witness <name> <vkey> [<url>]`, `group <name> <k|any|all> <member>...` and
 `quorum <name|none>`; blank lines and `#` comment lines are ignored:
 
-    log log.terbuka.example+1a2b3c4d+AVZ...
-    witness W1 w1.example+7b3c1e2f+BK4...
-    witness W2 w2.example+0c9d4a11+BEe...
+    log log.terbuka.example/jabar+35f5cc66+ATGbQhMNJUe1UWznIJotIDXBiCbmVerceLSOhJJwaDjL
+    witness W1 saksi1.example+2f4dc7b4+BBri1t5riJl7qqlOWIiDCKDu2+Gb7i/+exTBPXCRSiKM
+    witness W2 saksi2.example+67c8b24f+BLunYqClBFJGlB2zRYNR6lhezOir+eHZVCADS/g1B9h/
     group both all W1 W2
     quorum both
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from terbuka.tlog import tree
 from terbuka.tlog.errors import MalformedError, ProofError
-from terbuka.tlog.hashing import EMPTY_ROOT, HASH_SIZE
+from terbuka.tlog.hashing import EMPTY_ROOT, HASH_SIZE, node_hash_pairs
 
 TILE_HEIGHT = 8
 TILE_WIDTH = 256
@@ -24,6 +24,7 @@ ENTRIES_LEVEL = -1
 """The TileRef level that names an entry bundle (tile/entries/...) instead of a hash tile."""
 
 MAX_LEVEL = 63
+"""The highest tile level a path may name (Go sumdb/tlog accepts levels below 64)."""
 
 _FULL = TILE_WIDTH * HASH_SIZE
 _sha256 = hashlib.sha256
@@ -212,12 +213,6 @@ def parse_entry_bundle(data: bytes, width: int | None = None) -> list[bytes]:
     return entries
 
 
-def _reduce(buf: bytes) -> bytes:
-    """Return the parent level of a run of hashes: node hashes of aligned pairs."""
-    sha = _sha256
-    return b"".join([sha(b"\x01" + buf[j : j + 64]).digest() for j in range(0, len(buf) - 63, 64)])
-
-
 def _read_hashes(read_tile: ReadTile, ref: TileRef) -> bytes:
     """Read a hash tile and check its length (width × 32 bytes)."""
     data = read_tile(ref)
@@ -240,7 +235,7 @@ def _edge_root(edges: list[bytes]) -> bytes:
             if (len(region) // HASH_SIZE) - pos // HASH_SIZE >= count:
                 sub = region[pos : pos + count * HASH_SIZE]
                 for _ in range(b):
-                    sub = _reduce(sub)
+                    sub = node_hash_pairs(sub)
                 parts.append(sub)
                 pos += count * HASH_SIZE
     if not parts:
@@ -260,6 +255,8 @@ def append_leaves(
     every new or grown tile to its full contents (C2SP tlog-tiles §"Merkle Tree").
     Raises MalformedError for a leaf hash that is not 32 bytes or a tile of the wrong size.
     """
+    if size < 0:
+        raise MalformedError(f"ukuran pohon {size} negatif", f"tree size {size} is negative")
     if any(len(h) != HASH_SIZE for h in leaf_hashes):
         raise MalformedError("setiap hash daun harus 32 bita", "every leaf hash must be 32 bytes")
     changed: dict[TileRef, bytes] = {}
@@ -278,7 +275,7 @@ def append_leaves(
         full = (len(region) // _FULL) * _FULL
         new = region[:full]
         for _ in range(TILE_HEIGHT):
-            new = _reduce(new)
+            new = node_hash_pairs(new)
         edges.append(region[full:])
         if new_n < TILE_WIDTH:
             break
@@ -307,8 +304,10 @@ class TileHashReader:
         self.size = size
         self._read_tile = read_tile
         self._cache: dict[tuple[int, int], list[bytes]] = {}
-        self._cache_tiles = max(cache_tiles, 64)
+        self._cache_tiles = max(cache_tiles, 1)
         self._authenticate_tiles = False
+        self._edge: dict[tuple[int, int], list[bytes]] = {}  # pinned right-edge tiles
+        self._pinning = root is not None
         if root is not None:
             # The tree hash reads only the partial right-edge tiles, whole: if it matches,
             # they are authentic, and every full tile can be checked against its parent.
@@ -317,7 +316,9 @@ class TileHashReader:
                     f"tile tidak cocok dengan akar pohon berukuran {size}",
                     f"tiles do not match the root of the tree of size {size}",
                 )
-            self._authenticate_tiles = True
+            # The partial tiles just read are now authentic and stay pinned: they have no
+            # parent tile to re-check them by if the cache evicted and re-read them.
+            self._authenticate_tiles, self._pinning = True, False
 
     def __call__(self, indexes: Sequence[int]) -> list[bytes]:
         """Return the stored hashes at the given stored hash indexes."""
@@ -351,7 +352,7 @@ class TileHashReader:
 
     def _tile(self, level: int, index: int) -> list[bytes]:
         """Return the levels of interior nodes of a tile, reading and authenticating it."""
-        levels = self._cache.get((level, index))
+        levels = self._cache.get((level, index)) or self._edge.get((level, index))
         if levels is not None:
             return levels
         avail = (self.size >> (TILE_HEIGHT * level)) - index * TILE_WIDTH
@@ -361,10 +362,13 @@ class TileHashReader:
         data = _read_hashes(self._read_tile, ref)
         levels = [data]
         for _ in range(TILE_HEIGHT):
-            data = _reduce(data)
+            data = node_hash_pairs(data)
             levels.append(data)
         if self._authenticate_tiles and ref.width == TILE_WIDTH:
             self._authenticate(ref, levels[TILE_HEIGHT])
+        if self._pinning:
+            self._edge[(level, index)] = levels
+            return levels
         if len(self._cache) >= self._cache_tiles:
             del self._cache[next(iter(self._cache))]
         self._cache[(level, index)] = levels

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
-from terbuka.tlog.errors import ProofError
-from terbuka.tlog.hashing import EMPTY_ROOT, HASH_SIZE, node_hash
+from terbuka.tlog.errors import MalformedError, ProofError
+from terbuka.tlog.hashing import EMPTY_ROOT, HASH_SIZE, node_hash, node_hash_pairs
 
 HashReader = Callable[[Sequence[int]], list[bytes]]
 """Read the stored hashes at the given stored hash indexes, in that order."""
@@ -61,16 +61,16 @@ def stored_hash_count(n: int) -> int:
     return 2 * n - n.bit_count()
 
 
-def stored_hashes(n: int, leaf: bytes, reader: HashReader) -> list[bytes]:
-    """Return the hashes to store when appending leaf hash `leaf` as leaf number n.
+def stored_hashes(n: int, leaf_hash: bytes, reader: HashReader) -> list[bytes]:
+    """Return the hashes to store when appending `leaf_hash` as leaf number n.
 
     The first is the leaf hash itself, then one node hash for every subtree that the leaf
     completes. The reader is asked for the left siblings (stored hashes of leaves < n).
     """
-    hashes = [leaf]
+    hashes = [leaf_hash]
     m = ((n + 1) & -(n + 1)).bit_length() - 1  # trailing zeros of n+1
     old = _read(reader, [(i, (n >> i) - 1) for i in range(m - 1, -1, -1)])
-    h = leaf
+    h = leaf_hash
     for i in range(m):
         h = node_hash(old[m - 1 - i], h)
         hashes.append(h)
@@ -148,17 +148,18 @@ def root_from_leaf_hashes(hashes: Sequence[bytes]) -> bytes:
     """Return the root hash of the tree with these leaf hashes, computed in memory.
 
     This is MTH(D[n]) of RFC 6962 §2.1, evaluated bottom-up: pairs are combined level by
-    level and a lone right-most node moves up unchanged.
+    level and a lone right-most node moves up unchanged. Raises MalformedError for a leaf
+    hash that is not 32 bytes.
     """
     if not hashes:
         return EMPTY_ROOT
-    level = list(hashes)
-    while len(level) > 1:
-        nxt = [node_hash(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
-        if len(level) % 2:
-            nxt.append(level[-1])
-        level = nxt
-    return level[0]
+    if not _valid_hashes(*hashes):
+        raise MalformedError("setiap hash daun harus 32 bita", "every leaf hash must be 32 bytes")
+    level = b"".join(hashes)
+    while len(level) > HASH_SIZE:
+        odd = len(level) // HASH_SIZE % 2
+        level = node_hash_pairs(level) + (level[-HASH_SIZE:] if odd else b"")
+    return level
 
 
 def _fail(message_id: str, message_en: str) -> ProofError:
@@ -214,19 +215,19 @@ def _valid_hashes(*hashes: bytes) -> bool:
 
 
 def check_inclusion(
-    proof: Sequence[bytes], size: int, root: bytes, index: int, leaf: bytes
+    proof: Sequence[bytes], size: int, root: bytes, index: int, leaf_hash: bytes
 ) -> None:
-    """Check that `leaf` is the leaf hash at `index` in the tree of `size` leaves and `root`.
+    """Check that `leaf_hash` is the leaf at `index` in the tree of `size` leaves and `root`.
 
     Implements RFC 9162 §2.1.3.2. Raises ProofError when the proof does not check out,
     including a wrong length, a hash that is not 32 bytes, or index outside [0, size).
     """
-    if not 0 <= index < size or not _valid_hashes(root, leaf, *proof):
+    if not 0 <= index < size or not _valid_hashes(root, leaf_hash, *proof):
         raise _fail(
             f"bukti inklusi tidak sah untuk indeks {index} di pohon berukuran {size}",
             f"invalid inclusion proof for index {index} in a tree of size {size}",
         )
-    fn, sn, r = index, size - 1, leaf
+    fn, sn, r = index, size - 1, leaf_hash
     for p in proof:
         if sn == 0:
             break

@@ -11,10 +11,17 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
 from django.urls import reverse
 from ninja import Field, NinjaAPI, Query, Schema
 
+from terbuka.errors import ValidationError
 from terbuka_web.api import selectors as ocds
 from terbuka_web.api.errors import handlers_register
 from terbuka_web.contracting.models import Process
@@ -84,7 +91,8 @@ class ProcessOut(Schema):
 
 
 class ProcessPage(Schema):
-    count: int
+    count: int = Field(description="matches, counted up to 10 000")
+    count_capped: bool = Field(description="true when more than count processes match")
     page: int
     per_page: int
     next: str | None
@@ -152,7 +160,7 @@ def processes_search(request: HttpRequest, query: Query[SearchQuery]) -> dict[st
             value_max=query.value_max,
         )
     )
-    paginator = Paginator(portal.process_search(filters), query.per_page)
+    paginator = portal.CappedPaginator(portal.process_search(filters), query.per_page)
     count = paginator.count
     rows = paginator.page(query.page).object_list if query.page <= paginator.num_pages else []
     next_url = None
@@ -162,6 +170,7 @@ def processes_search(request: HttpRequest, query: Query[SearchQuery]) -> dict[st
         next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
     return {
         "count": count,
+        "count_capped": paginator.capped,
         "page": query.page,
         "per_page": query.per_page,
         "next": next_url,
@@ -215,10 +224,18 @@ def _json(data: dict[str, Any]) -> HttpResponse:
     return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/json")
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
+def _utc(moment: datetime | None) -> datetime | None:
+    """Return moment in UTC (naive means UTC); raise ValidationError when it cannot be."""
+    if moment is None:
+        return None
+    try:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (OverflowError, ValueError) as exc:
+        raise ValidationError(
+            f"'since' di luar rentang waktu yang dapat diproses: {exc}",
+            f"'since' is outside the range of times that can be processed: {exc}",
+            where="since",
+        ) from exc
 
 
 PACKAGE = {200: dict[str, Any], **ERRORS}
@@ -244,7 +261,7 @@ def ocds_releases(request: HttpRequest, query: Query[ReleaseQuery]) -> HttpRespo
     empty); keep the last links.next to resume later and get only what was published since.
     """
     cursor = ocds.Cursor.parse(query.after) if query.after else None
-    rows, last = ocds.release_page(since=_aware(query.since), after=cursor, limit=query.limit)
+    rows, last = ocds.release_page(since=_utc(query.since), after=cursor, limit=query.limit)
     if not rows:
         return HttpResponse(status=204)
     package = ocds.release_package(request.build_absolute_uri(), rows)
@@ -292,3 +309,41 @@ def bulk_releases_json(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(stream, content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="releases.json"'
     return response
+
+
+def _binary(media_type: str, what: str) -> dict[str, Any]:
+    content = {media_type: {"schema": {"type": "string", "format": "binary"}}}
+    return {"responses": {200: {"description": what, "content": content}}}
+
+
+def _bulk_file(request: HttpRequest, kind: str) -> FileResponse:
+    uri = request.build_absolute_uri(reverse("api:ocds_bulk_releases"))
+    files = ocds.bulk_flat_files(uri)
+    if files is None:
+        raise Http404("belum ada rilis yang diterbitkan / no release is published yet")
+    path = files.csv_zip if kind == "csv" else files.xlsx
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+
+@api.get(
+    "/ocds/bulk/releases.csv.zip",
+    response={404: ErrorOut},
+    tags=["bulk"],
+    openapi_extra=_binary("application/zip", "CSV sheets (flattentool) in one zip"),
+)
+def bulk_releases_csv(request: HttpRequest) -> FileResponse:
+    """Semua rilis sebagai CSV (zip) / every release flattened to CSV sheets in a zip."""
+    return _bulk_file(request, "csv")
+
+
+@api.get(
+    "/ocds/bulk/releases.xlsx",
+    response={404: ErrorOut},
+    tags=["bulk"],
+    openapi_extra=_binary(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX workbook"
+    ),
+)
+def bulk_releases_xlsx(request: HttpRequest) -> FileResponse:
+    """Semua rilis sebagai XLSX / every release flattened to one XLSX workbook."""
+    return _bulk_file(request, "xlsx")

@@ -7,56 +7,45 @@ releases exist as Release rows, so drafts can never leak into a package.
 
 from __future__ import annotations
 
-import json
+import hashlib
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import ocdsmerge
 from django.conf import settings
-from django.db.models import Max, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Max, Q, QuerySet
 
 from terbuka.errors import ValidationError
+from terbuka.ocds.flatten import FlatFiles, flatten_package
+from terbuka.ocds.package import PackageMeta, build_record, package_format
+from terbuka.ocds.package import record_package as record_package_build
+from terbuka.ocds.package import release_package as release_package_build
 from terbuka_web.contracting.models import Process, Release
-
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "terbuka" / "ocds" / "schema"
-OCDS_VERSION = "1.1"
-
-
-@lru_cache(maxsize=1)
-def _merger() -> ocdsmerge.Merger:
-    schema = json.loads((SCHEMA_DIR / "dereferenced-release-schema.json").read_text("utf-8"))
-    return ocdsmerge.Merger(schema=schema)
-
-
-def release_compile(releases: list[dict[str, Any]]) -> dict[str, Any]:
-    """Return the compiled release of releases (one ocid) by ocdsmerge's rules (OCDS §Merging)."""
-    return dict(_merger().create_compiled_release(releases))
 
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def package_meta(uri: str, published: datetime | None) -> dict[str, Any]:
-    """Return the package metadata every OCDS package carries (OCDS §Packaging data).
+def package_meta(uri: str, published: datetime | None) -> PackageMeta:
+    """Return the metadata every OCDS package carries (OCDS §Packaging data).
 
-    Example: {"uri": "https://…/api/ocds/releases", "version": "1.1", "publishedDate":
-    "2024-01-15T02:00:00Z", "publisher": {"name": "Pemerintah Kabupaten Bojonegoro", …},
-    "license": "https://creativecommons.org/licenses/by/4.0/", "publicationPolicy": "…"}.
+    publishedDate is when the newest release inside was published (now when there is none);
+    publisher, CC BY 4.0 licence and publication policy come from settings.TERBUKA.
     """
     conf = settings.TERBUKA
-    return {
-        "uri": uri,
-        "version": OCDS_VERSION,
-        "publishedDate": _iso(published or datetime.now(UTC)),
-        "publisher": {"name": conf["PUBLISHER_NAME"], "uri": conf["PUBLISHER_URI"]},
-        "license": conf["LICENSE"],
-        "publicationPolicy": conf["PUBLICATION_POLICY"],
-    }
+    return PackageMeta(
+        uri=uri,
+        published_date=_iso(published or datetime.now(UTC)),
+        publisher={"name": conf["PUBLISHER_NAME"], "uri": conf["PUBLISHER_URI"]},
+        publication_policy=conf["PUBLICATION_POLICY"],
+        license=conf["LICENSE"],
+    )
 
 
 def releases_public() -> QuerySet[Release]:
@@ -96,6 +85,24 @@ class Cursor:
         return cls(moment, int(pk))
 
 
+def _write_horizon() -> datetime | None:
+    """Return when the oldest other transaction writing to this database began (PostgreSQL).
+
+    A release inserted by a transaction still open has published_at after that moment but is
+    invisible until commit; paging stops short of the horizon so the cursor never moves past
+    a release that will appear later. None when nothing else writes, and on SQLite (one writer).
+    """
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT min(xact_start) FROM pg_stat_activity WHERE backend_xid IS NOT NULL"
+            " AND pid <> pg_backend_pid() AND datname = current_database()"
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def release_page(
     *, since: datetime | None, after: Cursor | None, limit: int
 ) -> tuple[list[Release], Cursor | None]:
@@ -105,6 +112,9 @@ def release_page(
     harvester that follows it sees each release exactly once, including ones published later.
     """
     qs = releases_public()
+    horizon = _write_horizon()
+    if horizon is not None:
+        qs = qs.filter(published_at__lt=horizon)
     if since is not None:
         qs = qs.filter(published_at__gte=since)
     if after is not None:
@@ -120,13 +130,7 @@ def release_page(
 def release_package(uri: str, releases: list[Release]) -> dict[str, Any]:
     """Return a release package of releases (OCDS release-package-schema.json)."""
     published = max((r.published_at for r in releases), default=last_published_at())
-    return {**package_meta(uri, published), "releases": [r.data for r in releases]}
-
-
-def record_build(process: Process, releases: list[Release]) -> dict[str, Any]:
-    """Return process's OCDS record: its releases embedded and their compiled release."""
-    data = [r.data for r in releases]
-    return {"ocid": process.ocid, "releases": data, "compiledRelease": release_compile(data)}
+    return release_package_build([r.data for r in releases], package_meta(uri, published))
 
 
 def processes_published() -> QuerySet[Process]:
@@ -137,30 +141,73 @@ def processes_published() -> QuerySet[Process]:
 def record_package(uri: str, processes: Iterable[Process], package_uri: str) -> dict[str, Any]:
     """Return a record package holding the record of each process (record-package-schema.json).
 
-    package_uri names the release package the releases come from (the "packages" field).
+    Each record embeds its releases in date order and their compiled release (ocdsmerge);
+    package_uri names the release package they come from (the "packages" field).
     """
-    by_ocid: dict[int, list[Release]] = {}
+    by_process: dict[int, list[Release]] = {}
     procs = list(processes)
     for rel in Release.objects.filter(process__in=procs).order_by("date", "published_at", "id"):
-        by_ocid.setdefault(rel.process_id, []).append(rel)
-    records = [record_build(p, by_ocid[p.pk]) for p in procs if p.pk in by_ocid]
+        by_process.setdefault(rel.process_id, []).append(rel)
+    records = [
+        build_record([r.data for r in by_process[p.pk]]) for p in procs if p.pk in by_process
+    ]
     published = max(
-        (r.published_at for rels in by_ocid.values() for r in rels),
+        (r.published_at for rels in by_process.values() for r in rels),
         default=last_published_at(),
     )
-    return {**package_meta(uri, published), "packages": [package_uri], "records": records}
+    return record_package_build(records, package_meta(uri, published), packages=[package_uri])
 
 
 def release_package_stream(uri: str, chunk: int = 500) -> Iterator[bytes]:
     """Yield a release package of every published release as JSON bytes, in flat memory.
 
-    Rows are read with a server-side cursor (QuerySet.iterator) and written one at a time.
+    Rows are read with a server-side cursor (QuerySet.iterator) and written one at a time;
+    the bytes joined equal package_format(release_package(...)) of the same releases.
     """
-    meta = package_meta(uri, last_published_at())
-    head = json.dumps(meta, ensure_ascii=False)[:-1] + ', "releases": ['
-    yield head.encode()
+    head = package_format(package_meta(uri, last_published_at()).envelope())
+    yield head[:-1] + b',"releases":['
     first = True
     for data in releases_public().values_list("data", flat=True).iterator(chunk_size=chunk):
-        yield (b"" if first else b",\n") + json.dumps(data, ensure_ascii=False).encode()
+        yield (b"" if first else b",") + package_format(data)
         first = False
-    yield b"]}\n"
+    yield b"]}"
+
+
+def _fingerprint() -> str | None:
+    """Return a name that changes whenever a release is published, or None with no release."""
+    agg = Release.objects.aggregate(n=Count("id"), last=Max("id"), at=Max("published_at"))
+    if not agg["n"]:
+        return None
+    return hashlib.sha256(f"{agg['n']}.{agg['last']}.{agg['at']}".encode()).hexdigest()[:20]
+
+
+def bulk_flat_files(uri: str) -> FlatFiles | None:
+    """Return the CSV zip and XLSX of every published release, flattening once per change.
+
+    Files live under MEDIA_ROOT/bulk/<fingerprint>/ and are rebuilt only when a release was
+    published since; the release package is streamed to disk first (flat memory), then
+    flattened with flattentool. Returns None while nothing is published.
+    """
+    fingerprint = _fingerprint()
+    if fingerprint is None:
+        return None
+    root = Path(settings.MEDIA_ROOT) / "bulk"
+    final = root / fingerprint
+    files = FlatFiles(csv_zip=final / "releases-csv.zip", xlsx=final / "releases.xlsx")
+    if files.csv_zip.exists() and files.xlsx.exists():
+        return files
+    root.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(dir=root, prefix=".build-"))
+    try:
+        with (work / "releases.json").open("wb") as fp:
+            for chunk in release_package_stream(uri):
+                fp.write(chunk)
+        flatten_package(work / "releases.json", work, stem="releases")
+        (work / "releases.json").unlink()
+        work.rename(final)
+    except OSError:
+        if not (files.csv_zip.exists() and files.xlsx.exists()):  # not a lost race: a failure
+            raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return files

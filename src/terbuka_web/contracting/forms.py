@@ -249,7 +249,9 @@ class ImplementationForm(forms.Form):
         error_messages={
             "required": REQUIRED,
             "min_value": _err("Progres tidak boleh negatif.", "Progress must not be negative."),
-            "max_value": _err("Progres paling besar 100%.", "Progress is at most 100%."),
+            "max_value": _err(
+                "Progres paling besar 100 persen.", "Progress is at most 100 percent."
+            ),
         },
     )
 

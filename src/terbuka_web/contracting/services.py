@@ -10,11 +10,10 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import uuid
 from collections.abc import Iterator
-from functools import cache
 from typing import IO, Any
 
-import ocdsmerge
 import pypdf
 from django.conf import settings
 from django.core.files.base import File
@@ -25,7 +24,9 @@ from terbuka.canonical import canonical_json
 from terbuka.errors import ValidationError
 from terbuka.ocds.build import STAGE_DOCUMENT_TYPES, release_build, release_validate
 from terbuka.ocds.codes import STAGES
-from terbuka.ocds.schema_check import SCHEMA_PATH
+from terbuka.ocds.merge import compile_release
+from terbuka.ocds.summary import summarize
+from terbuka.ocds.validate import raise_for_issues, validate_release
 from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
@@ -67,7 +68,7 @@ def stage_data_check(*, process: Process, stage: str, data: dict[str, Any]) -> N
         date=timezone.now().isoformat(),
         release_id=f"{process.ocid}-check",
     )
-    release_validate(release)
+    release_validate(release, prefixes=[settings.TERBUKA["OCID_PREFIX"]])
 
 
 @transaction.atomic
@@ -80,7 +81,7 @@ def process_create(
     """
     permission_require(user=user, action=Action.PROCESS_CREATE, agency=agency)
     process = Process.objects.create(
-        ocid=f"pending-{timezone.now().timestamp()}-{user.pk}",
+        ocid=f"pending-{uuid.uuid4().hex}",
         agency=agency,
         buyer_name=agency.name,
         title=title,
@@ -257,35 +258,6 @@ def document_upload(
     return document
 
 
-@cache
-def _merger() -> ocdsmerge.Merger:
-    """Return the (cached) ocdsmerge merger of the bundled release schema."""
-    return ocdsmerge.Merger(str(SCHEMA_PATH))
-
-
-def _compile(releases: list[dict[str, Any]]) -> dict[str, Any]:
-    """Return the compiled release of releases (the one place ocdsmerge is called)."""
-    return dict(_merger().create_compiled_release(releases))
-
-
-def _summary_refresh(process: Process, compiled: dict[str, Any], stage: str) -> None:
-    """Set process's search fields from its compiled release (value, method, stages, text)."""
-    from terbuka.ocds.codes import METHOD_BY_DETAILS
-
-    published = [s for s in STAGES if s in {*process.stages_published, stage}]
-    process.stages_published = published
-    process.stage_reached = published[-1]
-    tender = compiled.get("tender", {})
-    process.method = METHOD_BY_DETAILS.get(tender.get("procurementMethodDetails", ""), "")
-    values = [c.get("value", {}).get("amount") for c in compiled.get("contracts", [])]
-    values += [a.get("value", {}).get("amount") for a in compiled.get("awards", [])]
-    values += [tender.get("value", {}).get("amount")]
-    values += [compiled.get("planning", {}).get("budget", {}).get("amount", {}).get("amount")]
-    process.value_idr = next((v for v in values if isinstance(v, int)), None)
-    names = [p.get("name", "") for p in compiled.get("parties", [])]
-    process.search_text = " ".join([process.title, process.description, process.ocid, *names])
-
-
 def _publish_guard(process: Process, stage: str) -> StageDraft:
     """Return the stage's draft, raising ValidationError when it or an earlier stage is missing."""
     earlier = [s for s in STAGES[: STAGES.index(stage)] if s not in process.stages_published]
@@ -312,7 +284,7 @@ def _document_entries(process: Process, stage: str) -> list[dict[str, Any]]:
             "size": d.size,
             "document_type": d.document_type,
             "title": d.title,
-            "url": f"{base}{settings.MEDIA_URL}{d.file.name}",
+            "url": d.file.url if "://" in d.file.url else f"{base}{d.file.url}",
             "date": d.uploaded_at.isoformat(),
         }
         for d in process.documents.filter(stage=stage).order_by("id")
@@ -345,7 +317,9 @@ def stage_publish(*, user: User, process: Process, stage: str) -> Release:
         release_id=release_id,
         documents=_document_entries(process, stage),
     )
-    release_validate(data)
+    release_validate(data, prefixes=[settings.TERBUKA["OCID_PREFIX"]])
+    compiled = compile_release([*previous, data])
+    raise_for_issues(validate_release(compiled, prefixes=[settings.TERBUKA["OCID_PREFIX"]]))
     release = Release.objects.create(
         process=process,
         ocid=process.ocid,
@@ -372,9 +346,13 @@ def stage_publish(*, user: User, process: Process, stage: str) -> Release:
             },
         )
     process.documents.filter(pk__in=[d.pk for d in new_documents]).update(release=release)
-    compiled = _compile([*previous, data])
     process.compiled_release = compiled
-    _summary_refresh(process, compiled, stage)
+    summary = summarize(compiled)
+    process.stages_published = summary.stages_published
+    process.stage_reached = summary.stage_reached
+    process.method = summary.method
+    process.value_idr = summary.value_idr
+    process.search_text = summary.search_text
     process.first_published_at = process.first_published_at or now
     process.last_published_at = now
     process.save()

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from terbuka.errors import ValidationError
 from terbuka_web.api import selectors as ocds
 from terbuka_web.contracting.models import Method, Process
 from terbuka_web.portal import selectors
+from terbuka_web.portal.templatetags.terbuka import rupiah
 
 PAGE_SIZE = 20
 
@@ -25,10 +27,11 @@ def home(request: HttpRequest) -> HttpResponse:
         filters = selectors.filters_parse(request.GET)
     except ValidationError as exc:
         error, filters = exc, selectors.ProcessFilters()
-    page = None
+    page, rows = None, []
     if error is None:
-        paginator = Paginator(selectors.process_search(filters), PAGE_SIZE)
+        paginator = selectors.CappedPaginator(selectors.process_search(filters), PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
+        rows = _result_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -36,12 +39,38 @@ def home(request: HttpRequest) -> HttpResponse:
         "error": error,
         "error_text": _error_text(error),
         "page": page,
+        "rows": rows,
+        "labels": {
+            "agency": _("Perangkat daerah"),
+            "year": _("Tahun"),
+            "method": _("Metode"),
+            "stage": _("Tahap"),
+            "value": _("Nilai"),
+        },
         "query": query.urlencode(),
         "agencies": selectors.agencies_public(),
         "stages": list(selectors.STAGE_LABELS.items()),
         "methods": Method.choices,
     }
     return render(request, "portal/search.html", context, status=400 if error else 200)
+
+
+def _result_rows(processes: Iterable[Process]) -> list[dict[str, object]]:
+    """Return what each search result shows, computed once (templates stay cheap on 100k)."""
+    methods, stages = dict(Method.choices), selectors.STAGE_LABELS
+    return [
+        {
+            "ocid": p.ocid,
+            "url": reverse("portal:process", args=[p.ocid]),
+            "title": p.title,
+            "agency": p.agency.name if p.agency else p.buyer_name,
+            "year": p.fiscal_year,
+            "method": str(methods.get(p.method, "—")),
+            "stage": str(stages.get(p.stage_reached, "—")),
+            "value": rupiah(p.value_idr),
+        }
+        for p in processes
+    ]
 
 
 def _error_text(error: ValidationError | None) -> str:

@@ -13,7 +13,7 @@ from django.db import models
 class LogEntry(models.Model):
     """Hold the exact published bytes of one public state change, pending or sequenced."""
 
-    kind = models.CharField(max_length=40, db_index=True, help_text="e.g. ocds.release")
+    kind = models.CharField(max_length=40, help_text="e.g. ocds.release")
     ref = models.CharField(max_length=300, db_index=True, help_text="what it records, e.g. an ocid")
     data = models.BinaryField(help_text="RFC 8785 canonical JSON, at most 64 KiB")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -76,3 +76,33 @@ class Checkpoint(models.Model):
     class Meta:
         ordering = ["-id"]
         get_latest_by = "id"
+
+
+class WitnessCosignature(models.Model):
+    """Hold one witness's cosignature of a checkpoint (C2SP tlog-cosignature), as received."""
+
+    checkpoint = models.ForeignKey(
+        Checkpoint, on_delete=models.PROTECT, related_name="cosignatures"
+    )
+    witness = models.CharField(max_length=200, help_text="policy name of the witness")
+    group = models.CharField(max_length=60, help_text="stakeholder class, e.g. auditor")
+    line = models.TextField(help_text="the note signature line `— name base64(...)`")
+    cosigned_at = models.DateTimeField(help_text="the timestamp inside the cosignature")
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["checkpoint_id", "witness"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checkpoint", "witness"], name="cosignature_checkpoint_witness_unique"
+            )
+        ]
+
+
+class WitnessStatus(models.Model):
+    """Hold what the log knows of one witness: the last size it cosigned and the last error."""
+
+    witness = models.CharField(max_length=200, unique=True)
+    last_size = models.BigIntegerField(default=0)
+    contacted_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)

@@ -1,1 +1,107 @@
-"""Selectors of the transparency app."""
+"""Selectors of the transparency app: checkpoints, tiles, entry bundles, indices, receipts."""
+
+from __future__ import annotations
+
+from terbuka.tlog.proof import Receipt
+from terbuka.tlog.tiles import (
+    ENTRIES_LEVEL,
+    TILE_WIDTH,
+    TileHashReader,
+    TileRef,
+    format_entry_bundle,
+    parse_entry_bundle,
+    tile_path,
+)
+from terbuka.tlog.tree import prove_inclusion
+from terbuka_web.transparency.models import Checkpoint, EntryBundle, LogEntry, Tile
+
+HASH_SIZE = 32
+
+
+def checkpoint_latest() -> Checkpoint | None:
+    """Return the latest signed checkpoint, or None before the first sequencing."""
+    return Checkpoint.objects.order_by("-id").first()
+
+
+def checkpoint_note(checkpoint: Checkpoint) -> str:
+    """Return the checkpoint's signed note with the witnesses' cosignature lines appended.
+
+    C2SP signed-note: signature lines follow the log's own, each ending in a newline.
+    Example: "origin\n5\n<root>\n\n— origin <sig>\n— saksi.example <cosig>\n".
+    """
+    lines = checkpoint.cosignatures.order_by("witness").values_list("line", flat=True)
+    return checkpoint.note + "".join(line.rstrip("\n") + "\n" for line in lines)
+
+
+def tile_read(ref: TileRef) -> bytes | None:
+    """Return the bytes of a hash tile or entry bundle (ENTRIES_LEVEL), or None beyond the tree.
+
+    A partial tile of width W is served as the first W hashes (or entries) of the stored,
+    possibly wider, version; a full tile only once it is full (C2SP tlog-tiles).
+    """
+    if ref.level == ENTRIES_LEVEL:
+        return _bundle_read(ref)
+    row = Tile.objects.filter(level=ref.level, index=ref.index).values_list("width", "data").first()
+    if row is None or row[0] < ref.width:
+        return None
+    return bytes(row[1])[: ref.width * HASH_SIZE]
+
+
+def _bundle_read(ref: TileRef) -> bytes | None:
+    """Return entry bundle ref (its first ref.width entries), or None beyond the log."""
+    row = EntryBundle.objects.filter(index=ref.index).values_list("width", "data").first()
+    if row is None or row[0] < ref.width:
+        return None
+    data = bytes(row[1])
+    if row[0] == ref.width:
+        return data
+    return format_entry_bundle(parse_entry_bundle(data)[: ref.width])
+
+
+def entry_index_for(ref: str) -> int | None:
+    """Return the log index of the latest sequenced entry recording ref, else None."""
+    return (
+        LogEntry.objects.filter(ref=ref, index__isnull=False)
+        .order_by("-index")
+        .values_list("index", flat=True)
+        .first()
+    )
+
+
+def full_tile_refs() -> set[TileRef]:
+    """Return the refs of every full hash tile and full entry bundle (immutable once written)."""
+    tiles = Tile.objects.filter(width=TILE_WIDTH).values_list("level", "index")
+    bundles = EntryBundle.objects.filter(width=TILE_WIDTH).values_list("index", flat=True)
+    return {TileRef(level, index) for level, index in tiles} | {
+        TileRef(ENTRIES_LEVEL, index) for index in bundles
+    }
+
+
+def receipt_for(index: int) -> bytes | None:
+    """Return the C2SP tlog-proof receipt of entry index, or None when it is not sequenced.
+
+    The checkpoint is the latest one covering index that witnesses cosigned (else the latest),
+    with its cosignatures. The inclusion proof is read from the stored tiles, authenticated
+    against the checkpoint's root first (TileHashReader with root). Raises ProofError when
+    the stored tiles do not match the checkpoint.
+    Example: b"c2sp.org/tlog-proof@v1\\nindex 1\\n<hash>\\n\\n<note>".
+    """
+    if index < 0:
+        return None
+    covering = Checkpoint.objects.filter(size__gt=index).order_by("-id")
+    checkpoint = covering.filter(cosignatures__isnull=False).first() or covering.first()
+    if checkpoint is None:
+        return None
+    size = checkpoint.size
+    reader = TileHashReader(size, _tile_read_required, root=bytes(checkpoint.root))
+    proof = prove_inclusion(size, index, reader)
+    note = checkpoint_note(checkpoint).encode("utf-8")
+    return Receipt(None, index, tuple(proof), note).format()
+
+
+def _tile_read_required(ref: TileRef) -> bytes:
+    """Return tile ref; raise LookupError when it is missing (a store behind its checkpoint)."""
+    data = tile_read(ref)
+    if data is None:
+        raise LookupError(f"tile {tile_path(ref)} hilang / missing")
+    return data

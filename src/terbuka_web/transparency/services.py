@@ -1,14 +1,36 @@
-"""Services of the transparency app: append public state changes to the log's outbox."""
+"""Services of the transparency app: append public changes to the outbox; sequence the log."""
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
 
 from terbuka.canonical import canonical_json
 from terbuka.errors import ValidationError
-from terbuka_web.transparency.models import LogEntry
+from terbuka.tlog.checkpoint import Checkpoint as CheckpointBody
+from terbuka.tlog.hashing import EMPTY_ROOT, leaf_hash
+from terbuka.tlog.note import Signer, sign_note
+from terbuka.tlog.tiles import (
+    TILE_WIDTH,
+    TileRef,
+    append_leaves,
+    bundles_for_size,
+    format_entry_bundle,
+    tile_path,
+    tiles_for_size,
+)
+from terbuka_web.transparency.keys import log_origin, log_signer
+from terbuka_web.transparency.models import Checkpoint, EntryBundle, LogEntry, LogState, Tile
+from terbuka_web.transparency.selectors import checkpoint_latest, checkpoint_note, tile_read
+
+HASH_SIZE = 32
 
 MAX_ENTRY_BYTES = 64 * 1024
 
@@ -20,16 +42,214 @@ def entry_append(*, kind: str, ref: str, payload: dict[str, Any]) -> LogEntry:
     or when called outside an atomic block (the entry must commit with its change).
     Example entry bytes: {"kind":"ocds.release","release":{...}}.
     """
+    _transaction_require()
+    data = canonical_json({"kind": kind, **payload})
+    _size_check(ref, data)
+    return LogEntry.objects.create(kind=kind, ref=ref, data=data)
+
+
+def _transaction_require() -> None:
+    """Raise ValidationError unless inside an atomic block (the entry commits with its change)."""
     if not transaction.get_connection().in_atomic_block:
         raise ValidationError(
             "entri log harus ditulis dalam transaksi yang sama dengan perubahannya",
             "a log entry must be written in the same transaction as its change",
         )
-    data = canonical_json({"kind": kind, **payload})
+
+
+def _size_check(ref: str, data: bytes) -> None:
+    """Raise ValidationError when data exceeds 64 KiB (documents go in by hash)."""
     if len(data) > MAX_ENTRY_BYTES:
         raise ValidationError(
             f"entri log {len(data)} bita melebihi batas 65536 bita",
             f"log entry of {len(data)} bytes exceeds the 65536-byte limit",
             where=ref,
         )
-    return LogEntry.objects.create(kind=kind, ref=ref, data=data)
+
+
+def log_sequence(*, batch_size: int | None = None, signer: Signer | None = None) -> Checkpoint:
+    """Integrate up to batch_size pending entries into the log and sign a new checkpoint.
+
+    In ONE transaction: lock the LogState row (SELECT … FOR UPDATE on PostgreSQL; SQLite
+    transactions are IMMEDIATE), give the oldest pending entries (id order) consecutive
+    indices, append their RFC 6962 leaf hashes (C2SP tlog-tiles), write the changed hash
+    tiles and entry bundles, update the state and sign a checkpoint with the log key. A
+    crash at any point rolls all of it back: entries stay pending and are integrated next
+    time, never twice. With nothing pending, returns the latest checkpoint (signing the
+    empty tree once). Raises ImproperlyConfigured when no log key is configured.
+    """
+    batch = batch_size or int(settings.TERBUKA["LOG_BATCH"])
+    with transaction.atomic():
+        state = _state_lock()
+        latest = Checkpoint.objects.filter(size=state.size).first()
+        datas = _indices_assign(state.size, batch)
+        size = state.size + len(datas)
+        if not datas and latest is not None:
+            return latest
+        tiles, root = append_leaves(
+            state.size, [leaf_hash(d) for d in datas], _tile_reader(state.size)
+        )
+        _tiles_write(tiles)
+        _bundles_write(state.size, datas)
+        state.size, state.root = size, root
+        state.save()
+        text = CheckpointBody(log_origin(), size, root).format()
+        note = sign_note(text, [signer or log_signer()]).decode("utf-8")
+        return Checkpoint.objects.create(size=size, root=root, note=note)
+
+
+def _state_lock() -> LogState:
+    """Return the LogState row, locked until the transaction ends (created on first use)."""
+    state, _ = LogState.objects.select_for_update().get_or_create(
+        pk=1, defaults={"size": 0, "root": EMPTY_ROOT}
+    )
+    state.root = bytes(state.root)
+    return state
+
+
+def _indices_assign(size: int, batch: int) -> list[bytes]:
+    """Give the oldest `batch` pending entries indices size, size+1, …; return their data.
+
+    One UPDATE … FROM (ROW_NUMBER() OVER id order) … RETURNING (PostgreSQL, SQLite ≥ 3.35);
+    the data comes back in index order.
+    """
+    table = connection.ops.quote_name(LogEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE {table} SET "index" = p.pos + %s, sequenced_at = %s '
+            f"FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS pos FROM {table} "
+            f'WHERE "index" IS NULL ORDER BY id LIMIT %s) AS p WHERE {table}.id = p.id '
+            f'RETURNING {table}."index", {table}.data',
+            [size, connection.ops.adapt_datetimefield_value(timezone.now()), batch],
+        )
+        rows = cursor.fetchall()
+    rows.sort(key=lambda row: int(row[0]))
+    return [bytes(data) for _, data in rows]
+
+
+def _entries_read(start: int, end: int) -> list[bytes]:
+    """Return the data of the entries with indices start ≤ index < end, in index order."""
+    rows = (
+        LogEntry.objects.filter(index__gte=start, index__lt=end)
+        .order_by("index")
+        .values_list("data", flat=True)
+    )
+    return [bytes(d) for d in rows.iterator(chunk_size=8192)]
+
+
+def _tile_reader(size: int) -> Callable[[TileRef], bytes]:
+    """Return read_tile for append_leaves: the stored tile's first width hashes.
+
+    Raises LookupError when the tile is missing or narrower than asked (a corrupt store).
+    """
+
+    def read_tile(ref: TileRef) -> bytes:
+        row = Tile.objects.filter(level=ref.level, index=ref.index).values_list("data").first()
+        data = bytes(row[0]) if row else b""
+        if len(data) < ref.width * HASH_SIZE:
+            raise LookupError(f"tile {tile_path(ref)} missing at log size {size}")
+        return data[: ref.width * HASH_SIZE]
+
+    return read_tile
+
+
+def _tiles_write(tiles: dict[TileRef, bytes]) -> None:
+    """Store each new tile version, replacing the narrower partial version of the same tile."""
+    Tile.objects.bulk_create(
+        [
+            Tile(level=ref.level, index=ref.index, width=ref.width, data=data)
+            for ref, data in tiles.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["level", "index"],
+        update_fields=["width", "data"],
+    )
+
+
+def _bundles_write(old_size: int, datas: list[bytes]) -> None:
+    """Store the entry bundles that the entries old_size … old_size+len(datas) touched."""
+    first = old_size // TILE_WIDTH
+    start = first * TILE_WIDTH
+    head = _entries_read(start, old_size) if start < old_size else []
+    entries = head + datas
+    bundles = [
+        EntryBundle(
+            index=first + k,
+            width=len(chunk),
+            data=format_entry_bundle(chunk),
+        )
+        for k, chunk in enumerate(
+            entries[i : i + TILE_WIDTH] for i in range(0, len(entries), TILE_WIDTH)
+        )
+    ]
+    EntryBundle.objects.bulk_create(
+        bundles, update_conflicts=True, unique_fields=["index"], update_fields=["width", "data"]
+    )
+
+
+def log_export(*, directory: Path) -> Checkpoint:
+    """Write the log as static files for a mirror or CDN: DIR/tile/... then DIR/checkpoint.
+
+    The layout is C2SP tlog-tiles', for the latest checkpoint's size. Each file is written to
+    a temporary name and renamed, and the checkpoint goes last, so a reader never sees a
+    checkpoint whose tiles are missing. Full tiles already present are skipped (immutable).
+    Raises LookupError when nothing has been sequenced yet.
+    """
+    checkpoint = checkpoint_latest()
+    if checkpoint is None:
+        raise LookupError("log belum pernah diurutkan / the log has never been sequenced")
+    refs = tiles_for_size(checkpoint.size) + bundles_for_size(checkpoint.size)
+    for ref in refs:
+        target = directory / tile_path(ref)
+        if ref.width == TILE_WIDTH and target.exists():
+            continue
+        data = tile_read(ref)
+        if data is None:
+            raise LookupError(f"tile {tile_path(ref)} hilang / missing")
+        _file_write_atomic(target, data)
+    _file_write_atomic(directory / "checkpoint", checkpoint_note(checkpoint).encode("utf-8"))
+    return checkpoint
+
+
+def _file_write_atomic(target: Path, data: bytes) -> None:
+    """Write data to target through a temporary file in the same directory and a rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def entry_append_many(*, kind: str, entries: Sequence[tuple[str, bytes]]) -> int:
+    """Append many pending entries (ref, canonical bytes) in bulk, inside the caller's transaction.
+
+    For importers and the append bench that already hold canonical JSON (terbuka.canonical):
+    COPY on PostgreSQL, one executemany on SQLite. Returns the number appended. Raises
+    ValidationError outside an atomic block or for an entry over 64 KiB (nothing written).
+    """
+    _transaction_require()
+    for ref, data in entries:
+        _size_check(ref, data)
+    now = timezone.now()
+    table = connection.ops.quote_name(LogEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(
+                f"COPY {table} (kind, ref, data, created_at) FROM STDIN"
+            ) as copy:
+                for ref, data in entries:
+                    copy.write_row((kind, ref, data, now))
+        else:
+            stamp = connection.ops.adapt_datetimefield_value(now)
+            cursor.executemany(
+                f"INSERT INTO {table} (kind, ref, data, created_at) VALUES (%s, %s, %s, %s)",
+                [(kind, ref, data, stamp) for ref, data in entries],
+            )
+    return len(entries)

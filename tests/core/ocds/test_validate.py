@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from terbuka.errors import ValidationError
 from terbuka.ocds.errors import OcdsValidationError
@@ -265,3 +267,79 @@ def test_non_objects_are_rejected() -> None:
     data = package(release())
     data["releases"] = [copy.deepcopy(release()), 5]
     assert ("type", "/releases/1") in {(i.code, i.pointer) for i in validate_package(data)}
+
+
+def fixture_releases() -> list[Any]:
+    found: list[Any] = []
+    for path in [BANDUNG, *sorted(KIT.glob("*.json")), *sorted((KIT / "realdata").glob("*.json"))]:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            continue
+        if isinstance(data, dict):
+            found += data.get("releases") or []
+            found += [
+                r["compiledRelease"] for r in data.get("records") or [] if "compiledRelease" in r
+            ]
+    return found
+
+
+def test_fast_validator_agrees_with_jsonschema() -> None:
+    from terbuka.ocds.validate import _fast_validator, _validator
+
+    releases = [*fixture_releases(), release(), release(tender={"id": 1}), {"ocid": 5}]
+    assert len(releases) > 30
+    fast, reference = _fast_validator("release-schema.json"), _validator("release-schema.json")
+    verdicts = [(fast.is_valid(r), reference.is_valid(r)) for r in releases]
+    assert all(a == b for a, b in verdicts)
+    assert {a for a, _ in verdicts} == {True, False}  # both kinds were exercised
+
+
+JSON_VALUE = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+KEYS = st.sampled_from(
+    [
+        "ocid",
+        "id",
+        "date",
+        "tag",
+        "tender",
+        "awards",
+        "contracts",
+        "award",
+        "contract",
+        "planning",
+        "parties",
+        "buyer",
+        "tenderPeriod",
+        "startDate",
+        "endDate",
+        "awardID",
+        "dateSigned",
+        "period",
+        "procurementMethod",
+        "status",
+        "value",
+        "amount",
+        "currency",
+        "items",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.recursive(
+        JSON_VALUE,
+        lambda inner: st.dictionaries(KEYS, inner, max_size=6) | st.lists(inner, max_size=3),
+        max_leaves=30,
+    )
+)
+def test_validation_never_crashes_on_arbitrary_json(data: Any) -> None:
+    for issue in validate_release(data) + validate_package({"releases": [data, data]}):
+        assert issue.message_id and issue.message_en and issue.code

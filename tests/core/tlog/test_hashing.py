@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from terbuka.tlog.hashing import EMPTY_ROOT, leaf_hash, node_hash
+from terbuka.tlog.hashing import EMPTY_ROOT, leaf_hash, node_hash, node_hash_pairs
 
 
 def _reference(shared_dir: Path) -> dict[str, list[dict[str, str]]]:
@@ -28,3 +28,9 @@ def test_leaf_and_node_are_domain_separated() -> None:
     left, right = leaf_hash(b"a"), leaf_hash(b"b")
     assert node_hash(left, right) != leaf_hash(left + right)
     assert node_hash(left, right) != node_hash(right, left)
+
+
+def test_node_hash_pairs_is_node_hash_over_aligned_pairs() -> None:
+    a, b, c, d, e = (leaf_hash(bytes([i])) for i in range(5))
+    assert node_hash_pairs(a + b + c + d + e) == node_hash(a, b) + node_hash(c, d)
+    assert node_hash_pairs(a) == b""

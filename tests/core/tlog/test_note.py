@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import re
 from pathlib import Path
 from typing import Any
 
@@ -177,3 +179,56 @@ def test_invalid_key_names_rejected() -> None:
     for name in ["", "a b", "a+b", "a\tb", "a\u2003b"]:
         with pytest.raises(MalformedError):
             generate_key(name)
+
+
+def test_example_2_with_renamed_or_reid_vkey_verifies_nothing(c2sp: Path) -> None:
+    vkey = (c2sp / "signed-note-example-2-vkey.txt").read_text().rstrip("\n")
+    msg = (c2sp / "signed-note-example-2-note.txt").read_bytes()
+    real = Verifier.from_vkey(vkey)
+    renamed = Verifier("example.com/bar", real.public_key)  # valid vkey, recomputed key ID
+    with pytest.raises(NoVerifiableSignatureError):
+        open_note(msg, [renamed])
+    with pytest.raises(MalformedError, match="key ID"):  # name changed, ID kept: rejected
+        Verifier.from_vkey(vkey.replace("example.com/foo", "example.com/bar"))
+    with pytest.raises(MalformedError, match="key ID"):
+        Verifier.from_vkey(vkey.replace("530d903a", "530d903b"))
+
+
+def test_sumdb_test_key_pair(sumdb_golden: dict[str, Any]) -> None:
+    pair = sumdb_golden["sumdb_test_key"]
+    signer = Signer.from_skey(pair["skey"])
+    assert signer.vkey == pair["vkey"] and signer.key_id == 0x00000C67
+    assert Verifier.from_vkey(pair["vkey"]) == signer.verifier()
+
+
+def test_other_key_types_are_rejected_clearly(formats_golden: dict[str, Any]) -> None:
+    vkeys = [v["vkey"] for v in formats_golden["ecdsa_notes"]["vectors"][:2]]
+    vkeys += [v["want_vkey"] for v in formats_golden["rfc6962_sth_notes"]["verifier_strings"][:2]]
+    for vkey in vkeys:
+        with pytest.raises(MalformedError, match="not supported"):
+            Verifier.from_vkey(vkey)
+
+
+def test_del_and_non_ascii_are_allowed_but_controls_are_not() -> None:
+    signer = Signer.from_skey(PETER_SKEY)
+    msg = sign_note("del \x7f and è\n", [signer])
+    assert open_note(msg, [signer.verifier()]).text == "del \x7f and è\n"
+    for control in ["\x00", "\r", "\x1b", "\x1f"]:
+        with pytest.raises(MalformedError, match="control"):
+            parse_note(msg.replace(b"del", control.encode()))
+
+
+def test_verifier_list_lookups_through_open(sumdb_golden: dict[str, Any]) -> None:
+    sec = sumdb_golden["note"]
+    [peter_ok, peter_bad_id, bad_name, ambiguous] = sec["verifier_list_lookups"]
+    verifiers = [Verifier.from_vkey(k) for k in peter_ok["keys"]]
+    peter = Signer.from_skey(sec["keys"]["PeterNeumann"]["skey"])
+    enoch = Signer.from_skey(sec["keys"]["EnochRoot"]["skey_derived"])
+    assert open_note(sign_note("x\n", [peter]), verifiers).signatures[0].name == "PeterNeumann"
+    for lookup in (peter_bad_id, bad_name):
+        name, hex_id = lookup["lookup"]
+        line = f"— {name} " + base64.b64encode(bytes.fromhex(hex_id) + bytes(64)).decode()
+        with pytest.raises(NoVerifiableSignatureError):
+            open_note(f"x\n\n{line}\n", verifiers)
+    with pytest.raises(SignatureError, match=re.escape(ambiguous["want_error"])):
+        open_note(sign_note("x\n", [enoch]), verifiers)

@@ -161,3 +161,13 @@ def test_transparency_dev_group_satisfaction(formats_golden: dict[str, Any]) -> 
                 policy.verify_checkpoint(msg)
     with pytest.raises(MalformedError, match="threshold"):  # Go's NewGroup(0, X): not C2SP
         Policy.parse(f"witness W1 {keys['Wit1']['vkey']}\ngroup g 0 W1\nquorum g\n")
+
+
+def test_docstring_example_parses() -> None:
+    from terbuka.tlog import policy as module
+
+    assert module.__doc__ is not None
+    block = module.__doc__.split(":\n\n", 1)[1].split("\n\n", 1)[0]
+    parsed = Policy.parse("".join(line.strip() + "\n" for line in block.splitlines()))
+    assert [w.name for w in parsed.witnesses] == ["W1", "W2"] and parsed.quorum == "both"
+    assert parsed.satisfied(["W1", "W2"]) and not parsed.satisfied(["W2"])

@@ -128,11 +128,33 @@ def test_append_leaves_in_batches_gives_the_same_tiles() -> None:
     assert final == {ref: one[ref] for ref in tiles.tiles_for_size(3000)}
 
 
+def test_append_nothing_reads_the_edge_and_changes_nothing() -> None:
+    leaves = _leaves(70_000)
+    store, root = _build(leaves, [70_000])
+    read: list[TileRef] = []
+
+    def read_tile(ref: TileRef) -> bytes:
+        read.append(ref)
+        return store[ref]
+
+    assert tiles.append_leaves(70_000, [], read_tile) == ({}, root)
+    assert read == [TileRef(0, 273, 112), TileRef(1, 1, 17), TileRef(2, 0, 1)]
+    read.clear()
+    changed, _ = tiles.append_leaves(70_000, _leaves(200, "more"), read_tile)
+    assert read == [TileRef(0, 273, 112), TileRef(1, 1, 17), TileRef(2, 0, 1)]
+    assert sorted(changed) == [TileRef(0, 273), TileRef(0, 274, 56), TileRef(1, 1, 18)]
+
+
 def test_append_leaves_rejects_bad_input() -> None:
     with pytest.raises(MalformedError):
         tiles.append_leaves(0, [b"short"], {}.__getitem__)
     with pytest.raises(MalformedError):  # the stored partial tile has the wrong length
         tiles.append_leaves(3, [leaf_hash(b"x")], lambda ref: b"\x00" * 64)
+    with pytest.raises(MalformedError):
+        tiles.append_leaves(-1, [leaf_hash(b"x")], {}.__getitem__)
+    reader = tiles.TileHashReader(3, lambda ref: b"\x00" * 64)
+    with pytest.raises(MalformedError):
+        tree.tree_hash(3, reader)
 
 
 def test_tile_hash_reader_proofs_match_the_store() -> None:
@@ -158,6 +180,23 @@ def test_tile_hash_reader_authenticates_tiles() -> None:
     reader = tiles.TileHashReader(600, forged.__getitem__, root=root)
     with pytest.raises(ProofError):
         tree.prove_inclusion(600, 3, reader)
+    served: list[TileRef] = []
+
+    def changing(ref: TileRef) -> bytes:  # honest at first, forged once the reader trusts it
+        served.append(ref)
+        return forged[ref] if served.count(ref) > 1 else store[ref]
+
+    reader = tiles.TileHashReader(600, changing, root=root, cache_tiles=1)
+    edge = [TileRef(0, 2, 88), TileRef(1, 0, 2)]
+    forged = dict(store)
+    for ref in edge:
+        forged[ref] = leaf_hash(b"forged") + store[ref][32:]
+    for _ in range(20):  # cycle the tile cache: the authenticated right edge stays pinned
+        for index in (0, 300, 599):
+            proof = tree.prove_inclusion(600, index, reader)
+            tree.check_inclusion(proof, 600, root, index, leaves[index])
+    assert [served.count(ref) for ref in edge] == [1, 1]
+    assert served.count(TileRef(0, 0)) > 1  # full tiles are re-read and re-authenticated
     forged[TileRef(0, 2, 88)] = leaf_hash(b"forged") + store[TileRef(0, 2, 88)][32:]
     with pytest.raises(ProofError):
         tiles.TileHashReader(600, forged.__getitem__, root=root)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from terbuka.tlog import tree
-from terbuka.tlog.errors import ProofError
+from terbuka.tlog.errors import MalformedError, ProofError
 from terbuka.tlog.hashing import EMPTY_ROOT, leaf_hash
 
 
@@ -92,6 +92,11 @@ def test_bad_arguments_raise_proof_error() -> None:
         tree.prove_consistency(2, 3, store.read)
     with pytest.raises(ProofError):
         tree.prove_consistency(3, 1, lambda idx: [])  # a reader that returns too few
+
+
+def test_root_from_leaf_hashes_rejects_short_hashes() -> None:
+    with pytest.raises(MalformedError):
+        tree.root_from_leaf_hashes([leaf_hash(b"a"), b"short"])
 
 
 def test_size_zero_consistency_follows_c2sp() -> None:

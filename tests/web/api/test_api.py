@@ -207,6 +207,10 @@ def test_since_filters_by_published_at(client: Client) -> None:
     ]
     naive = cut.replace(tzinfo=None).isoformat()
     assert client.get("/api/ocds/releases", {"since": naive}).status_code == 200
+    odd_offset = "0100-04-15T14:44:28+21:36"  # valid ISO 8601, beyond PostgreSQL's offsets
+    assert client.get("/api/ocds/releases", {"since": odd_offset}).status_code == 200
+    err = error_of(client.get("/api/ocds/releases", {"since": "0001-01-01T00:00:00+05:00"}), 422)
+    assert err["field"] == "since"
 
 
 def test_bulk_json_streams_and_validates(client: Client) -> None:
@@ -221,3 +225,47 @@ def test_bulk_json_streams_and_validates(client: Client) -> None:
     package_validate(package, "release")
     assert len(package["releases"]) == 90
     assert package["license"].endswith("/by/4.0/")
+
+
+def test_bulk_csv_zip_and_xlsx_hold_every_release(client: Client) -> None:
+    import io
+    import zipfile
+
+    import openpyxl
+
+    assert error_of(client.get("/api/ocds/bulk/releases.csv.zip"), 404)["code"] == "not_found"
+    agency = agency_create()
+    made = [process_create(agency=agency, stages=("planning", "tender")) for _ in range(3)]
+    response = client.get("/api/ocds/bulk/releases.csv.zip")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as zf:
+        main_sheet = zf.read("releases.csv").decode("utf-8")
+    assert all(p.ocid in main_sheet for p in made)
+    assert main_sheet.count("\n") - 1 == 6  # header + one row per release
+    response = client.get("/api/ocds/bulk/releases.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    ocid_cells = {c.value for row in book["releases"].iter_rows() for c in row}
+    assert {p.ocid for p in made} <= ocid_cells
+    # A new publication makes a new file set; an unchanged database reuses the cached one.
+    process_create(agency=agency, stages=("planning",))
+    again = client.get("/api/ocds/bulk/releases.csv.zip")
+    with zipfile.ZipFile(io.BytesIO(b"".join(again.streaming_content))) as zf:
+        assert zf.read("releases.csv").decode("utf-8").count("\n") - 1 == 7
+
+
+def test_every_endpoint_is_documented(client: Client) -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "api.md").read_text("utf-8")
+    paths = client.get("/api/openapi.json").json()["paths"]
+    missing = [p for p in paths if f"GET {p}`" not in doc]
+    assert not missing, f"undocumented in docs/api.md: {missing}"
+
+
+def test_500_has_error_shape_and_leaks_nothing(client: Client, settings, caplog) -> None:
+    p = process_create(agency=agency_create())
+    settings.TERBUKA = {}  # a broken deployment: publisher settings missing
+    err = error_of(client.get(f"/api/ocds/records/{p.ocid}"), 500)
+    assert err["code"] == "error" and "PUBLISHER" not in err["message_en"]
+    assert "internal server error" in err["message_en"]
+    assert any("API error" in r.message for r in caplog.records)

@@ -11,14 +11,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.storage import default_storage
+from hypothesis import given
+from hypothesis import strategies as st
 
 from terbuka.canonical import canonical_json
 from terbuka.errors import ValidationError
 from terbuka.ocds.codes import STAGES
-from terbuka.ocds.schema_check import release_errors
 from terbuka.ocds.stage_examples import EXAMPLE_STAGE_DATA
+from terbuka.ocds.validate import validate_release
 from terbuka_web.accounts.models import AuditEvent, Role
 from terbuka_web.accounts.services import PermissionDenied
 from terbuka_web.contracting import services
@@ -256,7 +259,7 @@ def test_publish_writes_one_release_log_entries_and_audit(users: dict, process: 
     assert Release.objects.count() == 1
     assert release.tags == ["planning"]
     assert release.sha256 == hashlib.sha256(canonical_json(release.data)).hexdigest()
-    assert release_errors(release.data) == []
+    assert validate_release(release.data, prefixes=["ocds-tbk352"], links=False) == []
     entries = list(LogEntry.objects.order_by("id"))
     assert [e.kind for e in entries] == ["ocds.release", "document.sha256", "document.sha256"]
     assert bytes(entries[0].data) == canonical_json(
@@ -267,6 +270,8 @@ def test_publish_writes_one_release_log_entries_and_audit(users: dict, process: 
     assert set(Document.objects.values_list("release_id", flat=True)) == {release.pk}
     shown = {d["description"] for d in release.data["planning"]["documents"]}
     assert f"SHA-256: {first.sha256}; {first.size} bytes" in shown
+    urls = {d["url"] for d in release.data["planning"]["documents"]}
+    assert f"{settings.TERBUKA['BASE_URL']}{first.file.url}" in urls
     assert AuditEvent.objects.count() == before_audit + 1
     process.refresh_from_db()
     assert process.compiled_release["planning"]["budget"]["id"] == "5.02.02.2.01.0001"
@@ -329,7 +334,7 @@ def test_five_stages_compile_into_the_process(users: dict, process: Process) -> 
     assert process.stage_reached == "implementation"
     assert process.method == "tender"
     assert process.value_idr == 1_398_000_000
-    assert "CV Maju Jaya" in process.search_text
+    assert "cv maju jaya" in process.search_text
     ids = list(Release.objects.values_list("release_id", flat=True))
     assert len(ids) == len(set(ids)) == 5
     assert LogEntry.objects.filter(kind="ocds.release").count() == 5
@@ -355,3 +360,29 @@ def test_process_create_assigns_prefixed_ocid(users: dict, agencies: dict) -> No
     )
     assert process.ocid == f"ocds-tbk352-dinas-pupr-2026-{process.pk:06d}"
     assert os.path.basename(process.ocid) == process.ocid
+
+
+def test_the_database_refuses_to_edit_a_published_release(users: dict, process: Process) -> None:
+    from django.db import DatabaseError, transaction
+
+    release = services.stage_publish(user=users[Role.PPK], process=process, stage="planning")
+    for change in ({"data": {"ocid": "x"}}, {"sha256": "0" * 64}, {"tags": ["planningUpdate"]}):
+        with pytest.raises(DatabaseError, match="immutable"), transaction.atomic():
+            Release.objects.filter(pk=release.pk).update(**change)
+    stored = Release.objects.get(pk=release.pk)
+    assert (stored.data, stored.sha256) == (release.data, release.sha256)
+    Release.objects.filter(pk=release.pk).update(published_by=None)  # not content: allowed
+
+
+@given(st.one_of(st.text(max_size=80), st.text(max_size=40).map(lambda t: t + ".pdf")))
+def test_filename_check_accepts_only_plain_pdf_names(name: str) -> None:
+    try:
+        accepted = services.filename_check(name)
+    except services.UploadRefused as exc:
+        assert exc.where == "file" and exc.message_id != exc.message_en
+    else:
+        assert accepted == name
+        assert name.lower().endswith(".pdf")
+        assert not {"/", "\\", "\0"} & set(name) and ".." not in name
+        assert all(32 <= ord(ch) != 127 for ch in name)
+        assert not name.startswith(".")

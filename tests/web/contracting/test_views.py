@@ -349,3 +349,13 @@ def test_200_mb_upload_is_streamed_and_refused(
     assert "melebihi batas" in page and "exceeds" in page
     assert Document.objects.count() == 0
     assert grown_kib < 100 * 1024  # never held the 200 MB body in memory
+
+
+def test_labels_are_translated_to_english(users: dict, process: Process) -> None:
+    client = client_for(users[Role.OPERATOR])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(f"/kelola/proses/{process.pk}/planning/").content.decode()
+    assert "DPA budget line code" in page and "(required)" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    page = client.get(f"/kelola/proses/{process.pk}/planning/").content.decode()
+    assert "Kode rekening DPA" in page and "(wajib)" in page

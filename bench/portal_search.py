@@ -1,0 +1,377 @@
+"""Measure public search latency on 100k processes through a real HTTP server.
+
+Seeds N published processes (default 100 000) into a PostgreSQL database of your own (once;
+later runs reuse them), starts gunicorn on 127.0.0.1, and runs C concurrent clients (default
+20) issuing a varied mix of portal (HTML) and API searches for a bounded time. The peer, in the
+same run, is the same query mix executed directly as SQL (the ORM's count + page queries) by
+C threads: the gap is what Django, templates and HTTP add. Prints p50/p95/p99 and ends with
+one JSON line. Target: p95 < 200 ms.
+
+Usage:
+  DATABASE_URL=postgres://postgres@127.0.0.1:5432/terbuka_portal \\
+    python bench/portal_search.py [--n 100000] [--clients 20] [--seconds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+PREFIX = "ocds-tbk352-bench-"
+WORDS = [
+    "jalan",
+    "jembatan",
+    "gedung",
+    "sekolah",
+    "puskesmas",
+    "irigasi",
+    "drainase",
+    "pengaspalan",
+    "rehabilitasi",
+    "pembangunan",
+    "pengadaan",
+    "obat",
+    "alat",
+    "kesehatan",
+    "komputer",
+    "seragam",
+    "makanan",
+    "ternak",
+    "bibit",
+    "padi",
+    "konsultan",
+    "pengawasan",
+    "perencanaan",
+    "kantor",
+    "desa",
+    "kecamatan",
+    "sumur",
+    "bor",
+    "embung",
+    "talud",
+]
+PLACES = [
+    "Kalitidu",
+    "Padangan",
+    "Kasiman",
+    "Dander",
+    "Kapas",
+    "Baureno",
+    "Kanor",
+    "Sumberrejo",
+    "Balen",
+    "Sukosewu",
+    "Trucuk",
+    "Malo",
+    "Purwosari",
+    "Ngraho",
+    "Tambakrejo",
+    "Ngambon",
+    "Bubulan",
+    "Temayang",
+    "Sugihwaras",
+    "Kedungadem",
+]
+SUPPLIERS = ["CV Maju Jaya", "PT Bangun Persada", "CV Sinar Abadi", "PT Farmasi Sehat", "CV Karya"]
+METHODS = ["tender", "seleksi", "pengadaan_langsung", "penunjukan_langsung", "e_purchasing"]
+STAGES = ["planning", "tender", "award", "contract", "implementation"]
+
+
+def django_setup(database_url: str) -> None:
+    """Configure Django for database_url (production settings, no debug query log)."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "terbuka_web.config.settings")
+    import django
+
+    django.setup()
+
+
+def seed(n: int) -> int:
+    """Insert published processes until N bench processes exist; return how many were added."""
+    from django.core.management import call_command
+
+    from terbuka_web.accounts.models import Agency
+    from terbuka_web.contracting.models import Process
+    from terbuka_web.regions.models import Region
+
+    call_command("migrate", interactive=False, verbosity=0)
+    have = Process.objects.filter(ocid__startswith=PREFIX).count()
+    if have >= n:
+        return 0
+    rng = random.Random(have)
+    region, _ = Region.objects.get_or_create(
+        code="35.22", defaults={"name": "Kabupaten Bojonegoro", "level": "regency"}
+    )
+    agencies = []
+    for i, name in enumerate(["Dinas Pekerjaan Umum", "Dinas Kesehatan", "Dinas Pendidikan"] * 14):
+        agency, _ = Agency.objects.get_or_create(
+            code=f"bench-{i}",
+            defaults={"name": f"{name} {i}", "kind": "dinas", "government": region},
+        )
+        agencies.append(agency)
+    start = datetime(2019, 1, 1, tzinfo=UTC)
+    batch: list[Process] = []
+    for i in range(have, n):
+        agency = rng.choice(agencies)
+        reached = rng.randrange(5)
+        title = f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} {rng.choice(PLACES)}"
+        supplier = rng.choice(SUPPLIERS) if reached >= 2 else ""
+        published = start + timedelta(minutes=i * 25)
+        batch.append(
+            Process(
+                ocid=f"{PREFIX}{i:07d}",
+                agency=agency,
+                buyer_name=agency.name,
+                title=title,
+                description=f"{rng.choice(WORDS)} {rng.choice(WORDS)} tahun {2019 + i % 7}",
+                fiscal_year=2019 + i % 7,
+                method=rng.choice(METHODS),
+                stage_reached=STAGES[reached],
+                stages_published=STAGES[: reached + 1],
+                value_idr=int(rng.lognormvariate(19, 1.5)),
+                search_text=f"{title} {agency.name} {supplier}".lower(),
+                first_published_at=published,
+                last_published_at=published + timedelta(days=reached * 20),
+            )
+        )
+        if len(batch) == 5000:
+            Process.objects.bulk_create(batch)
+            batch = []
+    Process.objects.bulk_create(batch)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE contracting_process")
+    return n - have
+
+
+def query_mix(rng: random.Random) -> dict[str, str]:
+    """Return one varied set of search parameters, as a citizen or journalist would send."""
+    params: dict[str, str] = {}
+    kind = rng.randrange(8)
+    if kind in (0, 1, 2):
+        params["q"] = rng.choice(WORDS + PLACES + ["maju jaya", "jalan kalitidu"]).lower()
+    if kind in (1, 3):
+        params["agency"] = f"bench-{rng.randrange(42)}"
+    if kind in (2, 4):
+        params["year"] = str(rng.randrange(2019, 2026))
+    if kind == 5:
+        params["stage"] = rng.choice(STAGES)
+        params["method"] = rng.choice(METHODS)
+    if kind == 6:
+        low = rng.choice([10**7, 10**8, 10**9])
+        params["value_min"], params["value_max"] = str(low), str(low * 10)
+    if rng.random() < 0.3:
+        params["page"] = str(rng.randrange(2, 6))
+    return params
+
+
+def free_port() -> int:
+    """Return a TCP port free on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_start(database_url: str, port: int, workers: int, data_dir: str) -> subprocess.Popen:
+    """Start gunicorn serving Terbuka on 127.0.0.1:port and wait until it answers."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PYTHONPATH": str(ROOT / "src"),
+        "TERBUKA_DEBUG": "0",
+        "TERBUKA_DATA_DIR": data_dir,
+        "TERBUKA_LOG_LEVEL": "ERROR",
+    }
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    cmd = [gunicorn, "terbuka_web.config.wsgi:application", "-b", f"127.0.0.1:{port}"]
+    cmd += ["-w", str(workers), "-k", "gthread", "--threads", "4", "--log-level", "error"]
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/api/processes?per_page=1")
+            if conn.getresponse().status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def http_client(port: int, until: float, seed_: int, out: list[float], errors: list[str]) -> None:
+    """Send searches (half HTML portal, half API) until the deadline; record latencies in ms."""
+    rng = random.Random(seed_)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while time.monotonic() < until:
+        path = rng.choice(["/", "/api/processes"]) + "?" + urlencode(query_mix(rng))
+        t0 = time.perf_counter()
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                errors.append(f"{response.status} {path}")
+            if response.getheader("Connection", "").lower() == "close":
+                conn.close()
+        except (OSError, http.client.HTTPException) as exc:
+            errors.append(f"{type(exc).__name__} {path}")
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            continue
+        out.append((time.perf_counter() - t0) * 1000)
+
+
+def sql_client(until: float, seed_: int, out: list[float], errors: list[str]) -> None:
+    """Run the same query mix as raw SQL (count + one page) on this thread's connection."""
+    from django.db import connection
+
+    from terbuka_web.portal import selectors
+
+    rng = random.Random(seed_)
+    try:
+        while time.monotonic() < until:
+            params = query_mix(rng)
+            qs = selectors.process_search(selectors.filters_parse(params))
+            page = int(params.get("page", "1"))
+            count_sql, count_params = _compiled(qs.order_by().values("id"))
+            statements = [
+                (f"SELECT COUNT(*) FROM ({count_sql}) c", count_params),
+                _compiled(qs[(page - 1) * 20 : page * 20]),
+            ]
+            t0 = time.perf_counter()
+            with connection.cursor() as cursor:
+                for sql, sql_params in statements:
+                    cursor.execute(sql, sql_params)
+                    cursor.fetchall()
+            out.append((time.perf_counter() - t0) * 1000)
+    except Exception as exc:  # report and stop this client
+        errors.append(repr(exc))
+    finally:
+        connection.close()
+
+
+def _compiled(qs: Any) -> tuple[str, tuple[Any, ...]]:
+    sql, params = qs.query.get_compiler("default").as_sql()
+    return sql, tuple(params)
+
+
+def run_clients(target: Any, clients: int, seconds: float, *args: Any) -> dict[str, Any]:
+    """Run clients threads of target for seconds; return latency percentiles and counts."""
+    until = time.monotonic() + seconds
+    results: list[list[float]] = [[] for _ in range(clients)]
+    errors: list[str] = []
+    threads = [
+        threading.Thread(target=target, args=(*args, until, i, results[i], errors))
+        for i in range(clients)
+    ]
+    t0 = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - t0
+    lat = sorted(x for r in results for x in r)
+    return summary(lat, elapsed, errors)
+
+
+def summary(lat: list[float], elapsed: float, errors: list[str]) -> dict[str, Any]:
+    """Return count, throughput and p50/p95/p99 (ms) of sorted latencies."""
+    if not lat:
+        return {"requests": 0, "errors": len(errors), "first_errors": errors[:3]}
+    cuts = statistics.quantiles(lat, n=100, method="inclusive")
+    return {
+        "requests": len(lat),
+        "rps": round(len(lat) / elapsed, 1),
+        "p50_ms": round(cuts[49], 1),
+        "p95_ms": round(cuts[94], 1),
+        "p99_ms": round(cuts[98], 1),
+        "max_ms": round(lat[-1], 1),
+        "errors": len(errors),
+        "first_errors": errors[:3],
+    }
+
+
+def explain_text_search() -> str:
+    """Return the PostgreSQL plan of a free-text search (to show the trigram index is used)."""
+    from django.db import connection
+
+    from terbuka_web.portal import selectors
+
+    qs = selectors.process_search(selectors.ProcessFilters(q="kalitidu"))
+    sql, params = qs[:20].query.get_compiler("default").as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def main() -> None:
+    """Seed, serve, load, compare, and print one JSON line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--workers", type=int, default=3)
+    args = parser.parse_args()
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres"):
+        raise SystemExit("set DATABASE_URL to a PostgreSQL database of your own")
+    django_setup(database_url)
+    t0 = time.monotonic()
+    added = seed(args.n)
+    print(f"seeded {added} processes in {time.monotonic() - t0:.1f} s (target {args.n})")
+    plan = explain_text_search()
+    print("free-text plan:\n" + plan)
+    port = free_port()
+    with tempfile.TemporaryDirectory() as data_dir:
+        server = server_start(database_url, port, args.workers, data_dir)
+        try:
+            run_clients(http_client, 4, 2.0, port)  # warm-up: connections, caches
+            served = run_clients(http_client, args.clients, args.seconds, port)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+    peer = run_clients(sql_client, args.clients, args.seconds)
+    for name, result in (("gunicorn HTTP (portal + API)", served), ("peer: raw SQL", peer)):
+        print(
+            f"{name}: {result.get('requests')} requests, {result.get('rps')} /s, "
+            f"p50 {result.get('p50_ms')} ms, p95 {result.get('p95_ms')} ms, "
+            f"p99 {result.get('p99_ms')} ms, errors {result.get('errors')}"
+        )
+    line = {
+        "bench": "portal_search",
+        "processes": args.n,
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "server": "gunicorn gthread",
+        "workers": args.workers,
+        "trigram_index_used": "portal_process_search_trgm" in plan,
+        "http": served,
+        "peer_sql": peer,
+        "target_p95_ms": 200,
+        "meets_target": bool(served.get("p95_ms", 1e9) < 200 and not served.get("errors")),
+    }
+    print(json.dumps(line))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""Load the transparency log's signing key: from settings, a 0600 file, or DATA_DIR/log.key.
+
+Order: TERBUKA_LOG_KEY (the skey text), TERBUKA_LOG_KEY_FILE (must be 0600), then
+DATA_DIR/log.key; in debug or demo mode a missing DATA_DIR/log.key is generated with 0600
+for the configured origin. Rotation is described in docs/keys.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from terbuka.cli.keys import generate_command
+from terbuka.tlog.note import Signer
+from terbuka_web.config.secrets import read_secret_file
+
+
+def log_origin() -> str:
+    """Return the log's origin line, e.g. "terbuka.bojonegorokab.go.id/log"."""
+    origin: str = settings.TERBUKA["LOG_ORIGIN"]
+    return origin
+
+
+def log_key_path() -> Path:
+    """Return the default key file, DATA_DIR/log.key."""
+    return Path(settings.DATA_DIR) / "log.key"
+
+
+def log_skey() -> str:
+    """Return the log's signing key text (Go note format PRIVATE+KEY+name+id+b64).
+
+    Raises ImproperlyConfigured when no key is configured outside debug/demo, or when the
+    key file is readable by group or others.
+    """
+    conf = settings.TERBUKA
+    if conf.get("LOG_KEY"):
+        return str(conf["LOG_KEY"]).strip()
+    if conf.get("LOG_KEY_FILE"):
+        return read_secret_file(Path(conf["LOG_KEY_FILE"]))
+    path = log_key_path()
+    if path.exists():
+        return read_secret_file(path)
+    if not conf.get("LOG_KEY_GENERATE"):
+        raise ImproperlyConfigured(
+            "kunci log belum diatur: isi TERBUKA_LOG_KEY atau TERBUKA_LOG_KEY_FILE / "
+            "no log key: set TERBUKA_LOG_KEY or TERBUKA_LOG_KEY_FILE"
+        )
+    return log_key_generate(path)
+
+
+def log_key_generate(path: Path) -> str:
+    """Generate a key for the configured origin into path with `terbuka keys generate`; return it.
+
+    The file is created 0600 and never overwritten; the vkey is printed for the operator.
+    Raises ImproperlyConfigured when the file cannot be written or already exists.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if generate_command(argparse.Namespace(name=log_origin(), out=path, witness=False)) != 0:
+        raise ImproperlyConfigured(
+            f"tidak dapat membuat kunci log {path} / cannot generate the log key {path}"
+        )
+    return read_secret_file(path)
+
+
+def log_signer() -> Signer:
+    """Return the Signer of the log key.
+
+    Raises ImproperlyConfigured when the key's name is not the configured origin (C2SP
+    tlog-checkpoint: the key name should be the origin, so verifiers can find it).
+    """
+    signer = Signer.from_skey(log_skey())
+    if signer.name != log_origin():
+        raise ImproperlyConfigured(
+            f"nama kunci log {signer.name!r} tidak sama dengan origin {log_origin()!r} / "
+            f"log key name {signer.name!r} differs from origin {log_origin()!r}"
+        )
+    return signer
+
+
+def log_vkey() -> str:
+    """Return the verifier key text (name+id+b64) matching the log's signing key."""
+    return log_signer().vkey

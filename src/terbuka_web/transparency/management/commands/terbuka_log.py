@@ -1,0 +1,78 @@
+"""Run the transparency log: `sequence [--loop --interval S]`, `export DIR`, `policy`."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import OperationalError, close_old_connections
+
+from terbuka_web.transparency.keys import log_vkey
+from terbuka_web.transparency.models import LogEntry
+from terbuka_web.transparency.services import log_export, log_sequence
+
+
+class Command(BaseCommand):
+    help = "Log transparansi / transparency log: sequence, export, policy."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        seq = sub.add_parser(
+            "sequence", help="integrasikan entri tertunda / integrate pending entries"
+        )
+        seq.add_argument("--loop", action="store_true", help="run as a background worker")
+        seq.add_argument("--interval", type=float, default=1.0, help="seconds between rounds")
+        seq.add_argument("--batch", type=int, default=None, help="entries per transaction")
+        exp = sub.add_parser("export", help="tulis tiles + checkpoint / write tiles and checkpoint")
+        exp.add_argument("directory", type=Path)
+        sub.add_parser("policy", help="cetak baris log untuk kebijakan / print the policy log line")
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        if action == "sequence":
+            self.sequence(options["loop"], options["interval"], options["batch"])
+        elif action == "export":
+            checkpoint = log_export(directory=options["directory"])
+            self.stdout.write(f"exported size {checkpoint.size} to {options['directory']}")
+        else:
+            self.stdout.write(f"log {log_vkey()}")
+
+    def sequence(self, loop: bool, interval: float, batch: int | None) -> None:
+        """Integrate every pending entry; with loop, keep doing so until SIGTERM or SIGINT."""
+        stopping = False
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            nonlocal stopping
+            stopping = True
+
+        if loop:
+            signal.signal(signal.SIGTERM, stop)
+            signal.signal(signal.SIGINT, stop)
+        while True:
+            try:
+                self.drain(batch)
+            except OperationalError as exc:  # database restarting or locked: retry
+                if not loop:
+                    raise
+                self.stderr.write(f"sequence: {exc}; retrying")
+                close_old_connections()
+            if not loop or stopping:
+                return
+            time.sleep(interval)
+            if stopping:
+                return
+
+    def drain(self, batch: int | None) -> None:
+        """Sequence batches until nothing is pending; print each new checkpoint's size."""
+        size = -1
+        while True:
+            checkpoint = log_sequence(batch_size=batch)
+            if checkpoint.size == size:
+                return
+            size = checkpoint.size
+            self.stdout.write(f"checkpoint size {size}")
+            if not LogEntry.objects.filter(index__isnull=True).exists():
+                return

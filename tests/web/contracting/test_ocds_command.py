@@ -1,0 +1,73 @@
+"""Tests of the `terbuka ocds` management command (import and export)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from terbuka.ocds.package import package_parse
+from terbuka_web.accounts.models import Role, User
+from terbuka_web.contracting.models import Process, Release
+
+pytestmark = pytest.mark.django_db
+
+SHARED_OCDS = Path(__file__).resolve().parents[3].parent / "shared" / "ocds"
+FICTIONAL = SHARED_OCDS / "sample-data" / "fictional-example" / "1.1"
+
+
+@pytest.fixture
+def admin() -> User:
+    return User.objects.create_user(username="admin", password="x", role=Role.ADMIN)
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("terbuka_ocds", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_import_files_then_export(admin: User, tmp_path: Path) -> None:
+    files = [str(p) for p in sorted(FICTIONAL.glob("ocds-213czf-000-00001-0*.json"))]
+    output = run("import", "--user", "admin", *files)
+    assert "ocds-213czf-000-00001-06-implementation.json: 1 rilis baru/new" in output
+    assert Release.objects.count() == 6 and Process.objects.count() == 1
+    output = run("export", str(tmp_path / "out"))
+    assert "6 rilis/releases, 1 rekaman/records" in output
+    names = {p.name for p in (tmp_path / "out").iterdir()}
+    assert {"releases.json", "records.json", "releases-csv.zip", "releases.xlsx"} <= names
+    records = package_parse((tmp_path / "out/records.json").read_bytes())
+    assert records["records"][0]["ocid"] == "ocds-213czf-000-00001"
+
+
+def test_import_reports_bandung_errors_bilingually(admin: User) -> None:
+    with pytest.raises(CommandError) as info:
+        run(
+            "import",
+            "--user",
+            "admin",
+            str(SHARED_OCDS / "indonesia-bandung/birms-full-sample.json"),
+        )
+    text = str(info.value)
+    assert "data OCDS ditolak" in text and "OCDS data rejected" in text
+    assert "/releases/0/contract/awardID" in text
+    assert "peringatan/warning /releases/0/tender/awardCriteria" in text
+    assert Release.objects.count() == 0
+
+
+def test_import_rejects_unknown_user_and_unreadable_file(admin: User, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="not found"):
+        run("import", "--user", "nobody", str(tmp_path / "x.json"))
+    with pytest.raises(CommandError, match="cannot be read"):
+        run("import", "--user", "admin", str(tmp_path / "missing.json"))
+
+
+def test_import_malformed_file_names_the_line(admin: User, tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"releases": []}, indent=1)[:-2])
+    with pytest.raises(CommandError, match="line 2 column 16"):
+        run("import", "--user", "admin", str(path))
