@@ -134,10 +134,13 @@ def _indices_assign(size: int, batch: int) -> list[bytes]:
     """Give the oldest `batch` pending entries indices size, size+1, …; return their data.
 
     One UPDATE … FROM (ROW_NUMBER() OVER id order) … RETURNING (PostgreSQL, SQLite ≥ 3.35);
-    the data comes back in index order.
+    the data comes back in index order. On PostgreSQL the join is forced to a nested loop over
+    the primary key, so a batch costs the same however long the log is.
     """
     table = connection.ops.quote_name(LogEntry._meta.db_table)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # join by primary key, never scan the whole log
+            cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
         cursor.execute(
             f'UPDATE {table} SET "index" = p.pos + %s, sequenced_at = %s '
             f"FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS pos FROM {table} "
@@ -357,9 +360,9 @@ def entry_append_many(*, kind: str, entries: Sequence[tuple[str, bytes]]) -> int
     table = connection.ops.quote_name(LogEntry._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(
-                f"COPY {table} (kind, ref, data, created_at) FROM STDIN"
-            ) as copy:
+            copy_sql = f"COPY {table} (kind, ref, data, created_at) FROM STDIN (FORMAT BINARY)"
+            with cursor.cursor.copy(copy_sql) as copy:
+                copy.set_types(["text", "text", "bytea", "timestamptz"])
                 for ref, data in entries:
                     copy.write_row((kind, ref, data, now))
         else:
