@@ -18,7 +18,7 @@ from terbuka.errors import FormatError, TerbukaError, VerificationError
 from terbuka.tlog.anchor import anchor_check, anchor_check_signature
 from terbuka.tlog.checkpoint import Checkpoint
 from terbuka.tlog.errors import MalformedError, UnavailableError
-from terbuka.tlog.origin_state import OriginState
+from terbuka.tlog.origin_state import OriginState, default_state_path
 from terbuka.tlog.policy import Policy
 from terbuka.tlog.verify import (
     Report,
@@ -32,7 +32,6 @@ from terbuka.tlog.verify import (
 from terbuka.tlog.verify_source import entry_from_record, open_source
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
-DEFAULT_STATE = Path.home() / ".local" / "state" / "terbuka" / "verify-state.json"
 VERDICTS = {
     EXIT_OK: ("HASIL: TERVERIFIKASI", "RESULT: VERIFIED"),
     EXIT_FAILED: (
@@ -71,7 +70,7 @@ def run_checks(args: argparse.Namespace, report: Report) -> None:
     entry = None
     if args.file is not None:
         entry = entry_from_record(read_input(args.file, "berkas / file"), where=str(args.file))
-    state = OriginState.load(args.state)
+    state = OriginState.load(args.state or default_state_path("verify-state.json"))
     if args.receipt is not None:
         run_receipt(args, entry, policy, state, report)
     if args.source is not None:
@@ -183,7 +182,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("source", nargs="?", metavar="SOURCE", help="log URL or export directory")
     parser.add_argument("--policy", type=Path, required=True, help="tlog-policy file")
-    parser.add_argument("--state", type=Path, default=DEFAULT_STATE, help="remembered checkpoints")
+    parser.add_argument(
+        "--state",
+        type=Path,
+        help="remembered checkpoints (default ~/.local/state/terbuka/verify-state.json)",
+    )
     parser.add_argument("--file", type=Path, help="record (log entry or OCDS release JSON)")
     parser.add_argument("--receipt", type=Path, help="tlog-proof receipt, checked offline")
     parser.add_argument("--audit", action="store_true", help="rebuild the tree from all entries")

@@ -312,3 +312,12 @@ def test_receipt_contradicting_remembered_tree_is_a_fork(
     receipt, entry = receipt_files(tmp_path, other, 2, release_entry(777))
     assert verify("--receipt", str(receipt), "--file", str(entry)) == 1
     assert "FORK" in verify.out
+
+
+def test_default_state_lives_in_xdg_state_home(
+    log_dir: Path, policy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
+    assert main(["verify", str(log_dir), "--policy", str(policy)]) == 0
+    remembered = json.loads((tmp_path / "xdg" / "terbuka" / "verify-state.json").read_text())
+    assert remembered["origins"]["terbuka.test/log"]["size"] == SIZE
