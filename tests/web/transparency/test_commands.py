@@ -38,7 +38,7 @@ def test_sequence_export_and_policy(
     assert (tmp_path / "checkpoint").read_text().startswith(f"{log_verifier.name}\n5\n")
     out = StringIO()
     call_command("terbuka_log", "policy", stdout=out)
-    policy = Policy.parse(out.getvalue() + "quorum none\n")
+    policy = Policy.parse(out.getvalue())
     assert [v.key_id for v in policy.log_verifiers] == [log_verifier.key_id]
 
 
