@@ -103,7 +103,7 @@ def _sub_names(argv: list[str]) -> list[str]:
     if handler.__closure__ is None:
         return []
     prefix = handler.__closure__[0].cell_contents
-    if not prefix:
+    if not (isinstance(prefix, tuple) and prefix and isinstance(prefix[0], str)):
         return []
     command = load_command_class(get_commands()[prefix[0]], prefix[0])
     django_parser = command.create_parser("terbuka", prefix[0])
@@ -123,8 +123,20 @@ def _section(level: int, argv: list[str], summary: str) -> list[str]:
 
 def cli_markdown() -> str:
     """Return the content of docs/cli.md for the installed `terbuka` command."""
-    os.environ["COLUMNS"] = WIDTH
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "terbuka_web.config.settings")
+    columns = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = WIDTH  # argparse wraps help at $COLUMNS
+    try:
+        return _markdown()
+    finally:
+        if columns is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = columns
+
+
+def _markdown() -> str:
+    """Return docs/cli.md's content (COLUMNS already fixed)."""
     from terbuka.cli.main import build_parser
 
     lines = [HEADER, "```text", *_help_of([]).splitlines(), "```", ""]

@@ -17,22 +17,33 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 SRC = REPO / "src"
-ENV_READERS = {("os", "getenv"), ("environ", "get"), ("environ", "setdefault")}
+ENV_METHODS = {"get", "setdefault", "pop"}
 
 
-def _env_argument(call: ast.AST) -> ast.expr | None:
-    """Return the variable-name expression of an environment read, or None when not one."""
-    if isinstance(call, ast.Subscript):
-        target = call.value
-        if isinstance(target, ast.Attribute) and target.attr == "environ":
-            return call.slice
+def _is_environ(node: ast.expr) -> bool:
+    """Report whether node is `environ` or `<anything>.environ`."""
+    return (isinstance(node, ast.Name) and node.id == "environ") or (
+        isinstance(node, ast.Attribute) and node.attr == "environ"
+    )
+
+
+def _env_argument(node: ast.AST) -> ast.expr | None:
+    """Return the variable-name expression of an environment read, or None when not one.
+
+    Reads are `environ[X]`, `environ.get/setdefault/pop(X)` and `getenv(X)`, whatever
+    `os` or `environ` was imported as.
+    """
+    if isinstance(node, ast.Subscript) and _is_environ(node.value):
+        return node.slice
+    if not isinstance(node, ast.Call) or not node.args:
         return None
-    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
-        return None
-    owner = call.func.value
-    owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
-    if (owner_name, call.func.attr) in ENV_READERS and call.args:
-        return call.args[0]
+    func = node.func
+    if isinstance(func, ast.Name) and func.id == "getenv":
+        return node.args[0]
+    if isinstance(func, ast.Attribute) and (
+        func.attr == "getenv" or (func.attr in ENV_METHODS and _is_environ(func.value))
+    ):
+        return node.args[0]
     return None
 
 
@@ -122,13 +133,14 @@ def test_env_scanner_sees_literal_wrapped_and_suffixed_reads(tmp_path: Path) -> 
         "A = os.environ.get('ALPHA', 'x')\n"
         "B = os.environ['BETA']\n"
         "C = os.getenv('GAMMA')\n"
+        "I = __import__('os').getenv('ETA')\n"
         "environ.setdefault('DELTA', '1')\n"
         "def flag(name):\n    return os.environ.get(name)\n"
         "def secret(name):\n    return os.environ.get(name) or os.environ.get(f'{name}_FILE')\n"
         "flag('EPSILON')\nsecret('ZETA')\n"
     )
     found = env_variables_read(tmp_path / "pkg")
-    expected = {"ALPHA", "BETA", "GAMMA", "DELTA", "EPSILON", "ZETA", "ZETA_FILE"}
+    expected = {"ALPHA", "BETA", "GAMMA", "DELTA", "ETA", "EPSILON", "ZETA", "ZETA_FILE"}
     assert set(found) == expected
 
 
