@@ -204,3 +204,70 @@ def test_readme_has_exactly_the_two_setup_commands() -> None:
     fenced = re.findall(r"^```[a-z]*\n(.*?)^```", readme, flags=re.MULTILINE | re.DOTALL)
     commands += [line for block in fenced for line in block.splitlines() if line.strip()]
     assert commands == ["make demo", "make test"], f"README.md set-up commands: {commands}"
+
+
+def test_operator_guide_names_every_form_field_and_document_kind() -> None:
+    from django.utils import translation
+
+    from terbuka.ocds.build import STAGE_DOCUMENT_TYPES
+    from terbuka_web.contracting.forms import STAGE_FORMS, DocumentForm, ProcessForm
+
+    forms = [ProcessForm, DocumentForm]
+    for form, formsets in STAGE_FORMS.values():
+        forms += [form, *(formset.form for formset in formsets.values())]
+    guide = (DOCS / "panduan-operator.md").read_text(encoding="utf-8")
+    with translation.override("id"):
+        labels = {str(f.label) for form in forms for f in form.base_fields.values()}
+    labels |= {label for kinds in STAGE_DOCUMENT_TYPES.values() for _code, label in kinds}
+    missing = sorted(label for label in labels if label not in guide)
+    assert not missing, f"docs/panduan-operator.md does not name: {missing}"
+
+
+SAMPLE = {"ocid": "ocds-tbk352-3522-dpupr-2026-000001", "indeks": "0", "index": "0"}
+
+
+def _guide_paths() -> dict[str, str]:
+    """Return {site path in backticks: document} of the guides, with query strings removed."""
+    paths: dict[str, str] = {}
+    for name in ("panduan-operator.md", "panduan-auditor.md", "api.md"):
+        text = (DOCS / name).read_text(encoding="utf-8")
+        for path in re.findall(r"`(?:GET )?(/[^`\s]*)`", text):
+            paths.setdefault(path.split("?")[0], name)
+    return paths
+
+
+@pytest.mark.django_db
+def test_every_path_named_in_the_guides_exists() -> None:
+    from django.urls import Resolver404, get_resolver, resolve
+
+    from terbuka_web.api.api import api
+
+    api_paths = set(api.get_openapi_schema()["paths"]) | {"/api/openapi.json", "/api/docs"}
+    mounts = {f"/{pattern.pattern}" for pattern in get_resolver().url_patterns}
+    paths = _guide_paths()
+    assert {"/kelola/", "/akun/masuk/", "/proses/<ocid>/record.json"} <= set(paths)
+    wrong = []
+    for path, doc in sorted(paths.items()):
+        if path in mounts:
+            ok = True  # a mount point such as /api/ or /log/
+        elif path.startswith("/api/"):
+            ok = re.sub(r"<(\w+)>", r"{\1}", path) in api_paths
+        else:
+            concrete = re.sub(r"<(\w+)>", lambda m: SAMPLE[m.group(1)], path)
+            try:
+                ok = resolve(concrete).url_name != "not_found"
+            except Resolver404:
+                ok = False
+        if not ok:
+            wrong.append(f"{path} ({doc})")
+    assert not wrong, f"paths in the guides that the site does not serve: {wrong}"
+
+
+def test_relative_links_in_docs_point_to_files() -> None:
+    broken = []
+    for page in [REPO / "README.md", *sorted(DOCS.glob("*.md"))]:
+        text = page.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+            if "://" not in target and not (page.parent / target).exists():
+                broken.append(f"{page.name} → {target}")
+    assert not broken, f"broken links: {broken}"
