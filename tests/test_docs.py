@@ -71,6 +71,7 @@ class _EnvReads(ast.NodeVisitor):
         self.functions: list[ast.FunctionDef] = []
         self.literal: dict[str, str] = {}
         self.wrappers: dict[str, list[tuple[int, str]]] = {}
+        self.constants: dict[str, str] = {}
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.functions.append(node)
@@ -83,9 +84,24 @@ class _EnvReads(ast.NodeVisitor):
             self._record(expr, f"{self.where}:{getattr(node, 'lineno', 0)}")
         super().generic_visit(node)
 
+    def visit_Module(self, node: ast.Module) -> None:
+        self.constants = {
+            target.id: stmt.value.value
+            for stmt in node.body
+            if isinstance(stmt, ast.Assign)
+            and isinstance(stmt.value, ast.Constant)
+            and isinstance(stmt.value.value, str)
+            for target in stmt.targets
+            if isinstance(target, ast.Name)
+        }
+        self.generic_visit(node)
+
     def _record(self, expr: ast.expr, where: str) -> None:
         if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
             self.literal.setdefault(expr.value, where)
+            return
+        if isinstance(expr, ast.Name) and expr.id in self.constants:
+            self.literal.setdefault(self.constants[expr.id], where)  # KEY_ENV = "NAME"
             return
         func = self.functions[-1] if self.functions else None
         params = [a.arg for a in func.args.args] if func else []
@@ -138,9 +154,10 @@ def test_env_scanner_sees_literal_wrapped_and_suffixed_reads(tmp_path: Path) -> 
         "def flag(name):\n    return os.environ.get(name)\n"
         "def secret(name):\n    return os.environ.get(name) or os.environ.get(f'{name}_FILE')\n"
         "flag('EPSILON')\nsecret('ZETA')\n"
+        "KEY = 'THETA'\ndef key():\n    return os.environ.get(KEY, '')\n"
     )
     found = env_variables_read(tmp_path / "pkg")
-    expected = {"ALPHA", "BETA", "GAMMA", "DELTA", "ETA", "EPSILON", "ZETA", "ZETA_FILE"}
+    expected = {"ALPHA", "BETA", "GAMMA", "DELTA", "ETA", "EPSILON", "ZETA", "ZETA_FILE", "THETA"}
     assert set(found) == expected
 
 
