@@ -288,3 +288,24 @@ def test_relative_links_in_docs_point_to_files() -> None:
             if "://" not in target and not (page.parent / target).exists():
                 broken.append(f"{page.name} → {target}")
     assert not broken, f"broken links: {broken}"
+
+
+@pytest.mark.django_db
+def test_api_md_names_every_query_parameter_and_page_size_limit() -> None:
+    from terbuka_web.api.api import api
+
+    text = (DOCS / "api.md").read_text(encoding="utf-8")
+    wrong = []
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        for operation in operations.values():
+            for param in operation.get("parameters", []):
+                if param["in"] != "query":
+                    continue
+                name, maximum = param["name"], param.get("schema", {}).get("maximum")
+                if f"`{name}`" not in text:
+                    wrong.append(f"{path}: parameter {name}")
+                bound = re.compile(rf"(≤ |1–){maximum}\b")
+                lines = [line for line in text.splitlines() if f"`{name}`" in line]
+                if name in {"per_page", "limit"} and not any(bound.search(x) for x in lines):
+                    wrong.append(f"{path}: {name} maximum {maximum}")
+    assert not wrong, f"docs/api.md is missing or stale on: {wrong}"

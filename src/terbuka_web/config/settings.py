@@ -5,7 +5,7 @@ that list complete). Main ones:
   TERBUKA_DEBUG=1              development mode (never in production)
   TERBUKA_DATA_DIR             where the SQLite file, media, keys and log tiles live (default ./var)
   DATABASE_URL                 postgres://user@127.0.0.1:5432/terbuka (default: SQLite)
-  TERBUKA_SECRET_KEY[_FILE]    Django secret key (generated into DATA_DIR/secret_key in debug)
+  TERBUKA_SECRET_KEY[_FILE]    Django secret key (else DATA_DIR/secret_key, generated when missing)
   TERBUKA_ALLOWED_HOSTS        comma-separated host names
   TERBUKA_OCID_PREFIX          the publisher's registered OCDS prefix (default ocds-tbk352)
   TERBUKA_PUBLISHER_NAME       publisher name written into every package
