@@ -1,10 +1,11 @@
 """Configure Terbuka from the environment (twelve-factor); defaults suit the SQLite demo.
 
-Environment:
+Every variable, with its default and meaning: docs/configuration.md (tests/test_docs.py keeps
+that list complete). Main ones:
   TERBUKA_DEBUG=1              development mode (never in production)
   TERBUKA_DATA_DIR             where the SQLite file, media, keys and log tiles live (default ./var)
   DATABASE_URL                 postgres://user@127.0.0.1:5432/terbuka (default: SQLite)
-  TERBUKA_SECRET_KEY[_FILE]    Django secret key (generated into DATA_DIR/secret_key in debug)
+  TERBUKA_SECRET_KEY[_FILE]    Django secret key (else DATA_DIR/secret_key, generated when missing)
   TERBUKA_ALLOWED_HOSTS        comma-separated host names
   TERBUKA_OCID_PREFIX          the publisher's registered OCDS prefix (default ocds-tbk352)
   TERBUKA_PUBLISHER_NAME       publisher name written into every package
@@ -65,7 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "terbuka_web.common.middleware.IndonesianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
