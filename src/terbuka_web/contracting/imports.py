@@ -29,6 +29,7 @@ from terbuka.ocds.validate import raise_for_issues, validate_package
 from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
+from terbuka_web.common.services import rows_insert
 from terbuka_web.contracting.models import Process, Release
 from terbuka_web.transparency.services import entry_append_many
 
@@ -190,13 +191,18 @@ def _upsert_processes(
         else:
             process = _refresh(Process(ocid=ocid, imported=True, created_by=actor), releases, cache)
             new_processes.append(process)
-    Process.objects.bulk_create(new_processes, batch_size=CHUNK)
+    rows_insert(rows=new_processes)
     fields = ["compiled_release", "title", "description", "fiscal_year", "method", "agency"]
     fields += ["stage_reached", "stages_published", "value_idr", "buyer_name", "search_text"]
     fields += ["first_published_at", "last_published_at"]
     Process.objects.bulk_update(updated, fields, batch_size=CHUNK)
-    if new_processes and new_processes[0].pk is None:  # backends without RETURNING ids
-        new_processes = list(Process.objects.filter(ocid__in=[p.ocid for p in new_processes]))
+    ids = {
+        ocid: pk
+        for part in _chunks([p.ocid for p in new_processes])
+        for ocid, pk in Process.objects.filter(ocid__in=part).values_list("ocid", "pk")
+    }
+    for process in new_processes:
+        process.pk = ids[process.ocid]
     result.processes_created += len(new_processes)
     result.processes_updated += len(updated)
     return {p.ocid: p for p in [*new_processes, *updated]}
@@ -231,8 +237,7 @@ def _add_releases(
                 )
             )
     entry_append_many(kind=ENTRY_KIND, entries=entries)
-    Release.objects.bulk_create(rows, batch_size=CHUNK)
-    return len(rows)
+    return rows_insert(rows=rows)
 
 
 def package_import(*, data: bytes, actor: User, source_name: str) -> ImportResult:
