@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -15,6 +17,7 @@ from terbuka.errors import ValidationError
 from terbuka_web.api import selectors as ocds
 from terbuka_web.contracting.models import Method, Process
 from terbuka_web.portal import selectors
+from terbuka_web.portal.links import ocid_link_maker
 from terbuka_web.portal.templatetags.terbuka import rupiah
 
 PAGE_SIZE = 20
@@ -32,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
         paginator = selectors.CappedPaginator(selectors.process_search(filters), PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         rows = _result_rows(page.object_list)
+    results_html = _results_html(rows)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -40,15 +44,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "error_text": _error_text(error),
         "page": page,
         "rows": rows,
-        "labels": {
-            "agency": _("Perangkat daerah"),
-            "year": _("Tahun"),
-            "method": _("Metode"),
-            "stage": _("Tahap"),
-            "value": _("Nilai"),
-        },
+        "results_html": results_html,
         "query": query.urlencode(),
-        "agencies": selectors.agency_options(),
+        "agency_options": _agency_options_html(filters.agency),
         "stages": list(selectors.STAGE_LABELS.items()),
         "methods": Method.choices,
     }
@@ -58,10 +56,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def _result_rows(processes: Iterable[Process]) -> list[dict[str, object]]:
     """Return what each search result shows, computed once (templates stay cheap on 100k)."""
     methods, stages = dict(Method.choices), selectors.STAGE_LABELS
+    link = ocid_link_maker("portal:process")
     return [
         {
             "ocid": p.ocid,
-            "url": reverse("portal:process", args=[p.ocid]),
+            "url": link(p.ocid),
             "title": p.title,
             "agency": p.agency.name if p.agency else p.buyer_name,
             "year": p.fiscal_year,
@@ -71,6 +70,35 @@ def _result_rows(processes: Iterable[Process]) -> list[dict[str, object]]:
         }
         for p in processes
     ]
+
+
+def _results_html(rows: list[dict[str, object]]) -> SafeString:
+    """Render the result list items in one pass (a template loop costs ~5 ms per page)."""
+    labels = [_("Perangkat daerah"), _("Tahun"), _("Metode"), _("Tahap"), _("Nilai")]
+    facts = "".join(
+        f"<div><dt>{conditional_escape(label)}</dt><dd>{{{key}}}</dd></div>"
+        for label, key in zip(labels, ("agency", "year", "method", "stage", "value"), strict=True)
+    )
+    item = (
+        '<li class="result">\n    <h3><a href="{url}">{title}</a></h3>\n'
+        f'    <dl class="facts">{facts}</dl>\n'
+        '    <p class="ocid muted">{ocid}</p>\n  </li>\n'
+    )
+    return mark_safe(  # every value is escaped by format_html
+        "".join(format_html(item, **row) for row in rows)
+    )
+
+
+def _agency_options_html(selected: str) -> SafeString:
+    """Render the agency <option> list from the cached choices, marking selected."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (a.code, mark_safe(" selected") if a.code == selected else "", a.name)
+            for a in selectors.agency_options()
+        ),
+    )
 
 
 def _error_text(error: ValidationError | None) -> str:
