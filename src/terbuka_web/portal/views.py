@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from html import escape
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -46,16 +46,19 @@ def home(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "results_html": results_html,
         "query": query.urlencode(),
-        "agency_options": _agency_options_html(filters.agency),
-        "stages": list(selectors.STAGE_LABELS.items()),
-        "methods": Method.choices,
+        "agency_options": _options_html(
+            ((a.code, a.name) for a in selectors.agency_options()), filters.agency
+        ),
+        "stage_options": _options_html(selectors.STAGE_LABELS.items(), filters.stage),
+        "method_options": _options_html(Method.choices, filters.method),
     }
     return render(request, "portal/search.html", context, status=400 if error else 200)
 
 
 def _result_rows(processes: Iterable[Process]) -> list[dict[str, object]]:
     """Return what each search result shows, computed once (templates stay cheap on 100k)."""
-    methods, stages = dict(Method.choices), selectors.STAGE_LABELS
+    methods = {code: str(label) for code, label in Method.choices}  # translate once, not per row
+    stages = {code: str(label) for code, label in selectors.STAGE_LABELS.items()}
     link = ocid_link_maker("portal:process")
     return [
         {
@@ -64,8 +67,8 @@ def _result_rows(processes: Iterable[Process]) -> list[dict[str, object]]:
             "title": p.title,
             "agency": p.agency.name if p.agency else p.buyer_name,
             "year": p.fiscal_year,
-            "method": str(methods.get(p.method, "—")),
-            "stage": str(stages.get(p.stage_reached, "—")),
+            "method": methods.get(p.method, "—"),
+            "stage": stages.get(p.stage_reached, "—"),
             "value": rupiah(p.value_idr),
         }
         for p in processes
@@ -73,31 +76,35 @@ def _result_rows(processes: Iterable[Process]) -> list[dict[str, object]]:
 
 
 def _results_html(rows: list[dict[str, object]]) -> SafeString:
-    """Render the result list items in one pass (a template loop costs ~5 ms per page)."""
+    """Render the result list items in one pass (a template loop costs ~5 ms per page).
+
+    Every value goes through html.escape; the labels are translated once per page.
+    """
     labels = [_("Perangkat daerah"), _("Tahun"), _("Metode"), _("Tahap"), _("Nilai")]
-    facts = "".join(
-        f"<div><dt>{conditional_escape(label)}</dt><dd>{{{key}}}</dd></div>"
-        for label, key in zip(labels, ("agency", "year", "method", "stage", "value"), strict=True)
-    )
-    item = (
-        '<li class="result">\n    <h3><a href="{url}">{title}</a></h3>\n'
-        f'    <dl class="facts">{facts}</dl>\n'
-        '    <p class="ocid muted">{ocid}</p>\n  </li>\n'
-    )
-    return mark_safe(  # every value is escaped by format_html
-        "".join(format_html(item, **row) for row in rows)
-    )
+    keys = ("agency", "year", "method", "stage", "value")
+    parts = []
+    for row in rows:
+        e = {key: escape(str(value)) for key, value in row.items()}
+        facts = "".join(
+            f"<div><dt>{escape(label)}</dt><dd>{e[key]}</dd></div>"
+            for label, key in zip(labels, keys, strict=True)
+        )
+        parts.append(
+            f'<li class="result">\n    <h3><a href="{e["url"]}">{e["title"]}</a></h3>\n'
+            f'    <dl class="facts">{facts}</dl>\n'
+            f'    <p class="ocid muted">{e["ocid"]}</p>\n  </li>\n'
+        )
+    return mark_safe("".join(parts))  # every value is escaped above
 
 
-def _agency_options_html(selected: str) -> SafeString:
-    """Render the agency <option> list from the cached choices, marking selected."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (a.code, mark_safe(" selected") if a.code == selected else "", a.name)
-            for a in selectors.agency_options()
-        ),
+def _options_html(choices: Iterable[tuple[str, object]], selected: str) -> SafeString:
+    """Render <option> elements for (value, label) choices, marking selected; escapes both."""
+    return mark_safe(  # values and labels are escaped here
+        "".join(
+            f'<option value="{escape(code)}"{" selected" if code == selected else ""}>'
+            f"{escape(str(label))}</option>"
+            for code, label in choices
+        )
     )
 
 
