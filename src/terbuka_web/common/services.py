@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection, models, transaction
 from django.db.models.fields import AutoFieldMixin
@@ -34,15 +35,31 @@ def rows_insert(*, rows: Sequence[models.Model]) -> int:
             where=model.__name__,
         )
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
+    caches: list[list[Any]] = [[_NONE, None] for _ in fields]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
-    params = [[f.get_db_prep_save(f.pre_save(r, True), connection) for f in fields] for r in rows]
+    params = [[_prep(f, r, cache) for f, cache in zip(fields, caches, strict=True)] for r in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
     for row in rows:
         row._state.adding = False
     return len(rows)
+
+
+_NONE = object()
+
+
+def _prep(field: models.Field[Any, Any], row: models.Model, cache: list[Any]) -> Any:
+    """Return field's database value for row; reuse the last one when the value is the same object.
+
+    Rows of one import share their process, user, flags and stage objects; converting each
+    once is what bulk_create would compute again per row.
+    """
+    value = field.pre_save(row, True)
+    if value is not cache[0]:
+        cache[0], cache[1] = value, field.get_db_prep_save(value, connection)
+    return cache[1]
