@@ -11,8 +11,9 @@ from pathlib import Path
 PROBE = """
 import json, django
 django.setup()
-from django.core.files.storage import default_storage as s
-n = type(s._wrapped if hasattr(s, "_wrapped") else s).__name__
+from django.core.files.storage import storages
+s = storages["default"]
+n = type(s).__name__
 print(json.dumps([n, s.bucket_name, s.endpoint_url, s.region_name, s.file_overwrite]))
 """
 
