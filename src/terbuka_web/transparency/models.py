@@ -54,14 +54,6 @@ class Tile(models.Model):
         ]
 
 
-class EntryBundle(models.Model):
-    """Hold the latest version of one entry bundle (tile/entries/N); full bundles never change."""
-
-    index = models.BigIntegerField(unique=True)
-    width = models.PositiveSmallIntegerField(help_text="entries in the bundle, 1–256")
-    data = models.BinaryField()
-
-
 class Checkpoint(models.Model):
     """Hold one signed checkpoint of the log (C2SP tlog-checkpoint inside a signed note)."""
 
