@@ -139,11 +139,11 @@ def _indices_assign(size: int, batch: int) -> list[bytes]:
         if connection.vendor == "postgresql":  # join by primary key, never scan the whole log
             cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
         cursor.execute(
-            f'UPDATE {table} SET "index" = p.pos + %s, sequenced_at = %s '
+            f'UPDATE {table} SET "index" = p.pos + %s '
             f"FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS pos FROM {table} "
             f'WHERE "index" IS NULL ORDER BY id LIMIT %s) AS p WHERE {table}.id = p.id '
             f'RETURNING {table}."index", {table}.data',
-            [size, connection.ops.adapt_datetimefield_value(timezone.now()), batch],
+            [size, batch],
         )
         rows = cursor.fetchall()
     rows.sort(key=lambda row: int(row[0]))
