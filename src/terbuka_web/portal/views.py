@@ -48,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "value": _("Nilai"),
         },
         "query": query.urlencode(),
-        "agencies": selectors.agencies_public(),
+        "agencies": selectors.agency_options(),
         "stages": list(selectors.STAGE_LABELS.items()),
         "methods": Method.choices,
     }
