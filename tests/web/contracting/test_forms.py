@@ -65,3 +65,15 @@ def test_bad_payee_npwp_is_reported_on_its_row() -> None:
     assert not rows.is_valid()
     assert "NPWP tidak valid" in " ".join(rows.forms[0].errors["payee_npwp"])
     assert "Invalid NPWP" in " ".join(rows.forms[0].errors["payee_npwp"])
+
+
+def test_blank_milestone_rows_as_a_browser_posts_them_are_ignored() -> None:
+    data = EXAMPLE_STAGE_DATA["implementation"]
+    post = as_post("implementation", data)
+    rows = len(data["milestones"])
+    post |= {"milestones-TOTAL_FORMS": str(rows + 3)}
+    post |= {f"milestones-{n}-status": "scheduled" for n in range(rows, rows + 3)}
+    form, formsets = stage_forms_bind("implementation", post, {})
+    assert form.is_valid(), form.errors
+    assert all(f.is_valid() for f in formsets.values()), [f.errors for f in formsets.values()]
+    assert stage_data_of(form, formsets) == data
