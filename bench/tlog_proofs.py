@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -47,15 +48,27 @@ def entry(i: int) -> bytes:
     )
 
 
+class Clock:
+    """Measure wall time and this process's CPU time (the machine may be shared)."""
+
+    def __enter__(self) -> Clock:
+        self.wall, self.cpu = -time.perf_counter(), -time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall += time.perf_counter()
+        self.cpu += time.process_time()
+
+
 def rss_mib() -> float:
     """Return this process's peak resident set size in MiB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def build_log(n: int) -> tuple[dict[str, bytes], bytes, list[float]]:
+def build_log(n: int) -> tuple[dict[str, bytes], bytes, list[Clock]]:
     """Return an in-memory tile log of n entries (path → bytes), its root, append times."""
     store: dict[str, bytes] = {}
-    times: list[float] = []
+    times: list[Clock] = []
     root = b""
 
     def read_tile(ref: tiles.TileRef) -> bytes:
@@ -64,41 +77,61 @@ def build_log(n: int) -> tuple[dict[str, bytes], bytes, list[float]]:
     for size in range(0, n, BATCH):
         batch = [entry(i) for i in range(size, min(n, size + BATCH))]
         hashes = [leaf_hash(e) for e in batch]
-        t0 = time.perf_counter()
-        changed, root = tiles.append_leaves(size, hashes, read_tile)
-        times.append(time.perf_counter() - t0)
+        with Clock() as clock:
+            changed, root = tiles.append_leaves(size, hashes, read_tile)
+        times.append(clock)
         for ref, data in changed.items():
             store[tiles.tile_path(ref)] = data
-        for start in range(0, len(batch), tiles.TILE_WIDTH):  # BATCH is a multiple of 256
-            bundle = batch[start : start + tiles.TILE_WIDTH]
-            path = tiles.entries_path((size + start) // tiles.TILE_WIDTH, len(bundle))
-            store[path] = tiles.format_entry_bundle(bundle)
+        new, w = size + len(batch), tiles.TILE_WIDTH
+        for t in range(size // w, (new + w - 1) // w):  # the first may grow a partial bundle
+            bundle = [entry(i) for i in range(t * w, min(new, (t + 1) * w))]
+            store[tiles.entries_path(t, len(bundle))] = tiles.format_entry_bundle(bundle)
     return store, root, times
 
 
 def audit(store: dict[str, bytes], n: int, root: bytes) -> bool:
-    """Re-hash every entry from its bundle, rebuild every tile and the root, compare."""
-    hashes: list[bytes] = []
-    for ref in tiles.bundles_for_size(n):
-        hashes += map(leaf_hash, tiles.parse_entry_bundle(store[tiles.tile_path(ref)], ref.width))
-    built, rebuilt = tiles.append_leaves(0, hashes, {}.__getitem__)
-    same_tiles = all(store[tiles.tile_path(ref)] == data for ref, data in built.items())
-    return rebuilt == root and same_tiles and len(built) == len(tiles.tiles_for_size(n))
+    """Re-hash every entry from its bundle, rebuild every tile and the root, compare.
+
+    Streams BATCH entries at a time through append_leaves, so memory stays bounded; each
+    rebuilt tile is compared with the served one as soon as it is final.
+    """
+    built: dict[tiles.TileRef, bytes] = {}
+    size, rebuilt, same = 0, b"", True
+    bundles = tiles.bundles_for_size(n)
+    per = BATCH // tiles.TILE_WIDTH
+    for start in range(0, len(bundles), per):
+        hashes: list[bytes] = []
+        for ref in bundles[start : start + per]:
+            data = store[tiles.tile_path(ref)]
+            hashes += map(leaf_hash, tiles.parse_entry_bundle(data, ref.width))
+        changed, rebuilt = tiles.append_leaves(size, hashes, built.__getitem__)
+        size += len(hashes)
+        for ref, data in changed.items():
+            built[ref] = data  # partial tiles are compared when they are final, below
+            if ref.width == tiles.TILE_WIDTH:
+                same = same and store[tiles.tile_path(ref)] == data
+                del built[ref]  # a full tile is never read again: the right edge is partial
+    final = [ref for ref in tiles.tiles_for_size(n) if ref.width < tiles.TILE_WIDTH]
+    same = same and all(store[tiles.tile_path(ref)] == built[ref] for ref in final)
+    return rebuilt == root and size == n and same
 
 
-def rate(fn: Any, items: list[int]) -> float:
-    """Return calls of fn per second over items."""
-    t0 = time.perf_counter()
-    for x in items:
-        fn(x)
-    return len(items) / (time.perf_counter() - t0)
+def rate(fn: Any, items: list[int]) -> dict[str, int]:
+    """Return calls of fn per second over items, by wall time and by CPU time."""
+    with Clock() as clock:
+        for x in items:
+            fn(x)
+    return {"wall": round(len(items) / clock.wall), "cpu": round(len(items) / clock.cpu)}
+
+
+def seconds(clock: Clock) -> dict[str, float]:
+    return {"wall": round(clock.wall, 3), "cpu": round(clock.cpu, 3)}
 
 
 def side_ours(n: int, proofs: int) -> dict[str, Any]:
     """Measure our append, proofs from tiles and full audit; then tlog-scales on the same tiles."""
-    t0 = time.perf_counter()
-    store, root, times = build_log(n)
-    build_s = time.perf_counter() - t0
+    with Clock() as build:
+        store, root, times = build_log(n)
     rng = random.Random(1)
     indexes = [rng.randrange(n) for _ in range(proofs)]
 
@@ -114,18 +147,21 @@ def side_ours(n: int, proofs: int) -> dict[str, Any]:
         tree.check_inclusion(tree.prove_inclusion(n, i, reader), n, root, i, leaves[i])
 
     checked = rate(prove_check, indexes)
-    t0 = time.perf_counter()
-    ok = audit(store, n, root)
-    audit_s = time.perf_counter() - t0
+    with Clock() as audit_clock:
+        ok = audit(store, n, root)
+    mean = Clock()
+    mean.wall = sum(c.wall for c in times) / len(times)
+    mean.cpu = sum(c.cpu for c in times) / len(times)
     ours = {
         "n": n,
-        "build_s": round(build_s, 3),
-        "append_100k_batch_s_max": round(max(times), 3),
-        "append_100k_batch_s_mean": round(sum(times) / len(times), 3),
-        "proofs_per_s_cold": round(cold),
-        "proofs_per_s_warm": round(warm),
-        "prove_and_check_per_s": round(checked),
-        "audit_s": round(audit_s, 3),
+        "build_s": seconds(build),
+        "append_batch": BATCH,
+        "append_batch_s_mean": seconds(mean),
+        "append_batch_s_max": seconds(max(times, key=lambda c: c.wall)),
+        "proofs_per_s_cold": cold,
+        "proofs_per_s_warm": warm,
+        "prove_and_check_per_s": checked,
+        "audit_s": seconds(audit_clock),
         "audit_ok": ok,
         "peak_rss_mib": round(rss_mib(), 1),
     }
@@ -150,7 +186,7 @@ def side_tlog_scales(
     )
     sample = indexes[: max(1, len(indexes) // 10)]
     return {
-        "proofs_per_s": round(rate(lambda i: peer.get_inclusion_proof(i, n), sample)),
+        "proofs_per_s": rate(lambda i: peer.get_inclusion_proof(i, n), sample),
         "proofs_measured": len(sample),
         "agrees_with_ours": agree,
     }
@@ -161,19 +197,18 @@ def side_pymerkle(n: int, proofs: int) -> dict[str, Any]:
     from pymerkle import InmemoryTree
 
     entries = [entry(i) for i in range(n)]
-    t0 = time.perf_counter()
-    peer = InmemoryTree(algorithm="sha256")
-    for e in entries:
-        peer.append_entry(e)
-    root = peer.get_root()
-    build_s = time.perf_counter() - t0
+    with Clock() as build:
+        peer = InmemoryTree(algorithm="sha256")
+        for e in entries:
+            peer.append_entry(e)
+        root = peer.get_root()
     rng = random.Random(1)
     indexes = [rng.randrange(n) for _ in range(max(1, proofs // 4))]
     ok = root == tree.root_from_leaf_hashes([leaf_hash(e) for e in entries])
     return {
         "n": n,
-        "audit_s": round(build_s, 3),
-        "proofs_per_s": round(rate(lambda i: peer.prove_inclusion(i + 1, n), indexes)),
+        "audit_s": seconds(build),
+        "proofs_per_s": rate(lambda i: peer.prove_inclusion(i + 1, n), indexes),
         "root_agrees_with_ours": ok,
         "peak_rss_mib": round(rss_mib(), 1),
     }
@@ -182,7 +217,7 @@ def side_pymerkle(n: int, proofs: int) -> dict[str, Any]:
 def run_side(side: str, n: int, proofs: int) -> dict[str, Any]:
     """Run one side in a fresh process and return its JSON result."""
     cmd = [sys.executable, __file__, "--side", side, "--n", str(n), "--proofs", str(proofs)]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
     result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     return result
 
@@ -203,29 +238,44 @@ def main() -> None:
     result = run_side("ours", args.n, args.proofs)
     ours, scales = result["ours"], result["tlog_scales"]
     pym = run_side("pymerkle", args.peer_n, args.proofs)
-    pym["audit_s_scaled_to_n"] = round(pym["audit_s"] * args.n / args.peer_n, 3)
+    scale = args.n / args.peer_n
+    pym["audit_s_scaled_to_n"] = {k: round(v * scale, 3) for k, v in pym["audit_s"].items()}
+    load = [round(x, 1) for x in os.getloadavg()]
     o, sc, pm = ours, scales, pym
+
+    def ws(fig: dict[str, Any], unit: str = "s") -> str:
+        return f"{fig['wall']:,} {unit} wall / {fig['cpu']:,} {unit} CPU"
+
     lines = [
+        f"machine load average {load} (2 shared cores: CPU figures are the steadier ones)",
         f"ours, N={o['n']:,} entries (in-memory tile log):",
-        f"  append_leaves per 100k batch: mean {o['append_100k_batch_s_mean']} s,"
-        f" max {o['append_100k_batch_s_max']} s",
-        f"  inclusion proofs from tiles: {o['proofs_per_s_cold']:,}/s cold,"
-        f" {o['proofs_per_s_warm']:,}/s warm (target >= 20,000/s);"
-        f" prove+check {o['prove_and_check_per_s']:,}/s",
-        f"  full audit (parse bundles, re-hash, rebuild tiles + root): {o['audit_s']} s,"
-        f" ok={o['audit_ok']} (target < 5 s)",
+        f"  append_leaves per {BATCH:,}-leaf batch: mean {ws(o['append_batch_s_mean'])},"
+        f" max {ws(o['append_batch_s_max'])}",
+        f"  inclusion proofs from tiles (target >= 20,000/s):"
+        f" cold {ws(o['proofs_per_s_cold'], '/s')}; warm {ws(o['proofs_per_s_warm'], '/s')}",
+        f"  prove + check: {ws(o['prove_and_check_per_s'], '/s')}",
+        f"  full audit (parse bundles, re-hash, rebuild tiles + root; target < 5 s):"
+        f" {ws(o['audit_s'])}, ok={o['audit_ok']}",
         f"  peak RSS {o['peak_rss_mib']} MiB",
-        f"peer tlog-scales 0.0.3 on the same tiles: {sc['proofs_per_s']:,} proofs/s"
-        f" over {sc['proofs_measured']} proofs, agrees={sc['agrees_with_ours']}",
-        f"peer pymerkle 7 InmemoryTree, N={pm['n']:,} (smaller N: a node object per hash):",
-        f"  build+root (its audit) {pm['audit_s']} s, scaled linearly to N={args.n:,}:"
-        f" {pm['audit_s_scaled_to_n']} s; root agrees={pm['root_agrees_with_ours']}",
-        f"  inclusion proofs {pm['proofs_per_s']:,}/s (in memory, not from tiles);"
+        f"peer tlog-scales 0.0.3 on the same tiles ({sc['proofs_measured']} proofs):"
+        f" {ws(sc['proofs_per_s'], '/s')}, agrees={sc['agrees_with_ours']}",
+        f"peer pymerkle 7 InmemoryTree at N={pm['n']:,} (a node object per hash, so a smaller N):",
+        f"  build + root (its audit): {ws(pm['audit_s'])}; scaled linearly to N={args.n:,}:"
+        f" {ws(pm['audit_s_scaled_to_n'])}; root agrees={pm['root_agrees_with_ours']}",
+        f"  inclusion proofs (in memory, not from tiles): {ws(pm['proofs_per_s'], '/s')};"
         f" peak RSS {pm['peak_rss_mib']} MiB",
     ]
     print("\n".join(lines))
     print(
-        json.dumps({"bench": "tlog_proofs", "ours": ours, "tlog_scales": scales, "pymerkle": pym})
+        json.dumps(
+            {
+                "bench": "tlog_proofs",
+                "load_average": load,
+                "ours": ours,
+                "tlog_scales": scales,
+                "pymerkle": pym,
+            }
+        )
     )
 
 

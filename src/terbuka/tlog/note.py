@@ -59,7 +59,12 @@ def _ed25519_public(raw: bytes, where: str) -> Ed25519PublicKey:
             f"Ed25519 public key must be 32 bytes, not {len(raw)}",
             where=where,
         )
-    return Ed25519PublicKey.from_public_bytes(raw)
+    try:
+        return Ed25519PublicKey.from_public_bytes(raw)
+    except ValueError as exc:
+        raise MalformedError(
+            "kunci publik Ed25519 tidak sah", "invalid Ed25519 public key", where=where
+        ) from exc
 
 
 class Verifier:

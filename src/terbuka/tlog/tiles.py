@@ -255,6 +255,8 @@ def append_leaves(
     every new or grown tile to its full contents (C2SP tlog-tiles §"Merkle Tree").
     Raises MalformedError for a leaf hash that is not 32 bytes or a tile of the wrong size.
     """
+    if size < 0:
+        raise MalformedError(f"ukuran pohon {size} negatif", f"tree size {size} is negative")
     if any(len(h) != HASH_SIZE for h in leaf_hashes):
         raise MalformedError("setiap hash daun harus 32 bita", "every leaf hash must be 32 bytes")
     changed: dict[TileRef, bytes] = {}

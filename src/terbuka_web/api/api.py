@@ -21,6 +21,7 @@ from django.http import (
 from django.urls import reverse
 from ninja import Field, NinjaAPI, Query, Schema
 
+from terbuka.errors import ValidationError
 from terbuka_web.api import selectors as ocds
 from terbuka_web.api.errors import handlers_register
 from terbuka_web.contracting.models import Process
@@ -90,7 +91,8 @@ class ProcessOut(Schema):
 
 
 class ProcessPage(Schema):
-    count: int
+    count: int = Field(description="matches, counted up to 10 000")
+    count_capped: bool = Field(description="true when more than count processes match")
     page: int
     per_page: int
     next: str | None
@@ -158,7 +160,7 @@ def processes_search(request: HttpRequest, query: Query[SearchQuery]) -> dict[st
             value_max=query.value_max,
         )
     )
-    paginator = Paginator(portal.process_search(filters), query.per_page)
+    paginator = portal.CappedPaginator(portal.process_search(filters), query.per_page)
     count = paginator.count
     rows = paginator.page(query.page).object_list if query.page <= paginator.num_pages else []
     next_url = None
@@ -168,6 +170,7 @@ def processes_search(request: HttpRequest, query: Query[SearchQuery]) -> dict[st
         next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
     return {
         "count": count,
+        "count_capped": paginator.capped,
         "page": query.page,
         "per_page": query.per_page,
         "next": next_url,
@@ -221,10 +224,18 @@ def _json(data: dict[str, Any]) -> HttpResponse:
     return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/json")
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
+def _utc(moment: datetime | None) -> datetime | None:
+    """Return moment in UTC (naive means UTC); raise ValidationError when it cannot be."""
+    if moment is None:
+        return None
+    try:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (OverflowError, ValueError) as exc:
+        raise ValidationError(
+            f"'since' di luar rentang waktu yang dapat diproses: {exc}",
+            f"'since' is outside the range of times that can be processed: {exc}",
+            where="since",
+        ) from exc
 
 
 PACKAGE = {200: dict[str, Any], **ERRORS}
@@ -250,7 +261,7 @@ def ocds_releases(request: HttpRequest, query: Query[ReleaseQuery]) -> HttpRespo
     empty); keep the last links.next to resume later and get only what was published since.
     """
     cursor = ocds.Cursor.parse(query.after) if query.after else None
-    rows, last = ocds.release_page(since=_aware(query.since), after=cursor, limit=query.limit)
+    rows, last = ocds.release_page(since=_utc(query.since), after=cursor, limit=query.limit)
     if not rows:
         return HttpResponse(status=204)
     package = ocds.release_package(request.build_absolute_uri(), rows)

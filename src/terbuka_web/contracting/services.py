@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import uuid
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -80,7 +81,7 @@ def process_create(
     """
     permission_require(user=user, action=Action.PROCESS_CREATE, agency=agency)
     process = Process.objects.create(
-        ocid=f"pending-{timezone.now().timestamp()}-{user.pk}",
+        ocid=f"pending-{uuid.uuid4().hex}",
         agency=agency,
         buyer_name=agency.name,
         title=title,
@@ -283,7 +284,7 @@ def _document_entries(process: Process, stage: str) -> list[dict[str, Any]]:
             "size": d.size,
             "document_type": d.document_type,
             "title": d.title,
-            "url": f"{base}{settings.MEDIA_URL}{d.file.name}",
+            "url": d.file.url if "://" in d.file.url else f"{base}{d.file.url}",
             "date": d.uploaded_at.isoformat(),
         }
         for d in process.documents.filter(stage=stage).order_by("id")

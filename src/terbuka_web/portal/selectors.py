@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils.functional import cached_property
 
 from terbuka.errors import ValidationError
 from terbuka.ocds.codes import STAGES
@@ -22,6 +24,30 @@ STAGE_LABELS = dict(Stage.choices)
 
 MAX_VALUE = 10**15
 MAX_TERMS = 8
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """Paginate without counting past COUNT_CAP matches (counting 100k rows costs most of a
+    search); .capped tells that more matches exist than the pages reach."""
+
+    def __init__(self, object_list: QuerySet[Process], per_page: int, cap: int = COUNT_CAP):
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def _counted(self) -> int:
+        return int(self.object_list.order_by()[: self.cap + 1].count())
+
+    @cached_property
+    def count(self) -> int:
+        """Return the number of matches, at most cap."""
+        return min(self._counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        """Report whether more than cap processes match."""
+        return self._counted > self.cap
 
 
 @dataclass(frozen=True)

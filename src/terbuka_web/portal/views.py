@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -30,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
         error, filters = exc, selectors.ProcessFilters()
     page, rows = None, []
     if error is None:
-        paginator = Paginator(selectors.process_search(filters), PAGE_SIZE)
+        paginator = selectors.CappedPaginator(selectors.process_search(filters), PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         rows = _result_rows(page.object_list)
     query = request.GET.copy()

@@ -13,7 +13,7 @@ from django.db import models
 class LogEntry(models.Model):
     """Hold the exact published bytes of one public state change, pending or sequenced."""
 
-    kind = models.CharField(max_length=40, db_index=True, help_text="e.g. ocds.release")
+    kind = models.CharField(max_length=40, help_text="e.g. ocds.release")
     ref = models.CharField(max_length=300, db_index=True, help_text="what it records, e.g. an ocid")
     data = models.BinaryField(help_text="RFC 8785 canonical JSON, at most 64 KiB")
     created_at = models.DateTimeField(auto_now_add=True)

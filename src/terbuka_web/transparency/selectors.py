@@ -1,14 +1,18 @@
-"""Selectors of the transparency app: checkpoints, tiles, entry bundles and entry indices."""
+"""Selectors of the transparency app: checkpoints, tiles, entry bundles, indices, receipts."""
 
 from __future__ import annotations
 
+from terbuka.tlog.proof import Receipt
 from terbuka.tlog.tiles import (
     ENTRIES_LEVEL,
     TILE_WIDTH,
+    TileHashReader,
     TileRef,
     format_entry_bundle,
     parse_entry_bundle,
+    tile_path,
 )
+from terbuka.tlog.tree import prove_inclusion
 from terbuka_web.transparency.models import Checkpoint, EntryBundle, LogEntry, Tile
 
 HASH_SIZE = 32
@@ -17,6 +21,16 @@ HASH_SIZE = 32
 def checkpoint_latest() -> Checkpoint | None:
     """Return the latest signed checkpoint, or None before the first sequencing."""
     return Checkpoint.objects.order_by("-id").first()
+
+
+def checkpoint_note(checkpoint: Checkpoint) -> str:
+    """Return the checkpoint's signed note with the witnesses' cosignature lines appended.
+
+    C2SP signed-note: signature lines follow the log's own, each ending in a newline.
+    Example: "origin\n5\n<root>\n\n— origin <sig>\n— saksi.example <cosig>\n".
+    """
+    lines = checkpoint.cosignatures.order_by("witness").values_list("line", flat=True)
+    return checkpoint.note + "".join(line.rstrip("\n") + "\n" for line in lines)
 
 
 def tile_read(ref: TileRef) -> bytes | None:
@@ -61,3 +75,33 @@ def full_tile_refs() -> set[TileRef]:
     return {TileRef(level, index) for level, index in tiles} | {
         TileRef(ENTRIES_LEVEL, index) for index in bundles
     }
+
+
+def receipt_for(index: int) -> bytes | None:
+    """Return the C2SP tlog-proof receipt of entry index, or None when it is not sequenced.
+
+    The checkpoint is the latest one covering index that witnesses cosigned (else the latest),
+    with its cosignatures. The inclusion proof is read from the stored tiles, authenticated
+    against the checkpoint's root first (TileHashReader with root). Raises ProofError when
+    the stored tiles do not match the checkpoint.
+    Example: b"c2sp.org/tlog-proof@v1\\nindex 1\\n<hash>\\n\\n<note>".
+    """
+    if index < 0:
+        return None
+    covering = Checkpoint.objects.filter(size__gt=index).order_by("-id")
+    checkpoint = covering.filter(cosignatures__isnull=False).first() or covering.first()
+    if checkpoint is None:
+        return None
+    size = checkpoint.size
+    reader = TileHashReader(size, _tile_read_required, root=bytes(checkpoint.root))
+    proof = prove_inclusion(size, index, reader)
+    note = checkpoint_note(checkpoint).encode("utf-8")
+    return Receipt(None, index, tuple(proof), note).format()
+
+
+def _tile_read_required(ref: TileRef) -> bytes:
+    """Return tile ref; raise LookupError when it is missing (a store behind its checkpoint)."""
+    data = tile_read(ref)
+    if data is None:
+        raise LookupError(f"tile {tile_path(ref)} hilang / missing")
+    return data

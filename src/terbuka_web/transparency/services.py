@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from terbuka.tlog.tiles import (
 )
 from terbuka_web.transparency.keys import log_origin, log_signer
 from terbuka_web.transparency.models import Checkpoint, EntryBundle, LogEntry, LogState, Tile
-from terbuka_web.transparency.selectors import checkpoint_latest, tile_read
+from terbuka_web.transparency.selectors import checkpoint_latest, checkpoint_note, tile_read
 
 HASH_SIZE = 32
 
@@ -42,19 +42,29 @@ def entry_append(*, kind: str, ref: str, payload: dict[str, Any]) -> LogEntry:
     or when called outside an atomic block (the entry must commit with its change).
     Example entry bytes: {"kind":"ocds.release","release":{...}}.
     """
+    _transaction_require()
+    data = canonical_json({"kind": kind, **payload})
+    _size_check(ref, data)
+    return LogEntry.objects.create(kind=kind, ref=ref, data=data)
+
+
+def _transaction_require() -> None:
+    """Raise ValidationError unless inside an atomic block (the entry commits with its change)."""
     if not transaction.get_connection().in_atomic_block:
         raise ValidationError(
             "entri log harus ditulis dalam transaksi yang sama dengan perubahannya",
             "a log entry must be written in the same transaction as its change",
         )
-    data = canonical_json({"kind": kind, **payload})
+
+
+def _size_check(ref: str, data: bytes) -> None:
+    """Raise ValidationError when data exceeds 64 KiB (documents go in by hash)."""
     if len(data) > MAX_ENTRY_BYTES:
         raise ValidationError(
             f"entri log {len(data)} bita melebihi batas 65536 bita",
             f"log entry of {len(data)} bytes exceeds the 65536-byte limit",
             where=ref,
         )
-    return LogEntry.objects.create(kind=kind, ref=ref, data=data)
 
 
 def log_sequence(*, batch_size: int | None = None, signer: Signer | None = None) -> Checkpoint:
@@ -72,10 +82,10 @@ def log_sequence(*, batch_size: int | None = None, signer: Signer | None = None)
     with transaction.atomic():
         state = _state_lock()
         latest = Checkpoint.objects.filter(size=state.size).first()
-        size = _indices_assign(state.size, batch)
-        if size == state.size and latest is not None:
+        datas = _indices_assign(state.size, batch)
+        size = state.size + len(datas)
+        if not datas and latest is not None:
             return latest
-        datas = _entries_read(state.size, size)
         tiles, root = append_leaves(
             state.size, [leaf_hash(d) for d in datas], _tile_reader(state.size)
         )
@@ -97,20 +107,24 @@ def _state_lock() -> LogState:
     return state
 
 
-def _indices_assign(size: int, batch: int) -> int:
-    """Give the oldest `batch` pending entries indices size, size+1, …; return the new size.
+def _indices_assign(size: int, batch: int) -> list[bytes]:
+    """Give the oldest `batch` pending entries indices size, size+1, …; return their data.
 
-    One UPDATE … FROM with ROW_NUMBER() (PostgreSQL, SQLite ≥ 3.33): no row travels to Python.
+    One UPDATE … FROM (ROW_NUMBER() OVER id order) … RETURNING (PostgreSQL, SQLite ≥ 3.35);
+    the data comes back in index order.
     """
     table = connection.ops.quote_name(LogEntry._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f'UPDATE {table} SET "index" = p.pos + %s, sequenced_at = %s '
             f"FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS pos FROM {table} "
-            f'WHERE "index" IS NULL ORDER BY id LIMIT %s) AS p WHERE {table}.id = p.id',
+            f'WHERE "index" IS NULL ORDER BY id LIMIT %s) AS p WHERE {table}.id = p.id '
+            f'RETURNING {table}."index", {table}.data',
             [size, connection.ops.adapt_datetimefield_value(timezone.now()), batch],
         )
-        return size + max(cursor.rowcount, 0)
+        rows = cursor.fetchall()
+    rows.sort(key=lambda row: int(row[0]))
+    return [bytes(data) for _, data in rows]
 
 
 def _entries_read(start: int, end: int) -> list[bytes]:
@@ -193,7 +207,7 @@ def log_export(*, directory: Path) -> Checkpoint:
         if data is None:
             raise LookupError(f"tile {tile_path(ref)} hilang / missing")
         _file_write_atomic(target, data)
-    _file_write_atomic(directory / "checkpoint", checkpoint.note.encode("utf-8"))
+    _file_write_atomic(directory / "checkpoint", checkpoint_note(checkpoint).encode("utf-8"))
     return checkpoint
 
 
@@ -211,3 +225,31 @@ def _file_write_atomic(target: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def entry_append_many(*, kind: str, entries: Sequence[tuple[str, bytes]]) -> int:
+    """Append many pending entries (ref, canonical bytes) in bulk, inside the caller's transaction.
+
+    For importers and the append bench that already hold canonical JSON (terbuka.canonical):
+    COPY on PostgreSQL, one executemany on SQLite. Returns the number appended. Raises
+    ValidationError outside an atomic block or for an entry over 64 KiB (nothing written).
+    """
+    _transaction_require()
+    for ref, data in entries:
+        _size_check(ref, data)
+    now = timezone.now()
+    table = connection.ops.quote_name(LogEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(
+                f"COPY {table} (kind, ref, data, created_at) FROM STDIN"
+            ) as copy:
+                for ref, data in entries:
+                    copy.write_row((kind, ref, data, now))
+        else:
+            stamp = connection.ops.adapt_datetimefield_value(now)
+            cursor.executemany(
+                f"INSERT INTO {table} (kind, ref, data, created_at) VALUES (%s, %s, %s, %s)",
+                [(kind, ref, data, stamp) for ref, data in entries],
+            )
+    return len(entries)

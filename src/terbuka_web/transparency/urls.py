@@ -8,4 +8,5 @@ app_name = "transparency"
 urlpatterns = [
     path("checkpoint", views.checkpoint, name="checkpoint"),
     re_path(r"^(?P<path>tile/[0-9a-z./]+)$", views.tile, name="tile"),
+    path("receipt/<int:index>", views.receipt, name="receipt"),
 ]

@@ -7,7 +7,12 @@ from django.views.decorators.http import require_safe
 
 from terbuka.tlog.errors import MalformedError
 from terbuka.tlog.tiles import TILE_WIDTH, parse_tile_path
-from terbuka_web.transparency.selectors import checkpoint_latest, tile_read
+from terbuka_web.transparency.selectors import (
+    checkpoint_latest,
+    checkpoint_note,
+    receipt_for,
+    tile_read,
+)
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=60"
@@ -15,11 +20,11 @@ SHORT = "public, max-age=60"
 
 @require_safe
 def checkpoint(request: HttpRequest) -> HttpResponse:
-    """Serve the latest signed checkpoint (text/plain, never cached)."""
+    """Serve the latest signed checkpoint with its cosignatures (text/plain, never cached)."""
     latest = checkpoint_latest()
     if latest is None:
         raise Http404("log belum punya checkpoint / the log has no checkpoint yet")
-    response = HttpResponse(latest.note, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(checkpoint_note(latest), content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     return response
 
@@ -36,4 +41,15 @@ def tile(request: HttpRequest, path: str) -> HttpResponse:
         raise Http404("tile di luar pohon / tile beyond the tree")
     response = HttpResponse(data, content_type="application/octet-stream")
     response["Cache-Control"] = IMMUTABLE if ref.width == TILE_WIDTH else SHORT
+    return response
+
+
+@require_safe
+def receipt(request: HttpRequest, index: int) -> HttpResponse:
+    """Serve the C2SP tlog-proof receipt of entry index (see selectors.receipt_for)."""
+    data = receipt_for(index)
+    if data is None:
+        raise Http404("entri belum ada di log / no such entry in the log yet")
+    response = HttpResponse(data, content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
     return response

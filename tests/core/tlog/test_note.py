@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import re
 from pathlib import Path
 from typing import Any
 
@@ -214,3 +216,19 @@ def test_del_and_non_ascii_are_allowed_but_controls_are_not() -> None:
     for control in ["\x00", "\r", "\x1b", "\x1f"]:
         with pytest.raises(MalformedError, match="control"):
             parse_note(msg.replace(b"del", control.encode()))
+
+
+def test_verifier_list_lookups_through_open(sumdb_golden: dict[str, Any]) -> None:
+    sec = sumdb_golden["note"]
+    [peter_ok, peter_bad_id, bad_name, ambiguous] = sec["verifier_list_lookups"]
+    verifiers = [Verifier.from_vkey(k) for k in peter_ok["keys"]]
+    peter = Signer.from_skey(sec["keys"]["PeterNeumann"]["skey"])
+    enoch = Signer.from_skey(sec["keys"]["EnochRoot"]["skey_derived"])
+    assert open_note(sign_note("x\n", [peter]), verifiers).signatures[0].name == "PeterNeumann"
+    for lookup in (peter_bad_id, bad_name):
+        name, hex_id = lookup["lookup"]
+        line = f"— {name} " + base64.b64encode(bytes.fromhex(hex_id) + bytes(64)).decode()
+        with pytest.raises(NoVerifiableSignatureError):
+            open_note(f"x\n\n{line}\n", verifiers)
+    with pytest.raises(SignatureError, match=re.escape(ambiguous["want_error"])):
+        open_note(sign_note("x\n", [enoch]), verifiers)

@@ -150,6 +150,11 @@ def test_append_leaves_rejects_bad_input() -> None:
         tiles.append_leaves(0, [b"short"], {}.__getitem__)
     with pytest.raises(MalformedError):  # the stored partial tile has the wrong length
         tiles.append_leaves(3, [leaf_hash(b"x")], lambda ref: b"\x00" * 64)
+    with pytest.raises(MalformedError):
+        tiles.append_leaves(-1, [leaf_hash(b"x")], {}.__getitem__)
+    reader = tiles.TileHashReader(3, lambda ref: b"\x00" * 64)
+    with pytest.raises(MalformedError):
+        tree.tree_hash(3, reader)
 
 
 def test_tile_hash_reader_proofs_match_the_store() -> None:

@@ -207,6 +207,10 @@ def test_since_filters_by_published_at(client: Client) -> None:
     ]
     naive = cut.replace(tzinfo=None).isoformat()
     assert client.get("/api/ocds/releases", {"since": naive}).status_code == 200
+    odd_offset = "0100-04-15T14:44:28+21:36"  # valid ISO 8601, beyond PostgreSQL's offsets
+    assert client.get("/api/ocds/releases", {"since": odd_offset}).status_code == 200
+    err = error_of(client.get("/api/ocds/releases", {"since": "0001-01-01T00:00:00+05:00"}), 422)
+    assert err["field"] == "since"
 
 
 def test_bulk_json_streams_and_validates(client: Client) -> None:

@@ -11,8 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.storage import default_storage
+from hypothesis import given
+from hypothesis import strategies as st
 
 from terbuka.canonical import canonical_json
 from terbuka.errors import ValidationError
@@ -267,6 +270,8 @@ def test_publish_writes_one_release_log_entries_and_audit(users: dict, process: 
     assert set(Document.objects.values_list("release_id", flat=True)) == {release.pk}
     shown = {d["description"] for d in release.data["planning"]["documents"]}
     assert f"SHA-256: {first.sha256}; {first.size} bytes" in shown
+    urls = {d["url"] for d in release.data["planning"]["documents"]}
+    assert f"{settings.TERBUKA['BASE_URL']}{first.file.url}" in urls
     assert AuditEvent.objects.count() == before_audit + 1
     process.refresh_from_db()
     assert process.compiled_release["planning"]["budget"]["id"] == "5.02.02.2.01.0001"
@@ -367,3 +372,17 @@ def test_the_database_refuses_to_edit_a_published_release(users: dict, process: 
     stored = Release.objects.get(pk=release.pk)
     assert (stored.data, stored.sha256) == (release.data, release.sha256)
     Release.objects.filter(pk=release.pk).update(published_by=None)  # not content: allowed
+
+
+@given(st.one_of(st.text(max_size=80), st.text(max_size=40).map(lambda t: t + ".pdf")))
+def test_filename_check_accepts_only_plain_pdf_names(name: str) -> None:
+    try:
+        accepted = services.filename_check(name)
+    except services.UploadRefused as exc:
+        assert exc.where == "file" and exc.message_id != exc.message_en
+    else:
+        assert accepted == name
+        assert name.lower().endswith(".pdf")
+        assert not {"/", "\\", "\0"} & set(name) and ".." not in name
+        assert all(32 <= ord(ch) != 127 for ch in name)
+        assert not name.startswith(".")

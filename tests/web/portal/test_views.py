@@ -182,3 +182,16 @@ def test_language_switch_shows_english(world, client: Client) -> None:
     assert "Search procurement processes" in html
     assert "Planning" in client.get(f"/proses/{world['road'].ocid}/").content.decode()
     assert "Data completeness by agency" in client.get("/kelengkapan/").content.decode()
+
+
+def test_count_stops_at_the_cap(client: Client) -> None:
+    from terbuka_web.portal.selectors import CappedPaginator, ProcessFilters, process_search
+
+    agency = agency_create()
+    for _ in range(5):
+        process_create(agency=agency, stages=("planning",))
+    capped = CappedPaginator(process_search(ProcessFilters()), 2, cap=3)
+    assert (capped.count, capped.capped, capped.num_pages) == (3, True, 2)
+    exact = CappedPaginator(process_search(ProcessFilters()), 2, cap=5)
+    assert (exact.count, exact.capped) == (5, False)
+    assert client.get("/api/processes").json()["count_capped"] is False

@@ -1,8 +1,9 @@
 """Run one side of the crash test in its own process: `write N PER_TX ACK_FILE` or `dump OUT`.
 
-write: publish entries e<k> (k continuing from what is already committed) with entry_append,
-PER_TX per transaction, until N are committed; after each commit append the last k to
-ACK_FILE, so the test knows which entries were certainly committed before a kill -9.
+write: publish entries e<k> (k continuing from what is already committed), PER_TX per
+transaction (the first with entry_append, the rest with entry_append_many), until N are
+committed; after each commit append the last k to ACK_FILE, so the test knows which entries
+were certainly committed before a kill -9.
 dump: write every entry, tile, entry bundle and the latest checkpoint as JSON to OUT.
 The database comes from DATABASE_URL, the settings from the environment.
 """
@@ -20,16 +21,21 @@ def write(total: int, per_tx: int, ack: Path) -> None:
     """Publish entries until total are committed, acknowledging each commit in ack."""
     from django.db import transaction
 
+    from terbuka.canonical import canonical_json
     from terbuka_web.transparency.models import LogEntry
-    from terbuka_web.transparency.services import entry_append
+    from terbuka_web.transparency.services import entry_append, entry_append_many
 
     done = LogEntry.objects.filter(kind="crash").count()
     with ack.open("a", encoding="utf-8") as out:
         while done < total:
             last = min(done + per_tx, total)
-            with transaction.atomic():
-                for k in range(done, last):
-                    entry_append(kind="crash", ref=f"e{k}", payload={"k": k, "pad": "x" * 200})
+            payloads = [(f"e{k}", {"k": k, "pad": "x" * 200}) for k in range(done, last)]
+            with transaction.atomic():  # one entry_append, the rest in bulk, as importers do
+                entry_append(kind="crash", ref=payloads[0][0], payload=payloads[0][1])
+                entry_append_many(
+                    kind="crash",
+                    entries=[(r, canonical_json({"kind": "crash", **p})) for r, p in payloads[1:]],
+                )
             out.write(f"{last - 1}\n")
             out.flush()
             done = last

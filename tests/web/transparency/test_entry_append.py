@@ -7,7 +7,7 @@ from django.db import transaction
 
 from terbuka.errors import ValidationError
 from terbuka_web.transparency.models import LogEntry
-from terbuka_web.transparency.services import MAX_ENTRY_BYTES, entry_append
+from terbuka_web.transparency.services import MAX_ENTRY_BYTES, entry_append, entry_append_many
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,3 +46,19 @@ def test_rollback_of_the_publishing_transaction_leaves_no_entry() -> None:
         entry_append(kind="t", ref="gone", payload={"n": 1})
         raise PublishFailed
     assert not LogEntry.objects.filter(ref="gone").exists()
+
+
+def test_entry_append_many_checks_like_entry_append_and_writes_all_or_nothing() -> None:
+    with pytest.raises(ValidationError):
+        entry_append_many(kind="t", entries=[("a", b"{}")])
+    with pytest.raises(ValidationError) as info, transaction.atomic():
+        entry_append_many(kind="t", entries=[("a", b"{}"), ("big", b"x" * (MAX_ENTRY_BYTES + 1))])
+    assert info.value.where == "big"
+    assert not LogEntry.objects.exists()
+    with transaction.atomic():
+        assert entry_append_many(kind="t", entries=[("a", b'{"n":1}'), ("b", b'{"n":2}')]) == 2
+    rows = list(LogEntry.objects.values_list("kind", "ref", "data", "index"))
+    assert [(k, r, bytes(d), i) for k, r, d, i in rows] == [
+        ("t", "a", b'{"n":1}', None),
+        ("t", "b", b'{"n":2}', None),
+    ]

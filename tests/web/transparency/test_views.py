@@ -6,10 +6,17 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from terbuka.tlog.checkpoint import Checkpoint as CheckpointBody
+from terbuka.tlog.cosignature import CosignatureSigner, generate_cosigner_key
+from terbuka.tlog.errors import ProofError, SignatureError
 from terbuka.tlog.note import Verifier
+from terbuka.tlog.policy import Policy
+from terbuka.tlog.proof import Receipt, check_receipt
 from terbuka.tlog.tiles import format_entry_bundle
-from terbuka_web.transparency.models import LogEntry, Tile
+from terbuka_web.transparency.models import LogEntry, Tile, WitnessCosignature
+from terbuka_web.transparency.selectors import entry_index_for
 from terbuka_web.transparency.services import log_sequence
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +74,50 @@ def test_tiles_full_immutable_partial_short_beyond_tree_404(
     assert full_bundle["Cache-Control"] == IMMUTABLE
     assert full_bundle.content == format_entry_bundle([bytes(e.data) for e in entries[:256]])
     assert client.get("/log/tile/entries/001").status_code == 404
+
+
+def test_receipt_proves_the_entry_under_the_log_policy(
+    client: Client, log_verifier: Verifier, publish: Callable[[int], list[LogEntry]]
+) -> None:
+    entries = publish(700)
+    log_sequence()
+    assert client.get("/log/receipt/700").status_code == 404
+    policy = Policy.parse(f"log {log_verifier.vkey}\nquorum none\n")
+    for entry in (entries[0], entries[300], entries[699]):
+        index = entry_index_for(entry.ref)
+        assert index is not None
+        response = client.get(f"/log/receipt/{index}")
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "no-cache"
+        receipt = Receipt.parse(response.content)
+        checkpoint = check_receipt(receipt, bytes(entry.data), policy)
+        assert (receipt.index, checkpoint.size) == (index, 700)
+        with pytest.raises(ProofError):
+            check_receipt(receipt, bytes(entries[1].data), policy)
+
+
+def test_checkpoint_and_receipt_carry_witness_cosignatures(
+    client: Client, log_verifier: Verifier, publish: Callable[[int], list[LogEntry]]
+) -> None:
+    entries = publish(3)
+    checkpoint = log_sequence()
+    skey, vkey = generate_cosigner_key("saksi.example")
+    cosignature = CosignatureSigner.from_skey(skey).cosign(
+        CheckpointBody(log_verifier.name, 3, bytes(checkpoint.root)).format(), 1_700_000_000
+    )
+    WitnessCosignature.objects.create(
+        checkpoint=checkpoint,
+        witness="W1",
+        group="auditor",
+        line=cosignature.line(),
+        cosigned_at=timezone.now(),
+    )
+    publish(1)
+    log_sequence()  # newer, not yet cosigned: receipts keep using the cosigned one
+    policy = Policy.parse(f"log {log_verifier.vkey}\nwitness W1 {vkey}\nquorum W1\n")
+    receipt = Receipt.parse(client.get("/log/receipt/2").content)
+    assert check_receipt(receipt, bytes(entries[2].data), policy).size == 3
+    latest = client.get("/log/checkpoint").content
+    with pytest.raises(SignatureError):
+        policy.verify_checkpoint(latest)  # size 4 has no cosignature yet
+    assert Receipt.parse(client.get("/log/receipt/3").content).index == 3

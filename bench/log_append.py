@@ -1,0 +1,190 @@
+"""Measure durable batch append to the transparency log: outbox insert + sequence, committed.
+
+Each batch of 256-byte entries is inserted into the outbox in one transaction
+(entry_append_many: COPY on PostgreSQL, executemany on SQLite) and then sequenced
+(log_sequence: indices, leaf hashes, tiles, entry bundles, signed checkpoint) in another;
+the time covers both commits. The peer, pymerkle 7's SqliteTree, appends the same entries
+with its bulk append_entries and computes the root (what a checkpoint needs) in the same run.
+RSS is printed after every batch: it must stay flat as the log grows.
+
+Usage: python bench/log_append.py [--batches 5] [--batch 100000] [--db sqlite,postgresql]
+PostgreSQL: TERBUKA_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/terbuka_pipeline);
+its transparency tables are emptied first. Ends with one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+ENTRY_SIZE = 256
+PG_URL = os.environ.get(
+    "TERBUKA_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/terbuka_pipeline"
+)
+
+
+def entries(start: int, count: int) -> list[bytes]:
+    """Return count canonical-JSON entries of exactly 256 bytes, numbered from start."""
+    head = b'{"kind":"bench","n":%012d,"pad":"'
+    pad = b"x" * (ENTRY_SIZE - len(head % 0) - 2)
+    return [head % n + pad + b'"}' for n in range(start, start + count)]
+
+
+def rss_mib() -> float:
+    """Return this process's resident set size in MiB (Linux /proc)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def child(db: str, batches: int, batch: int) -> dict[str, Any]:
+    """Run the Terbuka log append in this process against db; return its figures."""
+    tmp = Path(tempfile.mkdtemp(prefix="terbuka-bench-"))
+    os.environ["DATABASE_URL"] = PG_URL if db == "postgresql" else f"sqlite:///{tmp / 'b.db'}"
+    os.environ["TERBUKA_DATA_DIR"] = str(tmp)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "terbuka_web.config.settings")
+    from terbuka.tlog.note import generate_key
+
+    os.environ["TERBUKA_LOG_KEY"] = generate_key("bench.terbuka.example/log")[0]
+    os.environ["TERBUKA_LOG_ORIGIN"] = "bench.terbuka.example/log"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from terbuka_web.transparency.models import (
+        Checkpoint,
+        EntryBundle,
+        LogEntry,
+        LogState,
+        Tile,
+        WitnessCosignature,
+    )
+    from terbuka_web.transparency.services import entry_append_many, log_sequence
+
+    call_command("migrate", verbosity=0)
+    for model in (WitnessCosignature, LogEntry, Tile, EntryBundle, Checkpoint, LogState):
+        model.objects.all().delete()
+    rates, rss, insert_s, sequence_s = [], [], 0.0, 0.0
+    for b in range(batches):
+        data = entries(b * batch, batch)
+        refs = [(f"bench-{b * batch + i}", d) for i, d in enumerate(data)]
+        t0 = time.perf_counter()
+        with transaction.atomic():
+            entry_append_many(kind="bench", entries=refs)
+        t1 = time.perf_counter()
+        checkpoint = log_sequence(batch_size=batch)
+        t2 = time.perf_counter()
+        assert checkpoint.size == (b + 1) * batch
+        insert_s, sequence_s = insert_s + t1 - t0, sequence_s + t2 - t1
+        rates.append(batch / (t2 - t0))
+        rss.append(rss_mib())
+        print(
+            f"  {db}: batch {b + 1}: size {checkpoint.size}, {rates[-1]:,.0f} entries/s "
+            f"(insert {t1 - t0:.2f}s, sequence {t2 - t1:.2f}s), RSS {rss[-1]:.0f} MiB",
+            file=sys.stderr,
+        )
+    total = batches * batch
+    return {
+        "db": connection.vendor,
+        "entries": total,
+        "entries_per_s": total / (insert_s + sequence_s),
+        "insert_per_s": total / insert_s,
+        "sequence_per_s": total / sequence_s,
+        "batch_rates": [round(r) for r in rates],
+        "rss_mib": [round(r, 1) for r in rss],
+    }
+
+
+def pymerkle_peer(batches: int, batch: int) -> dict[str, Any]:
+    """Append the same entries to pymerkle's SqliteTree (bulk) and compute the root per batch."""
+    from pymerkle import SqliteTree
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = SqliteTree(str(Path(tmp) / "pymerkle.db"))
+        append_s = root_s = 0.0
+        for b in range(batches):
+            data = entries(b * batch, batch)
+            t0 = time.perf_counter()
+            tree.append_entries(data)
+            t1 = time.perf_counter()
+            tree.get_root()
+            t2 = time.perf_counter()
+            append_s, root_s = append_s + t1 - t0, root_s + t2 - t1
+            print(
+                f"  pymerkle: batch {b + 1}: {batch / (t2 - t0):,.0f} entries/s "
+                f"(append {t1 - t0:.2f}s, root {t2 - t1:.2f}s), RSS {rss_mib():.0f} MiB",
+                file=sys.stderr,
+            )
+        tree.close()
+    total = batches * batch
+    return {
+        "entries": total,
+        "entries_per_s": total / (append_s + root_s),
+        "append_only_per_s": total / append_s,
+    }
+
+
+def main() -> None:
+    """Run every database in its own process, then the peer; print figures and a JSON line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batches", type=int, default=5)
+    parser.add_argument("--batch", type=int, default=100_000)
+    parser.add_argument("--db", default="sqlite,postgresql")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.batches, args.batch)))
+        return
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    results: dict[str, Any] = {}
+    for db in args.db.split(","):
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                db,
+                "--batches",
+                str(args.batches),
+                "--batch",
+                str(args.batch),
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        sys.stderr.write(out.stderr)
+        results[db] = json.loads(out.stdout.strip().splitlines()[-1])
+    peer = pymerkle_peer(args.batches, args.batch)
+    print(f"{'':12}{'entries/s':>12}{'vs pymerkle':>13}  RSS MiB per batch")
+    for db, r in results.items():
+        r["ratio_vs_pymerkle"] = round(r["entries_per_s"] / peer["entries_per_s"], 2)
+        print(f"{db:12}{r['entries_per_s']:>12,.0f}{r['ratio_vs_pymerkle']:>12}x  {r['rss_mib']}")
+    print(f"{'pymerkle':12}{peer['entries_per_s']:>12,.0f}{1:>12}x")
+    print(
+        json.dumps(
+            {
+                "bench": "log_append",
+                "entry_bytes": ENTRY_SIZE,
+                "batch": args.batch,
+                **results,
+                "pymerkle": peer,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
