@@ -96,3 +96,4 @@ def test_process_page_in_english_names_the_log(client: Client, settings: Setting
     log_sequence()
     html = client.get(f"/proses/{process.ocid}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Transparency log" in html and "Inclusion receipt (tlog-proof)" in html
+    assert "Check it offline:" in html
