@@ -67,20 +67,23 @@ def published(settings: Settings) -> str:
     return process.ocid
 
 
-def public_paths(ocid: str) -> Iterator[str]:
-    """Yield every public page to check; /log/saksi/ only once the witnesses page exists."""
-    yield "/"
-    yield "/?q=jalan"
-    yield "/?q=jalan&agency=dinas-pupr&stage=contract&year=2026&value_min=1000"
-    yield "/?year=dua"
-    yield f"/proses/{ocid}/"
-    yield "/kelengkapan/"
-    yield "/akun/masuk/"
+def public_paths(ocid: str) -> Iterator[tuple[str, int | None]]:
+    """Yield every public page to check with its number of search results (None: no list).
+
+    /log/saksi/ is checked once the witnesses page exists.
+    """
+    yield "/", 2
+    yield "/?q=ngasem", 1
+    yield "/?q=jalan&agency=dinas-pupr&stage=implementation&year=2026&value_min=1000", 1
+    yield "/?year=dua", None
+    yield f"/proses/{ocid}/", None
+    yield "/kelengkapan/", None
+    yield "/akun/masuk/", None
     try:
         resolve("/log/saksi/")
     except Resolver404:
         return
-    yield "/log/saksi/"
+    yield "/log/saksi/", None
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -92,10 +95,12 @@ def test_public_pages_have_no_wcag_violations(
     page: Page = context.new_page()
     page.set_default_timeout(15_000)
     failures = {}
-    for path in public_paths(published):
+    for path, results in public_paths(published):
         response = page.goto(live_server.url + path)
         assert response is not None and response.status in (200, 400), path
         assert page.locator("html").get_attribute("lang") == language, path
+        if results is not None:
+            assert page.locator("ol.results > li").count() == results, path
         violations = wcag_violations(page)
         if violations:
             failures[path] = violations
