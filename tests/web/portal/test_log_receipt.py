@@ -17,7 +17,7 @@ from terbuka.tlog.proof import Receipt, check_receipt
 from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.common.demo.pdf import pdf_render
 from terbuka_web.contracting import services
-from terbuka_web.contracting.models import StageDraft
+from terbuka_web.contracting.models import Process, StageDraft
 from terbuka_web.transparency.models import LogEntry
 from terbuka_web.transparency.services import log_sequence
 from tests.web.factories import region_bojonegoro
@@ -27,19 +27,35 @@ ORIGIN = "portal.terbuka.example/log"
 INDEX = re.compile(r'<code id="log-index">(\d+)</code>')
 
 
-def test_process_page_names_the_latest_release_entry_and_its_receipt_checks(
-    client: Client, settings: Settings
-) -> None:
+@pytest.fixture
+def vkey(settings: Settings) -> str:
+    """Configure a fresh log key for ORIGIN; return its vkey."""
     skey, vkey = generate_key(ORIGIN)
     settings.TERBUKA = {**settings.TERBUKA, "LOG_ORIGIN": ORIGIN, "LOG_KEY": skey}
+    return vkey
+
+
+@pytest.fixture
+def staff(db: None) -> tuple[User, User]:
+    """Return an operator and a PPK of one agency."""
     agency = Agency.objects.create(
         code="dinas-pupr", name="Dinas PU", kind="dinas", government=region_bojonegoro()
     )
     operator = User.objects.create_user("op1", role=Role.OPERATOR, agency=agency)
-    ppk = User.objects.create_user("ppk1", role=Role.PPK, agency=agency)
-    process = services.process_create(
-        user=operator, agency=agency, title="Rehabilitasi Jalan Ngasem", fiscal_year=2026
+    return operator, User.objects.create_user("ppk1", role=Role.PPK, agency=agency)
+
+
+def process_new(operator: User) -> Process:
+    return services.process_create(
+        user=operator, agency=operator.agency, title="Rehabilitasi Jalan Ngasem", fiscal_year=2026
     )
+
+
+def test_process_page_names_the_latest_release_entry_and_its_receipt_checks(
+    client: Client, vkey: str, staff: tuple[User, User]
+) -> None:
+    operator, ppk = staff
+    process = process_new(operator)
     for stage in ("planning", "tender"):
         StageDraft.objects.create(process=process, stage=stage, data=EXAMPLE_STAGE_DATA[stage])
     services.document_upload(
@@ -78,17 +94,11 @@ def test_process_page_names_the_latest_release_entry_and_its_receipt_checks(
     assert checkpoint.size == LogEntry.objects.count()
 
 
-def test_process_page_in_english_names_the_log(client: Client, settings: Settings) -> None:
-    skey, _vkey = generate_key(ORIGIN)
-    settings.TERBUKA = {**settings.TERBUKA, "LOG_ORIGIN": ORIGIN, "LOG_KEY": skey}
-    agency = Agency.objects.create(
-        code="dinas-pupr", name="Dinas PU", kind="dinas", government=region_bojonegoro()
-    )
-    operator = User.objects.create_user("op1", role=Role.OPERATOR, agency=agency)
-    ppk = User.objects.create_user("ppk1", role=Role.PPK, agency=agency)
-    process = services.process_create(
-        user=operator, agency=agency, title="Rehabilitasi Jalan Ngasem", fiscal_year=2026
-    )
+def test_process_page_in_english_names_the_log(
+    client: Client, vkey: str, staff: tuple[User, User]
+) -> None:
+    operator, ppk = staff
+    process = process_new(operator)
     StageDraft.objects.create(
         process=process, stage="planning", data=EXAMPLE_STAGE_DATA["planning"]
     )
