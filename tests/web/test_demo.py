@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections import Counter
 from pathlib import Path
@@ -13,7 +14,7 @@ from django.core.management import call_command
 
 from terbuka.canonical import canonical_json
 from terbuka_web.accounts.models import Agency, AuditEvent, User
-from terbuka_web.common.demo.seed import DEMO_ACCOUNTS
+from terbuka_web.common.demo.seed import DEMO_ACCOUNTS, demo_seed
 from terbuka_web.contracting.models import Document, Process, Release
 from terbuka_web.regions.models import Region
 from terbuka_web.transparency.models import LogEntry
@@ -114,3 +115,14 @@ def test_demo_accounts_are_documented() -> None:
         assert f"| `{username}` |" in guide and f"`{password}`" in guide, username
     for option in ("--processes", "--all-regions", "--seed", "--quiet"):
         assert f"`{option}" in guide, option
+
+
+def test_a_later_run_resumes_the_same_processes() -> None:
+    demo_seed(processes=8, today=dt.date(2026, 2, 20))
+    early = {p.title: list(p.stages_published) for p in Process.objects.all()}
+    demo_seed(processes=8, today=dt.date(2026, 11, 28))
+    late = {p.title: list(p.stages_published) for p in Process.objects.all()}
+    assert set(early) == set(late) and len(late) == 8
+    assert all(late[title][: len(stages)] == stages for title, stages in early.items())
+    assert sum(map(len, late.values())) > sum(map(len, early.values()))
+    assert Release.objects.count() == sum(map(len, late.values()))

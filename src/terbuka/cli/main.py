@@ -14,7 +14,7 @@ from importlib.metadata import entry_points
 
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
-CORE_REGISTRARS: list[str] = ["terbuka.cli.keys", "terbuka.cli.verify"]
+CORE_REGISTRARS: list[str] = ["terbuka.cli.keys", "terbuka.cli.verify", "terbuka.cli.witness"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -26,6 +26,7 @@ from terbuka.tlog.verify import (
     check_consistency_with_state,
     check_inclusion_of,
     served_by_log,
+    verify_receipt,
 )
 from terbuka.tlog.verify_source import entry_from_record, open_source
 
@@ -59,23 +60,57 @@ def read_input(path: Path, what: str) -> bytes:
 
 def run_checks(args: argparse.Namespace, report: Report) -> None:
     """Run the checks args ask for, adding to report; raise on the first failure."""
-    policy = Policy.parse(read_input(args.policy, "berkas kebijakan / policy file").decode())
+    if args.source is None and args.receipt is None:
+        raise MalformedError(
+            "berikan SUMBER (URL atau direktori) atau --receipt",
+            "give a SOURCE (URL or directory) or --receipt",
+            where="SOURCE",
+        )
+    policy = Policy.parse(read_input(args.policy, "berkas kebijakan / policy file"))
     entry = None
     if args.file is not None:
         entry = entry_from_record(read_input(args.file, "berkas / file"), where=str(args.file))
-    if args.source is None:
-        raise MalformedError(
-            "berikan SUMBER (URL atau direktori)",
-            "give a SOURCE (URL or directory)",
-            where="SOURCE",
-        )
-    source = open_source(args.source)
     state = OriginState.load(args.state)
+    if args.receipt is not None:
+        run_receipt(args, entry, policy, state, report)
+    if args.source is not None:
+        run_source(args, entry, policy, state, report)
+
+
+def run_receipt(
+    args: argparse.Namespace,
+    entry: bytes | None,
+    policy: Policy,
+    state: OriginState,
+    report: Report,
+) -> None:
+    """Check --receipt for --file offline (and --anchor against it when there is no SOURCE)."""
+    if entry is None:
+        raise MalformedError(
+            "--receipt butuh --file berisi rekaman yang dibuktikan",
+            "--receipt needs --file with the record it proves",
+            where="--receipt",
+        )
+    receipt = read_input(args.receipt, "tanda terima / receipt")
+    checkpoint = verify_receipt(receipt, entry, policy, state, report)
+    if args.anchor is not None and args.source is None:
+        check_anchor(args.anchor, checkpoint.origin, checkpoint.size, checkpoint.root, report)
+
+
+def run_source(
+    args: argparse.Namespace,
+    entry: bytes | None,
+    policy: Policy,
+    state: OriginState,
+    report: Report,
+) -> None:
+    """Check the log at SOURCE: checkpoint, consistency, inclusion, audit, anchor."""
+    source = open_source(args.source)
     with served_by_log("checkpoint"):
         note = source.read("checkpoint")
     checkpoint = check_checkpoint(note, policy, report)
     check_consistency_with_state(checkpoint, source, state, report)
-    if entry is not None:
+    if entry is not None and args.receipt is None:
         check_inclusion_of(entry, checkpoint, source, report)
     if args.audit:
         audit_log(checkpoint, source, report)
@@ -137,6 +172,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--policy", type=Path, required=True, help="tlog-policy file")
     parser.add_argument("--state", type=Path, default=DEFAULT_STATE, help="remembered checkpoints")
     parser.add_argument("--file", type=Path, help="record (log entry or OCDS release JSON)")
+    parser.add_argument("--receipt", type=Path, help="tlog-proof receipt, checked offline")
     parser.add_argument("--audit", action="store_true", help="rebuild the tree from all entries")
     parser.add_argument("--anchor", type=Path, metavar="TXJSON", help="Hive anchor transaction")
     parser.set_defaults(handler=run_verify)

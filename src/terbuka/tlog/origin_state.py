@@ -36,12 +36,18 @@ class OriginState:
     def load(cls, path: Path) -> OriginState:
         """Read the state file at path, or start empty when it does not exist yet.
 
-        Raises MalformedError when the file exists but is not a valid state file.
+        Raises MalformedError when the file cannot be read or is not a valid state file.
         """
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return cls(path, {})
+        except (OSError, UnicodeDecodeError) as exc:
+            raise MalformedError(
+                f"berkas status {path} tidak dapat dibaca: {exc}",
+                f"state file {path} cannot be read: {exc}",
+                where=str(path),
+            ) from exc
         return cls(path, parse_state(text, where=str(path)))
 
     def get(self, origin: str) -> tuple[int, bytes | None]:

@@ -49,7 +49,7 @@ ReadTile = Callable[[TileRef], bytes]
 
 def _bad_path(path: str, why_id: str, why_en: str) -> MalformedError:
     return MalformedError(
-        f"path tile {path!r} tidak sah: {why_id}",
+        f"jalur tile {path!r} tidak sah: {why_id}",
         f"invalid tile path {path!r}: {why_en}",
         where=path,
     )

@@ -20,6 +20,7 @@ from terbuka.tlog.errors import MismatchError, ProofError
 from terbuka.tlog.hashing import leaf_hash
 from terbuka.tlog.origin_state import OriginState
 from terbuka.tlog.policy import Policy
+from terbuka.tlog.proof import Receipt, check_receipt
 from terbuka.tlog.tiles import (
     TILE_WIDTH,
     TileHashReader,
@@ -205,3 +206,31 @@ def audit_log(checkpoint: Checkpoint, source: LogSource, report: Report) -> None
         f"audit penuh: {checkpoint.size} entri dan semua ubin cocok dengan akar",
         f"full audit: {checkpoint.size} entries and every tile match the root",
     )
+
+
+def verify_receipt(
+    receipt_text: bytes, entry: bytes, policy: Policy, state: OriginState, report: Report
+) -> Checkpoint:
+    """Check a receipt (C2SP tlog-proof) for entry fully offline; return its checkpoint.
+
+    Checks the log signature, the witness quorum and the inclusion proof; when the receipt's
+    tree has the size of the remembered one, the roots must agree. Raises FormatError for a
+    malformed receipt, VerificationError when it does not verify or contradicts memory.
+    """
+    receipt = Receipt.parse(receipt_text)
+    checkpoint = check_receipt(receipt, entry, policy)
+    report.checkpoint = checkpoint
+    old_size, old_root = state.get(checkpoint.origin)
+    if old_root is not None and old_size == checkpoint.size and old_root != checkpoint.root:
+        raise MismatchError(
+            f"CABANG (fork): tanda terima memuat akar berbeda pada ukuran {old_size}",
+            f"FORK: the receipt shows a different root at size {old_size}",
+            where="receipt",
+        )
+    report.ok(
+        f"tanda terima sah: rekaman ada di log pada indeks {receipt.index} "
+        f"(checkpoint ukuran {checkpoint.size}, kuorum saksi terpenuhi)",
+        f"receipt valid: the record is in the log at index {receipt.index} "
+        f"(checkpoint size {checkpoint.size}, witness quorum met)",
+    )
+    return checkpoint

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,6 +33,42 @@ class LogSource(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class HttpAnswer:
+    """Hold an HTTP answer of any status: status, content type (no parameters) and body."""
+
+    status: int
+    content_type: str
+    body: bytes
+
+
+def http_call(url: str, data: bytes | None = None, *, limit: int = MAX_FETCH_BYTES) -> HttpAnswer:
+    """GET url (or POST data to it) and return the answer, whatever its status.
+
+    Reads at most limit + 1 bytes of the body. Raises UnavailableError when the server
+    cannot be reached (refused, timed out, name unknown).
+    """
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method="GET" if data is None else "POST",
+        headers={"User-Agent": "terbuka"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            body: bytes = response.read(limit + 1)
+            return HttpAnswer(response.status, response.headers.get_content_type(), body)
+    except urllib.error.HTTPError as exc:
+        return HttpAnswer(exc.code, exc.headers.get_content_type(), exc.read(limit + 1))
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise UnavailableError(
+            f"{url} tidak dapat dihubungi: {reason}",
+            f"{url} cannot be reached: {reason}",
+            where=url,
+        ) from exc
+
+
 class HttpSource:
     """Read a log served over http:// or https:// (the prefix URL, e.g. .../log/)."""
 
@@ -41,26 +78,18 @@ class HttpSource:
     def read(self, path: str) -> bytes:
         """Fetch prefix + path; raise UnavailableError on any HTTP or network failure."""
         url = self.location + path
-        request = urllib.request.Request(url, headers={"User-Agent": "terbuka-verify"})
-        try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-                data: bytes = response.read(MAX_FETCH_BYTES + 1)
-        except urllib.error.HTTPError as exc:
+        answer = http_call(url)
+        if answer.status != 200:
             raise UnavailableError(
-                f"{url} menjawab HTTP {exc.code}", f"{url} answered HTTP {exc.code}", where=url
-            ) from exc
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise UnavailableError(
-                f"{url} tidak dapat dihubungi: {reason}",
-                f"{url} cannot be reached: {reason}",
+                f"{url} menjawab HTTP {answer.status}",
+                f"{url} answered HTTP {answer.status}",
                 where=url,
-            ) from exc
-        if len(data) > MAX_FETCH_BYTES:
+            )
+        if len(answer.body) > MAX_FETCH_BYTES:
             raise UnavailableError(
                 f"{url} lebih dari 16 MiB", f"{url} is larger than 16 MiB", where=url
             )
-        return data
+        return answer.body
 
 
 class DirSource:

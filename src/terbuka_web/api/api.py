@@ -91,7 +91,7 @@ class ProcessOut(Schema):
 
 
 class ProcessPage(Schema):
-    count: int = Field(description="matches, counted up to 10 000")
+    count: int = Field(description=f"matches, counted up to {portal.COUNT_CAP}")
     count_capped: bool = Field(description="true when more than count processes match")
     page: int
     per_page: int

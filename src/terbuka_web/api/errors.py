@@ -6,6 +6,8 @@ Shape: {"error": {"code": "not_found", "message": "…", "message_en": "…", "f
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -98,3 +100,25 @@ def handlers_register(api: NinjaAPI) -> None:
 def not_found_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """Answer 404 in the error shape for any /api/ path no operation matches."""
     return error_response(404, f"tidak ada endpoint {request.path}", f"no endpoint {request.path}")
+
+
+def json_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Wrap an API view so that its 405 answer uses the error shape (keeping Allow)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405 or response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            return response
+        method = request.method or ""
+        shaped = error_response(
+            405,
+            f"metode {method} tidak diizinkan di {request.path}",
+            f"method {method} is not allowed on {request.path}",
+        )
+        shaped["Allow"] = response.get("Allow", "GET")
+        return shaped
+
+    return wrapper

@@ -24,7 +24,7 @@ STAGE_LABELS = dict(Stage.choices)
 
 MAX_VALUE = 10**15
 MAX_TERMS = 8
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 class CappedPaginator(Paginator):

@@ -16,7 +16,8 @@ from lokal import wilayah
 
 from terbuka.regions.codes import LEVELS, code_parse
 from terbuka_web.accounts.models import User
-from terbuka_web.accounts.services import audit_record
+from terbuka_web.accounts.selectors import Action
+from terbuka_web.accounts.services import audit_record, permission_require
 from terbuka_web.regions.models import Region
 from terbuka_web.regions.selectors import RegionNotFound
 
@@ -84,9 +85,13 @@ def regions_load(
 
     Idempotent: existing rows are left alone unless their name changed in the source.
     Runs in one transaction with one audit event (regions:region:load). progress, if given,
-    is called with (rows done, rows in scope) after each batch.
-    Raises RegionCodeError for a malformed within.
+    is called with (rows done, rows in scope) after each batch. actor None is the system;
+    otherwise the actor must be allowed to manage agencies (admin).
+    Raises PermissionDenied, RegionCodeError for a malformed within, RegionNotFound for an
+    unknown one.
     """
+    if actor is not None:  # None: the system itself (a management command)
+        permission_require(user=actor, action=Action.AGENCY_MANAGE)
     started = time.perf_counter()
     within = str(code_parse(within)) if within is not None else None
     rows = regions_source(within=within)

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from terbuka.errors import ValidationError
+from terbuka.tlog.policy import Policy
 from terbuka.tlog.proof import Receipt
 from terbuka.tlog.tiles import (
     ENTRIES_LEVEL,
@@ -13,7 +20,15 @@ from terbuka.tlog.tiles import (
     tile_path,
 )
 from terbuka.tlog.tree import prove_inclusion
-from terbuka_web.transparency.models import Checkpoint, EntryBundle, LogEntry, Tile
+from terbuka_web.transparency.keys import log_vkey
+from terbuka_web.transparency.models import (
+    Checkpoint,
+    EntryBundle,
+    LogEntry,
+    Tile,
+    WitnessCosignature,
+)
+from terbuka_web.transparency.witnesses import WitnessConfig, policy_text, witnesses_configured
 
 HASH_SIZE = 32
 
@@ -76,6 +91,55 @@ def full_tile_refs() -> set[TileRef]:
     return {TileRef(level, index) for level, index in tiles} | {
         TileRef(ENTRIES_LEVEL, index) for index in bundles
     }
+
+
+def policy_current() -> str:
+    """Return the tlog-policy text citizens verify against (log key, witnesses, quorum).
+
+    Raises ValidationError for a bad witness configuration or a missing log key.
+    """
+    try:
+        vkey = log_vkey()
+    except ImproperlyConfigured as exc:
+        raise ValidationError(str(exc), str(exc), where="TERBUKA_LOG_KEY") from exc
+    log_url = str(settings.TERBUKA.get("BASE_URL", "")).rstrip("/") + "/log/"
+    return policy_text(log_vkey=vkey, log_url=log_url)
+
+
+def checkpoint_is_final(*, checkpoint: Checkpoint) -> bool:
+    """Report whether checkpoint's stored cosignatures satisfy the policy's quorum."""
+    names = checkpoint.cosignatures.values_list("witness", flat=True)
+    return Policy.parse(policy_current()).satisfied(names)
+
+
+@dataclass(frozen=True)
+class CheckpointRow:
+    """One checkpoint on the witnesses page: who cosigned it and when, and whether final."""
+
+    checkpoint: Checkpoint
+    cosigned: list[WitnessCosignature | None]
+    final: bool
+
+
+def checkpoint_cosignature_table(
+    *, limit: int = 50
+) -> tuple[list[WitnessConfig], list[CheckpointRow]]:
+    """Return the configured witnesses and the latest checkpoints with their cosignatures."""
+    witnesses = witnesses_configured()
+    policy = Policy.parse(policy_current())
+    checkpoints = list(Checkpoint.objects.order_by("-id")[:limit])
+    signed: dict[int, dict[str, WitnessCosignature]] = {}
+    for cosignature in WitnessCosignature.objects.filter(checkpoint__in=checkpoints):
+        signed.setdefault(cosignature.checkpoint_id, {})[cosignature.witness] = cosignature
+    rows = [
+        CheckpointRow(
+            checkpoint,
+            [signed.get(checkpoint.pk, {}).get(w.name) for w in witnesses],
+            policy.satisfied(signed.get(checkpoint.pk, {})),
+        )
+        for checkpoint in checkpoints
+    ]
+    return witnesses, rows
 
 
 def receipt_for(index: int) -> bytes | None:

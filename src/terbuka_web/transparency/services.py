@@ -1,7 +1,8 @@
-"""Services of the transparency app: append public changes to the outbox; sequence the log."""
+"""Services of the transparency app: outbox, sequencer, export, and witness cosigning."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -13,12 +14,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from terbuka.canonical import canonical_json
-from terbuka.errors import ValidationError
+from terbuka.errors import TerbukaError, ValidationError
 from terbuka.tlog.checkpoint import Checkpoint as CheckpointBody
+from terbuka.tlog.cosignature import signature_timestamp
 from terbuka.tlog.hashing import EMPTY_ROOT, leaf_hash
-from terbuka.tlog.note import Signer, sign_note
+from terbuka.tlog.note import Signature, Signer, parse_note, sign_note
 from terbuka.tlog.tiles import (
     TILE_WIDTH,
+    TileHashReader,
     TileRef,
     append_leaves,
     bundles_for_size,
@@ -26,9 +29,26 @@ from terbuka.tlog.tiles import (
     tile_path,
     tiles_for_size,
 )
+from terbuka.tlog.tree import prove_consistency
+from terbuka.tlog.witness import SIZE_CONTENT_TYPE, AddCheckpointRequest, parse_size_body
+from terbuka_web.accounts.services import audit_record
 from terbuka_web.transparency.keys import log_origin, log_signer
-from terbuka_web.transparency.models import Checkpoint, EntryBundle, LogEntry, LogState, Tile
+from terbuka_web.transparency.models import (
+    Checkpoint,
+    EntryBundle,
+    LogEntry,
+    LogState,
+    Tile,
+    WitnessCosignature,
+    WitnessStatus,
+)
 from terbuka_web.transparency.selectors import checkpoint_latest, checkpoint_note, tile_read
+from terbuka_web.transparency.witnesses import (
+    WitnessConfig,
+    cosignature_from_answer,
+    witness_post,
+    witnesses_configured,
+)
 
 HASH_SIZE = 32
 
@@ -111,10 +131,13 @@ def _indices_assign(size: int, batch: int) -> list[bytes]:
     """Give the oldest `batch` pending entries indices size, size+1, …; return their data.
 
     One UPDATE … FROM (ROW_NUMBER() OVER id order) … RETURNING (PostgreSQL, SQLite ≥ 3.35);
-    the data comes back in index order.
+    the data comes back in index order. On PostgreSQL the join is forced to a nested loop over
+    the primary key, so a batch costs the same however long the log is.
     """
     table = connection.ops.quote_name(LogEntry._meta.db_table)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # join by primary key, never scan the whole log
+            cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
         cursor.execute(
             f'UPDATE {table} SET "index" = p.pos + %s, sequenced_at = %s '
             f"FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS pos FROM {table} "
@@ -227,6 +250,99 @@ def _file_write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
+def _consistency_proof(size: int, old_size: int) -> list[bytes]:
+    """Return the consistency proof from old_size to size, read from the stored tiles."""
+    if old_size in (0, size):
+        return []
+    return prove_consistency(size, old_size, TileHashReader(size, lambda r: tile_read(r) or b""))
+
+
+def _witness_ask(witness: WitnessConfig, checkpoint: Checkpoint) -> Signature:
+    """Ask one witness to cosign checkpoint; on 409 retry once from the size it reports.
+
+    Returns the verified cosignature. Raises TerbukaError (UnavailableError, ValidationError,
+    MalformedError) saying why the witness did not cosign.
+    """
+    status = WitnessStatus.objects.filter(witness=witness.name).first()
+    old_size = status.last_size if status and status.last_size <= checkpoint.size else 0
+    note = checkpoint.note.encode()
+    for _attempt in range(2):
+        request = AddCheckpointRequest(
+            old_size, tuple(_consistency_proof(checkpoint.size, old_size)), note
+        )
+        answer = witness_post(witness, request)
+        if answer.status == 200:
+            return cosignature_from_answer(witness, parse_note(note).text, answer.body)
+        if answer.status != 409 or answer.content_type != SIZE_CONTENT_TYPE:
+            break
+        old_size = parse_size_body(answer.body)
+        if old_size > checkpoint.size:
+            break
+    reason = f"HTTP {answer.status} {answer.body.decode(errors='replace').strip()[:300]}"
+    raise ValidationError(
+        f"saksi {witness.name} menolak checkpoint {checkpoint.size}: {reason}",
+        f"witness {witness.name} refused checkpoint {checkpoint.size}: {reason}",
+        where=witness.name,
+    )
+
+
+def checkpoint_collect_cosignatures(*, checkpoint: Checkpoint) -> list[WitnessCosignature]:
+    """Ask every configured witness to cosign checkpoint; store and serve what they return.
+
+    Witnesses are asked outside any transaction (C2SP tlog-witness add-checkpoint, with a
+    consistency proof from the size each last cosigned; a 409 is retried once from the size
+    the witness reports). Each cosignature is verified and stored with its timestamp in one
+    transaction (selectors.checkpoint_note serves it); a witness that is unreachable or refuses
+    is recorded in WitnessStatus.last_error. Returns the cosignatures stored by this call.
+    """
+    done = set(checkpoint.cosignatures.values_list("witness", flat=True))
+    results: list[tuple[WitnessConfig, Signature | None, str]] = []
+    for witness in witnesses_configured():
+        if witness.name in done:
+            continue
+        try:
+            results.append((witness, _witness_ask(witness, checkpoint), ""))
+        except TerbukaError as exc:
+            results.append((witness, None, f"{exc.message_id} / {exc.message_en}"))
+    return _cosignatures_store(checkpoint, results)
+
+
+@transaction.atomic
+def _cosignatures_store(
+    checkpoint: Checkpoint, results: list[tuple[WitnessConfig, Signature | None, str]]
+) -> list[WitnessCosignature]:
+    """Store cosignatures and witness statuses (the served note appends them: checkpoint_note)."""
+    locked = Checkpoint.objects.select_for_update().get(pk=checkpoint.pk)
+    now = timezone.now()
+    stored: list[WitnessCosignature] = []
+    for witness, signature, error in results:
+        status, _ = WitnessStatus.objects.get_or_create(witness=witness.name)
+        status.contacted_at, status.last_error = now, error
+        if signature is not None:
+            status.last_size = max(status.last_size, locked.size)
+            seconds = signature_timestamp(signature.signature)
+            stored.append(
+                WitnessCosignature.objects.create(
+                    checkpoint=locked,
+                    witness=witness.name,
+                    group=witness.group,
+                    line=signature.line(),
+                    cosigned_at=dt.datetime.fromtimestamp(seconds, tz=dt.UTC),
+                )
+            )
+        status.save()
+    audit_record(
+        actor=None,
+        action="transparency:checkpoint:cosign",
+        target=f"checkpoint {locked.size}",
+        data={
+            "cosigned": [c.witness for c in stored],
+            "refused": [w.name for w, s, _ in results if s is None],
+        },
+    )
+    return stored
+
+
 def entry_append_many(*, kind: str, entries: Sequence[tuple[str, bytes]]) -> int:
     """Append many pending entries (ref, canonical bytes) in bulk, inside the caller's transaction.
 
@@ -241,9 +357,9 @@ def entry_append_many(*, kind: str, entries: Sequence[tuple[str, bytes]]) -> int
     table = connection.ops.quote_name(LogEntry._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(
-                f"COPY {table} (kind, ref, data, created_at) FROM STDIN"
-            ) as copy:
+            copy_sql = f"COPY {table} (kind, ref, data, created_at) FROM STDIN (FORMAT BINARY)"
+            with cursor.cursor.copy(copy_sql) as copy:
+                copy.set_types(["text", "text", "bytea", "timestamptz"])
                 for ref, data in entries:
                     copy.write_row((kind, ref, data, now))
         else:

@@ -6,6 +6,8 @@ from terbuka_web.transparency import views
 
 app_name = "transparency"
 urlpatterns = [
+    path("saksi/", views.witnesses_page, name="witnesses"),
+    path("saksi/kebijakan.txt", views.policy_file, name="policy"),
     path("checkpoint", views.checkpoint, name="checkpoint"),
     re_path(r"^(?P<path>tile/[0-9a-z./]+)$", views.tile, name="tile"),
     path("receipt/<int:index>", views.receipt, name="receipt"),

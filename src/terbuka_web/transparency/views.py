@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from terbuka.errors import TerbukaError
 from terbuka.tlog.errors import MalformedError
 from terbuka.tlog.tiles import TILE_WIDTH, parse_tile_path
 from terbuka_web.transparency.selectors import (
+    checkpoint_cosignature_table,
     checkpoint_latest,
     checkpoint_note,
+    policy_current,
     receipt_for,
     tile_read,
 )
@@ -45,6 +49,27 @@ def tile(request: HttpRequest, path: str) -> HttpResponse:
 
 
 @require_safe
+def witnesses_page(request: HttpRequest) -> HttpResponse:
+    """Show which witnesses cosigned each recent checkpoint, and when (/log/saksi/)."""
+    try:
+        witnesses, rows = checkpoint_cosignature_table()
+    except TerbukaError as exc:
+        context = {"error": exc, "witnesses": [], "rows": []}
+        return render(request, "transparency/saksi.html", context, status=503)
+    return render(request, "transparency/saksi.html", {"witnesses": witnesses, "rows": rows})
+
+
+@require_safe
+def policy_file(request: HttpRequest) -> HttpResponse:
+    """Serve the tlog-policy file citizens give to `terbuka verify` (/log/saksi/kebijakan.txt)."""
+    try:
+        text = policy_current()
+    except TerbukaError as exc:
+        text = f"{exc.message_id}\n{exc.message_en}\n"
+        return HttpResponse(text, status=503, content_type="text/plain; charset=utf-8")
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")
+
+
 def receipt(request: HttpRequest, index: int) -> HttpResponse:
     """Serve the C2SP tlog-proof receipt of entry index (see selectors.receipt_for)."""
     data = receipt_for(index)

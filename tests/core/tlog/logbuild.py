@@ -19,7 +19,16 @@ from terbuka.tlog.checkpoint import Checkpoint
 from terbuka.tlog.cosignature import CosignatureSigner
 from terbuka.tlog.hashing import leaf_hash
 from terbuka.tlog.note import Signer, sign_note
-from terbuka.tlog.tiles import append_leaves, bundles_for_size, format_entry_bundle, tile_path
+from terbuka.tlog.proof import Receipt
+from terbuka.tlog.tiles import (
+    TileHashReader,
+    append_leaves,
+    bundles_for_size,
+    format_entry_bundle,
+    tile_path,
+)
+from terbuka.tlog.tree import prove_consistency, prove_inclusion
+from terbuka.tlog.verify_source import http_call
 
 REPO = Path(__file__).resolve().parents[3]
 ORIGIN = "terbuka.test/log"
@@ -82,7 +91,7 @@ def export_log(
     for ref in bundles_for_size(len(entries)):
         start = ref.index * 256
         write(directory / tile_path(ref), format_entry_bundle(entries[start : start + ref.width]))
-    text = Checkpoint(ORIGIN, len(entries), root).format()
+    text = Checkpoint(consortium.log.name, len(entries), root).format()
     signers = consortium.all_witnesses if cosigners is None else cosigners
     note = sign_note(text, [consortium.log, *signers])
     write(directory / "checkpoint", note)
@@ -110,9 +119,12 @@ class WitnessProcess:
 
 
 def start_witness(
-    signer: CosignatureSigner, log_vkey: str, directory: Path, *extra: str
+    signer: CosignatureSigner, log_vkey: str | None, directory: Path, *extra: str
 ) -> WitnessProcess:
-    """Start a witness process with its own 0600 key file and state file; wait until it listens."""
+    """Start a witness process with its own 0600 key file and state file; wait until it listens.
+
+    log_vkey is the trusted log (None: give `--policy FILE` in extra instead).
+    """
     directory.mkdir(parents=True, exist_ok=True)
     key = directory / "witness.key"
     fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -120,7 +132,7 @@ def start_witness(
         handle.write(signer.skey + "\n")
     command = [sys.executable, "-m", "terbuka.cli.main", "witness", "serve", "--port", "0"]
     command += ["--key", str(key), "--state", str(directory / "state.json")]
-    command += ["--log", log_vkey, *extra]
+    command += [*(["--log", log_vkey] if log_vkey else []), *extra]
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     assert process.stdout is not None
@@ -129,3 +141,21 @@ def start_witness(
         process.kill()
         raise RuntimeError(f"witness did not start: {line!r}")
     return WitnessProcess(process, line.split()[-1], signer)
+
+
+def consistency_proof(directory: Path, new_size: int, old_size: int) -> tuple[bytes, ...]:
+    """Return the consistency proof old_size → new_size read from an exported log's tiles."""
+    reader = TileHashReader(new_size, lambda ref: (directory / tile_path(ref)).read_bytes())
+    return tuple(prove_consistency(new_size, old_size, reader))
+
+
+def add_checkpoint(url: str, body: bytes) -> tuple[int, str, bytes]:
+    """POST body to url/add-checkpoint; return (status, content type, body)."""
+    answer = http_call(url + "/add-checkpoint", body)
+    return answer.status, answer.content_type, answer.body
+
+
+def receipt_for(directory: Path, index: int, note: bytes, size: int) -> bytes:
+    """Return a tlog-proof receipt for entry index of the log exported in directory."""
+    reader = TileHashReader(size, lambda ref: (directory / tile_path(ref)).read_bytes())
+    return Receipt(None, index, tuple(prove_inclusion(size, index, reader)), note).format()

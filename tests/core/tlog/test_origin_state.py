@@ -75,3 +75,9 @@ def test_bad_state_files(tmp_path: Path, text: str) -> None:
 def test_parse_never_crashes(text: str) -> None:
     with contextlib.suppress(MalformedError):
         parse_state(text)
+
+
+def test_unreadable_state_is_malformed(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    with pytest.raises(MalformedError, match="cannot be read"):
+        OriginState.load(tmp_path / "file" / "state.json")

@@ -16,7 +16,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from tests.core.tlog.logbuild import Consortium, export_log, release_entry
+from tests.core.tlog.logbuild import Consortium, export_log, receipt_for, release_entry
 
 from terbuka.cli.main import main
 from terbuka.tlog.anchor import AnchorPayload, anchor_operation
@@ -241,3 +241,53 @@ def test_anchor_matches_checkpoint(verify: Verify, log_dir: Path, tmp_path: Path
 def _no_home_state(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     yield
+
+
+def receipt_files(tmp_path: Path, log_dir: Path, index: int, record: bytes) -> tuple[Path, Path]:
+    note = (log_dir / "checkpoint").read_bytes()
+    receipt = tmp_path / "tanda-terima.txt"
+    receipt.write_bytes(receipt_for(log_dir, index, note, SIZE))
+    entry = tmp_path / "rekaman.json"
+    entry.write_bytes(record)
+    return receipt, entry
+
+
+def test_receipt_verifies_offline(verify: Verify, log_dir: Path, tmp_path: Path) -> None:
+    receipt, entry = receipt_files(tmp_path, log_dir, 12, release_entry(12))
+    assert verify("--receipt", str(receipt), "--file", str(entry)) == 0, verify.out
+    assert "tanda terima sah" in verify.out and "index 12" in verify.out
+
+
+def test_receipt_for_another_record_or_tampered_checkpoint_fails(
+    verify: Verify, log_dir: Path, tmp_path: Path
+) -> None:
+    receipt, entry = receipt_files(tmp_path, log_dir, 12, release_entry(13))
+    assert verify("--receipt", str(receipt), "--file", str(entry)) == 1
+    assert "✗" in verify.out
+    receipt, entry = receipt_files(tmp_path, log_dir, 12, release_entry(12))
+    text = receipt.read_text()
+    lines = text.split("\n")
+    root_line = lines.index("terbuka.test/log") + 2
+    lines[root_line] = ("A" if lines[root_line][0] != "A" else "B") + lines[root_line][1:]
+    receipt.write_text("\n".join(lines))
+    assert verify("--receipt", str(receipt), "--file", str(entry)) == 1
+    assert "invalid signature" in verify.out
+
+
+def test_receipt_needs_the_record(verify: Verify, log_dir: Path, tmp_path: Path) -> None:
+    receipt, _ = receipt_files(tmp_path, log_dir, 1, release_entry(1))
+    assert verify("--receipt", str(receipt)) == 2
+    assert "--receipt needs --file" in verify.out
+
+
+def test_receipt_contradicting_remembered_tree_is_a_fork(
+    verify: Verify, log_dir: Path, tmp_path: Path, consortium: Consortium
+) -> None:
+    assert verify(str(log_dir)) == 0
+    forked = [release_entry(i) for i in range(SIZE)]
+    forked[2] = release_entry(777)
+    other = tmp_path / "cabang"
+    export_log(other, forked, consortium)
+    receipt, entry = receipt_files(tmp_path, other, 2, release_entry(777))
+    assert verify("--receipt", str(receipt), "--file", str(entry)) == 1
+    assert "FORK" in verify.out

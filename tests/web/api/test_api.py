@@ -58,6 +58,13 @@ def test_422_names_the_field(client: Client, params: dict, field: str) -> None:
     assert err["message"] != err["message_en"]
 
 
+def test_405_has_error_shape(client: Client) -> None:
+    response = client.post("/api/processes", {"q": "x"})
+    err = error_of(response, 405)
+    assert err["code"] == "method_not_allowed" and "POST" in err["message_en"]
+    assert response["Allow"] == "GET"
+
+
 def test_bad_cursor_is_422(client: Client) -> None:
     err = error_of(client.get("/api/ocds/releases", {"after": "x.y"}), 422)
     assert err["field"] == "after" and "kursor" in err["message"]
@@ -269,3 +276,43 @@ def test_500_has_error_shape_and_leaks_nothing(client: Client, settings, caplog)
     assert err["code"] == "error" and "PUBLISHER" not in err["message_en"]
     assert "internal server error" in err["message_en"]
     assert any("API error" in r.message for r in caplog.records)
+
+
+def test_bulk_json_memory_stays_flat_with_many_releases(client: Client) -> None:
+    import tracemalloc
+    from datetime import UTC, datetime
+
+    p = process_create(agency=agency_create(), stages=("planning",))
+    filler = "Pengaspalan jalan poros desa " * 60  # ~1.7 kB per release
+    rows = [
+        Release(
+            process=p,
+            ocid=p.ocid,
+            release_id=f"{p.ocid}-bulk-{i}",
+            tags=["planningUpdate"],
+            date=datetime(2024, 3, 1, tzinfo=UTC),
+            stage="planning",
+            sha256="0" * 64,
+            data={
+                "ocid": p.ocid,
+                "id": f"{p.ocid}-bulk-{i}",
+                "date": "2024-03-01T00:00:00Z",
+                "tag": ["planningUpdate"],
+                "initiationType": "tender",
+                "planning": {"rationale": filler},
+            },
+        )
+        for i in range(8000)
+    ]
+    Release.objects.bulk_create(rows, batch_size=500)
+    response = client.get("/api/ocds/bulk/releases.json")
+    tracemalloc.start()
+    total = count = 0
+    for chunk in response.streaming_content:
+        total += len(chunk)
+        count += chunk.count(b'"initiationType"')
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert count == 8001 and total > 14_000_000
+    print(f"bulk stream: peak {peak} bytes for a {total}-byte package")
+    assert peak < total / 5, f"peak {peak} bytes for a {total}-byte package"

@@ -81,7 +81,8 @@ def test_each_filter_narrows_results(world, client: Client, params, expected) ->
 def test_drafts_never_public(world, client: Client) -> None:
     draft = world["draft"]
     assert draft.title not in client.get("/", {"q": "rahasia"}).content.decode()
-    assert client.get(f"/proses/{draft.ocid}/").status_code == 404
+    response = client.get(f"/proses/{draft.ocid}/")
+    assert response.status_code == 404 and "belum diterbitkan" in response.content.decode()
     assert client.get(f"/proses/{draft.ocid}/record.json").status_code == 404
     assert draft.title not in client.get("/kelengkapan/").content.decode()
 

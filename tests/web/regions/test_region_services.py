@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from terbuka.regions.errors import RegionCodeError
-from terbuka_web.accounts.models import AuditEvent
+from terbuka_web.accounts.models import AuditEvent, Role
+from terbuka_web.accounts.services import PermissionDenied, user_create
 from terbuka_web.regions.models import Region
 from terbuka_web.regions.selectors import RegionNotFound
 from terbuka_web.regions.services import regions_load
@@ -92,3 +93,13 @@ def test_full_indonesia_load(shared_dir: Path) -> None:
     assert not Region.objects.exclude(level="province").filter(parent__isnull=True).exists()
     bojonegoro = Region.objects.filter(code__startswith="35.22").count()
     assert bojonegoro == len(kemendagri_rows(shared_dir)) - 1
+
+
+def test_only_admins_may_load() -> None:
+    auditor = user_create(actor=None, username="auditor", password=None, role=Role.AUDITOR)
+    with pytest.raises(PermissionDenied):
+        regions_load(within="35.22", actor=auditor)
+    assert not Region.objects.exists()
+    admin = user_create(actor=None, username="admin", password=None, role=Role.ADMIN)
+    assert regions_load(within="35.22.15", actor=admin).created == 21
+    assert AuditEvent.objects.get(action="regions:region:load").actor == admin

@@ -209,7 +209,10 @@ def _spec(
         category,
     )
     target = rng.choices([s for s, _ in STAGE_WEIGHTS], [w for _, w in STAGE_WEIGHTS])[0]
-    _fill(rng, spec, amount, items, suppliers, today, STAGES.index(target) + 1)
+    # The stage data draws from its own generator, so what today allows to publish never
+    # shifts the titles of later specs (a re-run on another day resumes the same processes).
+    own = random.Random(rng.getrandbits(64))
+    _fill(own, spec, amount, items, suppliers, today, STAGES.index(target) + 1)
     return spec
 
 
@@ -228,12 +231,17 @@ def _showcase(
         agency.short,
         agency.name,
         pattern,
-        "Pengadaan dan pemasangan 25 bangku taman di alun-alun dan taman kota "
+        "Pengadaan dan pemasangan 24 bangku taman di alun-alun dan taman kota "
         f"Bojonegoro, tahun anggaran {year}.",
         year,
         category,
     )
     _fill(rng, spec, low * 1_000_000, items, suppliers, today, 5, full_documents=True)
+    if "tender" in spec.stages:
+        spec.stages["tender"]["items"] = [
+            {"description": name, "quantity": 24, "unit": unit, "unit_value": value}
+            for name, unit, value in items
+        ]
     return spec
 
 

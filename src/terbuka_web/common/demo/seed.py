@@ -22,7 +22,7 @@ from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.accounts.services import agencies_seed, user_create
 from terbuka_web.common.demo.documents import document_pdf
 from terbuka_web.common.demo.generate import AgencyInfo, ProcessSpec, process_specs
-from terbuka_web.contracting.models import Process
+from terbuka_web.contracting.models import Document, Process
 from terbuka_web.contracting.services import (
     document_upload,
     process_create,
@@ -95,9 +95,17 @@ def demo_seed(
         seed=seed,
     )
     begun = time.perf_counter()
-    actors = {u.username: u for u in User.objects.filter(agency__in=agencies)}
+    actors = {
+        u.username: u for u in User.objects.filter(agency__in=agencies).select_related("agency")
+    }
+    known = {
+        (p.agency_id, p.fiscal_year, p.title): p
+        for p in Process.objects.filter(agency__in=agencies).only(
+            "id", "ocid", "agency", "fiscal_year", "title", "stages_published"
+        )
+    }
     for done, spec in enumerate(specs, start=1):
-        _process_publish(spec, actors, result)
+        _process_publish(spec, actors, known, result)
         if progress:
             progress("proses", done, len(specs))
     result.seconds["processes"] = time.perf_counter() - begun
@@ -142,15 +150,20 @@ def _accounts_seed(agencies: list[Agency]) -> list[tuple[str, str, str | None]]:
     return created
 
 
-def _process_publish(spec: ProcessSpec, actors: dict[str, User], result: DemoResult) -> None:
+def _process_publish(
+    spec: ProcessSpec,
+    actors: dict[str, User],
+    known: dict[tuple[int, int, str], Process],
+    result: DemoResult,
+) -> None:
     """Create spec's process if missing and publish each stage it has not published yet."""
     operator = actors[f"operator.{spec.agency_short}"]
     ppk = actors[f"ppk.{spec.agency_short}"]
     assert operator.agency is not None
+    process = known.get((operator.agency.pk, spec.fiscal_year, spec.title))
+    if process is not None and set(spec.stages) <= set(process.stages_published):
+        return
     with transaction.atomic():
-        process = Process.objects.filter(
-            agency=operator.agency, fiscal_year=spec.fiscal_year, title=spec.title
-        ).first()
         if process is None:
             process = process_create(
                 user=operator,
@@ -166,9 +179,9 @@ def _process_publish(spec: ProcessSpec, actors: dict[str, User], result: DemoRes
                 continue
             stage_draft_save(user=operator, process=process, stage=stage, data=data)
             pending = set(
-                process.documents.filter(stage=stage, release__isnull=True).values_list(
-                    "filename", flat=True
-                )
+                Document.objects.filter(
+                    process=process, stage=stage, release__isnull=True
+                ).values_list("filename", flat=True)
             )
             for document in spec.documents:
                 if document.stage != stage or document.filename in pending:

@@ -86,3 +86,14 @@ def _facts(stages: dict[str, Any]) -> list[str]:
     days += [m["date"] for m in work["milestones"] if m["status"] == "met"]
     days += [t["date"] for t in work["transactions"]]
     return [d for d in days if d]
+
+
+def test_a_later_day_only_adds_stages_to_the_same_processes() -> None:
+    early = process_specs(count=200, agencies=agencies(), villages=VILLAGES,
+                          today=dt.date(2026, 3, 1))  # fmt: skip
+    late = process_specs(count=200, agencies=agencies(), villages=VILLAGES, today=TODAY)
+    assert [(s.agency_code, s.fiscal_year, s.title) for s in early] == [
+        (s.agency_code, s.fiscal_year, s.title) for s in late
+    ]
+    assert all(len(a.stages) <= len(b.stages) for a, b in zip(early, late, strict=True))
+    assert sum(len(s.stages) for s in early) < sum(len(s.stages) for s in late)

@@ -1,4 +1,4 @@
-"""Run the transparency log: `sequence [--loop --interval S]`, `export DIR`, `policy`."""
+"""Run the transparency log: `sequence [--loop --interval S]`, `export DIR`, `policy`, `cosign`."""
 
 from __future__ import annotations
 
@@ -11,9 +11,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import OperationalError, close_old_connections
 
-from terbuka_web.transparency.keys import log_vkey
-from terbuka_web.transparency.models import LogEntry
-from terbuka_web.transparency.services import log_export, log_sequence
+from terbuka_web.transparency.models import LogEntry, WitnessStatus
+from terbuka_web.transparency.selectors import checkpoint_latest, policy_current
+from terbuka_web.transparency.services import (
+    checkpoint_collect_cosignatures,
+    log_export,
+    log_sequence,
+)
+from terbuka_web.transparency.witnesses import witnesses_configured
 
 
 class Command(BaseCommand):
@@ -29,7 +34,8 @@ class Command(BaseCommand):
         seq.add_argument("--batch", type=int, default=None, help="entries per transaction")
         exp = sub.add_parser("export", help="tulis tiles + checkpoint / write tiles and checkpoint")
         exp.add_argument("directory", type=Path)
-        sub.add_parser("policy", help="cetak baris log untuk kebijakan / print the policy log line")
+        sub.add_parser("policy", help="cetak berkas kebijakan / print the tlog-policy file")
+        sub.add_parser("cosign", help="minta kosignatur saksi / collect witness cosignatures")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "sequence":
@@ -37,8 +43,10 @@ class Command(BaseCommand):
         elif action == "export":
             checkpoint = log_export(directory=options["directory"])
             self.stdout.write(f"exported size {checkpoint.size} to {options['directory']}")
+        elif action == "cosign":
+            self.cosign()
         else:
-            self.stdout.write(f"log {log_vkey()}")
+            self.stdout.write(policy_current(), ending="")
 
     def sequence(self, loop: bool, interval: float, batch: int | None) -> None:
         """Integrate every pending entry; with loop, keep doing so until SIGTERM or SIGINT."""
@@ -75,4 +83,17 @@ class Command(BaseCommand):
             size = checkpoint.size
             self.stdout.write(f"checkpoint size {size}")
             if not LogEntry.objects.filter(index__isnull=True).exists():
-                return
+                break
+        if witnesses_configured():
+            self.cosign()
+
+    def cosign(self) -> None:
+        """Ask every configured witness to cosign the latest checkpoint; print each answer."""
+        checkpoint = checkpoint_latest()
+        if checkpoint is None:
+            self.stderr.write("belum ada checkpoint / there is no checkpoint yet")
+            return
+        for cosignature in checkpoint_collect_cosignatures(checkpoint=checkpoint):
+            self.stdout.write(f"cosigned by {cosignature.witness} at {cosignature.cosigned_at}")
+        for status in WitnessStatus.objects.exclude(last_error=""):
+            self.stderr.write(f"{status.witness}: {status.last_error}")

@@ -1,0 +1,126 @@
+"""Register `terbuka witness serve`: run a consortium member's witness (no Django, no database).
+
+    terbuka witness serve --key witness.key --state witness-state.json \\
+        --log 'terbuka.example/log+1234abcd+AX...' --port 7380
+
+The key is a cosignature skey read from a file that only its owner may read (mode 0600) or
+from TERBUKA_WITNESS_KEY; the trusted logs come from --log flags or the `log` lines of a
+tlog-policy file (--policy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import stat
+import sys
+from pathlib import Path
+
+from terbuka.errors import TerbukaError
+from terbuka.tlog.cosignature import CosignatureSigner
+from terbuka.tlog.errors import MalformedError
+from terbuka.tlog.note import Verifier
+from terbuka.tlog.origin_state import OriginState
+from terbuka.tlog.policy import Policy
+from terbuka.tlog.witness import WitnessCore
+from terbuka.tlog.witness_server import Witness, origin_verifiers, witness_serve
+
+KEY_ENV = "TERBUKA_WITNESS_KEY"
+DEFAULT_STATE = Path.home() / ".local" / "state" / "terbuka" / "witness-state.json"
+
+
+def read_secret_key(path: Path | None) -> str:
+    """Return the witness skey from path (mode 0600 or stricter) or from TERBUKA_WITNESS_KEY.
+
+    Raises MalformedError when neither is given, the file is readable by group or others,
+    or it cannot be read.
+    """
+    if path is None:
+        value = os.environ.get(KEY_ENV, "").strip()
+        if not value:
+            raise MalformedError(
+                f"kunci saksi tidak diberikan: pakai --key BERKAS atau {KEY_ENV}",
+                f"no witness key given: use --key FILE or {KEY_ENV}",
+                where="--key",
+            )
+        return value
+    try:
+        mode = path.stat().st_mode
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise MalformedError(
+                f"berkas kunci {path} dapat dibaca orang lain (mode {mode & 0o777:o}); "
+                f"jalankan chmod 600 {path}",
+                f"key file {path} is accessible to others (mode {mode & 0o777:o}); "
+                f"run chmod 600 {path}",
+                where="--key",
+            )
+        return path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise MalformedError(
+            f"berkas kunci {path} tidak dapat dibaca: {exc.strerror}",
+            f"key file {path} cannot be read: {exc.strerror}",
+            where="--key",
+        ) from exc
+
+
+def trusted_logs(vkeys: list[str], policy_path: Path | None) -> list[Verifier]:
+    """Return the log verifiers from --log vkeys and the policy file's `log` lines.
+
+    Raises MalformedError for a bad vkey or an unreadable or malformed policy file.
+    """
+    verifiers = [Verifier.from_vkey(vkey) for vkey in vkeys]
+    if policy_path is not None:
+        try:
+            text = policy_path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise MalformedError(
+                f"berkas kebijakan {policy_path} tidak dapat dibaca: {exc.strerror}",
+                f"policy file {policy_path} cannot be read: {exc.strerror}",
+                where="--policy",
+            ) from exc
+        verifiers.extend(Policy.parse(text).log_verifiers)
+    return verifiers
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Start the witness and serve until interrupted; return 2 on a configuration error."""
+    try:
+        signer = CosignatureSigner.from_skey(read_secret_key(args.key))
+        logs = origin_verifiers(trusted_logs(args.log, args.policy))
+        state = OriginState.load(args.state)
+    except TerbukaError as exc:
+        print(f"galat: {exc.message_id}\nerror: {exc.message_en}", file=sys.stderr)
+        return 2
+    witness = Witness(WitnessCore(logs, signer), state, signer.vkey)
+    try:
+        server = witness_serve(witness, host=args.host, port=args.port)
+    except OSError as exc:
+        print(
+            f"galat: tidak dapat membuka {args.host}:{args.port}: {exc.strerror}\n"
+            f"error: cannot listen on {args.host}:{args.port}: {exc.strerror}",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register `terbuka witness serve`."""
+    parser = subparsers.add_parser("witness", help="jalankan saksi / run a witness")
+    commands = parser.add_subparsers(dest="witness_command", metavar="COMMAND", required=True)
+    serve = commands.add_parser(
+        "serve", help="layani POST /add-checkpoint / serve POST /add-checkpoint"
+    )
+    serve.add_argument("--key", type=Path, help=f"skey file, mode 0600 (or {KEY_ENV})")
+    serve.add_argument("--state", type=Path, default=DEFAULT_STATE, help="witness state file")
+    serve.add_argument("--log", action="append", default=[], metavar="VKEY", help="trusted log")
+    serve.add_argument("--policy", type=Path, help="tlog-policy file whose log lines to trust")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=7380, help="0 picks a free port")
+    serve.set_defaults(handler=run_serve)

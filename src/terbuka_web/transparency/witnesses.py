@@ -1,0 +1,155 @@
+"""Know the consortium's witnesses and talk to them (C2SP tlog-witness client side).
+
+Configuration (environment, read through settings.TERBUKA):
+  TERBUKA_WITNESSES           JSON list of {"name", "vkey", "url", "group"}; name is the policy
+                              name, vkey a cosignature/v1 verifier key, url the witness's base URL
+                              (it serves POST <url>/add-checkpoint), group a stakeholder class
+                              such as pemerintah, auditor, warga, teknologi, hukum
+  TERBUKA_WITNESS_THRESHOLDS  JSON {"group": k}: cosigners needed per group (default: majority)
+  TERBUKA_WITNESS_QUORUM      how many groups must be satisfied (default: all); "none" disables
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from terbuka.errors import ValidationError
+from terbuka.tlog.cosignature import CosignatureVerifier
+from terbuka.tlog.errors import UnavailableError
+from terbuka.tlog.note import Signature
+from terbuka.tlog.policy import Policy
+from terbuka.tlog.verify_source import HttpAnswer, http_call
+from terbuka.tlog.witness import AddCheckpointRequest, parse_cosignatures
+
+CONSORTIUM_GROUP = "konsorsium"
+MAX_ANSWER_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class WitnessConfig:
+    """Hold one configured witness: policy name, verifier key, base URL, stakeholder group."""
+
+    name: str
+    vkey: str
+    url: str
+    group: str
+
+    @property
+    def verifier(self) -> CosignatureVerifier:
+        return CosignatureVerifier.from_vkey(self.vkey)
+
+
+def _config_error(what: str, why: str) -> ValidationError:
+    return ValidationError(
+        f"konfigurasi saksi tidak sah ({what}): {why}",
+        f"witness configuration is invalid ({what}): {why}",
+        where=what,
+    )
+
+
+def witnesses_configured() -> list[WitnessConfig]:
+    """Return the witnesses of TERBUKA_WITNESSES, in configuration order.
+
+    Raises ValidationError naming the entry when the JSON, a field or a vkey is wrong.
+    """
+    raw = settings.TERBUKA.get("WITNESSES") or "[]"
+    try:
+        items: Any = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError as exc:
+        raise _config_error("TERBUKA_WITNESSES", f"bukan JSON / not JSON: {exc}") from exc
+    if not isinstance(items, list):
+        raise _config_error("TERBUKA_WITNESSES", "harus daftar / must be a list")
+    witnesses: list[WitnessConfig] = []
+    for number, item in enumerate(items):
+        where = f"TERBUKA_WITNESSES[{number}]"
+        fields = ("name", "vkey", "url", "group")
+        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in fields):
+            raise _config_error(
+                where, "butuh name, vkey, url, group / needs name, vkey, url, group"
+            )
+        witness = WitnessConfig(*(item[k].strip() for k in fields))
+        try:
+            witness.verifier  # noqa: B018  # parse the vkey now, not at the first checkpoint
+        except Exception as exc:
+            raise _config_error(where, str(exc)) from exc
+        witnesses.append(witness)
+    if len({w.name for w in witnesses}) != len(witnesses):
+        raise _config_error("TERBUKA_WITNESSES", "nama ganda / duplicate names")
+    return witnesses
+
+
+def _groups(witnesses: list[WitnessConfig]) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for witness in witnesses:
+        groups.setdefault(witness.group, []).append(witness.name)
+    return groups
+
+
+def policy_text(*, log_vkey: str, log_url: str = "") -> str:
+    """Return the tlog-policy file of the log and the configured witnesses.
+
+    One group per stakeholder class (k of n, default majority), then the consortium group
+    requiring TERBUKA_WITNESS_QUORUM groups (default all). Raises ValidationError for a bad
+    threshold. Example:
+    `log L+..+A..\\nwitness saksi-bpk saksi-bpk+..+B.. https://..\\ngroup auditor 1 saksi-bpk\\n`
+    `group konsorsium 1 auditor\\nquorum konsorsium\\n`.
+    """
+    witnesses = witnesses_configured()
+    lines = [" ".join(filter(None, ["log", log_vkey, log_url]))]
+    lines += [f"witness {w.name} {w.vkey} {w.url}" for w in witnesses]
+    groups = _groups(witnesses)
+    thresholds = json.loads(settings.TERBUKA.get("WITNESS_THRESHOLDS") or "{}")
+    for group, members in groups.items():
+        k = thresholds.get(group, len(members) // 2 + 1)
+        lines.append(f"group {group} {k} {' '.join(members)}")
+    quorum = str(settings.TERBUKA.get("WITNESS_QUORUM") or len(groups))
+    if not groups or quorum == "none":
+        lines.append("quorum none")
+    else:
+        lines.append(f"group {CONSORTIUM_GROUP} {quorum} {' '.join(groups)}")
+        lines.append(f"quorum {CONSORTIUM_GROUP}")
+    text = "\n".join(lines) + "\n"
+    try:
+        Policy.parse(text)
+    except Exception as exc:
+        raise _config_error("TERBUKA_WITNESS_THRESHOLDS/QUORUM", str(exc)) from exc
+    return text
+
+
+def witness_post(witness: WitnessConfig, request: AddCheckpointRequest) -> HttpAnswer:
+    """POST request to the witness's /add-checkpoint and return its answer, whatever the status.
+
+    Raises UnavailableError when the witness cannot be reached.
+    """
+    url = witness.url.rstrip("/") + "/add-checkpoint"
+    try:
+        return http_call(url, request.format(), limit=MAX_ANSWER_BYTES)
+    except UnavailableError as exc:
+        raise UnavailableError(
+            f"saksi {witness.name}: {exc.message_id}",
+            f"witness {witness.name}: {exc.message_en}",
+            where=url,
+        ) from exc
+
+
+def cosignature_from_answer(witness: WitnessConfig, checkpoint_text: str, body: bytes) -> Signature:
+    """Return the witness's cosignature from a 200 answer, verified against checkpoint_text.
+
+    Raises MalformedError for a malformed answer, ValidationError when it holds no valid
+    cosignature by this witness's key.
+    """
+    verifier = witness.verifier
+    for sig in parse_cosignatures(body):
+        if (sig.name, sig.key_id) == (verifier.name, verifier.key_id) and verifier.verify(
+            checkpoint_text.encode(), sig.signature
+        ):
+            return sig
+    raise ValidationError(
+        f"saksi {witness.name} tidak mengembalikan kosignatur sah",
+        f"witness {witness.name} returned no valid cosignature",
+        where=witness.name,
+    )
