@@ -89,7 +89,9 @@ def test_process_page_names_the_latest_release_entry_and_its_receipt_checks(
     response = client.get(f"/log/receipt/{index}")
     assert response.status_code == 200
     receipt = Receipt.parse(response.content)
-    policy = Policy.parse(f"log {vkey}\nquorum none\n")
+    assert 'href="/log/saksi/kebijakan.txt"' in html
+    policy = Policy.parse(client.get("/log/saksi/kebijakan.txt").content)
+    assert policy.log_verifiers[0].vkey == vkey
     checkpoint = check_receipt(receipt, bytes(entry.data), policy, origin=ORIGIN)
     assert checkpoint.size == LogEntry.objects.count()
 
