@@ -232,10 +232,13 @@ def test_operator_ppk_citizen_publication_flow(
     assert response.status == 200
     receipt = Receipt.parse(response.body())
     assert receipt.index == index
-    out = StringIO()
-    call_command("terbuka_log", "policy", stdout=out)
-    assert vkey in out.getvalue()
-    policy = Policy.parse(out.getvalue().strip() + "\nquorum none\n")
+    page.go_back()
+    with page.expect_response(lambda r: r.url.endswith("/kebijakan.txt")) as policy_info:
+        page.get_by_role("link", name="kebijakan.txt").click()
+    assert policy_info.value.status == 200
+    policy_text = policy_info.value.text()
+    assert f"log {vkey}" in policy_text
+    policy = Policy.parse(policy_text)
     checkpoint = check_receipt(receipt, bytes(entry.data), policy, origin=ORIGIN)
     assert checkpoint.size == LogEntry.objects.count()
     citizen.close()
