@@ -224,3 +224,20 @@ def document_create(
     doc.file.save("kak.pdf", ContentFile(content), save=False)
     doc.save()
     return doc
+
+
+def release_later(process: Process, stage: str, *, days: int, supplier: str) -> dict[str, Any]:
+    """Return the data of a new release of process's stage, dated days after its first one."""
+    assert process.agency is not None
+    first = process.releases.order_by("date", "id").first()
+    return release_build(
+        ocid=process.ocid,
+        stage=stage,
+        date=(first.date if first else BASE_DATE) + timedelta(days=days),
+        agency=process.agency,
+        title=process.title,
+        description=process.description,
+        method=process.method or "tender",
+        value=process.value_idr or 1,
+        supplier=supplier,
+    )

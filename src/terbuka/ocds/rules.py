@@ -104,43 +104,51 @@ def singular_issues(release: dict[str, Any], base: str) -> list[Issue]:
 
 def walk(data: Any, schema: dict[str, Any], pointer: str) -> Iterator[Issue]:
     """Yield unknown-key, deprecated, codelist and date-format issues of data under schema."""
-    if isinstance(data, list) and isinstance(schema.get("items"), dict):
-        for i, item in enumerate(data):
-            yield from walk(item, schema["items"], f"{pointer}/{i}")
+    if isinstance(data, list):
+        items = schema.get("items")
+        if isinstance(items, dict):
+            for i, item in enumerate(data):
+                if isinstance(item, dict | list):
+                    yield from walk(item, items, f"{pointer}/{i}")
         return
     props = schema.get("properties")
     if not isinstance(data, dict) or props is None:
         return
     for key, value in data.items():
-        where = f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"
         sub = props.get(key)
         if sub is None:
             singular = key in ("award", "contract") and f"{key}s" in props
             if not singular and not _pattern_match(schema, key):
-                yield _unknown_key(where, key, props)
+                yield _unknown_key(_child(pointer, key), key, props)
             continue
         if sub.get("deprecated") and value is not None:
             yield Issue(
-                where,
+                _child(pointer, key),
                 f"kolom '{key}' sudah usang (deprecated) di OCDS 1.1",
                 f"field '{key}' is deprecated in OCDS 1.1",
                 "deprecated_field",
                 "warning",
             )
         if "codelist" in sub:
-            yield from _codelist_issues(value, sub, where)
+            yield from _codelist_issues(value, sub, _child(pointer, key))
         if (
             sub.get("format") == "date-time"
             and isinstance(value, str)
             and not parse_datetime(value)
         ):
             yield Issue(
-                where,
+                _child(pointer, key),
                 f"'{value}' bukan tanggal-waktu RFC 3339 dengan zona waktu",
                 f"'{value}' is not an RFC 3339 date-time with a time zone",
                 "date_format",
             )
-        yield from walk(value, sub, where)
+        if isinstance(value, dict | list):  # scalars have nothing below them
+            yield from walk(value, sub, _child(pointer, key))
+
+
+def _child(pointer: str, key: str) -> str:
+    """Return the JSON pointer of key under pointer (RFC 6901 escapes)."""
+    return f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"
 
 
 def _pattern_match(schema: dict[str, Any], key: str) -> bool:

@@ -1,6 +1,7 @@
 """Configure Terbuka from the environment (twelve-factor); defaults suit the SQLite demo.
 
-Environment:
+Every variable, with its default and meaning: docs/configuration.md (tests/test_docs.py keeps
+that list complete). Main ones:
   TERBUKA_DEBUG=1              development mode (never in production)
   TERBUKA_DATA_DIR             where the SQLite file, media, keys and log tiles live (default ./var)
   DATABASE_URL                 postgres://user@127.0.0.1:5432/terbuka (default: SQLite)

@@ -30,7 +30,7 @@ from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
 from terbuka_web.contracting.models import Process, Release
-from terbuka_web.transparency.services import entry_append
+from terbuka_web.transparency.services import entry_append_many
 
 CHUNK = 500
 
@@ -88,8 +88,9 @@ class _Planned:
     release: dict[str, Any]
 
 
-# entry_append stores canonical {"kind":"ocds.release","release":R}; keys sort "kind" < "release",
-# so R's canonical bytes sit between this prefix and the final "}" (saves a second encoding).
+# A log entry holds canonical {"kind":"ocds.release","release":R}; keys sort "kind" < "release",
+# so R's canonical bytes sit between this prefix and the final "}" (one encoding serves both).
+ENTRY_KIND = "ocds.release"
 ENTRY_PREFIX = b'{"kind":"ocds.release","release":'
 
 
@@ -97,10 +98,11 @@ def _digest(release: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(release)).hexdigest()
 
 
-def _digest_of_entry(entry_data: bytes, release: dict[str, Any]) -> str:
-    if entry_data.startswith(ENTRY_PREFIX) and entry_data.endswith(b"}"):
-        return hashlib.sha256(entry_data[len(ENTRY_PREFIX) : -1]).hexdigest()
-    return _digest(release)  # pragma: no cover - only if the entry format changes
+def _entry_data(release: dict[str, Any]) -> tuple[bytes, str]:
+    """Return release's log entry bytes and the sha256 of its canonical JSON (one encoding)."""
+    data = canonical_json({"kind": ENTRY_KIND, "release": release})
+    assert data.startswith(ENTRY_PREFIX) and data.endswith(b"}")  # RFC 8785 key order
+    return data, hashlib.sha256(memoryview(data)[len(ENTRY_PREFIX) : -1]).hexdigest()
 
 
 def _plan(releases: list[dict[str, Any]], result: ImportResult) -> dict[str, list[_Planned]]:
@@ -203,28 +205,32 @@ def _upsert_processes(
 def _add_releases(
     by_ocid: dict[str, list[_Planned]], processes: dict[str, Process], actor: User
 ) -> int:
-    """Add the Release rows and one log entry per release (caller's atomic); return the count."""
-    rows = []
+    """Add the Release rows and one log entry per release (caller's atomic); return the count.
+
+    Each release is encoded once: its canonical bytes give both the log entry and the sha256.
+    """
+    rows, entries = [], []
     for ocid in sorted(by_ocid):
         for planned in sorted(by_ocid[ocid], key=lambda p: p.index):
             release = planned.release
-            entry = entry_append(
-                kind="ocds.release", ref=f"{ocid}/{release['id']}", payload={"release": release}
-            )
+            data, digest = _entry_data(release)
+            entries.append((f"{ocid}/{release['id']}", data))
+            tags = release.get("tag", [])
             rows.append(
                 Release(
                     process=processes[ocid],
                     ocid=ocid,
                     release_id=release["id"],
                     date=_date(release),
-                    tags=release.get("tag", []),
-                    stage=stage_of_tags(release.get("tag", [])) or "",
+                    tags=tags,
+                    stage=stage_of_tags(tags) or "",
                     data=release,
-                    sha256=_digest_of_entry(bytes(entry.data), release),
+                    sha256=digest,
                     imported=True,
                     published_by=actor,
                 )
             )
+    entry_append_many(kind=ENTRY_KIND, entries=entries)
     Release.objects.bulk_create(rows, batch_size=CHUNK)
     return len(rows)
 

@@ -196,11 +196,11 @@ def process_timeline(process: Process) -> list[StageStatus]:
     return ordered
 
 
-def process_documents(process: Process) -> QuerySet[Document]:
-    """Return the documents of process that a release has published."""
-    return Document.objects.filter(process=process, release__isnull=False).order_by(
-        "stage", "uploaded_at", "id"
-    )
+def process_documents(process: Process) -> list[Document]:
+    """Return the documents of process that a release has published, in stage order."""
+    docs = Document.objects.filter(process=process, release__isnull=False)
+    order = {stage: i for i, stage in enumerate(STAGES)}
+    return sorted(docs, key=lambda d: (order.get(d.stage, len(order)), d.uploaded_at, d.pk))
 
 
 def process_suppliers(process: Process) -> list[dict[str, str]]:

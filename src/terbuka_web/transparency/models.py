@@ -22,11 +22,8 @@ class LogEntry(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [
-            models.Index(
-                fields=["id"], name="logentry_pending", condition=models.Q(index__isnull=True)
-            )
-        ]
+        # Pending entries are found through the unique index on index (IS NULL): SQLite and
+        # PostgreSQL both index NULLs, so no second index has to be written per entry.
 
 
 class LogState(models.Model):

@@ -70,6 +70,7 @@ def policy_file(request: HttpRequest) -> HttpResponse:
     return HttpResponse(text, content_type="text/plain; charset=utf-8")
 
 
+@require_safe
 def receipt(request: HttpRequest, index: int) -> HttpResponse:
     """Serve the C2SP tlog-proof receipt of entry index (see selectors.receipt_for)."""
     data = receipt_for(index)

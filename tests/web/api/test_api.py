@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 import pytest
 from django.http import StreamingHttpResponse
@@ -16,7 +15,7 @@ from tests.web.factories import (
     draft_create,
     process_create,
     release_add,
-    release_build,
+    release_later,
 )
 from tests.web.ocds_schema import merger_local, package_validate
 
@@ -166,17 +165,7 @@ def test_since_paging_returns_every_release_once_including_new_ones(client: Clie
     def publish_during(page: int) -> None:
         if page in (2, 4):
             p = procs[page]
-            data = release_build(
-                ocid=p.ocid,
-                stage="award",
-                date=p.releases.last().date + timedelta(days=3),
-                agency=agency,
-                title=p.title,
-                description="",
-                method="tender",
-                value=5,
-                supplier=f"CV Baru {page}",
-            )
+            data = release_later(p, "award", days=30, supplier=f"CV Baru {page}")
             release_add(p, data, "award")
 
     ids, resume = _harvest(client, "/api/ocds/releases?limit=3", publish_during)
@@ -185,21 +174,8 @@ def test_since_paging_returns_every_release_once_including_new_ones(client: Clie
     )
     assert ids == expected and len(ids) == len(set(ids)) == 16
     # Resuming from the last next link later sees only what was published since.
-    late = release_add(
-        procs[0],
-        release_build(
-            ocid=procs[0].ocid,
-            stage="contract",
-            date=procs[0].releases.last().date,
-            agency=agency,
-            title="x",
-            description="",
-            method="tender",
-            value=7,
-            supplier="CV Akhir",
-        ),
-        "contract",
-    )
+    data = release_later(procs[0], "contract", days=40, supplier="CV Akhir")
+    late = release_add(procs[0], data, "contract")
     assert _harvest(client, resume)[0] == [late.release_id]
 
 

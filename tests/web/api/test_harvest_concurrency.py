@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import timedelta
 
 import psycopg
 import pytest
@@ -13,7 +12,7 @@ from django.test import Client
 
 from terbuka_web.api.selectors import _write_horizon
 from terbuka_web.contracting.models import Release
-from tests.web.factories import agency_create, process_create, release_add, release_build
+from tests.web.factories import agency_create, process_create, release_add, release_later
 
 
 def _harvest(client: Client, url: str) -> tuple[list[str], str]:
@@ -36,17 +35,7 @@ def test_release_committed_late_is_not_skipped(client: Client) -> None:
         assert _harvest(client, "/api/ocds/releases")[0] == [early.releases.get().release_id]
         return
     params = connection.settings_dict
-    late = release_build(
-        ocid=early.ocid,
-        stage="tender",
-        date=early.releases.get().date + timedelta(days=1),
-        agency=agency,
-        title=early.title,
-        description="",
-        method="tender",
-        value=9,
-        supplier="CV Lambat",
-    )
+    late = release_later(early, "tender", days=1, supplier="CV Lambat")
     with psycopg.connect(
         dbname=params["NAME"], user=params["USER"], host=params["HOST"], port=params["PORT"]
     ) as other:
@@ -65,22 +54,8 @@ def test_release_committed_late_is_not_skipped(client: Client) -> None:
             ],
         )
         assert _write_horizon() is not None
-        # Meanwhile a later release commits at once.
-        after = release_add(
-            early,
-            release_build(
-                ocid=early.ocid,
-                stage="award",
-                date=early.releases.first().date + timedelta(days=2),
-                agency=agency,
-                title=early.title,
-                description="",
-                method="tender",
-                value=9,
-                supplier="CV Cepat",
-            ),
-            "award",
-        )
+        data = release_later(early, "award", days=2, supplier="CV Cepat")
+        after = release_add(early, data, "award")  # a later release commits at once
         seen, resume = _harvest(client, "/api/ocds/releases?limit=1")
         assert seen == [early.releases.get(stage="planning").release_id]
         other.commit()

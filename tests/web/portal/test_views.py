@@ -114,6 +114,8 @@ def test_process_page_shows_timeline_missing_stages_values_and_hashes(
     road = world["road"]
     tender_release = road.releases.get(stage="tender")
     doc = document_create(road, stage="tender", release=tender_release)
+    planning = road.releases.get(stage="planning")
+    first = document_create(road, stage="planning", release=planning, title="DPA")
     hidden = document_create(road, stage="contract", release=None, title="Draf Kontrak")
     html = client.get(f"/proses/{road.ocid}/").content.decode()
     for label in ("Perencanaan", "Pemilihan Penyedia", "Pemenang", "Kontrak", "Implementasi"):
@@ -124,6 +126,7 @@ def test_process_page_shows_timeline_missing_stages_values_and_hashes(
     assert "Rp 1.250.000.000" in html
     assert "CV Maju Jaya Bojonegoro" in html
     assert doc.sha256 in html and doc.file.url in html
+    assert html.index(first.sha256) < html.index(doc.sha256)  # stage order, not alphabetical
     assert hidden.title not in html and hidden.sha256 not in html
 
 

@@ -82,6 +82,7 @@ def test_receipt_proves_the_entry_under_the_log_policy(
     entries = publish(700)
     log_sequence()
     assert client.get("/log/receipt/700").status_code == 404
+    assert client.post("/log/receipt/0").status_code == 405
     policy = Policy.parse(f"log {log_verifier.vkey}\nquorum none\n")
     for entry in (entries[0], entries[300], entries[699]):
         index = entry_index_for(entry.ref)

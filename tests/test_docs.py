@@ -1,0 +1,290 @@
+"""Keep the documentation true: variables, commands, API paths and set-up commands.
+
+Each test reads the code (AST of src/, the `terbuka` parser, the OpenAPI schema) and fails
+with the name of what is missing from which document.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import re
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DOCS = REPO / "docs"
+SRC = REPO / "src"
+ENV_METHODS = {"get", "setdefault", "pop"}
+
+
+def _is_environ(node: ast.expr) -> bool:
+    """Report whether node is `environ` or `<anything>.environ`."""
+    return (isinstance(node, ast.Name) and node.id == "environ") or (
+        isinstance(node, ast.Attribute) and node.attr == "environ"
+    )
+
+
+def _env_argument(node: ast.AST) -> ast.expr | None:
+    """Return the variable-name expression of an environment read, or None when not one.
+
+    Reads are `environ[X]`, `environ.get/setdefault/pop(X)` and `getenv(X)`, whatever
+    `os` or `environ` was imported as.
+    """
+    if isinstance(node, ast.Subscript) and _is_environ(node.value):
+        return node.slice
+    if not isinstance(node, ast.Call) or not node.args:
+        return None
+    func = node.func
+    if isinstance(func, ast.Name) and func.id == "getenv":
+        return node.args[0]
+    if isinstance(func, ast.Attribute) and (
+        func.attr == "getenv" or (func.attr in ENV_METHODS and _is_environ(func.value))
+    ):
+        return node.args[0]
+    return None
+
+
+def _parameter_suffix(expr: ast.expr, params: list[str]) -> tuple[int, str] | None:
+    """Return (parameter index, suffix) when expr is `param` or f"{param}SUFFIX"."""
+    if isinstance(expr, ast.Name) and expr.id in params:
+        return params.index(expr.id), ""
+    if isinstance(expr, ast.JoinedStr) and len(expr.values) == 2:
+        head, tail = expr.values
+        if (
+            isinstance(head, ast.FormattedValue)
+            and isinstance(head.value, ast.Name)
+            and head.value.id in params
+            and isinstance(tail, ast.Constant)
+        ):
+            return params.index(head.value.id), str(tail.value)
+    return None
+
+
+class _EnvReads(ast.NodeVisitor):
+    """Collect literal environment reads and functions that read a parameter-named variable."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.functions: list[ast.FunctionDef] = []
+        self.literal: dict[str, str] = {}
+        self.wrappers: dict[str, list[tuple[int, str]]] = {}
+        self.constants: dict[str, str] = {}
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.functions.append(node)
+        self.generic_visit(node)
+        self.functions.pop()
+
+    def generic_visit(self, node: ast.AST) -> None:
+        expr = _env_argument(node)
+        if expr is not None:
+            self._record(expr, f"{self.where}:{getattr(node, 'lineno', 0)}")
+        super().generic_visit(node)
+
+    def visit_Module(self, node: ast.Module) -> None:
+        self.constants = {
+            target.id: stmt.value.value
+            for stmt in node.body
+            if isinstance(stmt, ast.Assign)
+            and isinstance(stmt.value, ast.Constant)
+            and isinstance(stmt.value.value, str)
+            for target in stmt.targets
+            if isinstance(target, ast.Name)
+        }
+        self.generic_visit(node)
+
+    def _record(self, expr: ast.expr, where: str) -> None:
+        if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+            self.literal.setdefault(expr.value, where)
+            return
+        if isinstance(expr, ast.Name) and expr.id in self.constants:
+            self.literal.setdefault(self.constants[expr.id], where)  # KEY_ENV = "NAME"
+            return
+        func = self.functions[-1] if self.functions else None
+        params = [a.arg for a in func.args.args] if func else []
+        found = _parameter_suffix(expr, params)
+        if func is None or found is None:
+            pytest.fail(f"{where}: environment variable name is not a literal or a parameter")
+        self.wrappers.setdefault(func.name, []).append(found)
+
+
+def env_variables_read(root: Path) -> dict[str, str]:
+    """Return {variable: "file:line"} of every environment variable read under root.
+
+    A literal name is taken as is. A read through a function parameter (`env_flag(name)`,
+    `load_secret(name)` reading name and f"{name}_FILE") makes that function a reader, and
+    each call of it with a literal name counts. Any other dynamic name fails the test.
+    """
+    found: dict[str, str] = {}
+    wrappers: dict[str, list[tuple[int, str]]] = {}
+    trees = {}
+    for path in sorted(root.rglob("*.py")):
+        where = str(path.relative_to(root.parent))
+        trees[where] = ast.parse(path.read_text(encoding="utf-8"))
+        reads = _EnvReads(where)
+        reads.visit(trees[where])
+        for name, at in reads.literal.items():
+            found.setdefault(name, at)
+        for func, suffixes in reads.wrappers.items():
+            wrappers.setdefault(func, []).extend(suffixes)
+    for where, tree in trees.items():
+        for node in ast.walk(tree):
+            name = getattr(node.func, "id", None) if isinstance(node, ast.Call) else None
+            for index, suffix in wrappers.get(name or "", []):
+                args = node.args  # type: ignore[attr-defined]
+                arg = args[index] if len(args) > index else None
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found.setdefault(arg.value + suffix, f"{where}:{node.lineno}")  # type: ignore[attr-defined]
+    return found
+
+
+def test_env_scanner_sees_literal_wrapped_and_suffixed_reads(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "m.py").write_text(
+        "import os\n"
+        "from os import environ\n"
+        "A = os.environ.get('ALPHA', 'x')\n"
+        "B = os.environ['BETA']\n"
+        "C = os.getenv('GAMMA')\n"
+        "I = __import__('os').getenv('ETA')\n"
+        "environ.setdefault('DELTA', '1')\n"
+        "def flag(name):\n    return os.environ.get(name)\n"
+        "def secret(name):\n    return os.environ.get(name) or os.environ.get(f'{name}_FILE')\n"
+        "flag('EPSILON')\nsecret('ZETA')\n"
+        "KEY = 'THETA'\ndef key():\n    return os.environ.get(KEY, '')\n"
+    )
+    found = env_variables_read(tmp_path / "pkg")
+    expected = {"ALPHA", "BETA", "GAMMA", "DELTA", "ETA", "EPSILON", "ZETA", "ZETA_FILE", "THETA"}
+    assert set(found) == expected
+
+
+def test_every_environment_variable_is_documented() -> None:
+    documented = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    read = env_variables_read(SRC)
+    assert {"TERBUKA_DEBUG", "DATABASE_URL", "TERBUKA_SECRET_KEY_FILE"} <= set(read)
+    missing = [f"{name} ({where})" for name, where in sorted(read.items())]
+    missing = [m for m in missing if f"`{m.split()[0]}`" not in documented]
+    assert not missing, f"docs/configuration.md does not document: {', '.join(missing)}"
+
+
+def test_every_documented_terbuka_variable_is_read() -> None:
+    documented = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    rows = set(re.findall(r"^\| `([A-Z][A-Z0-9_]+)` \|", documented, flags=re.MULTILINE))
+    stale = sorted(rows - set(env_variables_read(SRC)))
+    assert not stale, f"docs/configuration.md documents variables no code reads: {stale}"
+
+
+def _gen_cli() -> ModuleType:
+    """Import docs/gen_cli.py (docs/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("gen_cli", DOCS / "gen_cli.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_subcommand_is_in_cli_md() -> None:
+    from terbuka.cli.main import build_parser
+
+    gen_cli = _gen_cli()
+    names = [name for name, _help, _parser in gen_cli._subparsers(build_parser())]
+    assert {"verify", "keys", "serve", "demo", "ocds", "log"} <= set(names)
+    text = (DOCS / "cli.md").read_text(encoding="utf-8")
+    missing = [name for name in names if f"## `terbuka {name}`" not in text]
+    assert not missing, f"docs/cli.md lacks subcommands {missing}: run docs/gen_cli.py"
+
+
+def test_cli_md_help_text_is_current() -> None:
+    expected = _gen_cli().cli_markdown()
+    actual = (DOCS / "cli.md").read_text(encoding="utf-8")
+    assert actual == expected, "docs/cli.md is stale: run `PYTHONPATH=src python docs/gen_cli.py`"
+
+
+@pytest.mark.django_db
+def test_every_api_path_is_in_api_md() -> None:
+    from terbuka_web.api.api import api
+
+    schema_paths = api.get_openapi_schema()["paths"]
+    endpoints = [f"{m.upper()} {p}" for p, ops in schema_paths.items() for m in ops]
+    assert "GET /api/processes" in endpoints
+    text = (DOCS / "api.md").read_text(encoding="utf-8")
+    missing = [endpoint for endpoint in endpoints if f"`{endpoint}`" not in text]
+    assert not missing, f"docs/api.md does not document API endpoints: {missing}"
+
+
+def test_readme_has_exactly_the_two_setup_commands() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"^ {4}(\S.*)$", readme, flags=re.MULTILINE)
+    fenced = re.findall(r"^```[a-z]*\n(.*?)^```", readme, flags=re.MULTILINE | re.DOTALL)
+    commands += [line for block in fenced for line in block.splitlines() if line.strip()]
+    assert commands == ["make demo", "make test"], f"README.md set-up commands: {commands}"
+
+
+def test_operator_guide_names_every_form_field_and_document_kind() -> None:
+    from django.utils import translation
+
+    from terbuka.ocds.build import STAGE_DOCUMENT_TYPES
+    from terbuka_web.contracting.forms import STAGE_FORMS, DocumentForm, ProcessForm
+
+    forms = [ProcessForm, DocumentForm]
+    for form, formsets in STAGE_FORMS.values():
+        forms += [form, *(formset.form for formset in formsets.values())]
+    guide = (DOCS / "panduan-operator.md").read_text(encoding="utf-8")
+    with translation.override("id"):
+        labels = {str(f.label) for form in forms for f in form.base_fields.values()}
+    labels |= {label for kinds in STAGE_DOCUMENT_TYPES.values() for _code, label in kinds}
+    missing = sorted(label for label in labels if label not in guide)
+    assert not missing, f"docs/panduan-operator.md does not name: {missing}"
+
+
+SAMPLE = {"ocid": "ocds-tbk352-3522-dpupr-2026-000001", "indeks": "0", "index": "0"}
+
+
+def _guide_paths() -> dict[str, str]:
+    """Return {site path in backticks: document} of the guides, with query strings removed."""
+    paths: dict[str, str] = {}
+    for name in ("panduan-operator.md", "panduan-auditor.md", "api.md"):
+        text = (DOCS / name).read_text(encoding="utf-8")
+        for path in re.findall(r"`(?:GET )?(/[^`\s]*)`", text):
+            paths.setdefault(path.split("?")[0], name)
+    return paths
+
+
+@pytest.mark.django_db
+def test_every_path_named_in_the_guides_exists() -> None:
+    from django.urls import Resolver404, get_resolver, resolve
+
+    from terbuka_web.api.api import api
+
+    api_paths = set(api.get_openapi_schema()["paths"]) | {"/api/openapi.json", "/api/docs"}
+    mounts = {f"/{pattern.pattern}" for pattern in get_resolver().url_patterns}
+    paths = _guide_paths()
+    assert {"/kelola/", "/akun/masuk/", "/proses/<ocid>/record.json"} <= set(paths)
+    wrong = []
+    for path, doc in sorted(paths.items()):
+        if path in mounts:
+            ok = True  # a mount point such as /api/ or /log/
+        elif path.startswith("/api/"):
+            ok = re.sub(r"<(\w+)>", r"{\1}", path) in api_paths
+        else:
+            concrete = re.sub(r"<(\w+)>", lambda m: SAMPLE[m.group(1)], path)
+            try:
+                ok = resolve(concrete).url_name != "not_found"
+            except Resolver404:
+                ok = False
+        if not ok:
+            wrong.append(f"{path} ({doc})")
+    assert not wrong, f"paths in the guides that the site does not serve: {wrong}"
+
+
+def test_relative_links_in_docs_point_to_files() -> None:
+    broken = []
+    for page in [REPO / "README.md", *sorted(DOCS.glob("*.md"))]:
+        text = page.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+            if "://" not in target and not (page.parent / target).exists():
+                broken.append(f"{page.name} → {target}")
+    assert not broken, f"broken links: {broken}"
