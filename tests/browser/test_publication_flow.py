@@ -4,8 +4,9 @@ An operator logs in through the login form, creates a process, fills the five st
 uploads one real PDF per stage; the PPK of the same agency publishes each stage; a citizen
 (fresh context, no login) finds the process by a word of its title, sees the five stages and
 the documents' SHA-256, downloads the OCDS record package (valid against the 1.1.5 schema),
-and, once the sequencer has run, reads the record's log index and fetches its C2SP
-tlog-proof receipt, which the core checks against the log's policy.
+and, once the sequencer has run, reads the record's log index, fetches its C2SP tlog-proof
+receipt and the log policy from the page's links, and checks with the core that the
+downloaded latest release is in the log.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from tests.web.ocds_schema import package_validate
 from terbuka.tlog.note import generate_key
 from terbuka.tlog.policy import Policy
 from terbuka.tlog.proof import Receipt, check_receipt
+from terbuka.tlog.verify_source import entry_from_record
 from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.common.demo.pdf import pdf_render
 from terbuka_web.regions.models import Region
@@ -218,14 +220,13 @@ def test_operator_ppk_citizen_publication_flow(
     for digest in hashes:
         expect(page.locator("code.hash", has_text=digest)).to_have_count(1)
 
+    expect(page.locator("#log-index")).to_have_count(0)  # not sequenced yet
     call_command("terbuka_log", "sequence", stdout=StringIO())
     page.reload()
-    index_text = page.locator("#log-index").inner_text()
-    index = int(index_text.strip())
-    entry = LogEntry.objects.get(index=index)
-    assert entry.kind == "ocds.release"
-    release = json.loads(bytes(entry.data))["release"]
-    assert release["ocid"] == package["records"][0]["ocid"]
+    index = int(page.locator("#log-index").inner_text())
+    (latest,) = [r for r in package["records"][0]["releases"] if r["tag"] == ["implementation"]]
+    entry = entry_from_record(json.dumps(latest).encode())  # as `terbuka verify --file` does
+    assert bytes(LogEntry.objects.get(index=index).data) == entry
     with page.expect_response(lambda r: "/log/receipt/" in r.url) as response_info:
         page.get_by_role("link", name="tlog-proof").click()
     response = response_info.value
@@ -239,6 +240,6 @@ def test_operator_ppk_citizen_publication_flow(
     policy_text = policy_info.value.text()
     assert f"log {vkey}" in policy_text
     policy = Policy.parse(policy_text)
-    checkpoint = check_receipt(receipt, bytes(entry.data), policy, origin=ORIGIN)
+    checkpoint = check_receipt(receipt, entry, policy, origin=ORIGIN)
     assert checkpoint.size == LogEntry.objects.count()
     citizen.close()
