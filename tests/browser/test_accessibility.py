@@ -1,7 +1,7 @@
 """Check every public page with axe-core (WCAG 2.1 A and AA) in real chromium.
 
 Pages: search (empty, with results, with filters, with a filter error), a fully published
-process page with its log receipt, the completeness dashboard, the login page and the
+process page with its log receipt, the completeness dashboard, the login page, the 404 page and the
 witnesses page when the project has one; in Indonesian and English, on a phone and a desktop.
 No page scrolls sideways, even at 320 CSS pixels (SC 1.4.10 Reflow, which axe does not test).
 """
@@ -80,6 +80,7 @@ def public_paths(ocid: str) -> Iterator[tuple[str, int | None]]:
     yield f"/proses/{ocid}/", None
     yield "/kelengkapan/", None
     yield "/akun/masuk/", None
+    yield "/proses/ocds-tidak-ada/", None  # the 404 page
     try:
         resolve("/log/saksi/")
     except Resolver404:
@@ -98,7 +99,7 @@ def test_public_pages_have_no_wcag_violations(
     failures = {}
     for path, results in public_paths(published):
         response = page.goto(live_server.url + path)
-        assert response is not None and response.status in (200, 400), path
+        assert response is not None and response.status in (200, 400, 404), path
         assert page.locator("html").get_attribute("lang") == language, path
         if results is not None:
             assert page.locator("ol.results > li").count() == results, path
