@@ -5,9 +5,10 @@ Run from the repository root, with the web extra installed:
     PYTHONPATH=src python docs/gen_cli.py          # rewrite docs/cli.md
     PYTHONPATH=src python docs/gen_cli.py --check  # exit 1 when docs/cli.md is stale
 
-tests/test_docs.py compares docs/cli.md with cli_markdown(), so a changed option or help
-string fails the suite until this script is re-run. The help is rendered in-process, exactly
-as `terbuka NAME --help` prints it, at a fixed width of 100 columns.
+tests/test_docs.py checks every option, argument and help string of command_parsers()
+against docs/cli.md (ignoring line wrapping, which differs between Python versions), so a
+changed option or help string fails the suite until this script is re-run. The help is
+rendered in-process, exactly as `terbuka NAME --help` prints it, at a fixed width of 100.
 """
 
 from __future__ import annotations
@@ -92,22 +93,43 @@ def _drop_django_common(text: str) -> str:
     return "\n".join(kept)
 
 
-def _sub_names(argv: list[str]) -> list[str]:
-    """Return the nested subcommand names of a forwarded Django command (e.g. ocds import)."""
+def _django_parser(name: str) -> argparse.ArgumentParser | None:
+    """Return the Django command parser that subcommand name forwards to, or None."""
     from django.core.management import get_commands, load_command_class
 
     from terbuka.cli.main import build_parser
 
-    parser = dict((n, p) for n, _h, p in _subparsers(build_parser()))[argv[0]]
-    handler = parser._defaults["handler"]
-    if handler.__closure__ is None:
-        return []
-    prefix = handler.__closure__[0].cell_contents
+    parser = dict((n, p) for n, _h, p in _subparsers(build_parser()))[name]
+    handler = parser._defaults.get("handler")
+    closure = getattr(handler, "__closure__", None) or ()
+    prefix = closure[0].cell_contents if closure else None
     if not (isinstance(prefix, tuple) and prefix and isinstance(prefix[0], str)):
-        return []
+        return None
     command = load_command_class(get_commands()[prefix[0]], prefix[0])
-    django_parser = command.create_parser("terbuka", prefix[0])
-    return [name for name, _h, _p in _subparsers(django_parser)]
+    django_parser: argparse.ArgumentParser = command.create_parser("terbuka", prefix[0])
+    return django_parser
+
+
+def _sub_names(argv: list[str]) -> list[str]:
+    """Return the nested subcommand names of a forwarded Django command (e.g. ocds import)."""
+    django_parser = _django_parser(argv[0])
+    return [n for n, _h, _p in _subparsers(django_parser)] if django_parser else []
+
+
+def command_parsers() -> Iterator[tuple[list[str], argparse.ArgumentParser]]:
+    """Yield (argv, parser) of every documented command, a forwarded one's Django parser included.
+
+    tests/test_docs.py checks each parser's options and help strings against docs/cli.md.
+    """
+    from terbuka.cli.main import build_parser
+
+    for name, _summary, parser in _subparsers(build_parser()):
+        if name in SUMMARY_ONLY:
+            continue
+        real = _django_parser(name) or parser
+        yield [name], real
+        for sub_name, _sub_summary, sub in _subparsers(real):
+            yield [name, sub_name], sub
 
 
 def _section(level: int, argv: list[str], summary: str) -> list[str]:

@@ -15,9 +15,10 @@ import json
 from pathlib import Path
 
 from terbuka.errors import FormatError, TerbukaError, VerificationError
-from terbuka.tlog.anchor import anchor_check
+from terbuka.tlog.anchor import anchor_check, anchor_check_signature
+from terbuka.tlog.checkpoint import Checkpoint
 from terbuka.tlog.errors import MalformedError, UnavailableError
-from terbuka.tlog.origin_state import OriginState
+from terbuka.tlog.origin_state import OriginState, default_state_path
 from terbuka.tlog.policy import Policy
 from terbuka.tlog.verify import (
     Report,
@@ -31,7 +32,6 @@ from terbuka.tlog.verify import (
 from terbuka.tlog.verify_source import entry_from_record, open_source
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
-DEFAULT_STATE = Path.home() / ".local" / "state" / "terbuka" / "verify-state.json"
 VERDICTS = {
     EXIT_OK: ("HASIL: TERVERIFIKASI", "RESULT: VERIFIED"),
     EXIT_FAILED: (
@@ -70,7 +70,7 @@ def run_checks(args: argparse.Namespace, report: Report) -> None:
     entry = None
     if args.file is not None:
         entry = entry_from_record(read_input(args.file, "berkas / file"), where=str(args.file))
-    state = OriginState.load(args.state)
+    state = OriginState.load(args.state or default_state_path("verify-state.json"))
     if args.receipt is not None:
         run_receipt(args, entry, policy, state, report)
     if args.source is not None:
@@ -94,7 +94,7 @@ def run_receipt(
     receipt = read_input(args.receipt, "tanda terima / receipt")
     checkpoint = verify_receipt(receipt, entry, policy, state, report)
     if args.anchor is not None and args.source is None:
-        check_anchor(args.anchor, checkpoint.origin, checkpoint.size, checkpoint.root, report)
+        check_anchor(args, checkpoint, report)
 
 
 def run_source(
@@ -115,21 +115,33 @@ def run_source(
     if args.audit:
         audit_log(checkpoint, source, report)
     if args.anchor is not None:
-        check_anchor(args.anchor, checkpoint.origin, checkpoint.size, checkpoint.root, report)
+        check_anchor(args, checkpoint, report)
 
 
-def check_anchor(path: Path, origin: str, size: int, root: bytes, report: Report) -> None:
-    """Check that the anchor transaction in path commits to this checkpoint."""
+def check_anchor(args: argparse.Namespace, checkpoint: Checkpoint, report: Report) -> None:
+    """Check that the anchor transaction --anchor commits to checkpoint (and, with
+    --anchor-key, that this chain key signed it; needs the `anchor` extra, hive-nectar)."""
     try:
-        tx = json.loads(read_input(path, "jangkar / anchor"))
+        tx = json.loads(read_input(args.anchor, "jangkar / anchor"))
     except ValueError as exc:
         raise MalformedError(
-            f"jangkar bukan JSON: {exc}", f"anchor is not JSON: {exc}", where=str(path)
+            f"jangkar bukan JSON: {exc}", f"anchor is not JSON: {exc}", where=str(args.anchor)
         ) from exc
-    anchor_check(tx, origin=origin, size=size, root=root)
+    anchor_check(tx, origin=checkpoint.origin, size=checkpoint.size, root=checkpoint.root)
+    if args.anchor_key:
+        try:
+            anchor_check_signature(tx, args.anchor_key)
+        except ImportError as exc:
+            raise MalformedError(
+                "--anchor-key butuh hive-nectar: pip install 'terbuka[anchor]'",
+                "--anchor-key needs hive-nectar: pip install 'terbuka[anchor]'",
+                where="--anchor-key",
+            ) from exc
+    signed = f"; ditandatangani {args.anchor_key}" if args.anchor_key else ""
+    signed_en = f"; signed by {args.anchor_key}" if args.anchor_key else ""
     report.ok(
-        f"jangkar di rantai blok cocok dengan checkpoint (ukuran {size})",
-        f"the chain anchor matches the checkpoint (size {size})",
+        f"jangkar di rantai blok cocok dengan checkpoint (ukuran {checkpoint.size}){signed}",
+        f"the chain anchor matches the checkpoint (size {checkpoint.size}){signed_en}",
     )
 
 
@@ -170,9 +182,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("source", nargs="?", metavar="SOURCE", help="log URL or export directory")
     parser.add_argument("--policy", type=Path, required=True, help="tlog-policy file")
-    parser.add_argument("--state", type=Path, default=DEFAULT_STATE, help="remembered checkpoints")
+    parser.add_argument(
+        "--state",
+        type=Path,
+        help="remembered checkpoints (default ~/.local/state/terbuka/verify-state.json)",
+    )
     parser.add_argument("--file", type=Path, help="record (log entry or OCDS release JSON)")
     parser.add_argument("--receipt", type=Path, help="tlog-proof receipt, checked offline")
     parser.add_argument("--audit", action="store_true", help="rebuild the tree from all entries")
     parser.add_argument("--anchor", type=Path, metavar="TXJSON", help="Hive anchor transaction")
+    parser.add_argument("--anchor-key", metavar="STM...", help="chain key that must sign it")
     parser.set_defaults(handler=run_verify)

@@ -20,13 +20,12 @@ from terbuka.errors import TerbukaError
 from terbuka.tlog.cosignature import CosignatureSigner
 from terbuka.tlog.errors import MalformedError
 from terbuka.tlog.note import Verifier
-from terbuka.tlog.origin_state import OriginState
+from terbuka.tlog.origin_state import OriginState, default_state_path
 from terbuka.tlog.policy import Policy
 from terbuka.tlog.witness import WitnessCore
 from terbuka.tlog.witness_server import Witness, origin_verifiers, witness_serve
 
 KEY_ENV = "TERBUKA_WITNESS_KEY"
-DEFAULT_STATE = Path.home() / ".local" / "state" / "terbuka" / "witness-state.json"
 
 
 def read_secret_key(path: Path | None) -> str:
@@ -87,7 +86,7 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         signer = CosignatureSigner.from_skey(read_secret_key(args.key))
         logs = origin_verifiers(trusted_logs(args.log, args.policy))
-        state = OriginState.load(args.state)
+        state = OriginState.load(args.state or default_state_path("witness-state.json"))
     except TerbukaError as exc:
         print(f"galat: {exc.message_id}\nerror: {exc.message_en}", file=sys.stderr)
         return 2
@@ -118,7 +117,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "serve", help="layani POST /add-checkpoint / serve POST /add-checkpoint"
     )
     serve.add_argument("--key", type=Path, help=f"skey file, mode 0600 (or {KEY_ENV})")
-    serve.add_argument("--state", type=Path, default=DEFAULT_STATE, help="witness state file")
+    serve.add_argument(
+        "--state", type=Path, help="state file (default ~/.local/state/terbuka/witness-state.json)"
+    )
     serve.add_argument("--log", action="append", default=[], metavar="VKEY", help="trusted log")
     serve.add_argument("--policy", type=Path, help="tlog-policy file whose log lines to trust")
     serve.add_argument("--host", default="127.0.0.1")

@@ -104,15 +104,18 @@ def package_format(package: dict[str, Any]) -> bytes:
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
             raise OcdsFormatError(
                 f"kunci JSON '{key}' muncul dua kali dalam satu objek",
                 f"JSON key '{key}' appears twice in one object",
             )
-        result[key] = value
-    return result
+        seen.add(key)
+    raise AssertionError("unreachable: fewer keys than pairs means a duplicate")  # pragma: no cover
 
 
 def _no_constants(name: str) -> Any:

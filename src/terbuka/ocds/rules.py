@@ -102,14 +102,34 @@ def singular_issues(release: dict[str, Any], base: str) -> list[Issue]:
     ]
 
 
+# A path is the base pointer or (parent path, key or index): a tuple costs less than building
+# every pointer string, and only issues need theirs (_pointer).
+_Path = str | tuple[Any, str | int]
+
+
 def walk(data: Any, schema: dict[str, Any], pointer: str) -> Iterator[Issue]:
     """Yield unknown-key, deprecated, codelist and date-format issues of data under schema."""
+    found: list[Issue] = []
+    _walk(data, schema, pointer, found)
+    return iter(found)
+
+
+def _pointer(path: _Path) -> str:
+    """Return the RFC 6901 JSON pointer of path."""
+    parts: list[str] = []
+    while isinstance(path, tuple):
+        path, key = path
+        parts.append(str(key).replace("~", "~0").replace("/", "~1"))
+    return path + "".join("/" + p for p in reversed(parts))
+
+
+def _walk(data: Any, schema: dict[str, Any], path: _Path, found: list[Issue]) -> None:
     if isinstance(data, list):
         items = schema.get("items")
         if isinstance(items, dict):
             for i, item in enumerate(data):
-                if isinstance(item, dict | list):
-                    yield from walk(item, items, f"{pointer}/{i}")
+                if isinstance(item, (dict, list)):
+                    _walk(item, items, (path, i), found)
         return
     props = schema.get("properties")
     if not isinstance(data, dict) or props is None:
@@ -119,36 +139,39 @@ def walk(data: Any, schema: dict[str, Any], pointer: str) -> Iterator[Issue]:
         if sub is None:
             singular = key in ("award", "contract") and f"{key}s" in props
             if not singular and not _pattern_match(schema, key):
-                yield _unknown_key(_child(pointer, key), key, props)
+                found.append(_unknown_key(_pointer((path, key)), key, props))
             continue
-        if sub.get("deprecated") and value is not None:
-            yield Issue(
-                _child(pointer, key),
+        if "codelist" in sub or "format" in sub or "deprecated" in sub:
+            _field_check(key, value, sub, path, found)
+        if isinstance(value, (dict, list)):  # scalars have nothing below them
+            _walk(value, sub, (path, key), found)
+
+
+def _field_check(
+    key: str, value: Any, sub: dict[str, Any], path: _Path, found: list[Issue]
+) -> None:
+    """Append the deprecated, codelist and date-format issues of data[key] (value) to found."""
+    if sub.get("deprecated") and value is not None:
+        found.append(
+            Issue(
+                _pointer((path, key)),
                 f"kolom '{key}' sudah usang (deprecated) di OCDS 1.1",
                 f"field '{key}' is deprecated in OCDS 1.1",
                 "deprecated_field",
                 "warning",
             )
-        if "codelist" in sub:
-            yield from _codelist_issues(value, sub, _child(pointer, key))
-        if (
-            sub.get("format") == "date-time"
-            and isinstance(value, str)
-            and not parse_datetime(value)
-        ):
-            yield Issue(
-                _child(pointer, key),
+        )
+    if "codelist" in sub:
+        found.extend(_codelist_issues(value, sub, path, key))
+    if sub.get("format") == "date-time" and isinstance(value, str) and not parse_datetime(value):
+        found.append(
+            Issue(
+                _pointer((path, key)),
                 f"'{value}' bukan tanggal-waktu RFC 3339 dengan zona waktu",
                 f"'{value}' is not an RFC 3339 date-time with a time zone",
                 "date_format",
             )
-        if isinstance(value, dict | list):  # scalars have nothing below them
-            yield from walk(value, sub, _child(pointer, key))
-
-
-def _child(pointer: str, key: str) -> str:
-    """Return the JSON pointer of key under pointer (RFC 6901 escapes)."""
-    return f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"
+        )
 
 
 def _pattern_match(schema: dict[str, Any], key: str) -> bool:
@@ -169,9 +192,24 @@ def _unknown_key(where: str, key: str, props: dict[str, Any]) -> Issue:
     )
 
 
-def _codelist_issues(value: Any, sub: dict[str, Any], where: str) -> Iterator[Issue]:
+def _codelist_issues(value: Any, sub: dict[str, Any], path: _Path, key: str) -> list[Issue]:
     name = sub["codelist"]
     codes, deprecated = codelist(name)
+    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    if all(isinstance(c, str) and c in codes and c not in deprecated for c in values):
+        return []  # the common case, without building a pointer
+    where = _pointer((path, key))
+    return list(_code_issues(value, name, codes, deprecated, sub, where))
+
+
+def _code_issues(
+    value: Any,
+    name: str,
+    codes: frozenset[str],
+    deprecated: frozenset[str],
+    sub: dict[str, Any],
+    where: str,
+) -> Iterator[Issue]:
     values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
     for i, code in enumerate(values):
         if not isinstance(code, str):

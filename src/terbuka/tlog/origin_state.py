@@ -24,6 +24,12 @@ from pathlib import Path
 from terbuka.tlog.errors import MalformedError
 
 
+def default_state_path(name: str) -> Path:
+    """Return $XDG_STATE_HOME/terbuka/name, by default ~/.local/state/terbuka/name."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "terbuka" / name
+
+
 class OriginState:
     """Hold the last cosigned (size, root) per origin, persisted in one JSON file."""
 

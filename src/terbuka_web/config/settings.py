@@ -5,7 +5,7 @@ that list complete). Main ones:
   TERBUKA_DEBUG=1              development mode (never in production)
   TERBUKA_DATA_DIR             where the SQLite file, media, keys and log tiles live (default ./var)
   DATABASE_URL                 postgres://user@127.0.0.1:5432/terbuka (default: SQLite)
-  TERBUKA_SECRET_KEY[_FILE]    Django secret key (generated into DATA_DIR/secret_key in debug)
+  TERBUKA_SECRET_KEY[_FILE]    Django secret key (else DATA_DIR/secret_key, generated when missing)
   TERBUKA_ALLOWED_HOSTS        comma-separated host names
   TERBUKA_OCID_PREFIX          the publisher's registered OCDS prefix (default ocds-tbk352)
   TERBUKA_PUBLISHER_NAME       publisher name written into every package
@@ -17,6 +17,9 @@ that list complete). Main ones:
   TERBUKA_WITNESSES            JSON list of {"name","vkey","url","group"} (docs/witness.md)
   TERBUKA_WITNESS_THRESHOLDS   JSON {"group": k}: cosigners needed per group (default majority)
   TERBUKA_WITNESS_QUORUM       groups that must be satisfied (default all; "none" disables)
+  TERBUKA_ANCHOR_NODES         Hive API nodes, comma-separated: anchor checkpoints (default off)
+  TERBUKA_ANCHOR_ACCOUNT       Hive account whose posting key signs the anchors
+  TERBUKA_ANCHOR_KEY_FILE      file (0600) holding that posting key (WIF)
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "terbuka_web.common.middleware.IndonesianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -184,6 +187,9 @@ TERBUKA = {
     "WITNESSES": os.environ.get("TERBUKA_WITNESSES", ""),
     "WITNESS_THRESHOLDS": os.environ.get("TERBUKA_WITNESS_THRESHOLDS", ""),
     "WITNESS_QUORUM": os.environ.get("TERBUKA_WITNESS_QUORUM", ""),
+    "ANCHOR_NODES": os.environ.get("TERBUKA_ANCHOR_NODES", ""),
+    "ANCHOR_ACCOUNT": os.environ.get("TERBUKA_ANCHOR_ACCOUNT", ""),
+    "ANCHOR_KEY_FILE": os.environ.get("TERBUKA_ANCHOR_KEY_FILE", ""),
 }
 
 LOGGING = {

@@ -7,9 +7,11 @@ transparency-log entry per new release. Re-importing the same package changes no
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -29,6 +31,7 @@ from terbuka.ocds.validate import raise_for_issues, validate_package
 from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
+from terbuka_web.common.services import rows_insert
 from terbuka_web.contracting.models import Process, Release
 from terbuka_web.transparency.services import entry_append_many
 
@@ -190,13 +193,18 @@ def _upsert_processes(
         else:
             process = _refresh(Process(ocid=ocid, imported=True, created_by=actor), releases, cache)
             new_processes.append(process)
-    Process.objects.bulk_create(new_processes, batch_size=CHUNK)
+    rows_insert(rows=new_processes)
     fields = ["compiled_release", "title", "description", "fiscal_year", "method", "agency"]
     fields += ["stage_reached", "stages_published", "value_idr", "buyer_name", "search_text"]
     fields += ["first_published_at", "last_published_at"]
     Process.objects.bulk_update(updated, fields, batch_size=CHUNK)
-    if new_processes and new_processes[0].pk is None:  # backends without RETURNING ids
-        new_processes = list(Process.objects.filter(ocid__in=[p.ocid for p in new_processes]))
+    ids = {
+        ocid: pk
+        for part in _chunks([p.ocid for p in new_processes])
+        for ocid, pk in Process.objects.filter(ocid__in=part).values_list("ocid", "pk")
+    }
+    for process in new_processes:
+        process.pk = ids[process.ocid]
     result.processes_created += len(new_processes)
     result.processes_updated += len(updated)
     return {p.ocid: p for p in [*new_processes, *updated]}
@@ -231,8 +239,7 @@ def _add_releases(
                 )
             )
     entry_append_many(kind=ENTRY_KIND, entries=entries)
-    Release.objects.bulk_create(rows, batch_size=CHUNK)
-    return len(rows)
+    return rows_insert(rows=rows)
 
 
 def package_import(*, data: bytes, actor: User, source_name: str) -> ImportResult:
@@ -244,6 +251,28 @@ def package_import(*, data: bytes, actor: User, source_name: str) -> ImportResul
     Nothing is written unless everything is valid. Example source_name: "lpse-2024.json".
     """
     permission_require(user=actor, action=Action.OCDS_IMPORT)
+    with _gc_paused():
+        return _import(data, actor, source_name)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a bulk import, then restore it.
+
+    Parsing a package allocates millions of containers; the collector would rescan them
+    again and again while none of them is garbage. Reference counting still frees memory.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _import(data: bytes, actor: User, source_name: str) -> ImportResult:
+    """Parse, validate and write the package in data (package_import, after its permission)."""
     package = package_parse(data)
     ocids = sorted(
         {r["ocid"] for r in package.get("releases", []) if isinstance(r, dict) and "ocid" in r}

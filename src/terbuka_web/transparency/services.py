@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
 from terbuka.canonical import canonical_json
 from terbuka.errors import TerbukaError, ValidationError
+from terbuka.tlog.anchor import AnchorPayload, anchor_broadcast
 from terbuka.tlog.checkpoint import Checkpoint as CheckpointBody
 from terbuka.tlog.cosignature import signature_timestamp
 from terbuka.tlog.hashing import EMPTY_ROOT, leaf_hash
@@ -32,6 +34,7 @@ from terbuka.tlog.tiles import (
 from terbuka.tlog.tree import prove_consistency
 from terbuka.tlog.witness import SIZE_CONTENT_TYPE, AddCheckpointRequest, parse_size_body
 from terbuka_web.accounts.services import audit_record
+from terbuka_web.config.secrets import read_secret_file
 from terbuka_web.transparency.keys import log_origin, log_signer
 from terbuka_web.transparency.models import (
     Checkpoint,
@@ -369,3 +372,34 @@ def entry_append_many(*, kind: str, entries: Sequence[tuple[str, bytes]]) -> int
                 [(kind, ref, data, stamp) for ref, data in entries],
             )
     return len(entries)
+
+
+def checkpoint_anchor(*, checkpoint: Checkpoint) -> dict[str, Any] | None:
+    """Anchor checkpoint's {origin, size, root} on Hive as a custom_json, when configured.
+
+    Off by default: returns None unless TERBUKA_ANCHOR_NODES is set. Then signs with the
+    posting key in TERBUKA_ANCHOR_KEY_FILE (0600) for TERBUKA_ANCHOR_ACCOUNT, broadcasts,
+    records an audit event and returns the node's answer. Raises ImproperlyConfigured for
+    a missing account or key file, ImportError without the `anchor` extra (hive-nectar).
+    """
+    config = settings.TERBUKA
+    nodes = [n.strip() for n in str(config.get("ANCHOR_NODES", "")).split(",") if n.strip()]
+    if not nodes:
+        return None
+    if not config.get("ANCHOR_ACCOUNT") or not config.get("ANCHOR_KEY_FILE"):
+        raise ImproperlyConfigured(
+            "penjangkaran butuh TERBUKA_ANCHOR_ACCOUNT dan TERBUKA_ANCHOR_KEY_FILE / "
+            "anchoring needs TERBUKA_ANCHOR_ACCOUNT and TERBUKA_ANCHOR_KEY_FILE"
+        )
+    wif = read_secret_file(Path(config["ANCHOR_KEY_FILE"]))
+    body = CheckpointBody.parse(parse_note(checkpoint.note).text)
+    payload = AnchorPayload(body.origin, body.size, body.root)
+    answer = anchor_broadcast(payload, account=config["ANCHOR_ACCOUNT"], wif=wif, nodes=nodes)
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action="transparency:checkpoint:anchor",
+            target=f"checkpoint {body.size}",
+            data={"payload": payload.format(), "answer": str(answer)[:500]},
+        )
+    return answer

@@ -32,6 +32,10 @@ from terbuka.tlog.verify_source import http_call
 
 REPO = Path(__file__).resolve().parents[3]
 ORIGIN = "terbuka.test/log"
+# The well-known graphene test key pair (never funded on any chain).
+TEST_WIF = "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3"
+TEST_PUB = "STM6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV"
+OTHER_PUB = "STM7xS31nva6QPsSdoPqmfrWMn7juxJERNKjmPPMetSvAcavCQZjV"
 GROUPS = {"pemerintah": 2, "auditor": 1, "warga": 1}  # stakeholder group → members
 
 

@@ -8,6 +8,7 @@ import copy
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.core.tlog.logbuild import OTHER_PUB, TEST_PUB, TEST_WIF
 
 from terbuka.tlog.anchor import (
     ANCHOR_ID,
@@ -21,10 +22,6 @@ from terbuka.tlog.anchor import (
 )
 from terbuka.tlog.errors import MalformedError, MismatchError, SignatureError
 
-# The well-known graphene test key pair (never funded on any chain).
-TEST_WIF = "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3"
-TEST_PUB = "STM6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV"
-OTHER_PUB = "STM7xS31nva6QPsSdoPqmfrWMn7juxJERNKjmPPMetSvAcavCQZjV"
 PAYLOAD = AnchorPayload("terbuka.example/log", 42, bytes(range(32)))
 PAYLOAD_TEXT = (
     '{"origin":"terbuka.example/log","root":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",'

@@ -16,10 +16,18 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from tests.core.tlog.logbuild import Consortium, export_log, receipt_for, release_entry
+from tests.core.tlog.logbuild import (
+    OTHER_PUB,
+    TEST_PUB,
+    TEST_WIF,
+    Consortium,
+    export_log,
+    receipt_for,
+    release_entry,
+)
 
 from terbuka.cli.main import main
-from terbuka.tlog.anchor import AnchorPayload, anchor_operation
+from terbuka.tlog.anchor import AnchorPayload, anchor_operation, anchor_sign
 from terbuka.tlog.checkpoint import Checkpoint
 from terbuka.tlog.note import parse_note
 
@@ -231,6 +239,19 @@ def test_anchor_matches_checkpoint(verify: Verify, log_dir: Path, tmp_path: Path
     anchor.write_text(json.dumps({"operations": [anchor_operation(good, account="terbuka")]}))
     assert verify(str(log_dir), "--anchor", str(anchor)) == 0, verify.out
     assert "jangkar" in verify.out
+    signed = anchor_sign(
+        good,
+        account="terbuka",
+        wif=TEST_WIF,
+        ref_block_num=1,
+        ref_block_prefix=2,
+        expiration="2026-11-28T08:00:00",
+    )
+    anchor.write_text(json.dumps(signed))
+    assert verify(str(log_dir), "--anchor", str(anchor), "--anchor-key", TEST_PUB) == 0
+    assert "signed by" in verify.out
+    assert verify(str(log_dir), "--anchor", str(anchor), "--anchor-key", OTHER_PUB) == 1
+    assert "not signed by" in verify.out
     wrong = AnchorPayload(checkpoint.origin, checkpoint.size - 1, checkpoint.root)
     anchor.write_text(json.dumps({"operations": [anchor_operation(wrong, account="terbuka")]}))
     assert verify(str(log_dir), "--anchor", str(anchor)) == 1
@@ -291,3 +312,12 @@ def test_receipt_contradicting_remembered_tree_is_a_fork(
     receipt, entry = receipt_files(tmp_path, other, 2, release_entry(777))
     assert verify("--receipt", str(receipt), "--file", str(entry)) == 1
     assert "FORK" in verify.out
+
+
+def test_default_state_lives_in_xdg_state_home(
+    log_dir: Path, policy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
+    assert main(["verify", str(log_dir), "--policy", str(policy)]) == 0
+    remembered = json.loads((tmp_path / "xdg" / "terbuka" / "verify-state.json").read_text())
+    assert remembered["origins"]["terbuka.test/log"]["size"] == SIZE

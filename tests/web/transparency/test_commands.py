@@ -40,6 +40,7 @@ def test_sequence_export_and_policy(
     call_command("terbuka_log", "policy", stdout=out)
     policy = Policy.parse(out.getvalue())
     assert [v.key_id for v in policy.log_verifiers] == [log_verifier.key_id]
+    assert policy.quorum == "none"  # no witnesses configured
 
 
 def test_sequence_loop_worker_stops_cleanly_on_sigterm(tmp_path: Path) -> None:

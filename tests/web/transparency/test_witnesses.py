@@ -13,6 +13,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -28,8 +29,13 @@ from terbuka.tlog.tiles import append_leaves
 from terbuka.tlog.witness import AddCheckpointRequest
 from terbuka_web.accounts.models import AuditEvent
 from terbuka_web.transparency.models import LogEntry, WitnessCosignature, WitnessStatus
-from terbuka_web.transparency.selectors import checkpoint_is_final, policy_current
+from terbuka_web.transparency.selectors import (
+    checkpoint_is_final,
+    checkpoint_latest,
+    policy_current,
+)
 from terbuka_web.transparency.services import (
+    checkpoint_anchor,
     checkpoint_collect_cosignatures,
     log_export,
     log_sequence,
@@ -272,3 +278,49 @@ def test_terbuka_verify_against_the_live_server(
     log_sequence()
     assert terbuka_main(args) == 1
     assert "quorum" in capsys.readouterr().out
+
+
+def test_sequence_command_asks_the_witnesses(
+    witnesses: list[WitnessProcess], publish: Callable[[int], list[LogEntry]]
+) -> None:
+    publish(7)
+    out, err = StringIO(), StringIO()
+    call_command("terbuka_log", "sequence", stdout=out, stderr=err)
+    assert "checkpoint size 7" in out.getvalue()
+    assert out.getvalue().count("cosigned by ") == len(witnesses)
+    checkpoint = checkpoint_latest()
+    assert checkpoint is not None and checkpoint_is_final(checkpoint=checkpoint)
+    out = StringIO()
+    call_command("terbuka_log", "cosign", stdout=out, stderr=err)
+    assert out.getvalue() == ""  # every witness already cosigned this checkpoint
+
+
+def test_anchoring_is_off_unless_configured(
+    publish: Callable[[int], list[LogEntry]], log_verifier: Verifier, settings: Settings
+) -> None:
+    publish(1)
+    checkpoint = log_sequence()
+    assert checkpoint_anchor(checkpoint=checkpoint) is None
+    err = StringIO()
+    call_command("terbuka_log", "anchor", stderr=err)
+    assert "not configured" in err.getvalue()
+    settings.TERBUKA = {**settings.TERBUKA, "ANCHOR_NODES": "https://api.hive.example"}
+    with pytest.raises(ImproperlyConfigured, match="TERBUKA_ANCHOR_ACCOUNT"):
+        checkpoint_anchor(checkpoint=checkpoint)
+
+
+def test_a_cosignature_by_the_wrong_key_is_not_stored(
+    witnesses: list[WitnessProcess],
+    publish: Callable[[int], list[LogEntry]],
+    settings: Settings,
+) -> None:
+    config = json.loads(settings.TERBUKA["WITNESSES"])
+    config[0]["vkey"] = CosignatureSigner.generate(config[0]["name"]).vkey  # not the process key
+    settings.TERBUKA = {**settings.TERBUKA, "WITNESSES": json.dumps(config)}
+    publish(2)
+    checkpoint = log_sequence()
+    stored = checkpoint_collect_cosignatures(checkpoint=checkpoint)
+    assert config[0]["name"] not in {c.witness for c in stored}
+    assert len(stored) == len(witnesses) - 1
+    error = WitnessStatus.objects.get(witness=config[0]["name"]).last_error
+    assert "no valid cosignature" in error

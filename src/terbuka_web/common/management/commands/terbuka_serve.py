@@ -1,19 +1,46 @@
-"""Serve Terbuka: migrate, collect static files and run the HTTP server."""
+"""Serve Terbuka: migrate, start the log sequencer worker, and run the HTTP server."""
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
+def stop_on_sigterm(signum: int, frame: Any) -> None:
+    """Turn SIGTERM into SystemExit so the sequencer worker is stopped too."""
+    raise SystemExit(0)
+
+
 class Command(BaseCommand):
-    help = "Migrate and serve Terbuka at ADDRPORT (default 127.0.0.1:8000)."
+    help = (
+        "Migrate, start the transparency-log sequencer as a background worker and serve "
+        "Terbuka at ADDRPORT (default 127.0.0.1:8000)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--no-sequencer",
+            action="store_true",
+            help="do not start `terbuka log sequence --loop` (run it elsewhere)",
+        )
 
-    def handle(self, *args: Any, addrport: str, **options: Any) -> None:
+    def handle(self, *args: Any, addrport: str, no_sequencer: bool, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("runserver", addrport, use_reloader=False, insecure_serving=True)
+        worker = None
+        if not no_sequencer:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "terbuka.cli.main", "log", "sequence", "--loop"]
+            )
+        signal.signal(signal.SIGTERM, stop_on_sigterm)
+        try:
+            call_command("runserver", addrport, use_reloader=False, insecure_serving=True)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=30)

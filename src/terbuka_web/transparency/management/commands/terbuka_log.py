@@ -1,4 +1,5 @@
-"""Run the transparency log: `sequence [--loop --interval S]`, `export DIR`, `policy`, `cosign`."""
+"""Run the transparency log: `sequence [--loop --interval S]`, `export DIR`, `policy`,
+`cosign` (ask the witnesses), `anchor` (Hive, when configured)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.db import OperationalError, close_old_connections
 from terbuka_web.transparency.models import LogEntry, WitnessStatus
 from terbuka_web.transparency.selectors import checkpoint_latest, policy_current
 from terbuka_web.transparency.services import (
+    checkpoint_anchor,
     checkpoint_collect_cosignatures,
     log_export,
     log_sequence,
@@ -22,7 +24,7 @@ from terbuka_web.transparency.witnesses import witnesses_configured
 
 
 class Command(BaseCommand):
-    help = "Log transparansi / transparency log: sequence, export, policy."
+    help = "Log transparansi / transparency log: sequence, export, policy, cosign, anchor."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -36,6 +38,7 @@ class Command(BaseCommand):
         exp.add_argument("directory", type=Path)
         sub.add_parser("policy", help="cetak berkas kebijakan / print the tlog-policy file")
         sub.add_parser("cosign", help="minta kosignatur saksi / collect witness cosignatures")
+        sub.add_parser("anchor", help="jangkarkan checkpoint di Hive / anchor on Hive")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "sequence":
@@ -45,6 +48,8 @@ class Command(BaseCommand):
             self.stdout.write(f"exported size {checkpoint.size} to {options['directory']}")
         elif action == "cosign":
             self.cosign()
+        elif action == "anchor":
+            self.anchor()
         else:
             self.stdout.write(policy_current(), ending="")
 
@@ -86,6 +91,15 @@ class Command(BaseCommand):
                 break
         if witnesses_configured():
             self.cosign()
+
+    def anchor(self) -> None:
+        """Anchor the latest checkpoint on Hive when TERBUKA_ANCHOR_NODES is configured."""
+        checkpoint = checkpoint_latest()
+        answer = None if checkpoint is None else checkpoint_anchor(checkpoint=checkpoint)
+        if answer is None:
+            self.stderr.write("penjangkaran tidak aktif / anchoring is not configured")
+        else:
+            self.stdout.write(f"anchored size {checkpoint.size if checkpoint else 0}: {answer}")
 
     def cosign(self) -> None:
         """Ask every configured witness to cosign the latest checkpoint; print each answer."""

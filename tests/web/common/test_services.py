@@ -1,0 +1,65 @@
+"""Check rows_insert: bulk rows equal what the ORM writes, inside a transaction, new rows only."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from terbuka.errors import ValidationError
+from terbuka_web.accounts.models import Role, User
+from terbuka_web.common.services import rows_insert
+from terbuka_web.contracting.models import Process, Release
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _release(process: Process, rid: str, user: User) -> Release:
+    return Release(
+        process=process,
+        ocid=process.ocid,
+        release_id=rid,
+        date=timezone.now(),
+        tags=["tender"],
+        stage="tender",
+        data={"ocid": process.ocid, "id": rid, "é": [1, None]},
+        sha256="0" * 64,
+        imported=True,
+        published_by=user,
+    )
+
+
+def _process(ocid: str) -> Process:
+    return Process.objects.create(ocid=ocid, imported=True, title=ocid, fiscal_year=2025)
+
+
+def test_rows_insert_writes_field_values_like_the_orm() -> None:
+    user = User.objects.create_user(username="admin", role=Role.ADMIN)
+    process = _process("ocds-tbk352-1")
+    with transaction.atomic():
+        assert rows_insert(rows=[_release(process, "r1", user), _release(process, "r2", user)]) == 2
+        Release.objects.bulk_create([_release(process, "r3", user)])
+    fields = ("ocid", "tags", "stage", "data", "imported", "published_by", "process")
+    bulk, orm = (Release.objects.filter(release_id=r).values(*fields).get() for r in ("r1", "r3"))
+    assert bulk == {**orm, "data": {**orm["data"], "id": "r1"}}
+    assert Release.objects.get(release_id="r2").published_at is not None  # auto_now_add
+
+
+def test_rows_insert_refuses_outside_a_transaction_and_saved_rows() -> None:
+    user = User.objects.create_user(username="admin", role=Role.ADMIN)
+    process = _process("ocds-tbk352-1")
+    with pytest.raises(ValidationError, match="transaction"):
+        rows_insert(rows=[_release(process, "r1", user)])
+    with transaction.atomic(), pytest.raises(ValidationError) as info:
+        rows_insert(rows=[_release(process, "r1", user), process])
+    assert "one model" in info.value.message_en
+    assert not Release.objects.exists()
+    assert rows_insert(rows=[]) == 0
+
+
+def test_rows_insert_is_all_or_nothing_on_a_constraint() -> None:
+    user = User.objects.create_user(username="admin", role=Role.ADMIN)
+    process = _process("ocds-tbk352-1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows_insert(rows=[_release(process, "r1", user), _release(process, "r1", user)])
+    assert not Release.objects.exists()
