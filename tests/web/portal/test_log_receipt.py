@@ -106,6 +106,7 @@ def test_process_page_in_english_names_the_log(
     )
     services.stage_publish(user=ppk, process=process, stage="planning")
     log_sequence()
-    html = client.get(f"/proses/{process.ocid}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get(f"/proses/{process.ocid}/").content.decode()
     assert "Transparency log" in html and "Inclusion receipt (tlog-proof)" in html
     assert "Check it offline:" in html
