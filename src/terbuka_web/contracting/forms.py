@@ -295,6 +295,15 @@ class MilestoneForm(forms.Form):
     )
     date = date_field(_("Tanggal"))
 
+    def has_changed(self) -> bool:
+        """Report whether the row was filled in.
+
+        A browser posts a blank row's status select on its first option, "scheduled"; that
+        alone (or no status at all) leaves the row blank, so it is ignored, not refused.
+        """
+        status = self.data.get(self.add_prefix("status"), "")
+        return any(n != "status" or status not in ("", "scheduled") for n in self.changed_data)
+
 
 class TransactionForm(forms.Form):
     """One payment row (termin, SP2D)."""

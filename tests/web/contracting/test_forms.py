@@ -87,3 +87,15 @@ def test_rupiah_amounts_read_the_indonesian_way(typed: str, rupiah: int) -> None
 def test_ambiguous_rupiah_amounts_are_refused(typed: str) -> None:
     with pytest.raises(ValidationError):
         RupiahField(min_value=0).clean(typed)
+
+
+def test_blank_milestone_rows_as_a_browser_posts_them_are_ignored() -> None:
+    data = EXAMPLE_STAGE_DATA["implementation"]
+    post = as_post("implementation", data)
+    rows = len(data["milestones"])
+    post |= {"milestones-TOTAL_FORMS": str(rows + 3)}
+    post |= {f"milestones-{n}-status": "scheduled" for n in range(rows, rows + 3)}
+    form, formsets = stage_forms_bind("implementation", post, {})
+    assert form.is_valid(), form.errors
+    assert all(f.is_valid() for f in formsets.values()), [f.errors for f in formsets.values()]
+    assert stage_data_of(form, formsets) == data
