@@ -64,7 +64,6 @@ def child(db: str, batches: int, batch: int) -> dict[str, Any]:
 
     from terbuka_web.transparency.models import (
         Checkpoint,
-        EntryBundle,
         LogEntry,
         LogState,
         Tile,
@@ -73,7 +72,7 @@ def child(db: str, batches: int, batch: int) -> dict[str, Any]:
     from terbuka_web.transparency.services import entry_append_many, log_sequence
 
     call_command("migrate", verbosity=0)
-    for model in (WitnessCosignature, LogEntry, Tile, EntryBundle, Checkpoint, LogState):
+    for model in (WitnessCosignature, LogEntry, Tile, Checkpoint, LogState):
         model.objects.all().delete()
     rates, rss, insert_s, sequence_s = [], [], 0.0, 0.0
     for b in range(batches):

@@ -14,14 +14,17 @@ class LogEntry(models.Model):
     """Hold the exact published bytes of one public state change, pending or sequenced."""
 
     kind = models.CharField(max_length=40, help_text="e.g. ocds.release")
-    ref = models.CharField(max_length=300, db_index=True, help_text="what it records, e.g. an ocid")
+    ref = models.CharField(max_length=300, help_text="what it records, e.g. an ocid")
     data = models.BinaryField(help_text="RFC 8785 canonical JSON, at most 64 KiB")
     created_at = models.DateTimeField(auto_now_add=True)
     index = models.BigIntegerField(null=True, blank=True, unique=True)
-    sequenced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
+        # One plain B-tree on ref (entry_index_for): db_index would add a second, LIKE-pattern
+        # index on PostgreSQL that every insert and every sequencing UPDATE must also write.
+        # The sequencing time is the created_at of the first checkpoint covering the index.
+        indexes = [models.Index(fields=["ref"], name="logentry_ref")]
         # Pending entries are found through the unique index on index (IS NULL): SQLite and
         # PostgreSQL both index NULLs, so no second index has to be written per entry.
 
@@ -52,14 +55,6 @@ class Tile(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["level", "index"], name="tile_level_index_unique")
         ]
-
-
-class EntryBundle(models.Model):
-    """Hold the latest version of one entry bundle (tile/entries/N); full bundles never change."""
-
-    index = models.BigIntegerField(unique=True)
-    width = models.PositiveSmallIntegerField(help_text="entries in the bundle, 1–256")
-    data = models.BinaryField()
 
 
 class Checkpoint(models.Model):

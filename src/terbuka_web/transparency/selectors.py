@@ -16,15 +16,14 @@ from terbuka.tlog.tiles import (
     TileHashReader,
     TileRef,
     format_entry_bundle,
-    parse_entry_bundle,
     tile_path,
 )
 from terbuka.tlog.tree import prove_inclusion
 from terbuka_web.transparency.keys import log_vkey
 from terbuka_web.transparency.models import (
     Checkpoint,
-    EntryBundle,
     LogEntry,
+    LogState,
     Tile,
     WitnessCosignature,
 )
@@ -63,32 +62,41 @@ def tile_read(ref: TileRef) -> bytes | None:
 
 
 def _bundle_read(ref: TileRef) -> bytes | None:
-    """Return entry bundle ref (its first ref.width entries), or None beyond the log."""
-    row = EntryBundle.objects.filter(index=ref.index).values_list("width", "data").first()
-    if row is None or row[0] < ref.width:
-        return None
-    data = bytes(row[1])
-    if row[0] == ref.width:
-        return data
-    return format_entry_bundle(parse_entry_bundle(data)[: ref.width])
+    """Return entry bundle ref (its first ref.width entries), or None beyond the log.
 
-
-def entry_index_for(ref: str) -> int | None:
-    """Return the log index of the latest sequenced entry recording ref, else None."""
-    return (
-        LogEntry.objects.filter(ref=ref, index__isnull=False)
-        .order_by("-index")
-        .values_list("index", flat=True)
-        .first()
+    Bundles are not stored: the entries' bytes live once, in their LogEntry rows, and the
+    sequencer gives them indices in the same transaction as the tiles and the checkpoint,
+    so the rows with indices N·256 … N·256+W−1 are exactly bundle N of width W.
+    """
+    start = ref.index * TILE_WIDTH
+    rows = (
+        LogEntry.objects.filter(index__gte=start, index__lt=start + ref.width)
+        .order_by("index")
+        .values_list("data", flat=True)
     )
+    entries = [bytes(data) for data in rows]
+    if len(entries) < ref.width:
+        return None
+    return format_entry_bundle(entries)
+
+
+def entry_index_for(ref: str, *, kind: str | None = None) -> int | None:
+    """Return the log index of the latest sequenced entry recording ref, else None.
+
+    With kind (e.g. "ocds.release"), only entries of that kind count.
+    """
+    entries = LogEntry.objects.filter(ref=ref, index__isnull=False)
+    if kind is not None:
+        entries = entries.filter(kind=kind)
+    return entries.order_by("-index").values_list("index", flat=True).first()
 
 
 def full_tile_refs() -> set[TileRef]:
     """Return the refs of every full hash tile and full entry bundle (immutable once written)."""
     tiles = Tile.objects.filter(width=TILE_WIDTH).values_list("level", "index")
-    bundles = EntryBundle.objects.filter(width=TILE_WIDTH).values_list("index", flat=True)
+    size = LogState.objects.values_list("size", flat=True).first() or 0
     return {TileRef(level, index) for level, index in tiles} | {
-        TileRef(ENTRIES_LEVEL, index) for index in bundles
+        TileRef(ENTRIES_LEVEL, index) for index in range(size // TILE_WIDTH)
     }
 
 

@@ -19,7 +19,7 @@ from terbuka.errors import TerbukaError, ValidationError
 from terbuka.tlog.anchor import AnchorPayload, anchor_broadcast
 from terbuka.tlog.checkpoint import Checkpoint as CheckpointBody
 from terbuka.tlog.cosignature import signature_timestamp
-from terbuka.tlog.hashing import EMPTY_ROOT, leaf_hash
+from terbuka.tlog.hashing import EMPTY_ROOT, leaf_hashes
 from terbuka.tlog.note import Signature, Signer, parse_note, sign_note
 from terbuka.tlog.tiles import (
     TILE_WIDTH,
@@ -27,7 +27,6 @@ from terbuka.tlog.tiles import (
     TileRef,
     append_leaves,
     bundles_for_size,
-    format_entry_bundle,
     tile_path,
     tiles_for_size,
 )
@@ -38,7 +37,6 @@ from terbuka_web.config.secrets import read_secret_file
 from terbuka_web.transparency.keys import log_origin, log_signer
 from terbuka_web.transparency.models import (
     Checkpoint,
-    EntryBundle,
     LogEntry,
     LogState,
     Tile,
@@ -96,10 +94,12 @@ def log_sequence(*, batch_size: int | None = None, signer: Signer | None = None)
     In ONE transaction: lock the LogState row (SELECT … FOR UPDATE on PostgreSQL; SQLite
     transactions are IMMEDIATE), give the oldest pending entries (id order) consecutive
     indices, append their RFC 6962 leaf hashes (C2SP tlog-tiles), write the changed hash
-    tiles and entry bundles, update the state and sign a checkpoint with the log key. A
-    crash at any point rolls all of it back: entries stay pending and are integrated next
-    time, never twice. With nothing pending, returns the latest checkpoint (signing the
-    empty tree once). Raises ImproperlyConfigured when no log key is configured.
+    tiles, update the state and sign a checkpoint with the log key. A crash at any point
+    rolls all of it back: entries stay pending and are integrated next time, never twice.
+    Entry bundles are not stored: each entry's bytes live once, in its LogEntry row, and
+    selectors.tile_read assembles a bundle from the rows. With nothing pending, returns the
+    latest checkpoint (signing the empty tree once). Raises ImproperlyConfigured when no log
+    key is configured.
     """
     batch = batch_size or int(settings.TERBUKA["LOG_BATCH"])
     with transaction.atomic():
@@ -109,11 +109,8 @@ def log_sequence(*, batch_size: int | None = None, signer: Signer | None = None)
         size = state.size + len(datas)
         if not datas and latest is not None:
             return latest
-        tiles, root = append_leaves(
-            state.size, [leaf_hash(d) for d in datas], _tile_reader(state.size)
-        )
+        tiles, root = append_leaves(state.size, leaf_hashes(datas), _tile_reader(state.size))
         _tiles_write(tiles)
-        _bundles_write(state.size, datas)
         state.size, state.root = size, root
         state.save()
         text = CheckpointBody(log_origin(), size, root).format()
@@ -142,25 +139,15 @@ def _indices_assign(size: int, batch: int) -> list[bytes]:
         if connection.vendor == "postgresql":  # join by primary key, never scan the whole log
             cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
         cursor.execute(
-            f'UPDATE {table} SET "index" = p.pos + %s, sequenced_at = %s '
+            f'UPDATE {table} SET "index" = p.pos + %s '
             f"FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS pos FROM {table} "
             f'WHERE "index" IS NULL ORDER BY id LIMIT %s) AS p WHERE {table}.id = p.id '
             f'RETURNING {table}."index", {table}.data',
-            [size, connection.ops.adapt_datetimefield_value(timezone.now()), batch],
+            [size, batch],
         )
         rows = cursor.fetchall()
     rows.sort(key=lambda row: int(row[0]))
     return [bytes(data) for _, data in rows]
-
-
-def _entries_read(start: int, end: int) -> list[bytes]:
-    """Return the data of the entries with indices start ≤ index < end, in index order."""
-    rows = (
-        LogEntry.objects.filter(index__gte=start, index__lt=end)
-        .order_by("index")
-        .values_list("data", flat=True)
-    )
-    return [bytes(d) for d in rows.iterator(chunk_size=8192)]
 
 
 def _tile_reader(size: int) -> Callable[[TileRef], bytes]:
@@ -189,27 +176,6 @@ def _tiles_write(tiles: dict[TileRef, bytes]) -> None:
         update_conflicts=True,
         unique_fields=["level", "index"],
         update_fields=["width", "data"],
-    )
-
-
-def _bundles_write(old_size: int, datas: list[bytes]) -> None:
-    """Store the entry bundles that the entries old_size … old_size+len(datas) touched."""
-    first = old_size // TILE_WIDTH
-    start = first * TILE_WIDTH
-    head = _entries_read(start, old_size) if start < old_size else []
-    entries = head + datas
-    bundles = [
-        EntryBundle(
-            index=first + k,
-            width=len(chunk),
-            data=format_entry_bundle(chunk),
-        )
-        for k, chunk in enumerate(
-            entries[i : i + TILE_WIDTH] for i in range(0, len(entries), TILE_WIDTH)
-        )
-    ]
-    EntryBundle.objects.bulk_create(
-        bundles, update_conflicts=True, unique_fields=["index"], update_fields=["width", "data"]
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from terbuka.tlog.hashing import EMPTY_ROOT, leaf_hash, node_hash, node_hash_pairs
+from terbuka.tlog.hashing import EMPTY_ROOT, leaf_hash, leaf_hashes, node_hash, node_hash_pairs
 
 
 def _reference(shared_dir: Path) -> dict[str, list[dict[str, str]]]:
@@ -20,6 +20,8 @@ def test_hasher_vectors(shared_dir: Path) -> None:
     assert EMPTY_ROOT.hex() == empty["want"]
     assert leaf_hash(b"").hex() == empty_leaf["want"]
     assert leaf_hash(bytes.fromhex(leaf["leafInputHex"])).hex() == leaf["want"]
+    got_leaves = leaf_hashes([b"", bytes.fromhex(leaf["leafInputHex"])])
+    assert [h.hex() for h in got_leaves] == [empty_leaf["want"], leaf["want"]]
     got = node_hash(bytes.fromhex(children["leftHex"]), bytes.fromhex(children["rightHex"]))
     assert got.hex() == children["want"]
 
@@ -34,3 +36,9 @@ def test_node_hash_pairs_is_node_hash_over_aligned_pairs() -> None:
     a, b, c, d, e = (leaf_hash(bytes([i])) for i in range(5))
     assert node_hash_pairs(a + b + c + d + e) == node_hash(a, b) + node_hash(c, d)
     assert node_hash_pairs(a) == b""
+
+
+def test_leaf_hashes_is_leaf_hash_of_each_entry_in_order() -> None:
+    entries = [bytes([i % 256]) * i for i in range(300)]
+    assert leaf_hashes(entries) == [leaf_hash(e) for e in entries]
+    assert leaf_hashes([]) == []

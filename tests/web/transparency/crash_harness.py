@@ -43,7 +43,9 @@ def write(total: int, per_tx: int, ack: Path) -> None:
 
 def dump(out: Path) -> None:
     """Write the log's rows as JSON (bytes in base64) to out."""
-    from terbuka_web.transparency.models import Checkpoint, EntryBundle, LogEntry, Tile
+    from terbuka.tlog.tiles import bundles_for_size
+    from terbuka_web.transparency.models import Checkpoint, LogEntry, Tile
+    from terbuka_web.transparency.selectors import tile_read
 
     def b64(data: bytes | memoryview) -> str:
         return base64.b64encode(bytes(data)).decode()
@@ -60,8 +62,8 @@ def dump(out: Path) -> None:
             for level, index, data in Tile.objects.values_list("level", "index", "data")
         },
         "bundles": {
-            str(index): b64(data)
-            for index, data in EntryBundle.objects.values_list("index", "data")
+            str(ref.index): b64(tile_read(ref) or b"")
+            for ref in bundles_for_size(Checkpoint.objects.latest().size)
         },
         "checkpoint": Checkpoint.objects.latest().note,
     }

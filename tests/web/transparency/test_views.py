@@ -76,6 +76,24 @@ def test_tiles_full_immutable_partial_short_beyond_tree_404(
     assert client.get("/log/tile/entries/001").status_code == 404
 
 
+def test_bundles_never_show_pending_entries(
+    client: Client, log_verifier: Verifier, publish: Callable[[int], list[LogEntry]]
+) -> None:
+    """Bundles are assembled from sequenced rows only: pending entries are beyond the log."""
+    entries = publish(260)
+    log_sequence(batch_size=258)
+    assert LogEntry.objects.filter(index__isnull=True).count() == 2
+    assert client.get("/log/tile/entries/001.p/3").status_code == 404
+    assert client.get("/log/tile/entries/001.p/2").content == format_entry_bundle(
+        [bytes(e.data) for e in entries[256:258]]
+    )
+    log_sequence()
+    assert client.get("/log/tile/entries/001.p/4").content == format_entry_bundle(
+        [bytes(e.data) for e in entries[256:260]]
+    )
+    assert client.get("/log/tile/entries/001.p/5").status_code == 404
+
+
 def test_receipt_proves_the_entry_under_the_log_policy(
     client: Client, log_verifier: Verifier, publish: Callable[[int], list[LogEntry]]
 ) -> None:
