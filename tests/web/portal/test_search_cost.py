@@ -132,3 +132,11 @@ def test_results_are_escaped_and_labelled(client: Client) -> None:
     assert f'<a href="/proses/{made.ocid}/">' in html
     assert '<option value="dinas-&lt;b&gt;">' in html
     assert "<dt>Perangkat daerah</dt>" in html and "<dt>Nilai</dt><dd>Rp 1.250.000.000</dd>" in html
+
+
+def test_agency_filter_works_while_cached_choices_are_stale(world, client: Client) -> None:
+    region = world["road"].agency.government
+    other = Agency.objects.create(code="dinas-sosial", name="Dinas Sosial", government=region)
+    client.get("/")  # caches choices without dinas-sosial (no public process yet)
+    Process.objects.filter(pk=world["road"].pk).update(agency=other)  # no signal, same stamp
+    assert _ocids(client, {"agency": "dinas-sosial"}) == {world["road"].ocid}
