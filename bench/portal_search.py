@@ -383,7 +383,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as data_dir:
         server = server_start(database_url, port, args.workers, data_dir, args.threads)
         try:
-            run_clients(http_client, 4, 2.0, port)  # warm-up: connections, caches
+            run_clients(http_client, args.clients, 2.0, port)  # warm-up: every connection
             workers, backends = server_pids(server, database_url)
             app0, db0, load0 = cpu_seconds(workers), cpu_seconds(backends), os.getloadavg()[0]
             served = run_clients(http_client, args.clients, args.seconds, port)

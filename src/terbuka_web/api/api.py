@@ -6,6 +6,7 @@ OpenAPI at /api/openapi.json, interactive docs at /api/docs. Every error has one
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -155,9 +156,30 @@ def _link_makers(request: HttpRequest) -> tuple[Callable[[str], str], Callable[[
     return ocid_link_maker("portal:process", absolute), ocid_link_maker("api:ocds_record", absolute)
 
 
-@api.get("/processes", response={200: ProcessPage, **ERRORS}, tags=["processes"])
-def processes_search(request: HttpRequest, query: Query[SearchQuery]) -> dict[str, Any]:
-    """Cari proses yang diterbitkan / search published processes (same filters as the portal)."""
+SEARCH_MAX_AGE = 30  # seconds a browser or CDN may reuse a search answer
+
+
+def _search_etag(request: HttpRequest) -> str:
+    """Return the validator of a search answer: the publication stamp and the exact URL."""
+    seed = f"{portal.publication_stamp()}|{request.get_full_path()}"
+    return '"' + hashlib.sha256(seed.encode()).hexdigest()[:20] + '"'
+
+
+@api.get("/processes", response={200: ProcessPage, 304: None, **ERRORS}, tags=["processes"])
+def processes_search(
+    request: HttpRequest, response: HttpResponse, query: Query[SearchQuery]
+) -> Any:
+    """Cari proses yang diterbitkan / search published processes (same filters as the portal).
+
+    Answers carry Cache-Control: public, max-age=30 and an ETag that changes with every
+    publication; a request whose If-None-Match equals it gets 304 without searching.
+    """
+    etag = _search_etag(request)
+    headers = {"ETag": etag, "Cache-Control": f"public, max-age={SEARCH_MAX_AGE}"}
+    if etag in request.headers.get("If-None-Match", "").replace(" ", "").split(","):
+        return HttpResponse(status=304, headers=headers)
+    for name, value in headers.items():
+        response[name] = value
     filters = portal.filters_check(
         portal.ProcessFilters(
             q=" ".join(portal.clean_text(query.q).split()),

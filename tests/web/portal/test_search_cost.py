@@ -140,3 +140,18 @@ def test_agency_filter_works_while_cached_choices_are_stale(world, client: Clien
     client.get("/")  # caches choices without dinas-sosial (no public process yet)
     Process.objects.filter(pk=world["road"].pk).update(agency=other)  # no signal, same stamp
     assert _ocids(client, {"agency": "dinas-sosial"}) == {world["road"].ocid}
+
+
+def test_api_search_revalidates_with_etag_until_a_publication(world, client: Client) -> None:
+    first = client.get("/api/processes", {"q": "obat"})
+    etag = first["ETag"]
+    assert first.status_code == 200 and first["Cache-Control"] == "public, max-age=30"
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/api/processes", {"q": "obat"}, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and not again.content
+    assert not any("COUNT" in q["sql"] for q in queries.captured_queries)
+    other = client.get("/api/processes", {"q": "jalan"}, HTTP_IF_NONE_MATCH=etag)
+    assert other.status_code == 200 and other["ETag"] != etag
+    process_create(agency=world["drugs"].agency, title="Obat Baru")
+    fresh = client.get("/api/processes", {"q": "obat"}, HTTP_IF_NONE_MATCH=etag)
+    assert fresh.status_code == 200 and len(fresh.json()["results"]) == 2
