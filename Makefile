@@ -36,7 +36,7 @@ lint:
 	$(BIN)/mypy
 
 test-sqlite:
-	$(BIN)/pytest -p no:cacheprovider -q tests
+	$(BIN)/pytest -p no:cacheprovider -q -n 2 tests
 
 test-postgres:
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -p no:cacheprovider -q tests/web
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -p no:cacheprovider -q -n 2 tests/web

@@ -2,7 +2,8 @@
 
 Generates N realistic Indonesian releases (five stages per ocid: planning, tender, award,
 contract, implementation), then times:
-  import   package_import into a fresh SQLite database, in batches (validation included)
+  import   package_import into a fresh SQLite database, in batches (validation included),
+           compared with `ocdskit compile` on the exported package (ratio ocdskit/ours)
   compile  every record from the exported release package: ours (streamed, grouped by ocid)
            vs `ocdskit compile` (subprocess, same file, same bundled 1.1.5 schema)
   export   release package + record package from the database (no CSV/XLSX)
@@ -319,6 +320,11 @@ def main() -> None:
             f"         ratio ocdskit/ours {ratio:.2f} wall, {cpu_ratio:.2f} CPU (target >= 1.0);"
             f" outputs agree: {agree}"
         )
+        import_ratio, import_cpu_ratio = kit_s / import_s, kit_cpu / import_cpu
+        print(
+            f"import   ratio ocdskit compile/our import {import_ratio:.2f} wall,"
+            f" {import_cpu_ratio:.2f} CPU (target >= 1.0)"
+        )
         peak = max(rss_import, rss_export, rss_ours)
         print(f"memory   peak RSS ours {peak:.0f} MB (target < 500), ocdskit {kit_mb:.0f} MB")
     print(
@@ -330,6 +336,8 @@ def main() -> None:
                 "import_s": round(import_s, 2),
                 "import_cpu_s": round(import_cpu, 2),
                 "import_releases_per_s": round(args.n / import_s),
+                "import_ratio": round(import_ratio, 2),
+                "import_cpu_ratio": round(import_cpu_ratio, 2),
                 "export_s": round(export_s, 2),
                 "export_cpu_s": round(export_cpu, 2),
                 "compile_s": round(ours_s, 2),

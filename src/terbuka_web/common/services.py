@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.fields import AutoFieldMixin
 
 from terbuka.errors import ValidationError
@@ -21,7 +23,8 @@ def rows_insert(*, rows: Sequence[models.Model]) -> int:
     """
     if not rows:
         return 0
-    if not transaction.get_connection().in_atomic_block:
+    db = transaction.get_connection()  # the wrapper itself: the proxy costs a lookup per use
+    if not db.in_atomic_block:
         raise ValidationError(
             "penyisipan massal harus di dalam transaksi",
             "a bulk insert must run inside a transaction",
@@ -34,15 +37,35 @@ def rows_insert(*, rows: Sequence[models.Model]) -> int:
             where=model.__name__,
         )
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
-    quote = connection.ops.quote_name
+    caches: list[list[Any]] = [[_NONE, None] for _ in fields]
+    quote = db.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
-    params = [[f.get_db_prep_save(f.pre_save(r, True), connection) for f in fields] for r in rows]
-    with connection.cursor() as cursor:
+    params = [
+        [_prep(f, r, db, cache) for f, cache in zip(fields, caches, strict=True)] for r in rows
+    ]
+    with db.cursor() as cursor:
         cursor.executemany(sql, params)
     for row in rows:
         row._state.adding = False
     return len(rows)
+
+
+_NONE = object()
+
+
+def _prep(
+    field: models.Field[Any, Any], row: models.Model, db: BaseDatabaseWrapper, cache: list[Any]
+) -> Any:
+    """Return field's database value for row; reuse the last one when the value is the same object.
+
+    Rows of one import share their process, user, flags and stage objects; converting each
+    once is what bulk_create would compute again per row.
+    """
+    value = field.pre_save(row, True)
+    if value is not cache[0]:
+        cache[0], cache[1] = value, field.get_db_prep_save(value, db)
+    return cache[1]

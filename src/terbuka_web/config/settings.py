@@ -10,6 +10,9 @@ that list complete). Main ones:
   TERBUKA_OCID_PREFIX          the publisher's registered OCDS prefix (default ocds-tbk352)
   TERBUKA_PUBLISHER_NAME       publisher name written into every package
   TERBUKA_STORAGE              "filesystem" (default) or "s3" (django-storages, AWS_* variables)
+  TERBUKA_S3_BUCKET            bucket for uploaded PDFs when TERBUKA_STORAGE=s3 (required then)
+  TERBUKA_S3_ENDPOINT_URL      S3-compatible endpoint (MinIO, Ceph…); default AWS
+  TERBUKA_S3_REGION            bucket region; credentials come from boto3's AWS_* variables
   TERBUKA_MAX_UPLOAD_MB        PDF size limit (default 20)
   TERBUKA_LOG_ORIGIN           log origin (default terbuka.bojonegorokab.go.id/log)
   TERBUKA_LOG_KEY[_FILE]       log signing key (note skey); debug/demo make DATA_DIR/log.key
@@ -162,7 +165,16 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 if os.environ.get("TERBUKA_STORAGE", "filesystem") == "s3":
     STORAGES = {
-        "default": {"BACKEND": "storages.backends.s3.S3Storage"},
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": os.environ["TERBUKA_S3_BUCKET"],
+                "endpoint_url": os.environ.get("TERBUKA_S3_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("TERBUKA_S3_REGION") or None,
+                "default_acl": "private",
+                "file_overwrite": False,
+            },
+        },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
 

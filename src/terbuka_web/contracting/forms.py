@@ -7,6 +7,7 @@ bilingual (Indonesian / English) and attached to the field it concerns.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import lokal
@@ -29,22 +30,45 @@ def _err(message_id: str, message_en: str) -> str:
 REQUIRED = _err("Wajib diisi.", "This field is required.")
 
 
+RUPIAH_PATTERN = re.compile(r"^(-?)(?:Rp\.?)?(-?)(\d{1,3}(?:\.\d{3})+|\d+)$", re.IGNORECASE)
+
+
+class RupiahField(forms.IntegerField):
+    """Read a whole Rupiah amount as Indonesians write it: 150000, 150.000 or Rp 1.500.000.
+
+    A dot is a thousands separator (never a decimal point), so "150.000" is Rp 150.000 and
+    not Rp 150; grouping must be exact ("1.50.000" is refused) and decimals are refused.
+    """
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        match = RUPIAH_PATTERN.match(str(value).strip().replace(" ", ""))
+        if not match:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        sign = -1 if "-" in match.group(1) + match.group(2) else 1
+        return sign * int(match.group(3).replace(".", ""))
+
+
 def money_field(label: Any) -> forms.IntegerField:
     """Return a field for integer Rupiah between 0 and 10^15 with bilingual errors."""
-    return forms.IntegerField(
+    return RupiahField(
         label=label,
         min_value=0,
         max_value=MAX_IDR,
         error_messages={
             "required": REQUIRED,
-            "invalid": _err("Masukkan bilangan bulat Rupiah.", "Enter a whole Rupiah amount."),
+            "invalid": _err(
+                "Masukkan jumlah Rupiah bulat, mis. 150000 atau 150.000.",
+                "Enter a whole Rupiah amount, e.g. 150000 or 150.000.",
+            ),
             "min_value": _err("Nilai tidak boleh negatif.", "The amount must not be negative."),
             "max_value": _err(
                 "Nilai melebihi Rp 10^15, periksa jumlah nol.",
                 "The amount exceeds IDR 10^15; check the number of zeros.",
             ),
         },
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
 
@@ -270,6 +294,15 @@ class MilestoneForm(forms.Form):
         ],
     )
     date = date_field(_("Tanggal"))
+
+    def has_changed(self) -> bool:
+        """Report whether the row was filled in.
+
+        A browser posts a blank row's status select on its first option, "scheduled"; that
+        alone (or no status at all) leaves the row blank, so it is ignored, not refused.
+        """
+        status = self.data.get(self.add_prefix("status"), "")
+        return any(n != "status" or status not in ("", "scheduled") for n in self.changed_data)
 
 
 class TransactionForm(forms.Form):

@@ -6,13 +6,17 @@ never appears, and documents appear only once a release has published them.
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.utils.functional import cached_property
 
 from terbuka.errors import ValidationError
@@ -25,6 +29,23 @@ STAGE_LABELS = dict(Stage.choices)
 MAX_VALUE = 10**15
 MAX_TERMS = 8
 COUNT_CAP = 1_000
+OPTIONS_TTL = 300.0  # seconds an in-process copy of the filter choices may live
+STAMP_TTL = 1.0  # seconds a worker reuses the publication stamp before asking again
+LIST_FIELDS = (
+    "ocid",
+    "title",
+    "buyer_name",
+    "fiscal_year",
+    "method",
+    "stage_reached",
+    "stages_published",
+    "value_idr",
+    "first_published_at",
+    "last_published_at",
+    "agency__code",
+    "agency__name",
+)
+_WORD = re.compile(r"[^\W_]+")
 
 
 class CappedPaginator(Paginator):
@@ -137,14 +158,19 @@ def processes_public() -> QuerySet[Process]:
 def process_search(filters: ProcessFilters) -> QuerySet[Process]:
     """Return the published processes matching every filter, newest first.
 
-    Free text matches each word (case-insensitive) in search_text, which publishing derives
-    from title, description, supplier and agency names; PostgreSQL serves it from a trigram index.
+    Only the columns a result list shows are loaded (never compiled_release, description or
+    search_text). Free text matches each word of q in search_text, which publishing derives
+    from title, description, supplier and agency names: on PostgreSQL as a word prefix through
+    the full-text index (search_tsv, see migration portal 0002), elsewhere as a substring.
+    An agency code no public process carries matches nothing.
     """
-    qs = processes_public().select_related("agency")
-    for term in filters.q.lower().split()[:MAX_TERMS]:
-        qs = qs.filter(search_text__icontains=term)
+    qs = processes_public().select_related("agency").only(*LIST_FIELDS)
+    qs = _text_filter(qs, filters.q)
     if filters.agency:
-        qs = qs.filter(agency__code=filters.agency)
+        agency_id = agency_ids().get(filters.agency)
+        if agency_id is None:
+            return qs.none()
+        qs = qs.filter(agency_id=agency_id)
     if filters.stage:
         qs = qs.filter(stage_reached=filters.stage)
     if filters.year is not None:
@@ -155,7 +181,22 @@ def process_search(filters: ProcessFilters) -> QuerySet[Process]:
         qs = qs.filter(value_idr__gte=filters.value_min)
     if filters.value_max is not None:
         qs = qs.filter(value_idr__lte=filters.value_max)
-    return qs.defer("compiled_release", "search_text", "description")
+    return qs
+
+
+def _text_filter(qs: QuerySet[Process], q: str) -> QuerySet[Process]:
+    terms = q.lower().split()[:MAX_TERMS]
+    if connection.vendor != "postgresql":
+        for term in terms:
+            qs = qs.filter(search_text__icontains=term)
+        return qs
+    words = [w for term in terms for w in _WORD.findall(term)][:MAX_TERMS]
+    if not words and terms:  # only punctuation: match it literally
+        return qs.filter(search_text__icontains=terms[0])
+    if words:
+        tsquery = " & ".join(f"{w}:*" for w in words)
+        qs = qs.extra(where=["search_tsv @@ to_tsquery('simple', %s)"], params=[tsquery])
+    return qs
 
 
 def process_public_get(ocid: str) -> Process | None:
@@ -285,3 +326,76 @@ def agencies_public() -> QuerySet[Agency]:
     """Return the agencies that have at least one public process (the filter's choices)."""
     public = Process.objects.filter(agency=OuterRef("pk"), first_published_at__isnull=False)
     return Agency.objects.filter(Exists(public)).order_by("name")
+
+
+@dataclass(frozen=True)
+class AgencyOption:
+    """Name one agency of the search filter: its code, name and primary key."""
+
+    code: str
+    name: str
+    id: int
+
+
+Stamp = tuple[datetime, int] | None
+
+
+@dataclass
+class _Choices:
+    """Hold this worker's copy of the filter choices and of the publication stamp."""
+
+    stamp_at: float = -1e9  # time.monotonic() when stamp was read
+    stamp: Stamp = None
+    built_at: float = -1e9
+    built_for: Stamp = None
+    agencies: list[AgencyOption] = field(default_factory=list)
+    agency_ids: dict[str, int] = field(default_factory=dict)
+
+
+_choices = _Choices()
+
+
+def publication_stamp() -> Stamp:
+    """Return (last_published_at, id) of the newest public process, None when none is public.
+
+    Every publication, in any process, moves a process to the top of the public order, so the
+    stamp changes; it costs one probe of the index portal_process_public_order, asked at most
+    once per STAMP_TTL per worker (a publication elsewhere shows within that delay).
+    """
+    now = time.monotonic()
+    if now - _choices.stamp_at >= STAMP_TTL:
+        row = processes_public().values_list("last_published_at", "id").first()
+        _choices.stamp, _choices.stamp_at = (row[0], row[1]) if row else None, now
+    return _choices.stamp
+
+
+def agency_options() -> list[AgencyOption]:
+    """Return the agencies with a public process, by name, from an in-process copy.
+
+    The copy is rebuilt when publication_stamp changes (a publication anywhere), when an
+    Agency or Process is saved or deleted in this process, or after OPTIONS_TTL seconds.
+    """
+    stamp, now = publication_stamp(), time.monotonic()
+    if stamp != _choices.built_for or now - _choices.built_at >= OPTIONS_TTL:
+        rows = agencies_public().values_list("code", "name", "id")
+        _choices.agencies = [AgencyOption(code, name, pk) for code, name, pk in rows]
+        _choices.agency_ids = {a.code: a.id for a in _choices.agencies}
+        _choices.built_for, _choices.built_at = stamp, now
+    return _choices.agencies
+
+
+def agency_ids() -> dict[str, int]:
+    """Return the primary key of each agency with a public process, by code."""
+    agency_options()
+    return _choices.agency_ids
+
+
+def options_forget(**_: object) -> None:
+    """Drop this worker's copy of the filter choices (a signal receiver)."""
+    global _choices
+    _choices = _Choices()
+
+
+for _model in (Agency, Process):
+    post_save.connect(options_forget, sender=_model, dispatch_uid=f"portal-options-{_model}")
+    post_delete.connect(options_forget, sender=_model, dispatch_uid=f"portal-options-del-{_model}")

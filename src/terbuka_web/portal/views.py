@@ -16,6 +16,7 @@ from terbuka_web.api import selectors as ocds
 from terbuka_web.contracting.models import Method, Process
 from terbuka_web.portal import selectors
 from terbuka_web.portal.templatetags.terbuka import rupiah
+from terbuka_web.transparency.selectors import entry_index_for
 
 PAGE_SIZE = 20
 
@@ -48,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "value": _("Nilai"),
         },
         "query": query.urlencode(),
-        "agencies": selectors.agencies_public(),
+        "agencies": selectors.agency_options(),
         "stages": list(selectors.STAGE_LABELS.items()),
         "methods": Method.choices,
     }
@@ -87,7 +88,7 @@ def _process_or_404(ocid: str) -> Process:
 
 
 def process_detail(request: HttpRequest, ocid: str) -> HttpResponse:
-    """Render one published process: timeline, key facts, suppliers and documents."""
+    """Render one published process: timeline, facts, suppliers, documents, log receipt."""
     process = _process_or_404(ocid)
     timeline = selectors.process_timeline(process)
     context = {
@@ -98,6 +99,7 @@ def process_detail(request: HttpRequest, ocid: str) -> HttpResponse:
         "suppliers": selectors.process_suppliers(process),
         "documents": selectors.process_documents(process),
         "method_label": dict(Method.choices).get(process.method, process.method),
+        "log_index": entry_index_for(process.ocid, kind="ocds.release"),
     }
     return render(request, "portal/process.html", context)
 

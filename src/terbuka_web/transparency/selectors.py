@@ -80,14 +80,15 @@ def _bundle_read(ref: TileRef) -> bytes | None:
     return format_entry_bundle(entries)
 
 
-def entry_index_for(ref: str) -> int | None:
-    """Return the log index of the latest sequenced entry recording ref, else None."""
-    return (
-        LogEntry.objects.filter(ref=ref, index__isnull=False)
-        .order_by("-index")
-        .values_list("index", flat=True)
-        .first()
-    )
+def entry_index_for(ref: str, *, kind: str | None = None) -> int | None:
+    """Return the log index of the latest sequenced entry recording ref, else None.
+
+    With kind (e.g. "ocds.release"), only entries of that kind count.
+    """
+    entries = LogEntry.objects.filter(ref=ref, index__isnull=False)
+    if kind is not None:
+        entries = entries.filter(kind=kind)
+    return entries.order_by("-index").values_list("index", flat=True).first()
 
 
 def full_tile_refs() -> set[TileRef]:

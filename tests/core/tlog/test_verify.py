@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -321,3 +323,35 @@ def test_default_state_lives_in_xdg_state_home(
     assert main(["verify", str(log_dir), "--policy", str(policy)]) == 0
     remembered = json.loads((tmp_path / "xdg" / "terbuka" / "verify-state.json").read_text())
     assert remembered["origins"]["terbuka.test/log"]["size"] == SIZE
+
+
+BLOCK_WEB = """
+import sys
+from importlib.abc import MetaPathFinder
+
+class NoWeb(MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {"django", "ninja", "terbuka_web"}:
+            raise ImportError(f"{name} is not installed in a citizen's verifier")
+        return None
+
+sys.meta_path.insert(0, NoWeb())
+from terbuka.cli.main import main
+code = main(sys.argv[1:])
+assert not any(m.split(".")[0] in {"django", "ninja", "terbuka_web"} for m in sys.modules)
+sys.exit(code)
+"""
+
+
+def test_verify_runs_on_the_core_alone(log_dir: Path, policy: Path, tmp_path: Path) -> None:
+    args = ["verify", str(log_dir), "--audit", "--policy", str(policy)]
+    args += ["--state", str(tmp_path / "s.json")]
+    done = subprocess.run(
+        [sys.executable, "-c", BLOCK_WEB, *args], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    flip(next((log_dir / "tile" / "entries").iterdir()), 5)
+    tampered = subprocess.run(
+        [sys.executable, "-c", BLOCK_WEB, *args], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert tampered.returncode == 1, tampered.stdout + tampered.stderr

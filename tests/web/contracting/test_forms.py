@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from terbuka.ocds.stage_examples import EXAMPLE_STAGE_DATA
-from terbuka_web.contracting.forms import STAGE_FORMS, stage_data_of, stage_forms_bind
+from terbuka_web.contracting.forms import STAGE_FORMS, RupiahField, stage_data_of, stage_forms_bind
 
 
 def as_post(stage: str, data: dict[str, Any]) -> dict[str, str]:
@@ -65,3 +66,36 @@ def test_bad_payee_npwp_is_reported_on_its_row() -> None:
     assert not rows.is_valid()
     assert "NPWP tidak valid" in " ".join(rows.forms[0].errors["payee_npwp"])
     assert "Invalid NPWP" in " ".join(rows.forms[0].errors["payee_npwp"])
+
+
+@pytest.mark.parametrize(
+    ("typed", "rupiah"),
+    [
+        ("150000", 150_000),
+        ("150.000", 150_000),
+        ("1.500.000", 1_500_000),
+        ("Rp 1.250.000.000", 1_250_000_000),
+        ("Rp.75.000", 75_000),
+    ],
+)
+def test_rupiah_amounts_read_the_indonesian_way(typed: str, rupiah: int) -> None:
+    field = RupiahField(min_value=0)
+    assert field.clean(typed) == rupiah
+
+
+@pytest.mark.parametrize("typed", ["150,50", "1.50.000", "150.00", "12abc", "1.5 juta"])
+def test_ambiguous_rupiah_amounts_are_refused(typed: str) -> None:
+    with pytest.raises(ValidationError):
+        RupiahField(min_value=0).clean(typed)
+
+
+def test_blank_milestone_rows_as_a_browser_posts_them_are_ignored() -> None:
+    data = EXAMPLE_STAGE_DATA["implementation"]
+    post = as_post("implementation", data)
+    rows = len(data["milestones"])
+    post |= {"milestones-TOTAL_FORMS": str(rows + 3)}
+    post |= {f"milestones-{n}-status": "scheduled" for n in range(rows, rows + 3)}
+    form, formsets = stage_forms_bind("implementation", post, {})
+    assert form.is_valid(), form.errors
+    assert all(f.is_valid() for f in formsets.values()), [f.errors for f in formsets.values()]
+    assert stage_data_of(form, formsets) == data

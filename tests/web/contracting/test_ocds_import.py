@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import zipfile
@@ -87,6 +88,19 @@ def test_fictional_lifecycle_imports(admin: User) -> None:
     event = AuditEvent.objects.get()
     assert event.action == "contracting:ocds:import" and event.target == "fictional.json"
     assert event.data["releases_created"] == 6
+
+
+def test_log_entries_hold_the_canonical_release_and_gc_is_restored(admin: User) -> None:
+    assert gc.isenabled()
+    package_import(data=package(lifecycle()), actor=admin, source_name="fictional.json")
+    assert gc.isenabled()
+    rows = {r.release_id: r for r in Release.objects.all()}
+    for entry in LogEntry.objects.order_by("id"):
+        row = rows[entry.ref.split("/", 1)[1]]
+        assert bytes(entry.data) == canonical_json({"kind": "ocds.release", "release": row.data})
+    with pytest.raises(OcdsFormatError):
+        package_import(data=b"{", actor=admin, source_name="x")
+    assert gc.isenabled()
 
 
 def test_reimport_is_idempotent(admin: User) -> None:

@@ -84,7 +84,7 @@ def test_created_process_belongs_to_the_users_agency(users: dict, agencies: dict
     [
         ({"amount": "-5"}, "amount", "tidak boleh negatif"),
         ({"amount": str(10**15 + 1)}, "amount", "melebihi"),
-        ({"amount": "satu juta"}, "amount", "bilangan bulat"),
+        ({"amount": "satu juta"}, "amount", "Rupiah bulat"),
         ({"budget_line": "abc"}, "budget_line", "angka bertitik"),
         ({"project": ""}, "project", "Wajib diisi"),
     ],

@@ -174,7 +174,7 @@ def test_completeness_counts_each_stage_per_agency(world, client: Client) -> Non
         "implementation": 0,
     }
     assert "1/2 (50%)" in html and "2/2 (100%)" in html
-    assert "<caption>" in html and 'scope="row"' in html
+    assert '<caption id="kelengkapan-caption">' in html and 'scope="row"' in html
 
 
 def test_language_switch_shows_english(world, client: Client) -> None:

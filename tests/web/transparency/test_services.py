@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 from pytest_django.fixtures import Settings
 from tlog_scales.signing import DummySigner
 from tlog_scales.writer import TilesWriter
@@ -21,7 +22,7 @@ from terbuka.tlog.tree import root_from_leaf_hashes
 from terbuka_web.transparency import keys
 from terbuka_web.transparency.models import Checkpoint, LogEntry, Tile
 from terbuka_web.transparency.selectors import entry_index_for, tile_read
-from terbuka_web.transparency.services import log_export, log_sequence
+from terbuka_web.transparency.services import entry_append, log_export, log_sequence
 
 Publish = Callable[[int], list[LogEntry]]
 
@@ -109,6 +110,16 @@ def test_entry_index_for_names_the_latest_sequenced_entry(
     log_sequence()
     assert entry_index_for("r1") == 1
     assert entry_index_for("nothing") is None
+
+
+def test_entry_index_for_a_kind_skips_later_entries_of_other_kinds(log_verifier: Verifier) -> None:
+    with transaction.atomic():
+        entry_append(kind="ocds.release", ref="ocds-x-1", payload={"release": {"id": "1"}})
+        entry_append(kind="document.sha256", ref="ocds-x-1", payload={"sha256": "0" * 64})
+    log_sequence()
+    assert entry_index_for("ocds-x-1") == 1
+    assert entry_index_for("ocds-x-1", kind="ocds.release") == 0
+    assert entry_index_for("ocds-x-1", kind="award") is None
 
 
 def test_log_key_is_generated_0600_only_in_debug(settings: Settings, tmp_path: Path) -> None:

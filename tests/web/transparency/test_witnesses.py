@@ -307,3 +307,20 @@ def test_anchoring_is_off_unless_configured(
     settings.TERBUKA = {**settings.TERBUKA, "ANCHOR_NODES": "https://api.hive.example"}
     with pytest.raises(ImproperlyConfigured, match="TERBUKA_ANCHOR_ACCOUNT"):
         checkpoint_anchor(checkpoint=checkpoint)
+
+
+def test_a_cosignature_by_the_wrong_key_is_not_stored(
+    witnesses: list[WitnessProcess],
+    publish: Callable[[int], list[LogEntry]],
+    settings: Settings,
+) -> None:
+    config = json.loads(settings.TERBUKA["WITNESSES"])
+    config[0]["vkey"] = CosignatureSigner.generate(config[0]["name"]).vkey  # not the process key
+    settings.TERBUKA = {**settings.TERBUKA, "WITNESSES": json.dumps(config)}
+    publish(2)
+    checkpoint = log_sequence()
+    stored = checkpoint_collect_cosignatures(checkpoint=checkpoint)
+    assert config[0]["name"] not in {c.witness for c in stored}
+    assert len(stored) == len(witnesses) - 1
+    error = WitnessStatus.objects.get(witness=config[0]["name"]).last_error
+    assert "no valid cosignature" in error

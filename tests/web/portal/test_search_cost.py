@@ -1,0 +1,109 @@
+"""Test what makes public search cheap: word search, light list queries, cached choices."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from terbuka_web.accounts.models import Agency
+from terbuka_web.contracting.models import Process
+from terbuka_web.portal import selectors
+from tests.web.factories import agency_create, process_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world() -> dict[str, Process]:
+    pu = agency_create()
+    dinkes = agency_create("dinas-kesehatan", "Dinas Kesehatan")
+    return {
+        "road": process_create(agency=pu, title="Pembangunan Jalan Desa Kalitidu"),
+        "drugs": process_create(
+            agency=dinkes,
+            title="Pengadaan Obat Puskesmas",
+            description="Obat generik untuk 36 puskesmas",
+            stages=("planning", "tender", "award"),
+            supplier="PT Farmasi Sehat",
+        ),
+    }
+
+
+def _ocids(client: Client, params: dict[str, str]) -> set[str]:
+    html = {p.ocid for p in client.get("/", params).context["page"].object_list}
+    api = {p["ocid"] for p in client.get("/api/processes", params).json()["results"]}
+    assert html == api
+    return html
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("farmasi sehat", {"drugs"}),  # supplier name
+        ("generik", {"drugs"}),  # a word of the description only
+        ("PUSKES", {"drugs"}),  # a word prefix, any case
+        ("kesehatan", {"drugs"}),  # agency name
+        ("kalitidu jalan", {"road"}),  # every word, any order
+        ("jalan obat", set()),
+        ("'&|!", set()),  # tsquery operators are plain text, never an error
+    ],
+)
+def test_free_text_finds_supplier_description_and_prefixes(
+    world, client: Client, q: str, expected: set[str]
+) -> None:
+    assert _ocids(client, {"q": q}) == {world[k].ocid for k in expected}
+
+
+def test_unknown_agency_code_finds_nothing(world, client: Client) -> None:
+    assert _ocids(client, {"agency": "tidak-ada"}) == set()
+    assert _ocids(client, {"agency": "dinas-kesehatan"}) == {world["drugs"].ocid}
+
+
+@pytest.mark.parametrize("path", ["/", "/api/processes"])
+def test_list_queries_never_load_big_columns(world, client: Client, path: str) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path, {"q": "obat", "year": "2024"}).status_code == 200
+    selects = [
+        q["sql"].split(" FROM ")[0]
+        for q in queries.captured_queries
+        if 'FROM "contracting_process"' in q["sql"]
+    ]
+    assert any('"contracting_process"."title"' in s for s in selects)
+    for column in ("compiled_release", "search_text", "description"):
+        assert not any(f'"contracting_process"."{column}"' in s for s in selects), column
+
+
+def test_repeated_search_costs_a_count_and_a_page(world, client: Client) -> None:
+    client.get("/", {"agency": "dinas-kesehatan"})  # fills the in-process choices
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/", {"agency": "dinas-kesehatan"}).content.decode()
+    assert len(queries.captured_queries) == 2, [q["sql"] for q in queries.captured_queries]
+    assert 'value="dinas-kesehatan" selected' in html
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/api/processes", {"agency": "dinas-kesehatan"})
+    assert len(queries.captured_queries) == 2
+
+
+def test_agency_choices_follow_publication(world, client: Client) -> None:
+    assert "Dinas Pendidikan" not in client.get("/").content.decode()
+    dik = agency_create("dinas-pendidikan", "Dinas Pendidikan")
+    made = process_create(agency=dik, title="Seragam Sekolah")
+    html = client.get("/").content.decode()
+    assert 'value="dinas-pendidikan"' in html
+    assert _ocids(client, {"agency": "dinas-pendidikan"}) == {made.ocid}
+
+
+def test_publication_elsewhere_refreshes_choices(world, client: Client) -> None:
+    region = world["road"].agency.government
+    other = Agency.objects.create(code="dinas-sosial", name="Dinas Sosial", government=region)
+    client.get("/")  # caches the choices in this process
+    # Another worker publishes: no signal reaches this process, only the stamp moves.
+    moved = world["road"].last_published_at + timedelta(days=400)
+    Process.objects.filter(pk=world["road"].pk).update(agency=other, last_published_at=moved)
+    assert 'value="dinas-sosial"' not in client.get("/").content.decode()  # within STAMP_TTL
+    selectors._choices.stamp_at -= selectors.STAMP_TTL  # as STAMP_TTL later
+    assert 'value="dinas-sosial"' in client.get("/").content.decode()
