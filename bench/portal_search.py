@@ -10,7 +10,7 @@ one JSON line. Target: p95 < 200 ms.
 Usage:
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/terbuka_portal \\
     python bench/portal_search.py [--n 100000] [--clients 20] [--seconds 20] [--workers 3]
-      [--threads 4]
+      [--threads 4] [--revalidate]
 
 Also reports the CPU the gunicorn workers and their PostgreSQL backends spent per request
 (from /proc), the honest figure when other work shares the machine.
@@ -224,19 +224,34 @@ def server_start(
     raise SystemExit("gunicorn did not answer within 60 s")
 
 
-def http_client(port: int, until: float, seed_: int, out: list[float], errors: list[str]) -> None:
-    """Send searches (half HTML portal, half API) until the deadline; record latencies in ms."""
+NOT_MODIFIED: list[str] = []  # paths answered 304 (only with --revalidate)
+
+
+def http_client(
+    port: int, revalidate: bool, until: float, seed_: int, out: list[float], errors: list[str]
+) -> None:
+    """Send searches (half HTML portal, half API) until the deadline; record latencies in ms.
+
+    With revalidate, each client remembers the ETags it received and sends If-None-Match, as a
+    browser would; a 304 then counts as an answer.
+    """
     rng = random.Random(seed_)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    etags: dict[str, str] = {}
     while time.monotonic() < until:
         path = rng.choice(["/", "/api/processes"]) + "?" + urlencode(query_mix(rng))
+        headers = {"If-None-Match": etags[path]} if revalidate and path in etags else {}
         t0 = time.perf_counter()
         try:
-            conn.request("GET", path)
+            conn.request("GET", path, headers=headers)
             response = conn.getresponse()
             response.read()
-            if response.status != 200:
+            if response.status == 304 and headers:
+                NOT_MODIFIED.append(path)
+            elif response.status != 200:
                 errors.append(f"{response.status} {path}")
+            if response.getheader("ETag"):
+                etags[path] = response.getheader("ETag", "")
             if response.getheader("Connection", "").lower() == "close":
                 conn.close()
         except (OSError, http.client.HTTPException) as exc:
@@ -369,6 +384,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--revalidate", action="store_true", help="clients send If-None-Match like browsers"
+    )
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
@@ -383,10 +401,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as data_dir:
         server = server_start(database_url, port, args.workers, data_dir, args.threads)
         try:
-            run_clients(http_client, args.clients, 2.0, port)  # warm-up: every connection
+            run_clients(http_client, args.clients, 2.0, port, False)  # warm-up: every connection
             workers, backends = server_pids(server, database_url)
             app0, db0, load0 = cpu_seconds(workers), cpu_seconds(backends), os.getloadavg()[0]
-            served = run_clients(http_client, args.clients, args.seconds, port)
+            served = run_clients(http_client, args.clients, args.seconds, port, args.revalidate)
+            served["not_modified_304"] = len(NOT_MODIFIED)
             done = max(served.get("requests", 0), 1)
             served["app_cpu_ms_per_request"] = round(1000 * (cpu_seconds(workers) - app0) / done, 2)
             served["db_cpu_ms_per_request"] = round(1000 * (cpu_seconds(backends) - db0) / done, 2)
@@ -414,6 +433,7 @@ def main() -> None:
         "server": "gunicorn gthread",
         "workers": args.workers,
         "threads": args.threads,
+        "revalidate": args.revalidate,
         "load_avg_1m": round(os.getloadavg()[0], 1),
         "text_index_in_plan": next(
             (i for i in ("portal_process_search_fts", "portal_process_search_trgm") if i in plan),
