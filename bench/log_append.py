@@ -5,7 +5,9 @@ Each batch of 256-byte entries is inserted into the outbox in one transaction
 (log_sequence: indices, leaf hashes, tiles, entry bundles, signed checkpoint) in another;
 the time covers both commits. The peer, pymerkle 7's SqliteTree, appends the same entries
 with its bulk append_entries and computes the root (what a checkpoint needs) in the same run.
-RSS is printed after every batch: it must stay flat as the log grows.
+RSS is printed after every batch: it must stay flat as the log grows. CPU time is reported
+beside wall time (this process, plus the PostgreSQL backend's when it runs on this host), so a
+loaded machine's figures can be read for what the code costs.
 
 Usage: python bench/log_append.py [--batches 5] [--batch 100000] [--db sqlite,postgresql]
 PostgreSQL: TERBUKA_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/terbuka_pipeline);
@@ -46,6 +48,16 @@ def rss_mib() -> float:
     return 0.0
 
 
+def cpu_s(backend_pid: int | None) -> float:
+    """Return this process's CPU seconds, plus the local PostgreSQL backend's (Linux /proc)."""
+    total = time.process_time()
+    stat = Path(f"/proc/{backend_pid}/stat") if backend_pid else None
+    if stat is not None and stat.exists():
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def child(db: str, batches: int, batch: int) -> dict[str, Any]:
     """Run the Terbuka log append in this process against db; return its figures."""
     tmp = Path(tempfile.mkdtemp(prefix="terbuka-bench-"))
@@ -74,23 +86,29 @@ def child(db: str, batches: int, batch: int) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     for model in (WitnessCosignature, LogEntry, Tile, Checkpoint, LogState):
         model.objects.all().delete()
-    rates, rss, insert_s, sequence_s = [], [], 0.0, 0.0
+    backend = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = int(cursor.fetchone()[0])
+    rates, rss, insert_s, sequence_s, cpu = [], [], 0.0, 0.0, 0.0
     for b in range(batches):
         data = entries(b * batch, batch)
         refs = [(f"bench-{b * batch + i}", d) for i, d in enumerate(data)]
-        t0 = time.perf_counter()
+        c0, t0 = cpu_s(backend), time.perf_counter()
         with transaction.atomic():
             entry_append_many(kind="bench", entries=refs)
         t1 = time.perf_counter()
         checkpoint = log_sequence(batch_size=batch)
-        t2 = time.perf_counter()
+        t2, c2 = time.perf_counter(), cpu_s(backend)
         assert checkpoint.size == (b + 1) * batch
-        insert_s, sequence_s = insert_s + t1 - t0, sequence_s + t2 - t1
+        insert_s, sequence_s, cpu = insert_s + t1 - t0, sequence_s + t2 - t1, cpu + c2 - c0
         rates.append(batch / (t2 - t0))
         rss.append(rss_mib())
         print(
             f"  {db}: batch {b + 1}: size {checkpoint.size}, {rates[-1]:,.0f} entries/s "
-            f"(insert {t1 - t0:.2f}s, sequence {t2 - t1:.2f}s), RSS {rss[-1]:.0f} MiB",
+            f"(insert {t1 - t0:.2f}s, sequence {t2 - t1:.2f}s; CPU {c2 - c0:.2f}s), "
+            f"RSS {rss[-1]:.0f} MiB",
             file=sys.stderr,
         )
     total = batches * batch
@@ -100,6 +118,9 @@ def child(db: str, batches: int, batch: int) -> dict[str, Any]:
         "entries_per_s": total / (insert_s + sequence_s),
         "insert_per_s": total / insert_s,
         "sequence_per_s": total / sequence_s,
+        "cpu_s": round(cpu, 2),
+        "entries_per_cpu_s": total / cpu,
+        "cpu_includes_pg_backend": backend is not None and Path(f"/proc/{backend}").exists(),
         "batch_rates": [round(r) for r in rates],
         "rss_mib": [round(r, 1) for r in rss],
     }
@@ -111,15 +132,15 @@ def pymerkle_peer(batches: int, batch: int) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory() as tmp:
         tree = SqliteTree(str(Path(tmp) / "pymerkle.db"))
-        append_s = root_s = 0.0
+        append_s = root_s = cpu = 0.0
         for b in range(batches):
             data = entries(b * batch, batch)
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             tree.append_entries(data)
             t1 = time.perf_counter()
             tree.get_root()
-            t2 = time.perf_counter()
-            append_s, root_s = append_s + t1 - t0, root_s + t2 - t1
+            t2, c2 = time.perf_counter(), time.process_time()
+            append_s, root_s, cpu = append_s + t1 - t0, root_s + t2 - t1, cpu + c2 - c0
             print(
                 f"  pymerkle: batch {b + 1}: {batch / (t2 - t0):,.0f} entries/s "
                 f"(append {t1 - t0:.2f}s, root {t2 - t1:.2f}s), RSS {rss_mib():.0f} MiB",
@@ -131,6 +152,8 @@ def pymerkle_peer(batches: int, batch: int) -> dict[str, Any]:
         "entries": total,
         "entries_per_s": total / (append_s + root_s),
         "append_only_per_s": total / append_s,
+        "cpu_s": round(cpu, 2),
+        "entries_per_cpu_s": total / cpu,
     }
 
 
@@ -167,17 +190,23 @@ def main() -> None:
         sys.stderr.write(out.stderr)
         results[db] = json.loads(out.stdout.strip().splitlines()[-1])
     peer = pymerkle_peer(args.batches, args.batch)
-    print(f"{'':12}{'entries/s':>12}{'vs pymerkle':>13}  RSS MiB per batch")
+    print(f"{'':12}{'entries/s':>12}{'vs pymerkle':>13}{'per CPU s':>12}  RSS MiB per batch")
     for db, r in results.items():
         r["ratio_vs_pymerkle"] = round(r["entries_per_s"] / peer["entries_per_s"], 2)
-        print(f"{db:12}{r['entries_per_s']:>12,.0f}{r['ratio_vs_pymerkle']:>12}x  {r['rss_mib']}")
-    print(f"{'pymerkle':12}{peer['entries_per_s']:>12,.0f}{1:>12}x")
+        print(
+            f"{db:12}{r['entries_per_s']:>12,.0f}{r['ratio_vs_pymerkle']:>12}x"
+            f"{r['entries_per_cpu_s']:>12,.0f}  {r['rss_mib']}"
+        )
+    print(
+        f"{'pymerkle':12}{peer['entries_per_s']:>12,.0f}{1:>12}x{peer['entries_per_cpu_s']:>12,.0f}"
+    )
     print(
         json.dumps(
             {
                 "bench": "log_append",
                 "entry_bytes": ENTRY_SIZE,
                 "batch": args.batch,
+                "load_average": [round(x, 2) for x in os.getloadavg()],
                 **results,
                 "pymerkle": peer,
             }

@@ -9,7 +9,11 @@ one JSON line. Target: p95 < 200 ms.
 
 Usage:
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/terbuka_portal \\
-    python bench/portal_search.py [--n 100000] [--clients 20] [--seconds 20]
+    python bench/portal_search.py [--n 100000] [--clients 20] [--seconds 20] [--workers 3]
+      [--threads 4]
+
+Also reports the CPU the gunicorn workers and their PostgreSQL backends spent per request
+(from /proc), the honest figure when other work shares the machine.
 """
 
 from __future__ import annotations
@@ -191,7 +195,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def server_start(database_url: str, port: int, workers: int, data_dir: str) -> subprocess.Popen:
+def server_start(
+    database_url: str, port: int, workers: int, data_dir: str, threads: int = 4
+) -> subprocess.Popen:
     """Start gunicorn serving Terbuka on 127.0.0.1:port and wait until it answers."""
     env = {
         **os.environ,
@@ -203,7 +209,7 @@ def server_start(database_url: str, port: int, workers: int, data_dir: str) -> s
     }
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     cmd = [gunicorn, "terbuka_web.config.wsgi:application", "-b", f"127.0.0.1:{port}"]
-    cmd += ["-w", str(workers), "-k", "gthread", "--threads", "4", "--log-level", "error"]
+    cmd += ["-w", str(workers), "-k", "gthread", "--threads", str(threads), "--log-level", "error"]
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -313,13 +319,42 @@ def summary(lat: list[float], elapsed: float, errors: list[str]) -> dict[str, An
     }
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """Return the user + system CPU seconds used so far by the live processes pids (Linux)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(server: subprocess.Popen, database_url: str) -> tuple[list[int], list[int]]:
+    """Return the gunicorn worker pids and the PostgreSQL backend pids serving database_url."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    name = database_url.rsplit("/", 1)[1].split("?")[0]
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+            " AND backend_type = 'client backend'",
+            [name],
+        )
+        backends = [row[0] for row in cursor.fetchall()]
+    return [int(c) for c in children], backends
+
+
 def explain_text_search() -> str:
-    """Return the PostgreSQL plan of a free-text match count (it should use the trigram index)."""
+    """Return the PostgreSQL plan of a selective free-text count (word + year): it should use
+    the full-text index portal_process_search_fts."""
     from django.db import connection
 
     from terbuka_web.portal import selectors
 
-    qs = selectors.process_search(selectors.ProcessFilters(q="kalitidu"))
+    qs = selectors.process_search(selectors.ProcessFilters(q="kalitidu", year=2022))
     sql, params = qs.order_by()[: selectors.COUNT_CAP + 1].query.get_compiler("default").as_sql()
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + sql, params)
@@ -333,6 +368,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
@@ -345,10 +381,16 @@ def main() -> None:
     print("free-text plan:\n" + plan)
     port = free_port()
     with tempfile.TemporaryDirectory() as data_dir:
-        server = server_start(database_url, port, args.workers, data_dir)
+        server = server_start(database_url, port, args.workers, data_dir, args.threads)
         try:
             run_clients(http_client, 4, 2.0, port)  # warm-up: connections, caches
+            workers, backends = server_pids(server, database_url)
+            app0, db0, load0 = cpu_seconds(workers), cpu_seconds(backends), os.getloadavg()[0]
             served = run_clients(http_client, args.clients, args.seconds, port)
+            done = max(served.get("requests", 0), 1)
+            served["app_cpu_ms_per_request"] = round(1000 * (cpu_seconds(workers) - app0) / done, 2)
+            served["db_cpu_ms_per_request"] = round(1000 * (cpu_seconds(backends) - db0) / done, 2)
+            served["load_avg_1m_before"] = round(load0, 1)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
@@ -359,6 +401,11 @@ def main() -> None:
             f"p50 {result.get('p50_ms')} ms, p95 {result.get('p95_ms')} ms, "
             f"p99 {result.get('p99_ms')} ms, errors {result.get('errors')}"
         )
+    print(
+        f"CPU per HTTP request: gunicorn {served.get('app_cpu_ms_per_request')} ms + "
+        f"PostgreSQL {served.get('db_cpu_ms_per_request')} ms (2 cores shared; load "
+        f"{served.get('load_avg_1m_before')} before the run)"
+    )
     line = {
         "bench": "portal_search",
         "processes": args.n,
@@ -366,8 +413,12 @@ def main() -> None:
         "seconds": args.seconds,
         "server": "gunicorn gthread",
         "workers": args.workers,
+        "threads": args.threads,
         "load_avg_1m": round(os.getloadavg()[0], 1),
-        "trigram_index_used": "portal_process_search_trgm" in plan,
+        "text_index_in_plan": next(
+            (i for i in ("portal_process_search_fts", "portal_process_search_trgm") if i in plan),
+            None,
+        ),
         "http": served,
         "peer_sql": peer,
         "target_p95_ms": 200,

@@ -7,6 +7,7 @@ OpenAPI at /api/openapi.json, interactive docs at /api/docs. Every error has one
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -26,6 +27,7 @@ from terbuka_web.api import selectors as ocds
 from terbuka_web.api.errors import handlers_register
 from terbuka_web.contracting.models import Process
 from terbuka_web.portal import selectors as portal
+from terbuka_web.portal.links import ocid_link_maker
 
 api = NinjaAPI(
     title="Terbuka API",
@@ -129,7 +131,9 @@ class ProcessDetail(ProcessOut):
     compiled_release: dict[str, Any]
 
 
-def _process_out(request: HttpRequest, p: Process) -> dict[str, Any]:
+def _process_out(
+    p: Process, page_url: Callable[[str], str], record_url: Callable[[str], str]
+) -> dict[str, Any]:
     return {
         "ocid": p.ocid,
         "title": p.title,
@@ -141,9 +145,14 @@ def _process_out(request: HttpRequest, p: Process) -> dict[str, Any]:
         "value_idr": p.value_idr,
         "first_published_at": p.first_published_at,
         "last_published_at": p.last_published_at,
-        "url": request.build_absolute_uri(reverse("portal:process", args=[p.ocid])),
-        "record_url": request.build_absolute_uri(reverse("api:ocds_record", args=[p.ocid])),
+        "url": page_url(p.ocid),
+        "record_url": record_url(p.ocid),
     }
+
+
+def _link_makers(request: HttpRequest) -> tuple[Callable[[str], str], Callable[[str], str]]:
+    absolute = request.build_absolute_uri
+    return ocid_link_maker("portal:process", absolute), ocid_link_maker("api:ocds_record", absolute)
 
 
 @api.get("/processes", response={200: ProcessPage, **ERRORS}, tags=["processes"])
@@ -163,7 +172,7 @@ def processes_search(request: HttpRequest, query: Query[SearchQuery]) -> dict[st
     paginator = portal.CappedPaginator(portal.process_search(filters), query.per_page)
     count = paginator.count
     rows = paginator.page(query.page).object_list if query.page <= paginator.num_pages else []
-    next_url = None
+    next_url, links = None, _link_makers(request)
     if query.page < paginator.num_pages:
         params = request.GET.copy()
         params["page"] = str(query.page + 1)
@@ -174,7 +183,7 @@ def processes_search(request: HttpRequest, query: Query[SearchQuery]) -> dict[st
         "page": query.page,
         "per_page": query.per_page,
         "next": next_url,
-        "results": [_process_out(request, p) for p in rows],
+        "results": [_process_out(p, *links) for p in rows],
     }
 
 
@@ -211,7 +220,7 @@ def process_get(request: HttpRequest, ocid: str) -> dict[str, Any]:
         for d in portal.process_documents(p)
     ]
     return {
-        **_process_out(request, p),
+        **_process_out(p, *_link_makers(request)),
         "description": p.description,
         "timeline": timeline,
         "suppliers": portal.process_suppliers(p),

@@ -167,7 +167,7 @@ def process_search(filters: ProcessFilters) -> QuerySet[Process]:
     qs = processes_public().select_related("agency").only(*LIST_FIELDS)
     qs = _text_filter(qs, filters.q)
     if filters.agency:
-        agency_id = agency_ids().get(filters.agency)
+        agency_id = agency_ids().get(filters.agency) or _agency_id(filters.agency)
         if agency_id is None:
             return qs.none()
         qs = qs.filter(agency_id=agency_id)
@@ -182,6 +182,12 @@ def process_search(filters: ProcessFilters) -> QuerySet[Process]:
     if filters.value_max is not None:
         qs = qs.filter(value_idr__lte=filters.value_max)
     return qs
+
+
+def _agency_id(code: str) -> int | None:
+    """Return the id of the agency with code (a fallback when the cached choices are stale)."""
+    found: int | None = Agency.objects.filter(code=code).values_list("id", flat=True).first()
+    return found
 
 
 def _text_filter(qs: QuerySet[Process], q: str) -> QuerySet[Process]:
@@ -337,7 +343,7 @@ class AgencyOption:
     id: int
 
 
-Stamp = tuple[datetime, int] | None
+Stamp = tuple[datetime | None, int | None]
 
 
 @dataclass
@@ -345,9 +351,9 @@ class _Choices:
     """Hold this worker's copy of the filter choices and of the publication stamp."""
 
     stamp_at: float = -1e9  # time.monotonic() when stamp was read
-    stamp: Stamp = None
+    stamp: Stamp = (None, None)
     built_at: float = -1e9
-    built_for: Stamp = None
+    built_for: Stamp = (None, None)
     agencies: list[AgencyOption] = field(default_factory=list)
     agency_ids: dict[str, int] = field(default_factory=dict)
 
@@ -356,16 +362,18 @@ _choices = _Choices()
 
 
 def publication_stamp() -> Stamp:
-    """Return (last_published_at, id) of the newest public process, None when none is public.
+    """Return (newest last_published_at, highest id) of the public processes.
 
-    Every publication, in any process, moves a process to the top of the public order, so the
-    stamp changes; it costs one probe of the index portal_process_public_order, asked at most
-    once per STAMP_TTL per worker (a publication elsewhere shows within that delay).
+    A publication moves a process to the top of the public order and an import adds rows
+    with higher ids, so the stamp changes in any process; each part is one index probe,
+    asked at most once per STAMP_TTL per worker (a publication elsewhere shows within it).
     """
     now = time.monotonic()
     if now - _choices.stamp_at >= STAMP_TTL:
-        row = processes_public().values_list("last_published_at", "id").first()
-        _choices.stamp, _choices.stamp_at = (row[0], row[1]) if row else None, now
+        public = processes_public()
+        newest = public.values_list("last_published_at", flat=True).first()
+        highest = public.order_by("-id").values_list("id", flat=True).first()
+        _choices.stamp, _choices.stamp_at = (newest, highest), now
     return _choices.stamp
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from html import escape
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -15,6 +17,7 @@ from terbuka.errors import ValidationError
 from terbuka_web.api import selectors as ocds
 from terbuka_web.contracting.models import Method, Process
 from terbuka_web.portal import selectors
+from terbuka_web.portal.links import ocid_link_maker
 from terbuka_web.portal.templatetags.terbuka import rupiah
 from terbuka_web.transparency.selectors import entry_index_for
 
@@ -33,6 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
         paginator = selectors.CappedPaginator(selectors.process_search(filters), PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         rows = _result_rows(page.object_list)
+    results_html = _results_html(rows)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -41,37 +45,68 @@ def home(request: HttpRequest) -> HttpResponse:
         "error_text": _error_text(error),
         "page": page,
         "rows": rows,
-        "labels": {
-            "agency": _("Perangkat daerah"),
-            "year": _("Tahun"),
-            "method": _("Metode"),
-            "stage": _("Tahap"),
-            "value": _("Nilai"),
-        },
+        "results_html": results_html,
         "query": query.urlencode(),
-        "agencies": selectors.agency_options(),
-        "stages": list(selectors.STAGE_LABELS.items()),
-        "methods": Method.choices,
+        "agency_options": _options_html(
+            ((a.code, a.name) for a in selectors.agency_options()), filters.agency
+        ),
+        "stage_options": _options_html(selectors.STAGE_LABELS.items(), filters.stage),
+        "method_options": _options_html(Method.choices, filters.method),
     }
     return render(request, "portal/search.html", context, status=400 if error else 200)
 
 
 def _result_rows(processes: Iterable[Process]) -> list[dict[str, object]]:
     """Return what each search result shows, computed once (templates stay cheap on 100k)."""
-    methods, stages = dict(Method.choices), selectors.STAGE_LABELS
+    methods = {code: str(label) for code, label in Method.choices}  # translate once, not per row
+    stages = {code: str(label) for code, label in selectors.STAGE_LABELS.items()}
+    link = ocid_link_maker("portal:process")
     return [
         {
             "ocid": p.ocid,
-            "url": reverse("portal:process", args=[p.ocid]),
+            "url": link(p.ocid),
             "title": p.title,
             "agency": p.agency.name if p.agency else p.buyer_name,
             "year": p.fiscal_year,
-            "method": str(methods.get(p.method, "—")),
-            "stage": str(stages.get(p.stage_reached, "—")),
+            "method": methods.get(p.method, "—"),
+            "stage": stages.get(p.stage_reached, "—"),
             "value": rupiah(p.value_idr),
         }
         for p in processes
     ]
+
+
+def _results_html(rows: list[dict[str, object]]) -> SafeString:
+    """Render the result list items in one pass (a template loop costs ~5 ms per page).
+
+    Every value goes through html.escape; the labels are translated once per page.
+    """
+    labels = [_("Perangkat daerah"), _("Tahun"), _("Metode"), _("Tahap"), _("Nilai")]
+    keys = ("agency", "year", "method", "stage", "value")
+    parts = []
+    for row in rows:
+        e = {key: escape(str(value)) for key, value in row.items()}
+        facts = "".join(
+            f"<div><dt>{escape(label)}</dt><dd>{e[key]}</dd></div>"
+            for label, key in zip(labels, keys, strict=True)
+        )
+        parts.append(
+            f'<li class="result">\n    <h3><a href="{e["url"]}">{e["title"]}</a></h3>\n'
+            f'    <dl class="facts">{facts}</dl>\n'
+            f'    <p class="ocid muted">{e["ocid"]}</p>\n  </li>\n'
+        )
+    return mark_safe("".join(parts))  # every value is escaped above
+
+
+def _options_html(choices: Iterable[tuple[str, object]], selected: str) -> SafeString:
+    """Render <option> elements for (value, label) choices, marking selected; escapes both."""
+    return mark_safe(  # values and labels are escaped here
+        "".join(
+            f'<option value="{escape(code)}"{" selected" if code == selected else ""}>'
+            f"{escape(str(label))}</option>"
+            for code, label in choices
+        )
+    )
 
 
 def _error_text(error: ValidationError | None) -> str:

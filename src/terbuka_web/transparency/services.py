@@ -135,19 +135,34 @@ def _indices_assign(size: int, batch: int) -> list[bytes]:
     the primary key, so a batch costs the same however long the log is.
     """
     table = connection.ops.quote_name(LogEntry._meta.db_table)
+    sql = (
+        f'UPDATE {table} SET "index" = p.pos + %s '
+        f"FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS pos FROM {table} "
+        f'WHERE "index" IS NULL ORDER BY id LIMIT %s) AS p WHERE {table}.id = p.id '
+        f'RETURNING {table}."index", {table}.data'
+    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # join by primary key, never scan the whole log
             cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
-        cursor.execute(
-            f'UPDATE {table} SET "index" = p.pos + %s '
-            f"FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS pos FROM {table} "
-            f'WHERE "index" IS NULL ORDER BY id LIMIT %s) AS p WHERE {table}.id = p.id '
-            f'RETURNING {table}."index", {table}.data',
-            [size, batch],
-        )
-        rows = cursor.fetchall()
+            rows = _fetch_binary(sql, [size, batch])
+        else:
+            cursor.execute(sql, [size, batch])
+            rows = cursor.fetchall()
     rows.sort(key=lambda row: int(row[0]))
     return [bytes(data) for _, data in rows]
+
+
+def _fetch_binary(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Run sql on PostgreSQL with binary results: bytea arrives as raw bytes, not hex text.
+
+    Django's psycopg cursor binds client-side, which cannot ask for binary results; this
+    cursor shares the same connection, hence the same transaction.
+    """
+    import psycopg
+
+    with psycopg.Cursor(connection.connection) as raw:
+        raw.execute(sql, params, binary=True)
+        return raw.fetchall()
 
 
 def _tile_reader(size: int) -> Callable[[TileRef], bytes]:

@@ -107,3 +107,36 @@ def test_publication_elsewhere_refreshes_choices(world, client: Client) -> None:
     assert 'value="dinas-sosial"' not in client.get("/").content.decode()  # within STAMP_TTL
     selectors._choices.stamp_at -= selectors.STAMP_TTL  # as STAMP_TTL later
     assert 'value="dinas-sosial"' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("ocid", ["ocds-tbk352-1", "ocds x/é?#&%", "a:b@c~d!$'()*+,;="])
+def test_link_maker_matches_reverse(ocid: str) -> None:
+    from django.urls import reverse
+
+    from terbuka_web.portal.links import ocid_link_maker
+
+    for name in ("portal:process", "api:ocds_record", "portal:process_record"):
+        if "/" in ocid:  # the <str:ocid> converter refuses a slash
+            continue
+        assert ocid_link_maker(name)(ocid) == reverse(name, args=[ocid])
+    absolute = ocid_link_maker("portal:process", lambda path: "https://x.id" + path)
+    assert absolute("ocds-1") == "https://x.id/proses/ocds-1/"
+
+
+def test_results_are_escaped_and_labelled(client: Client) -> None:
+    agency = agency_create("dinas-<b>", "Dinas <b>Tebal</b> & Co")
+    made = process_create(agency=agency, title='Jalan <script>alert("x")</script>')
+    html = client.get("/").content.decode()
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+    assert "Dinas &lt;b&gt;Tebal&lt;/b&gt; &amp; Co" in html
+    assert f'<a href="/proses/{made.ocid}/">' in html
+    assert '<option value="dinas-&lt;b&gt;">' in html
+    assert "<dt>Perangkat daerah</dt>" in html and "<dt>Nilai</dt><dd>Rp 1.250.000.000</dd>" in html
+
+
+def test_agency_filter_works_while_cached_choices_are_stale(world, client: Client) -> None:
+    region = world["road"].agency.government
+    other = Agency.objects.create(code="dinas-sosial", name="Dinas Sosial", government=region)
+    client.get("/")  # caches choices without dinas-sosial (no public process yet)
+    Process.objects.filter(pk=world["road"].pk).update(agency=other)  # no signal, same stamp
+    assert _ocids(client, {"agency": "dinas-sosial"}) == {world["road"].ocid}

@@ -71,6 +71,11 @@ def run(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "-m", "terbuka.cli.main", *args], env=env, check=True)
 
 
+def _ack_size(ack: Path) -> int:
+    """Return the size of the writer's acknowledgement file (it grows with every commit)."""
+    return ack.stat().st_size if ack.exists() else 0
+
+
 def spawn(env: dict[str, str], args: list[str], log: Path) -> subprocess.Popen[bytes]:
     """Start a child process with stdout and stderr appended to log."""
     with log.open("ab") as out:
@@ -90,20 +95,33 @@ def test_kill_9_writer_and_sequencer_loses_nothing(env: dict[str, str], tmp_path
     writer = spawn(env, writer_args, log)
     sequencer = spawn(env, sequencer_args, log)
     kills = {"writer": 0, "sequencer": 0}
+    # Each process has its own random kill time; the writer is killed only once it has
+    # acknowledged a commit since it (re)started, so every kill lands mid-writing however
+    # fast the writer runs (a fast writer must not finish before it was killed KILLS times).
+    now = time.monotonic()
+    due = {"writer": now + rng.uniform(0.3, 1.5), "sequencer": now + rng.uniform(0.3, 1.5)}
+    acked_at_spawn = _ack_size(ack)
     while writer.poll() is None or kills["sequencer"] < KILLS:
-        time.sleep(rng.uniform(0.3, 1.5))
-        kill_writer = kills["writer"] < KILLS and writer.poll() is None
-        kill_sequencer = kills["sequencer"] < KILLS
-        if kill_writer and (not kill_sequencer or rng.random() < 0.5):
+        time.sleep(0.02)
+        now = time.monotonic()
+        if (
+            kills["writer"] < KILLS
+            and writer.poll() is None
+            and now >= due["writer"]
+            and _ack_size(ack) > acked_at_spawn
+        ):
             writer.send_signal(signal.SIGKILL)
             if writer.wait() == -signal.SIGKILL:  # else it had just finished
                 kills["writer"] += 1
+                acked_at_spawn = _ack_size(ack)
                 writer = spawn(env, writer_args, log)
-        elif kill_sequencer:
+            due["writer"] = now + rng.uniform(0.0, 0.2)
+        if kills["sequencer"] < KILLS and now >= due["sequencer"]:
             sequencer.send_signal(signal.SIGKILL)
             sequencer.wait()
             kills["sequencer"] += 1
             sequencer = spawn(env, sequencer_args, log)
+            due["sequencer"] = now + rng.uniform(0.3, 1.5)
     sequencer.send_signal(signal.SIGKILL)
     sequencer.wait()
     assert writer.returncode == 0, log.read_text()[-3000:]
