@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django.db import models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.fields import AutoFieldMixin
+from django.utils import timezone
 
 from terbuka.errors import ValidationError
+
+
+class EncodedJSON(str):
+    """Hold JSON text encoded as a JSONField encodes it (json.dumps(value), default arguments).
+
+    rows_insert writes it to JSON columns unchanged, so values encoded elsewhere (e.g. by
+    import workers) are not encoded twice. Example: EncodedJSON('{"a": 1}').
+    """
 
 
 def rows_insert(*, rows: Sequence[models.Model]) -> int:
     """Insert unsaved rows of one model with one executemany, inside the caller's transaction.
 
     For bulk imports that need no primary keys back: the values are the model fields' own
-    database values (defaults, auto_now_add, JSON encoding), without bulk_create's per-row
-    SQL assembly. Returns the number inserted. Raises ValidationError outside an atomic
-    block or for rows of mixed models or already saved; integrity errors propagate.
+    database values (defaults, JSON encoding, one auto_now(_add) stamp per call), without
+    bulk_create's per-row SQL assembly; EncodedJSON values go to JSON columns as they are.
+    Returns the number inserted. Raises ValidationError outside an atomic block or for rows
+    of mixed models or already saved; integrity errors propagate.
     Example SQL: INSERT INTO "contracting_release" ("ocid", …) VALUES (%s, …).
     """
     if not rows:
@@ -38,6 +49,11 @@ def rows_insert(*, rows: Sequence[models.Model]) -> int:
         )
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
     caches: list[list[Any]] = [[_NONE, None] for _ in fields]
+    now = timezone.now()  # one auto_now(_add) stamp for every row, converted once
+    stamps = [
+        now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else None
+        for f in fields
+    ]
     quote = db.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     sql = (
@@ -45,7 +61,8 @@ def rows_insert(*, rows: Sequence[models.Model]) -> int:
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
     params = [
-        [_prep(f, r, db, cache) for f, cache in zip(fields, caches, strict=True)] for r in rows
+        [_prep(f, r, db, c, t) for f, c, t in zip(fields, caches, stamps, strict=True)]
+        for r in rows
     ]
     with db.cursor() as cursor:
         cursor.executemany(sql, params)
@@ -58,14 +75,23 @@ _NONE = object()
 
 
 def _prep(
-    field: models.Field[Any, Any], row: models.Model, db: BaseDatabaseWrapper, cache: list[Any]
+    field: models.Field[Any, Any],
+    row: models.Model,
+    db: BaseDatabaseWrapper,
+    cache: list[Any],
+    stamp: datetime | None,
 ) -> Any:
     """Return field's database value for row; reuse the last one when the value is the same object.
 
     Rows of one import share their process, user, flags and stage objects; converting each
-    once is what bulk_create would compute again per row.
+    once is what bulk_create would compute again per row. stamp, for an auto_now(_add) field,
+    is the insert's one timestamp (set on row too, as pre_save would).
     """
-    value = field.pre_save(row, True)
+    if stamp is not None:
+        setattr(row, field.attname, stamp)
+    value = stamp if stamp is not None else field.pre_save(row, True)
+    if type(value) is EncodedJSON:
+        return str(value)
     if value is not cache[0]:
         cache[0], cache[1] = value, field.get_db_prep_save(value, db)
     return cache[1]
