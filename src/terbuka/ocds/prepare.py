@@ -199,7 +199,7 @@ def prepare_parallel(
     *,
     workers: int,
 ) -> Prepared:
-    """Return releases_prepare over all releases, computed by workers processes (and this one).
+    """Return releases_prepare over all releases, computed by workers processes.
 
     The result equals releases_prepare(list(enumerate(releases)), prefixes, new_ocids).
     A pool broken by a killed worker is dropped and the work done in this process instead.
@@ -210,8 +210,7 @@ def prepare_parallel(
     prepared = Prepared()
     try:
         with _bare_main():  # submit starts the missing workers
-            futures = [pool.submit(releases_prepare, c, prefixes, new_ocids) for c in chunks[1:]]
-        prepared.update(releases_prepare(chunks[0], prefixes, new_ocids))  # instead of idling
+            futures = [pool.submit(releases_prepare, c, prefixes, new_ocids) for c in chunks]
         for future in futures:
             prepared.update(future.result())
     except BrokenProcessPool:
