@@ -20,7 +20,6 @@ import types
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -202,18 +201,17 @@ def prepare_parallel(
     """Return releases_prepare over all releases, computed by workers processes.
 
     The result equals releases_prepare(list(enumerate(releases)), prefixes, new_ocids).
-    A pool broken by a killed worker is dropped and the work done in this process instead.
     """
-    global _POOL
     chunks = chunks_by_ocid(releases, workers * 4)
     pool = worker_pool(workers)
+    with _bare_main():  # submit starts the missing workers
+        futures = [pool.submit(releases_prepare, c, prefixes, new_ocids) for c in chunks]
     prepared = Prepared()
-    try:
-        with _bare_main():  # submit starts the missing workers
-            futures = [pool.submit(releases_prepare, c, prefixes, new_ocids) for c in chunks]
-        for future in futures:
-            prepared.update(future.result())
-    except BrokenProcessPool:
-        _POOL = None
-        return releases_prepare(list(enumerate(releases)), prefixes, new_ocids)
+    for future in futures:
+        prepared.update(future.result())
     return prepared
+
+
+def default_workers() -> int:
+    """Return the default worker count: the machine's CPU count (1 when unknown)."""
+    return os.cpu_count() or 1

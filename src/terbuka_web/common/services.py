@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from django.db import models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.fields import AutoFieldMixin
-from django.utils import timezone
 
 from terbuka.errors import ValidationError
 
@@ -26,10 +24,10 @@ def rows_insert(*, rows: Sequence[models.Model]) -> int:
     """Insert unsaved rows of one model with one executemany, inside the caller's transaction.
 
     For bulk imports that need no primary keys back: the values are the model fields' own
-    database values (defaults, JSON encoding, one auto_now(_add) stamp per call), without
-    bulk_create's per-row SQL assembly; EncodedJSON values go to JSON columns as they are.
-    Returns the number inserted. Raises ValidationError outside an atomic block or for rows
-    of mixed models or already saved; integrity errors propagate.
+    database values (defaults, auto_now_add, JSON encoding), without bulk_create's per-row
+    SQL assembly; EncodedJSON values go to JSON columns as they are. Returns the number
+    inserted. Raises ValidationError outside an atomic block or for rows of mixed models or
+    already saved; integrity errors propagate.
     Example SQL: INSERT INTO "contracting_release" ("ocid", …) VALUES (%s, …).
     """
     if not rows:
@@ -49,11 +47,6 @@ def rows_insert(*, rows: Sequence[models.Model]) -> int:
         )
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
     caches: list[list[Any]] = [[_NONE, None] for _ in fields]
-    now = timezone.now()  # one auto_now(_add) stamp for every row, converted once
-    stamps = [
-        now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else None
-        for f in fields
-    ]
     quote = db.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     sql = (
@@ -61,8 +54,7 @@ def rows_insert(*, rows: Sequence[models.Model]) -> int:
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
     params = [
-        [_prep(f, r, db, c, t) for f, c, t in zip(fields, caches, stamps, strict=True)]
-        for r in rows
+        [_prep(f, r, db, cache) for f, cache in zip(fields, caches, strict=True)] for r in rows
     ]
     with db.cursor() as cursor:
         cursor.executemany(sql, params)
@@ -75,21 +67,14 @@ _NONE = object()
 
 
 def _prep(
-    field: models.Field[Any, Any],
-    row: models.Model,
-    db: BaseDatabaseWrapper,
-    cache: list[Any],
-    stamp: datetime | None,
+    field: models.Field[Any, Any], row: models.Model, db: BaseDatabaseWrapper, cache: list[Any]
 ) -> Any:
     """Return field's database value for row; reuse the last one when the value is the same object.
 
     Rows of one import share their process, user, flags and stage objects; converting each
-    once is what bulk_create would compute again per row. stamp, for an auto_now(_add) field,
-    is the insert's one timestamp (set on row too, as pre_save would).
+    once is what bulk_create would compute again per row.
     """
-    if stamp is not None:
-        setattr(row, field.attname, stamp)
-    value = stamp if stamp is not None else field.pre_save(row, True)
+    value = field.pre_save(row, True)
     if type(value) is EncodedJSON:
         return str(value)
     if value is not cache[0]:

