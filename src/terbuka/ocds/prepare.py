@@ -10,17 +10,13 @@ Spec: https://standard.open-contracting.org/1.1/en/schema/merging/
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import json
 import multiprocessing
 import os
 import sys
-import types
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from multiprocessing import forkserver
@@ -42,27 +38,20 @@ PRELOAD = ["terbuka.ocds.prepare"]
 
 @dataclass
 class Encoded:
-    """Hold one valid release's log entry bytes, the sha256 of its canonical JSON, its date.
-
-    text is json.dumps(release), the encoding a database JSON column stores.
-    """
+    """Hold one valid release's log entry bytes, the sha256 of its canonical JSON, its date."""
 
     entry: bytes
     sha256: str
     date: datetime
-    text: str
 
 
 @dataclass
 class Prepared:
-    """Hold what preparing releases found: issues and encodings by index, compiled by ocid.
-
-    compiled maps an ocid to json.dumps of its compiled release and to its summary.
-    """
+    """Hold what preparing releases found: issues and encodings by index, compiled by ocid."""
 
     issues: dict[int, list[Issue]] = field(default_factory=dict)
     encoded: dict[int, Encoded] = field(default_factory=dict)
-    compiled: dict[str, tuple[str, ProcessSummary]] = field(default_factory=dict)
+    compiled: dict[str, tuple[dict[str, Any], ProcessSummary]] = field(default_factory=dict)
 
     def update(self, other: Prepared) -> None:
         """Add other's results (a disjoint chunk) to these."""
@@ -110,12 +99,12 @@ def releases_prepare(
             continue
         date = parse_datetime(release["date"])
         assert date is not None  # validate_release rejects unparseable dates
-        prepared.encoded[index] = Encoded(*entry_encode(release), date, json.dumps(release))
+        prepared.encoded[index] = Encoded(*entry_encode(release), date)
         groups[release["ocid"]].append((index, release))
     for ocid in sorted(set(groups) & new_ocids - broken):
         try:
             compiled = compile_release([r for _, r in sorted(groups[ocid], key=lambda p: p[0])])
-            prepared.compiled[ocid] = (json.dumps(compiled), summarize(compiled))
+            prepared.compiled[ocid] = (compiled, summarize(compiled))
         except Exception:  # the caller compiles again and raises it (same error as serial)
             continue
     return prepared
@@ -155,24 +144,8 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
         _forkserver_start()
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=gc.disable)
-        _POOL = (workers, pool)
+        _POOL = (workers, ProcessPoolExecutor(max_workers=workers, mp_context=context))
     return _POOL[1]
-
-
-@contextmanager
-def _bare_main() -> Iterator[None]:
-    """Hide the __main__ module while workers start, so they do not import it again.
-
-    multiprocessing runs the parent's main script in each new worker; a web server's or a
-    CLI's main module may import Django, which workers must never load.
-    """
-    main = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        sys.modules["__main__"] = main
 
 
 def _forkserver_start() -> None:
@@ -204,8 +177,7 @@ def prepare_parallel(
     """
     chunks = chunks_by_ocid(releases, workers * 4)
     pool = worker_pool(workers)
-    with _bare_main():  # submit starts the missing workers
-        futures = [pool.submit(releases_prepare, c, prefixes, new_ocids) for c in chunks]
+    futures = [pool.submit(releases_prepare, c, prefixes, new_ocids) for c in chunks]
     prepared = Prepared()
     for future in futures:
         prepared.update(future.result())

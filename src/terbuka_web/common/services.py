@@ -12,22 +12,13 @@ from django.db.models.fields import AutoFieldMixin
 from terbuka.errors import ValidationError
 
 
-class EncodedJSON(str):
-    """Hold JSON text encoded as a JSONField encodes it (json.dumps(value), default arguments).
-
-    rows_insert writes it to JSON columns unchanged, so values encoded elsewhere (e.g. by
-    import workers) are not encoded twice. Example: EncodedJSON('{"a": 1}').
-    """
-
-
 def rows_insert(*, rows: Sequence[models.Model]) -> int:
     """Insert unsaved rows of one model with one executemany, inside the caller's transaction.
 
     For bulk imports that need no primary keys back: the values are the model fields' own
     database values (defaults, auto_now_add, JSON encoding), without bulk_create's per-row
-    SQL assembly; EncodedJSON values go to JSON columns as they are. Returns the number
-    inserted. Raises ValidationError outside an atomic block or for rows of mixed models or
-    already saved; integrity errors propagate.
+    SQL assembly. Returns the number inserted. Raises ValidationError outside an atomic
+    block or for rows of mixed models or already saved; integrity errors propagate.
     Example SQL: INSERT INTO "contracting_release" ("ocid", …) VALUES (%s, …).
     """
     if not rows:
@@ -75,8 +66,6 @@ def _prep(
     once is what bulk_create would compute again per row.
     """
     value = field.pre_save(row, True)
-    if type(value) is EncodedJSON:
-        return str(value)
     if value is not cache[0]:
         cache[0], cache[1] = value, field.get_db_prep_save(value, db)
     return cache[1]

@@ -31,7 +31,7 @@ from terbuka.ocds.validate import raise_for_issues, schema_issues, validate_pack
 from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
-from terbuka_web.common.services import EncodedJSON, rows_insert
+from terbuka_web.common.services import rows_insert
 from terbuka_web.contracting.models import Process, Release
 from terbuka_web.transparency.services import entry_append_many
 
@@ -137,22 +137,21 @@ def _refresh(
     releases: list[dict[str, Any]],
     dates: list[datetime],
     cache: dict[str, Agency | None],
-    compiled_summary: tuple[dict[str, Any] | str, ProcessSummary] | None,
+    compiled_summary: tuple[dict[str, Any], ProcessSummary] | None,
 ) -> Process:
     """Set process's compiled release and derived fields from all of its releases and dates.
 
-    compiled_summary, when a worker already compiled these releases, is used as it is (its
-    compiled release as JSON text, for rows_insert).
+    compiled_summary, when a worker already compiled these releases, is used as it is.
     """
     if compiled_summary is None:
-        fresh = compile_release(releases)
-        compiled_summary = (fresh, summarize(fresh))
+        compiled = compile_release(releases)
+        compiled_summary = (compiled, summarize(compiled))
     compiled, summary = compiled_summary
     for name, value in summary.as_dict().items():
         setattr(process, name, value)
     process.title = summary.title or process.ocid
     process.fiscal_year = summary.fiscal_year or max(dates).year
-    process.compiled_release = EncodedJSON(compiled) if isinstance(compiled, str) else compiled
+    process.compiled_release = compiled
     process.agency = _agency_of(summary.buyer_name, cache)
     process.first_published_at = min(dates)
     process.last_published_at = max(dates)
@@ -233,7 +232,7 @@ def _add_releases(
                     date=encoded.date,
                     tags=tags,
                     stage=stage_of_tags(tags) or "",
-                    data=EncodedJSON(encoded.text),
+                    data=release,
                     sha256=encoded.sha256,
                     imported=True,
                     published_by=actor,
