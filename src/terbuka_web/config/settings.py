@@ -17,7 +17,6 @@ that list complete). Main ones:
   TERBUKA_LOG_ORIGIN           log origin (default terbuka.bojonegorokab.go.id/log)
   TERBUKA_LOG_KEY[_FILE]       log signing key (note skey); debug/demo make DATA_DIR/log.key
   TERBUKA_LOG_BATCH            entries the sequencer integrates per transaction (default 1024)
-  TERBUKA_IMPORT_WORKERS       worker processes preparing large OCDS imports (default CPU count)
   TERBUKA_WITNESSES            JSON list of {"name","vkey","url","group"} (docs/witness.md)
   TERBUKA_WITNESS_THRESHOLDS   JSON {"group": k}: cosigners needed per group (default majority)
   TERBUKA_WITNESS_QUORUM       groups that must be satisfied (default all; "none" disables)
@@ -197,8 +196,6 @@ TERBUKA = {
     "LOG_KEY_FILE": os.environ.get("TERBUKA_LOG_KEY_FILE", ""),
     "LOG_KEY_GENERATE": DEBUG or env_flag("TERBUKA_DEMO"),
     "LOG_BATCH": int(os.environ.get("TERBUKA_LOG_BATCH", "1024")),
-    "IMPORT_WORKERS": int(os.environ.get("TERBUKA_IMPORT_WORKERS", "0")) or os.cpu_count() or 1,
-    "IMPORT_PARALLEL_MIN": 2000,
     "WITNESSES": os.environ.get("TERBUKA_WITNESSES", ""),
     "WITNESS_THRESHOLDS": os.environ.get("TERBUKA_WITNESS_THRESHOLDS", ""),
     "WITNESS_QUORUM": os.environ.get("TERBUKA_WITNESS_QUORUM", ""),

@@ -8,6 +8,7 @@ transparency-log entry per new release. Re-importing the same package changes no
 from __future__ import annotations
 
 import gc
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -18,16 +19,15 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from terbuka.canonical import canonical_json
 from terbuka.errors import ValidationError
-from terbuka.ocds import rules
 from terbuka.ocds.codes import stage_of_tags
 from terbuka.ocds.issues import Issue
 from terbuka.ocds.merge import compile_release
 from terbuka.ocds.package import package_parse
-from terbuka.ocds.prepare import ENTRY_KIND, Prepared, prepare_parallel, releases_prepare
 from terbuka.ocds.rules import parse_datetime
-from terbuka.ocds.summary import ProcessSummary, summarize
-from terbuka.ocds.validate import raise_for_issues, schema_issues, validate_package
+from terbuka.ocds.summary import summarize
+from terbuka.ocds.validate import raise_for_issues, validate_package
 from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
@@ -91,16 +91,31 @@ class _Planned:
     release: dict[str, Any]
 
 
-def _plan(
-    releases: list[dict[str, Any]], prepared: Prepared, result: ImportResult
-) -> dict[str, list[_Planned]]:
+# A log entry holds canonical {"kind":"ocds.release","release":R}; keys sort "kind" < "release",
+# so R's canonical bytes sit between this prefix and the final "}" (one encoding serves both).
+ENTRY_KIND = "ocds.release"
+ENTRY_PREFIX = b'{"kind":"ocds.release","release":'
+
+
+def _digest(release: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(release)).hexdigest()
+
+
+def _entry_data(release: dict[str, Any]) -> tuple[bytes, str]:
+    """Return release's log entry bytes and the sha256 of its canonical JSON (one encoding)."""
+    data = canonical_json({"kind": ENTRY_KIND, "release": release})
+    assert data.startswith(ENTRY_PREFIX) and data.endswith(b"}")  # RFC 8785 key order
+    return data, hashlib.sha256(memoryview(data)[len(ENTRY_PREFIX) : -1]).hexdigest()
+
+
+def _plan(releases: list[dict[str, Any]], result: ImportResult) -> dict[str, list[_Planned]]:
     """Return the new releases by ocid; count identical ones as skipped; reject conflicts."""
     existing = _existing_digests(sorted({r["ocid"] for r in releases}))
     by_ocid: dict[str, list[_Planned]] = defaultdict(list)
     conflicts = []
     for i, release in enumerate(releases):
         known = existing.get((release["ocid"], release["id"]))
-        if known is not None and known == prepared.encoded[i].sha256:
+        if known is not None and known == _digest(release):
             result.releases_skipped += 1
         elif known is not None:
             conflicts.append(
@@ -133,20 +148,12 @@ def _agency_of(buyer_name: str, cache: dict[str, Agency | None]) -> Agency | Non
 
 
 def _refresh(
-    process: Process,
-    releases: list[dict[str, Any]],
-    dates: list[datetime],
-    cache: dict[str, Agency | None],
-    compiled_summary: tuple[dict[str, Any], ProcessSummary] | None,
+    process: Process, releases: list[dict[str, Any]], cache: dict[str, Agency | None]
 ) -> Process:
-    """Set process's compiled release and derived fields from all of its releases and dates.
-
-    compiled_summary, when a worker already compiled these releases, is used as it is.
-    """
-    if compiled_summary is None:
-        compiled = compile_release(releases)
-        compiled_summary = (compiled, summarize(compiled))
-    compiled, summary = compiled_summary
+    """Set process's compiled release and derived fields from all of its releases."""
+    compiled = compile_release(releases)
+    summary = summarize(compiled)
+    dates = [_date(r) for r in releases]
     for name, value in summary.as_dict().items():
         setattr(process, name, value)
     process.title = summary.title or process.ocid
@@ -159,7 +166,7 @@ def _refresh(
 
 
 def _upsert_processes(
-    by_ocid: dict[str, list[_Planned]], prepared: Prepared, actor: User, result: ImportResult
+    by_ocid: dict[str, list[_Planned]], actor: User, result: ImportResult
 ) -> dict[str, Process]:
     """Create or update the processes of by_ocid with their derived fields; return them by ocid."""
     ocids = sorted(by_ocid)
@@ -181,15 +188,11 @@ def _upsert_processes(
     new_processes, updated = [], []
     for ocid in ocids:
         releases = previous[ocid] + [p.release for p in by_ocid[ocid]]
-        dates = [_date(r) for r in previous[ocid]]
-        dates += [prepared.encoded[p.index].date for p in by_ocid[ocid]]
         if ocid in processes:
-            updated.append(_refresh(processes[ocid], releases, dates, cache, None))
+            updated.append(_refresh(processes[ocid], releases, cache))
         else:
-            process = Process(ocid=ocid, imported=True, created_by=actor)
-            new_processes.append(
-                _refresh(process, releases, dates, cache, prepared.compiled.get(ocid))
-            )
+            process = _refresh(Process(ocid=ocid, imported=True, created_by=actor), releases, cache)
+            new_processes.append(process)
     rows_insert(rows=new_processes)
     fields = ["compiled_release", "title", "description", "fiscal_year", "method", "agency"]
     fields += ["stage_reached", "stages_published", "value_idr", "buyer_name", "search_text"]
@@ -208,10 +211,7 @@ def _upsert_processes(
 
 
 def _add_releases(
-    by_ocid: dict[str, list[_Planned]],
-    prepared: Prepared,
-    processes: dict[str, Process],
-    actor: User,
+    by_ocid: dict[str, list[_Planned]], processes: dict[str, Process], actor: User
 ) -> int:
     """Add the Release rows and one log entry per release (caller's atomic); return the count.
 
@@ -221,19 +221,19 @@ def _add_releases(
     for ocid in sorted(by_ocid):
         for planned in sorted(by_ocid[ocid], key=lambda p: p.index):
             release = planned.release
-            encoded = prepared.encoded[planned.index]
-            entries.append((f"{ocid}/{release['id']}", encoded.entry))
+            data, digest = _entry_data(release)
+            entries.append((f"{ocid}/{release['id']}", data))
             tags = release.get("tag", [])
             rows.append(
                 Release(
                     process=processes[ocid],
                     ocid=ocid,
                     release_id=release["id"],
-                    date=encoded.date,
+                    date=_date(release),
                     tags=tags,
                     stage=stage_of_tags(tags) or "",
                     data=release,
-                    sha256=encoded.sha256,
+                    sha256=digest,
                     imported=True,
                     published_by=actor,
                 )
@@ -280,22 +280,15 @@ def _import(data: bytes, actor: User, source_name: str) -> ImportResult:
         else set()
     )
     prefixes = settings.TERBUKA.get("IMPORT_OCID_PREFIXES") or None
-    known = _known_award_ids(ocids)
-    if not isinstance(package, dict) or not isinstance(package.get("releases"), list):
-        raise_for_issues(validate_package(package, prefixes=prefixes, known_award_ids=known))
-        raise AssertionError("unreachable: the package schema requires a releases array")
-    releases = package["releases"]
-    prepared = _prepare(releases, prefixes, frozenset(ocids) - known.keys())
-    issues = schema_issues(package, "release-package-schema.json", shallow=True)
-    issues += prepared.issue_list() + rules.package_issues(releases, known)
+    issues = validate_package(package, prefixes=prefixes, known_award_ids=_known_award_ids(ocids))
     raise_for_issues(issues)
     result = ImportResult(source_name=source_name)
     result.warnings = [i for i in issues if i.severity != "error"]
     with transaction.atomic():
-        by_ocid = _plan(releases, prepared, result)
+        by_ocid = _plan(package["releases"], result)
         if by_ocid:
-            processes = _upsert_processes(by_ocid, prepared, actor, result)
-            result.releases_created += _add_releases(by_ocid, prepared, processes, actor)
+            processes = _upsert_processes(by_ocid, actor, result)
+            result.releases_created += _add_releases(by_ocid, processes, actor)
         audit_record(
             actor=actor,
             action="contracting:ocds:import",
@@ -303,17 +296,3 @@ def _import(data: bytes, actor: User, source_name: str) -> ImportResult:
             data=result.as_dict(),
         )
     return result
-
-
-def _prepare(
-    releases: list[Any], prefixes: list[str] | None, new_ocids: frozenset[str]
-) -> Prepared:
-    """Validate, encode and compile releases: in worker processes for large packages.
-
-    Both paths run terbuka.ocds.prepare.releases_prepare and merge by release index, so they
-    give the same issues (same order), entries and compiled releases.
-    """
-    workers = int(settings.TERBUKA.get("IMPORT_WORKERS") or 1)
-    if workers > 1 and len(releases) >= int(settings.TERBUKA.get("IMPORT_PARALLEL_MIN", 2000)):
-        return prepare_parallel(releases, prefixes, new_ocids, workers=workers)
-    return releases_prepare(list(enumerate(releases)), prefixes, new_ocids)
