@@ -6,6 +6,7 @@ Each subcommand forwards to a Django management command, so the logic lives once
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -44,7 +45,13 @@ def add_forwarder(
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register the Django-backed subcommands."""
+    """Register the Django-backed subcommands, when Django is installed.
+
+    A citizen's core-only install (`pip install terbuka`, no `web` extra) then lists only
+    the commands that work there: verify, witness, keys.
+    """
+    if importlib.util.find_spec("django") is None:
+        return
     add_forwarder(subparsers, "serve", "jalankan server web / run the web server", "terbuka_serve")
     add_forwarder(subparsers, "demo", "isi data demo / seed demo data", "terbuka_demo")
     add_forwarder(

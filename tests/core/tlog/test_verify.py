@@ -355,3 +355,25 @@ def test_verify_runs_on_the_core_alone(log_dir: Path, policy: Path, tmp_path: Pa
         [sys.executable, "-c", BLOCK_WEB, *args], capture_output=True, text=True, cwd=tmp_path
     )
     assert tampered.returncode == 1, tampered.stdout + tampered.stderr
+
+
+CORE_ONLY_COMMANDS = """
+import importlib.util
+import sys
+
+real_find_spec = importlib.util.find_spec
+importlib.util.find_spec = lambda name, *a: (
+    None if name.split(".")[0] == "django" else real_find_spec(name, *a)
+)
+from terbuka.cli.main import build_parser
+
+print(" ".join(sorted(build_parser()._subparsers._group_actions[0].choices)))
+"""
+
+
+def test_core_only_install_lists_only_core_commands() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", CORE_ONLY_COMMANDS], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["keys", "verify", "witness"]
