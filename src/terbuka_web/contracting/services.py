@@ -258,6 +258,34 @@ def document_upload(
     return document
 
 
+@transaction.atomic
+def document_delete(*, user: User, document: Document) -> None:
+    """Delete a draft (unpublished) document and, once the transaction commits, its file.
+
+    Published documents are part of an immutable release and its log entry: they are never
+    deleted (publish a correcting document instead). Raises PermissionDenied or
+    ValidationError (nothing deleted).
+    """
+    process = document.process
+    permission_require(user=user, action=Action.DOCUMENT_UPLOAD, agency=process.agency)
+    if document.release_id is not None:
+        raise ValidationError(
+            "dokumen sudah terbit dan tidak dapat dihapus; unggah dokumen koreksi",
+            "the document is published and cannot be deleted; upload a correcting document",
+            where="document",
+        )
+    storage, name = document.file.storage, document.file.name
+    audit_record(
+        actor=user,
+        action="contracting:document:delete",
+        target=f"{process.ocid}/{document.stage}",
+        agency=process.agency,
+        data={"sha256": document.sha256, "filename": document.filename},
+    )
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
 def _publish_guard(process: Process, stage: str) -> StageDraft:
     """Return the stage's draft, raising ValidationError when it or an earlier stage is missing."""
     earlier = [s for s in STAGES[: STAGES.index(stage)] if s not in process.stages_published]

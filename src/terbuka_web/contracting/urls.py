@@ -12,4 +12,9 @@ urlpatterns = [
     path("proses/<int:pk>/<str:stage>/", views.stage_edit, name="stage_edit"),
     path("proses/<int:pk>/<str:stage>/dokumen/", views.document_upload, name="document_upload"),
     path("proses/<int:pk>/<str:stage>/terbitkan/", views.stage_publish, name="stage_publish"),
+    path(
+        "proses/<int:pk>/dokumen/<int:doc>/hapus/",
+        views.document_delete,
+        name="document_delete",
+    ),
 ]

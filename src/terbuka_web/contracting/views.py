@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from terbuka.errors import TerbukaError
 from terbuka.ocds.codes import STAGE_LABELS_ID, STAGES
@@ -27,7 +27,7 @@ from terbuka_web.contracting.forms import (
     stage_data_of,
     stage_forms_bind,
 )
-from terbuka_web.contracting.models import Process
+from terbuka_web.contracting.models import Document, Process
 from terbuka_web.contracting.selectors import (
     process_draft_visible,
     process_list_visible,
@@ -222,6 +222,24 @@ def _document_upload(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     context |= {"form": form, **_errors(form)}
     status = 400 if request.method == "POST" else 200
     return render(request, "contracting/document_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def document_delete(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
+    """Delete a draft document of the process (POST only, CSRF-checked), then show it."""
+    process = _process(request, pk)
+    _require(request, Action.DOCUMENT_UPLOAD, process)
+    document = get_object_or_404(Document, pk=doc, process=process)
+    try:
+        services.document_delete(user=request.user, document=document)  # type: ignore[arg-type]
+    except PermissionDenied as exc:
+        raise HttpForbidden from exc
+    except TerbukaError as exc:
+        messages.error(request, f"{exc.message_id} / {exc.message_en}")
+    else:
+        messages.success(request, _("Dokumen draf dihapus."))
+    return redirect("contracting:process", pk=process.pk)
 
 
 @login_required
