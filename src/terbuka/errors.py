@@ -44,3 +44,9 @@ class ValidationError(TerbukaError):
     """Report data that parses but breaks a schema or a business rule."""
 
     code = "validation"
+
+
+class SecretFileError(TerbukaError):
+    """Report a secret file that others may access (not 0600) or that cannot be read."""
+
+    code = "secret_file"

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import stat
 import sys
 from pathlib import Path
 
 from terbuka.errors import TerbukaError
+from terbuka.secrets import read_secret_file
 from terbuka.tlog.cosignature import CosignatureSigner
 from terbuka.tlog.errors import MalformedError
 from terbuka.tlog.note import Verifier
@@ -31,8 +31,8 @@ KEY_ENV = "TERBUKA_WITNESS_KEY"
 def read_secret_key(path: Path | None) -> str:
     """Return the witness skey from path (mode 0600 or stricter) or from TERBUKA_WITNESS_KEY.
 
-    Raises MalformedError when neither is given, the file is readable by group or others,
-    or it cannot be read.
+    Raises MalformedError when neither is given, SecretFileError when the file is
+    accessible to group or others or cannot be read.
     """
     if path is None:
         value = os.environ.get(KEY_ENV, "").strip()
@@ -43,23 +43,7 @@ def read_secret_key(path: Path | None) -> str:
                 where="--key",
             )
         return value
-    try:
-        mode = path.stat().st_mode
-        if mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise MalformedError(
-                f"berkas kunci {path} dapat dibaca orang lain (mode {mode & 0o777:o}); "
-                f"jalankan chmod 600 {path}",
-                f"key file {path} is accessible to others (mode {mode & 0o777:o}); "
-                f"run chmod 600 {path}",
-                where="--key",
-            )
-        return path.read_text(encoding="utf-8").strip()
-    except OSError as exc:
-        raise MalformedError(
-            f"berkas kunci {path} tidak dapat dibaca: {exc.strerror}",
-            f"key file {path} cannot be read: {exc.strerror}",
-            where="--key",
-        ) from exc
+    return read_secret_file(path, where="--key")
 
 
 def trusted_logs(vkeys: list[str], policy_path: Path | None) -> list[Verifier]:

@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import os
 import secrets
-import stat
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+
+from terbuka.errors import SecretFileError
+from terbuka.secrets import read_secret_file as core_read_secret_file
 
 
 def read_secret_file(path: Path) -> str:
     """Return the stripped content of a secret file after checking it is 0600 or stricter.
 
-    Raises ImproperlyConfigured when group or others may read or write it.
+    Raises ImproperlyConfigured when group or others may access it or it cannot be read.
     """
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
-        raise ImproperlyConfigured(
-            f"{path}: izin berkas rahasia {oct(mode)} terlalu longgar, harus 0600 / "
-            f"secret file permissions {oct(mode)} are too open, must be 0600"
-        )
-    return path.read_text(encoding="utf-8").strip()
+    try:
+        return core_read_secret_file(path)
+    except SecretFileError as exc:
+        raise ImproperlyConfigured(f"{exc.message_id} / {exc.message_en}") from exc
 
 
 def load_secret(name: str, *, default_file: Path, generate: bool) -> str:
