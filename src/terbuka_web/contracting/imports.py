@@ -33,6 +33,7 @@ from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
 from terbuka_web.common.services import rows_insert
 from terbuka_web.contracting.models import Process, Release
+from terbuka_web.contracting.selectors import release_log_ref
 from terbuka_web.transparency.services import entry_append_many
 
 CHUNK = 500
@@ -222,7 +223,7 @@ def _add_releases(
         for planned in sorted(by_ocid[ocid], key=lambda p: p.index):
             release = planned.release
             data, digest = _entry_data(release)
-            entries.append((f"{ocid}/{release['id']}", data))
+            entries.append((release_log_ref(ocid, release["id"]), data))
             tags = release.get("tag", [])
             rows.append(
                 Release(

@@ -11,6 +11,7 @@ from terbuka.ocds.codes import STAGE_LABELS_ID, STAGES
 from terbuka_web.accounts.models import User
 from terbuka_web.accounts.selectors import GLOBAL_ACTIONS, Action, user_can
 from terbuka_web.contracting.models import Process
+from terbuka_web.transparency.selectors import entry_index_for
 
 
 def process_list_visible(*, user: User) -> QuerySet[Process]:
@@ -77,3 +78,17 @@ def process_stage_status(*, process: Process) -> list[StageStatus]:
         )
         for stage in STAGES
     ]
+
+
+def release_log_ref(ocid: str, release_id: str) -> str:
+    """Return the log-entry ref of one release: "<ocid>/<release id>" (publish and import)."""
+    return f"{ocid}/{release_id}"
+
+
+def process_log_index(*, process: Process) -> int | None:
+    """Return the log index of process's latest release once sequenced, else None."""
+    latest = process.releases.order_by("-published_at", "-id").values_list("release_id", flat=True)
+    release_id = latest.first()
+    if release_id is None:
+        return None
+    return entry_index_for(release_log_ref(process.ocid, release_id), kind="ocds.release")

@@ -31,6 +31,7 @@ from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
 from terbuka_web.contracting.models import Document, Process, Release, StageDraft
+from terbuka_web.contracting.selectors import release_log_ref
 from terbuka_web.transparency.services import entry_append
 
 PDF_MAGIC = b"%PDF-"
@@ -359,7 +360,11 @@ def stage_publish(*, user: User, process: Process, stage: str) -> Release:
         sha256=hashlib.sha256(canonical_json(data)).hexdigest(),
         published_by=user,
     )
-    entry_append(kind="ocds.release", ref=process.ocid, payload={"release": data})
+    entry_append(
+        kind="ocds.release",
+        ref=release_log_ref(process.ocid, release_id),
+        payload={"release": data},
+    )
     new_documents = list(process.documents.filter(stage=stage, release__isnull=True))
     for document in new_documents:
         entry_append(

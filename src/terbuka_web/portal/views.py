@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from terbuka.errors import ValidationError
 from terbuka_web.api import selectors as ocds
 from terbuka_web.contracting.models import Method, Process
+from terbuka_web.contracting.selectors import process_log_index
 from terbuka_web.portal import selectors
 from terbuka_web.portal.links import ocid_link_maker
 from terbuka_web.portal.templatetags.terbuka import rupiah
-from terbuka_web.transparency.selectors import entry_index_for
 
 PAGE_SIZE = 20
 
@@ -134,7 +134,7 @@ def process_detail(request: HttpRequest, ocid: str) -> HttpResponse:
         "suppliers": selectors.process_suppliers(process),
         "documents": selectors.process_documents(process),
         "method_label": dict(Method.choices).get(process.method, process.method),
-        "log_index": entry_index_for(process.ocid, kind="ocds.release"),
+        "log_index": process_log_index(process=process),
     }
     return render(request, "portal/process.html", context)
 

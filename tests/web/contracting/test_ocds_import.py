@@ -10,19 +10,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from terbuka.canonical import canonical_json
 from terbuka.errors import ValidationError
 from terbuka.ocds.errors import OcdsFormatError, OcdsValidationError
 from terbuka.ocds.package import package_format, package_parse
 from terbuka.ocds.validate import errors_only, validate_package, validate_record_package
+from terbuka.tlog.note import generate_key
 from terbuka_web.accounts.models import Agency, AuditEvent, Role, User
 from terbuka_web.accounts.services import PermissionDenied
 from terbuka_web.contracting.exports import ocds_export
 from terbuka_web.contracting.imports import package_import
 from terbuka_web.contracting.models import Process, Release
+from terbuka_web.contracting.selectors import release_log_ref
 from terbuka_web.regions.models import Region
 from terbuka_web.transparency.models import LogEntry
+from terbuka_web.transparency.services import log_sequence
 
 pytestmark = pytest.mark.django_db
 
@@ -230,3 +234,25 @@ def test_export_of_empty_database(tmp_path: Path) -> None:
     result = ocds_export(out_dir=tmp_path, flat=False)
     assert (result.releases, result.records, result.csv_zip) == (0, 0, None)
     assert package_parse(result.record_package.read_bytes())["records"] == []
+
+
+def test_imported_and_published_releases_share_one_log_ref_and_show_their_index(
+    admin: User, settings: Any
+) -> None:
+    skey, _vkey = generate_key("import.terbuka.example/log")
+    settings.TERBUKA = {
+        **settings.TERBUKA,
+        "LOG_ORIGIN": "import.terbuka.example/log",
+        "LOG_KEY": skey,
+    }
+    releases = lifecycle()
+    package_import(data=package(releases), actor=admin, source_name="fictional.json")
+    ocid = releases[0]["ocid"]
+    refs = set(LogEntry.objects.filter(kind="ocds.release").values_list("ref", flat=True))
+    assert refs == {release_log_ref(ocid, r["id"]) for r in releases}
+    log_sequence()
+    html = Client().get(f"/proses/{ocid}/").content.decode()
+    latest = Release.objects.filter(ocid=ocid).order_by("-published_at", "-id").first()
+    assert latest is not None
+    index = LogEntry.objects.get(ref=release_log_ref(ocid, latest.release_id)).index
+    assert f'<code id="log-index">{index}</code>' in html
