@@ -1,10 +1,13 @@
 """Measure durable batch append to the transparency log: outbox insert + sequence, committed.
 
 Each batch of 256-byte entries is inserted into the outbox in one transaction
-(entry_append_many: COPY on PostgreSQL, executemany on SQLite) and then sequenced
-(log_sequence: indices, leaf hashes, tiles, entry bundles, signed checkpoint) in another;
-the time covers both commits. The peer, pymerkle 7's SqliteTree, appends the same entries
-with its bulk append_entries and computes the root (what a checkpoint needs) in the same run.
+(entry_append_many: COPY on PostgreSQL, executemany on SQLite) and sequenced
+(log_sequence: one batch row, leaf hashes, tiles, signed checkpoint) in another. Two runs:
+serial (insert, then sequence, in one process; the time covers both commits) and pipelined
+(a separate sequencer process integrates while this one inserts, as the background worker
+does in production; the time runs until a checkpoint covers every entry).
+The peer, pymerkle 7's SqliteTree, appends the same entries with its bulk append_entries
+and computes the root (what a checkpoint needs) in the same run.
 RSS is printed after every batch: it must stay flat as the log grows. CPU time is reported
 beside wall time (this process, plus the PostgreSQL backend's when it runs on this host), so a
 loaded machine's figures can be read for what the code costs.
@@ -59,7 +62,7 @@ def cpu_s(backend_pid: int | None) -> float:
 
 
 def child(db: str, batches: int, batch: int) -> dict[str, Any]:
-    """Run the Terbuka log append in this process against db; return its figures."""
+    """Run the Terbuka log append in this process against db, serial then pipelined."""
     tmp = Path(tempfile.mkdtemp(prefix="terbuka-bench-"))
     os.environ["DATABASE_URL"] = PG_URL if db == "postgresql" else f"sqlite:///{tmp / 'b.db'}"
     os.environ["TERBUKA_DATA_DIR"] = str(tmp)
@@ -72,20 +75,33 @@ def child(db: str, batches: int, batch: int) -> dict[str, Any]:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, transaction
 
+    call_command("migrate", verbosity=0)
+    return {**serial(db, batches, batch), "pipelined": pipelined(db, batches, batch)}
+
+
+def log_empty() -> None:
+    """Delete every row of the transparency log's tables (outside any timing)."""
     from terbuka_web.transparency.models import (
         Checkpoint,
+        LogBatch,
         LogEntry,
         LogState,
         Tile,
         WitnessCosignature,
     )
+
+    for model in (WitnessCosignature, LogBatch, LogEntry, Tile, Checkpoint, LogState):
+        model.objects.all().delete()
+
+
+def serial(db: str, batches: int, batch: int) -> dict[str, Any]:
+    """Insert a batch and sequence it, one after the other; return the figures."""
+    from django.db import connection, transaction
+
     from terbuka_web.transparency.services import entry_append_many, log_sequence
 
-    call_command("migrate", verbosity=0)
-    for model in (WitnessCosignature, LogEntry, Tile, Checkpoint, LogState):
-        model.objects.all().delete()
+    log_empty()
     backend = None
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -126,6 +142,64 @@ def child(db: str, batches: int, batch: int) -> dict[str, Any]:
     }
 
 
+def pipelined(db: str, batches: int, batch: int) -> dict[str, Any]:
+    """Insert batches while a separate sequencer process integrates them, as in production.
+
+    The sequencer (`--sequencer-for`) starts first and says "ready"; the clock runs from the
+    first insert until it has signed a checkpoint covering every entry.
+    """
+    from django.db import transaction
+
+    from terbuka_web.transparency.services import entry_append_many
+
+    log_empty()
+    total = batches * batch
+    sequencer = subprocess.Popen(
+        [sys.executable, __file__, "--sequencer-for", str(total), "--batch", str(batch)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert sequencer.stdout is not None and sequencer.stdout.readline().strip() == "ready"
+    c0, t0 = time.process_time(), time.perf_counter()
+    for b in range(batches):
+        refs = [(f"bench-{b * batch + i}", d) for i, d in enumerate(entries(b * batch, batch))]
+        with transaction.atomic():
+            entry_append_many(kind="bench", entries=refs)
+    written = time.perf_counter() - t0
+    figures = json.loads(sequencer.stdout.read())
+    sequencer.wait()
+    wall = time.perf_counter() - t0
+    print(
+        f"  {db}: pipelined: {total / wall:,.0f} entries/s ({total} in {wall:.2f}s; "
+        f"inserts done at {written:.2f}s; sequencer CPU {figures['cpu_s']}s)",
+        file=sys.stderr,
+    )
+    return {
+        "entries_per_s": total / wall,
+        "writer_cpu_s": round(time.process_time() - c0, 2),
+        "sequencer_cpu_s": figures["cpu_s"],
+        "checkpoints": figures["checkpoints"],
+    }
+
+
+def sequencer_run(total: int, batch: int) -> None:
+    """Sequence until the log holds total entries; print ready, then a JSON line of figures."""
+    import django
+
+    django.setup()
+    from terbuka_web.transparency.services import log_sequence
+
+    print("ready", flush=True)
+    c0, size, checkpoints = time.process_time(), 0, 0
+    while size < total:
+        checkpoint = log_sequence(batch_size=batch)
+        if checkpoint.size == size:
+            time.sleep(0.005)
+            continue
+        size, checkpoints = checkpoint.size, checkpoints + 1
+    print(json.dumps({"cpu_s": round(time.process_time() - c0, 2), "checkpoints": checkpoints}))
+
+
 def pymerkle_peer(batches: int, batch: int) -> dict[str, Any]:
     """Append the same entries to pymerkle's SqliteTree (bulk) and compute the root per batch."""
     from pymerkle import SqliteTree
@@ -164,7 +238,11 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100_000)
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--sequencer-for", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.sequencer_for:
+        sequencer_run(args.sequencer_for, args.batch)
+        return
     if args.child:
         print(json.dumps(child(args.child, args.batches, args.batch)))
         return
@@ -190,15 +268,21 @@ def main() -> None:
         sys.stderr.write(out.stderr)
         results[db] = json.loads(out.stdout.strip().splitlines()[-1])
     peer = pymerkle_peer(args.batches, args.batch)
-    print(f"{'':12}{'entries/s':>12}{'vs pymerkle':>13}{'per CPU s':>12}  RSS MiB per batch")
+    print(f"{'':22}{'entries/s':>12}{'vs pymerkle':>13}{'per CPU s':>12}  RSS MiB per batch")
     for db, r in results.items():
         r["ratio_vs_pymerkle"] = round(r["entries_per_s"] / peer["entries_per_s"], 2)
+        piped = r["pipelined"]
+        piped["ratio_vs_pymerkle"] = round(piped["entries_per_s"] / peer["entries_per_s"], 2)
         print(
-            f"{db:12}{r['entries_per_s']:>12,.0f}{r['ratio_vs_pymerkle']:>12}x"
+            f"{db + ' serial':22}{r['entries_per_s']:>12,.0f}{r['ratio_vs_pymerkle']:>12}x"
             f"{r['entries_per_cpu_s']:>12,.0f}  {r['rss_mib']}"
         )
+        print(
+            f"{db + ' pipelined':22}{piped['entries_per_s']:>12,.0f}"
+            f"{piped['ratio_vs_pymerkle']:>12}x"
+        )
     print(
-        f"{'pymerkle':12}{peer['entries_per_s']:>12,.0f}{1:>12}x{peer['entries_per_cpu_s']:>12,.0f}"
+        f"{'pymerkle':22}{peer['entries_per_s']:>12,.0f}{1:>12}x{peer['entries_per_cpu_s']:>12,.0f}"
     )
     print(
         json.dumps(

@@ -17,6 +17,7 @@ that list complete). Main ones:
   TERBUKA_LOG_ORIGIN           log origin (default terbuka.bojonegorokab.go.id/log)
   TERBUKA_LOG_KEY[_FILE]       log signing key (note skey); debug/demo make DATA_DIR/log.key
   TERBUKA_LOG_BATCH            entries the sequencer integrates per transaction (default 1024)
+  TERBUKA_LOG_LOCK_TIMEOUT     seconds the sequencer waits for in-flight appends (PostgreSQL, 5)
   TERBUKA_WITNESSES            JSON list of {"name","vkey","url","group"} (docs/witness.md)
   TERBUKA_WITNESS_THRESHOLDS   JSON {"group": k}: cosigners needed per group (default majority)
   TERBUKA_WITNESS_QUORUM       groups that must be satisfied (default all; "none" disables)
@@ -196,6 +197,7 @@ TERBUKA = {
     "LOG_KEY_FILE": os.environ.get("TERBUKA_LOG_KEY_FILE", ""),
     "LOG_KEY_GENERATE": DEBUG or env_flag("TERBUKA_DEMO"),
     "LOG_BATCH": int(os.environ.get("TERBUKA_LOG_BATCH", "1024")),
+    "LOG_LOCK_TIMEOUT": float(os.environ.get("TERBUKA_LOG_LOCK_TIMEOUT", "5")),
     "WITNESSES": os.environ.get("TERBUKA_WITNESSES", ""),
     "WITNESS_THRESHOLDS": os.environ.get("TERBUKA_WITNESS_THRESHOLDS", ""),
     "WITNESS_QUORUM": os.environ.get("TERBUKA_WITNESS_QUORUM", ""),

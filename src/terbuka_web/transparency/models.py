@@ -1,8 +1,10 @@
 """Models of the transparency app: the outbox of log entries and the log's sequenced state.
 
 A LogEntry is written in the same transaction as the public change it records (outbox).
-The sequencer later assigns it an index, writes tiles and signs a checkpoint, all in one
-transaction that holds the LogState row lock, so the log and its outbox never disagree.
+The sequencer later integrates the pending entries in id order as one LogBatch, writes tiles
+and signs a checkpoint, all in one transaction that holds the LogState row lock, so the log
+and its outbox never disagree. Entry rows are never updated: a batch maps its id range to
+consecutive log indices, so sequencing writes one row per batch, not one per entry.
 """
 
 from __future__ import annotations
@@ -17,22 +19,39 @@ class LogEntry(models.Model):
     ref = models.CharField(max_length=300, help_text="what it records, e.g. an ocid")
     data = models.BinaryField(help_text="RFC 8785 canonical JSON, at most 64 KiB")
     created_at = models.DateTimeField(auto_now_add=True)
-    index = models.BigIntegerField(null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["id"]
         # One plain B-tree on ref (entry_index_for): db_index would add a second, LIKE-pattern
-        # index on PostgreSQL that every insert and every sequencing UPDATE must also write.
-        # The sequencing time is the created_at of the first checkpoint covering the index.
+        # index on PostgreSQL that every insert must also write. Pending entries are those
+        # with id > LogState.last_id; an entry's index comes from the LogBatch holding its id.
         indexes = [models.Index(fields=["ref"], name="logentry_ref")]
-        # Pending entries are found through the unique index on index (IS NULL): SQLite and
-        # PostgreSQL both index NULLs, so no second index has to be written per entry.
+
+
+class LogBatch(models.Model):
+    """Map one sequencing batch's entry ids to consecutive log indices.
+
+    The committed LogEntry rows with first_id <= id <= last_id, in id order, are the entries
+    at indices first_index … first_index+entries-1. gaps lists the ids inside that range that
+    no committed row holds (ids of rolled-back transactions), as inclusive [low, high] runs,
+    e.g. [[17, 17], [40, 52]]; they never appear later (see services.log_sequence).
+    """
+
+    first_index = models.BigIntegerField(unique=True)
+    entries = models.BigIntegerField(help_text="number of entries in the batch")
+    first_id = models.BigIntegerField()
+    last_id = models.BigIntegerField(unique=True)
+    gaps = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["first_index"]
 
 
 class LogState(models.Model):
     """Hold the log's current size and root: one row (pk 1), locked by the sequencer."""
 
     size = models.BigIntegerField(default=0)
+    last_id = models.BigIntegerField(default=0, help_text="id of the last sequenced entry")
     root = models.BinaryField(
         max_length=32, help_text="RFC 6962 root hash of the first size entries"
     )

@@ -19,9 +19,11 @@ from terbuka.tlog.tiles import (
     tile_path,
 )
 from terbuka.tlog.tree import prove_inclusion
+from terbuka_web.transparency.batches import id_at, offset_of
 from terbuka_web.transparency.keys import log_vkey
 from terbuka_web.transparency.models import (
     Checkpoint,
+    LogBatch,
     LogEntry,
     LogState,
     Tile,
@@ -64,20 +66,39 @@ def tile_read(ref: TileRef) -> bytes | None:
 def _bundle_read(ref: TileRef) -> bytes | None:
     """Return entry bundle ref (its first ref.width entries), or None beyond the log.
 
-    Bundles are not stored: the entries' bytes live once, in their LogEntry rows, and the
-    sequencer gives them indices in the same transaction as the tiles and the checkpoint,
-    so the rows with indices N·256 … N·256+W−1 are exactly bundle N of width W.
+    Bundles are not stored: the entries' bytes live once, in their LogEntry rows. Sequenced
+    entries are numbered in id order, so bundle N of width W is the rows whose ids run from
+    the id at index N·256 to the id at index N·256+W−1 (LogBatch maps index to id).
     """
     start = ref.index * TILE_WIDTH
+    first, last = entry_id_at(start), entry_id_at(start + ref.width - 1)
+    if first is None or last is None:
+        return None
     rows = (
-        LogEntry.objects.filter(index__gte=start, index__lt=start + ref.width)
-        .order_by("index")
+        LogEntry.objects.filter(id__gte=first, id__lte=last)
+        .order_by("id")
         .values_list("data", flat=True)
     )
     entries = [bytes(data) for data in rows]
-    if len(entries) < ref.width:
-        return None
+    if len(entries) != ref.width:
+        raise LookupError(f"entry bundle {tile_path(ref)}: ids {first}–{last} hold {len(entries)}")
     return format_entry_bundle(entries)
+
+
+def entry_id_at(index: int) -> int | None:
+    """Return the id of the outbox entry at log index, or None when not yet sequenced."""
+    batch = LogBatch.objects.filter(first_index__lte=index).order_by("-first_index").first()
+    if batch is None or index >= batch.first_index + batch.entries:
+        return None
+    return id_at(batch.first_id, batch.gaps, index - batch.first_index)
+
+
+def entry_index_of(entry_id: int) -> int | None:
+    """Return the log index of the outbox entry with entry_id, or None while it is pending."""
+    batch = LogBatch.objects.filter(last_id__gte=entry_id).order_by("last_id").first()
+    if batch is None or entry_id < batch.first_id:
+        return None
+    return batch.first_index + offset_of(batch.first_id, batch.gaps, entry_id)
 
 
 def entry_index_for(ref: str, *, kind: str | None = None) -> int | None:
@@ -85,10 +106,21 @@ def entry_index_for(ref: str, *, kind: str | None = None) -> int | None:
 
     With kind (e.g. "ocds.release"), only entries of that kind count.
     """
-    entries = LogEntry.objects.filter(ref=ref, index__isnull=False)
+    entries = LogEntry.objects.filter(ref=ref, id__lte=_last_sequenced_id())
     if kind is not None:
         entries = entries.filter(kind=kind)
-    return entries.order_by("-index").values_list("index", flat=True).first()
+    entry_id = entries.order_by("-id").values_list("id", flat=True).first()
+    return None if entry_id is None else entry_index_of(entry_id)
+
+
+def entries_pending() -> bool:
+    """Report whether any committed outbox entry still waits for the sequencer."""
+    return LogEntry.objects.filter(id__gt=_last_sequenced_id()).exists()
+
+
+def _last_sequenced_id() -> int:
+    """Return the id of the last sequenced entry (0 before the first)."""
+    return LogState.objects.values_list("last_id", flat=True).first() or 0
 
 
 def full_tile_refs() -> set[TileRef]:

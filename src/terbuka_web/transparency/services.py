@@ -6,12 +6,13 @@ import datetime as dt
 import os
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from terbuka.canonical import canonical_json
@@ -34,9 +35,11 @@ from terbuka.tlog.tree import prove_consistency
 from terbuka.tlog.witness import SIZE_CONTENT_TYPE, AddCheckpointRequest, parse_size_body
 from terbuka_web.accounts.services import audit_record
 from terbuka_web.config.secrets import read_secret_file
+from terbuka_web.transparency.batches import APPEND_LOCK_KEY, gaps_of
 from terbuka_web.transparency.keys import log_origin, log_signer
 from terbuka_web.transparency.models import (
     Checkpoint,
+    LogBatch,
     LogEntry,
     LogState,
     Tile,
@@ -91,31 +94,72 @@ def _size_check(ref: str, data: bytes) -> None:
 def log_sequence(*, batch_size: int | None = None, signer: Signer | None = None) -> Checkpoint:
     """Integrate up to batch_size pending entries into the log and sign a new checkpoint.
 
-    In ONE transaction: lock the LogState row (SELECT … FOR UPDATE on PostgreSQL; SQLite
-    transactions are IMMEDIATE), give the oldest pending entries (id order) consecutive
-    indices, append their RFC 6962 leaf hashes (C2SP tlog-tiles), write the changed hash
-    tiles, update the state and sign a checkpoint with the log key. A crash at any point
-    rolls all of it back: entries stay pending and are integrated next time, never twice.
-    Entry bundles are not stored: each entry's bytes live once, in its LogEntry row, and
-    selectors.tile_read assembles a bundle from the rows. With nothing pending, returns the
-    latest checkpoint (signing the empty tree once). Raises ImproperlyConfigured when no log
-    key is configured.
+    First, with no lock held (publishers keep appending, even on SQLite), plan the batch:
+    read the oldest pending entries (id > last_id, id order, only ids every appending
+    transaction has settled, see _committed_bound), hash them (RFC 6962) and compute the
+    changed hash tiles (C2SP tlog-tiles). Then, in ONE short transaction holding the LogState
+    row lock (SELECT … FOR UPDATE on PostgreSQL; SQLite transactions are IMMEDIATE), check
+    that no other sequencer moved the log meanwhile (else plan again), record the entries as
+    one LogBatch at indices size, size+1, …, write the tiles, update the state and sign a
+    checkpoint with the log key. No entry row is written. A crash at any point rolls all of
+    it back: the entries stay pending and are integrated next time, never twice. Entry
+    bundles are not stored: selectors.tile_read assembles one from the entries' rows. With
+    nothing pending, returns the latest checkpoint (signing the empty tree once). Raises
+    ImproperlyConfigured when no log key is configured.
     """
     batch = batch_size or int(settings.TERBUKA["LOG_BATCH"])
+    while True:
+        checkpoint = _plan_commit(_plan(batch), signer)
+        if checkpoint is not None:
+            return checkpoint
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A batch computed from the log state (size, last_id) it was planned on."""
+
+    size: int
+    last_id: int
+    ids: list[int]
+    tiles: dict[TileRef, bytes]
+    root: bytes
+
+
+def _plan(batch: int) -> _Plan:
+    """Read the state and up to batch pending entries; return their tiles and the new root."""
+    state = LogState.objects.filter(pk=1).first() or LogState(size=0, root=EMPTY_ROOT)
+    bound = _committed_bound()
+    ids, leaves = _pending_leaves(state.last_id, bound, batch)
+    if not ids:
+        return _Plan(state.size, state.last_id, [], {}, bytes(state.root))
+    tiles, root = append_leaves(state.size, leaves, _tile_reader(state.size))
+    return _Plan(state.size, state.last_id, ids, tiles, root)
+
+
+def _plan_commit(plan: _Plan, signer: Signer | None) -> Checkpoint | None:
+    """Commit plan as the next batch and checkpoint; None when the log moved since planning."""
     with transaction.atomic():
         state = _state_lock()
+        if (state.size, state.last_id) != (plan.size, plan.last_id):
+            return None
         latest = Checkpoint.objects.filter(size=state.size).first()
-        datas = _indices_assign(state.size, batch)
-        size = state.size + len(datas)
-        if not datas and latest is not None:
+        if not plan.ids and latest is not None:
             return latest
-        tiles, root = append_leaves(state.size, leaf_hashes(datas), _tile_reader(state.size))
-        _tiles_write(tiles)
-        state.size, state.root = size, root
+        _tiles_write(plan.tiles)
+        if plan.ids:
+            LogBatch.objects.create(
+                first_index=plan.size,
+                entries=len(plan.ids),
+                first_id=plan.ids[0],
+                last_id=plan.ids[-1],
+                gaps=gaps_of(plan.ids),
+            )
+            state.last_id = plan.ids[-1]
+        state.size, state.root = plan.size + len(plan.ids), plan.root
         state.save()
-        text = CheckpointBody(log_origin(), size, root).format()
+        text = CheckpointBody(log_origin(), state.size, plan.root).format()
         note = sign_note(text, [signer or log_signer()]).decode("utf-8")
-        return Checkpoint.objects.create(size=size, root=root, note=note)
+        return Checkpoint.objects.create(size=state.size, root=plan.root, note=note)
 
 
 def _state_lock() -> LogState:
@@ -127,29 +171,52 @@ def _state_lock() -> LogState:
     return state
 
 
-def _indices_assign(size: int, batch: int) -> list[bytes]:
-    """Give the oldest `batch` pending entries indices size, size+1, …; return their data.
+def _committed_bound() -> int | None:
+    """Return an id at or below which every outbox entry is committed or gone for good.
 
-    One UPDATE … FROM (ROW_NUMBER() OVER id order) … RETURNING (PostgreSQL, SQLite ≥ 3.35);
-    the data comes back in index order. On PostgreSQL the join is forced to a nested loop over
-    the primary key, so a batch costs the same however long the log is.
+    PostgreSQL draws ids before commit, so a later id may commit first. Every outbox insert
+    holds the append lock shared until its transaction ends (migration 0008's statement
+    trigger, taken before any id is drawn); taking it exclusive here waits out the appends
+    in flight, and ids drawn afterwards are higher than the max(id) read now. Waits at most
+    TERBUKA_LOG_LOCK_TIMEOUT, then returns 0 (sequence nothing this time). SQLite writers are
+    serial (IMMEDIATE transactions), so there the bound is None: every visible id is final.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    timeout_ms = int(float(settings.TERBUKA["LOG_LOCK_TIMEOUT"]) * 1000)
+    table = connection.ops.quote_name(LogEntry._meta.db_table)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = {timeout_ms}")
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK_KEY])
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+            return int(cursor.fetchone()[0])
+    except OperationalError:  # lock_timeout: a long transaction is still appending
+        return 0
+
+
+def _pending_leaves(last_id: int, bound: int | None, batch: int) -> tuple[list[int], list[bytes]]:
+    """Return the ids and RFC 6962 leaf hashes of the first `batch` entries after last_id.
+
+    SQLite: the data is read and hashed here. PostgreSQL (ids up to bound): the server
+    hashes each row's data, sha256('\\x00' || data) (RFC 6962 §2.1), and sends only the
+    32-byte hashes, in binary.
     """
     table = connection.ops.quote_name(LogEntry._meta.db_table)
-    sql = (
-        f'UPDATE {table} SET "index" = p.pos + %s '
-        f"FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS pos FROM {table} "
-        f'WHERE "index" IS NULL ORDER BY id LIMIT %s) AS p WHERE {table}.id = p.id '
-        f'RETURNING {table}."index", {table}.data'
-    )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # join by primary key, never scan the whole log
-            cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
-            rows = _fetch_binary(sql, [size, batch])
-        else:
-            cursor.execute(sql, [size, batch])
+    if bound is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, data FROM {table} WHERE id > %s ORDER BY id LIMIT %s",
+                [last_id, batch],
+            )
             rows = cursor.fetchall()
-    rows.sort(key=lambda row: int(row[0]))
-    return [bytes(data) for _, data in rows]
+        return [int(row[0]) for row in rows], leaf_hashes([bytes(row[1]) for row in rows])
+    rows = _fetch_binary(
+        f"SELECT id, sha256('\\x00'::bytea || data) FROM {table} "
+        "WHERE id > %s AND id <= %s ORDER BY id LIMIT %s",
+        [last_id, bound, batch],
+    )
+    return [int(row[0]) for row in rows], [bytes(row[1]) for row in rows]
 
 
 def _fetch_binary(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
@@ -343,7 +410,6 @@ def entry_append_many(*, kind: str, entries: Sequence[tuple[str, bytes]]) -> int
         if connection.vendor == "postgresql":
             copy_sql = f"COPY {table} (kind, ref, data, created_at) FROM STDIN (FORMAT BINARY)"
             with cursor.cursor.copy(copy_sql) as copy:
-                copy.set_types(["text", "text", "bytea", "timestamptz"])
                 for ref, data in entries:
                     copy.write_row((kind, ref, data, now))
         else:

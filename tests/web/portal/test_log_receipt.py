@@ -19,6 +19,7 @@ from terbuka_web.common.demo.pdf import pdf_render
 from terbuka_web.contracting import services
 from terbuka_web.contracting.models import Process, StageDraft
 from terbuka_web.transparency.models import LogEntry
+from terbuka_web.transparency.selectors import entry_id_at
 from terbuka_web.transparency.services import log_sequence
 from tests.web.factories import region_bojonegoro
 
@@ -80,10 +81,10 @@ def test_process_page_names_the_latest_release_entry_and_its_receipt_checks(
     match = INDEX.search(html)
     assert match is not None
     index = int(match.group(1))
-    entry = LogEntry.objects.get(index=index)
+    entry = LogEntry.objects.get(pk=entry_id_at(index))
     assert entry.kind == "ocds.release"  # not the later document.sha256 entry of the same ocid
     assert json.loads(bytes(entry.data))["release"]["tag"] == ["tender"]
-    assert LogEntry.objects.filter(ref=process.ocid, index__gt=index).exists()
+    assert LogEntry.objects.filter(ref=process.ocid, pk__gt=entry.pk).exists()
     assert f'href="/log/receipt/{index}"' in html
 
     response = client.get(f"/log/receipt/{index}")

@@ -45,16 +45,16 @@ def dump(out: Path) -> None:
     """Write the log's rows as JSON (bytes in base64) to out."""
     from terbuka.tlog.tiles import bundles_for_size
     from terbuka_web.transparency.models import Checkpoint, LogEntry, Tile
-    from terbuka_web.transparency.selectors import tile_read
+    from terbuka_web.transparency.selectors import entry_index_of, tile_read
 
     def b64(data: bytes | memoryview) -> str:
         return base64.b64encode(bytes(data)).decode()
 
     result = {
         "entries": [
-            [ref, index, b64(data)]
-            for ref, index, data in LogEntry.objects.order_by("id")
-            .values_list("ref", "index", "data")
+            [ref, entry_index_of(entry_id), b64(data)]
+            for entry_id, ref, data in LogEntry.objects.order_by("id")
+            .values_list("id", "ref", "data")
             .iterator()
         ],
         "tiles": {

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, transaction
 from pytest_django.fixtures import Settings
 from tlog_scales.signing import DummySigner
 from tlog_scales.writer import TilesWriter
@@ -17,11 +18,23 @@ from tlog_scales.writer import TilesWriter
 from terbuka.tlog.checkpoint import Checkpoint as CheckpointBody
 from terbuka.tlog.hashing import EMPTY_ROOT, leaf_hash
 from terbuka.tlog.note import Verifier, generate_key, open_note
-from terbuka.tlog.tiles import append_leaves, bundles_for_size, tile_path, tiles_for_size
+from terbuka.tlog.tiles import (
+    append_leaves,
+    bundles_for_size,
+    parse_entry_bundle,
+    tile_path,
+    tiles_for_size,
+)
 from terbuka.tlog.tree import root_from_leaf_hashes
-from terbuka_web.transparency import keys
-from terbuka_web.transparency.models import Checkpoint, LogEntry, Tile
-from terbuka_web.transparency.selectors import entry_index_for, tile_read
+from terbuka_web.transparency import keys, services
+from terbuka_web.transparency.models import Checkpoint, LogBatch, LogEntry, Tile
+from terbuka_web.transparency.selectors import (
+    entries_pending,
+    entry_id_at,
+    entry_index_for,
+    entry_index_of,
+    tile_read,
+)
 from terbuka_web.transparency.services import entry_append, log_export, log_sequence
 
 Publish = Callable[[int], list[LogEntry]]
@@ -42,8 +55,10 @@ def test_sequencing_assigns_gapless_indices_in_id_order_across_batches(
     publish(250)
     sizes = [first.size] + [log_sequence(batch_size=256).size for _ in range(3)]
     assert sizes == [256, 512, 550, 550]
-    rows = list(LogEntry.objects.order_by("id").values_list("index", "data"))
-    assert [index for index, _ in rows] == list(range(550))
+    rows = list(LogEntry.objects.order_by("id").values_list("id", "data"))
+    assert [entry_index_of(entry_id) for entry_id, _ in rows] == list(range(550))
+    assert [entry_id_at(index) for index in range(551)] == [i for i, _ in rows] + [None]
+    assert LogBatch.objects.count() == 3 and not entries_pending()
     latest = body(Checkpoint.objects.latest(), log_verifier)
     assert latest.origin == log_verifier.name
     assert latest.size == 550
@@ -66,7 +81,7 @@ def test_stored_tiles_equal_tiles_computed_from_scratch(log_verifier: Verifier) 
         start += n
         while log_sequence(batch_size=20000).size < start:
             pass
-    datas = [bytes(d) for d in LogEntry.objects.order_by("index").values_list("data", flat=True)]
+    datas = [bytes(d) for d in LogEntry.objects.order_by("id").values_list("data", flat=True)]
     assert datas == [b"%d" % k for k in range(66000)]
     expected, root = append_leaves(0, [leaf_hash(d) for d in datas], lambda r: b"")
     stored = {(t.level, t.index, t.width): bytes(t.data) for t in Tile.objects.all()}
@@ -151,3 +166,65 @@ def test_log_key_for_another_origin_is_refused(log_verifier: Verifier, settings:
     settings.TERBUKA = {**settings.TERBUKA, "LOG_KEY": generate_key("other.example/log")[0]}
     with pytest.raises(ImproperlyConfigured, match="origin"):
         keys.log_signer()
+
+
+def test_ids_missing_from_a_batch_are_skipped_by_indices_and_bundles(
+    log_verifier: Verifier,
+) -> None:
+    ids = [3, 4, 9, 10, 11, 40, *range(100, 400), 1000]  # holes: ids of rolled-back appends
+    LogEntry.objects.bulk_create(LogEntry(id=i, kind="t", ref=f"r{i}", data=b"%d" % i) for i in ids)
+    for batch in (2, 3, 1, 200, 500):  # bundle 0 spans five batches
+        log_sequence(batch_size=batch)
+    assert [entry_index_of(i) for i in ids] == list(range(len(ids)))
+    assert [entry_id_at(k) for k in range(len(ids) + 1)] == [*ids, None]
+    assert entry_index_of(5) is None  # between batches, never appended
+    assert entry_index_for("r40") == 5
+    bundle = tile_read(bundles_for_size(len(ids))[0])
+    assert bundle is not None
+    assert parse_entry_bundle(bundle) == [b"%d" % i for i in ids[:256]]
+    latest = body(Checkpoint.objects.latest(), log_verifier)
+    assert latest.root == root_from_leaf_hashes([leaf_hash(b"%d" % i) for i in ids])
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite writers are serial: no append in flight"
+)
+def test_sequencer_never_passes_an_append_still_in_flight(
+    log_verifier: Verifier, settings: Settings
+) -> None:
+    """PostgreSQL draws a lower id for an open transaction that commits after a higher one."""
+    settings.TERBUKA = {**settings.TERBUKA, "LOG_LOCK_TIMEOUT": 0.3}
+    appended, finish = threading.Event(), threading.Event()
+
+    def slow_publisher() -> None:
+        with transaction.atomic():
+            entry_append(kind="t", ref="early", payload={"n": 1})
+            appended.set()
+            finish.wait(30)
+        connection.close()
+
+    thread = threading.Thread(target=slow_publisher)
+    thread.start()
+    try:
+        assert appended.wait(30)
+        with transaction.atomic():
+            entry_append(kind="t", ref="late", payload={"n": 2})
+        assert log_sequence().size == 0  # waited 0.3 s, integrated nothing ahead of "early"
+    finally:
+        finish.set()
+        thread.join()
+    assert log_sequence().size == 2
+    assert (entry_index_for("early"), entry_index_for("late")) == (0, 1)
+
+
+def test_a_plan_made_before_another_sequencer_moved_the_log_is_discarded(
+    log_verifier: Verifier, publish: Publish
+) -> None:
+    publish(5)
+    stale = services._plan(3)  # planned on size 0 …
+    moved = log_sequence(batch_size=2)  # … while another sequencer commits
+    assert services._plan_commit(stale, None) is None
+    assert (Checkpoint.objects.latest().pk, LogBatch.objects.count()) == (moved.pk, 1)
+    assert log_sequence().size == 5
+    assert [entry_index_for(f"r{k}") for k in range(5)] == list(range(5))

@@ -32,6 +32,7 @@ from terbuka_web.transparency.models import LogEntry, WitnessCosignature, Witnes
 from terbuka_web.transparency.selectors import (
     checkpoint_is_final,
     checkpoint_latest,
+    entry_id_at,
     policy_current,
 )
 from terbuka_web.transparency.services import (
@@ -268,7 +269,7 @@ def test_terbuka_verify_against_the_live_server(
     policy = tmp_path / "kebijakan.txt"
     policy.write_text(policy_current())
     record = tmp_path / "entri.json"
-    record.write_bytes(bytes(LogEntry.objects.get(index=17).data))
+    record.write_bytes(bytes(LogEntry.objects.get(pk=entry_id_at(17)).data))
     url = f"{live_server.url}/log/"  # type: ignore[attr-defined]
     state = tmp_path / "state.json"
     args = ["verify", url, "--policy", str(policy), "--state", str(state)]

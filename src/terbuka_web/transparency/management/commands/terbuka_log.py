@@ -12,8 +12,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import OperationalError, close_old_connections
 
-from terbuka_web.transparency.models import LogEntry, WitnessStatus
-from terbuka_web.transparency.selectors import checkpoint_latest, policy_current
+from terbuka_web.transparency.models import WitnessStatus
+from terbuka_web.transparency.selectors import checkpoint_latest, entries_pending, policy_current
 from terbuka_web.transparency.services import (
     checkpoint_anchor,
     checkpoint_collect_cosignatures,
@@ -87,7 +87,7 @@ class Command(BaseCommand):
                 return
             size = checkpoint.size
             self.stdout.write(f"checkpoint size {size}")
-            if not LogEntry.objects.filter(index__isnull=True).exists():
+            if not entries_pending():
                 break
         if witnesses_configured():
             self.cosign()
