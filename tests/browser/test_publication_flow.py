@@ -33,6 +33,7 @@ from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.common.demo.pdf import pdf_render
 from terbuka_web.regions.models import Region
 from terbuka_web.transparency.models import LogEntry
+from terbuka_web.transparency.selectors import entry_id_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "kata-sandi-yang-panjang-2026"
@@ -226,7 +227,7 @@ def test_operator_ppk_citizen_publication_flow(
     index = int(page.locator("#log-index").inner_text())
     (latest,) = [r for r in package["records"][0]["releases"] if r["tag"] == ["implementation"]]
     entry = entry_from_record(json.dumps(latest).encode())  # as `terbuka verify --file` does
-    assert bytes(LogEntry.objects.get(index=index).data) == entry
+    assert bytes(LogEntry.objects.get(pk=entry_id_at(index)).data) == entry
     with page.expect_response(lambda r: "/log/receipt/" in r.url) as response_info:
         page.get_by_role("link", name="tlog-proof").click()
     response = response_info.value
