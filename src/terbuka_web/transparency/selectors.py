@@ -109,7 +109,9 @@ def entry_index_for(ref: str, *, kind: str | None = None) -> int | None:
     entries = LogEntry.objects.filter(ref=ref, id__lte=_last_sequenced_id())
     if kind is not None:
         entries = entries.filter(kind=kind)
-    entry_id = entries.order_by("-id").values_list("id", flat=True).first()
+    # max() here, not ORDER BY id DESC LIMIT 1: that would let PostgreSQL walk the primary
+    # key backwards from the top instead of looking the few entries of ref up by index.
+    entry_id = max(entries.values_list("id", flat=True), default=None)
     return None if entry_id is None else entry_index_of(entry_id)
 
 
