@@ -31,7 +31,7 @@ from terbuka.ocds.validate import raise_for_issues, validate_package
 from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
-from terbuka_web.common.services import rows_insert
+from terbuka_web.common.services import JsonText, rows_insert
 from terbuka_web.contracting.models import Process, Release
 from terbuka_web.contracting.selectors import release_log_ref
 from terbuka_web.transparency.services import entry_append_many
@@ -102,11 +102,15 @@ def _digest(release: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(release)).hexdigest()
 
 
-def _entry_data(release: dict[str, Any]) -> tuple[bytes, str]:
-    """Return release's log entry bytes and the sha256 of its canonical JSON (one encoding)."""
+def _entry_data(release: dict[str, Any]) -> tuple[bytes, JsonText, str]:
+    """Return release's log entry bytes, its canonical JSON text and that text's sha256.
+
+    One encoding serves all three: the release's row stores the very bytes the log commits to.
+    """
     data = canonical_json({"kind": ENTRY_KIND, "release": release})
     assert data.startswith(ENTRY_PREFIX) and data.endswith(b"}")  # RFC 8785 key order
-    return data, hashlib.sha256(memoryview(data)[len(ENTRY_PREFIX) : -1]).hexdigest()
+    canonical = memoryview(data)[len(ENTRY_PREFIX) : -1]
+    return data, JsonText(str(canonical, "utf-8")), hashlib.sha256(canonical).hexdigest()
 
 
 def _plan(releases: list[dict[str, Any]], result: ImportResult) -> dict[str, list[_Planned]]:
@@ -216,14 +220,15 @@ def _add_releases(
 ) -> int:
     """Add the Release rows and one log entry per release (caller's atomic); return the count.
 
-    Each release is encoded once: its canonical bytes give both the log entry and the sha256.
+    Each release is encoded once: its canonical bytes give the log entry, the row's JSON and
+    the sha256.
     """
     rows, entries = [], []
     for ocid in sorted(by_ocid):
         for planned in sorted(by_ocid[ocid], key=lambda p: p.index):
             release = planned.release
-            data, digest = _entry_data(release)
-            entries.append((release_log_ref(ocid, release["id"]), data))
+            entry, text, digest = _entry_data(release)
+            entries.append((release_log_ref(ocid, release["id"]), entry))
             tags = release.get("tag", [])
             rows.append(
                 Release(
@@ -233,7 +238,7 @@ def _add_releases(
                     date=_date(release),
                     tags=tags,
                     stage=stage_of_tags(tags) or "",
-                    data=release,
+                    data=text,
                     sha256=digest,
                     imported=True,
                     published_by=actor,

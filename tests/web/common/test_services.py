@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from terbuka.errors import ValidationError
 from terbuka_web.accounts.models import Role, User
-from terbuka_web.common.services import rows_insert
+from terbuka_web.common.services import JsonText, rows_insert
 from terbuka_web.contracting.models import Process, Release
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,3 +63,20 @@ def test_rows_insert_is_all_or_nothing_on_a_constraint() -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         rows_insert(rows=[_release(process, "r1", user), _release(process, "r1", user)])
     assert not Release.objects.exists()
+
+
+def test_rows_insert_writes_json_text_as_is_and_one_instant() -> None:
+    user = User.objects.create_user(username="admin", role=Role.ADMIN)
+    process = _process("ocds-tbk352-1")
+    text = '{"b":[1,null],"a":"é"}'
+    rows = [_release(process, "r1", user), _release(process, "r2", user)]
+    rows[0].data = JsonText(text)
+    with transaction.atomic():
+        rows_insert(rows=rows)
+    assert Release.objects.get(release_id="r1").data == {"b": [1, None], "a": "é"}
+    stored = {r.release_id: r.published_at for r in Release.objects.all()}
+    assert stored["r1"] == stored["r2"] == rows[0].published_at == rows[1].published_at
+    if connection.vendor == "sqlite":  # PostgreSQL's jsonb keeps its own form
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT data FROM contracting_release WHERE release_id = 'r1'")
+            assert cursor.fetchone()[0] == text
