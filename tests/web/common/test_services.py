@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from terbuka.errors import ValidationError
 from terbuka_web.accounts.models import Role, User
@@ -19,7 +20,7 @@ def _release(process: Process, rid: str, user: User) -> Release:
         process=process,
         ocid=process.ocid,
         release_id=rid,
-        date=timezone.now(),
+        date=dt.datetime(2025, 1, 10, 8, 30, 5, 120, tzinfo=dt.timezone(dt.timedelta(hours=7))),
         tags=["tender"],
         stage="tender",
         data={"ocid": process.ocid, "id": rid, "é": [1, None]},
@@ -39,9 +40,16 @@ def test_rows_insert_writes_field_values_like_the_orm() -> None:
     with transaction.atomic():
         assert rows_insert(rows=[_release(process, "r1", user), _release(process, "r2", user)]) == 2
         Release.objects.bulk_create([_release(process, "r3", user)])
-    fields = ("ocid", "tags", "stage", "data", "imported", "published_by", "process")
+    fields = ("ocid", "date", "tags", "stage", "data", "imported", "published_by", "process")
     bulk, orm = (Release.objects.filter(release_id=r).values(*fields).get() for r in ("r1", "r3"))
     assert bulk == {**orm, "data": {**orm["data"], "id": "r1"}}
+    with connection.cursor() as cursor:  # the stored forms too, not only what reads back
+        cursor.execute(
+            "SELECT ocid, date, tags, stage, imported, published_by_id, process_id"
+            " FROM contracting_release WHERE release_id IN ('r1', 'r3') ORDER BY release_id"
+        )
+        first, third = cursor.fetchall()
+    assert first == third
     assert Release.objects.get(release_id="r2").published_at is not None  # auto_now_add
 
 
