@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import rfc8785
@@ -15,13 +16,15 @@ _FAST = json.JSONEncoder(
 ).encode
 
 
-def canonical_json(value: Any) -> bytes:
+def canonical_json(value: Any, *, plain: bool = False) -> bytes:
     """Return the RFC 8785 canonical UTF-8 bytes of value.
 
-    Raises FormatError when value holds something JSON cannot carry (floats that are NaN,
-    integers beyond 2^53, non-string keys). Example: {"b":1,"a":"x"} → b'{"a":"x","b":1}'.
+    plain=True skips checking that value is plain (see _plain), for a value the caller knows
+    is: json_loads_plain said so. Raises FormatError when value holds something JSON cannot
+    carry (floats that are NaN, integers beyond 2^53, non-string keys).
+    Example: {"b":1,"a":"x"} → b'{"a":"x","b":1}'.
     """
-    if _plain(value):
+    if plain or _plain(value):
         try:
             return _FAST(value).encode("utf-8")
         except UnicodeEncodeError:
@@ -33,6 +36,51 @@ def canonical_json(value: Any) -> bytes:
             f"nilai tidak dapat dikanonikkan sebagai JSON: {exc}",
             f"value cannot be canonicalized as JSON: {exc}",
         ) from exc
+
+
+# The escape of a UTF-16 high surrogate: JSON text's way to write a character beyond U+FFFF.
+_ESCAPED_HIGH_HALF = re.compile(r"\\u[dD][89abAB]")
+
+
+def json_loads_plain(text: str, **options: Any) -> tuple[Any, bool]:
+    """Return json.loads(text, **options) and whether the value is plain for canonical_json.
+
+    Plain means no float, no integer beyond ±(2^53-1) and no character beyond U+FFFF anywhere
+    (json.loads gives exact types and string keys): then canonical_json(…, plain=True) of
+    the value or of its parts is exact. options must not set parse_int or parse_float.
+    Raises what json.loads raises. Example: '{"a":1}' → ({"a": 1}, True); '[1.5]' → False.
+    """
+    numbers = _Numbers()
+    value = json.loads(text, parse_int=numbers.integer, parse_float=numbers.real, **options)
+    return value, numbers.plain and _within_bmp(text)
+
+
+def _within_bmp(text: str) -> bool:
+    """Report whether text has no character beyond U+FFFF, written as such or escaped."""
+    if _ESCAPED_HIGH_HALF.search(text):
+        return False
+    return text.isascii() or len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
+
+
+class _Numbers:
+    """Parse JSON numbers, noting whether each is an integer canonical_json's fast path takes."""
+
+    __slots__ = ("plain",)
+
+    def __init__(self) -> None:
+        self.plain = True
+
+    def integer(self, token: str) -> int:
+        """Return the integer of token, noting one beyond ±(2^53-1)."""
+        number = int(token)
+        if not -_SAFE_INT <= number <= _SAFE_INT:
+            self.plain = False
+        return number
+
+    def real(self, token: str) -> float:
+        """Return the float of token, noting that a float was seen."""
+        self.plain = False
+        return float(token)
 
 
 def _plain(value: Any) -> bool:

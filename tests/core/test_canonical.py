@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ import rfc8785
 from hypothesis import given
 from hypothesis import strategies as st
 
-from terbuka.canonical import canonical_json
+from terbuka.canonical import canonical_json, json_loads_plain
 from terbuka.errors import FormatError
 
 SCALARS = (
@@ -60,3 +61,33 @@ def test_canonical_json_equals_reference_encoder(value: Any) -> None:
             canonical_json(value)
         return
     assert canonical_json(value) == expected
+
+
+PARSED = st.recursive(
+    SCALARS | st.integers() | st.sampled_from([100.0, 2**53, -(2**53) + 1, "\U0001f600", "\ud800"]),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text() | st.sampled_from(["\U0001f600", "\ufb01"]), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(PARSED, st.booleans())
+def test_json_loads_plain_only_vouches_for_exact_fast_bytes(value: Any, ascii_only: bool) -> None:
+    parsed, plain = json_loads_plain(json.dumps(value, ensure_ascii=ascii_only))
+    if plain:  # same bytes, or the same refusal (lone surrogates)
+        assert _outcome(parsed, plain=True) == _outcome(parsed, plain=False)
+
+
+def _outcome(value: Any, *, plain: bool) -> bytes | str:
+    try:
+        return canonical_json(value, plain=plain)
+    except FormatError:
+        return "FormatError"
+
+
+def test_json_loads_plain_examples() -> None:
+    assert json_loads_plain('{"a":[1,"\u00e9",null,true]}') == ({"a": [1, "é", None, True]}, True)
+    for text in ("[1.5]", "[9007199254740992]", '{"\U0001f600":1}', '{"\\ud83d\\ude00":1}'):
+        assert json_loads_plain(text)[1] is False, text

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from terbuka.canonical import json_loads_plain
 from terbuka.ocds.errors import OcdsFormatError
 from terbuka.ocds.merge import compile_release, versioned_release
 
@@ -128,6 +129,15 @@ def package_parse(data: bytes) -> Any:
     Raises OcdsFormatError naming the line and column for malformed JSON, the byte offset for
     invalid UTF-8, and duplicate keys or NaN/Infinity. Example: b'{"releases":[]}' → dict.
     """
+    return package_parse_plain(data)[0]
+
+
+def package_parse_plain(data: bytes) -> tuple[Any, bool]:
+    """Return package_parse(data) and whether its value is plain for canonical_json.
+
+    Plain (terbuka.canonical.json_loads_plain): canonical_json(…, plain=True) of the value or
+    its parts is exact. Raises OcdsFormatError as package_parse does.
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -137,7 +147,9 @@ def package_parse(data: bytes) -> Any:
             where=f"byte {exc.start}",
         ) from exc
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+        return json_loads_plain(
+            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants
+        )
     except json.JSONDecodeError as exc:
         raise OcdsFormatError(
             f"JSON rusak di baris {exc.lineno} kolom {exc.colno}: {exc.msg}",

@@ -3,6 +3,8 @@
 Each check returns Issues with a JSON pointer and an Indonesian + English message:
 ocid prefix, singular `award`/`contract`, date format and order, award/contract links,
 codelist values (closed → error, open → warning), deprecated codes and fields, unknown keys.
+The tree walk's checks also exist as one JSON Schema (walk_schema): jsonschema-rs confirms a
+clean release in Rust, and only releases it flags are walked in Python to name their issues.
 """
 
 from __future__ import annotations
@@ -54,11 +56,84 @@ def release_issues(
     """Return the rule issues of one release (pointers under base)."""
     issues = ocid_issues(release.get("ocid"), base, prefixes)
     issues += singular_issues(release, base)
-    issues += list(walk(release, dereferenced_schema(), base))
+    if not _walk_finds_nothing(release):
+        issues += list(walk(release, dereferenced_schema(), base))
     issues += date_order_issues(release, base)
     if links:
         issues += link_issues([(base, release)])
     return issues
+
+
+# RFC 3339 date-times that parse_datetime accepts (a subset: days 29-31 where every year has
+# them, years 0001-9999, 1-6 decimals, offsets below 24 h); others go to the Python check.
+DATE_TIME = (
+    r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-"
+    r"((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)"
+    r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?"
+    r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+
+
+def _walk_finds_nothing(release: dict[str, Any]) -> bool:
+    """Report whether walk surely finds no issue in release (jsonschema-rs, when installed).
+
+    False means "maybe": walk then names the issues, as it alone describes them.
+    """
+    fast = _walk_validator()
+    return fast is not None and bool(fast.is_valid(release))
+
+
+@lru_cache(maxsize=1)
+def _walk_validator() -> Any:
+    return fast_validator(walk_schema(dereferenced_schema()))
+
+
+def fast_validator(schema: dict[str, Any]) -> Any:
+    """Return a jsonschema-rs Draft 4 validator of a self-contained schema, or None without it.
+
+    Formats are not checked (jsonschema-rs and Python differ on them).
+    """
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - optional speed-up
+        return None
+    return jsonschema_rs.Draft4Validator(schema, validate_formats=False)
+
+
+def walk_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """Return a JSON Schema that data meets only if walk(data, schema, …) finds no issue.
+
+    It mirrors walk's checks under schema's properties and items: no unknown keys (pattern
+    properties allowed), deprecated fields null, codes in their codelists and not deprecated,
+    date-times in DATE_TIME.
+    """
+    out: dict[str, Any] = {}
+    props = schema.get("properties")
+    if props is not None:
+        out["properties"] = {key: _field_schema(sub) for key, sub in props.items()}
+        out["patternProperties"] = {p: {} for p in schema.get("patternProperties", {})}
+        out["additionalProperties"] = False
+    items = schema.get("items")
+    if isinstance(items, dict):
+        out["items"] = walk_schema(items)
+    return out
+
+
+def _field_schema(sub: dict[str, Any]) -> dict[str, Any]:
+    """Return walk_schema(sub) with the checks of _field_check on the field itself."""
+    out = walk_schema(sub)
+    checks: list[dict[str, Any]] = []
+    if sub.get("deprecated"):
+        checks.append({"type": "null"})
+    if "codelist" in sub:
+        codes, deprecated = codelist(sub["codelist"])
+        code = {"anyOf": [{"not": {"type": "string"}}, {"enum": sorted(codes - deprecated)}]}
+        checks.append({**code, "items": code})
+    if sub.get("format") == "date-time":
+        checks.append({"pattern": DATE_TIME})
+    if checks:
+        out["allOf"] = checks
+    return out
 
 
 def ocid_issues(ocid: Any, base: str, prefixes: Sequence[str] | None) -> list[Issue]:

@@ -6,7 +6,7 @@ stages reached and published, the headline value in rupiah, the buyer and the se
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from terbuka.ocds.codes import METHOD_BY_DETAILS, STAGES
@@ -30,8 +30,8 @@ class ProcessSummary:
     search_text: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the summary as keyword arguments for the Process model."""
-        return asdict(self)
+        """Return the summary as keyword arguments for the Process model (a shallow copy)."""
+        return {**vars(self), "stages_published": list(self.stages_published)}
 
 
 def _obj(value: Any) -> dict[str, Any]:

@@ -96,12 +96,8 @@ def _schema_issue(error: jsonschema.ValidationError, base: str) -> Issue | None:
 
 @lru_cache(maxsize=8)
 def _fast_validator(name: str) -> Any:
-    """Return a jsonschema-rs validator for a self-contained schema, or None without it."""
-    try:
-        import jsonschema_rs
-    except ImportError:  # pragma: no cover - optional speed-up
-        return None
-    return jsonschema_rs.Draft4Validator(load_schema(name), validate_formats=False)
+    """Return a jsonschema-rs validator for the self-contained schema name, or None without it."""
+    return rules.fast_validator(load_schema(name))
 
 
 def schema_issues(data: Any, name: str, base: str = "", *, shallow: bool = False) -> list[Issue]:

@@ -24,14 +24,14 @@ from terbuka.errors import ValidationError
 from terbuka.ocds.codes import stage_of_tags
 from terbuka.ocds.issues import Issue
 from terbuka.ocds.merge import compile_release
-from terbuka.ocds.package import package_parse
+from terbuka.ocds.package import package_parse_plain
 from terbuka.ocds.rules import parse_datetime
 from terbuka.ocds.summary import summarize
 from terbuka.ocds.validate import raise_for_issues, validate_package
 from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
-from terbuka_web.common.services import rows_insert
+from terbuka_web.common.services import JsonText, rows_insert
 from terbuka_web.contracting.models import Process, Release
 from terbuka_web.contracting.selectors import release_log_ref
 from terbuka_web.transparency.services import entry_append_many
@@ -102,11 +102,16 @@ def _digest(release: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(release)).hexdigest()
 
 
-def _entry_data(release: dict[str, Any]) -> tuple[bytes, str]:
-    """Return release's log entry bytes and the sha256 of its canonical JSON (one encoding)."""
-    data = canonical_json({"kind": ENTRY_KIND, "release": release})
+def _entry_data(release: dict[str, Any], plain: bool) -> tuple[bytes, JsonText, str]:
+    """Return release's log entry bytes, its canonical JSON text and that text's sha256.
+
+    One encoding serves all three: the release's row stores the very bytes the log commits to.
+    plain: the package parsed as plain JSON (canonical_json need not check the release).
+    """
+    data = canonical_json({"kind": ENTRY_KIND, "release": release}, plain=plain)
     assert data.startswith(ENTRY_PREFIX) and data.endswith(b"}")  # RFC 8785 key order
-    return data, hashlib.sha256(memoryview(data)[len(ENTRY_PREFIX) : -1]).hexdigest()
+    canonical = memoryview(data)[len(ENTRY_PREFIX) : -1]
+    return data, JsonText(str(canonical, "utf-8")), hashlib.sha256(canonical).hexdigest()
 
 
 def _plan(releases: list[dict[str, Any]], result: ImportResult) -> dict[str, list[_Planned]]:
@@ -212,31 +217,32 @@ def _upsert_processes(
 
 
 def _add_releases(
-    by_ocid: dict[str, list[_Planned]], processes: dict[str, Process], actor: User
+    by_ocid: dict[str, list[_Planned]], processes: dict[str, Process], actor: User, plain: bool
 ) -> int:
     """Add the Release rows and one log entry per release (caller's atomic); return the count.
 
-    Each release is encoded once: its canonical bytes give both the log entry and the sha256.
+    Each release is encoded once: its canonical bytes give the log entry, the row's JSON and
+    the sha256.
     """
     rows, entries = [], []
     for ocid in sorted(by_ocid):
         for planned in sorted(by_ocid[ocid], key=lambda p: p.index):
             release = planned.release
-            data, digest = _entry_data(release)
-            entries.append((release_log_ref(ocid, release["id"]), data))
+            entry, text, digest = _entry_data(release, plain)
+            entries.append((release_log_ref(ocid, release["id"]), entry))
             tags = release.get("tag", [])
             rows.append(
                 Release(
-                    process=processes[ocid],
+                    process_id=processes[ocid].pk,
                     ocid=ocid,
                     release_id=release["id"],
                     date=_date(release),
                     tags=tags,
                     stage=stage_of_tags(tags) or "",
-                    data=release,
+                    data=text,
                     sha256=digest,
                     imported=True,
-                    published_by=actor,
+                    published_by_id=actor.pk,
                 )
             )
     entry_append_many(kind=ENTRY_KIND, entries=entries)
@@ -274,7 +280,7 @@ def _gc_paused() -> Iterator[None]:
 
 def _import(data: bytes, actor: User, source_name: str) -> ImportResult:
     """Parse, validate and write the package in data (package_import, after its permission)."""
-    package = package_parse(data)
+    package, plain = package_parse_plain(data)
     ocids = sorted(
         {r["ocid"] for r in package.get("releases", []) if isinstance(r, dict) and "ocid" in r}
         if isinstance(package, dict) and isinstance(package.get("releases"), list)
@@ -289,7 +295,7 @@ def _import(data: bytes, actor: User, source_name: str) -> ImportResult:
         by_ocid = _plan(package["releases"], result)
         if by_ocid:
             processes = _upsert_processes(by_ocid, actor, result)
-            result.releases_created += _add_releases(by_ocid, processes, actor)
+            result.releases_created += _add_releases(by_ocid, processes, actor, plain)
         audit_record(
             actor=actor,
             action="contracting:ocds:import",

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from terbuka.errors import ValidationError
+from terbuka.ocds import rules
 from terbuka.ocds.errors import OcdsValidationError
 from terbuka.ocds.validate import (
     Issue,
@@ -343,3 +344,97 @@ KEYS = st.sampled_from(
 def test_validation_never_crashes_on_arbitrary_json(data: Any) -> None:
     for issue in validate_release(data) + validate_package({"releases": [data, data]}):
         assert issue.message_id and issue.message_en and issue.code
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(rules.DATE_TIME, fullmatch=True))
+def test_date_time_pattern_matches_only_what_parse_datetime_accepts(value: str) -> None:
+    assert rules.parse_datetime(value) is not None
+
+
+# Fields walk checks (codelists, dates, deprecated, pattern properties, singular objects)
+# with good and bad values, nested anywhere: walk_schema must flag every release walk does.
+RULE_KEYS = st.sampled_from(
+    [
+        "tender",
+        "awards",
+        "contracts",
+        "items",
+        "parties",
+        "roles",
+        "status",
+        "procurementMethod",
+        "awardCriteria",
+        "currency",
+        "tag",
+        "startDate",
+        "endDate",
+        "tenderPeriod",
+        "amendments",
+        "changes",
+        "documents",
+        "documentType",
+        "source",
+        "title_en",
+        "title_",
+        "titel",
+        "award",
+        "implementation",
+        "transactions",
+        "value",
+        "amount",
+    ]
+)
+RULE_VALUES = st.sampled_from(
+    [
+        None,
+        "active",
+        "open",
+        "lowestCost",
+        "bestProposal",
+        "IDR",
+        "IDRX",
+        "tender",
+        "buyer",
+        "bidder",
+        "2024-02-29T00:00:00Z",
+        "2024-02-30T00:00:00Z",
+        "2024-01-31T23:59:59.5+07:00",
+        "2024-01-01",
+        "2024-01-01T00:00:00",
+        "2024-01-01T00:00:00Z\n",
+        "0000-01-01T00:00:00Z",
+        5,
+        [],
+        ["tender", "x"],
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        RULE_KEYS,
+        st.recursive(
+            RULE_VALUES,
+            lambda inner: (
+                st.lists(inner, max_size=3) | st.dictionaries(RULE_KEYS, inner, max_size=4)
+            ),
+            max_leaves=12,
+        ),
+        max_size=5,
+    )
+)
+def test_walk_schema_never_hides_an_issue(extra: dict[str, Any]) -> None:
+    data = {**release(), **extra}
+    if rules._walk_finds_nothing(data):
+        assert list(rules.walk(data, rules.dereferenced_schema(), "")) == []
+
+
+def test_walk_schema_agrees_with_walk_on_the_fixtures() -> None:
+    releases = [r for r in fixture_releases() + load(BANDUNG)["releases"] if isinstance(r, dict)]
+    verdicts = {
+        (rules._walk_finds_nothing(r), not list(rules.walk(r, rules.dereferenced_schema(), "")))
+        for r in releases
+    }
+    assert verdicts == {(True, True), (False, False)}  # no hidden issue, both kinds seen

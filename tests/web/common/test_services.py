@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import IntegrityError, connection, transaction
 
 from terbuka.errors import ValidationError
 from terbuka_web.accounts.models import Role, User
-from terbuka_web.common.services import rows_insert
+from terbuka_web.common.services import JsonText, rows_insert
 from terbuka_web.contracting.models import Process, Release
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,7 +20,7 @@ def _release(process: Process, rid: str, user: User) -> Release:
         process=process,
         ocid=process.ocid,
         release_id=rid,
-        date=timezone.now(),
+        date=dt.datetime(2025, 1, 10, 8, 30, 5, 120, tzinfo=dt.timezone(dt.timedelta(hours=7))),
         tags=["tender"],
         stage="tender",
         data={"ocid": process.ocid, "id": rid, "é": [1, None]},
@@ -39,9 +40,16 @@ def test_rows_insert_writes_field_values_like_the_orm() -> None:
     with transaction.atomic():
         assert rows_insert(rows=[_release(process, "r1", user), _release(process, "r2", user)]) == 2
         Release.objects.bulk_create([_release(process, "r3", user)])
-    fields = ("ocid", "tags", "stage", "data", "imported", "published_by", "process")
+    fields = ("ocid", "date", "tags", "stage", "data", "imported", "published_by", "process")
     bulk, orm = (Release.objects.filter(release_id=r).values(*fields).get() for r in ("r1", "r3"))
     assert bulk == {**orm, "data": {**orm["data"], "id": "r1"}}
+    with connection.cursor() as cursor:  # the stored forms too, not only what reads back
+        cursor.execute(
+            "SELECT ocid, date, tags, stage, imported, published_by_id, process_id"
+            " FROM contracting_release WHERE release_id IN ('r1', 'r3') ORDER BY release_id"
+        )
+        first, third = cursor.fetchall()
+    assert first == third
     assert Release.objects.get(release_id="r2").published_at is not None  # auto_now_add
 
 
@@ -63,3 +71,20 @@ def test_rows_insert_is_all_or_nothing_on_a_constraint() -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         rows_insert(rows=[_release(process, "r1", user), _release(process, "r1", user)])
     assert not Release.objects.exists()
+
+
+def test_rows_insert_writes_json_text_as_is_and_one_instant() -> None:
+    user = User.objects.create_user(username="admin", role=Role.ADMIN)
+    process = _process("ocds-tbk352-1")
+    text = '{"b":[1,null],"a":"é"}'
+    rows = [_release(process, "r1", user), _release(process, "r2", user)]
+    rows[0].data = JsonText(text)
+    with transaction.atomic():
+        rows_insert(rows=rows)
+    assert Release.objects.get(release_id="r1").data == {"b": [1, None], "a": "é"}
+    stored = {r.release_id: r.published_at for r in Release.objects.all()}
+    assert stored["r1"] == stored["r2"] == rows[0].published_at == rows[1].published_at
+    if connection.vendor == "sqlite":  # PostgreSQL's jsonb keeps its own form
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT data FROM contracting_release WHERE release_id = 'r1'")
+            assert cursor.fetchone()[0] == text

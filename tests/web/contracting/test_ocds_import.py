@@ -86,6 +86,9 @@ def test_fictional_lifecycle_imports(admin: User) -> None:
     ]
     for row in Release.objects.all():
         assert row.sha256 == hashlib.sha256(canonical_json(row.data)).hexdigest()
+    assert {r.release_id: r.data for r in Release.objects.all()} == {
+        r["id"]: r for r in lifecycle()
+    }
     entries = list(LogEntry.objects.order_by("id"))
     assert [e.kind for e in entries] == ["ocds.release"] * 6
     assert entries[0].ref == "ocds-213czf-000-00001/ocds-213czf-000-00001-01-planning"
