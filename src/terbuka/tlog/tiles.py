@@ -18,6 +18,7 @@ from terbuka.tlog.hashing import EMPTY_ROOT, HASH_SIZE, node_hash_pairs
 
 TILE_HEIGHT = 8
 TILE_WIDTH = 256
+MAX_ENTRY_SIZE = 0xFFFF  # an entry bundle prefixes each entry with a u16 length
 """The number of hashes (or entries) in a full tile: 2^TILE_HEIGHT."""
 
 ENTRIES_LEVEL = -1
@@ -171,7 +172,7 @@ def format_entry_bundle(entries: Sequence[bytes]) -> bytes:
         )
     out = bytearray()
     for i, e in enumerate(entries):
-        if len(e) > 0xFFFF:
+        if len(e) > MAX_ENTRY_SIZE:
             raise MalformedError(
                 f"entri {i} berukuran {len(e)} bita, maksimum 65535",
                 f"entry {i} is {len(e)} bytes, at most 65535",

@@ -23,6 +23,7 @@ from terbuka.tlog.cosignature import signature_timestamp
 from terbuka.tlog.hashing import EMPTY_ROOT, leaf_hashes
 from terbuka.tlog.note import Signature, Signer, parse_note, sign_note
 from terbuka.tlog.tiles import (
+    MAX_ENTRY_SIZE,
     TILE_WIDTH,
     TileHashReader,
     TileRef,
@@ -56,13 +57,13 @@ from terbuka_web.transparency.witnesses import (
 
 HASH_SIZE = 32
 
-MAX_ENTRY_BYTES = 64 * 1024
+MAX_ENTRY_BYTES = MAX_ENTRY_SIZE  # 65535: the largest entry a tlog-tiles bundle can hold
 
 
 def entry_append(*, kind: str, ref: str, payload: dict[str, Any]) -> LogEntry:
     """Append payload's canonical JSON as a pending log entry, inside the caller's transaction.
 
-    Raises ValidationError when the canonical bytes exceed 64 KiB (documents go in by hash)
+    Raises ValidationError when the canonical bytes exceed 65535 (documents go in by hash)
     or when called outside an atomic block (the entry must commit with its change).
     Example entry bytes: {"kind":"ocds.release","release":{...}}.
     """
@@ -82,11 +83,11 @@ def _transaction_require() -> None:
 
 
 def _size_check(ref: str, data: bytes) -> None:
-    """Raise ValidationError when data exceeds 64 KiB (documents go in by hash)."""
+    """Raise ValidationError when data exceeds 65535 bytes, the most a tlog-tiles bundle holds."""
     if len(data) > MAX_ENTRY_BYTES:
         raise ValidationError(
-            f"entri log {len(data)} bita melebihi batas 65536 bita",
-            f"log entry of {len(data)} bytes exceeds the 65536-byte limit",
+            f"entri log {len(data)} bita melebihi batas {MAX_ENTRY_BYTES} bita",
+            f"log entry of {len(data)} bytes exceeds the {MAX_ENTRY_BYTES}-byte limit",
             where=ref,
         )
 
@@ -399,7 +400,7 @@ def entry_append_many(*, kind: str, entries: Sequence[tuple[str, bytes]]) -> int
 
     For importers and the append bench that already hold canonical JSON (terbuka.canonical):
     COPY on PostgreSQL, one executemany on SQLite. Returns the number appended. Raises
-    ValidationError outside an atomic block or for an entry over 64 KiB (nothing written).
+    ValidationError outside an atomic block or for an entry over 65535 bytes (nothing written).
     """
     _transaction_require()
     for ref, data in entries:

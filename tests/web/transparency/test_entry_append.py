@@ -21,13 +21,14 @@ def test_entry_append_refuses_outside_a_transaction() -> None:
     assert not LogEntry.objects.exists()
 
 
-def test_entry_append_refuses_entries_over_64_kib() -> None:
+def test_entry_append_refuses_entries_a_bundle_cannot_hold() -> None:
+    fits = b'{"kind":"t","x":""}'  # the payload's canonical bytes around x's value
     with transaction.atomic():
-        entry_append(kind="t", ref="fits", payload={"x": "a" * (MAX_ENTRY_BYTES - 100)})
+        entry_append(kind="t", ref="fits", payload={"x": "a" * (0xFFFF - len(fits))})
         with pytest.raises(ValidationError) as info:
-            entry_append(kind="t", ref="big", payload={"x": "a" * MAX_ENTRY_BYTES})
+            entry_append(kind="t", ref="big", payload={"x": "a" * (0x10000 - len(fits))})
     assert info.value.where == "big"
-    assert "65536" in info.value.message_en
+    assert "65536 bytes exceeds the 65535-byte limit" in info.value.message_en
     assert list(LogEntry.objects.values_list("ref", flat=True)) == ["fits"]
 
 

@@ -35,7 +35,12 @@ from terbuka_web.transparency.selectors import (
     entry_index_of,
     tile_read,
 )
-from terbuka_web.transparency.services import entry_append, log_export, log_sequence
+from terbuka_web.transparency.services import (
+    entry_append,
+    entry_append_many,
+    log_export,
+    log_sequence,
+)
 
 Publish = Callable[[int], list[LogEntry]]
 
@@ -228,3 +233,11 @@ def test_a_plan_made_before_another_sequencer_moved_the_log_is_discarded(
     assert (Checkpoint.objects.latest().pk, LogBatch.objects.count()) == (moved.pk, 1)
     assert log_sequence().size == 5
     assert [entry_index_for(f"r{k}") for k in range(5)] == list(range(5))
+
+
+def test_the_largest_entry_accepted_is_served_in_its_bundle(log_verifier: Verifier) -> None:
+    with transaction.atomic():
+        entry_append_many(kind="t", entries=[("max", b"x" * services.MAX_ENTRY_BYTES)])
+    log_sequence()
+    bundle = tile_read(bundles_for_size(1)[0])
+    assert bundle is not None and parse_entry_bundle(bundle) == [b"x" * 0xFFFF]
