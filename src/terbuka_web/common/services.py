@@ -128,15 +128,26 @@ _AS_IS: dict[type, tuple[type, ...]] = {
 def _db_value(field: models.Field[Any, Any], value: Any, db: BaseDatabaseWrapper) -> Any:
     """Return field.get_db_prep_save(value, db), taking the known shortcuts.
 
-    A str in a CharField or TextField and a bool in a BooleanField are their own database
-    value; an aware datetime in a DateTimeField is the backend's adaptation of it (Django's
-    checks only concern naive ones); a JsonText in a JSONField is written as that text.
+    A str in a CharField or TextField, a bool in a BooleanField and an int in an integer
+    field (or a foreign key to one) are their own database value; an aware datetime in a
+    DateTimeField is the backend's adaptation of it (Django's checks only concern naive ones);
+    a JsonText in a JSONField is written as that text, a dict or list is adapted as the
+    field's get_db_prep_value would.
     """
     kind = type(value)
     if kind in _AS_IS.get(type(field), ()):
         return value
+    if kind is int and isinstance(_integer_target(field), models.IntegerField):
+        return value  # int(value), then the backend's adapt_integerfield_value: both no-ops
     if kind is datetime and type(field) is models.DateTimeField and timezone.is_aware(value):
         return db.ops.adapt_datetimefield_value(value)
     if kind is JsonText and isinstance(field, models.JSONField):
         return db.ops.adapt_json_value(value, _AsIs)
+    if (kind is dict or kind is list) and isinstance(field, models.JSONField):
+        return db.ops.adapt_json_value(value, field.encoder)  # what get_db_prep_value does
     return field.get_db_prep_save(value, db)
+
+
+def _integer_target(field: models.Field[Any, Any]) -> models.Field[Any, Any]:
+    """Return the field whose database value a value of field has: a foreign key's target."""
+    return field.target_field if isinstance(field, models.ForeignKey) else field
