@@ -7,7 +7,8 @@ serial (insert, then sequence, in one process; the time covers both commits) and
 (a separate sequencer process integrates while this one inserts, as the background worker
 does in production; the time runs until a checkpoint covers every entry).
 The peer, pymerkle 7's SqliteTree, appends the same entries with its bulk append_entries
-and computes the root (what a checkpoint needs) in the same run.
+and computes the root (what a checkpoint needs) in the same run, once before and once after
+ours; ratios are against the mean of its two runs.
 RSS is printed after every batch: it must stay flat as the log grows. CPU time is reported
 beside wall time (this process, plus the PostgreSQL backend's when it runs on this host), so a
 loaded machine's figures can be read for what the code costs.
@@ -250,7 +251,8 @@ def main() -> None:
         print(json.dumps(child(args.child, args.batches, args.batch)))
         return
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    results: dict[str, Any] = {}
+    before = pymerkle_peer(args.batches, args.batch)  # the peer runs before and after us:
+    results: dict[str, Any] = {}  # a shared host's speed drifts, the mean brackets our runs
     for db in args.db.split(","):
         out = subprocess.run(
             [
@@ -270,7 +272,12 @@ def main() -> None:
         )
         sys.stderr.write(out.stderr)
         results[db] = json.loads(out.stdout.strip().splitlines()[-1])
-    peer = pymerkle_peer(args.batches, args.batch)
+    after = pymerkle_peer(args.batches, args.batch)
+    peer = {
+        "entries_per_s": (before["entries_per_s"] + after["entries_per_s"]) / 2,
+        "entries_per_cpu_s": (before["entries_per_cpu_s"] + after["entries_per_cpu_s"]) / 2,
+        "runs": [before, after],
+    }
     print(f"{'':22}{'entries/s':>12}{'vs pymerkle':>13}{'per CPU s':>12}  RSS MiB per batch")
     for db, r in results.items():
         r["ratio_vs_pymerkle"] = round(r["entries_per_s"] / peer["entries_per_s"], 2)
