@@ -9,6 +9,7 @@ from functools import partial
 from operator import attrgetter
 from typing import Any
 
+import orjson
 from django.db import models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.fields import AutoFieldMixin
@@ -131,8 +132,8 @@ def _db_value(field: models.Field[Any, Any], value: Any, db: BaseDatabaseWrapper
     A str in a CharField or TextField, a bool in a BooleanField and an int in an integer
     field (or a foreign key to one) are their own database value; an aware datetime in a
     DateTimeField is the backend's adaptation of it (Django's checks only concern naive ones);
-    a JsonText in a JSONField is written as that text, a dict or list is adapted as the
-    field's get_db_prep_value would.
+    a JsonText in a JSONField is written as that text, a dict or list (no custom encoder) as
+    orjson's encoding of it: the same JSON value, not always the same text as json.dumps.
     """
     kind = type(value)
     if kind in _AS_IS.get(type(field), ()):
@@ -143,8 +144,11 @@ def _db_value(field: models.Field[Any, Any], value: Any, db: BaseDatabaseWrapper
         return db.ops.adapt_datetimefield_value(value)
     if kind is JsonText and isinstance(field, models.JSONField):
         return db.ops.adapt_json_value(value, _AsIs)
-    if (kind is dict or kind is list) and isinstance(field, models.JSONField):
-        return db.ops.adapt_json_value(value, field.encoder)  # what get_db_prep_value does
+    if (kind is dict or kind is list) and isinstance(field, models.JSONField) and not field.encoder:
+        try:  # the same JSON value as json.dumps gives, compact and UTF-8, many times faster
+            return db.ops.adapt_json_value(JsonText(orjson.dumps(value).decode()), _AsIs)
+        except orjson.JSONEncodeError:  # e.g. integers beyond 64 bits: Django's own way
+            return db.ops.adapt_json_value(value, None)
     return field.get_db_prep_save(value, db)
 
 

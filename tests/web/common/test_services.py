@@ -88,3 +88,15 @@ def test_rows_insert_writes_json_text_as_is_and_one_instant() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT data FROM contracting_release WHERE release_id = 'r1'")
             assert cursor.fetchone()[0] == text
+
+
+def test_rows_insert_json_values_read_back_equal_even_beyond_64_bits() -> None:
+    user = User.objects.create_user(username="admin", role=Role.ADMIN)
+    process = _process("ocds-tbk352-1")
+    rows = [_release(process, "r1", user), _release(process, "r2", user)]
+    rows[0].data = {"é\n": ["ü", None, True, -(2**53), {"x": []}], "a": 1.5}
+    rows[1].data = {"big": 2**70}  # beyond orjson's integers: Django's own encoding
+    with transaction.atomic():
+        rows_insert(rows=rows)
+    stored = {r.release_id: r.data for r in Release.objects.all()}
+    assert stored == {"r1": rows[0].data, "r2": {"big": 2**70}}
