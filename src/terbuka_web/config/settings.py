@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",  # serves the Swagger UI of /api/docs from our own static files, not a CDN
     "terbuka_web.common",
     "terbuka_web.accounts",
     "terbuka_web.regions",
