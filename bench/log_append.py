@@ -44,6 +44,11 @@ def entries(start: int, count: int) -> list[bytes]:
     return [head % n + pad + b'"}' for n in range(start, start + count)]
 
 
+def entry_refs(b: int, batch: int) -> list[tuple[str, bytes]]:
+    """Return batch number b's (ref, entry) pairs for entry_append_many."""
+    return [(f"bench-{b * batch + i}", d) for i, d in enumerate(entries(b * batch, batch))]
+
+
 def rss_mib() -> float:
     """Return this process's resident set size in MiB (Linux /proc)."""
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -110,8 +115,7 @@ def serial(db: str, batches: int, batch: int) -> dict[str, Any]:
             backend = int(cursor.fetchone()[0])
     rates, rss, insert_s, sequence_s, cpu = [], [], 0.0, 0.0, 0.0
     for b in range(batches):
-        data = entries(b * batch, batch)
-        refs = [(f"bench-{b * batch + i}", d) for i, d in enumerate(data)]
+        refs = entry_refs(b, batch)
         c0, t0 = cpu_s(backend), time.perf_counter()
         with transaction.atomic():
             entry_append_many(kind="bench", entries=refs)
@@ -161,10 +165,7 @@ def pipelined(db: str, batches: int, batch: int) -> dict[str, Any]:
         text=True,
     )
     assert sequencer.stdout is not None and sequencer.stdout.readline().strip() == "ready"
-    work = [  # made before the clock starts, as in the serial run
-        [(f"bench-{b * batch + i}", d) for i, d in enumerate(entries(b * batch, batch))]
-        for b in range(batches)
-    ]
+    work = [entry_refs(b, batch) for b in range(batches)]  # made before the clock starts
     c0, t0 = time.process_time(), time.perf_counter()
     for refs in work:
         with transaction.atomic():

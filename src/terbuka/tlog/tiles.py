@@ -18,8 +18,10 @@ from terbuka.tlog.hashing import EMPTY_ROOT, HASH_SIZE, node_hash_pairs
 
 TILE_HEIGHT = 8
 TILE_WIDTH = 256
-MAX_ENTRY_SIZE = 0xFFFF  # an entry bundle prefixes each entry with a u16 length
 """The number of hashes (or entries) in a full tile: 2^TILE_HEIGHT."""
+
+MAX_ENTRY_SIZE = 0xFFFF
+"""The largest entry in bytes: an entry bundle prefixes each entry with a u16 length."""
 
 ENTRIES_LEVEL = -1
 """The TileRef level that names an entry bundle (tile/entries/...) instead of a hash tile."""
@@ -174,8 +176,8 @@ def format_entry_bundle(entries: Sequence[bytes]) -> bytes:
     for i, e in enumerate(entries):
         if len(e) > MAX_ENTRY_SIZE:
             raise MalformedError(
-                f"entri {i} berukuran {len(e)} bita, maksimum 65535",
-                f"entry {i} is {len(e)} bytes, at most 65535",
+                f"entri {i} berukuran {len(e)} bita, maksimum {MAX_ENTRY_SIZE}",
+                f"entry {i} is {len(e)} bytes, at most {MAX_ENTRY_SIZE}",
             )
         out += len(e).to_bytes(2, "big")
         out += e

@@ -147,8 +147,8 @@ def _db_value(field: models.Field[Any, Any], value: Any, db: BaseDatabaseWrapper
     if (kind is dict or kind is list) and isinstance(field, models.JSONField) and not field.encoder:
         try:  # the same JSON value as json.dumps gives, compact and UTF-8, many times faster
             return db.ops.adapt_json_value(JsonText(orjson.dumps(value).decode()), _AsIs)
-        except orjson.JSONEncodeError:  # e.g. integers beyond 64 bits: Django's own way
-            return db.ops.adapt_json_value(value, None)
+        except orjson.JSONEncodeError:  # e.g. integers beyond 64 bits: Django's own way below
+            pass
     return field.get_db_prep_save(value, db)
 
 

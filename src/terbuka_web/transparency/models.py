@@ -22,9 +22,10 @@ class LogEntry(models.Model):
 
     class Meta:
         ordering = ["id"]
-        # One plain B-tree on ref (entry_index_for): db_index would add a second, LIKE-pattern
-        # index on PostgreSQL that every insert must also write. Pending entries are those
-        # with id > LogState.last_id; an entry's index comes from the LogBatch holding its id.
+        # One index on ref (entry_index_for; migration 0009 makes it a hash index on PostgreSQL):
+        # db_index would add a second, LIKE-pattern index there that every insert must also
+        # write. Pending entries are those with id > LogState.last_id; an entry's index comes
+        # from the LogBatch holding its id.
         indexes = [models.Index(fields=["ref"], name="logentry_ref")]
 
 

@@ -151,9 +151,10 @@ def _plan_commit(plan: _Plan, signer: Signer | None) -> Checkpoint | None:
         state = _state_lock()
         if (state.size, state.last_id) != (plan.size, plan.last_id):
             return None
-        latest = Checkpoint.objects.filter(size=state.size).first()
-        if not plan.ids and latest is not None:
-            return latest
+        if not plan.ids:  # another sequencer may have signed this size since the check above
+            signed = Checkpoint.objects.filter(size=state.size).first()
+            if signed is not None:
+                return signed
         _tiles_write(plan.tiles)
         if plan.ids:
             LogBatch.objects.create(
