@@ -72,6 +72,7 @@ def child(db: str, batches: int, batch: int) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="terbuka-bench-"))
     os.environ["DATABASE_URL"] = PG_URL if db == "postgresql" else f"sqlite:///{tmp / 'b.db'}"
     os.environ["TERBUKA_DATA_DIR"] = str(tmp)
+    os.environ["TERBUKA_DEBUG"] = "0"  # production settings: DEBUG's query log would grow RSS
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "terbuka_web.config.settings")
     from terbuka.tlog.note import generate_key
 
