@@ -2,7 +2,11 @@
 
 Seeds N published processes (default 100 000) into a PostgreSQL database of your own (once;
 later runs reuse them), starts gunicorn on 127.0.0.1, and runs C concurrent clients (default
-20) issuing a varied mix of portal (HTML) and API searches for a bounded time. The peer, in the
+20) issuing a varied mix of portal (HTML) and API searches for a bounded time: once as in
+production (each worker caches search counts and pages per publication stamp; the share of
+requests repeating an earlier one is printed) and once with that cache off
+(TERBUKA_SEARCH_CACHE_SECONDS=0), so every search queries. The target is judged on the
+first; the second shows what an uncached search costs. The peer, in the
 same run, is the same query mix executed directly as SQL (the ORM's count + page queries) by
 C threads: the gap is what Django, templates and HTTP add. Prints p50/p95/p99 and ends with
 one JSON line. Target: p95 < 200 ms.
@@ -196,11 +200,12 @@ def free_port() -> int:
 
 
 def server_start(
-    database_url: str, port: int, workers: int, data_dir: str, threads: int = 4
+    database_url: str, port: int, workers: int, data_dir: str, threads: int, cache_seconds: int
 ) -> subprocess.Popen:
     """Start gunicorn serving Terbuka on 127.0.0.1:port and wait until it answers."""
     env = {
         **os.environ,
+        "TERBUKA_SEARCH_CACHE_SECONDS": str(cache_seconds),
         "DATABASE_URL": database_url,
         "PYTHONPATH": str(ROOT / "src"),
         "TERBUKA_DEBUG": "0",
@@ -225,6 +230,7 @@ def server_start(
 
 
 NOT_MODIFIED: list[str] = []  # paths answered 304 (only with --revalidate)
+ASKED: list[str] = []  # every path asked, in order (its repeats are what a cache can serve)
 
 
 def http_client(
@@ -240,6 +246,7 @@ def http_client(
     etags: dict[str, str] = {}
     while time.monotonic() < until:
         path = rng.choice(["/", "/api/processes"]) + "?" + urlencode(query_mix(rng))
+        ASKED.append(path)
         headers = {"If-None-Match": etags[path]} if revalidate and path in etags else {}
         t0 = time.perf_counter()
         try:
@@ -272,7 +279,8 @@ def sql_client(until: float, seed_: int, out: list[float], errors: list[str]) ->
     try:
         while time.monotonic() < until:
             params = query_mix(rng)
-            qs = selectors.process_search(selectors.filters_parse(params))
+            filters = selectors.filters_parse(params)
+            qs = selectors.process_search(filters).values(*selectors.LIST_FIELDS)
             page = int(params.get("page", "1"))
             count_sql, count_params = _compiled(
                 qs.order_by().values("id")[: selectors.COUNT_CAP + 1]
@@ -298,13 +306,18 @@ def _compiled(qs: Any) -> tuple[str, tuple[Any, ...]]:
     return sql, tuple(params)
 
 
-def run_clients(target: Any, clients: int, seconds: float, *args: Any) -> dict[str, Any]:
-    """Run clients threads of target for seconds; return latency percentiles and counts."""
+def run_clients(
+    target: Any, clients: int, seconds: float, *args: Any, seed_base: int = 0
+) -> dict[str, Any]:
+    """Run clients threads of target for seconds; return latency percentiles and counts.
+
+    Client i draws its queries from random seed seed_base + i.
+    """
     until = time.monotonic() + seconds
     results: list[list[float]] = [[] for _ in range(clients)]
     errors: list[str] = []
     threads = [
-        threading.Thread(target=target, args=(*args, until, i, results[i], errors))
+        threading.Thread(target=target, args=(*args, until, seed_base + i, results[i], errors))
         for i in range(clients)
     ]
     t0 = time.monotonic()
@@ -376,6 +389,37 @@ def explain_text_search() -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+def http_run(args: argparse.Namespace, database_url: str, cache_seconds: int) -> dict[str, Any]:
+    """Serve with gunicorn (search cache kept cache_seconds), warm up, load; return figures.
+
+    The warm-up opens every connection with other seeds than the measured run, so a cached
+    answer in the measured run is one its own clients asked for before.
+    """
+    port = free_port()
+    with tempfile.TemporaryDirectory() as data_dir:
+        server = server_start(
+            database_url, port, args.workers, data_dir, args.threads, cache_seconds
+        )
+        try:
+            run_clients(http_client, args.clients, 2.0, port, False, seed_base=1000)
+            workers, backends = server_pids(server, database_url)
+            app0, db0, load0 = cpu_seconds(workers), cpu_seconds(backends), os.getloadavg()[0]
+            NOT_MODIFIED.clear()
+            ASKED.clear()
+            served = run_clients(http_client, args.clients, args.seconds, port, args.revalidate)
+            served["not_modified_304"] = len(NOT_MODIFIED)
+            served["repeated_share"] = round(1 - len(set(ASKED)) / max(len(ASKED), 1), 3)
+            done = max(served.get("requests", 0), 1)
+            served["app_cpu_ms_per_request"] = round(1000 * (cpu_seconds(workers) - app0) / done, 2)
+            served["db_cpu_ms_per_request"] = round(1000 * (cpu_seconds(backends) - db0) / done, 2)
+            served["load_avg_1m_before"] = round(load0, 1)
+            served["search_cache_seconds"] = cache_seconds
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+    return served
+
+
 def main() -> None:
     """Seed, serve, load, compare, and print one JSON line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -397,24 +441,15 @@ def main() -> None:
     print(f"seeded {added} processes in {time.monotonic() - t0:.1f} s (target {args.n})")
     plan = explain_text_search()
     print("free-text plan:\n" + plan)
-    port = free_port()
-    with tempfile.TemporaryDirectory() as data_dir:
-        server = server_start(database_url, port, args.workers, data_dir, args.threads)
-        try:
-            run_clients(http_client, args.clients, 2.0, port, False)  # warm-up: every connection
-            workers, backends = server_pids(server, database_url)
-            app0, db0, load0 = cpu_seconds(workers), cpu_seconds(backends), os.getloadavg()[0]
-            served = run_clients(http_client, args.clients, args.seconds, port, args.revalidate)
-            served["not_modified_304"] = len(NOT_MODIFIED)
-            done = max(served.get("requests", 0), 1)
-            served["app_cpu_ms_per_request"] = round(1000 * (cpu_seconds(workers) - app0) / done, 2)
-            served["db_cpu_ms_per_request"] = round(1000 * (cpu_seconds(backends) - db0) / done, 2)
-            served["load_avg_1m_before"] = round(load0, 1)
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+    served = http_run(args, database_url, cache_seconds=60)
+    uncached = http_run(args, database_url, cache_seconds=0)
     peer = run_clients(sql_client, args.clients, args.seconds)
-    for name, result in (("gunicorn HTTP (portal + API)", served), ("peer: raw SQL", peer)):
+    runs = (
+        ("gunicorn HTTP (portal + API), search cache on (production)", served),
+        ("gunicorn HTTP, search cache off (every search queries)", uncached),
+        ("peer: raw SQL", peer),
+    )
+    for name, result in runs:
         print(
             f"{name}: {result.get('requests')} requests, {result.get('rps')} /s, "
             f"p50 {result.get('p50_ms')} ms, p95 {result.get('p95_ms')} ms, "
@@ -423,8 +458,10 @@ def main() -> None:
     print(
         f"CPU per HTTP request: gunicorn {served.get('app_cpu_ms_per_request')} ms + "
         f"PostgreSQL {served.get('db_cpu_ms_per_request')} ms (2 cores shared; load "
-        f"{served.get('load_avg_1m_before')} before the run)"
+        f"{served.get('load_avg_1m_before')} before the run); cache off: "
+        f"{uncached.get('app_cpu_ms_per_request')} + {uncached.get('db_cpu_ms_per_request')} ms"
     )
+    print(f"requests repeating an earlier one of their run: {served['repeated_share']:.0%}")
     line = {
         "bench": "portal_search",
         "processes": args.n,
@@ -440,6 +477,7 @@ def main() -> None:
             None,
         ),
         "http": served,
+        "http_cache_off": uncached,
         "peer_sql": peer,
         "target_p95_ms": 200,
         "meets_target": bool(served.get("p95_ms", 1e9) < 200 and not served.get("errors")),

@@ -14,6 +14,21 @@ def isolated_media(settings: pytest.FixtureRequest, tmp_path: Path) -> Path:
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def search_cache_empty() -> None:
+    """Start every test with an empty search cache and no remembered publication stamp.
+
+    Tests roll their rows back, so two tests can share a stamp that, in production, only
+    one state of the data ever has (committed rows are never removed).
+    """
+    from django.core.cache import cache
+
+    from terbuka_web.portal.selectors import options_forget
+
+    cache.clear()
+    options_forget()
+
+
 @pytest.fixture
 def bojonegoro(db: None) -> str:
     """Load Jawa Timur's province row and Kabupaten Bojonegoro (35.22) with its 458 children."""

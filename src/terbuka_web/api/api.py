@@ -133,21 +133,23 @@ class ProcessDetail(ProcessOut):
 
 
 def _process_out(
-    p: Process, page_url: Callable[[str], str], record_url: Callable[[str], str]
+    p: dict[str, Any], page_url: Callable[[str], str], record_url: Callable[[str], str]
 ) -> dict[str, Any]:
+    """Return a search result row (portal.LIST_FIELDS) as the API's ProcessOut."""
+    code, name = p["agency__code"], p["agency__name"]
     return {
-        "ocid": p.ocid,
-        "title": p.title,
-        "agency": {"code": p.agency.code, "name": p.agency.name} if p.agency else None,
-        "fiscal_year": p.fiscal_year,
-        "method": p.method,
-        "stage_reached": p.stage_reached,
-        "stages_published": list(p.stages_published or []),
-        "value_idr": p.value_idr,
-        "first_published_at": p.first_published_at,
-        "last_published_at": p.last_published_at,
-        "url": page_url(p.ocid),
-        "record_url": record_url(p.ocid),
+        "ocid": p["ocid"],
+        "title": p["title"],
+        "agency": {"code": code, "name": name} if code is not None else None,
+        "fiscal_year": p["fiscal_year"],
+        "method": p["method"],
+        "stage_reached": p["stage_reached"],
+        "stages_published": list(p["stages_published"] or []),
+        "value_idr": p["value_idr"],
+        "first_published_at": p["first_published_at"],
+        "last_published_at": p["last_published_at"],
+        "url": page_url(p["ocid"]),
+        "record_url": record_url(p["ocid"]),
     }
 
 
@@ -191,7 +193,7 @@ def processes_search(
             value_max=query.value_max,
         )
     )
-    paginator = portal.CappedPaginator(portal.process_search(filters), query.per_page)
+    paginator = portal.SearchPaginator(filters, query.per_page)
     count = paginator.count
     rows = paginator.page(query.page).object_list if query.page <= paginator.num_pages else []
     next_url, links = None, _link_makers(request)
@@ -242,7 +244,7 @@ def process_get(request: HttpRequest, ocid: str) -> dict[str, Any]:
         for d in portal.process_documents(p)
     ]
     return {
-        **_process_out(p, *_link_makers(request)),
+        **_process_out(portal.list_row(p), *_link_makers(request)),
         "description": p.description,
         "timeline": timeline,
         "suppliers": portal.process_suppliers(p),

@@ -14,6 +14,7 @@ that list complete). Main ones:
   TERBUKA_S3_ENDPOINT_URL      S3-compatible endpoint (MinIO, Ceph…); default AWS
   TERBUKA_S3_REGION            bucket region; credentials come from boto3's AWS_* variables
   TERBUKA_MAX_UPLOAD_MB        PDF size limit (default 20)
+  TERBUKA_SEARCH_CACHE_SECONDS how long a worker reuses a search count or page (default 60; 0 off)
   TERBUKA_LOG_ORIGIN           log origin (default terbuka.bojonegorokab.go.id/log)
   TERBUKA_LOG_KEY[_FILE]       log signing key (note skey); debug/demo make DATA_DIR/log.key
   TERBUKA_LOG_BATCH            entries the sequencer integrates per transaction (default 1024)
@@ -180,6 +181,16 @@ if os.environ.get("TERBUKA_STORAGE", "filesystem") == "s3":
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
 
+# Each worker keeps search counts and result pages in memory, keyed by the publication stamp
+# (portal.selectors.SearchPaginator); nothing per user or per session goes in this cache.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "terbuka",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+
 MAX_UPLOAD_BYTES = int(os.environ.get("TERBUKA_MAX_UPLOAD_MB", "20")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -197,6 +208,7 @@ TERBUKA = {
     "LOG_KEY": os.environ.get("TERBUKA_LOG_KEY", ""),
     "LOG_KEY_FILE": os.environ.get("TERBUKA_LOG_KEY_FILE", ""),
     "LOG_KEY_GENERATE": DEBUG or env_flag("TERBUKA_DEMO"),
+    "SEARCH_CACHE_SECONDS": int(os.environ.get("TERBUKA_SEARCH_CACHE_SECONDS", "60")),
     "LOG_BATCH": int(os.environ.get("TERBUKA_LOG_BATCH", "1024")),
     "LOG_LOCK_TIMEOUT": float(os.environ.get("TERBUKA_LOG_LOCK_TIMEOUT", "5")),
     "WITNESSES": os.environ.get("TERBUKA_WITNESSES", ""),

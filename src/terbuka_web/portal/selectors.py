@@ -6,14 +6,17 @@ never appears, and documents appear only once a release has published them.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.signals import post_delete, post_save
@@ -23,6 +26,7 @@ from terbuka.errors import ValidationError
 from terbuka.ocds.codes import STAGES
 from terbuka_web.accounts.models import Agency
 from terbuka_web.contracting.models import Document, Method, Process, Release, Stage
+from terbuka_web.transparency.selectors import entry_id_latest
 
 STAGE_LABELS = dict(Stage.choices)
 
@@ -48,17 +52,29 @@ LIST_FIELDS = (
 _WORD = re.compile(r"[^\W_]+")
 
 
-class CappedPaginator(Paginator):
-    """Paginate without counting past COUNT_CAP matches (counting 100k rows costs most of a
-    search); .capped tells that more matches exist than the pages reach."""
+class SearchPaginator(Paginator):
+    """Paginate the public search for filters: rows are dicts of LIST_FIELDS, newest first.
 
-    def __init__(self, object_list: QuerySet[Process], per_page: int, cap: int = COUNT_CAP):
-        super().__init__(object_list, per_page)
+    Counting stops at cap matches (counting 100k rows costs most of a search); .capped tells
+    that more exist than the pages reach. The count and each page are kept in the cache for
+    TERBUKA["SEARCH_CACHE_SECONDS"] under a key holding publication_stamp(), so a publication
+    anywhere shows at once in a fresh key while repeated searches cost no query (a change
+    that publishes nothing, such as an agency renamed, shows when the entry expires).
+    """
+
+    def __init__(self, filters: ProcessFilters, per_page: int, cap: int = COUNT_CAP):
+        super().__init__(process_search(filters).values(*LIST_FIELDS), per_page)
         self.cap = cap
+        seed = f"{publication_stamp()}|{filters!r}|{per_page}|{cap}"
+        self.key = "portal-search:" + hashlib.sha256(seed.encode()).hexdigest()[:32]
 
     @cached_property
     def _counted(self) -> int:
-        return int(self.object_list.order_by()[: self.cap + 1].count())
+        return int(
+            _cache_through(
+                f"{self.key}:count", lambda: self.object_list.order_by()[: self.cap + 1].count()
+            )
+        )
 
     @cached_property
     def count(self) -> int:
@@ -69,6 +85,33 @@ class CappedPaginator(Paginator):
     def capped(self) -> bool:
         """Report whether more than cap processes match."""
         return self._counted > self.cap
+
+    def page(self, number: int | str) -> Page:
+        """Return page number (1-based) of the results; raises InvalidPage when out of range."""
+        valid = self.validate_number(number)
+        bottom, top = (valid - 1) * self.per_page, valid * self.per_page
+        rows = _cache_through(f"{self.key}:p{valid}", lambda: list(self.object_list[bottom:top]))
+        return self._get_page(rows, valid, self)
+
+
+def list_row(process: Process) -> dict[str, Any]:
+    """Return process as a search result row: the LIST_FIELDS dict SearchPaginator pages hold."""
+    row = {name: getattr(process, name) for name in LIST_FIELDS if "__" not in name}
+    agency = process.agency
+    row["agency__code"] = agency.code if agency else None
+    row["agency__name"] = agency.name if agency else None
+    return row
+
+
+def _cache_through(key: str, compute: Callable[[], Any]) -> Any:
+    """Return the cached value of key, computing and caching it when absent (or caching off)."""
+    seconds = settings.TERBUKA["SEARCH_CACHE_SECONDS"]
+    found = cache.get(key) if seconds > 0 else None
+    if found is None:
+        found = compute()
+        if seconds > 0:
+            cache.set(key, found, seconds)
+    return found
 
 
 @dataclass(frozen=True)
@@ -343,7 +386,7 @@ class AgencyOption:
     id: int
 
 
-Stamp = tuple[datetime | None, int | None]
+Stamp = tuple[datetime | None, int | None, int | None]
 
 
 @dataclass
@@ -351,9 +394,9 @@ class _Choices:
     """Hold this worker's copy of the filter choices and of the publication stamp."""
 
     stamp_at: float = -1e9  # time.monotonic() when stamp was read
-    stamp: Stamp = (None, None)
+    stamp: Stamp = (None, None, None)
     built_at: float = -1e9
-    built_for: Stamp = (None, None)
+    built_for: Stamp = (None, None, None)
     agencies: list[AgencyOption] = field(default_factory=list)
     agency_ids: dict[str, int] = field(default_factory=dict)
 
@@ -362,18 +405,21 @@ _choices = _Choices()
 
 
 def publication_stamp() -> Stamp:
-    """Return (newest last_published_at, highest id) of the public processes.
+    """Return (newest last_published_at, highest id) of the public processes and the highest
+    transparency log entry id.
 
-    A publication moves a process to the top of the public order and an import adds rows
-    with higher ids, so the stamp changes in any process; each part is one index probe,
-    asked at most once per STAMP_TTL per worker (a publication elsewhere shows within it).
+    A publication moves a process to the top of the public order, an import adds rows with
+    higher ids, and every public state change (an imported release of an older process too)
+    appends a log entry in its own transaction, so the stamp changes in any process; each part
+    is one index probe, asked at most once per STAMP_TTL per worker (a publication elsewhere
+    shows within it).
     """
     now = time.monotonic()
     if now - _choices.stamp_at >= STAMP_TTL:
         public = processes_public()
         newest = public.values_list("last_published_at", flat=True).first()
         highest = public.order_by("-id").values_list("id", flat=True).first()
-        _choices.stamp, _choices.stamp_at = (newest, highest), now
+        _choices.stamp, _choices.stamp_at = (newest, highest, entry_id_latest()), now
     return _choices.stamp
 
 

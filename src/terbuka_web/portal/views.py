@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from html import escape
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -33,8 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
         error, filters = exc, selectors.ProcessFilters()
     page, rows = None, []
     if error is None:
-        paginator = selectors.CappedPaginator(selectors.process_search(filters), PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
+        page = selectors.SearchPaginator(filters, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = _result_rows(page.object_list)
     results_html = _results_html(rows)
     query = request.GET.copy()
@@ -56,21 +56,21 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/search.html", context, status=400 if error else 200)
 
 
-def _result_rows(processes: Iterable[Process]) -> list[dict[str, object]]:
-    """Return what each search result shows, computed once (templates stay cheap on 100k)."""
+def _result_rows(processes: Iterable[dict[str, Any]]) -> list[dict[str, object]]:
+    """Return what each search result row (selectors.LIST_FIELDS) shows, computed once."""
     methods = {code: str(label) for code, label in Method.choices}  # translate once, not per row
     stages = {code: str(label) for code, label in selectors.STAGE_LABELS.items()}
     link = ocid_link_maker("portal:process")
     return [
         {
-            "ocid": p.ocid,
-            "url": link(p.ocid),
-            "title": p.title,
-            "agency": p.agency.name if p.agency else p.buyer_name,
-            "year": p.fiscal_year,
-            "method": methods.get(p.method, "—"),
-            "stage": stages.get(p.stage_reached, "—"),
-            "value": rupiah(p.value_idr),
+            "ocid": p["ocid"],
+            "url": link(p["ocid"]),
+            "title": p["title"],
+            "agency": p["agency__name"] or p["buyer_name"],
+            "year": p["fiscal_year"],
+            "method": methods.get(p["method"], "—"),
+            "stage": stages.get(p["stage_reached"], "—"),
+            "value": rupiah(p["value_idr"]),
         }
         for p in processes
     ]

@@ -115,6 +115,12 @@ def entry_index_for(ref: str, *, kind: str | None = None) -> int | None:
     return None if entry_id is None else entry_index_of(entry_id)
 
 
+def entry_id_latest() -> int | None:
+    """Return the highest outbox entry id, or None: it moves with every public state change."""
+    found: int | None = LogEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    return found
+
+
 def entries_pending() -> bool:
     """Report whether any committed outbox entry still waits for the sequencer."""
     return LogEntry.objects.filter(id__gt=_last_sequenced_id()).exists()

@@ -33,7 +33,7 @@ def test_published_stages_appear_and_drafts_stay_hidden(client: Client) -> None:
     html = client.get(f"/proses/{process.ocid}/").content.decode()
     assert html.count('class="stage done"') == 2 and html.count('class="stage pending"') == 3
     found = client.get("/", {"q": "ngasem"}).context["page"].object_list
-    assert [p.ocid for p in found] == [process.ocid]
+    assert [p["ocid"] for p in found] == [process.ocid]
     assert client.get("/", {"stage": "tender", "year": "2026"}).context["page"].paginator.count == 1
 
     package = client.get(f"/api/ocds/records/{process.ocid}").json()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -34,7 +35,7 @@ def world() -> dict[str, Process]:
 
 
 def _ocids(client: Client, params: dict[str, str]) -> set[str]:
-    html = {p.ocid for p in client.get("/", params).context["page"].object_list}
+    html = {p["ocid"] for p in client.get("/", params).context["page"].object_list}
     api = {p["ocid"] for p in client.get("/api/processes", params).json()["results"]}
     assert html == api
     return html
@@ -77,15 +78,37 @@ def test_list_queries_never_load_big_columns(world, client: Client, path: str) -
         assert not any(f'"contracting_process"."{column}"' in s for s in selects), column
 
 
-def test_repeated_search_costs_a_count_and_a_page(world, client: Client) -> None:
-    client.get("/", {"agency": "dinas-kesehatan"})  # fills the in-process choices
+def test_a_search_costs_a_count_and_a_page_and_its_repeat_none(world, client: Client) -> None:
+    client.get("/", {"year": "2024"})  # fills the in-process choices and stamp
     with CaptureQueriesContext(connection) as queries:
-        html = client.get("/", {"agency": "dinas-kesehatan"}).content.decode()
+        first = _ocids_of(client.get("/", {"agency": "dinas-kesehatan"}))
     assert len(queries.captured_queries) == 2, [q["sql"] for q in queries.captured_queries]
-    assert 'value="dinas-kesehatan" selected' in html
+    for path in ("/", "/api/processes"):  # the API's default page is the portal's: one entry
+        with CaptureQueriesContext(connection) as queries:
+            again = _ocids_of(client.get(path, {"agency": "dinas-kesehatan"}))
+        assert queries.captured_queries == [] and again == first == {world["drugs"].ocid}
     with CaptureQueriesContext(connection) as queries:
-        client.get("/api/processes", {"agency": "dinas-kesehatan"})
+        client.get("/api/processes", {"agency": "dinas-kesehatan", "per_page": "5"})
     assert len(queries.captured_queries) == 2
+
+
+def _ocids_of(response: HttpResponse) -> set[str]:
+    if response.context is not None:  # the HTML portal
+        return {p["ocid"] for p in response.context["page"].object_list}
+    return {p["ocid"] for p in response.json()["results"]}
+
+
+def test_cached_search_follows_a_publication_elsewhere(world, client: Client) -> None:
+    """Another worker imports a release of an old process: only the log entry id moves."""
+    from terbuka_web.transparency.services import entry_append_many
+
+    assert _ocids(client, {"stage": "award"}) == {world["drugs"].ocid}
+    with transaction.atomic():
+        Process.objects.filter(pk=world["road"].pk).update(stage_reached="award")
+        entry_append_many(kind="ocds.release", entries=[(world["road"].ocid, b"{}")])
+    assert _ocids(client, {"stage": "award"}) == {world["drugs"].ocid}  # within STAMP_TTL
+    selectors._choices.stamp_at -= selectors.STAMP_TTL  # as STAMP_TTL later
+    assert _ocids(client, {"stage": "award"}) == {world["drugs"].ocid, world["road"].ocid}
 
 
 def test_agency_choices_follow_publication(world, client: Client) -> None:
@@ -155,3 +178,12 @@ def test_api_search_revalidates_with_etag_until_a_publication(world, client: Cli
     process_create(agency=world["drugs"].agency, title="Obat Baru")
     fresh = client.get("/api/processes", {"q": "obat"}, HTTP_IF_NONE_MATCH=etag)
     assert fresh.status_code == 200 and len(fresh.json()["results"]) == 2
+
+
+def test_search_cache_turned_off_searches_every_time(world, client: Client, settings) -> None:
+    settings.TERBUKA = {**settings.TERBUKA, "SEARCH_CACHE_SECONDS": 0}
+    client.get("/", {"year": "2024"})  # fills the in-process choices and stamp
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert _ocids_of(client.get("/", {"stage": "award"})) == {world["drugs"].ocid}
+        assert len(queries.captured_queries) == 2
