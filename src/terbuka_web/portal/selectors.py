@@ -63,16 +63,21 @@ class SearchPaginator(Paginator):
     """
 
     def __init__(self, filters: ProcessFilters, per_page: int, cap: int = COUNT_CAP):
-        super().__init__(process_search(filters).values(*LIST_FIELDS), per_page)
-        self.cap = cap
+        super().__init__((), per_page)  # the query is built only on a cache miss (matches)
+        self.filters, self.cap = filters, cap
         seed = f"{publication_stamp()}|{filters!r}|{per_page}|{cap}"
         self.key = "portal-search:" + hashlib.sha256(seed.encode()).hexdigest()[:32]
+
+    @cached_property
+    def matches(self) -> QuerySet[Process, dict[str, Any]]:
+        """Return the query of every match, as LIST_FIELDS rows."""
+        return process_search(self.filters).values(*LIST_FIELDS)
 
     @cached_property
     def _counted(self) -> int:
         return int(
             _cache_through(
-                f"{self.key}:count", lambda: self.object_list.order_by()[: self.cap + 1].count()
+                f"{self.key}:count", lambda: self.matches.order_by()[: self.cap + 1].count()
             )
         )
 
@@ -90,7 +95,7 @@ class SearchPaginator(Paginator):
         """Return page number (1-based) of the results; raises InvalidPage when out of range."""
         valid = self.validate_number(number)
         bottom, top = (valid - 1) * self.per_page, valid * self.per_page
-        rows = _cache_through(f"{self.key}:p{valid}", lambda: list(self.object_list[bottom:top]))
+        rows = _cache_through(f"{self.key}:p{valid}", lambda: list(self.matches[bottom:top]))
         return self._get_page(rows, valid, self)
 
 
