@@ -9,7 +9,8 @@ does in production; the time runs until a checkpoint covers every entry).
 The peer, pymerkle 7's SqliteTree, appends the same entries with its bulk append_entries
 and computes the root (what a checkpoint needs) in the same run, once before and once after
 ours; ratios are against the mean of its two runs.
-RSS is printed after every batch: it must stay flat as the log grows. CPU time is reported
+RSS is printed after every batch, and a last untimed pass under tracemalloc prints the live
+Python heap after each batch: it must stay flat as the log grows. CPU time is reported
 beside wall time (this process, plus the PostgreSQL backend's when it runs on this host), so a
 loaded machine's figures can be read for what the code costs.
 
@@ -84,7 +85,35 @@ def child(db: str, batches: int, batch: int) -> dict[str, Any]:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    return {**serial(db, batches, batch), "pipelined": pipelined(db, batches, batch)}
+    figures = {**serial(db, batches, batch), "pipelined": pipelined(db, batches, batch)}
+    return {**figures, "heap_mib": heap_traced(db, batches, batch)}
+
+
+def heap_traced(db: str, batches: int, batch: int) -> list[float]:
+    """Append and sequence again under tracemalloc (untimed); return the live Python heap in
+    MiB after each batch, once its entries are dropped: flat means nothing grows with the log
+    (RSS also holds the allocator's and SQLite's free pages)."""
+    import gc
+    import tracemalloc
+
+    from django.db import transaction
+
+    from terbuka_web.transparency.services import entry_append_many, log_sequence
+
+    log_empty()
+    heap = []
+    tracemalloc.start()
+    for b in range(batches):
+        refs = entry_refs(b, batch)
+        with transaction.atomic():
+            entry_append_many(kind="bench", entries=refs)
+        del refs
+        log_sequence(batch_size=batch)
+        gc.collect()
+        heap.append(round(tracemalloc.get_traced_memory()[0] / 2**20, 2))
+    tracemalloc.stop()
+    print(f"  {db}: traced Python heap after each batch: {heap} MiB", file=sys.stderr)
+    return heap
 
 
 def log_empty() -> None:
