@@ -21,11 +21,12 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.urls import reverse
+from django.utils.http import http_date
 from ninja import Field, NinjaAPI, Query, Schema
 
 from terbuka.errors import ValidationError
 from terbuka_web.api import selectors as ocds
-from terbuka_web.api.errors import handlers_register
+from terbuka_web.api.errors import error_response, handlers_register
 from terbuka_web.contracting.models import Process
 from terbuka_web.portal import selectors as portal
 from terbuka_web.portal.links import ocid_link_maker
@@ -349,34 +350,54 @@ def _binary(media_type: str, what: str) -> dict[str, Any]:
     return {"responses": {200: {"description": what, "content": content}}}
 
 
-def _bulk_file(request: HttpRequest, kind: str) -> FileResponse:
-    uri = request.build_absolute_uri(reverse("api:ocds_bulk_releases"))
-    files = ocds.bulk_flat_files(uri)
+BULK_RETRY_SECONDS = 60
+
+
+def _bulk_file(kind: str) -> HttpResponse:
+    files = ocds.bulk_flat_files()
     if files is None:
-        raise Http404("belum ada rilis yang diterbitkan / no release is published yet")
+        if ocds.bulk_fingerprint() is None:
+            raise Http404("belum ada rilis yang diterbitkan / no release is published yet")
+        response = error_response(
+            503,
+            "berkas CSV/XLSX sedang disiapkan; coba lagi nanti atau unduh releases.json",
+            "the CSV/XLSX files are being prepared; try again later or download releases.json",
+        )
+        response["Retry-After"] = str(BULK_RETRY_SECONDS)
+        return response
     path = files.csv_zip if kind == "csv" else files.xlsx
-    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+    try:
+        stream, built = path.open("rb"), path.parent.stat().st_mtime
+    except FileNotFoundError:  # a newer build replaced it just now
+        return _bulk_file(kind)
+    response = FileResponse(stream, as_attachment=True, filename=path.name)
+    response["Last-Modified"] = http_date(built)
+    return response
 
 
 @api.get(
     "/ocds/bulk/releases.csv.zip",
-    response={404: ErrorOut},
+    response={404: ErrorOut, 503: ErrorOut},
     tags=["bulk"],
     openapi_extra=_binary("application/zip", "CSV sheets (flattentool) in one zip"),
 )
-def bulk_releases_csv(request: HttpRequest) -> FileResponse:
-    """Semua rilis sebagai CSV (zip) / every release flattened to CSV sheets in a zip."""
-    return _bulk_file(request, "csv")
+def bulk_releases_csv(request: HttpRequest) -> HttpResponse:
+    """Semua rilis sebagai CSV (zip) / every release flattened to CSV sheets in a zip.
+
+    Built by the background builder after publications (Last-Modified tells when); 503 with
+    Retry-After until its first build.
+    """
+    return _bulk_file("csv")
 
 
 @api.get(
     "/ocds/bulk/releases.xlsx",
-    response={404: ErrorOut},
+    response={404: ErrorOut, 503: ErrorOut},
     tags=["bulk"],
     openapi_extra=_binary(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX workbook"
     ),
 )
-def bulk_releases_xlsx(request: HttpRequest) -> FileResponse:
-    """Semua rilis sebagai XLSX / every release flattened to one XLSX workbook."""
-    return _bulk_file(request, "xlsx")
+def bulk_releases_xlsx(request: HttpRequest) -> HttpResponse:
+    """Semua rilis sebagai XLSX / every release flattened to one XLSX workbook (as the CSV)."""
+    return _bulk_file("xlsx")

@@ -25,8 +25,15 @@ MESSAGES = {
     405: ("metode HTTP tidak diizinkan", "HTTP method not allowed"),
     422: ("parameter tidak sah", "invalid parameter"),
     500: ("kesalahan internal server", "internal server error"),
+    503: ("belum tersedia; coba lagi nanti", "not available yet; try again later"),
 }
-CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 422: "validation"}
+CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    422: "validation",
+    503: "not_ready",
+}
 
 
 def error_body(code: str, message: str, message_en: str, field: str = "") -> dict[str, Any]:

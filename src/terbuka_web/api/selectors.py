@@ -8,8 +8,6 @@ releases exist as Release rows, so drafts can never leak into a package.
 from __future__ import annotations
 
 import hashlib
-import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,7 +19,7 @@ from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 
 from terbuka.errors import ValidationError
-from terbuka.ocds.flatten import FlatFiles, flatten_package
+from terbuka.ocds.flatten import FlatFiles
 from terbuka.ocds.package import PackageMeta, build_record, package_format
 from terbuka.ocds.package import record_package as record_package_build
 from terbuka.ocds.package import release_package as release_package_build
@@ -173,7 +171,7 @@ def release_package_stream(uri: str, chunk: int = 500) -> Iterator[bytes]:
     yield b"]}"
 
 
-def _fingerprint() -> str | None:
+def bulk_fingerprint() -> str | None:
     """Return a name that changes whenever a release is published, or None with no release."""
     agg = Release.objects.aggregate(n=Count("id"), last=Max("id"), at=Max("published_at"))
     if not agg["n"]:
@@ -181,33 +179,35 @@ def _fingerprint() -> str | None:
     return hashlib.sha256(f"{agg['n']}.{agg['last']}.{agg['at']}".encode()).hexdigest()[:20]
 
 
-def bulk_flat_files(uri: str) -> FlatFiles | None:
-    """Return the CSV zip and XLSX of every published release, flattening once per change.
+def bulk_root() -> Path:
+    """Return the directory holding one subdirectory of flat files per bulk build."""
+    return Path(settings.MEDIA_ROOT) / "bulk"
 
-    Files live under MEDIA_ROOT/bulk/<fingerprint>/ and are rebuilt only when a release was
-    published since; the release package is streamed to disk first (flat memory), then
-    flattened with flattentool. Returns None while nothing is published.
-    """
-    fingerprint = _fingerprint()
-    if fingerprint is None:
-        return None
-    root = Path(settings.MEDIA_ROOT) / "bulk"
-    final = root / fingerprint
-    files = FlatFiles(csv_zip=final / "releases-csv.zip", xlsx=final / "releases.xlsx")
-    if files.csv_zip.exists() and files.xlsx.exists():
-        return files
-    root.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(dir=root, prefix=".build-"))
+
+def bulk_files_of(build: Path) -> FlatFiles:
+    """Return the CSV zip and XLSX paths of the build directory build."""
+    return FlatFiles(csv_zip=build / "releases-csv.zip", xlsx=build / "releases.xlsx")
+
+
+def _mtime(path: Path) -> float:
+    """Return path's modification time, or -1 when the builder has just removed it."""
     try:
-        with (work / "releases.json").open("wb") as fp:
-            for chunk in release_package_stream(uri):
-                fp.write(chunk)
-        flatten_package(work / "releases.json", work, stem="releases")
-        (work / "releases.json").unlink()
-        work.rename(final)
+        return path.stat().st_mtime
     except OSError:
-        if not (files.csv_zip.exists() and files.xlsx.exists()):  # not a lost race: a failure
-            raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return files
+        return -1.0
+
+
+def bulk_flat_files() -> FlatFiles | None:
+    """Return the newest complete CSV zip and XLSX build, or None before the first.
+
+    Builds are made by the background builder (api.services.bulk_files_build, `terbuka ocds
+    bulk --loop`), never by a request: flattening 100k releases takes about a minute. The
+    newest build may predate the latest publication by one builder round.
+    """
+    root = bulk_root()
+    builds = [d for d in root.iterdir() if not d.name.startswith(".")] if root.is_dir() else []
+    for build in sorted(builds, key=_mtime, reverse=True):
+        files = bulk_files_of(build)
+        if files.csv_zip.exists() and files.xlsx.exists():
+            return files
+    return None

@@ -216,24 +216,35 @@ def test_bulk_csv_zip_and_xlsx_hold_every_release(client: Client) -> None:
 
     import openpyxl
 
+    from terbuka_web.api.services import bulk_files_build
+
+    def csv_rows() -> int:
+        response = client.get("/api/ocds/bulk/releases.csv.zip")
+        assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+        assert response["Last-Modified"]
+        with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as zf:
+            return zf.read("releases.csv").decode("utf-8").count("\n") - 1  # minus the header
+
     assert error_of(client.get("/api/ocds/bulk/releases.csv.zip"), 404)["code"] == "not_found"
+    assert bulk_files_build() is None
     agency = agency_create()
     made = [process_create(agency=agency, stages=("planning", "tender")) for _ in range(3)]
-    response = client.get("/api/ocds/bulk/releases.csv.zip")
-    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
-    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as zf:
-        main_sheet = zf.read("releases.csv").decode("utf-8")
-    assert all(p.ocid in main_sheet for p in made)
-    assert main_sheet.count("\n") - 1 == 6  # header + one row per release
+    # Published but not built yet: a request never flattens (a minute per 100k releases).
+    waiting = client.get("/api/ocds/bulk/releases.xlsx")
+    assert error_of(waiting, 503)["code"] == "not_ready" and waiting["Retry-After"] == "60"
+    files = bulk_files_build()
+    assert files is not None and csv_rows() == 6  # one row per release
     response = client.get("/api/ocds/bulk/releases.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     ocid_cells = {c.value for row in book["releases"].iter_rows() for c in row}
     assert {p.ocid for p in made} <= ocid_cells
-    # A new publication makes a new file set; an unchanged database reuses the cached one.
+    # A new publication: the last build is served until the builder's next round replaces it.
     process_create(agency=agency, stages=("planning",))
-    again = client.get("/api/ocds/bulk/releases.csv.zip")
-    with zipfile.ZipFile(io.BytesIO(b"".join(again.streaming_content))) as zf:
-        assert zf.read("releases.csv").decode("utf-8").count("\n") - 1 == 7
+    assert csv_rows() == 6
+    newer = bulk_files_build()
+    assert newer is not None and newer != files and csv_rows() == 7
+    assert not files.csv_zip.parent.exists()  # the older build is removed
+    assert bulk_files_build() == newer  # unchanged data: nothing rebuilt
 
 
 def test_every_endpoint_is_documented(client: Client) -> None:

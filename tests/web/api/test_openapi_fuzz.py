@@ -21,6 +21,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from terbuka_web.api.services import bulk_files_build
 from tests.web.factories import agency_create, document_create, draft_create, process_create
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
@@ -49,6 +50,7 @@ def published(db, keep_test_connection) -> None:
     document_create(p, stage="planning", release=p.releases.first())
     process_create(agency=agency, stages=("planning",), method="seleksi", value=75_000_000)
     draft_create(agency=agency)
+    bulk_files_build()  # as the background builder would (before it, bulk answers 503)
 
 
 @pytest.mark.django_db

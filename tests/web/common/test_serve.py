@@ -1,4 +1,4 @@
-"""Run `terbuka serve` as a real process: it serves pages and runs the sequencer worker."""
+"""Run `terbuka serve` as a real process: it serves pages and runs the background workers."""
 
 from __future__ import annotations
 
@@ -31,9 +31,9 @@ def get(url: str, deadline: float) -> bytes:
             time.sleep(0.3)
 
 
-def worker_pids(data_dir: Path) -> list[int]:
-    """Return the pids of sequencer workers started for data_dir."""
-    found = []
+def workers(data_dir: Path) -> dict[int, str]:
+    """Return the command line of each background worker started for data_dir, by pid."""
+    found = {}
     for proc in Path("/proc").iterdir():
         try:
             cmdline = (proc / "cmdline").read_bytes().split(b"\0")
@@ -41,11 +41,11 @@ def worker_pids(data_dir: Path) -> list[int]:
         except OSError:
             continue
         if b"--loop" in cmdline and str(data_dir).encode() in environ:
-            found.append(int(proc.name))
+            found[int(proc.name)] = b" ".join(cmdline).decode()
     return found
 
 
-def test_serve_runs_the_site_and_the_sequencer_and_stops_both(tmp_path: Path) -> None:
+def test_serve_runs_the_site_and_its_workers_and_stops_them(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(TERBUKA_DEBUG="1", TERBUKA_DATA_DIR=str(tmp_path), PYTHONPATH="src")
     port = free_port()
@@ -58,10 +58,11 @@ def test_serve_runs_the_site_and_the_sequencer_and_stops_both(tmp_path: Path) ->
     try:
         deadline = time.monotonic() + 60
         assert b"Terbuka" in get(f"http://127.0.0.1:{port}/", deadline)
-        assert worker_pids(tmp_path), "the sequencer worker is not running"
+        running = " | ".join(workers(tmp_path).values())
+        assert "log sequence --loop" in running and "ocds bulk --loop" in running, running
         checkpoint = get(f"http://127.0.0.1:{port}/log/checkpoint", deadline)
         assert checkpoint.splitlines()[1] == b"0"  # an empty log, signed
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    assert worker_pids(tmp_path) == []
+    assert workers(tmp_path) == {}

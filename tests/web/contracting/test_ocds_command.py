@@ -1,4 +1,4 @@
-"""Tests of the `terbuka ocds` management command (import and export)."""
+"""Tests of the `terbuka ocds` management command (import, export, bulk)."""
 
 from __future__ import annotations
 
@@ -42,6 +42,17 @@ def test_import_files_then_export(admin: User, tmp_path: Path) -> None:
     assert {"releases.json", "records.json", "releases-csv.zip", "releases.xlsx"} <= names
     records = package_parse((tmp_path / "out/records.json").read_bytes())
     assert records["records"][0]["ocid"] == "ocds-213czf-000-00001"
+
+
+def test_bulk_builds_the_files_the_api_serves(admin: User, settings, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    assert "bulk files: -" in run("bulk")
+    files = [str(p) for p in sorted(FICTIONAL.glob("ocds-213czf-000-00001-0*.json"))]
+    run("import", "--user", "admin", *files)
+    output = run("bulk")
+    built = sorted((tmp_path / "media" / "bulk").glob("*/*"))
+    assert [p.name for p in built] == ["releases-csv.zip", "releases.xlsx"]
+    assert str(built[0]) in output
 
 
 def test_import_reports_bandung_errors_bilingually(admin: User) -> None:

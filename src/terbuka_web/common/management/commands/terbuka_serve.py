@@ -1,4 +1,5 @@
-"""Serve Terbuka: migrate, start the log sequencer worker, and run the HTTP server."""
+"""Serve Terbuka: migrate, start the background workers (log sequencer, bulk file builder),
+and run the HTTP server."""
 
 from __future__ import annotations
 
@@ -12,14 +13,14 @@ from django.core.management.base import BaseCommand
 
 
 def stop_on_sigterm(signum: int, frame: Any) -> None:
-    """Turn SIGTERM into SystemExit so the sequencer worker is stopped too."""
+    """Turn SIGTERM into SystemExit so the background workers are stopped too."""
     raise SystemExit(0)
 
 
 class Command(BaseCommand):
     help = (
-        "Migrate, start the transparency-log sequencer as a background worker and serve "
-        "Terbuka at ADDRPORT (default 127.0.0.1:8000)."
+        "Migrate, start the transparency-log sequencer and the bulk CSV/XLSX builder as "
+        "background workers and serve Terbuka at ADDRPORT (default 127.0.0.1:8000)."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -29,18 +30,27 @@ class Command(BaseCommand):
             action="store_true",
             help="do not start `terbuka log sequence --loop` (run it elsewhere)",
         )
+        parser.add_argument(
+            "--no-bulk",
+            action="store_true",
+            help="do not start `terbuka ocds bulk --loop` (run it elsewhere)",
+        )
 
-    def handle(self, *args: Any, addrport: str, no_sequencer: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, addrport: str, no_sequencer: bool, no_bulk: bool, **options: Any
+    ) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        worker = None
-        if not no_sequencer:
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "terbuka.cli.main", "log", "sequence", "--loop"]
-            )
+        commands = [] if no_sequencer else [["log", "sequence", "--loop"]]
+        commands += [] if no_bulk else [["ocds", "bulk", "--loop"]]
+        workers = [
+            subprocess.Popen([sys.executable, "-m", "terbuka.cli.main", *command])
+            for command in commands
+        ]
         signal.signal(signal.SIGTERM, stop_on_sigterm)
         try:
             call_command("runserver", addrport, use_reloader=False, insecure_serving=True)
         finally:
-            if worker is not None:
+            for worker in workers:
                 worker.terminate()
+            for worker in workers:
                 worker.wait(timeout=30)

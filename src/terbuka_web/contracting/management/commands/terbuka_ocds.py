@@ -2,10 +2,12 @@
 
 terbuka ocds import --user admin FILE [FILE…]   each file all or nothing
 terbuka ocds export DIR [--no-flat]             releases.json, records.json, CSV zip, XLSX
+terbuka ocds bulk [--loop] [--interval S]       the API's bulk CSV zip and XLSX, after changes
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from terbuka.errors import TerbukaError
 from terbuka.ocds.errors import OcdsValidationError
 from terbuka_web.accounts.models import User
+from terbuka_web.api.services import bulk_files_build
 from terbuka_web.contracting.exports import ocds_export
 from terbuka_web.contracting.imports import package_import
 from terbuka_web.contracting.models import Release
@@ -42,12 +45,19 @@ class Command(BaseCommand):
         exp = sub.add_parser("export", help="ekspor data terbuka / export open data")
         exp.add_argument("directory", type=Path)
         exp.add_argument("--no-flat", action="store_true", help="skip CSV and XLSX")
+        bulk = sub.add_parser(
+            "bulk", help="bangun CSV/XLSX unduhan API / build the API's bulk CSV and XLSX"
+        )
+        bulk.add_argument("--loop", action="store_true", help="run as a background worker")
+        bulk.add_argument("--interval", type=float, default=60.0, help="seconds between rounds")
 
     def handle(self, *args: Any, **options: Any) -> None:
         console = Console(file=self.stdout, stderr=False)
         try:
             if options["action"] == "import":
                 self._import(console, options["files"], options["user"])
+            elif options["action"] == "bulk":
+                self._bulk(console, options["loop"], options["interval"])
             else:
                 self._export(console, options["directory"], not options["no_flat"])
         except TerbukaError as exc:
@@ -99,3 +109,18 @@ class Command(BaseCommand):
             if path:
                 console.print(f"ditulis / written: {path}")
         console.print(f"{result.releases} rilis/releases, {result.records} rekaman/records")
+
+    def _bulk(self, console: Console, loop: bool, interval: float) -> None:
+        while True:
+            try:
+                files = bulk_files_build()
+            except (TerbukaError, OSError) as exc:
+                if not loop:
+                    raise
+                console.print(f"gagal / failed, next round in {interval:g} s: {exc}")
+            else:
+                if not loop:
+                    done = f"{files.csv_zip}, {files.xlsx}" if files else "-"
+                    console.print(f"berkas unduhan / bulk files: {done}", soft_wrap=True)
+                    return
+            time.sleep(interval)
