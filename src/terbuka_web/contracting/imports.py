@@ -31,7 +31,7 @@ from terbuka.ocds.validate import raise_for_issues, validate_package
 from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
-from terbuka_web.common.services import JsonText, rows_insert
+from terbuka_web.common.services import JsonText, rows_insert, values_insert
 from terbuka_web.contracting.models import Process, Release
 from terbuka_web.contracting.selectors import release_log_ref
 from terbuka_web.transparency.services import entry_append_many
@@ -224,7 +224,8 @@ def _add_releases(
     Each release is encoded once: its canonical bytes give the log entry, the row's JSON and
     the sha256.
     """
-    rows, entries = [], []
+    rows: list[dict[str, Any]] = []
+    entries = []
     for ocid in sorted(by_ocid):
         for planned in sorted(by_ocid[ocid], key=lambda p: p.index):
             release = planned.release
@@ -232,21 +233,21 @@ def _add_releases(
             entries.append((release_log_ref(ocid, release["id"]), entry))
             tags = release.get("tag", [])
             rows.append(
-                Release(
-                    process_id=processes[ocid].pk,
-                    ocid=ocid,
-                    release_id=release["id"],
-                    date=_date(release),
-                    tags=tags,
-                    stage=stage_of_tags(tags) or "",
-                    data=text,
-                    sha256=digest,
-                    imported=True,
-                    published_by_id=actor.pk,
-                )
+                {
+                    "process_id": processes[ocid].pk,
+                    "ocid": ocid,
+                    "release_id": release["id"],
+                    "date": _date(release),
+                    "tags": tags,
+                    "stage": stage_of_tags(tags) or "",
+                    "data": text,
+                    "sha256": digest,
+                    "imported": True,
+                    "published_by_id": actor.pk,
+                }
             )
     entry_append_many(kind=ENTRY_KIND, entries=entries)
-    return rows_insert(rows=rows)
+    return values_insert(model=Release, rows=rows)
 
 
 def package_import(*, data: bytes, actor: User, source_name: str) -> ImportResult:
