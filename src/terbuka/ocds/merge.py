@@ -88,6 +88,7 @@ _Rules = dict[str, tuple[str | None, "_Rules"]]
 _NO_RULE: tuple[None, _Rules] = (None, {})
 _ABSENT = object()
 _SCALARS = frozenset([str, int, float, bool, type(None)])
+_SET = frozenset([str, int, float, bool])  # scalars that are set, not null
 
 
 class _Irregular(Exception):
@@ -152,8 +153,15 @@ class _Build:
     def merge_object(self, target: dict[str, Any], source: dict[str, Any], rules: _Rules) -> None:
         """Merge the fields of source into target under rules; raise _Irregular if unsure."""
         for key, value in source.items():
-            rule, below = rules.get(key, _NO_RULE)
             kind = type(value)
+            if kind in _SET and key not in rules:  # the common case, in short
+                old = target.setdefault(key, value)
+                if old is not value:
+                    if type(old) not in _SCALARS:
+                        self.replaceable(old)
+                    target[key] = value
+                continue
+            rule, below = rules.get(key, _NO_RULE)
             if rule is not None:
                 if rule == OMIT:
                     continue
@@ -162,7 +170,10 @@ class _Build:
                     self.merge_child(target, key, value, below, dict)
                 continue
             elif kind is list:
-                if all(type(item) is dict for item in value):
+                for item in value:
+                    if type(item) is not dict:
+                        break
+                else:
                     if value:
                         self.merge_child(target, key, value, below, list)
                     continue
@@ -173,11 +184,55 @@ class _Build:
             # A value ocdsmerge replaces whole: an object or array there before is irregular.
             old = target.setdefault(key, value)
             if old is not value:
-                if id(old) in self.objects or id(old) in self.arrays:
-                    raise _Irregular
+                if type(old) not in _SCALARS:
+                    self.replaceable(old)
                 target[key] = value
             if value is None:
                 self.nulls.append((target, key))
+
+    def fill(self, node: dict[str, Any], source: dict[str, Any], rules: _Rules) -> None:
+        """Merge the fields of source into node, which is new, as merge_object does.
+
+        node holds nothing (or only source's own "id"), so nothing is replaced or merged into:
+        values are set, objects and arrays built.
+        """
+        for key, value in source.items():
+            kind = type(value)
+            if kind in _SET and key not in rules:  # the common case, in short
+                node[key] = value
+                continue
+            rule, below = rules.get(key, _NO_RULE)
+            if rule is not None:
+                if rule == OMIT:
+                    continue
+            elif kind is dict:
+                if value:
+                    child = self._new_object(value, below)
+                    if child:
+                        node[key] = child
+                continue
+            elif kind is list:
+                for item in value:
+                    if type(item) is not dict:
+                        break
+                else:
+                    if value:
+                        array = self._new_array(value, below)
+                        if array:
+                            node[key] = array
+                    continue
+                if all(isinstance(item, dict) for item in value):
+                    raise _Irregular
+            elif kind not in _SCALARS and isinstance(value, (dict, list)):
+                raise _Irregular
+            node[key] = value
+            if value is None:
+                self.nulls.append((node, key))
+
+    def replaceable(self, old: Any) -> None:
+        """Raise _Irregular if old is an object or array of this build (a value replaces it)."""
+        if id(old) in self.objects or id(old) in self.arrays:
+            raise _Irregular
 
     def merge_child(
         self, target: dict[str, Any], key: str, value: Any, rules: _Rules, kind: type
@@ -200,7 +255,7 @@ class _Build:
 
     def _new_object(self, source: dict[str, Any], rules: _Rules) -> dict[str, Any]:
         node: dict[str, Any] = {}
-        self.merge_object(node, source, rules)
+        self.fill(node, source, rules)
         if node:
             self.objects.add(id(node))
         return node
@@ -246,6 +301,8 @@ class _Build:
                 node = index[key] = {"id": ident}
                 self.objects.add(id(node))
                 target.append(node)
-            elif type(node["id"]) is not kind:  # 1 and "1": ocdsmerge's result is irregular
+                self.fill(node, item, rules)
+                continue
+            if type(node["id"]) is not kind:  # 1 and "1": ocdsmerge's result is irregular
                 raise _Irregular
             self.merge_object(node, item, rules)
