@@ -25,7 +25,7 @@ from terbuka.ocds.codes import stage_of_tags
 from terbuka.ocds.issues import Issue
 from terbuka.ocds.merge import compile_release
 from terbuka.ocds.package import package_parse_plain
-from terbuka.ocds.rules import parse_datetime
+from terbuka.ocds.relations import parse_datetime
 from terbuka.ocds.summary import summarize
 from terbuka.ocds.validate import raise_for_issues, validate_package
 from terbuka_web.accounts.models import Agency, User
