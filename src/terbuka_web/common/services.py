@@ -159,22 +159,18 @@ def _db_values(
     """Return the database values of field for values (one per row): _db_value of each.
 
     A column whose values are all of types that are their own database value is returned as
-    is. Rows of one import share their process, user, flags, stage and instant objects; a
-    value that is the same object as the previous row's is converted once.
+    is. Rows of one import share their process, user, flags, stage, instant and often date
+    objects; a value that is the same object as another row's is converted once.
     """
     as_is = _as_is_types(field)
     if as_is and set(map(type, values)) <= as_is:
         return values
     json_text = _json_text_adapter(db)
-    converted, last, prepared = [], _NONE, None
+    converted: dict[int, Any] = {}  # by id: every value stays alive in values meanwhile
     for value in values:
-        if value is not last:
-            last, prepared = value, _db_value(field, value, db, json_text)
-        converted.append(prepared)
-    return converted
-
-
-_NONE = object()
+        if id(value) not in converted:
+            converted[id(value)] = _db_value(field, value, db, json_text)
+    return [converted[id(value)] for value in values]
 
 
 def _as_is_types(field: models.Field[Any, Any]) -> frozenset[type]:

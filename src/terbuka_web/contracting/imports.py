@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -141,7 +142,13 @@ def _plan(releases: list[dict[str, Any]], result: ImportResult) -> dict[str, lis
 
 
 def _date(release: dict[str, Any]) -> datetime:
-    parsed = parse_datetime(release["date"])
+    return _parsed(release["date"])
+
+
+@lru_cache(maxsize=4096)
+def _parsed(date: str) -> datetime:
+    """Return the aware datetime of date; one object per date string, converted once on insert."""
+    parsed = parse_datetime(date)
     assert parsed is not None  # validate_package rejected unparseable dates
     return parsed
 

@@ -150,3 +150,16 @@ def test_values_insert_fills_defaults_and_refuses_what_it_cannot_do() -> None:
         False,
         None,
     )
+
+
+def test_values_insert_converts_values_shared_by_rows_apart_alike() -> None:
+    user = User.objects.create_user(username="admin", role=Role.ADMIN)
+    process = _process("ocds-tbk352-1")
+    later = dt.datetime(2025, 3, 1, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    rows = [_release_values(process, f"r{i}", user) for i in range(3)]
+    rows[1]["date"] = later  # rows 0 and 2 hold one datetime object, row 1 another
+    rows[2]["date"] = rows[0]["date"]
+    with transaction.atomic():
+        values_insert(model=Release, rows=rows)
+    stored = dict(Release.objects.values_list("release_id", "date"))
+    assert stored == {"r0": rows[0]["date"], "r1": later, "r2": rows[0]["date"]}
