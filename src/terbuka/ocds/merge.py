@@ -138,15 +138,16 @@ def _compile_direct(releases: list[dict[str, Any]], rules: _Rules) -> dict[str, 
 class _Build:
     """Merge releases into a compiled release, tracking what ocdsmerge's paths would tell.
 
-    objects and arrays hold the ids of the dicts and lists this build created (the others are
-    values from the releases, kept whole); arrays maps each to its objects by id; nulls lists
-    where a null was set, to drop at the end.
+    kept holds the ids of the dicts set whole from the releases (under a merge rule): every
+    other dict in the tree is this build's own. arrays maps the ids of the lists this build
+    created (the others are values set whole) to their objects by id. nulls lists where a
+    null was set, to drop at the end. The releases outlive the build, so ids stay unique.
     """
 
-    __slots__ = ("arrays", "nulls", "objects")
+    __slots__ = ("arrays", "kept", "nulls")
 
     def __init__(self) -> None:
-        self.objects: set[int] = set()
+        self.kept: set[int] = set()
         self.arrays: dict[int, dict[Any, dict[str, Any]]] = {}
         self.nulls: list[tuple[dict[str, Any], str]] = []
 
@@ -177,8 +178,8 @@ class _Build:
                     if value:
                         self.merge_child(target, key, value, below, list)
                     continue
-                if all(isinstance(item, dict) for item in value):  # ocdsmerge: dict subclasses
-                    raise _Irregular
+                if isinstance(item, dict) and all(isinstance(i, dict) for i in value):
+                    raise _Irregular  # ocdsmerge: dict subclasses
             elif kind not in _SCALARS and isinstance(value, (dict, list)):
                 raise _Irregular
             # A value ocdsmerge replaces whole: an object or array there before is irregular.
@@ -189,6 +190,8 @@ class _Build:
                 target[key] = value
             if value is None:
                 self.nulls.append((target, key))
+            elif kind is dict:
+                self.kept.add(id(value))
 
     def fill(self, node: dict[str, Any], source: dict[str, Any], rules: _Rules) -> None:
         """Merge the fields of source into node, which is new, as merge_object does.
@@ -221,17 +224,19 @@ class _Build:
                         if array:
                             node[key] = array
                     continue
-                if all(isinstance(item, dict) for item in value):
+                if isinstance(item, dict) and all(isinstance(i, dict) for i in value):
                     raise _Irregular
             elif kind not in _SCALARS and isinstance(value, (dict, list)):
                 raise _Irregular
             node[key] = value
             if value is None:
                 self.nulls.append((node, key))
+            elif kind is dict:
+                self.kept.add(id(value))
 
     def replaceable(self, old: Any) -> None:
         """Raise _Irregular if old is an object or array of this build (a value replaces it)."""
-        if id(old) in self.objects or id(old) in self.arrays:
+        if (type(old) is dict and id(old) not in self.kept) or id(old) in self.arrays:
             raise _Irregular
 
     def merge_child(
@@ -246,7 +251,7 @@ class _Build:
             node = self._new_object(value, rules) if kind is dict else self._new_array(value, rules)
             if node:
                 target[key] = node
-        elif type(node) is dict and kind is dict and id(node) in self.objects:
+        elif type(node) is dict and kind is dict and id(node) not in self.kept:
             self.merge_object(node, value, rules)
         elif type(node) is list and kind is list and id(node) in self.arrays:
             self.merge_array(node, self.arrays[id(node)], value, rules)
@@ -256,8 +261,6 @@ class _Build:
     def _new_object(self, source: dict[str, Any], rules: _Rules) -> dict[str, Any]:
         node: dict[str, Any] = {}
         self.fill(node, source, rules)
-        if node:
-            self.objects.add(id(node))
         return node
 
     def _new_array(self, items: list[dict[str, Any]], rules: _Rules) -> list[dict[str, Any]]:
@@ -299,7 +302,6 @@ class _Build:
             node = index.get(key)
             if node is None:
                 node = index[key] = {"id": ident}
-                self.objects.add(id(node))
                 target.append(node)
                 self.fill(node, item, rules)
                 continue

@@ -199,3 +199,15 @@ def test_compile_release_of_new_and_merged_objects_equals_ocdsmerge(
             compile_release(releases)
     else:
         assert json.dumps(compile_release(releases)) == json.dumps(expected)
+
+
+@pytest.mark.parametrize("later", [{"scheme": "NPWP"}, "NPWP", [{"id": "1"}], None])
+def test_compile_release_replaces_whole_list_values_like_ocdsmerge(later: Any) -> None:
+    party = {"id": "p", "name": "CV A", "additionalIdentifiers": {"id": "1"}, "roles": ["buyer"]}
+    releases = [
+        _stage(1, {"parties": [party]}),
+        _stage(2, {"parties": [{**party, "additionalIdentifiers": later, "roles": [{"a": 1}]}]}),
+        _stage(3, {"parties": [{"id": "p", "additionalIdentifiers": {"id": "2"}}]}),
+    ]
+    expected = merger().create_compiled_release(copy.deepcopy(releases))
+    assert json.dumps(compile_release(releases)) == json.dumps(expected)
