@@ -56,7 +56,7 @@ def json_loads_plain(text: str, **options: Any) -> tuple[Any, bool]:
 
 def _within_bmp(text: str) -> bool:
     """Report whether text has no character beyond U+FFFF, written as such or escaped."""
-    if _ESCAPED_HIGH_HALF.search(text):
+    if "\\" in text and _ESCAPED_HIGH_HALF.search(text):  # a memchr first: often no escape
         return False
     return text.isascii() or len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
 

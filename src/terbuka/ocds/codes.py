@@ -37,6 +37,8 @@ def stage_of_tags(tags: list[str]) -> str | None:
     """Return the stage a release's tags belong to (the latest stage named), or None."""
     found = None
     for stage in STAGES:
-        if any(tag.startswith(stage) for tag in tags):
-            found = stage
+        for tag in tags:
+            if tag.startswith(stage):
+                found = stage
+                break
     return found

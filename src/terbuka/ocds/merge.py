@@ -88,6 +88,7 @@ _Rules = dict[str, tuple[str | None, "_Rules"]]
 _NO_RULE: tuple[None, _Rules] = (None, {})
 _ABSENT = object()
 _SCALARS = frozenset([str, int, float, bool, type(None)])
+_SET = frozenset([str, int, float, bool])  # scalars that are set, not null
 
 
 class _Irregular(Exception):
@@ -137,23 +138,31 @@ def _compile_direct(releases: list[dict[str, Any]], rules: _Rules) -> dict[str, 
 class _Build:
     """Merge releases into a compiled release, tracking what ocdsmerge's paths would tell.
 
-    objects and arrays hold the ids of the dicts and lists this build created (the others are
-    values from the releases, kept whole); arrays maps each to its objects by id; nulls lists
-    where a null was set, to drop at the end.
+    kept holds the ids of the dicts set whole from the releases (under a merge rule): every
+    other dict in the tree is this build's own. arrays maps the ids of the lists this build
+    created (the others are values set whole) to their objects by id. nulls lists where a
+    null was set, to drop at the end. The releases outlive the build, so ids stay unique.
     """
 
-    __slots__ = ("arrays", "nulls", "objects")
+    __slots__ = ("arrays", "kept", "nulls")
 
     def __init__(self) -> None:
-        self.objects: set[int] = set()
+        self.kept: set[int] = set()
         self.arrays: dict[int, dict[Any, dict[str, Any]]] = {}
         self.nulls: list[tuple[dict[str, Any], str]] = []
 
     def merge_object(self, target: dict[str, Any], source: dict[str, Any], rules: _Rules) -> None:
         """Merge the fields of source into target under rules; raise _Irregular if unsure."""
         for key, value in source.items():
-            rule, below = rules.get(key, _NO_RULE)
             kind = type(value)
+            if kind in _SET and key not in rules:  # the common case, in short
+                old = target.setdefault(key, value)
+                if old is not value:
+                    if type(old) not in _SCALARS:
+                        self.replaceable(old)
+                    target[key] = value
+                continue
+            rule, below = rules.get(key, _NO_RULE)
             if rule is not None:
                 if rule == OMIT:
                     continue
@@ -162,22 +171,73 @@ class _Build:
                     self.merge_child(target, key, value, below, dict)
                 continue
             elif kind is list:
-                if all(type(item) is dict for item in value):
+                for item in value:
+                    if type(item) is not dict:
+                        break
+                else:
                     if value:
                         self.merge_child(target, key, value, below, list)
                     continue
-                if all(isinstance(item, dict) for item in value):  # ocdsmerge: dict subclasses
-                    raise _Irregular
+                if isinstance(item, dict) and all(isinstance(i, dict) for i in value):
+                    raise _Irregular  # ocdsmerge: dict subclasses
             elif kind not in _SCALARS and isinstance(value, (dict, list)):
                 raise _Irregular
             # A value ocdsmerge replaces whole: an object or array there before is irregular.
             old = target.setdefault(key, value)
             if old is not value:
-                if id(old) in self.objects or id(old) in self.arrays:
-                    raise _Irregular
+                if type(old) not in _SCALARS:
+                    self.replaceable(old)
                 target[key] = value
             if value is None:
                 self.nulls.append((target, key))
+            elif kind is dict:
+                self.kept.add(id(value))
+
+    def fill(self, node: dict[str, Any], source: dict[str, Any], rules: _Rules) -> None:
+        """Merge the fields of source into node, which is new, as merge_object does.
+
+        node holds nothing (or only source's own "id"), so nothing is replaced or merged into:
+        values are set, objects and arrays built.
+        """
+        for key, value in source.items():
+            kind = type(value)
+            if kind in _SET and key not in rules:  # the common case, in short
+                node[key] = value
+                continue
+            rule, below = rules.get(key, _NO_RULE)
+            if rule is not None:
+                if rule == OMIT:
+                    continue
+            elif kind is dict:
+                if value:
+                    child = self._new_object(value, below)
+                    if child:
+                        node[key] = child
+                continue
+            elif kind is list:
+                for item in value:
+                    if type(item) is not dict:
+                        break
+                else:
+                    if value:
+                        array = self._new_array(value, below)
+                        if array:
+                            node[key] = array
+                    continue
+                if isinstance(item, dict) and all(isinstance(i, dict) for i in value):
+                    raise _Irregular
+            elif kind not in _SCALARS and isinstance(value, (dict, list)):
+                raise _Irregular
+            node[key] = value
+            if value is None:
+                self.nulls.append((node, key))
+            elif kind is dict:
+                self.kept.add(id(value))
+
+    def replaceable(self, old: Any) -> None:
+        """Raise _Irregular if old is an object or array of this build (a value replaces it)."""
+        if (type(old) is dict and id(old) not in self.kept) or id(old) in self.arrays:
+            raise _Irregular
 
     def merge_child(
         self, target: dict[str, Any], key: str, value: Any, rules: _Rules, kind: type
@@ -191,7 +251,7 @@ class _Build:
             node = self._new_object(value, rules) if kind is dict else self._new_array(value, rules)
             if node:
                 target[key] = node
-        elif type(node) is dict and kind is dict and id(node) in self.objects:
+        elif type(node) is dict and kind is dict and id(node) not in self.kept:
             self.merge_object(node, value, rules)
         elif type(node) is list and kind is list and id(node) in self.arrays:
             self.merge_array(node, self.arrays[id(node)], value, rules)
@@ -200,9 +260,7 @@ class _Build:
 
     def _new_object(self, source: dict[str, Any], rules: _Rules) -> dict[str, Any]:
         node: dict[str, Any] = {}
-        self.merge_object(node, source, rules)
-        if node:
-            self.objects.add(id(node))
+        self.fill(node, source, rules)
         return node
 
     def _new_array(self, items: list[dict[str, Any]], rules: _Rules) -> list[dict[str, Any]]:
@@ -244,8 +302,9 @@ class _Build:
             node = index.get(key)
             if node is None:
                 node = index[key] = {"id": ident}
-                self.objects.add(id(node))
                 target.append(node)
-            elif type(node["id"]) is not kind:  # 1 and "1": ocdsmerge's result is irregular
+                self.fill(node, item, rules)
+                continue
+            if type(node["id"]) is not kind:  # 1 and "1": ocdsmerge's result is irregular
                 raise _Irregular
             self.merge_object(node, item, rules)

@@ -1,8 +1,9 @@
 """Check OCDS releases against the rules JSON Schema cannot express (and lib-cove misses).
 
 Each check returns Issues with a JSON pointer and an Indonesian + English message:
-ocid prefix, singular `award`/`contract`, date format and order, award/contract links,
-codelist values (closed → error, open → warning), deprecated codes and fields, unknown keys.
+ocid prefix, singular `award`/`contract`, date format, codelist values (closed → error,
+open → warning), deprecated codes and fields, unknown keys; date order and award/contract
+links come from terbuka.ocds.relations.
 The tree walk's checks also exist as one JSON Schema (walk_schema): jsonschema-rs confirms a
 clean release in Rust, and only releases it flags are walked in Python to name their issues.
 """
@@ -13,13 +14,13 @@ import csv
 import difflib
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
 from terbuka.ocds.issues import Issue
 from terbuka.ocds.merge import SCHEMA_DIR
+from terbuka.ocds.relations import date_order_issues, link_issues, parse_datetime
 
 OCID_PATTERN = re.compile(r"^ocds-[a-z0-9]{6}-")
 
@@ -41,22 +42,21 @@ def codelist(name: str) -> tuple[frozenset[str], frozenset[str]]:
     return codes, frozenset(r["Code"] for r in rows if r.get("Deprecated"))
 
 
-def parse_datetime(value: str) -> datetime | None:
-    """Return value as an aware datetime, or None when it is not an RFC 3339 date-time."""
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None and "T" in value else None
-
-
 def release_issues(
-    release: dict[str, Any], base: str, *, prefixes: Sequence[str] | None, links: bool = True
+    release: dict[str, Any],
+    base: str,
+    *,
+    prefixes: Sequence[str] | None,
+    links: bool = True,
+    walked: bool = False,
 ) -> list[Issue]:
-    """Return the rule issues of one release (pointers under base)."""
+    """Return the rule issues of one release (pointers under base).
+
+    walked: the caller knows release meets walk_schema (walk would find nothing).
+    """
     issues = ocid_issues(release.get("ocid"), base, prefixes)
     issues += singular_issues(release, base)
-    if not _walk_finds_nothing(release):
+    if not walked and not _walk_finds_nothing(release):
         issues += list(walk(release, dereferenced_schema(), base))
     issues += date_order_issues(release, base)
     if links:
@@ -307,123 +307,3 @@ def _code_issues(
                 "codelist" if closed else "codelist_open",
                 "error" if closed else "warning",
             )
-
-
-def _periods(release: dict[str, Any]) -> Iterator[tuple[str, Any]]:
-    tender = release.get("tender")
-    tender = tender if isinstance(tender, dict) else {}
-    for name in ("tenderPeriod", "enquiryPeriod", "awardPeriod", "contractPeriod"):
-        yield f"/tender/{name}", tender.get(name)
-    for key, period in (("awards", "contractPeriod"), ("contracts", "period")):
-        for i, obj in enumerate(_objects(release, key)):
-            yield f"/{key}/{i}/{period}", obj.get(period)
-
-
-def _objects(release: dict[str, Any], key: str) -> list[dict[str, Any]]:
-    found = release.get(key)
-    found = [found] if isinstance(found, dict) else found if isinstance(found, list) else []
-    return [o for o in found if isinstance(o, dict)]
-
-
-def _h(value: Any) -> Any:
-    """Return value if hashable JSON scalar, else its repr (ids may be any JSON in bad data)."""
-    return value if isinstance(value, str | int | float | bool) or value is None else repr(value)
-
-
-def _order_issue(where: str, first: str, later: str, a: str, b: str) -> Issue:
-    return Issue(
-        where,
-        f"tanggal tidak berurutan: {later} ({b}) lebih awal dari {first} ({a})",
-        f"dates out of order: {later} ({b}) is before {first} ({a})",
-        "date_order",
-    )
-
-
-def _before(a: Any, b: Any) -> bool:
-    da = parse_datetime(a) if isinstance(a, str) else None
-    db = parse_datetime(b) if isinstance(b, str) else None
-    return da is not None and db is not None and db < da
-
-
-def date_order_issues(release: dict[str, Any], base: str) -> list[Issue]:
-    """Return issues for periods ending before they start and contracts signed before awards."""
-    issues = []
-    for where, period in _periods(release):
-        if isinstance(period, dict) and _before(period.get("startDate"), period.get("endDate")):
-            issues.append(
-                _order_issue(
-                    f"{base}{where}/endDate",
-                    "startDate",
-                    "endDate",
-                    period["startDate"],
-                    period["endDate"],
-                )
-            )
-    awards = {_h(a.get("id")): a for a in _objects(release, "awards")}
-    for i, contract in enumerate(_objects(release, "contracts")):
-        award = awards.get(_h(contract.get("awardID")))
-        if award and _before(award.get("date"), contract.get("dateSigned")):
-            issues.append(
-                _order_issue(
-                    f"{base}/contracts/{i}/dateSigned",
-                    "award.date",
-                    "contract.dateSigned",
-                    award["date"],
-                    contract["dateSigned"],
-                )
-            )
-    return issues
-
-
-def link_issues(
-    releases: Sequence[tuple[str, dict[str, Any]]], known: Mapping[str, set[str]] | None = None
-) -> list[Issue]:
-    """Return an issue per contract whose awardID names no award of its ocid (releases, known)."""
-    award_ids: dict[Any, set[Any]] = {k: set(v) for k, v in (known or {}).items()}
-    for _, release in releases:
-        ids = {_h(a.get("id")) for a in _objects(release, "awards") + _objects(release, "award")}
-        award_ids.setdefault(_h(release.get("ocid")), set()).update(ids)
-    issues = []
-    for base, release in releases:
-        ids = award_ids.get(_h(release.get("ocid")), set())
-        for key in ("contracts", "contract"):
-            for i, contract in enumerate(_objects(release, key)):
-                award_id = _h(contract.get("awardID"))
-                if award_id is None or award_id in ids:
-                    continue
-                where = (
-                    f"{base}/{key}/{i}/awardID"
-                    if key == "contracts"
-                    else f"{base}/contract/awardID"
-                )
-                issues.append(
-                    Issue(
-                        where,
-                        f"awardID '{award_id}' tidak merujuk ke award mana pun dalam proses ini",
-                        f"awardID '{award_id}' does not name any award of this process",
-                        "award_link",
-                    )
-                )
-    return issues
-
-
-def package_issues(releases: list[Any], known: Mapping[str, set[str]]) -> list[Issue]:
-    """Return duplicate-release-id and cross-release award link issues of a package's releases."""
-    seen: dict[tuple[Any, Any], int] = {}
-    issues = []
-    pairs = [(f"/releases/{i}", r) for i, r in enumerate(releases) if isinstance(r, dict)]
-    for base, release in pairs:
-        key = (_h(release.get("ocid")), _h(release.get("id")))
-        if key in seen:
-            first = f"/releases/{seen[key]}"
-            issues.append(
-                Issue(
-                    f"{base}/id",
-                    f"id rilis '{key[1]}' untuk ocid '{key[0]}' ganda (sama dengan {first})",
-                    f"release id '{key[1]}' for ocid '{key[0]}' is duplicated (same as {first})",
-                    "duplicate_release_id",
-                )
-            )
-        else:
-            seen[key] = int(base.rsplit("/", 1)[1])
-    return issues + link_issues(pairs, known)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from terbuka.ocds.codes import METHOD_BY_DETAILS, STAGES
-from terbuka.ocds.rules import parse_datetime
+from terbuka.ocds.relations import parse_datetime
 
 SEARCH_TEXT_LIMIT = 4000
 

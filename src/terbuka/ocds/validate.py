@@ -17,7 +17,7 @@ import jsonschema
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from terbuka.ocds import rules
+from terbuka.ocds import relations, rules
 from terbuka.ocds.errors import OcdsValidationError
 from terbuka.ocds.issues import Issue
 from terbuka.ocds.merge import SCHEMA_DIR
@@ -53,8 +53,8 @@ def _validator(name: str, shallow_releases: bool = False) -> jsonschema.Draft4Va
     schema = load_schema(name)
     if shallow_releases:
         schema = {**schema, "properties": {**schema["properties"]}}
-        # Releases are validated one by one (pointers, speed); duplicates by rules.package_issues
-        # (jsonschema's uniqueItems compares every pair of releases: quadratic).
+        # Releases are validated one by one (pointers, speed); duplicates by
+        # relations.package_issues (jsonschema's uniqueItems compares every pair: quadratic).
         schema["properties"]["releases"] = {"type": "array", "minItems": 1}
     return jsonschema.Draft4Validator(schema, registry=_registry())
 
@@ -70,7 +70,7 @@ def _schema_issue(error: jsonschema.ValidationError, base: str) -> Issue | None:
     if kind == "enum" and isinstance(error.schema, dict) and "codelist" in error.schema:
         return None  # reported by rules.walk with the codelist's name
     if kind == "uniqueItems" and pointer == "/releases":
-        return None  # reported by rules.package_issues as duplicate_release_id
+        return None  # reported by relations.package_issues as duplicate_release_id
     if kind == "required":
         name = detail.split("'")[1] if "'" in detail else detail
         return Issue(
@@ -124,9 +124,24 @@ def validate_release(
     """
     if not isinstance(release, dict):
         return [Issue(base, "rilis harus objek JSON", "a release must be a JSON object", "type")]
+    clean = _clean_validator()
+    if clean is not None and clean.is_valid(release):  # no schema issue, nothing for the walk
+        return rules.release_issues(release, base, prefixes=prefixes, links=links, walked=True)
     return schema_issues(release, "release-schema.json", base) + rules.release_issues(
         release, base, prefixes=prefixes, links=links
     )
+
+
+@lru_cache(maxsize=1)
+def _clean_validator() -> Any:
+    """Return a jsonschema-rs validator of releases free of schema and walk issues, or None.
+
+    It checks the release schema and rules.walk_schema in one pass (allOf): a release it
+    passes would pass both, so schema_issues and the tree walk would find nothing.
+    """
+    schema = load_schema("release-schema.json")
+    walk = rules.walk_schema(rules.dereferenced_schema())
+    return rules.fast_validator({**schema, "allOf": [*schema.get("allOf", []), walk]})
 
 
 def validate_package(
@@ -152,7 +167,7 @@ def validate_package(
         return issues
     for i, release in enumerate(releases):
         issues += validate_release(release, prefixes=prefixes, base=f"/releases/{i}", links=False)
-    issues += rules.package_issues(releases, known_award_ids or {})
+    issues += relations.package_issues(releases, known_award_ids or {})
     return issues
 
 

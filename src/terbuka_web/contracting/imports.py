@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -25,13 +26,13 @@ from terbuka.ocds.codes import stage_of_tags
 from terbuka.ocds.issues import Issue
 from terbuka.ocds.merge import compile_release
 from terbuka.ocds.package import package_parse_plain
-from terbuka.ocds.rules import parse_datetime
+from terbuka.ocds.relations import parse_datetime
 from terbuka.ocds.summary import summarize
 from terbuka.ocds.validate import raise_for_issues, validate_package
 from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
-from terbuka_web.common.services import JsonText, rows_insert
+from terbuka_web.common.services import JsonText, values_insert
 from terbuka_web.contracting.models import Process, Release
 from terbuka_web.contracting.selectors import release_log_ref
 from terbuka_web.transparency.services import entry_append_many
@@ -141,7 +142,13 @@ def _plan(releases: list[dict[str, Any]], result: ImportResult) -> dict[str, lis
 
 
 def _date(release: dict[str, Any]) -> datetime:
-    parsed = parse_datetime(release["date"])
+    return _parsed(release["date"])
+
+
+@lru_cache(maxsize=4096)
+def _parsed(date: str) -> datetime:
+    """Return the aware datetime of date; one object per date string, converted once on insert."""
+    parsed = parse_datetime(date)
     assert parsed is not None  # validate_package rejected unparseable dates
     return parsed
 
@@ -153,28 +160,32 @@ def _agency_of(buyer_name: str, cache: dict[str, Agency | None]) -> Agency | Non
     return cache[key]
 
 
-def _refresh(
-    process: Process, releases: list[dict[str, Any]], cache: dict[str, Agency | None]
-) -> Process:
-    """Set process's compiled release and derived fields from all of its releases."""
+def _derived(
+    ocid: str, releases: list[dict[str, Any]], cache: dict[str, Agency | None]
+) -> dict[str, Any]:
+    """Return the compiled release and derived fields of ocid's process from all its releases.
+
+    Keys are Process field attnames (e.g. "agency_id").
+    """
     compiled = compile_release(releases)
     summary = summarize(compiled)
     dates = [_date(r) for r in releases]
-    for name, value in summary.as_dict().items():
-        setattr(process, name, value)
-    process.title = summary.title or process.ocid
-    process.fiscal_year = summary.fiscal_year or max(dates).year
-    process.compiled_release = compiled
-    process.agency = _agency_of(summary.buyer_name, cache)
-    process.first_published_at = min(dates)
-    process.last_published_at = max(dates)
-    return process
+    agency = _agency_of(summary.buyer_name, cache)
+    return {
+        **summary.as_dict(),
+        "title": summary.title or ocid,
+        "fiscal_year": summary.fiscal_year or max(dates).year,
+        "compiled_release": compiled,
+        "agency_id": agency.pk if agency is not None else None,
+        "first_published_at": min(dates),
+        "last_published_at": max(dates),
+    }
 
 
 def _upsert_processes(
     by_ocid: dict[str, list[_Planned]], actor: User, result: ImportResult
-) -> dict[str, Process]:
-    """Create or update the processes of by_ocid with their derived fields; return them by ocid."""
+) -> dict[str, int]:
+    """Create or update the processes of by_ocid with their derived fields; return their ids."""
     ocids = sorted(by_ocid)
     processes = {
         p.ocid: p for part in _chunks(ocids) for p in Process.objects.filter(ocid__in=part)
@@ -191,40 +202,42 @@ def _upsert_processes(
         for ocid, data in Release.objects.filter(ocid__in=part).values_list("ocid", "data"):
             previous[ocid].append(data)
     cache: dict[str, Agency | None] = {}
-    new_processes, updated = [], []
+    new_rows, updated = [], []
     for ocid in ocids:
-        releases = previous[ocid] + [p.release for p in by_ocid[ocid]]
+        derived = _derived(ocid, previous[ocid] + [p.release for p in by_ocid[ocid]], cache)
         if ocid in processes:
-            updated.append(_refresh(processes[ocid], releases, cache))
+            process = processes[ocid]
+            for name, value in derived.items():
+                setattr(process, name, value)
+            updated.append(process)
         else:
-            process = _refresh(Process(ocid=ocid, imported=True, created_by=actor), releases, cache)
-            new_processes.append(process)
-    rows_insert(rows=new_processes)
+            new_rows.append({"ocid": ocid, "imported": True, "created_by_id": actor.pk, **derived})
+    values_insert(model=Process, rows=new_rows)
     fields = ["compiled_release", "title", "description", "fiscal_year", "method", "agency"]
     fields += ["stage_reached", "stages_published", "value_idr", "buyer_name", "search_text"]
     fields += ["first_published_at", "last_published_at"]
     Process.objects.bulk_update(updated, fields, batch_size=CHUNK)
     ids = {
         ocid: pk
-        for part in _chunks([p.ocid for p in new_processes])
+        for part in _chunks([row["ocid"] for row in new_rows])
         for ocid, pk in Process.objects.filter(ocid__in=part).values_list("ocid", "pk")
     }
-    for process in new_processes:
-        process.pk = ids[process.ocid]
-    result.processes_created += len(new_processes)
+    ids.update((p.ocid, p.pk) for p in updated)
+    result.processes_created += len(new_rows)
     result.processes_updated += len(updated)
-    return {p.ocid: p for p in [*new_processes, *updated]}
+    return ids
 
 
 def _add_releases(
-    by_ocid: dict[str, list[_Planned]], processes: dict[str, Process], actor: User, plain: bool
+    by_ocid: dict[str, list[_Planned]], process_ids: dict[str, int], actor: User, plain: bool
 ) -> int:
     """Add the Release rows and one log entry per release (caller's atomic); return the count.
 
     Each release is encoded once: its canonical bytes give the log entry, the row's JSON and
     the sha256.
     """
-    rows, entries = [], []
+    rows: list[dict[str, Any]] = []
+    entries = []
     for ocid in sorted(by_ocid):
         for planned in sorted(by_ocid[ocid], key=lambda p: p.index):
             release = planned.release
@@ -232,21 +245,21 @@ def _add_releases(
             entries.append((release_log_ref(ocid, release["id"]), entry))
             tags = release.get("tag", [])
             rows.append(
-                Release(
-                    process_id=processes[ocid].pk,
-                    ocid=ocid,
-                    release_id=release["id"],
-                    date=_date(release),
-                    tags=tags,
-                    stage=stage_of_tags(tags) or "",
-                    data=text,
-                    sha256=digest,
-                    imported=True,
-                    published_by_id=actor.pk,
-                )
+                {
+                    "process_id": process_ids[ocid],
+                    "ocid": ocid,
+                    "release_id": release["id"],
+                    "date": _date(release),
+                    "tags": tags,
+                    "stage": stage_of_tags(tags) or "",
+                    "data": text,
+                    "sha256": digest,
+                    "imported": True,
+                    "published_by_id": actor.pk,
+                }
             )
     entry_append_many(kind=ENTRY_KIND, entries=entries)
-    return rows_insert(rows=rows)
+    return values_insert(model=Release, rows=rows)
 
 
 def package_import(*, data: bytes, actor: User, source_name: str) -> ImportResult:
@@ -294,8 +307,8 @@ def _import(data: bytes, actor: User, source_name: str) -> ImportResult:
     with transaction.atomic():
         by_ocid = _plan(package["releases"], result)
         if by_ocid:
-            processes = _upsert_processes(by_ocid, actor, result)
-            result.releases_created += _add_releases(by_ocid, processes, actor, plain)
+            process_ids = _upsert_processes(by_ocid, actor, result)
+            result.releases_created += _add_releases(by_ocid, process_ids, actor, plain)
         audit_record(
             actor=actor,
             action="contracting:ocds:import",

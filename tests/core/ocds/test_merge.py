@@ -159,3 +159,55 @@ def test_compile_release_equals_ocdsmerge_with_key_order(releases: list[dict[str
             compile_release(releases)
     else:
         assert json.dumps(compile_release(releases)) == json.dumps(expected)
+
+
+def _stage(n: int, body: dict[str, Any]) -> dict[str, Any]:
+    date = f"2024-0{n}-01T00:00:00+07:00"
+    return {"ocid": "ocds-tbk352-1", "id": str(n), "date": date, "tag": ["tender"], **body}
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        {"tender": {"value": 5}},  # a value replacing an object built by an earlier release
+        {"tender": {"items": [{"quantity": None, "id": "b"}]}},  # null in a merged item
+        {"tender": {"items": "none"}},  # a value replacing a built array
+        {"tender": {"title": None, "value": {"amount": 2.5}}},
+    ],
+)
+def test_compile_release_of_new_and_merged_objects_equals_ocdsmerge(
+    later: dict[str, Any],
+) -> None:
+    first = _stage(
+        1,
+        {
+            "tender": {
+                "title": "Jalan",
+                "value": {"amount": 1, "currency": "IDR", "x": None},
+                "items": [{"quantity": 2, "id": "b", "unit": {}}, {"description": "a"}],
+                "tenderers": [],
+            }
+        },
+    )
+    releases = [first, _stage(2, later)]
+    try:
+        expected: Any = merger().create_compiled_release(copy.deepcopy(releases))
+    except (OCDSMergeError, TypeError, AttributeError) as exc:
+        expected = exc
+    if isinstance(expected, Exception):
+        with pytest.raises(ValidationError):
+            compile_release(releases)
+    else:
+        assert json.dumps(compile_release(releases)) == json.dumps(expected)
+
+
+@pytest.mark.parametrize("later", [{"scheme": "NPWP"}, "NPWP", [{"id": "1"}], None])
+def test_compile_release_replaces_whole_list_values_like_ocdsmerge(later: Any) -> None:
+    party = {"id": "p", "name": "CV A", "additionalIdentifiers": {"id": "1"}, "roles": ["buyer"]}
+    releases = [
+        _stage(1, {"parties": [party]}),
+        _stage(2, {"parties": [{**party, "additionalIdentifiers": later, "roles": [{"a": 1}]}]}),
+        _stage(3, {"parties": [{"id": "p", "additionalIdentifiers": {"id": "2"}}]}),
+    ]
+    expected = merger().create_compiled_release(copy.deepcopy(releases))
+    assert json.dumps(compile_release(releases)) == json.dumps(expected)

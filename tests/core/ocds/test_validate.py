@@ -18,6 +18,7 @@ from terbuka.ocds.validate import (
     Issue,
     errors_only,
     raise_for_issues,
+    schema_issues,
     validate_package,
     validate_record_package,
     validate_release,
@@ -429,6 +430,28 @@ def test_walk_schema_never_hides_an_issue(extra: dict[str, Any]) -> None:
     data = {**release(), **extra}
     if rules._walk_finds_nothing(data):
         assert list(rules.walk(data, rules.dereferenced_schema(), "")) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        RULE_KEYS,
+        st.recursive(
+            RULE_VALUES,
+            lambda inner: (
+                st.lists(inner, max_size=3) | st.dictionaries(RULE_KEYS, inner, max_size=4)
+            ),
+            max_leaves=12,
+        ),
+        max_size=5,
+    )
+)
+def test_validate_release_one_pass_check_changes_no_issue(extra: dict[str, Any]) -> None:
+    data = {**release(), **extra}
+    separately = schema_issues(data, "release-schema.json") + rules.release_issues(
+        data, "", prefixes=None
+    )
+    assert validate_release(data) == separately
 
 
 def test_walk_schema_agrees_with_walk_on_the_fixtures() -> None:

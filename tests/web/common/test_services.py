@@ -1,4 +1,4 @@
-"""Check rows_insert: bulk rows equal what the ORM writes, inside a transaction, new rows only."""
+"""Check rows_insert and values_insert: bulk rows equal what the ORM writes, in a transaction."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from django.db import IntegrityError, connection, transaction
 
 from terbuka.errors import ValidationError
 from terbuka_web.accounts.models import Role, User
-from terbuka_web.common.services import JsonText, rows_insert
-from terbuka_web.contracting.models import Process, Release
+from terbuka_web.common.services import JsonText, rows_insert, values_insert
+from terbuka_web.contracting.models import Document, Process, Release
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -100,3 +100,66 @@ def test_rows_insert_json_values_read_back_equal_even_beyond_64_bits() -> None:
         rows_insert(rows=rows)
     stored = {r.release_id: r.data for r in Release.objects.all()}
     assert stored == {"r1": rows[0].data, "r2": {"big": 2**70}}
+
+
+def _release_values(process: Process, rid: str, user: User) -> dict[str, object]:
+    release = _release(process, rid, user)
+    names = ("process_id", "ocid", "release_id", "date", "tags", "stage", "data", "sha256")
+    return {name: getattr(release, name) for name in (*names, "imported", "published_by_id")}
+
+
+def test_values_insert_stores_what_rows_insert_stores() -> None:
+    user = User.objects.create_user(username="admin", role=Role.ADMIN)
+    process = _process("ocds-tbk352-1")
+    with transaction.atomic():
+        assert rows_insert(rows=[_release(process, "r1", user)]) == 1
+        rows = [_release_values(process, "r2", user), _release_values(process, "r3", user)]
+        rows[1]["data"] = JsonText('{"b":[1,null],"a":"é"}')
+        assert values_insert(model=Release, rows=rows) == 2
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ocid, date, tags, stage, imported, published_by_id, process_id, data"
+            " FROM contracting_release WHERE release_id IN ('r1', 'r2') ORDER BY release_id"
+        )
+        first, second = cursor.fetchall()
+    assert first[:-1] == second[:-1]  # the data differ only in their release id
+    stored = {r.release_id: r for r in Release.objects.all()}
+    assert stored["r2"].data == {**stored["r1"].data, "id": "r2"}
+    assert stored["r3"].data == {"b": [1, None], "a": "é"}
+    assert stored["r2"].published_at == stored["r3"].published_at is not None  # one instant
+
+
+def test_values_insert_fills_defaults_and_refuses_what_it_cannot_do() -> None:
+    user = User.objects.create_user(username="admin", role=Role.ADMIN)
+    process = _process("ocds-tbk352-1")
+    row = _release_values(process, "r1", user)
+    for name in ("tags", "stage", "imported", "published_by_id"):
+        del row[name]
+    with pytest.raises(ValidationError, match="transaction"):
+        values_insert(model=Release, rows=[row])
+    with transaction.atomic():
+        assert values_insert(model=Release, rows=[row]) == 1
+        assert values_insert(model=Release, rows=[]) == 0
+        with pytest.raises(ValidationError) as info:
+            values_insert(model=Document, rows=[{"process_id": process.pk}])
+    assert "file" in info.value.message_en
+    release = Release.objects.get()
+    assert (release.tags, release.stage, release.imported, release.published_by) == (
+        [],
+        "",
+        False,
+        None,
+    )
+
+
+def test_values_insert_converts_values_shared_by_rows_apart_alike() -> None:
+    user = User.objects.create_user(username="admin", role=Role.ADMIN)
+    process = _process("ocds-tbk352-1")
+    later = dt.datetime(2025, 3, 1, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    rows = [_release_values(process, f"r{i}", user) for i in range(3)]
+    rows[1]["date"] = later  # rows 0 and 2 hold one datetime object, row 1 another
+    rows[2]["date"] = rows[0]["date"]
+    with transaction.atomic():
+        values_insert(model=Release, rows=rows)
+    stored = dict(Release.objects.values_list("release_id", "date"))
+    assert stored == {"r0": rows[0]["date"], "r1": later, "r2": rows[0]["date"]}
