@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from functools import partial
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -20,7 +20,7 @@ from terbuka.errors import ValidationError
 
 
 class JsonText(str):
-    """Hold a JSON value already encoded as text: rows_insert writes it to a JSONField as is."""
+    """Hold a JSON value already encoded as text: values_insert writes it to a JSONField as is."""
 
     __slots__ = ()
 
@@ -36,50 +36,16 @@ class _AsIs(json.JSONEncoder):
         return str(o)
 
 
-def rows_insert(*, rows: Sequence[models.Model]) -> int:
-    """Insert unsaved rows of one model with one executemany, inside the caller's transaction.
+def values_insert(*, model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> int:
+    """Insert new rows of model, given as {field attname: value} dicts, with one executemany
+    inside the caller's transaction.
 
     For bulk imports that need no primary keys back: the values are the model fields' own
-    database values (defaults, JSON encoding), without bulk_create's per-row SQL assembly.
-    auto_now/auto_now_add fields take one instant for all rows (one statement), set on the
-    rows too; a JSONField holding a JsonText is written as that text. Returns the number
-    inserted. Raises ValidationError outside an atomic block or for rows of mixed models or
-    already saved; integrity errors propagate.
-    Example SQL: INSERT INTO "contracting_release" ("ocid", …) VALUES (%s, …).
-    """
-    if not rows:
-        return 0
-    db = _atomic_connection()
-    model = type(rows[0])
-    if any(type(r) is not model or not r._state.adding for r in rows):
-        raise ValidationError(
-            "penyisipan massal hanya untuk baris baru dari satu model",
-            "a bulk insert takes only new rows of one model",
-            where=model.__name__,
-        )
-    fields = _insert_fields(model)
-    columns = []
-    for field in fields:
-        if _is_instant(field):  # pre_save gives the first row's instant; it serves every row
-            now = field.pre_save(rows[0], True)
-            for row in rows:
-                setattr(row, field.attname, now)
-            columns.append([now] * len(rows))
-        elif type(field).pre_save in _READS_ATTRIBUTE:
-            columns.append(list(map(attrgetter(field.attname), rows)))
-        else:
-            columns.append([field.pre_save(row, True) for row in rows])
-    count = _insert(db, model, fields, columns)
-    for row in rows:
-        row._state.adding = False
-    return count
-
-
-def values_insert(*, model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> int:
-    """Insert new rows of model, given as {field attname: value} dicts, like rows_insert.
-
-    Saves building a model instance per row. A field a row lacks takes its default;
-    auto_now/auto_now_add fields take one instant for all rows. Example row:
+    database values (JSON encoding), without a model instance per row or bulk_create's per-row
+    SQL assembly; a JSONField value that is a JsonText is written as that text. A field a row
+    lacks takes its default; auto_now/auto_now_add fields take one instant for all rows.
+    Returns the number inserted. Example SQL: INSERT INTO "contracting_release" ("ocid", …)
+    VALUES (%s, …). Example row:
     {"process_id": 7, "ocid": "ocds-tbk352-1", "release_id": "r1", …}. Raises ValidationError
     outside an atomic block or for a model with a field whose pre_save does more than read
     its value (e.g. a FileField) other than auto_now/auto_now_add; integrity errors propagate.

@@ -1,4 +1,4 @@
-"""Check rows_insert and values_insert: bulk rows equal what the ORM writes, in a transaction."""
+"""Check values_insert: bulk rows equal what the ORM writes, all or nothing, in a transaction."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 
 from terbuka.errors import ValidationError
 from terbuka_web.accounts.models import Role, User
-from terbuka_web.common.services import JsonText, rows_insert, values_insert
+from terbuka_web.common.services import JsonText, values_insert
 from terbuka_web.contracting.models import Document, Process, Release
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,11 +34,18 @@ def _process(ocid: str) -> Process:
     return Process.objects.create(ocid=ocid, imported=True, title=ocid, fiscal_year=2025)
 
 
-def test_rows_insert_writes_field_values_like_the_orm() -> None:
+def _release_values(process: Process, rid: str, user: User) -> dict[str, object]:
+    release = _release(process, rid, user)
+    names = ("process_id", "ocid", "release_id", "date", "tags", "stage", "data", "sha256")
+    return {name: getattr(release, name) for name in (*names, "imported", "published_by_id")}
+
+
+def test_values_insert_writes_field_values_like_the_orm() -> None:
     user = User.objects.create_user(username="admin", role=Role.ADMIN)
     process = _process("ocds-tbk352-1")
     with transaction.atomic():
-        assert rows_insert(rows=[_release(process, "r1", user), _release(process, "r2", user)]) == 2
+        rows = [_release_values(process, "r1", user), _release_values(process, "r2", user)]
+        assert values_insert(model=Release, rows=rows) == 2
         Release.objects.bulk_create([_release(process, "r3", user)])
     fields = ("ocid", "date", "tags", "stage", "data", "imported", "published_by", "process")
     bulk, orm = (Release.objects.filter(release_id=r).values(*fields).get() for r in ("r1", "r3"))
@@ -50,83 +57,43 @@ def test_rows_insert_writes_field_values_like_the_orm() -> None:
         )
         first, third = cursor.fetchall()
     assert first == third
-    assert Release.objects.get(release_id="r2").published_at is not None  # auto_now_add
+    stored = {r.release_id: r.published_at for r in Release.objects.all()}
+    assert stored["r1"] == stored["r2"] is not None  # auto_now_add: one instant for all rows
 
 
-def test_rows_insert_refuses_outside_a_transaction_and_saved_rows() -> None:
+def test_values_insert_is_all_or_nothing_on_a_constraint() -> None:
     user = User.objects.create_user(username="admin", role=Role.ADMIN)
     process = _process("ocds-tbk352-1")
-    with pytest.raises(ValidationError, match="transaction"):
-        rows_insert(rows=[_release(process, "r1", user)])
-    with transaction.atomic(), pytest.raises(ValidationError) as info:
-        rows_insert(rows=[_release(process, "r1", user), process])
-    assert "one model" in info.value.message_en
-    assert not Release.objects.exists()
-    assert rows_insert(rows=[]) == 0
-
-
-def test_rows_insert_is_all_or_nothing_on_a_constraint() -> None:
-    user = User.objects.create_user(username="admin", role=Role.ADMIN)
-    process = _process("ocds-tbk352-1")
+    rows = [_release_values(process, "r1", user), _release_values(process, "r1", user)]
     with pytest.raises(IntegrityError), transaction.atomic():
-        rows_insert(rows=[_release(process, "r1", user), _release(process, "r1", user)])
+        values_insert(model=Release, rows=rows)
     assert not Release.objects.exists()
 
 
-def test_rows_insert_writes_json_text_as_is_and_one_instant() -> None:
+def test_values_insert_writes_json_text_as_is() -> None:
     user = User.objects.create_user(username="admin", role=Role.ADMIN)
     process = _process("ocds-tbk352-1")
     text = '{"b":[1,null],"a":"é"}'
-    rows = [_release(process, "r1", user), _release(process, "r2", user)]
-    rows[0].data = JsonText(text)
+    row = {**_release_values(process, "r1", user), "data": JsonText(text)}
     with transaction.atomic():
-        rows_insert(rows=rows)
+        values_insert(model=Release, rows=[row])
     assert Release.objects.get(release_id="r1").data == {"b": [1, None], "a": "é"}
-    stored = {r.release_id: r.published_at for r in Release.objects.all()}
-    assert stored["r1"] == stored["r2"] == rows[0].published_at == rows[1].published_at
     if connection.vendor == "sqlite":  # PostgreSQL's jsonb keeps its own form
         with connection.cursor() as cursor:
             cursor.execute("SELECT data FROM contracting_release WHERE release_id = 'r1'")
             assert cursor.fetchone()[0] == text
 
 
-def test_rows_insert_json_values_read_back_equal_even_beyond_64_bits() -> None:
+def test_values_insert_json_values_read_back_equal_even_beyond_64_bits() -> None:
     user = User.objects.create_user(username="admin", role=Role.ADMIN)
     process = _process("ocds-tbk352-1")
-    rows = [_release(process, "r1", user), _release(process, "r2", user)]
-    rows[0].data = {"é\n": ["ü", None, True, -(2**53), {"x": []}], "a": 1.5}
-    rows[1].data = {"big": 2**70}  # beyond orjson's integers: Django's own encoding
+    rows = [_release_values(process, "r1", user), _release_values(process, "r2", user)]
+    rows[0]["data"] = {"é\n": ["ü", None, True, -(2**53), {"x": []}], "a": 1.5}
+    rows[1]["data"] = {"big": 2**70}  # beyond orjson's integers: Django's own encoding
     with transaction.atomic():
-        rows_insert(rows=rows)
+        values_insert(model=Release, rows=rows)
     stored = {r.release_id: r.data for r in Release.objects.all()}
-    assert stored == {"r1": rows[0].data, "r2": {"big": 2**70}}
-
-
-def _release_values(process: Process, rid: str, user: User) -> dict[str, object]:
-    release = _release(process, rid, user)
-    names = ("process_id", "ocid", "release_id", "date", "tags", "stage", "data", "sha256")
-    return {name: getattr(release, name) for name in (*names, "imported", "published_by_id")}
-
-
-def test_values_insert_stores_what_rows_insert_stores() -> None:
-    user = User.objects.create_user(username="admin", role=Role.ADMIN)
-    process = _process("ocds-tbk352-1")
-    with transaction.atomic():
-        assert rows_insert(rows=[_release(process, "r1", user)]) == 1
-        rows = [_release_values(process, "r2", user), _release_values(process, "r3", user)]
-        rows[1]["data"] = JsonText('{"b":[1,null],"a":"é"}')
-        assert values_insert(model=Release, rows=rows) == 2
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT ocid, date, tags, stage, imported, published_by_id, process_id, data"
-            " FROM contracting_release WHERE release_id IN ('r1', 'r2') ORDER BY release_id"
-        )
-        first, second = cursor.fetchall()
-    assert first[:-1] == second[:-1]  # the data differ only in their release id
-    stored = {r.release_id: r for r in Release.objects.all()}
-    assert stored["r2"].data == {**stored["r1"].data, "id": "r2"}
-    assert stored["r3"].data == {"b": [1, None], "a": "é"}
-    assert stored["r2"].published_at == stored["r3"].published_at is not None  # one instant
+    assert stored == {"r1": rows[0]["data"], "r2": {"big": 2**70}}
 
 
 def test_values_insert_fills_defaults_and_refuses_what_it_cannot_do() -> None:
