@@ -8,7 +8,8 @@ contract, implementation), then times:
            vs `ocdskit compile` (subprocess, same bundled 1.1.5 schema), run once on the
            generated package before our import and once on our export after our compile;
            ratios use the mean of the two (this shared host's speed drifts)
-  export   release package + record package from the database (no CSV/XLSX)
+  export   release package + record package from the database (no CSV/XLSX), compared with
+           the same ocdskit compile (ratio ocdskit/ours)
 and peak memory (this process's max RSS; ocdskit's separately). Prints figures, then one
 JSON line. Usage: python bench/ocds_bench.py [--n 100000] [--batch 5000]
 """
@@ -348,6 +349,11 @@ def main() -> None:
             f"import   ratio ocdskit compile/our import {import_ratio:.2f} wall,"
             f" {import_cpu_ratio:.2f} CPU (target >= 1.0)"
         )
+        export_ratio, export_cpu_ratio = kit_s / export_s, kit_cpu / export_cpu
+        print(
+            f"export   ratio ocdskit compile/our export {export_ratio:.2f} wall,"
+            f" {export_cpu_ratio:.2f} CPU (target >= 1.0)"
+        )
         peak = max(rss_import, rss_export, rss_ours)
         print(f"memory   peak RSS ours {peak:.0f} MB (target < 500), ocdskit {kit_mb:.0f} MB")
     print(
@@ -363,6 +369,8 @@ def main() -> None:
                 "import_cpu_ratio": round(import_cpu_ratio, 2),
                 "export_s": round(export_s, 2),
                 "export_cpu_s": round(export_cpu, 2),
+                "export_ratio": round(export_ratio, 2),
+                "export_cpu_ratio": round(export_cpu_ratio, 2),
                 "compile_s": round(ours_s, 2),
                 "compile_cpu_s": round(ours_cpu, 2),
                 "ocdskit_compile_s": round(kit_s, 2),
