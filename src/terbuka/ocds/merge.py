@@ -135,6 +135,41 @@ def _compile_direct(releases: list[dict[str, Any]], rules: _Rules) -> dict[str, 
     return compiled
 
 
+_SKIP, _VALUE = object(), object()  # routes of a field besides dict and list (merged into)
+
+
+def _route(kind: type, value: Any, rule: str | None) -> Any:
+    """Return how a field merges: dict or list (merged into by key or id), _VALUE (set
+    whole) or _SKIP (omitted by its rule, or an empty object or array, which change nothing).
+
+    Raises _Irregular for values ocdsmerge treats apart (dict and list subclasses).
+    """
+    if rule is not None:
+        return _SKIP if rule == OMIT else _VALUE
+    if kind is dict:
+        return dict if value else _SKIP
+    if kind is list:
+        if _dicts_only(value):
+            return list if value else _SKIP
+    elif kind not in _SCALARS and isinstance(value, (dict, list)):
+        raise _Irregular
+    return _VALUE
+
+
+def _dicts_only(items: list[Any]) -> bool:
+    """Report whether every item is a plain dict (an array merged by id, if under no rule).
+
+    Raises _Irregular when they are all dicts but some of a dict subclass (ocdsmerge tells
+    those apart).
+    """
+    for item in items:
+        if type(item) is not dict:
+            if isinstance(item, dict) and all(isinstance(i, dict) for i in items):
+                raise _Irregular
+            return False
+    return True
+
+
 class _Build:
     """Merge releases into a compiled release, tracking what ocdsmerge's paths would tell.
 
@@ -163,25 +198,11 @@ class _Build:
                     target[key] = value
                 continue
             rule, below = rules.get(key, _NO_RULE)
-            if rule is not None:
-                if rule == OMIT:
-                    continue
-            elif kind is dict:
-                if value:  # empty objects and arrays change nothing
-                    self.merge_child(target, key, value, below, dict)
+            route = _route(kind, value, rule)
+            if route is not _VALUE:
+                if route is not _SKIP:
+                    self.merge_child(target, key, value, below, route)
                 continue
-            elif kind is list:
-                for item in value:
-                    if type(item) is not dict:
-                        break
-                else:
-                    if value:
-                        self.merge_child(target, key, value, below, list)
-                    continue
-                if isinstance(item, dict) and all(isinstance(i, dict) for i in value):
-                    raise _Irregular  # ocdsmerge: dict subclasses
-            elif kind not in _SCALARS and isinstance(value, (dict, list)):
-                raise _Irregular
             # A value ocdsmerge replaces whole: an object or array there before is irregular.
             old = target.setdefault(key, value)
             if old is not value:
@@ -205,29 +226,11 @@ class _Build:
                 node[key] = value
                 continue
             rule, below = rules.get(key, _NO_RULE)
-            if rule is not None:
-                if rule == OMIT:
-                    continue
-            elif kind is dict:
-                if value:
-                    child = self._new_object(value, below)
-                    if child:
-                        node[key] = child
+            route = _route(kind, value, rule)
+            if route is not _VALUE:
+                if route is not _SKIP:  # key is absent from node: merge_child builds it
+                    self.merge_child(node, key, value, below, route)
                 continue
-            elif kind is list:
-                for item in value:
-                    if type(item) is not dict:
-                        break
-                else:
-                    if value:
-                        array = self._new_array(value, below)
-                        if array:
-                            node[key] = array
-                    continue
-                if isinstance(item, dict) and all(isinstance(i, dict) for i in value):
-                    raise _Irregular
-            elif kind not in _SCALARS and isinstance(value, (dict, list)):
-                raise _Irregular
             node[key] = value
             if value is None:
                 self.nulls.append((node, key))

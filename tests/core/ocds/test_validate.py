@@ -412,20 +412,19 @@ RULE_VALUES = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    st.dictionaries(
-        RULE_KEYS,
-        st.recursive(
-            RULE_VALUES,
-            lambda inner: (
-                st.lists(inner, max_size=3) | st.dictionaries(RULE_KEYS, inner, max_size=4)
-            ),
-            max_leaves=12,
-        ),
-        max_size=5,
-    )
+EXTRA_FIELDS = st.dictionaries(  # fields to add to a valid release, nested, often invalid
+    RULE_KEYS,
+    st.recursive(
+        RULE_VALUES,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(RULE_KEYS, inner, max_size=4),
+        max_leaves=12,
+    ),
+    max_size=5,
 )
+
+
+@settings(max_examples=300, deadline=None)
+@given(EXTRA_FIELDS)
 def test_walk_schema_never_hides_an_issue(extra: dict[str, Any]) -> None:
     data = {**release(), **extra}
     if rules._walk_finds_nothing(data):
@@ -433,19 +432,7 @@ def test_walk_schema_never_hides_an_issue(extra: dict[str, Any]) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    st.dictionaries(
-        RULE_KEYS,
-        st.recursive(
-            RULE_VALUES,
-            lambda inner: (
-                st.lists(inner, max_size=3) | st.dictionaries(RULE_KEYS, inner, max_size=4)
-            ),
-            max_leaves=12,
-        ),
-        max_size=5,
-    )
-)
+@given(EXTRA_FIELDS)
 def test_validate_release_one_pass_check_changes_no_issue(extra: dict[str, Any]) -> None:
     data = {**release(), **extra}
     separately = schema_issues(data, "release-schema.json") + rules.release_issues(
