@@ -48,11 +48,11 @@ def rss_mb(who: int = resource.RUSAGE_SELF) -> float:
 def organisation(rng: random.Random, role: str, n: int) -> dict[str, Any]:
     """Return a party with an NPWP-style identifier (organisations only, no citizens)."""
     name = f"CV Karya {rng.choice(WORDS.split())} {n}" if role != "buyer" else rng.choice(AGENCIES)
-    pid = f"ID-NPWP-{n:09d}" if role != "buyer" else f"ID-PEMDA-3522-{AGENCIES.index(name)}"
+    pid = f"ID-DJP-{n:09d}" if role != "buyer" else f"ID-PEMDA-3522-{AGENCIES.index(name)}"
     return {
         "id": pid,
         "name": name,
-        "identifier": {"scheme": "ID-NPWP" if role != "buyer" else "ID-PEMDA", "id": pid[-9:]},
+        "identifier": {"scheme": "ID-DJP" if role != "buyer" else "ID-PEMDA", "id": pid[-9:]},
         "address": {"locality": "Bojonegoro", "region": "Jawa Timur", "countryName": "Indonesia"},
         "roles": [role] if role != "buyer" else ["buyer", "procuringEntity"],
     }

@@ -95,7 +95,7 @@ def release_build(
             "procuringEntity": {"id": buyer_id, "name": agency.name},
         }
     else:
-        supplier_id = "ID-NPWP-" + hashlib.sha256(supplier.encode()).hexdigest()[:15]
+        supplier_id = "ID-DJP-" + hashlib.sha256(supplier.encode()).hexdigest()[:15]
         release["parties"].append(_party(supplier_id, supplier, ["supplier", "payee"]))
         org = {"id": supplier_id, "name": supplier}
         if stage == "award":

@@ -15,9 +15,9 @@ from terbuka.errors import ValidationError
 from terbuka.ocds.codes import AMENDMENT_TAGS, METHODS, STAGE_TAGS, STAGES
 from terbuka.ocds.validate import raise_for_issues, validate_release
 
-# org-id.guide lists no register for NPWP (Indonesia: ID-KDN, ID-KHH, ID-KLN, ID-PRO only);
-# "ID-NPWP" is a proposed prefix, kept here alone so it changes in one place once registered.
-NPWP_SCHEME: Final = "ID-NPWP"
+# org-id.guide's code for the NPWP register of the Direktorat Jenderal Pajak (confirmed,
+# primary list; https://org-id.guide/list/ID-DJP).
+NPWP_SCHEME: Final = "ID-DJP"
 CURRENCY: Final = "IDR"
 TIMEZONE_SUFFIX: Final = "T00:00:00+07:00"
 PROGRESS_MILESTONE_ID: Final = "physical-progress"
@@ -103,8 +103,8 @@ def npwp_party(name: str, npwp16: str, role: str) -> dict[str, Any]:
     """Return the OCDS party of an organisation identified by its 16-digit NPWP.
 
     Example: npwp_party("CV Maju", "0012345678901000", "supplier") →
-    {"id": "ID-NPWP-0012345678901000", "name": "CV Maju", "roles": ["supplier"],
-     "identifier": {"scheme": "ID-NPWP", "id": "0012345678901000", "legalName": "CV Maju"}}.
+    {"id": "ID-DJP-0012345678901000", "name": "CV Maju", "roles": ["supplier"],
+     "identifier": {"scheme": "ID-DJP", "id": "0012345678901000", "legalName": "CV Maju"}}.
     """
     digits = "".join(ch for ch in str(npwp16) if ch.isdigit())
     if len(digits) == 15:
