@@ -24,7 +24,6 @@ chromium:
 demo: install-web
 	$(BIN)/terbuka manage migrate --verbosity 0
 	$(BIN)/terbuka demo
-	$(BIN)/terbuka log sequence
 	$(BIN)/terbuka serve 127.0.0.1:8000
 
 ## Install the test dependencies and run the whole suite on SQLite and on PostgreSQL

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from collections import Counter
 from pathlib import Path
 
 import pypdf
 import pytest
 from django.core.management import call_command
+from pytest_django.fixtures import Settings
 
 from terbuka.canonical import canonical_json
 from terbuka_web.accounts.models import Agency, AuditEvent, User
@@ -24,6 +26,13 @@ from .ocds_schema import package_validate
 pytestmark = pytest.mark.django_db(transaction=False)
 
 STAGES = ["planning", "tender", "award", "contract", "implementation"]
+
+
+@pytest.fixture(autouse=True)
+def data_dir(settings: Settings, tmp_path: Path) -> Path:
+    """Let `terbuka demo` write its witness consortium under the test's directory."""
+    settings.DATA_DIR = tmp_path
+    return tmp_path
 
 
 def demo(*args: str) -> str:
@@ -45,8 +54,10 @@ def counts() -> dict[str, int]:
     }
 
 
-def test_demo_seeds_publishes_and_is_idempotent() -> None:
+def test_demo_seeds_publishes_and_is_idempotent(data_dir: Path) -> None:
     first_output = demo()
+    assert "demo witness consortium" in first_output
+    assert len(json.loads((data_dir / "witnesses.json").read_text())) == 3
     first = counts()
     assert first["processes"] == 20
     assert first["agencies"] == 75

@@ -20,6 +20,8 @@ that list complete). Main ones:
   TERBUKA_LOG_BATCH            entries the sequencer integrates per transaction (default 1024)
   TERBUKA_LOG_LOCK_TIMEOUT     seconds the sequencer waits for in-flight appends (PostgreSQL, 5)
   TERBUKA_WITNESSES            JSON list of {"name","vkey","url","group"} (docs/witness.md)
+  TERBUKA_WITNESSES_FILE       file holding that list when TERBUKA_WITNESSES is unset (default
+                               DATA_DIR/witnesses.json when it exists: `terbuka demo` writes it)
   TERBUKA_WITNESS_THRESHOLDS   JSON {"group": k}: cosigners needed per group (default majority)
   TERBUKA_WITNESS_QUORUM       groups that must be satisfied (default all; "none" disables)
   TERBUKA_ANCHOR_NODES         Hive API nodes, comma-separated: anchor checkpoints (default off)
@@ -214,6 +216,8 @@ TERBUKA = {
     "LOG_BATCH": int(os.environ.get("TERBUKA_LOG_BATCH", "1024")),
     "LOG_LOCK_TIMEOUT": float(os.environ.get("TERBUKA_LOG_LOCK_TIMEOUT", "5")),
     "WITNESSES": os.environ.get("TERBUKA_WITNESSES", ""),
+    "WITNESSES_FILE": os.environ.get("TERBUKA_WITNESSES_FILE")
+    or (str(DATA_DIR / "witnesses.json") if (DATA_DIR / "witnesses.json").exists() else ""),
     "WITNESS_THRESHOLDS": os.environ.get("TERBUKA_WITNESS_THRESHOLDS", ""),
     "WITNESS_QUORUM": os.environ.get("TERBUKA_WITNESS_QUORUM", ""),
     "ANCHOR_NODES": os.environ.get("TERBUKA_ANCHOR_NODES", ""),

@@ -52,15 +52,21 @@ def log_skey() -> str:
 
 
 def log_key_generate(path: Path) -> str:
-    """Generate a key for the configured origin into path with `terbuka keys generate`; return it.
+    """Generate a key for the configured origin into path; return it (see key_file_generate)."""
+    return key_file_generate(path, name=log_origin())
 
-    The file is created 0600 and never overwritten; the vkey is printed for the operator.
-    Raises ImproperlyConfigured when the file cannot be written or already exists.
+
+def key_file_generate(path: Path, *, name: str, witness: bool = False) -> str:
+    """Generate a key named name into path with `terbuka keys generate`; return it.
+
+    witness makes a cosignature/v1 key instead of a log (Ed25519) key. The file is created
+    0600 and never overwritten; the vkey is printed for the operator. Raises
+    ImproperlyConfigured when the file cannot be written or already exists.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    if generate_command(argparse.Namespace(name=log_origin(), out=path, witness=False)) != 0:
+    if generate_command(argparse.Namespace(name=name, out=path, witness=witness)) != 0:
         raise ImproperlyConfigured(
-            f"tidak dapat membuat kunci log {path} / cannot generate the log key {path}"
+            f"tidak dapat membuat kunci {path} / cannot generate the key {path}"
         )
     return read_secret_file(path)
 

@@ -5,6 +5,10 @@ Configuration (environment, read through settings.TERBUKA):
                               name, vkey a cosignature/v1 verifier key, url the witness's base URL
                               (it serves POST <url>/add-checkpoint), group a stakeholder class
                               such as pemerintah, auditor, warga, teknologi, hukum
+  TERBUKA_WITNESSES_FILE      file holding that list when TERBUKA_WITNESSES is unset (default
+                              DATA_DIR/witnesses.json when it exists); an entry may add "key",
+                              "state" and "port" for a witness `terbuka serve` runs on this host
+                              (the demo consortium of `terbuka demo`)
   TERBUKA_WITNESS_THRESHOLDS  JSON {"group": k}: cosigners needed per group (default: majority)
   TERBUKA_WITNESS_QUORUM      how many groups must be satisfied (default: all); "none" disables
 """
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -51,21 +56,39 @@ def _config_error(what: str, why: str) -> ValidationError:
     )
 
 
+def _witness_items() -> tuple[str, list[Any]]:
+    """Return where the witness list comes from and its raw entries.
+
+    The source is TERBUKA_WITNESSES when set, else the TERBUKA_WITNESSES_FILE path, else
+    no witnesses. Raises ValidationError naming the source when it cannot be read, is not
+    JSON or not a list.
+    """
+    conf = settings.TERBUKA
+    source, raw = "TERBUKA_WITNESSES", conf.get("WITNESSES") or ""
+    if not raw and conf.get("WITNESSES_FILE"):
+        source = str(conf["WITNESSES_FILE"])
+        try:
+            raw = Path(source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise _config_error(source, f"tidak dapat dibaca / cannot be read: {exc}") from exc
+    try:
+        items: Any = json.loads(raw or "[]") if isinstance(raw, str) else raw
+    except ValueError as exc:
+        raise _config_error(source, f"bukan JSON / not JSON: {exc}") from exc
+    if not isinstance(items, list):
+        raise _config_error(source, "harus daftar / must be a list")
+    return source, items
+
+
 def witnesses_configured() -> list[WitnessConfig]:
-    """Return the witnesses of TERBUKA_WITNESSES, in configuration order.
+    """Return the witnesses of TERBUKA_WITNESSES (or its file), in configuration order.
 
     Raises ValidationError naming the entry when the JSON, a field or a vkey is wrong.
     """
-    raw = settings.TERBUKA.get("WITNESSES") or "[]"
-    try:
-        items: Any = json.loads(raw) if isinstance(raw, str) else raw
-    except ValueError as exc:
-        raise _config_error("TERBUKA_WITNESSES", f"bukan JSON / not JSON: {exc}") from exc
-    if not isinstance(items, list):
-        raise _config_error("TERBUKA_WITNESSES", "harus daftar / must be a list")
+    source, items = _witness_items()
     witnesses: list[WitnessConfig] = []
     for number, item in enumerate(items):
-        where = f"TERBUKA_WITNESSES[{number}]"
+        where = f"{source}[{number}]"
         fields = ("name", "vkey", "url", "group")
         if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in fields):
             raise _config_error(
@@ -78,8 +101,49 @@ def witnesses_configured() -> list[WitnessConfig]:
             raise _config_error(where, str(exc)) from exc
         witnesses.append(witness)
     if len({w.name for w in witnesses}) != len(witnesses):
-        raise _config_error("TERBUKA_WITNESSES", "nama ganda / duplicate names")
+        raise _config_error(source, "nama ganda / duplicate names")
     return witnesses
+
+
+@dataclass(frozen=True)
+class LocalWitness:
+    """Hold a witness `terbuka serve` runs on this host: its key file, state file and port."""
+
+    name: str
+    key: Path
+    state: Path
+    port: int
+
+
+def witnesses_local() -> list[LocalWitness]:
+    """Return the configured witnesses whose entry also gives "key", "state" and "port".
+
+    Raises ValidationError naming the entry when the witness list is invalid, or when an
+    entry gives some of key, state, port but not all, or a path that is not absolute or a
+    port outside 1-65535.
+    """
+    names = [w.name for w in witnesses_configured()]  # validates the common fields
+    source, items = _witness_items()
+    local: list[LocalWitness] = []
+    for number, (name, item) in enumerate(zip(names, items, strict=True)):
+        if not any(k in item for k in ("key", "state", "port")):
+            continue
+        key, state, port = item.get("key"), item.get("state"), item.get("port")
+        if (
+            not isinstance(key, str)
+            or not isinstance(state, str)
+            or not Path(key).is_absolute()
+            or not Path(state).is_absolute()
+            or not isinstance(port, int)
+            or not 0 < port < 65536
+        ):
+            raise _config_error(
+                f"{source}[{number}]",
+                "saksi lokal butuh key dan state (path absolut) dan port 1-65535 / "
+                "a local witness needs key and state (absolute paths) and port 1-65535",
+            )
+        local.append(LocalWitness(name, Path(key), Path(state), port))
+    return local
 
 
 def _groups(witnesses: list[WitnessConfig]) -> dict[str, list[str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -31,8 +32,8 @@ def get(url: str, deadline: float) -> bytes:
             time.sleep(0.3)
 
 
-def workers(data_dir: Path) -> dict[int, str]:
-    """Return the command line of each background worker started for data_dir, by pid."""
+def workers(data_dir: Path, marker: bytes = b"--loop") -> dict[int, str]:
+    """Return the command line of each process started for data_dir with marker, by pid."""
     found = {}
     for proc in Path("/proc").iterdir():
         try:
@@ -40,21 +41,48 @@ def workers(data_dir: Path) -> dict[int, str]:
             environ = (proc / "environ").read_bytes()
         except OSError:
             continue
-        if b"--loop" in cmdline and str(data_dir).encode() in environ:
+        if marker in cmdline and str(data_dir).encode() in environ:
             found[int(proc.name)] = b" ".join(cmdline).decode()
     return found
 
 
-def test_serve_runs_the_site_and_its_workers_and_stops_them(tmp_path: Path) -> None:
+def environment(data_dir: Path) -> dict[str, str]:
+    """Return the environment of a debug Terbuka on SQLite in data_dir."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(TERBUKA_DEBUG="1", TERBUKA_DATA_DIR=str(tmp_path), PYTHONPATH="src")
-    port = free_port()
-    server = subprocess.Popen(
+    env.update(TERBUKA_DEBUG="1", TERBUKA_DATA_DIR=str(data_dir), PYTHONPATH="src")
+    return env
+
+
+def serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    """Start `terbuka serve` on 127.0.0.1:port for data_dir."""
+    return subprocess.Popen(
         [sys.executable, "-m", "terbuka.cli.main", "serve", f"127.0.0.1:{port}"],
-        env=env,
+        env=environment(data_dir),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def terbuka(data_dir: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    """Run `terbuka COMMAND` for data_dir and return its exit code and output."""
+    return subprocess.run(
+        [sys.executable, "-m", "terbuka.cli.main", *command],
+        env=environment(data_dir),
+        capture_output=True,
+        text=True,
+    )
+
+
+def demo(data_dir: Path, processes: int) -> None:
+    """Run `terbuka manage migrate` and `terbuka demo --processes N` for data_dir."""
+    for command in (["manage", "migrate"], ["demo", "--quiet", "--processes", str(processes)]):
+        done = terbuka(data_dir, *command)
+        assert done.returncode == 0, done.stderr
+
+
+def test_serve_runs_the_site_and_its_workers_and_stops_them(tmp_path: Path) -> None:
+    port = free_port()
+    server = serve(tmp_path, port)
     try:
         deadline = time.monotonic() + 60
         assert b"Terbuka" in get(f"http://127.0.0.1:{port}/", deadline)
@@ -66,3 +94,67 @@ def test_serve_runs_the_site_and_its_workers_and_stops_them(tmp_path: Path) -> N
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     assert workers(tmp_path) == {}
+
+
+def cosigners(checkpoint: bytes) -> tuple[int, set[str]]:
+    """Return the size of a served checkpoint note and the names that signed it."""
+    lines = checkpoint.decode().splitlines()
+    return int(lines[1]), {line.split()[1] for line in lines if line.startswith("\u2014 ")}
+
+
+def test_serve_runs_the_demo_consortium_whose_witnesses_cosign(tmp_path: Path) -> None:
+    demo(tmp_path, 2)
+    members = json.loads((tmp_path / "witnesses.json").read_text())
+    names = {member["name"] for member in members}
+    port = free_port()
+    server = serve(tmp_path, port)
+    try:
+        deadline = time.monotonic() + 60
+        first, signers = cosigners(get(f"http://127.0.0.1:{port}/log/checkpoint", deadline))
+        while not names <= signers and time.monotonic() < deadline:
+            time.sleep(0.3)
+            first, signers = cosigners(get(f"http://127.0.0.1:{port}/log/checkpoint", deadline))
+        assert first > 0 and names <= signers, signers
+        assert len(workers(tmp_path, b"witness")) == 3
+        demo(tmp_path, 3)  # one more process published while serving: a larger checkpoint
+        size, signers = first, set()
+        while not (size > first and names <= signers) and time.monotonic() < deadline:
+            time.sleep(0.3)
+            size, signers = cosigners(get(f"http://127.0.0.1:{port}/log/checkpoint", deadline))
+        assert size > first and names <= signers, (size, signers)
+        page = get(f"http://127.0.0.1:{port}/log/saksi/", deadline).decode()
+        latest = page.split("<tbody>")[1].split("</tr>")[0]  # the latest checkpoint's row
+        assert f">{size}</th>" in latest and latest.count("✓") == 3 and "<strong>" in latest
+        policy = tmp_path / "kebijakan.txt"
+        policy.write_bytes(get(f"http://127.0.0.1:{port}/log/saksi/kebijakan.txt", deadline))
+        verify = terbuka(
+            *(tmp_path, "verify", f"http://127.0.0.1:{port}/log/", "--policy", str(policy)),
+            *("--state", str(tmp_path / "verify-state.json")),
+        )
+        assert verify.returncode == 0 and "witness quorum met" in verify.stdout, verify.stdout
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    assert workers(tmp_path, b"witness") == {} and workers(tmp_path) == {}
+
+
+def test_serve_stops_when_a_local_witness_cannot_listen(tmp_path: Path) -> None:
+    entries = []
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        for group, port in (("warga", free_port()), ("auditor", taken.getsockname()[1])):
+            key = tmp_path / f"{group}.key"
+            made = terbuka(
+                tmp_path, "keys", "generate", "--witness", "--name", group, "--out", str(key)
+            )
+            entries.append(
+                {"name": group, "vkey": made.stdout.strip(), "url": f"http://127.0.0.1:{port}"}
+                | {"group": group, "key": str(key), "state": str(key) + ".json", "port": port}
+            )
+        (tmp_path / "witnesses.json").write_text(json.dumps(entries))
+        done = terbuka(tmp_path, "serve", f"127.0.0.1:{free_port()}", "--no-bulk")
+    assert done.returncode != 0
+    assert f"cannot listen on 127.0.0.1:{entries[1]['port']}" in done.stderr
+    assert "witness auditor could not start" in done.stderr
+    assert workers(tmp_path, b"witness") == {}

@@ -8,6 +8,9 @@ and state file, as on consortium members' machines.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from io import StringIO
 from pathlib import Path
@@ -41,6 +44,7 @@ from terbuka_web.transparency.services import (
     log_export,
     log_sequence,
 )
+from terbuka_web.transparency.witnesses import LocalWitness, witnesses_configured, witnesses_local
 
 pytestmark = pytest.mark.django_db
 GROUPS = [("pemerintah", 2), ("auditor", 1), ("warga", 1)]
@@ -325,3 +329,64 @@ def test_a_cosignature_by_the_wrong_key_is_not_stored(
     assert len(stored) == len(witnesses) - 1
     error = WitnessStatus.objects.get(witness=config[0]["name"]).last_error
     assert "no valid cosignature" in error
+
+
+def witness_entry(name: str, group: str, **local: object) -> dict[str, object]:
+    """Return a TERBUKA_WITNESSES entry for a fresh key named name, plus local fields."""
+    vkey = CosignatureSigner.generate(name).vkey
+    return {"name": name, "vkey": vkey, "url": "http://127.0.0.1:1", "group": group, **local}
+
+
+def test_witnesses_come_from_the_file_unless_terbuka_witnesses_is_set(
+    settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "witnesses.json"
+    local = {"key": str(tmp_path / "a.key"), "state": str(tmp_path / "a.json"), "port": 7390}
+    path.write_text(json.dumps([witness_entry("a.test", "warga", **local)]))
+    settings.TERBUKA = {**settings.TERBUKA, "WITNESSES": "", "WITNESSES_FILE": str(path)}
+    assert [(w.name, w.group) for w in witnesses_configured()] == [("a.test", "warga")]
+    assert witnesses_local() == [
+        LocalWitness("a.test", tmp_path / "a.key", tmp_path / "a.json", 7390)
+    ]
+    settings.TERBUKA = {**settings.TERBUKA, "WITNESSES": json.dumps([witness_entry("b", "x")])}
+    assert [w.name for w in witnesses_configured()] == ["b"]
+    assert witnesses_local() == []
+
+
+def test_a_bad_witnesses_file_is_named_in_the_error(settings: Settings, tmp_path: Path) -> None:
+    from terbuka.errors import ValidationError
+
+    path = tmp_path / "witnesses.json"
+    settings.TERBUKA = {**settings.TERBUKA, "WITNESSES": "", "WITNESSES_FILE": str(path)}
+    partial = {"key": str(tmp_path / "k"), "port": 7390}
+    for content in [None, "[{", '{"a": 1}', json.dumps([witness_entry("a", "g", **partial)])]:
+        if content is not None:
+            path.write_text(content)
+        with pytest.raises(ValidationError) as info:
+            witnesses_local()
+        assert str(path) in info.value.where
+        assert "konfigurasi saksi" in info.value.message_id
+
+
+SETTINGS_PROBE = "import django; django.setup(); from django.conf import settings; "
+SETTINGS_PROBE += "print(settings.TERBUKA['WITNESSES_FILE'])"
+
+
+def test_the_witnesses_file_defaults_to_data_dir_when_it_exists(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "TERBUKA_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="terbuka_web.config.settings",
+        TERBUKA_DATA_DIR=str(tmp_path),
+        PYTHONPATH="src",
+    )
+
+    def probe(**extra: str) -> str:
+        command = [sys.executable, "-c", SETTINGS_PROBE]
+        done = subprocess.run(command, env={**env, **extra}, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert probe() == ""
+    (tmp_path / "witnesses.json").write_text("[]")
+    assert probe() == str(tmp_path / "witnesses.json")
+    assert probe(TERBUKA_WITNESSES_FILE="/etc/terbuka/saksi.json") == "/etc/terbuka/saksi.json"

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from terbuka.errors import TerbukaError
 from terbuka_web.common.demo.seed import DemoResult, demo_seed
+from terbuka_web.common.demo.witnesses import demo_witnesses_create
 
 
 class Command(BaseCommand):
@@ -52,9 +53,17 @@ class Command(BaseCommand):
                     seed=options["seed"],
                     progress=progress,
                 )
+                witnesses = demo_witnesses_create()
             except TerbukaError as error:
                 raise CommandError(f"{error.message_id} / {error.message_en}") from error
         self._report(console, result)
+        if witnesses is None:
+            console.print(
+                "saksi diatur TERBUKA_WITNESSES[_FILE], tanpa konsorsium demo / "
+                "witnesses set by TERBUKA_WITNESSES[_FILE], no demo consortium"
+            )
+        else:
+            console.print(f"konsorsium saksi demo / demo witness consortium: {witnesses}")
 
     def _report(self, console: Console, result: DemoResult) -> None:
         regions = result.regions
