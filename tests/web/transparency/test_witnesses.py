@@ -300,6 +300,31 @@ def test_sequence_command_asks_the_witnesses(
     assert out.getvalue() == ""  # every witness already cosigned this checkpoint
 
 
+def test_sequence_worker_round_asks_a_witness_that_was_down_and_stays_quiet(
+    witnesses: list[WitnessProcess], publish: Callable[[int], list[LogEntry]], settings: Settings
+) -> None:
+    config = json.loads(settings.TERBUKA["WITNESSES"])
+    working = settings.TERBUKA["WITNESSES"]
+    down = [{**config[0], "url": "http://127.0.0.1:9"}, *config[1:]]  # nothing listens there
+    settings.TERBUKA = {**settings.TERBUKA, "WITNESSES": json.dumps(down)}
+    publish(3)
+    out, err = StringIO(), StringIO()
+    call_command("terbuka_log", "sequence", stdout=out, stderr=err)
+    assert out.getvalue().count("cosigned by ") == len(witnesses) - 1
+    assert config[0]["name"] in err.getvalue()  # the new checkpoint reports the error
+    settings.TERBUKA = {**settings.TERBUKA, "WITNESSES": working}  # the witness is back
+    out, err = StringIO(), StringIO()
+    call_command("terbuka_log", "sequence", stdout=out, stderr=err)  # a round adding nothing
+    assert out.getvalue().startswith(f"cosigned by {config[0]['name']} at ")
+    assert out.getvalue().count("cosigned by ") == 1
+    assert "checkpoint size" not in out.getvalue() and err.getvalue() == ""
+    checkpoint = checkpoint_latest()
+    assert checkpoint is not None and checkpoint_is_final(checkpoint=checkpoint)
+    out = StringIO()
+    call_command("terbuka_log", "sequence", stdout=out, stderr=err)
+    assert out.getvalue() == "" and err.getvalue() == ""  # nothing new: silent
+
+
 def test_anchoring_is_off_unless_configured(
     publish: Callable[[int], list[LogEntry]], log_verifier: Verifier, settings: Settings
 ) -> None:

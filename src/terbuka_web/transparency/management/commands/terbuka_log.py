@@ -79,18 +79,26 @@ class Command(BaseCommand):
                 return
 
     def drain(self, batch: int | None) -> None:
-        """Sequence batches until nothing is pending; print each new checkpoint's size."""
-        size = -1
+        """Sequence batches until nothing is pending; print each new checkpoint's size, then
+        ask the witnesses that have not cosigned the latest checkpoint yet.
+
+        A round that adds nothing prints nothing but new cosignatures (the worker polls every
+        second, so a witness that was down cosigns once it is back); witness errors are
+        printed with a new checkpoint only (WitnessStatus keeps the last one).
+        """
+        latest = checkpoint_latest()
+        size = -1 if latest is None else latest.size
+        grew = False
         while True:
             checkpoint = log_sequence(batch_size=batch)
             if checkpoint.size == size:
-                return
-            size = checkpoint.size
+                break
+            size, grew = checkpoint.size, True
             self.stdout.write(f"checkpoint size {size}")
             if not entries_pending():
                 break
         if witnesses_configured():
-            self.cosign()
+            self.cosign(errors=grew)
 
     def anchor(self) -> None:
         """Anchor the latest checkpoint on Hive when TERBUKA_ANCHOR_NODES is configured."""
@@ -101,13 +109,14 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"anchored size {checkpoint.size if checkpoint else 0}: {answer}")
 
-    def cosign(self) -> None:
-        """Ask every configured witness to cosign the latest checkpoint; print each answer."""
+    def cosign(self, errors: bool = True) -> None:
+        """Ask every configured witness that has not yet cosigned the latest checkpoint; print
+        each new cosignature and, with errors, each witness's last error."""
         checkpoint = checkpoint_latest()
         if checkpoint is None:
             self.stderr.write("belum ada checkpoint / there is no checkpoint yet")
             return
         for cosignature in checkpoint_collect_cosignatures(checkpoint=checkpoint):
             self.stdout.write(f"cosigned by {cosignature.witness} at {cosignature.cosigned_at}")
-        for status in WitnessStatus.objects.exclude(last_error=""):
+        for status in WitnessStatus.objects.exclude(last_error="") if errors else ():
             self.stderr.write(f"{status.witness}: {status.last_error}")
