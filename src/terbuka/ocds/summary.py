@@ -11,6 +11,7 @@ from typing import Any
 
 from terbuka.ocds.codes import METHOD_BY_DETAILS, STAGES
 from terbuka.ocds.relations import parse_datetime
+from terbuka.words import with_root_forms
 
 SEARCH_TEXT_LIMIT = 4000
 
@@ -146,5 +147,7 @@ def summarize(compiled: dict[str, Any]) -> ProcessSummary:
         stages_published=stages,
         value_idr=value_idr(compiled),
         buyer_name=buyer,
-        search_text=" ".join(w for w in dict.fromkeys(words) if w).lower()[:SEARCH_TEXT_LIMIT],
+        search_text=with_root_forms(" ".join(w for w in dict.fromkeys(words) if w).lower())[
+            :SEARCH_TEXT_LIMIT
+        ],
     )

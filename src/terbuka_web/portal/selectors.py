@@ -208,8 +208,9 @@ def process_search(filters: ProcessFilters) -> QuerySet[Process]:
 
     Only the columns a result list shows are loaded (never compiled_release, description or
     search_text). Free text matches each word of q in search_text, which publishing derives
-    from title, description, supplier and agency names: on PostgreSQL as a word prefix through
-    the full-text index (search_tsv, see migration portal 0002), elsewhere as a substring.
+    from title, description, supplier and agency names plus their Indonesian root forms
+    (terbuka.words: "aspal" finds "pengaspalan"): on PostgreSQL as a word prefix through the
+    full-text index (search_tsv, see migration portal 0002), elsewhere as a substring.
     An agency code no public process carries matches nothing.
     """
     qs = processes_public().select_related("agency").only(*LIST_FIELDS)

@@ -40,3 +40,28 @@ def test_published_stages_appear_and_drafts_stay_hidden(client: Client) -> None:
     package_validate(package, "record")
     assert len(package["records"][0]["releases"]) == 2
     assert "award" not in package["records"][0]["compiledRelease"].get("tag", [])
+
+
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        ("aspal", True),  # pengaspalan: on PostgreSQL only a root form makes this a word prefix
+        ("sedia", True),  # penyediaan: peny + sedia, in no word as a substring either
+        ("bangun", True),  # pembangunan
+        ("air sedia", True),
+        ("bangunan sekolah", False),
+    ],
+)
+def test_a_root_finds_the_words_derived_from_it(client: Client, q: str, found: bool) -> None:
+    agency = Agency.objects.create(
+        code="dinas-pupr", name="Dinas PU Bina Marga", kind="dinas", government=region_bojonegoro()
+    )
+    operator = User.objects.create_user("op1", role=Role.OPERATOR, agency=agency)
+    ppk = User.objects.create_user("ppk1", role=Role.PPK, agency=agency)
+    title = "Penyediaan Air Bersih, Pengaspalan dan Pembangunan Talud Desa Ngasem"
+    process = services.process_create(user=operator, agency=agency, title=title, fiscal_year=2026)
+    data = {**EXAMPLE_STAGE_DATA["planning"], "project": title}  # the published title
+    StageDraft.objects.create(process=process, stage="planning", data=data)
+    services.stage_publish(user=ppk, process=process, stage="planning")
+    ocids = [p["ocid"] for p in client.get("/", {"q": q}).context["page"].object_list]
+    assert ocids == ([process.ocid] if found else [])
