@@ -115,15 +115,26 @@ def django_setup(database_url: str) -> None:
 def seed(n: int) -> int:
     """Insert published processes until N bench processes exist; return how many were added."""
     from django.core.management import call_command
+    from django.db import connection
 
+    from terbuka_web.contracting.models import Process
+
+    call_command("migrate", interactive=False, verbosity=0)
+    have = Process.objects.filter(ocid__startswith=PREFIX).count()
+    if have < n:
+        _insert(have, n)
+    with connection.cursor() as cursor:  # as autovacuum would after a seed or a migration
+        cursor.execute("VACUUM ANALYZE contracting_process")
+    return max(n - have, 0)
+
+
+def _insert(have: int, n: int) -> None:
+    """Insert bench processes number have … n-1, with search_text as publishing derives it."""
+    from terbuka.words import with_root_forms
     from terbuka_web.accounts.models import Agency
     from terbuka_web.contracting.models import Process
     from terbuka_web.regions.models import Region
 
-    call_command("migrate", interactive=False, verbosity=0)
-    have = Process.objects.filter(ocid__startswith=PREFIX).count()
-    if have >= n:
-        return 0
     rng = random.Random(have)
     region, _ = Region.objects.get_or_create(
         code="35.22", defaults={"name": "Kabupaten Bojonegoro", "level": "regency"}
@@ -155,7 +166,7 @@ def seed(n: int) -> int:
                 stage_reached=STAGES[reached],
                 stages_published=STAGES[: reached + 1],
                 value_idr=int(rng.lognormvariate(19, 1.5)),
-                search_text=f"{title} {agency.name} {supplier}".lower(),
+                search_text=with_root_forms(f"{title} {agency.name} {supplier}".lower()),
                 first_published_at=published,
                 last_published_at=published + timedelta(days=reached * 20),
             )
@@ -164,11 +175,6 @@ def seed(n: int) -> int:
             Process.objects.bulk_create(batch)
             batch = []
     Process.objects.bulk_create(batch)
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE contracting_process")  # as autovacuum would
-    return n - have
 
 
 def query_mix(rng: random.Random) -> dict[str, str]:
@@ -176,7 +182,8 @@ def query_mix(rng: random.Random) -> dict[str, str]:
     params: dict[str, str] = {}
     kind = rng.randrange(8)
     if kind in (0, 1, 2):
-        params["q"] = rng.choice(WORDS + PLACES + ["maju jaya", "jalan kalitidu"]).lower()
+        roots = ["aspal", "bangun", "maju jaya", "jalan kalitidu"]  # roots find derived words
+        params["q"] = rng.choice(WORDS + PLACES + roots).lower()
     if kind in (1, 3):
         params["agency"] = f"bench-{rng.randrange(42)}"
     if kind in (2, 4):
