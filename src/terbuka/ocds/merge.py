@@ -190,19 +190,13 @@ class _Build:
         """Merge the fields of source into target under rules; raise _Irregular if unsure."""
         for key, value in source.items():
             kind = type(value)
-            if kind in _SET and key not in rules:  # the common case, in short
-                old = target.setdefault(key, value)
-                if old is not value:
-                    if type(old) not in _SCALARS:
-                        self.replaceable(old)
-                    target[key] = value
-                continue
-            rule, below = rules.get(key, _NO_RULE)
-            route = _route(kind, value, rule)
-            if route is not _VALUE:
-                if route is not _SKIP:
-                    self.merge_child(target, key, value, below, route)
-                continue
+            if kind not in _SET or key in rules:  # else a set scalar: the common case
+                rule, below = rules.get(key, _NO_RULE)
+                route = _route(kind, value, rule)
+                if route is not _VALUE:
+                    if route is not _SKIP:
+                        self.merge_child(target, key, value, below, route)
+                    continue
             # A value ocdsmerge replaces whole: an object or array there before is irregular.
             old = target.setdefault(key, value)
             if old is not value:
@@ -222,15 +216,13 @@ class _Build:
         """
         for key, value in source.items():
             kind = type(value)
-            if kind in _SET and key not in rules:  # the common case, in short
-                node[key] = value
-                continue
-            rule, below = rules.get(key, _NO_RULE)
-            route = _route(kind, value, rule)
-            if route is not _VALUE:
-                if route is not _SKIP:  # key is absent from node: merge_child builds it
-                    self.merge_child(node, key, value, below, route)
-                continue
+            if kind not in _SET or key in rules:  # else a set scalar: the common case
+                rule, below = rules.get(key, _NO_RULE)
+                route = _route(kind, value, rule)
+                if route is not _VALUE:
+                    if route is not _SKIP:  # key is absent from node: merge_child builds it
+                        self.merge_child(node, key, value, below, route)
+                    continue
             node[key] = value
             if value is None:
                 self.nulls.append((node, key))
