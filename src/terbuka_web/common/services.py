@@ -122,7 +122,7 @@ def _insert(
 def _db_values(
     field: models.Field[Any, Any], values: list[Any], db: BaseDatabaseWrapper
 ) -> list[Any]:
-    """Return the database values of field for values (one per row): _db_value of each.
+    """Return the database values of field for values (one per row).
 
     A column whose values are all of types that are their own database value is returned as
     is. Rows of one import share their process, user, flags, stage, instant and often date
@@ -134,13 +134,20 @@ def _db_values(
     json_text = _json_text_adapter(db)
     converted: dict[int, Any] = {}  # by id: every value stays alive in values meanwhile
     for value in values:
-        if id(value) not in converted:
+        if type(value) in as_is:
+            converted[id(value)] = value
+        elif id(value) not in converted:
             converted[id(value)] = _db_value(field, value, db, json_text)
     return [converted[id(value)] for value in values]
 
 
 def _as_is_types(field: models.Field[Any, Any]) -> frozenset[type]:
-    """Return the types whose values are their own database value in field."""
+    """Return the types whose values are their own database value in field.
+
+    A str in a CharField or TextField, a bool in a BooleanField, an int in an integer field
+    or a foreign key to one (int(value), then the backend's adapt_integerfield_value: both
+    no-ops).
+    """
     if isinstance(_integer_target(field), models.IntegerField):
         return frozenset([int])
     return frozenset(_AS_IS.get(type(field), ()))
@@ -176,20 +183,15 @@ def _db_value(
     db: BaseDatabaseWrapper,
     json_text: Callable[[str], Any],
 ) -> Any:
-    """Return field.get_db_prep_save(value, db), taking the known shortcuts.
+    """Return field.get_db_prep_save(value, db) for a value not of _as_is_types(field).
 
-    A str in a CharField or TextField, a bool in a BooleanField and an int in an integer
-    field (or a foreign key to one) are their own database value; an aware datetime in a
-    DateTimeField is the backend's adaptation of it (Django's checks only concern naive ones);
-    a JsonText in a JSONField is written as that text, a dict or list (no custom encoder) as
-    orjson's encoding of it: the same JSON value, not always the same text as json.dumps.
-    json_text is _json_text_adapter(db).
+    Takes the known shortcuts: an aware datetime in a DateTimeField is the backend's
+    adaptation of it (Django's checks only concern naive ones); a JsonText in a JSONField is
+    written as that text, a dict or list (no custom encoder) as orjson's encoding of it: the
+    same JSON value, not always the same text as json.dumps. json_text is
+    _json_text_adapter(db).
     """
     kind = type(value)
-    if kind in _AS_IS.get(type(field), ()):
-        return value
-    if kind is int and isinstance(_integer_target(field), models.IntegerField):
-        return value  # int(value), then the backend's adapt_integerfield_value: both no-ops
     if kind is datetime and type(field) is models.DateTimeField and timezone.is_aware(value):
         return db.ops.adapt_datetimefield_value(value)
     if kind is JsonText and isinstance(field, models.JSONField):
