@@ -57,8 +57,6 @@ from terbuka_web.transparency.witnesses import (
 
 HASH_SIZE = 32
 
-MAX_ENTRY_BYTES = MAX_ENTRY_SIZE  # 65535: the largest entry a tlog-tiles bundle can hold
-
 
 def entry_append(*, kind: str, ref: str, payload: dict[str, Any]) -> LogEntry:
     """Append payload's canonical JSON as a pending log entry, inside the caller's transaction.
@@ -84,10 +82,10 @@ def _transaction_require() -> None:
 
 def _size_check(ref: str, data: bytes) -> None:
     """Raise ValidationError when data exceeds 65535 bytes, the most a tlog-tiles bundle holds."""
-    if len(data) > MAX_ENTRY_BYTES:
+    if len(data) > MAX_ENTRY_SIZE:
         raise ValidationError(
-            f"entri log {len(data)} bita melebihi batas {MAX_ENTRY_BYTES} bita",
-            f"log entry of {len(data)} bytes exceeds the {MAX_ENTRY_BYTES}-byte limit",
+            f"entri log {len(data)} bita melebihi batas {MAX_ENTRY_SIZE} bita",
+            f"log entry of {len(data)} bytes exceeds the {MAX_ENTRY_SIZE}-byte limit",
             where=ref,
         )
 

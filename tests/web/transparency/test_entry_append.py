@@ -6,9 +6,10 @@ import pytest
 from django.db import transaction
 
 from terbuka.errors import ValidationError
+from terbuka.tlog.tiles import MAX_ENTRY_SIZE
 from terbuka_web.transparency.models import LogEntry
 from terbuka_web.transparency.selectors import entries_pending
-from terbuka_web.transparency.services import MAX_ENTRY_BYTES, entry_append, entry_append_many
+from terbuka_web.transparency.services import entry_append, entry_append_many
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,7 +55,7 @@ def test_entry_append_many_checks_like_entry_append_and_writes_all_or_nothing() 
     with pytest.raises(ValidationError):
         entry_append_many(kind="t", entries=[("a", b"{}")])
     with pytest.raises(ValidationError) as info, transaction.atomic():
-        entry_append_many(kind="t", entries=[("a", b"{}"), ("big", b"x" * (MAX_ENTRY_BYTES + 1))])
+        entry_append_many(kind="t", entries=[("a", b"{}"), ("big", b"x" * (MAX_ENTRY_SIZE + 1))])
     assert info.value.where == "big"
     assert not LogEntry.objects.exists()
     with transaction.atomic():

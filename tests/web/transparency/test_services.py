@@ -19,6 +19,7 @@ from terbuka.tlog.checkpoint import Checkpoint as CheckpointBody
 from terbuka.tlog.hashing import EMPTY_ROOT, leaf_hash
 from terbuka.tlog.note import Verifier, generate_key, open_note
 from terbuka.tlog.tiles import (
+    MAX_ENTRY_SIZE,
     append_leaves,
     bundles_for_size,
     parse_entry_bundle,
@@ -237,7 +238,7 @@ def test_a_plan_made_before_another_sequencer_moved_the_log_is_discarded(
 
 def test_the_largest_entry_accepted_is_served_in_its_bundle(log_verifier: Verifier) -> None:
     with transaction.atomic():
-        entry_append_many(kind="t", entries=[("max", b"x" * services.MAX_ENTRY_BYTES)])
+        entry_append_many(kind="t", entries=[("max", b"x" * MAX_ENTRY_SIZE)])
     log_sequence()
     bundle = tile_read(bundles_for_size(1)[0])
     assert bundle is not None and parse_entry_bundle(bundle) == [b"x" * 0xFFFF]
