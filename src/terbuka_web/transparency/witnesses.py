@@ -85,7 +85,11 @@ def witnesses_configured() -> list[WitnessConfig]:
 
     Raises ValidationError naming the entry when the JSON, a field or a vkey is wrong.
     """
-    source, items = _witness_items()
+    return _witnesses_checked(*_witness_items())
+
+
+def _witnesses_checked(source: str, items: list[Any]) -> list[WitnessConfig]:
+    """Return the WitnessConfig of each raw entry of source, as witnesses_configured does."""
     witnesses: list[WitnessConfig] = []
     for number, item in enumerate(items):
         where = f"{source}[{number}]"
@@ -122,8 +126,8 @@ def witnesses_local() -> list[LocalWitness]:
     entry gives some of key, state, port but not all, or a path that is not absolute or a
     port outside 1-65535.
     """
-    names = [w.name for w in witnesses_configured()]  # validates the common fields
     source, items = _witness_items()
+    names = [w.name for w in _witnesses_checked(source, items)]  # validates the common fields
     local: list[LocalWitness] = []
     for number, (name, item) in enumerate(zip(names, items, strict=True)):
         if not any(k in item for k in ("key", "state", "port")):
