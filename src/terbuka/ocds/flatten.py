@@ -24,6 +24,10 @@ class FlatFiles:
     csv_zip: Path
     xlsx: Path
 
+    def exist(self) -> bool:
+        """Report whether both files exist."""
+        return self.csv_zip.exists() and self.xlsx.exists()
+
 
 def _flatten(source: Path, output_name: Path, output_format: str) -> None:
     import flattentool

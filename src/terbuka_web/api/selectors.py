@@ -208,6 +208,6 @@ def bulk_flat_files() -> FlatFiles | None:
     builds = [d for d in root.iterdir() if not d.name.startswith(".")] if root.is_dir() else []
     for build in sorted(builds, key=_mtime, reverse=True):
         files = bulk_files_of(build)
-        if files.csv_zip.exists() and files.xlsx.exists():
+        if files.exist():
             return files
     return None

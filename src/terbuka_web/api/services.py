@@ -34,7 +34,7 @@ def bulk_files_build(*, uri: str | None = None) -> FlatFiles | None:
     root = bulk_root()
     final = root / fingerprint
     files = bulk_files_of(final)
-    if not (files.csv_zip.exists() and files.xlsx.exists()):
+    if not files.exist():
         root.mkdir(parents=True, exist_ok=True)
         _build_into(final, uri or _default_uri())
     os.utime(final)  # the newest build is the one bulk_flat_files serves
@@ -60,7 +60,7 @@ def _build_into(final: Path, uri: str) -> None:
         work.rename(final)
     except OSError:
         files = bulk_files_of(final)
-        if not (files.csv_zip.exists() and files.xlsx.exists()):  # not a lost race: a failure
+        if not files.exist():  # not a lost race: a failure
             raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
