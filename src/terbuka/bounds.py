@@ -8,7 +8,8 @@ JavaScript) all handle:
   (RFC 7493 I-JSON §2.2, RFC 8785 §3.2.2.3); a schema's number fields (amounts, quantities)
   within ±10^15, what Excel's 15 significant digits show exactly (Rp 1.000 triliun, far
   above any procurement);
-- dates: years 1–9999 once converted to UTC (0001-01-01T00:00:00+14:00 is 1 BC in UTC).
+- dates: years 1–9999 once converted to UTC (0001-01-01T00:00:00+14:00 is 1 BC in UTC), with
+  14 hours to spare so that every time zone can show them.
 """
 
 from __future__ import annotations
@@ -143,13 +144,19 @@ def json_faults(value: Any) -> Iterator[Fault]:
                 yield Fault(path_of(path), *found)
 
 
-def utc_in_range(moment: datetime) -> bool:
-    """Report whether aware moment lies in years MIN_YEAR–MAX_YEAR once converted to UTC.
+# Years MIN_YEAR-MAX_YEAR in UTC, with 14 hours to spare at each end: any time zone (UTC-12
+# to UTC+14, e.g. Asia/Jakarta for display) can then show the moment without overflowing.
+EARLIEST = datetime(MIN_YEAR, 1, 1, 14, tzinfo=UTC)
+LATEST = datetime(MAX_YEAR, 12, 31, 10, tzinfo=UTC)
 
-    Example: datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))) → False.
+
+def utc_in_range(moment: datetime) -> bool:
+    """Report whether aware moment lies in years MIN_YEAR–MAX_YEAR in UTC and every time zone.
+
+    Example: datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))) → False (1 BC in UTC);
+    "9999-12-31T23:59:59+14:00" → True (09:59:59 UTC).
     """
     try:
-        moment.astimezone(UTC)
+        return EARLIEST <= moment.astimezone(UTC) < LATEST
     except OverflowError:
         return False
-    return True

@@ -45,6 +45,7 @@ TITLE = ',"tender":{"id":"t","title":"%s"}'
 BAD = {
     "date_bc_in_utc": (RELEASE % ('"0001-01-01T00:00:00+14:00"', ""), "/releases/0/date"),
     "date_10000_in_utc": (RELEASE % ('"9999-12-31T23:00:00-05:00"', ""), "/releases/0/date"),
+    "date_10000_in_jakarta": (RELEASE % ('"9999-12-31T23:00:00Z"', ""), "/releases/0/date"),
     "digits_4301": (
         RELEASE % (GOOD_DATE, BUDGET % ("9" * 4301)),
         "/releases/0/planning/budget/amount/amount",
@@ -89,7 +90,7 @@ def test_bad_value_is_refused_with_its_pointer(admin: User, name: str) -> None:
 
 
 def test_plausible_and_edge_dates_import_and_are_served(admin: User, client: Client) -> None:
-    early = RELEASE % ('"0001-01-01T00:00:00Z"', "")
+    early = RELEASE % ('"0001-01-01T14:00:00Z"', "")
     late = RELEASE.replace('"id":"1"', '"id":"2"') % ('"9999-12-31T23:59:59+14:00"', "")
     result = package_import(data=package_bytes(early, late), actor=admin, source_name="x.json")
     assert result.releases_created == 2
