@@ -67,6 +67,16 @@ def _native_require(process: Process) -> None:
         )
 
 
+def _prefix_of(process: Process) -> list[str]:
+    """Return the ocid prefix process's releases carry: the instance's when it was created.
+
+    An ocid is permanent (OCDS 1.1.5 §Open Contracting ID): a process created before
+    TERBUKA_OCID_PREFIX changed keeps its ocid and is still published under it; new
+    processes take the new prefix. Example: "ocds-demo00-dpu-2026-000001" → ["ocds-demo00"].
+    """
+    return ["-".join(process.ocid.split("-", 2)[:2])]
+
+
 def _process_info(process: Process) -> dict[str, Any]:
     """Return the process facts the release builder needs (title and buyer)."""
     agency = process.agency
@@ -85,7 +95,7 @@ def stage_data_check(*, process: Process, stage: str, data: dict[str, Any]) -> N
         date=timezone.now().isoformat(),
         release_id=f"{process.ocid}-check",
     )
-    release_validate(release, prefixes=[settings.TERBUKA["OCID_PREFIX"]])
+    release_validate(release, prefixes=_prefix_of(process))
 
 
 @transaction.atomic
@@ -410,9 +420,9 @@ def stage_publish(*, user: User, process: Process, stage: str) -> Release:
     now = timezone.now()
     release_id = f"{process.ocid}-{stage}-{len(previous) + 1}"
     data = build(now.isoformat(timespec="seconds"), release_id)
-    release_validate(data, prefixes=[settings.TERBUKA["OCID_PREFIX"]])
+    release_validate(data, prefixes=_prefix_of(process))
     compiled = compile_release([*previous, data])
-    raise_for_issues(validate_release(compiled, prefixes=[settings.TERBUKA["OCID_PREFIX"]]))
+    raise_for_issues(validate_release(compiled, prefixes=_prefix_of(process)))
     release = Release.objects.create(
         process=process,
         ocid=process.ocid,

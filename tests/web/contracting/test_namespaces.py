@@ -154,6 +154,32 @@ def test_an_import_never_adds_releases_to_a_process_published_through_terbuka(
     assert written() == before
 
 
+def test_a_new_prefix_names_new_processes_and_the_earlier_ones_stay_publishable(
+    users: dict[str, User], agencies: dict[str, Agency], settings: Any, admin: User
+) -> None:
+    """Moving from the demo prefix to a registered one keeps every earlier ocid working."""
+
+    def create() -> Process:
+        process = services.process_create(
+            user=users[Role.OPERATOR], agency=agencies["own"], title="Jalan", fiscal_year=2026
+        )
+        data = EXAMPLE_STAGE_DATA["planning"]
+        StageDraft.objects.create(process=process, stage="planning", data=data)
+        return process
+
+    earlier = create()
+    settings.TERBUKA = {**settings.TERBUKA, "OCID_PREFIX": "ocds-abc123"}
+    later = create()
+    assert later.ocid.startswith("ocds-abc123-") and not earlier.ocid.startswith("ocds-abc123-")
+    for process in (earlier, later):
+        published = services.stage_publish(user=users[Role.PPK], process=process, stage="planning")
+        assert published.data["ocid"] == process.ocid
+    with pytest.raises(ValidationError, match="imports cannot alter it"):
+        package_import(
+            data=package(release(earlier.ocid, "r-2")), actor=admin, source_name="lama.json"
+        )
+
+
 def test_import_prefixes_restrict_imports(admin: User, settings: Any) -> None:
     settings.TERBUKA = {**settings.TERBUKA, "IMPORT_OCID_PREFIXES": ["ocds-213czf"]}
     with pytest.raises(OcdsValidationError) as info:
