@@ -24,7 +24,7 @@ from terbuka_web.contracting import services
 from terbuka_web.contracting.models import Document, Process, Release
 from terbuka_web.transparency.models import LogEntry
 
-from .conftest import pdf_bytes
+from .conftest import pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -36,19 +36,10 @@ def publish(users: dict[str, User], process: Process, stage: str = "planning") -
     return services.stage_publish(user=users[Role.PPK], process=process, stage=stage)
 
 
-def upload(
-    users: dict[str, User], process: Process, content: bytes, stage: str = "planning"
-) -> Document:
-    kinds = {"planning": "procurementPlan", "tender": "tenderNotice"}
-    return services.document_upload(
-        user=users[Role.OPERATOR],
-        process=process,
-        stage=stage,
-        document_type=kinds[stage],
-        title=f"Dokumen {len(content)}",
-        stream=io.BytesIO(content),
-        filename="dokumen.pdf",
-    )
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def written() -> tuple[int, int, int]:
@@ -93,8 +84,7 @@ def test_an_unchanged_stage_after_a_later_stage_is_still_unchanged(
 def test_a_double_post_of_terbitkan_publishes_once(
     users: dict[str, User], process: Process
 ) -> None:
-    client = Client()
-    client.force_login(users[Role.PPK])
+    client = logged_in(users[Role.PPK])
     url = f"/kelola/proses/{process.pk}/planning/terbitkan/"
     first, second = client.post(url), client.post(url)
     assert first.status_code == 302
@@ -182,8 +172,7 @@ def test_the_same_pdf_twice_in_a_stage_is_refused(users: dict[str, User], proces
 def test_the_same_pdf_twice_is_refused_on_the_upload_form(
     users: dict[str, User], process: Process
 ) -> None:
-    client = Client()
-    client.force_login(users[Role.OPERATOR])
+    client = logged_in(users[Role.OPERATOR])
     url = f"/kelola/proses/{process.pk}/planning/dokumen/"
     content = pdf_bytes(2)
 

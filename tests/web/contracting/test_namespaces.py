@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
@@ -10,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from terbuka.errors import ValidationError
 from terbuka.ocds.errors import OcdsValidationError
@@ -21,7 +21,7 @@ from terbuka_web.contracting.imports import package_import
 from terbuka_web.contracting.models import Process, Release, StageDraft
 from terbuka_web.transparency.models import LogEntry
 
-from .conftest import pdf_bytes
+from .conftest import pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -112,15 +112,7 @@ def test_officials_never_publish_into_an_imported_process(
             stage="planning",
             data=EXAMPLE_STAGE_DATA["planning"],
         ),
-        lambda: services.document_upload(
-            user=users[Role.OPERATOR],
-            process=process,
-            stage="planning",
-            document_type="procurementPlan",
-            title="DPA",
-            stream=io.BytesIO(pdf_bytes()),
-            filename="dpa.pdf",
-        ),
+        lambda: upload(users, process, pdf_bytes()),
     ]
     for attempt in attempts:
         with pytest.raises(ValidationError) as info:
@@ -128,6 +120,10 @@ def test_officials_never_publish_into_an_imported_process(
         assert "imported from another publisher" in info.value.message_en
         assert "diimpor dari penerbit lain" in info.value.message_id
     assert written() == before and process.documents.count() == 0
+    client = Client()
+    client.force_login(users[Role.OPERATOR])
+    page = client.get(f"/kelola/proses/{process.pk}/").content.decode()
+    assert "Diimpor" in page and "/planning/dokumen/" not in page and "Ubah isian" not in page
 
 
 def test_an_import_never_adds_releases_to_a_process_published_through_terbuka(
