@@ -229,4 +229,4 @@ def test_the_defaults_are_the_demos_example_origin_and_prefix(tmp_path: Any) -> 
 def test_a_bad_prefix_setting_is_named(tmp_path: Any, env: dict[str, str], said: str) -> None:
     run = settings_run({"TERBUKA_DATA_DIR": str(tmp_path), **env}, "print('started')")
     assert run.returncode != 0 and "started" not in run.stdout
-    assert said in run.stderr and "ImproperlyConfigured" in run.stderr
+    assert said in run.stderr
