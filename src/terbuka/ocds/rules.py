@@ -19,11 +19,12 @@ from functools import lru_cache
 from typing import Any
 
 from terbuka.bounds import MAX_AMOUNT, MAX_YEAR, MIN_YEAR, number_fault, utc_in_range
+from terbuka.ocds.codes import OCID_PREFIX_PATTERN
 from terbuka.ocds.issues import Issue
 from terbuka.ocds.merge import SCHEMA_DIR
 from terbuka.ocds.relations import date_order_issues, link_issues, parse_datetime
 
-OCID_PATTERN = re.compile(r"^ocds-[a-z0-9]{6}-")
+OCID_PATTERN = re.compile(rf"^{OCID_PREFIX_PATTERN.pattern}-")
 
 
 @lru_cache(maxsize=1)
