@@ -181,7 +181,6 @@ class Witnessing:
     """What the log pages show of the witnesses' work (see log_witnessing)."""
 
     witnesses: list[WitnessConfig]
-    latest: Checkpoint | None
     cosigned: list[CosignedCheckpoint]
     cosigned_total: int
     waiting: Checkpoint | None
@@ -223,7 +222,6 @@ def log_witnessing(*, limit: int = 20) -> Witnessing:
     total = Checkpoint.objects.count()
     return Witnessing(
         witnesses=witnesses,
-        latest=latest,
         cosigned=cosigned,
         cosigned_total=cosigned_total,
         waiting=waiting,

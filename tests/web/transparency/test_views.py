@@ -190,8 +190,19 @@ def test_log_page_explains_the_log_and_shows_the_latest_cosigned_checkpoint(
 def test_log_page_before_any_cosignature_and_with_a_bad_configuration(
     client: Client, settings: Settings, publish: Publish
 ) -> None:
+    witnesses_configure(settings)  # no witnesses: nothing waits for them, nothing is skipped
+    publish(1)
+    log_sequence()
+    publish(1)
+    log_sequence()
+    for page in ("/log/", "/log/saksi/"):
+        html = client.get(page).content.decode()
+        assert "Belum ada saksi yang dikonfigurasi." in html, page
+        assert "dimintakan tanda tangan" not in html and "checkpoint antara" not in html, page
     witnesses_configure(settings, "auditor")
-    assert "Belum ada checkpoint yang ditandatangani saksi." in client.get("/log/").content.decode()
+    html = client.get("/log/").content.decode()
+    assert "Belum ada checkpoint yang ditandatangani saksi." in html
+    assert "Log kini berisi 2 entri" in html
     settings.TERBUKA = {**settings.TERBUKA, "WITNESSES": "[{"}
     for page in ("/log/", "/log/saksi/"):
         response = client.get(page)
