@@ -7,7 +7,10 @@ that list complete). Main ones:
   DATABASE_URL                 postgres://user@127.0.0.1:5432/terbuka (default: SQLite)
   TERBUKA_SECRET_KEY[_FILE]    Django secret key (else DATA_DIR/secret_key, generated when missing)
   TERBUKA_ALLOWED_HOSTS        comma-separated host names
-  TERBUKA_OCID_PREFIX          the publisher's registered OCDS prefix (default ocds-tbk352)
+  TERBUKA_OCID_PREFIX          the publisher's registered OCDS prefix, "ocds-" + 6 lowercase
+                               letters/digits (default ocds-demo00: the demo's, never publish it)
+  TERBUKA_IMPORT_OCID_PREFIXES registered prefixes imports may use, comma-separated (default
+                               any but TERBUKA_OCID_PREFIX, which imports may never use)
   TERBUKA_PUBLISHER_NAME       publisher name written into every package
   TERBUKA_STORAGE              "filesystem" (default) or "s3" (django-storages, AWS_* variables)
   TERBUKA_S3_BUCKET            bucket for uploaded PDFs when TERBUKA_STORAGE=s3 (required then)
@@ -15,7 +18,7 @@ that list complete). Main ones:
   TERBUKA_S3_REGION            bucket region; credentials come from boto3's AWS_* variables
   TERBUKA_MAX_UPLOAD_MB        PDF size limit (default 20)
   TERBUKA_SEARCH_CACHE_SECONDS how long a worker reuses a search count or page (default 60; 0 off)
-  TERBUKA_LOG_ORIGIN           log origin (default terbuka.bojonegorokab.go.id/log)
+  TERBUKA_LOG_ORIGIN           log origin (default demo.terbuka.example/log, the demo's)
   TERBUKA_LOG_KEY[_FILE]       log signing key (note skey); debug/demo make DATA_DIR/log.key
   TERBUKA_LOG_BATCH            entries the sequencer integrates per transaction (default 1024)
   TERBUKA_LOG_LOCK_TIMEOUT     seconds the sequencer waits for in-flight appends (PostgreSQL, 5)
@@ -34,6 +37,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
+from terbuka.errors import ValidationError
+from terbuka.ocds.codes import ocid_prefixes_parse
 from terbuka_web.config.env import (
     data_dir_from_env,
     database_from_env,
@@ -44,6 +51,18 @@ from terbuka_web.config.env import (
     env_required,
 )
 from terbuka_web.config.secrets import load_secret
+
+
+def env_ocid_prefixes(name: str, default: str = "") -> list[str]:
+    """Return the registered ocid prefixes listed in environment variable name (comma-separated).
+
+    Raises ImproperlyConfigured, naming the variable, for an entry not "ocds-" + 6 characters.
+    """
+    try:
+        return ocid_prefixes_parse(os.environ.get(name, default), name=name)
+    except ValidationError as exc:
+        raise ImproperlyConfigured(f"{exc.message_id} / {exc.message_en}") from exc
+
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # A bad value of any variable stops every command with one line naming it (config/env.py).
@@ -200,16 +219,32 @@ MAX_UPLOAD_BYTES = env_int("TERBUKA_MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# The defaults name the demo: an ocid prefix no publisher is given and a reserved domain
+# (RFC 2606 .example). A real instance sets its registered prefix and its own origin.
+OCID_PREFIXES = env_ocid_prefixes("TERBUKA_OCID_PREFIX", "ocds-demo00")
+IMPORT_OCID_PREFIXES = env_ocid_prefixes("TERBUKA_IMPORT_OCID_PREFIXES")
+if len(OCID_PREFIXES) != 1:
+    raise ImproperlyConfigured(
+        "TERBUKA_OCID_PREFIX harus satu prefiks terdaftar / must be one registered prefix"
+    )
+if OCID_PREFIXES[0] in IMPORT_OCID_PREFIXES:
+    raise ImproperlyConfigured(
+        f"TERBUKA_IMPORT_OCID_PREFIXES memuat prefiks instans ini {OCID_PREFIXES[0]}; impor tak "
+        f"boleh memakainya / lists this instance's own prefix {OCID_PREFIXES[0]}, which imports "
+        "may never use"
+    )
+
 TERBUKA = {
-    "OCID_PREFIX": os.environ.get("TERBUKA_OCID_PREFIX", "ocds-tbk352"),
+    "OCID_PREFIX": OCID_PREFIXES[0],
+    "IMPORT_OCID_PREFIXES": IMPORT_OCID_PREFIXES,
     "PUBLISHER_NAME": os.environ.get("TERBUKA_PUBLISHER_NAME", "Pemerintah Kabupaten Bojonegoro"),
-    "PUBLISHER_URI": os.environ.get("TERBUKA_PUBLISHER_URI", "https://terbuka.bojonegorokab.go.id"),
+    "PUBLISHER_URI": os.environ.get("TERBUKA_PUBLISHER_URI", "https://demo.terbuka.example"),
     "LICENSE": "https://creativecommons.org/licenses/by/4.0/",
     "PUBLICATION_POLICY": os.environ.get(
-        "TERBUKA_PUBLICATION_POLICY", "https://terbuka.bojonegorokab.go.id/kebijakan-publikasi"
+        "TERBUKA_PUBLICATION_POLICY", "https://demo.terbuka.example/kebijakan-publikasi"
     ),
     "BASE_URL": os.environ.get("TERBUKA_BASE_URL", "http://127.0.0.1:8000"),
-    "LOG_ORIGIN": os.environ.get("TERBUKA_LOG_ORIGIN", "terbuka.bojonegorokab.go.id/log"),
+    "LOG_ORIGIN": os.environ.get("TERBUKA_LOG_ORIGIN", "demo.terbuka.example/log"),
     "LOG_KEY": os.environ.get("TERBUKA_LOG_KEY", ""),
     "LOG_KEY_FILE": os.environ.get("TERBUKA_LOG_KEY_FILE", ""),
     "LOG_KEY_GENERATE": DEBUG or env_flag("TERBUKA_DEMO"),

@@ -20,7 +20,7 @@ from terbuka_web.config.secrets import read_secret_file
 
 
 def log_origin() -> str:
-    """Return the log's origin line, e.g. "terbuka.bojonegorokab.go.id/log"."""
+    """Return the log's origin line, e.g. "demo.terbuka.example/log"."""
     origin: str = settings.TERBUKA["LOG_ORIGIN"]
     return origin
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from tests.paths import OCDS_FIXTURES
 from tests.sheet_cells import FORMULA_TITLES, assert_no_formula
 from tests.web.factories import agency_create, process_create
 
@@ -18,7 +19,7 @@ from terbuka_web.contracting.models import Process, Release
 
 pytestmark = pytest.mark.django_db
 
-SHARED_OCDS = Path(__file__).resolve().parents[3].parent / "shared" / "ocds"
+SHARED_OCDS = OCDS_FIXTURES
 FICTIONAL = SHARED_OCDS / "sample-data" / "fictional-example" / "1.1"
 
 
