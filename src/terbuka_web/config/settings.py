@@ -37,17 +37,20 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from terbuka.errors import ValidationError
 from terbuka.ocds.codes import ocid_prefixes_parse
+from terbuka_web.config.env import (
+    data_dir_from_env,
+    database_from_env,
+    env_choice,
+    env_flag,
+    env_float,
+    env_int,
+    env_required,
+)
 from terbuka_web.config.secrets import load_secret
-
-
-def env_flag(name: str, default: bool = False) -> bool:
-    """Return the boolean value of environment variable name ("1", "true", "yes" are true)."""
-    return os.environ.get(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
 
 
 def env_ocid_prefixes(name: str, default: str = "") -> list[str]:
@@ -62,9 +65,12 @@ def env_ocid_prefixes(name: str, default: str = "") -> list[str]:
 
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("TERBUKA_DATA_DIR", Path.cwd() / "var")).resolve()
+# A bad value of any variable stops every command with one line naming it (config/env.py).
+# Nothing is created here: DATA_DIR is made when the database, a key or a file is first
+# written into it, so commands that need no data directory make none.
+DATA_DIR = data_dir_from_env()
 DEBUG = env_flag("TERBUKA_DEBUG")
-SECRET_KEY = load_secret("TERBUKA_SECRET_KEY", default_file=DATA_DIR / "secret_key", generate=True)
+SECRET_KEY = load_secret("TERBUKA_SECRET_KEY", default_file=DATA_DIR / "secret_key")
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("TERBUKA_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 ]
@@ -119,12 +125,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'terbuka.sqlite3'}"),
-        conn_max_age=60,
-    )
-}
+DATABASES = {"default": database_from_env(f"sqlite:///{DATA_DIR / 'terbuka.sqlite3'}")}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -132,6 +133,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Django's SQLite backend that first makes the file's directory (DATA_DIR by default).
+    DATABASES["default"]["ENGINE"] = "terbuka_web.common.sqlite"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -185,12 +188,12 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
-if os.environ.get("TERBUKA_STORAGE", "filesystem") == "s3":
+if env_choice("TERBUKA_STORAGE", "filesystem", ("filesystem", "s3")) == "s3":
     STORAGES = {
         "default": {
             "BACKEND": "storages.backends.s3.S3Storage",
             "OPTIONS": {
-                "bucket_name": os.environ["TERBUKA_S3_BUCKET"],
+                "bucket_name": env_required("TERBUKA_S3_BUCKET", "TERBUKA_STORAGE=s3"),
                 "endpoint_url": os.environ.get("TERBUKA_S3_ENDPOINT_URL") or None,
                 "region_name": os.environ.get("TERBUKA_S3_REGION") or None,
                 "default_acl": "private",
@@ -212,7 +215,7 @@ CACHES = {
     }
 }
 
-MAX_UPLOAD_BYTES = int(os.environ.get("TERBUKA_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+MAX_UPLOAD_BYTES = env_int("TERBUKA_MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -245,9 +248,9 @@ TERBUKA = {
     "LOG_KEY": os.environ.get("TERBUKA_LOG_KEY", ""),
     "LOG_KEY_FILE": os.environ.get("TERBUKA_LOG_KEY_FILE", ""),
     "LOG_KEY_GENERATE": DEBUG or env_flag("TERBUKA_DEMO"),
-    "SEARCH_CACHE_SECONDS": int(os.environ.get("TERBUKA_SEARCH_CACHE_SECONDS", "60")),
-    "LOG_BATCH": int(os.environ.get("TERBUKA_LOG_BATCH", "1024")),
-    "LOG_LOCK_TIMEOUT": float(os.environ.get("TERBUKA_LOG_LOCK_TIMEOUT", "5")),
+    "SEARCH_CACHE_SECONDS": env_int("TERBUKA_SEARCH_CACHE_SECONDS", 60, minimum=0),
+    "LOG_BATCH": env_int("TERBUKA_LOG_BATCH", 1024, minimum=1),
+    "LOG_LOCK_TIMEOUT": env_float("TERBUKA_LOG_LOCK_TIMEOUT", 5, minimum=0),
     "WITNESSES": os.environ.get("TERBUKA_WITNESSES", ""),
     "WITNESSES_FILE": os.environ.get("TERBUKA_WITNESSES_FILE")
     or (str(DATA_DIR / "witnesses.json") if (DATA_DIR / "witnesses.json").exists() else ""),
@@ -258,9 +261,13 @@ TERBUKA = {
     "ANCHOR_KEY_FILE": os.environ.get("TERBUKA_ANCHOR_KEY_FILE", ""),
 }
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("TERBUKA_LOG_LEVEL", "WARNING")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("TERBUKA_LOG_LEVEL", "WARNING", LOG_LEVELS),
+    },
 }

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
-from terbuka.errors import ValidationError
+from terbuka.errors import ConfigError
 from terbuka.tlog.policy import Policy
 from terbuka.tlog.proof import Receipt
 from terbuka.tlog.tiles import (
@@ -19,6 +18,7 @@ from terbuka.tlog.tiles import (
     tile_path,
 )
 from terbuka.tlog.tree import prove_inclusion
+from terbuka_web.config.env import SettingError
 from terbuka_web.transparency.batches import id_at, offset_of
 from terbuka_web.transparency.keys import log_vkey
 from terbuka_web.transparency.models import (
@@ -151,12 +151,12 @@ def log_url() -> str:
 def policy_current() -> str:
     """Return the tlog-policy text citizens verify against (log key, witnesses, quorum).
 
-    Raises ValidationError for a bad witness configuration or a missing log key.
+    Raises ConfigError naming the setting for a bad witness configuration or log key.
     """
     try:
         vkey = log_vkey()
-    except ImproperlyConfigured as exc:
-        raise ValidationError(str(exc), str(exc), where="TERBUKA_LOG_KEY") from exc
+    except SettingError as exc:
+        raise ConfigError(exc.message_id, exc.message_en, where=exc.name) from exc
     return policy_text(log_vkey=vkey, log_url=log_url())
 
 
@@ -196,7 +196,7 @@ def log_witnessing(*, limit: int = 20) -> Witnessing:
     the witnesses for the latest checkpoint only, and again until they answer). intermediate
     counts the other checkpoints nobody cosigned: a later checkpoint superseded them before
     they were sent, and the witnesses' consistency checks cover them through it.
-    Raises ValidationError for a bad witness configuration or a missing log key.
+    Raises ConfigError naming the setting for a bad witness configuration or log key.
     """
     witnesses = witnesses_configured()
     policy = Policy.parse(policy_current())
