@@ -3,7 +3,10 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic.base import RedirectView
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -12,6 +15,8 @@ urlpatterns = [
     path("kelola/", include("terbuka_web.contracting.urls")),
     path("api/", include("terbuka_web.api.urls")),
     path("log/", include("terbuka_web.transparency.urls")),
+    # Browsers and feed readers ask /favicon.ico of any page, the JSON and text ones too.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static_url, str)("terbuka/favicon.ico"))),
     path("", include("terbuka_web.portal.urls")),
 ]
 if settings.DEBUG:
