@@ -200,8 +200,13 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Uploaded PDFs live outside anything a web server serves (DATA_DIR/uploads, or a private
+# bucket); contracting.views.document_file serves them at MEDIA_URL: published ones to all,
+# drafts only to their agency's officials. DATA_DIR/media held them before (publicly
+# served): `terbuka documents protect` moves them (docs/configuration.md).
 MEDIA_URL = "/media/"
-MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_ROOT = DATA_DIR / "uploads"
+OLD_PUBLIC_MEDIA_ROOT = DATA_DIR / "media"
 if os.environ.get("TERBUKA_STORAGE", "filesystem") == "s3":
     STORAGES = {
         "default": {

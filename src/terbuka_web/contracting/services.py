@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -160,6 +162,35 @@ def document_upload(
     return document
 
 
+def documents_protect() -> tuple[int, list[str]]:
+    """Move every document's file from OLD_PUBLIC_MEDIA_ROOT into the documents' storage.
+
+    Before this version uploads were stored in DATA_DIR/media, which the reverse proxy served
+    to anyone, drafts included. Returns (files moved, names of files there that no document
+    refers to, left in place). A file already in the storage is only removed from the old
+    folder. Safe to run again; a file is removed only after its copy is saved.
+    """
+    old = Path(settings.OLD_PUBLIC_MEDIA_ROOT)
+    moved = 0
+    known: set[str] = set()
+    for name in Document.objects.values_list("file", flat=True):
+        known.add(name)
+        source = old / name
+        if not source.is_file():
+            continue
+        if not default_storage.exists(name):
+            with source.open("rb") as handle:
+                default_storage.save(name, File(handle))
+        source.unlink()
+        moved += 1
+    left = sorted(
+        str(p.relative_to(old))
+        for p in (old / "documents").rglob("*")
+        if p.is_file() and str(p.relative_to(old)) not in known
+    )
+    return moved, left
+
+
 @transaction.atomic
 def document_delete(*, user: User, document: Document) -> None:
     """Delete a draft (unpublished) document and, once the transaction commits, its file.
@@ -214,7 +245,7 @@ def _document_entries(process: Process, stage: str) -> list[dict[str, Any]]:
             "size": d.size,
             "document_type": d.document_type,
             "title": d.title,
-            "url": d.file.url if "://" in d.file.url else f"{base}{d.file.url}",
+            "url": f"{base}{d.get_absolute_url()}",
             "date": d.uploaded_at.isoformat(),
         }
         for d in process.documents.filter(stage=stage).order_by("id")
