@@ -10,13 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 from playwright.sync_api import Browser, Page
 from pytest_django.fixtures import Settings
-from tests.web.factories import agency_create, document_create, process_create
-
-from terbuka.tlog.note import generate_key
-from terbuka_web.accounts.models import Role, User
+from tests.web.factories import site_pages_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,18 +54,7 @@ def _visit(page: Page, url: str, ready: str) -> list[str]:
 def test_no_csp_violation_on_the_main_pages(
     live_server: Any, browser: Browser, settings: Settings
 ) -> None:
-    skey, _ = generate_key("test.terbuka.example/log")
-    settings.TERBUKA = {
-        **settings.TERBUKA,
-        "LOG_ORIGIN": "test.terbuka.example/log",
-        "LOG_KEY": skey,
-    }
-    agency = agency_create()
-    process = process_create(agency=agency, stages=("planning", "tender"))
-    document_create(process, stage="tender", release=process.releases.get(stage="tender"))
-    operator = User.objects.create_user("operator1", role=Role.OPERATOR, agency=agency)
-    client = Client()
-    client.force_login(operator)
+    process, client = site_pages_create(settings)
     base = live_server.url
 
     page, errors = _watched(browser, base)

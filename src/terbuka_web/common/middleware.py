@@ -85,6 +85,8 @@ class RequestBodyLimitMiddleware:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0  # Django reads such a body as empty too
+        if declared <= settings.ANONYMOUS_BODY_MAX_BYTES:
+            return self.get_response(request)  # within every limit: no session lookup
         limit = request_body_limit(request)
         if declared > limit:
             return HttpResponse(

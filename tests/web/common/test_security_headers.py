@@ -14,9 +14,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from terbuka.tlog.note import generate_key
 from terbuka_web.accounts.models import Role, User
-from tests.web.factories import agency_create, document_create, process_create
+from tests.web.factories import site_pages_create
 
 SETTINGS_PROBE = """
 import json, django
@@ -83,18 +82,8 @@ def test_hsts_header_on_https_requests(settings: Any) -> None:
 @pytest.fixture
 def pages(db: Any, settings: Any) -> list[tuple[Client, str]]:
     """Return (client, path) of the portal, log, API docs, login and every operator form."""
-    skey, _vkey = generate_key("test.terbuka.example/log")
-    settings.TERBUKA = {
-        **settings.TERBUKA,
-        "LOG_ORIGIN": "test.terbuka.example/log",
-        "LOG_KEY": skey,
-    }
-    agency = agency_create()
-    published = process_create(agency=agency, stages=("planning", "tender"))
-    document_create(published, stage="tender", release=published.releases.get(stage="tender"))
-    operator = User.objects.create_user("operator1", role=Role.OPERATOR, agency=agency)
-    staff = Client()
-    staff.force_login(operator)
+    published, staff = site_pages_create(settings)
+    agency = published.agency
     draft = published.pk
     public = [
         "/",

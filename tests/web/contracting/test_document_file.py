@@ -21,6 +21,7 @@ from terbuka_web.contracting.apps import old_public_media_check
 from terbuka_web.contracting.models import Document, Process
 
 from .conftest import pdf_bytes
+from .test_services import upload
 from .test_views import client_for
 
 CONTENT = pdf_bytes(pages=2)
@@ -28,15 +29,7 @@ CONTENT = pdf_bytes(pages=2)
 
 @pytest.fixture
 def draft(users: dict, process: Process) -> Document:
-    return services.document_upload(
-        user=users[Role.OPERATOR],
-        process=process,
-        stage="planning",
-        document_type="procurementPlan",
-        title="DPA 2026",
-        stream=io.BytesIO(CONTENT),
-        filename="DPA 2026.pdf",
-    )
+    return upload(users, process, io.BytesIO(CONTENT), "DPA 2026.pdf")
 
 
 def _body(response: Any) -> bytes:

@@ -22,12 +22,12 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from terbuka_web.accounts.models import Role
-from terbuka_web.contracting import services, uploads
+from terbuka_web.contracting import uploads
 from terbuka_web.contracting.models import Document, Process
 from terbuka_web.contracting.uploads import UploadRefused
 
 from .conftest import pdf_bytes
+from .test_services import upload
 
 
 def _name(value: str) -> NameObject:
@@ -121,15 +121,7 @@ ACTIVE = {
 
 
 def _upload(users: dict, process: Process, content: bytes) -> Document:
-    return services.document_upload(
-        user=users[Role.OPERATOR],
-        process=process,
-        stage="planning",
-        document_type="procurementPlan",
-        title="DPA",
-        stream=io.BytesIO(content),
-        filename="dpa.pdf",
-    )
+    return upload(users, process, io.BytesIO(content))
 
 
 def _assert_nothing_stored() -> None:
