@@ -10,8 +10,9 @@ from __future__ import annotations
 import ipaddress
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
+
+from terbuka_web.config.env import SettingError
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -20,7 +21,7 @@ def trusted_proxies_parse(value: str) -> tuple[Network, ...]:
     """Return the networks of value, a comma-separated list of IP addresses and CIDRs.
 
     Example: "10.0.0.1, 192.168.0.0/24" → (10.0.0.1/32, 192.168.0.0/24); "" → ().
-    Raises ImproperlyConfigured naming the item that is neither.
+    Raises SettingError (an ImproperlyConfigured) naming the item that is neither.
     """
     networks = []
     for item in (part.strip() for part in value.split(",")):
@@ -29,9 +30,10 @@ def trusted_proxies_parse(value: str) -> tuple[Network, ...]:
         try:
             networks.append(ipaddress.ip_network(item, strict=False))
         except ValueError:
-            raise ImproperlyConfigured(
-                f"TERBUKA_TRUSTED_PROXIES: {item!r} bukan alamat IP atau CIDR / "
-                "is not an IP address or CIDR"
+            raise SettingError(
+                "TERBUKA_TRUSTED_PROXIES",
+                f"{item!r} bukan alamat IP atau CIDR",
+                f"{item!r} is not an IP address or CIDR",
             ) from None
     return tuple(networks)
 
