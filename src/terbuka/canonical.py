@@ -49,9 +49,29 @@ def json_loads_plain(text: str, **options: Any) -> tuple[Any, bool]:
     the value or of its parts is exact. options must not set parse_int or parse_float.
     Raises what json.loads raises. Example: '{"a":1}' → ({"a": 1}, True); '[1.5]' → False.
     """
+    value, plain, _bounded = json_loads_checked(text, **options)
+    return value, plain
+
+
+# A NUL or a lone UTF-16 surrogate can only reach a parsed string through an escape: raw
+# control characters are not JSON, and UTF-8 text holds no surrogate.
+_ESCAPED_FAULT = re.compile(
+    r"\\u0000|\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+
+def json_loads_checked(text: str, **options: Any) -> tuple[Any, bool, bool]:
+    """Return json_loads_plain(text, **options) and whether the value surely keeps the bounds.
+
+    Bounded (terbuka.bounds): every number finite and within ±(2^53-1), and no escape that
+    could give a NUL or a lone surrogate; False means "maybe not": walk it with
+    terbuka.bounds.json_faults to find where. Example: '[1e400]' → ([inf], False, False).
+    """
     numbers = _Numbers()
     value = json.loads(text, parse_int=numbers.integer, parse_float=numbers.real, **options)
-    return value, numbers.plain and _within_bmp(text)
+    bounded = numbers.bounded and ("\\u" not in text or not _ESCAPED_FAULT.search(text))
+    return value, numbers.plain and _within_bmp(text), bounded
 
 
 def _within_bmp(text: str) -> bool:
@@ -64,22 +84,34 @@ def _within_bmp(text: str) -> bool:
 class _Numbers:
     """Parse JSON numbers, noting whether each is an integer canonical_json's fast path takes."""
 
-    __slots__ = ("plain",)
+    __slots__ = ("bounded", "plain")
 
     def __init__(self) -> None:
         self.plain = True
+        self.bounded = True
 
-    def integer(self, token: str) -> int:
-        """Return the integer of token, noting one beyond ±(2^53-1)."""
+    def integer(self, token: str) -> int | float:
+        """Return the integer of token, noting one beyond ±(2^53-1).
+
+        A token of more than 20 characters is beyond any int64 and RFC 8785: its float (inf
+        past 309 digits) is returned, as int() refuses more than 4300 digits (CVE-2020-10735)
+        and terbuka.bounds reports it with its place.
+        """
+        if len(token) > 20:
+            self.plain = self.bounded = False
+            return float(token)
         number = int(token)
         if not -_SAFE_INT <= number <= _SAFE_INT:
-            self.plain = False
+            self.plain = self.bounded = False
         return number
 
     def real(self, token: str) -> float:
-        """Return the float of token, noting that a float was seen."""
+        """Return the float of token, noting that a float was seen (and one out of bounds)."""
         self.plain = False
-        return float(token)
+        number = float(token)
+        if not -_SAFE_INT <= number <= _SAFE_INT:  # False for inf and nan too
+            self.bounded = False
+        return number
 
 
 def _plain(value: Any) -> bool:

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from terbuka.canonical import json_loads_plain
+from terbuka.canonical import json_loads_checked
 from terbuka.ocds.errors import OcdsFormatError
 from terbuka.ocds.merge import compile_release, versioned_release
+from terbuka.ocds.validate import bounds_issues, raise_for_issues
 
 CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
 VERSION = "1.1"
@@ -136,7 +137,9 @@ def package_parse_plain(data: bytes) -> tuple[Any, bool]:
     """Return package_parse(data) and whether its value is plain for canonical_json.
 
     Plain (terbuka.canonical.json_loads_plain): canonical_json(…, plain=True) of the value or
-    its parts is exact. Raises OcdsFormatError as package_parse does.
+    its parts is exact. Raises OcdsFormatError as package_parse does, and OcdsValidationError
+    naming the JSON pointer of each value out of bounds (terbuka.bounds: NUL, lone surrogate,
+    number beyond ±(2^53-1)), found by a walk only when parsing saw one may be there.
     """
     try:
         text = data.decode("utf-8-sig")
@@ -147,7 +150,7 @@ def package_parse_plain(data: bytes) -> tuple[Any, bool]:
             where=f"byte {exc.start}",
         ) from exc
     try:
-        return json_loads_plain(
+        value, plain, bounded = json_loads_checked(
             text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants
         )
     except json.JSONDecodeError as exc:
@@ -158,6 +161,9 @@ def package_parse_plain(data: bytes) -> tuple[Any, bool]:
         ) from exc
     except RecursionError as exc:
         raise OcdsFormatError("JSON terlalu dalam bersarang", "JSON is nested too deeply") from exc
+    if not bounded:
+        raise_for_issues(bounds_issues(value))
+    return value, plain
 
 
 def _write_stream(

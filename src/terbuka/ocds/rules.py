@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
+from terbuka.bounds import MAX_AMOUNT, MAX_YEAR, MIN_YEAR, number_fault, utc_in_range
 from terbuka.ocds.codes import OCID_PREFIX_PATTERN
 from terbuka.ocds.issues import Issue
 from terbuka.ocds.merge import SCHEMA_DIR
@@ -65,10 +66,11 @@ def release_issues(
     return issues
 
 
-# RFC 3339 date-times that parse_datetime accepts (a subset: days 29-31 where every year has
-# them, years 0001-9999, 1-6 decimals, offsets below 24 h); others go to the Python check.
+# RFC 3339 date-times that parse_datetime accepts with a plausible year (a subset: days 29-31
+# where every year has them, years PLAUSIBLE_YEARS, 1-6 decimals, offsets below 24 h); others
+# go to the Python check, which names what is wrong.
 DATE_TIME = (
-    r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-"
+    r"^(19[5-9][0-9]|20[0-9]{2})-"
     r"((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)"
     r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?"
     r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
@@ -106,7 +108,7 @@ def walk_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
     It mirrors walk's checks under schema's properties and items: no unknown keys (pattern
     properties allowed), deprecated fields null, codes in their codelists and not deprecated,
-    date-times in DATE_TIME.
+    date-times in DATE_TIME, numbers within ±MAX_AMOUNT.
     """
     out: dict[str, Any] = {}
     props = schema.get("properties")
@@ -132,6 +134,8 @@ def _field_schema(sub: dict[str, Any]) -> dict[str, Any]:
         checks.append({**code, "items": code})
     if sub.get("format") == "date-time":
         checks.append({"pattern": DATE_TIME})
+    if "number" in sub.get("type", ()):
+        checks.append({"minimum": -MAX_AMOUNT, "maximum": MAX_AMOUNT})
     if checks:
         out["allOf"] = checks
     return out
@@ -184,7 +188,7 @@ _Path = str | tuple[Any, str | int]
 
 
 def walk(data: Any, schema: dict[str, Any], pointer: str) -> Iterator[Issue]:
-    """Yield unknown-key, deprecated, codelist and date-format issues of data under schema."""
+    """Yield unknown-key, deprecated, codelist, date and number issues of data under schema."""
     found: list[Issue] = []
     _walk(data, schema, pointer, found)
     return iter(found)
@@ -217,7 +221,7 @@ def _walk(data: Any, schema: dict[str, Any], path: _Path, found: list[Issue]) ->
             if not singular and not _pattern_match(schema, key):
                 found.append(_unknown_key(_pointer((path, key)), key, props))
             continue
-        if "codelist" in sub or "format" in sub or "deprecated" in sub:
+        if _checked(sub):
             _field_check(key, value, sub, path, found)
         if isinstance(value, (dict, list)):  # scalars have nothing below them
             _walk(value, sub, (path, key), found)
@@ -239,15 +243,60 @@ def _field_check(
         )
     if "codelist" in sub:
         found.extend(_codelist_issues(value, sub, path, key))
-    if sub.get("format") == "date-time" and isinstance(value, str) and not parse_datetime(value):
-        found.append(
-            Issue(
-                _pointer((path, key)),
-                f"'{value}' bukan tanggal-waktu RFC 3339 dengan zona waktu",
-                f"'{value}' is not an RFC 3339 date-time with a time zone",
-                "date_format",
-            )
+    if sub.get("format") == "date-time" and isinstance(value, str):
+        problem = date_problem(value)
+        if problem is not None:
+            found.append(Issue(_pointer((path, key)), *problem))
+    if "number" in sub.get("type", ()) and isinstance(value, int | float):
+        fault = number_fault(value, MAX_AMOUNT)
+        if fault is not None:
+            found.append(Issue(_pointer((path, key)), fault[1], fault[2], fault[0]))
+
+
+# Years of an imported date that are plausible for a procurement; others give a warning.
+PLAUSIBLE_YEARS = range(1950, 2100)
+
+
+def date_problem(value: str) -> tuple[str, str, str, str] | None:
+    """Return (Indonesian, English, code, severity) of what is wrong with date-time value.
+
+    Errors: not RFC 3339 with a zone, or outside years 1-9999 in UTC; a warning: a year
+    outside PLAUSIBLE_YEARS. Example: "0001-01-01T00:00:00+14:00" → (…, "date_range", "error").
+    """
+    parsed = parse_datetime(value)
+    if parsed is None:
+        return (
+            f"'{value}' bukan tanggal-waktu RFC 3339 dengan zona waktu",
+            f"'{value}' is not an RFC 3339 date-time with a time zone",
+            "date_format",
+            "error",
         )
+    if not utc_in_range(parsed):
+        return (
+            f"'{value}' di luar tahun {MIN_YEAR}-{MAX_YEAR} setelah diubah ke UTC",
+            f"'{value}' is outside years {MIN_YEAR}-{MAX_YEAR} once converted to UTC",
+            "date_range",
+            "error",
+        )
+    if parsed.year not in PLAUSIBLE_YEARS:
+        first, last = PLAUSIBLE_YEARS[0], PLAUSIBLE_YEARS[-1]
+        return (
+            f"tahun {parsed.year} pada '{value}' tidak lazim untuk pengadaan ({first}-{last})",
+            f"year {parsed.year} of '{value}' is implausible for a procurement ({first}-{last})",
+            "date_implausible",
+            "warning",
+        )
+    return None
+
+
+def _checked(sub: dict[str, Any]) -> bool:
+    """Report whether _field_check has something to check in a field of schema sub."""
+    return (
+        "codelist" in sub
+        or "format" in sub
+        or "deprecated" in sub
+        or "number" in sub.get("type", ())
+    )
 
 
 def _pattern_match(schema: dict[str, Any], key: str) -> bool:

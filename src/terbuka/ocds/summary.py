@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from terbuka.bounds import MAX_SAFE_INTEGER
 from terbuka.ocds.codes import METHOD_BY_DETAILS, STAGES
 from terbuka.ocds.relations import parse_datetime
 from terbuka.words import with_root_forms
@@ -66,7 +67,11 @@ def _idr(values: list[Any]) -> int | None:
         for v in map(_obj, values)
         if v.get("currency") == "IDR" and isinstance(v.get("amount"), int | float)
     ]
-    return int(sum(amounts)) if amounts else None
+    if not amounts:
+        return None
+    total = int(sum(amounts))
+    # Many amounts each within bounds can add up beyond what a column holds: then no headline.
+    return total if -MAX_SAFE_INTEGER <= total <= MAX_SAFE_INTEGER else None
 
 
 def value_idr(compiled: dict[str, Any]) -> int | None:

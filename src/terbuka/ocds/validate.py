@@ -17,6 +17,7 @@ import jsonschema
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
+from terbuka.bounds import json_faults, pointer
 from terbuka.ocds import relations, rules
 from terbuka.ocds.errors import OcdsValidationError
 from terbuka.ocds.issues import Issue
@@ -114,14 +115,35 @@ def schema_issues(data: Any, name: str, base: str = "", *, shallow: bool = False
     return sorted((i for i in found if i is not None), key=lambda i: i.pointer)
 
 
+def bounds_issues(value: Any, base: str = "") -> list[Issue]:
+    """Return an issue per NUL, lone surrogate or out-of-range number in value (terbuka.bounds).
+
+    Pointers escape what no terminal can print: "/a/\\ud800" for a key holding U+D800.
+    Example: bounds_issues({"a": [1e400]}) → [Issue("/a/0", "angka tak hingga…", …)].
+    """
+    issues = [
+        Issue(base + pointer(f.path), f.message_id, f.message_en, f.code)
+        for f in json_faults(value)
+    ]
+    return sorted(issues, key=lambda i: i.pointer)
+
+
 def validate_release(
     release: Any, *, prefixes: Sequence[str] | None = None, base: str = "", links: bool = True
 ) -> list[Issue]:
-    """Return every issue of one release (schema, then Terbuka's rules); [] when it is clean.
+    """Return every issue of one release (bounds, schema, Terbuka's rules); [] when it is clean.
 
-    prefixes, when given, lists the accepted ocid prefixes (e.g. ["ocds-tbk352"]).
+    prefixes, when given, lists the accepted ocid prefixes (e.g. ["ocds-tbk352"]). Values out
+    of bounds (terbuka.bounds) are reported alone: other messages would quote them.
     Example: validate_release({"ocid": "asdf-1"}) → [Issue("", "kolom wajib 'id' …", …), …].
     """
+    return bounds_issues(release, base) or _release_issues(release, prefixes, base, links)
+
+
+def _release_issues(
+    release: Any, prefixes: Sequence[str] | None, base: str, links: bool
+) -> list[Issue]:
+    """Return the schema and rule issues of a release within bounds."""
     if not isinstance(release, dict):
         return [Issue(base, "rilis harus objek JSON", "a release must be a JSON object", "type")]
     clean = _clean_validator()
@@ -149,11 +171,13 @@ def validate_package(
     *,
     prefixes: Sequence[str] | None = None,
     known_award_ids: Mapping[str, set[str]] | None = None,
+    bounds: bool = True,
 ) -> list[Issue]:
-    """Return every issue of a release package: its envelope, each release, duplicate ids.
+    """Return every issue of a release package: bounds; else its envelope, releases, duplicates.
 
     known_award_ids maps an ocid to award ids already published elsewhere (e.g. in the
-    database), which contracts in this package may name.
+    database), which contracts in this package may name. bounds=False skips the bounds walk
+    for a package that terbuka.ocds.package.package_parse_plain returned (it checked them).
 
     Example: validate_package({"releases": []}) → issues for missing uri, publishedDate…
     """
@@ -161,12 +185,15 @@ def validate_package(
         return [
             Issue("", "paket rilis harus objek JSON", "a release package must be an object", "type")
         ]
+    issues = bounds_issues(package) if bounds else []
+    if issues:  # reported alone: other messages would quote the values
+        return issues
     issues = schema_issues(package, "release-package-schema.json", shallow=True)
     releases = package.get("releases")
     if not isinstance(releases, list):
         return issues
     for i, release in enumerate(releases):
-        issues += validate_release(release, prefixes=prefixes, base=f"/releases/{i}", links=False)
+        issues += _release_issues(release, prefixes, f"/releases/{i}", False)
     issues += relations.package_issues(releases, known_award_ids or {})
     return issues
 

@@ -8,14 +8,14 @@ and `tile/entries/<N>[.p/<W>]`, e.g. https://terbuka.example/log/checkpoint or
 
 from __future__ import annotations
 
-import json
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from terbuka.canonical import canonical_json
+from terbuka.bounds import json_faults, pointer
+from terbuka.canonical import canonical_json, json_loads_checked
 from terbuka.tlog.errors import MalformedError, UnavailableError
 
 MAX_FETCH_BYTES = 16 << 20
@@ -135,24 +135,45 @@ def open_source(spec: str) -> LogSource:
     return DirSource(root)
 
 
+def _canonical_entry(entry: dict[str, Any], bounded: bool, where: str) -> bytes:
+    """Return entry's canonical bytes; raise MalformedError naming the first value out of bounds.
+
+    bounded: parsing saw that nothing can be out of bounds (no walk needed).
+    """
+    for fault in () if bounded else json_faults(entry):
+        raise MalformedError(
+            f"{pointer(fault.path)}: {fault.message_id}",
+            f"{pointer(fault.path)}: {fault.message_en}",
+            where=where,
+        )
+    return canonical_json(entry)
+
+
 def entry_from_record(data: bytes, *, where: str = "FILE") -> bytes:
     """Return the log entry bytes for a record file a citizen holds.
 
     Accepts the exact entry (`{"kind": ..., ...}`, canonicalised if pretty-printed) or a bare
     OCDS release (an object with "ocid"), which is wrapped as the log stores it:
     `{"kind":"ocds.release","release":{...}}` in RFC 8785 canonical JSON.
-    Raises FormatError when data is not a JSON object of either shape.
+    Raises FormatError when data is not a JSON object of either shape, is nested too deeply,
+    or holds a value out of bounds (terbuka.bounds: NUL, lone surrogate, number).
     """
     try:
-        value: Any = json.loads(data)
+        value, _plain, bounded = json_loads_checked(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise MalformedError(
             f"berkas rekaman bukan JSON: {exc}", f"the record file is not JSON: {exc}", where=where
         ) from exc
+    except RecursionError as exc:
+        raise MalformedError(
+            "berkas rekaman bersarang terlalu dalam",
+            "the record file is nested too deeply",
+            where=where,
+        ) from exc
     if isinstance(value, dict) and isinstance(value.get("kind"), str):
-        return canonical_json(value)
+        return _canonical_entry(value, bounded, where)
     if isinstance(value, dict) and isinstance(value.get("ocid"), str):
-        return canonical_json({"kind": RELEASE_KIND, "release": value})
+        return _canonical_entry({"kind": RELEASE_KIND, "release": value}, bounded, where)
     raise MalformedError(
         'berkas rekaman harus berupa entri log ({"kind": ...}) atau rilis OCDS ({"ocid": ...})',
         'the record file must be a log entry ({"kind": ...}) or an OCDS release ({"ocid": ...})',

@@ -72,15 +72,19 @@ class Cursor:
     def parse(cls, text: str) -> Cursor:
         """Parse text made by format; raise ValidationError (field "after") when malformed."""
         micros, _, pk = text.partition(".")
-        if not (micros.isdigit() and pk.isdigit()) or len(micros) > 18 or len(pk) > 18:
-            raise ValidationError(
-                f"kursor 'after' tidak sah: {text[:40]!r}; gunakan tautan 'next' apa adanya",
-                f"invalid 'after' cursor: {text[:40]!r}; use the 'next' link as given",
-                where="after",
-            )
-        seconds, rest = divmod(int(micros), 1_000_000)
-        moment = datetime.fromtimestamp(seconds, UTC).replace(microsecond=rest)
-        return cls(moment, int(pk))
+        if micros.isdigit() and pk.isdigit() and len(micros) <= 18 and len(pk) <= 18:
+            seconds, rest = divmod(int(micros), 1_000_000)
+            try:  # years 1-9999 in UTC; 18 digits of µs reach year 31,690
+                moment = datetime.fromtimestamp(seconds, UTC).replace(microsecond=rest)
+            except (OverflowError, ValueError, OSError):
+                pass
+            else:
+                return cls(moment, int(pk))
+        raise ValidationError(
+            f"kursor 'after' tidak sah: {text[:40]!r}; gunakan tautan 'next' apa adanya",
+            f"invalid 'after' cursor: {text[:40]!r}; use the 'next' link as given",
+            where="after",
+        )
 
 
 def _write_horizon() -> datetime | None:

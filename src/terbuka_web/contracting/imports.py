@@ -331,7 +331,8 @@ def _import(data: bytes, actor: User, source_name: str) -> ImportResult:
         else set()
     )
     prefixes = settings.TERBUKA["IMPORT_OCID_PREFIXES"] or None
-    issues = validate_package(package, prefixes=prefixes, known_award_ids=_known_award_ids(ocids))
+    known = _known_award_ids(ocids)
+    issues = validate_package(package, prefixes=prefixes, known_award_ids=known, bounds=False)
     issues += _own_prefix_issues(package)
     raise_for_issues(issues)
     result = ImportResult(source_name=source_name)

@@ -82,6 +82,12 @@ class StageDraft(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    confirmations = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Implausible values the operator confirmed: [{key, message_id, message_en, "
+        "user, at}] (terbuka.ocds.plausibility).",
+    )
 
     class Meta:
         constraints = [
@@ -105,6 +111,13 @@ class Release(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Nullable without default: SQLite then adds the column in place, keeping the trigger
+    # of migration 0002 (a remade table would lose it).
+    confirmations = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The draft's confirmed implausible values when it was published.",
+    )
 
     class Meta:
         ordering = ["published_at", "id"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import IO, Any
 
@@ -19,11 +19,13 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from terbuka.bounds import json_faults, pointer
 from terbuka.canonical import canonical_json
 from terbuka.errors import ValidationError
 from terbuka.ocds.build import STAGE_DOCUMENT_TYPES, release_build, release_validate
 from terbuka.ocds.codes import STAGES
 from terbuka.ocds.merge import compile_release
+from terbuka.ocds.plausibility import Concern, stage_concerns
 from terbuka.ocds.summary import summarize
 from terbuka.ocds.validate import raise_for_issues, validate_release
 from terbuka_web.accounts.models import Agency, User
@@ -74,8 +76,42 @@ def _process_info(process: Process) -> dict[str, Any]:
     return {"title": process.title, "description": process.description, "buyer": buyer}
 
 
+class UnconfirmedWarnings(ValidationError):
+    """Report implausible values of a stage that the operator has not confirmed yet."""
+
+    code = "unconfirmed_warnings"
+
+    def __init__(self, warnings: list[Concern]) -> None:
+        keys = ", ".join(w.key for w in warnings)
+        super().__init__(
+            f"nilai tidak lazim perlu dikonfirmasi: {keys}",
+            f"implausible values need a confirmation: {keys}",
+            where=f"/{warnings[0].field}",
+        )
+        self.warnings = warnings
+
+
+def stage_warnings(*, process: Process, stage: str, data: dict[str, Any]) -> list[Concern]:
+    """Return the implausible values of data for process's stage (terbuka.ocds.plausibility).
+
+    Raises ValidationError (where = the field) for the first impossible value.
+    """
+    earlier = dict(
+        StageDraft.objects.filter(
+            process=process, stage__in=STAGES[: STAGES.index(stage)]
+        ).values_list("stage", "data")
+    )
+    concerns = stage_concerns(stage, data, earlier, process.fiscal_year)
+    for concern in concerns:
+        if concern.severity == "error":
+            where = f"/{concern.field}"
+            raise ValidationError(concern.message_id, concern.message_en, where=where)
+    return concerns
+
+
 def stage_data_check(*, process: Process, stage: str, data: dict[str, Any]) -> None:
     """Raise ValidationError unless data builds a schema-valid release of stage."""
+    text_check(data)
     release = release_build(
         ocid=process.ocid,
         stage=stage,
@@ -119,26 +155,58 @@ def process_create(
     return process
 
 
+def text_check(value: Any) -> None:
+    """Raise ValidationError at the pointer of value's first NUL, lone surrogate, bad number."""
+    for fault in json_faults(value):
+        raise ValidationError(fault.message_id, fault.message_en, where=pointer(fault.path))
+
+
 @transaction.atomic
 def stage_draft_save(
-    *, user: User, process: Process, stage: str, data: dict[str, Any]
+    *,
+    user: User,
+    process: Process,
+    stage: str,
+    data: dict[str, Any],
+    confirmed: Collection[str] = (),
 ) -> StageDraft:
     """Save data as the draft of process's stage, after checking it builds a valid release.
 
-    Raises PermissionDenied, or ValidationError (nothing written) for invalid data.
+    confirmed holds the keys of the implausible values the user confirmed (Concern.key, e.g.
+    "zero_value:amount"); each is recorded with the draft: key, messages, user, time.
+    Raises PermissionDenied, ValidationError for invalid or impossible data, or
+    UnconfirmedWarnings listing the implausible values not confirmed (nothing written).
     """
     permission_require(user=user, action=Action.STAGE_EDIT, agency=process.agency)
     _native_require(process)
     _stage_check(stage)
     stage_data_check(process=process, stage=stage, data=data)
+    warnings = stage_warnings(process=process, stage=stage, data=data)
+    missing = [w for w in warnings if w.key not in confirmed]
+    if missing:
+        raise UnconfirmedWarnings(missing)
+    now = timezone.now().isoformat(timespec="seconds")
+    confirmations = [
+        {
+            "key": w.key,
+            "message_id": w.message_id,
+            "message_en": w.message_en,
+            "user": user.username,
+            "at": now,
+        }
+        for w in warnings
+    ]
     draft, _created = StageDraft.objects.update_or_create(
-        process=process, stage=stage, defaults={"data": data, "updated_by": user}
+        process=process,
+        stage=stage,
+        defaults={"data": data, "updated_by": user, "confirmations": confirmations},
     )
     audit_record(
         actor=user,
         action="contracting:stage:save",
         target=f"{process.ocid}/{stage}",
         agency=process.agency,
+        data={"confirmed": [w.key for w in warnings]} if warnings else None,
     )
     return draft
 
@@ -272,6 +340,15 @@ def _publish_guard(process: Process, stage: str) -> StageDraft:
         raise ValidationError(
             f"tahap {stage} belum memiliki draf", f"the {stage} stage has no draft", where=stage
         )
+    confirmed = {c["key"] for c in draft.confirmations}
+    missing = [w.key for w in stage_warnings(process=process, stage=stage, data=draft.data)]
+    missing = [key for key in missing if key not in confirmed]
+    if missing:
+        raise ValidationError(
+            f"nilai tidak lazim belum dikonfirmasi ({', '.join(missing)}); simpan ulang draf",
+            f"implausible values are not confirmed ({', '.join(missing)}); save the draft again",
+            where=stage,
+        )
     return draft
 
 
@@ -366,6 +443,7 @@ def stage_publish(*, user: User, process: Process, stage: str) -> Release:
         data=data,
         sha256=hashlib.sha256(canonical_json(data)).hexdigest(),
         published_by=user,
+        confirmations=draft.confirmations,
     )
     entry_append(
         kind="ocds.release",
@@ -401,6 +479,11 @@ def stage_publish(*, user: User, process: Process, stage: str) -> Release:
         action="contracting:stage:publish",
         target=release_id,
         agency=process.agency,
-        data={"sha256": release.sha256, "tags": data["tag"], "documents": len(new_documents)},
+        data={
+            "sha256": release.sha256,
+            "tags": data["tag"],
+            "documents": len(new_documents),
+            "confirmed": [c["key"] for c in draft.confirmations],
+        },
     )
     return release

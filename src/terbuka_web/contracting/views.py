@@ -133,6 +133,7 @@ def stage_edit(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     draft = process.drafts.filter(stage=stage).first()
     post = request.POST if request.method == "POST" else None
     form, formsets = stage_forms_bind(stage, post, draft.data if draft else {})
+    warnings: list[Any] = []
     if post is not None and form.is_valid() and all(f.is_valid() for f in formsets.values()):
         try:
             services.stage_draft_save(
@@ -140,9 +141,12 @@ def stage_edit(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
                 process=process,
                 stage=stage,
                 data=stage_data_of(form, formsets),
+                confirmed=post.getlist("confirm"),
             )
         except PermissionDenied as exc:
             raise HttpForbidden from exc
+        except services.UnconfirmedWarnings as exc:
+            warnings = exc.warnings
         except TerbukaError as exc:
             _service_error(form, exc)
         else:
@@ -154,6 +158,7 @@ def stage_edit(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
         "stage_label": STAGE_LABELS_ID[stage],
         "form": form,
         "formsets": [(key, ROW_LEGENDS[key], fs) for key, fs in formsets.items()],
+        "warnings": warnings,
         **_errors(form, formsets),
     }
     status = 400 if post is not None else 200

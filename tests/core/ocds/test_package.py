@@ -17,7 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tests.paths import OCDS_FIXTURES
 
-from terbuka.ocds.errors import OcdsFormatError
+from terbuka.bounds import pointer
+from terbuka.ocds.errors import OcdsFormatError, OcdsValidationError
 from terbuka.ocds.flatten import flatten_package
 from terbuka.ocds.package import (
     CC_BY_4,
@@ -172,23 +173,37 @@ def test_parse_accepts_bom() -> None:
     assert package_parse(b'\xef\xbb\xbf{"releases":[]}') == {"releases": []}
 
 
+TEXT = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"))
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    st.none() | st.booleans() | st.integers(-(2**53 - 1), 2**53 - 1) | TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
     max_leaves=20,
 )
 
 
-@given(st.dictionaries(st.text(), JSON, max_size=5))
+@given(st.dictionaries(TEXT, JSON, max_size=5))
 def test_format_parse_round_trip(value: dict[str, Any]) -> None:
     assert package_parse(package_format(value)) == value
 
 
+@given(
+    st.dictionaries(TEXT, JSON, min_size=1, max_size=3),
+    st.sampled_from(['"a\\u0000"', '"\\udfff"', "9007199254740992", "-1e309", "1" * 4301]),
+)
+def test_parse_names_the_pointer_of_a_value_out_of_bounds(value: dict[str, Any], bad: str) -> None:
+    key = sorted(value)[0]
+    text = package_format({**value, key: [0, "x"]}).decode()
+    text = text.replace('[0,"x"]', f"[0,{bad}]", 1)
+    with pytest.raises(OcdsValidationError) as info:
+        package_parse(text.encode())
+    assert info.value.where == f"/{pointer((key,))[1:]}/1"
+
+
 @given(st.binary(max_size=200))
-def test_parse_fuzz_raises_only_format_errors(data: bytes) -> None:
+def test_parse_fuzz_raises_only_format_or_bounds_errors(data: bytes) -> None:
     try:
         package_parse(data)
-    except OcdsFormatError as exc:
+    except (OcdsFormatError, OcdsValidationError) as exc:
         assert exc.message_id and exc.message_en
 
 

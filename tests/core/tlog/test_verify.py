@@ -221,6 +221,26 @@ def test_usage_errors_are_exit_2(verify: Verify, log_dir: Path, tmp_path: Path) 
     assert "cannot be read" in verify.out
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"kind": "x", "a": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+        ('{"kind": "x", "a": "\\ud800"}', "/a: text holds a lone UTF-16 surrogate"),
+        ('{"kind": "x", "a": [1e400]}', "/a/0: number is infinite"),
+        ('{"kind": "x", "a": ' + "9" * 4301 + "}", "/a: number is infinite"),
+        ('{"ocid": "x", "\\u0000": 1}', "/release/\\u0000: JSON key: text holds a NUL"),
+    ],
+)
+def test_bad_record_file_is_an_input_error(
+    verify: Verify, log_dir: Path, tmp_path: Path, text: str, said: str
+) -> None:
+    record = tmp_path / "rekaman.json"
+    record.write_text(text)
+    assert verify(str(log_dir), "--file", str(record)) == 2, verify.out
+    assert said in verify.out and "USAGE OR INPUT ERROR" in verify.out
+
+
 def test_http_source(verify: Verify, log_dir: Path) -> None:
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(log_dir))
     handler.log_message = lambda *args: None  # type: ignore[method-assign]

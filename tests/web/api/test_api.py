@@ -65,9 +65,19 @@ def test_405_has_error_shape(client: Client) -> None:
     assert response["Allow"] == "GET"
 
 
-def test_bad_cursor_is_422(client: Client) -> None:
-    err = error_of(client.get("/api/ocds/releases", {"after": "x.y"}), 422)
+@pytest.mark.parametrize(
+    "after", ["x.y", "253402300800000000.1", "999999999999999999.999999999999999999", "1.-1"]
+)
+def test_bad_cursor_is_422(client: Client, after: str) -> None:
+    err = error_of(client.get("/api/ocds/releases", {"after": after}), 422)
     assert err["field"] == "after" and "kursor" in err["message"]
+    assert "cursor" in err["message_en"]
+
+
+@pytest.mark.parametrize("since", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+def test_since_beyond_utc_years_is_422(client: Client, since: str) -> None:
+    err = error_of(client.get("/api/ocds/releases", {"since": since}), 422)
+    assert err["field"] == "since"
 
 
 def test_process_search_filters_and_hides_drafts(client: Client) -> None:
