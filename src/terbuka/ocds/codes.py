@@ -42,3 +42,8 @@ def stage_of_tags(tags: list[str]) -> str | None:
                 found = stage
                 break
     return found
+
+
+# org-id.guide's code for the NPWP register of the Direktorat Jenderal Pajak (confirmed,
+# primary list; https://org-id.guide/list/ID-DJP).
+NPWP_SCHEME: Final = "ID-DJP"
