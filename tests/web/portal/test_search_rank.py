@@ -128,3 +128,14 @@ def test_an_unknown_sort_is_explained(client: Client) -> None:
     response = client.get("/", {"sort": "harga"})
     assert response.status_code == 400
     assert "sort" in response.content.decode() and "value_desc" in response.content.decode()
+
+
+def test_relevance_orders_the_newest_window_and_the_count_still_caps(
+    catalogue: dict[str, str], client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from terbuka_web.portal import selectors
+
+    monkeypatch.setattr(selectors, "RANK_WINDOW", 2)  # the two newest "jalan" matches
+    assert set(found(client, q="jalan")) == {catalogue["bridge"], catalogue["meals"]}  # no road
+    paginator = selectors.SearchPaginator(selectors.ProcessFilters(q="jalan"), 20, cap=2)
+    assert (paginator.count, paginator.capped) == (2, True)  # 3 match: counted past the window
