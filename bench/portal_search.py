@@ -196,6 +196,8 @@ def query_mix(rng: random.Random) -> dict[str, str]:
         params["value_min"], params["value_max"] = str(low), str(low * 10)
     if rng.random() < 0.3:
         params["page"] = str(rng.randrange(2, 6))
+    if rng.random() < 0.15:  # the other orders; with q the default is relevance (ranked)
+        params["sort"] = rng.choice(["newest", "value_desc", "value_asc", "title"])
     return params
 
 

@@ -1,103 +1,76 @@
-"""Find the root forms of Indonesian words, so that a search for a root finds its derivations.
+"""Find the root forms of Indonesian words and the one form of an NPWP, for search.
 
-Indonesian builds words with prefixes whose last consonant merges with the root's first
-("pengaspalan" = peng + aspal + an, "penyediaan" = peny + sedia + an, "pembangunan" =
-pem + bangun + an). A word-prefix search for "aspal" therefore misses "pengaspalan". This
-module strips up to two derivational prefixes by the rules of Indonesian morphology (after
-Nazief and Adriani, without their dictionary) and returns every candidate root; suffixes need
-no stripping, because a root is already a prefix of root + suffix. Candidates that are not
-real roots ("kolah" from "sekolah") only add words nobody searches for.
+Indonesian builds words with affixes whose letters merge with the root ("pengaspalan" =
+peng + aspal + an, "penyediaan" = peny + sedia + an), so a search for "aspal" must find
+"pengaspalan". Roots come from PySastrawi (MIT), the Nazief–Adriani stemmer checked against
+its dictionary of Indonesian root words: a word it cannot reduce to a dictionary root is kept
+as it is, so roots are real words ("sekolah" stays "sekolah", never "kolah").
+See docs/api.md, "Search: words, roots, NPWP and ranking".
+
+An NPWP (tax number) is written 01.234.567.8-901.000 (15 digits) or, since 2024, in 16 digits
+(0 + the 15, or a person's NIK); npwp_digits gives every form the same 16 digits.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache, lru_cache
 
 MIN_ROOT = 3
 _WORD = re.compile(r"[^\W\d_]+")
-VOWELS = frozenset("aeiou")
-
-# (prefix, letters the remainder may start with, letter the merged consonant restores or "").
-# An empty letter set means any letter. Longer prefixes come first.
-PREFIX_RULES: tuple[tuple[str, frozenset[str], str], ...] = (
-    ("menge", frozenset(), ""),  # before a one-syllable root: pengecatan = penge + cat + an
-    ("penge", frozenset(), ""),
-    ("meng", VOWELS | frozenset("ghk"), ""),
-    ("peng", VOWELS | frozenset("ghk"), ""),
-    ("meny", VOWELS, "s"),
-    ("peny", VOWELS, "s"),
-    ("mem", frozenset("bfpv"), ""),
-    ("pem", frozenset("bfpv"), ""),
-    ("mem", VOWELS, "p"),
-    ("pem", VOWELS, "p"),
-    ("men", frozenset("cdjstz"), ""),
-    ("pen", frozenset("cdjstz"), ""),
-    ("men", VOWELS, "t"),
-    ("pen", VOWELS, "t"),
-    ("ber", frozenset(), ""),
-    ("ter", frozenset(), ""),
-    ("per", frozenset(), ""),
-    ("me", frozenset("lrwy"), ""),
-    ("pe", frozenset("lrwy"), ""),
-    ("be", frozenset("r"), ""),
-    ("di", frozenset(), ""),
-    ("ke", frozenset(), ""),
-    ("se", frozenset(), ""),
-)
+_NPWP_MARKS = re.compile(r"[\s.\-/]")
 
 
-INNER_PREFIXES = frozenset(["ber", "ter", "per", "be"])  # the only ones behind another
+@cache
+def _stemmer() -> object:
+    """Return PySastrawi's stemmer, loading its dictionary (about 30 ms) on first use."""
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return StemmerFactory().create_stemmer()
 
 
-def _without_prefix(word: str, inner: bool = False) -> list[str]:
-    """Return what remains of word after each prefix rule that applies, merged letter restored.
+@lru_cache(maxsize=200_000)
+def root_of(word: str) -> str:
+    """Return the dictionary root of a lower-case Indonesian word, or word when it has none.
 
-    A remainder must start like a root: a vowel, or a consonant then a vowel. With inner, only
-    the prefixes that can follow another (diperbaiki = di + per + baik + i) are stripped.
+    Example: root_of("pengaspalan") → "aspal"; root_of("sekolah") → "sekolah";
+    root_of("berjalan") → "jalan".
     """
-    found = []
-    for prefix, starts, restore in PREFIX_RULES:
-        if (inner and prefix not in INNER_PREFIXES) or not word.startswith(prefix):
-            continue
-        rest = restore + word[len(prefix) :]
-        if len(rest) < MIN_ROOT or (starts and word[len(prefix)] not in starts):
-            continue
-        if rest[0] in VOWELS or rest[1] in VOWELS:
-            found.append(rest)
-    return found
+    if not word.isalpha() or len(word) < MIN_ROOT + 2:
+        return word
+    root = str(_stemmer().stem(word))  # type: ignore[attr-defined]
+    return root if len(root) >= MIN_ROOT and root.isalpha() else word
 
 
 def root_forms(word: str) -> list[str]:
-    """Return the candidate roots of a lower-case Indonesian word, without the word itself.
+    """Return the root of a lower-case word as a list, empty when the word is its own root.
 
-    Up to two prefixes are stripped ("diperbaiki" → "perbaiki", "baiki"); a word that is not
-    all letters, or too short to hold a prefix and a root, has none.
-    Example: root_forms("pengaspalan") → ["aspalan"]; root_forms("penyediaan") → ["sediaan"];
-    root_forms("perencanaan") → ["encanaan", "rencanaan"] (per + …, pe + r…: both kept).
+    Example: root_forms("penyediaan") → ["sedia"]; root_forms("jalan") → [].
     """
-    if not word.isalpha() or len(word) < MIN_ROOT + 2:
-        return []
-    found: dict[str, None] = {}
-    for first in _without_prefix(word):
-        found[first] = None
-        for second in _without_prefix(first, inner=True):
-            found[second] = None
-    found.pop(word, None)
-    return list(found)
+    root = root_of(word)
+    return [root] if root != word else []
 
 
 def with_root_forms(text: str) -> str:
-    """Return text followed by the root forms of its words that it does not already hold.
+    """Return text followed by the roots of its words that it does not already hold.
 
-    Words are the runs of letters in text (lower-case it first). Roots of the added roots are
-    added too, so applying it again changes nothing.
-    Example: with_root_forms("pengaspalan jalan, desa") → "pengaspalan jalan, desa aspalan".
+    Words are the runs of letters in text (lower-case it first); applying it again changes
+    nothing. Example: with_root_forms("pengaspalan jalan, desa") →
+    "pengaspalan jalan, desa aspal".
     """
     present = dict.fromkeys(_WORD.findall(text))
-    added: dict[str, None] = {}
-    todo = list(present)
-    while todo:
-        new = [r for w in todo for r in root_forms(w) if r not in present and r not in added]
-        added.update(dict.fromkeys(new))
-        todo = new
+    added = dict.fromkeys(r for w in present for r in root_forms(w) if r not in present)
     return " ".join([text, *added]) if added else text
+
+
+def npwp_digits(text: str) -> str | None:
+    """Return the 16-digit form of an NPWP written in any common format, or None.
+
+    Dots, dashes, slashes and spaces are ignored; 15 digits (the format before 2024) gain the
+    leading 0 of their 16-digit form; 16 digits are kept. Anything else is not an NPWP.
+    Example: npwp_digits("01.234.567.8-901.000") → "0012345678901000".
+    """
+    digits = _NPWP_MARKS.sub("", text)
+    if not (digits.isascii() and digits.isdigit()) or len(digits) not in (15, 16):
+        return None
+    return digits if len(digits) == 16 else "0" + digits

@@ -18,6 +18,7 @@ from django.test import Client
 from terbuka.canonical import canonical_json
 from terbuka.ocds.codes import METHODS, STAGES
 from terbuka.ocds.merge import compile_release
+from terbuka.ocds.summary import summarize
 from terbuka.tlog.note import generate_key
 from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.contracting.models import Document, Process, Release, StageDraft
@@ -51,6 +52,11 @@ def agency_create(
 
 def _party(pid: str, name: str, roles: list[str]) -> dict[str, Any]:
     return {"id": pid, "name": name, "roles": roles}
+
+
+def supplier_npwp(name: str) -> str:
+    """Return the 16-digit business NPWP (0 + 15 digits) the factories give supplier name."""
+    return "0" + str(int(hashlib.sha256(name.encode()).hexdigest(), 16))[:15]
 
 
 def release_build(
@@ -97,8 +103,11 @@ def release_build(
             "procuringEntity": {"id": buyer_id, "name": agency.name},
         }
     else:
-        supplier_id = "ID-DJP-" + hashlib.sha256(supplier.encode()).hexdigest()[:15]
-        release["parties"].append(_party(supplier_id, supplier, ["supplier", "payee"]))
+        npwp = supplier_npwp(supplier)
+        supplier_id = f"ID-DJP-{npwp}"
+        party = _party(supplier_id, supplier, ["supplier", "payee"])
+        party["identifier"] = {"scheme": "ID-DJP", "id": npwp, "legalName": supplier}
+        release["parties"].append(party)
         org = {"id": supplier_id, "name": supplier}
         if stage == "award":
             release["awards"] = [
@@ -164,14 +173,11 @@ def process_create(
         )
         releases.append(release_add(process, data, stage))
     published = [s for s in STAGES if s in stages]
-    has_supplier = any(s in stages for s in ("award", "contract", "implementation"))
     process.stages_published = published
     process.stage_reached = published[-1] if published else ""
     process.value_idr = value
-    process.search_text = " ".join(
-        [title, description, agency.name, supplier if has_supplier else ""]
-    ).lower()
     process.compiled_release = compile_release([r.data for r in releases]) if releases else {}
+    process.search_text = summarize(process.compiled_release).search_text
     process.first_published_at = releases[0].published_at if releases else None
     process.last_published_at = releases[-1].published_at if releases else None
     process.save()

@@ -12,12 +12,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from terbuka.errors import ValidationError
-from terbuka.ocds.codes import AMENDMENT_TAGS, METHODS, STAGE_TAGS, STAGES
+from terbuka.ocds.codes import AMENDMENT_TAGS, METHODS, NPWP_SCHEME, STAGE_TAGS, STAGES
 from terbuka.ocds.validate import raise_for_issues, validate_release
 
-# org-id.guide's code for the NPWP register of the Direktorat Jenderal Pajak (confirmed,
-# primary list; https://org-id.guide/list/ID-DJP).
-NPWP_SCHEME: Final = "ID-DJP"
 CURRENCY: Final = "IDR"
 TIMEZONE_SUFFIX: Final = "T00:00:00+07:00"
 PROGRESS_MILESTONE_ID: Final = "physical-progress"

@@ -68,3 +68,8 @@ def ocid_prefixes_parse(text: str, *, name: str) -> list[str]:
                 where=name,
             )
     return prefixes
+
+
+# org-id.guide's code for the NPWP register of the Direktorat Jenderal Pajak (confirmed,
+# primary list; https://org-id.guide/list/ID-DJP).
+NPWP_SCHEME: Final = "ID-DJP"

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from terbuka.bounds import MAX_SAFE_INTEGER
-from terbuka.ocds.codes import METHOD_BY_DETAILS, STAGES
+from terbuka.ocds.codes import METHOD_BY_DETAILS, NPWP_SCHEME, STAGES
 from terbuka.ocds.relations import parse_datetime
-from terbuka.words import with_root_forms
+from terbuka.words import npwp_digits, with_root_forms
 
 SEARCH_TEXT_LIMIT = 4000
 
@@ -127,6 +127,22 @@ def _title(compiled: dict[str, Any]) -> str:
     )
 
 
+def _npwps(compiled: dict[str, Any]) -> list[str]:
+    """Return the 16-digit NPWP of each party identified by one (scheme ID-DJP), once each."""
+    found = []
+    for party in _list(compiled.get("parties")):
+        for ident in [
+            _obj(party.get("identifier")),
+            *map(_obj, _list(party.get("additionalIdentifiers"))),
+        ]:
+            digits = (
+                npwp_digits(_str(ident.get("id"))) if ident.get("scheme") == NPWP_SCHEME else None
+            )
+            if digits:
+                found.append(digits)
+    return found
+
+
 def summarize(compiled: dict[str, Any]) -> ProcessSummary:
     """Return the ProcessSummary of a compiled release.
 
@@ -143,6 +159,7 @@ def summarize(compiled: dict[str, Any]) -> ProcessSummary:
     words = [compiled.get("ocid", ""), title, description, buyer]
     words += [_str(p.get("name")) for p in _list(compiled.get("parties"))]
     words += [_str(i.get("description")) for i in _list(tender.get("items"))]
+    words += _npwps(compiled)
     return ProcessSummary(
         title=title,
         description=description,

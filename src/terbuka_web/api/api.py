@@ -26,7 +26,7 @@ from ninja import Field, NinjaAPI, Query, Schema
 
 from terbuka.errors import ValidationError
 from terbuka_web.api import selectors as ocds
-from terbuka_web.api.errors import error_response, handlers_register
+from terbuka_web.api.errors import KnownParams, error_response, handlers_register
 from terbuka_web.contracting.models import Process
 from terbuka_web.portal import selectors as portal
 from terbuka_web.portal.links import ocid_link_maker
@@ -59,10 +59,13 @@ class ErrorOut(Schema):
     error: ErrorDetail
 
 
-ERRORS: dict[int, Any] = {404: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-class SearchQuery(Schema):
+SortCode = Literal[tuple(portal.SORTS)]  # type: ignore[valid-type]
+
+
+class SearchQuery(KnownParams):
     q: str = Field("", max_length=200, description="Teks bebas / free text")
     agency: str = Field("", max_length=80, description="Kode perangkat daerah / agency code")
     stage: StageCode | None = None
@@ -72,6 +75,9 @@ class SearchQuery(Schema):
     value_max: int | None = Field(None, ge=0, le=portal.MAX_VALUE)
     page: int = Field(1, ge=1, le=100_000)
     per_page: int = Field(20, ge=1, le=100)
+    sort: SortCode | None = Field(
+        None, description="urutan / order; default relevance with q, else newest"
+    )
 
 
 class AgencyOut(Schema):
@@ -192,6 +198,7 @@ def processes_search(
             method=query.method or "",
             value_min=query.value_min,
             value_max=query.value_max,
+            sort=query.sort or "",
         )
     )
     paginator = portal.SearchPaginator(filters, query.per_page)
@@ -275,13 +282,13 @@ def _utc(moment: datetime | None) -> datetime | None:
 PACKAGE = {200: dict[str, Any], **ERRORS}
 
 
-class ReleaseQuery(Schema):
+class ReleaseQuery(KnownParams):
     since: datetime | None = Field(None, description="published_at ≥ since (ISO 8601)")
     after: str | None = Field(None, max_length=40, description="cursor from links.next")
     limit: int = Field(100, ge=1, le=1000)
 
 
-class RecordQuery(Schema):
+class RecordQuery(KnownParams):
     page: int = Field(1, ge=1, le=100_000)
     per_page: int = Field(50, ge=1, le=200)
 

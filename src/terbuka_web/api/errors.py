@@ -11,9 +11,10 @@ from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import ValidationInfo, model_validator
 
 from terbuka.errors import TerbukaError
 
@@ -50,6 +51,44 @@ def error_response(
         CODES.get(status, "error"), message or default_id, message_en or default_en, field
     )
     return JsonResponse(body, status=status)
+
+
+class UnknownParameters(Exception):
+    """Signal query parameters an endpoint does not know (answered 400 naming the known ones)."""
+
+    def __init__(self, unknown: list[str], allowed: list[str]):
+        super().__init__(", ".join(unknown))
+        self.unknown, self.allowed = unknown, allowed
+
+
+class KnownParams(Schema):
+    """Refuse, for every endpoint whose query schema derives from it, a parameter it lacks.
+
+    Ninja passes only the parameters a schema declares, so "?supplier=x" would be ignored
+    and the answer would look like an unfiltered search; this raises UnknownParameters first.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_only(cls, data: Any, info: ValidationInfo) -> Any:
+        request = (info.context or {}).get("request")
+        if request is not None:
+            allowed = [f.alias or name for name, f in cls.model_fields.items()]
+            unknown = sorted(set(request.GET) - set(allowed))
+            if unknown:
+                raise UnknownParameters(unknown, allowed)
+        return data
+
+
+def on_unknown_parameters(request: HttpRequest, exc: UnknownParameters) -> HttpResponse:
+    """Answer 400 naming the unknown parameters and the ones the endpoint accepts."""
+    unknown, allowed = ", ".join(exc.unknown)[:200], ", ".join(exc.allowed)
+    return error_response(
+        400,
+        f"parameter tidak dikenal: {unknown}; yang diterima: {allowed}",
+        f"unknown parameter: {unknown}; accepted: {allowed}",
+        exc.unknown[0][:100],
+    )
 
 
 def _field_of(error: dict[str, Any]) -> str:
@@ -98,6 +137,7 @@ def on_crash(request: HttpRequest, exc: Exception) -> HttpResponse:
 def handlers_register(api: NinjaAPI) -> None:
     """Register the handlers so that every error leaves the API in the one shape."""
     api.add_exception_handler(NinjaValidationError, on_validation)
+    api.add_exception_handler(UnknownParameters, on_unknown_parameters)
     api.add_exception_handler(TerbukaError, on_terbuka)
     api.add_exception_handler(HttpError, on_http)
     api.add_exception_handler(Http404, on_404)

@@ -10,7 +10,7 @@ import hashlib
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -18,12 +18,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_save
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from terbuka.errors import ValidationError
 from terbuka.ocds.codes import STAGES
+from terbuka.words import npwp_digits, root_forms
 from terbuka_web.accounts.models import Agency
 from terbuka_web.contracting.models import Document, Method, Process, Release, Stage
 from terbuka_web.transparency.selectors import entry_id_latest
@@ -33,6 +36,7 @@ STAGE_LABELS = dict(Stage.choices)
 MAX_VALUE = 10**15
 MAX_TERMS = 8
 COUNT_CAP = 1_000
+RANK_WINDOW = COUNT_CAP  # relevance orders at most this many newest matches (see _ordered)
 OPTIONS_TTL = 300.0  # seconds an in-process copy of the filter choices may live
 STAMP_TTL = 1.0  # seconds a worker reuses the publication stamp before asking again
 LIST_FIELDS = (
@@ -50,10 +54,24 @@ LIST_FIELDS = (
     "agency__name",
 )
 _WORD = re.compile(r"[^\W_]+")
+FTS_TITLE_WEIGHT = 10.0  # SQLite bm25: a word of the title counts as ten elsewhere
+SORTS = {
+    "relevance": _("Paling relevan"),
+    "newest": _("Terbaru"),
+    "value_desc": _("Nilai tertinggi"),
+    "value_asc": _("Nilai terendah"),
+    "title": _("Judul (A–Z)"),
+}
+ORDERS: dict[str, tuple[Any, ...]] = {  # relevance: see _ordered
+    "newest": ("-last_published_at", "-id"),
+    "value_desc": (F("value_idr").desc(nulls_last=True), "-id"),
+    "value_asc": (F("value_idr").asc(nulls_last=True), "-id"),
+    "title": ("title", "-id"),
+}
 
 
 class SearchPaginator(Paginator):
-    """Paginate the public search for filters: rows are dicts of LIST_FIELDS, newest first.
+    """Paginate the public search for filters: rows are dicts of LIST_FIELDS in filters.sort.
 
     Counting stops at cap matches (counting 100k rows costs most of a search); .capped tells
     that more exist than the pages reach. The count and each page are kept in the cache for
@@ -75,10 +93,10 @@ class SearchPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
+        # counted in the newest order, which has no relevance window (see _ordered)
+        unranked = process_search(replace(self.filters, sort="newest"))
         return int(
-            _cache_through(
-                f"{self.key}:count", lambda: self.matches.order_by()[: self.cap + 1].count()
-            )
+            _cache_through(f"{self.key}:count", lambda: unranked.order_by()[: self.cap + 1].count())
         )
 
     @cached_property
@@ -130,10 +148,11 @@ class ProcessFilters:
     method: str = ""
     value_min: int | None = None
     value_max: int | None = None
+    sort: str = ""  # a key of SORTS; "" is relevance with q, else newest
 
     def active(self) -> bool:
-        """Report whether any filter is set."""
-        return any(v not in ("", None) for v in self.__dict__.values())
+        """Report whether any filter is set (the order is not a filter)."""
+        return any(v not in ("", None) for k, v in self.__dict__.items() if k != "sort")
 
 
 def _int_param(raw: str, name: str, low: int, high: int) -> int | None:
@@ -162,7 +181,7 @@ def _choice_param(raw: str, name: str, choices: Mapping[str, object]) -> str:
 
 
 def filters_parse(params: Mapping[str, str]) -> ProcessFilters:
-    """Parse search parameters (q, agency, stage, year, method, value_min, value_max).
+    """Parse search parameters (q, agency, stage, year, method, value_min, value_max, sort).
 
     Raises ValidationError naming the offending field when a value is malformed, out of range
     or not a known choice. Example: {"year": "2024", "value_min": "1.000.000"}.
@@ -175,6 +194,7 @@ def filters_parse(params: Mapping[str, str]) -> ProcessFilters:
         method=_choice_param(params.get("method", ""), "method", dict(Method.choices)),
         value_min=_int_param(params.get("value_min", ""), "value_min", 0, MAX_VALUE),
         value_max=_int_param(params.get("value_max", ""), "value_max", 0, MAX_VALUE),
+        sort=_choice_param(params.get("sort", ""), "sort", SORTS),
     )
     return filters_check(found)
 
@@ -204,17 +224,19 @@ def processes_public() -> QuerySet[Process]:
 
 
 def process_search(filters: ProcessFilters) -> QuerySet[Process]:
-    """Return the published processes matching every filter, newest first.
+    """Return the published processes matching every filter, in the order of filters.sort.
 
     Only the columns a result list shows are loaded (never compiled_release, description or
     search_text). Free text matches each word of q in search_text, which publishing derives
-    from title, description, supplier and agency names plus their Indonesian root forms
-    (terbuka.words: "aspal" finds "pengaspalan"): on PostgreSQL as a word prefix through the
-    full-text index (search_tsv, see migration portal 0002), elsewhere as a substring.
+    from title, description, supplier and agency names, party NPWPs and the dictionary roots
+    of the words (terbuka.words: "aspal" finds "pengaspalan"): each word as a word prefix or
+    as its root, an NPWP in any format as its 16 digits, through the full-text index (search_tsv
+    on PostgreSQL, FTS5 portal_process_fts on SQLite: migration portal 0004). With q the
+    default order is relevance (ts_rank / bm25, a title word above the rest), then newest.
     An agency code no public process carries matches nothing.
     """
     qs = processes_public().select_related("agency").only(*LIST_FIELDS)
-    qs = _text_filter(qs, filters.q)
+    qs, ranked = _text_filter(qs, filters.q)
     if filters.agency:
         agency_id = agency_ids().get(filters.agency) or _agency_id(filters.agency)
         if agency_id is None:
@@ -230,7 +252,7 @@ def process_search(filters: ProcessFilters) -> QuerySet[Process]:
         qs = qs.filter(value_idr__gte=filters.value_min)
     if filters.value_max is not None:
         qs = qs.filter(value_idr__lte=filters.value_max)
-    return qs
+    return _ordered(qs, filters.sort, ranked)
 
 
 def _agency_id(code: str) -> int | None:
@@ -239,19 +261,63 @@ def _agency_id(code: str) -> int | None:
     return found
 
 
-def _text_filter(qs: QuerySet[Process], q: str) -> QuerySet[Process]:
+def _text_filter(qs: QuerySet[Process], q: str) -> tuple[QuerySet[Process], bool]:
+    """Return qs narrowed to the matches of q and whether it is annotated with their "rank"."""
     terms = q.lower().split()[:MAX_TERMS]
-    if connection.vendor != "postgresql":
-        for term in terms:
-            qs = qs.filter(search_text__icontains=term)
-        return qs
-    words = [w for term in terms for w in _WORD.findall(term)][:MAX_TERMS]
-    if not words and terms:  # only punctuation: match it literally
-        return qs.filter(search_text__icontains=terms[0])
-    if words:
-        tsquery = " & ".join(f"{w}:*" for w in words)
-        qs = qs.extra(where=["search_tsv @@ to_tsquery('simple', %s)"], params=[tsquery])
-    return qs
+    whole = npwp_digits(q)
+    groups = [[whole]] if whole else [_term_words(term) for term in terms]
+    groups = [g for g in groups if g][:MAX_TERMS]
+    if not groups:
+        if terms:  # only punctuation: match it literally
+            return qs.filter(search_text__icontains=terms[0]), False
+        return qs, False
+    if connection.vendor == "postgresql":
+        tsquery = " & ".join("(" + " | ".join(group) + ")" for group in groups)
+        sql = "to_tsquery('simple', %s)"
+        qs = qs.extra(where=[f"search_tsv @@ {sql}"], params=[tsquery])
+        return qs.alias(rank=RawSQL(f"ts_rank(search_tsv, {sql})", [tsquery])), True
+    match = " AND ".join("(" + " OR ".join(map(_fts5_term, group)) + ")" for group in groups)
+    fts = "FROM portal_process_fts WHERE portal_process_fts MATCH %s"
+    qs = qs.filter(pk__in=RawSQL(f"SELECT rowid {fts}", [match]))
+    score = f"-bm25(portal_process_fts, {FTS_TITLE_WEIGHT}, 1.0)"
+    rank = f"(SELECT {score} {fts} AND rowid = contracting_process.id)"
+    return qs.alias(rank=RawSQL(rank, [match])), True
+
+
+def _term_words(term: str) -> list[str]:
+    """Return the alternatives one query term matches, in PostgreSQL tsquery notation.
+
+    An NPWP in any format matches its 16 digits exactly; each word matches as a word prefix
+    or, when it has a dictionary root, that root ("pembangunan" also finds "bangun").
+    """
+    npwp = npwp_digits(term)
+    if npwp:
+        return [npwp]
+    words = _WORD.findall(term)
+    if len(words) != 1:  # "k-350": every part, as one alternative ("k:* & 350:*")
+        return [" & ".join(f"{w}:*" for w in words)] if words else []
+    roots = root_forms(words[0])
+    return [f"{words[0]}:*", *roots]
+
+
+def _fts5_term(alternative: str) -> str:
+    """Return a tsquery alternative of _term_words in SQLite FTS5 query notation."""
+    parts = [p.strip() for p in alternative.split("&")]
+    quoted = [f'"{p[:-2]}"*' if p.endswith(":*") else f'"{p}"' for p in parts]
+    return quoted[0] if len(quoted) == 1 else "(" + " AND ".join(quoted) + ")"
+
+
+def _ordered(qs: QuerySet[Process], sort: str, ranked: bool) -> QuerySet[Process]:
+    """Return qs in the order of sort; relevance (the default with a query) needs ranked.
+
+    Relevance orders the RANK_WINDOW newest matches (all of them when fewer match): ranking
+    every match of a common word ("jalan": tens of thousands of 100k) costs 250–450 ms, the
+    window about as much as counting to COUNT_CAP. The count stops there too.
+    """
+    if sort in ("", "relevance") and ranked:
+        newest = qs.order_by(*ORDERS["newest"]).values("pk")[:RANK_WINDOW]
+        return qs.filter(pk__in=Subquery(newest)).order_by("-rank", *ORDERS["newest"])
+    return qs.order_by(*ORDERS[sort if sort in ORDERS else "newest"])
 
 
 def process_public_get(ocid: str) -> Process | None:

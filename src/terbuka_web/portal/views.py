@@ -52,6 +52,9 @@ def home(request: HttpRequest) -> HttpResponse:
         ),
         "stage_options": _options_html(selectors.STAGE_LABELS.items(), filters.stage),
         "method_options": _options_html(Method.choices, filters.method),
+        "sort_options": _options_html(
+            selectors.SORTS.items(), filters.sort or ("relevance" if filters.q else "newest")
+        ),
     }
     return render(request, "portal/search.html", context, status=400 if error else 200)
 

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from terbuka.errors import ValidationError
-from terbuka.ocds.build import NPWP_SCHEME, release_build, release_tags, release_validate
-from terbuka.ocds.codes import STAGES
+from terbuka.ocds.build import release_build, release_tags, release_validate
+from terbuka.ocds.codes import NPWP_SCHEME, STAGES
 from terbuka.ocds.merge import compile_release
 from terbuka.ocds.stage_examples import EXAMPLE_STAGE_DATA
 from terbuka.ocds.validate import validate_release

@@ -58,6 +58,37 @@ def test_422_names_the_field(client: Client, params: dict, field: str) -> None:
     assert err["message"] != err["message_en"]
 
 
+@pytest.mark.parametrize(
+    ("path", "params", "unknown", "accepted"),
+    [
+        ("/api/processes", {"supplier": "CV Maju", "q": "jalan"}, "supplier", "q, agency, stage"),
+        ("/api/processes", {"Q": "jalan"}, "Q", "per_page, sort"),
+        ("/api/ocds/releases", {"limit": "5", "from": "2024"}, "from", "since, after, limit"),
+        ("/api/ocds/records", {"pagesize": "5"}, "pagesize", "page, per_page"),
+    ],
+)
+def test_unknown_parameter_is_400_naming_the_accepted_ones(
+    client: Client, path: str, params: dict, unknown: str, accepted: str
+) -> None:
+    process_create(agency=agency_create())  # today ?supplier= answers every process, unfiltered
+    err = error_of(client.get(path, params), 400)
+    assert err["code"] == "bad_request" and err["field"] == unknown
+    assert unknown in err["message"] and accepted in err["message"]
+    assert unknown in err["message_en"] and accepted in err["message_en"]
+
+
+def test_sort_orders_the_search(client: Client) -> None:
+    agency = agency_create()
+    made = [
+        process_create(agency=agency, title=t, value=v)
+        for t, v in [("Jalan Kalitidu", 5), ("Jalan Ngasem", 9), ("Jalan Padangan", 1)]
+    ]
+    for sort, order in [("value_desc", [1, 0, 2]), ("value_asc", [2, 0, 1]), ("newest", [2, 1, 0])]:
+        body = client.get("/api/processes", {"q": "jalan", "sort": sort}).json()
+        assert [r["ocid"] for r in body["results"]] == [made[i].ocid for i in order]
+    assert error_of(client.get("/api/processes", {"sort": "harga"}), 422)["field"] == "sort"
+
+
 def test_405_has_error_shape(client: Client) -> None:
     response = client.post("/api/processes", {"q": "x"})
     err = error_of(response, 405)

@@ -1,4 +1,4 @@
-"""Check data migration 0003: processes published before get the root forms in search_text."""
+"""Check data migration 0004: published processes get search_text derived again (roots, NPWP)."""
 
 from __future__ import annotations
 
@@ -6,25 +6,36 @@ import importlib
 
 import pytest
 from django.apps import apps
-from tests.web.factories import agency_create, process_create
+from tests.web.factories import agency_create, draft_create, process_create, supplier_npwp
 
 from terbuka_web.contracting.models import Process
 
 pytestmark = pytest.mark.django_db
 
-MODULE = "terbuka_web.contracting.migrations.0003_search_text_root_forms"
+MODULE = "terbuka_web.contracting.migrations.0004_search_text_dictionary_roots"
 migration = importlib.import_module(MODULE)
 
 
-def test_root_forms_are_added_to_every_older_process_once(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_older_search_text_is_derived_again_once(monkeypatch: pytest.MonkeyPatch) -> None:
     agency = agency_create()
-    titles = ["Pengaspalan Jalan Kalitidu", "Penyediaan Air Bersih", "Jalan Desa", "Pembangunan"]
-    made = [process_create(agency=agency, title=t) for t in titles]  # search_text without roots
+    titles = ["Rehabilitasi Gedung Sekolah", "Penyediaan Air Bersih", "Jalan Desa", "Pembangunan"]
+    made = [process_create(agency=agency, title=t, stages=("planning", "award")) for t in titles]
+    current = dict(Process.objects.values_list("pk", "search_text"))
+    old = {p.pk: f"{p.title.lower()} kolah sediaan bangunan" for p in made}  # hand-made roots
+    for pk, text in old.items():
+        Process.objects.filter(pk=pk).update(search_text=text)
+    draft = draft_create(agency=agency)
+    Process.objects.filter(pk=draft.pk).update(search_text="draf")
     monkeypatch.setattr(migration, "CHUNK", 3)  # more than one chunk
-    migration.add_root_forms(apps, None)
+    migration.derive_again(apps, None)
     texts = dict(Process.objects.values_list("pk", "search_text"))
-    for process, root in zip(made, ["aspalan", "sediaan", None, "bangunan"], strict=True):
-        before, _, added = texts[process.pk].partition(process.search_text)
-        assert before == "" and (root in added.split() if root else root not in added.split())
-    migration.add_root_forms(apps, None)
+    assert texts == {**current, draft.pk: "draf"}  # as publishing derives it; drafts untouched
+    words = texts[made[1].pk].split()
+    assert (
+        "sedia" in words
+        and "sediaan" not in words
+        and supplier_npwp("CV Maju Jaya Bojonegoro") in words
+    )
+    assert "kolah" not in texts[made[0].pk].split()
+    migration.derive_again(apps, None)
     assert dict(Process.objects.values_list("pk", "search_text")) == texts
