@@ -1,4 +1,4 @@
-"""Check data migration 0004: published processes get search_text derived again (roots, NPWP)."""
+"""Check data migration 0005: published processes get search_text derived again (roots, NPWP)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from terbuka_web.contracting.models import Process
 
 pytestmark = pytest.mark.django_db
 
-MODULE = "terbuka_web.contracting.migrations.0004_search_text_dictionary_roots"
+MODULE = "terbuka_web.contracting.migrations.0005_search_text_dictionary_roots"
 migration = importlib.import_module(MODULE)
 
 

@@ -65,6 +65,6 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("portal", "0003_stage_method_order"),
-        ("contracting", "0004_search_text_dictionary_roots"),
+        ("contracting", "0005_search_text_dictionary_roots"),
     ]
     operations = [migrations.RunPython(create, drop)]

@@ -28,6 +28,6 @@ def derive_again(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("contracting", "0003_search_text_root_forms")]
+    dependencies = [("contracting", "0004_confirmations")]
 
     operations = [migrations.RunPython(derive_again, migrations.RunPython.noop)]
