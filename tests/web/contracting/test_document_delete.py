@@ -64,17 +64,21 @@ def test_a_published_document_is_never_deleted(users: dict, process: Process) ->
     assert Document.objects.filter(pk=document.pk).exists()
 
 
-def test_delete_over_http_needs_post_and_csrf(users: dict, process: Process) -> None:
+def test_delete_over_http_asks_first_then_needs_post_and_csrf(
+    users: dict, process: Process
+) -> None:
     document = draft_document(users, process)
     url = f"/kelola/proses/{process.pk}/dokumen/{document.pk}/hapus/"
     client = Client(enforce_csrf_checks=True)
     client.force_login(users[Role.OPERATOR])
-    assert client.get(url).status_code == 405
-    assert client.post(url).status_code == 403  # no CSRF token
     page = client.get(f"/kelola/proses/{process.pk}/")
-    assert url in page.content.decode()
-    token = page.cookies["csrftoken"].value
-    done = client.post(url, {"csrfmiddlewaretoken": token})
+    assert f'href="{url}"' in page.content.decode()  # "Hapus" is a link to the question
+    confirm = client.get(url)  # the question deletes nothing
+    assert confirm.status_code == 200
+    assert "Ya, hapus dokumen" in confirm.content.decode()
+    assert Document.objects.filter(pk=document.pk).exists()
+    assert client.post(url).status_code == 403  # no CSRF token
+    done = client.post(url, {"csrfmiddlewaretoken": client.cookies["csrftoken"].value})
     assert done.status_code == 302
     assert not Document.objects.filter(pk=document.pk).exists()
 
