@@ -101,7 +101,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "rows": [(p, statuses[p.pk]) for p in processes],
         "filters": filters,
         "stages": STAGE_LABELS_ID,
-        "statuses": STATUS_LABELS,
+        "status_choices": STATUS_LABELS,
         "years": process_years_visible(user=user),
         "agencies": Agency.objects.order_by("name").values_list("code", "name")
         if global_view
