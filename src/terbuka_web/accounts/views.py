@@ -23,7 +23,7 @@ from terbuka_web.accounts import selectors, services
 from terbuka_web.accounts.forms import AgencyForm, PasswordChangeForm, UserForm
 from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.accounts.selectors import Action, user_can
-from terbuka_web.common.views import confirm_render, form_errors, page_of, service_error_attach
+from terbuka_web.common.views import confirm_then, form_errors, page_of, service_error_attach
 from terbuka_web.regions.selectors import region_get
 
 View = Callable[..., HttpResponse]
@@ -84,10 +84,6 @@ def _admin_only(action: Action) -> Callable[[View], View]:
     return wrap
 
 
-def _agency_by_code(code: str) -> Agency | None:
-    return Agency.objects.filter(code=code).first() if code else None
-
-
 @_admin_only(Action.USER_MANAGE)
 def user_list(request: HttpRequest) -> HttpResponse:
     """List accounts, 50 a page, searchable and filtered by role, agency and active state."""
@@ -117,28 +113,50 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 @_admin_only(Action.USER_MANAGE)
 @require_http_methods(["GET", "POST"])
-def user_create(request: HttpRequest) -> HttpResponse:
-    """Create an account with a one-time password, shown once to the admin."""
-    form = UserForm(request.POST or None)
+def user_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create an account (no pk) with a one-time password shown once to the admin, or change
+    an account's role, agency, name and e-mail."""
+    account = get_object_or_404(User.objects.select_related("agency"), pk=pk) if pk else None
+    initial = {}
+    if account is not None:
+        initial = {
+            "full_name": account.first_name,
+            "email": account.email,
+            "role": account.role,
+            "agency": account.agency.code if account.agency else "",
+        }
+    form = UserForm(request.POST or None, initial=initial, editing=account is not None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        actor: User = request.user  # type: ignore[assignment]
+        fields = {
+            "role": data["role"],
+            "agency": Agency.objects.filter(code=data["agency"]).first()
+            if data["agency"]
+            else None,
+            "full_name": data["full_name"],
+            "email": data["email"],
+        }
         password = services.password_temporary()
         try:
-            user = services.user_create(
-                actor=request.user,  # type: ignore[arg-type]
-                username=data["username"],
-                password=password,
-                temporary=True,
-                role=data["role"],
-                agency=_agency_by_code(data["agency"]),
-                full_name=data["full_name"],
-                email=data["email"],
-            )
+            if account is None:
+                created = services.user_create(
+                    actor=actor,
+                    username=data["username"],
+                    password=password,
+                    temporary=True,
+                    **fields,
+                )
+            else:
+                services.user_update(actor=actor, user=account, **fields)
         except TerbukaError as exc:
             service_error_attach(form, exc)
         else:
-            return _password_show(request, user, password, created=True)
-    context = {"form": form, "editing": None, **form_errors(form)}
+            if account is None:
+                return _password_show(request, created, password, created=True)
+            messages.success(request, _("Akun %(name)s disimpan.") % {"name": account.username})
+            return redirect("accounts:users")
+    context = {"form": form, "editing": account, **form_errors(form)}
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/user_form.html", context, status=status)
 
@@ -155,62 +173,25 @@ def _password_show(
 
 @_admin_only(Action.USER_MANAGE)
 @require_http_methods(["GET", "POST"])
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Change an account's role, agency, name and e-mail."""
-    account = get_object_or_404(User.objects.select_related("agency"), pk=pk)
-    initial = {
-        "full_name": account.first_name,
-        "email": account.email,
-        "role": account.role,
-        "agency": account.agency.code if account.agency else "",
-    }
-    form = UserForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.user_update(
-                actor=request.user,  # type: ignore[arg-type]
-                user=account,
-                role=data["role"],
-                agency=_agency_by_code(data["agency"]),
-                full_name=data["full_name"],
-                email=data["email"],
-            )
-        except TerbukaError as exc:
-            service_error_attach(form, exc)
-        else:
-            messages.success(request, _("Akun %(name)s disimpan.") % {"name": account.username})
-            return redirect("accounts:users")
-    context = {"form": form, "editing": account, **form_errors(form)}
-    status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/user_form.html", context, status=status)
-
-
-@_admin_only(Action.USER_MANAGE)
-@require_http_methods(["GET", "POST"])
 def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask first (GET), then give the account a new one-time password (POST) and show it."""
     account = get_object_or_404(User, pk=pk)
-    back = reverse("accounts:user_edit", args=[account.pk])
-    error = ""
-    if request.method == "POST":
+
+    def reset() -> HttpResponse:
         password = services.password_temporary()
-        try:
-            services.user_password_reset(actor=request.user, user=account, password=password)  # type: ignore[arg-type]
-        except TerbukaError as exc:
-            error = f"{exc.message_id} / {exc.message_en}"
-        else:
-            return _password_show(request, account, password, created=False)
-    return confirm_render(
+        services.user_password_reset(actor=request.user, user=account, password=password)  # type: ignore[arg-type]
+        return _password_show(request, account, password, created=False)
+
+    return confirm_then(
         request,
+        act=reset,
         title=_("Atur ulang sandi %(name)s") % {"name": account.username},
         message=_(
             "Sandi lama berhenti berlaku dan sesi yang terbuka berakhir. Anda akan melihat sandi "
             "sekali pakai baru satu kali; pengguna wajib menggantinya saat masuk."
         ),
         confirm_label=_("Ya, atur ulang sandi"),
-        cancel_url=back,
-        error=error,
+        cancel_url=reverse("accounts:user_edit", args=[account.pk]),
     )
 
 
@@ -219,19 +200,15 @@ def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
 def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask first (GET), then deactivate the account (POST)."""
     account = get_object_or_404(User, pk=pk)
-    error = ""
-    if request.method == "POST":
-        try:
-            services.user_active_set(actor=request.user, user=account, active=False)  # type: ignore[arg-type]
-        except TerbukaError as exc:
-            error = f"{exc.message_id} / {exc.message_en}"
-        else:
-            messages.success(
-                request, _("Akun %(name)s dinonaktifkan.") % {"name": account.username}
-            )
-            return redirect("accounts:users")
-    return confirm_render(
+
+    def deactivate() -> HttpResponse:
+        services.user_active_set(actor=request.user, user=account, active=False)  # type: ignore[arg-type]
+        messages.success(request, _("Akun %(name)s dinonaktifkan.") % {"name": account.username})
+        return redirect("accounts:users")
+
+    return confirm_then(
         request,
+        act=deactivate,
         title=_("Nonaktifkan akun %(name)s") % {"name": account.username},
         message=_(
             "Akun ini tidak dapat masuk lagi dan sesinya yang terbuka berakhir. Jejak audit dan "
@@ -239,7 +216,6 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         confirm_label=_("Ya, nonaktifkan"),
         cancel_url=reverse("accounts:user_edit", args=[account.pk]),
-        error=error,
     )
 
 

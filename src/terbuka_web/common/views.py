@@ -3,8 +3,10 @@ and the confirmation page every destructive action shows first."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -42,17 +44,30 @@ def page_of(request: HttpRequest, rows: QuerySet[Any]) -> tuple[Page[Any], str]:
     return page, query.urlencode()
 
 
-def confirm_render(
+def confirm_then(
     request: HttpRequest,
     *,
+    act: Callable[[], HttpResponse],
     title: str,
     message: str,
     confirm_label: str,
     cancel_url: str,
-    error: str = "",
 ) -> HttpResponse:
-    """Render the page that asks before a destructive action: a POST form to the same URL with
-    one confirming button and a cancel link; works without JavaScript. Status 400 with error."""
+    """Ask before a destructive action (GET), then take it (POST) by calling act, which returns
+    the response to send on success.
+
+    The question is a POST form to the same URL with one confirming button and a cancel link,
+    so it works without JavaScript. A refusal by the service (TerbukaError) is shown on the
+    question page with status 400; a permission refusal (code "forbidden") becomes a 403.
+    """
+    error = ""
+    if request.method == "POST":
+        try:
+            return act()
+        except TerbukaError as exc:
+            if exc.code == "forbidden":
+                raise HttpForbidden from exc
+            error = f"{exc.message_id} / {exc.message_en}"
     context = {
         "title": title,
         "message": message,

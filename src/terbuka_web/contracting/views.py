@@ -22,7 +22,7 @@ from terbuka.ocds.codes import STAGE_LABELS_ID, STAGES
 from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action, user_can
 from terbuka_web.accounts.services import PermissionDenied
-from terbuka_web.common.views import confirm_render, form_errors, page_of, service_error_attach
+from terbuka_web.common.views import confirm_then, form_errors, page_of, service_error_attach
 from terbuka_web.contracting import services
 from terbuka_web.contracting.forms import (
     DocumentForm,
@@ -257,19 +257,15 @@ def document_delete(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
     process = _process(request, pk)
     _require(request, Action.DOCUMENT_UPLOAD, process)
     document = get_object_or_404(Document, pk=doc, process=process)
-    error = ""
-    if request.method == "POST":
-        try:
-            services.document_delete(user=request.user, document=document)  # type: ignore[arg-type]
-        except PermissionDenied as exc:
-            raise HttpForbidden from exc
-        except TerbukaError as exc:
-            error = f"{exc.message_id} / {exc.message_en}"
-        else:
-            messages.success(request, _("Dokumen draf dihapus."))
-            return redirect("contracting:process", pk=process.pk)
-    return confirm_render(
+
+    def delete() -> HttpResponse:
+        services.document_delete(user=request.user, document=document)  # type: ignore[arg-type]
+        messages.success(request, _("Dokumen draf dihapus."))
+        return redirect("contracting:process", pk=process.pk)
+
+    return confirm_then(
         request,
+        act=delete,
         title=_("Hapus dokumen draf %(title)s?") % {"title": document.title},
         message=_(
             "Berkas %(filename)s (SHA-256 %(sha)s) dihapus dari paket %(process)s dan tidak "
@@ -278,7 +274,6 @@ def document_delete(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
         % {"filename": document.filename, "sha": document.sha256[:12], "process": process.title},
         confirm_label=_("Ya, hapus dokumen"),
         cancel_url=reverse("contracting:process", args=[process.pk]),
-        error=error,
     )
 
 
@@ -288,19 +283,15 @@ def process_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask first (GET), then delete a process that has published nothing (POST)."""
     process = _process(request, pk)
     _require(request, Action.PROCESS_DELETE, process)
-    error = ""
-    if request.method == "POST":
-        try:
-            services.process_delete(user=request.user, process=process)  # type: ignore[arg-type]
-        except PermissionDenied as exc:
-            raise HttpForbidden from exc
-        except TerbukaError as exc:
-            error = f"{exc.message_id} / {exc.message_en}"
-        else:
-            messages.success(request, _("Paket %(ocid)s dihapus.") % {"ocid": process.ocid})
-            return redirect("contracting:dashboard")
-    return confirm_render(
+
+    def delete() -> HttpResponse:
+        services.process_delete(user=request.user, process=process)  # type: ignore[arg-type]
+        messages.success(request, _("Paket %(ocid)s dihapus.") % {"ocid": process.ocid})
+        return redirect("contracting:dashboard")
+
+    return confirm_then(
         request,
+        act=delete,
         title=_("Hapus paket %(title)s?") % {"title": process.title},
         message=_(
             "Paket %(ocid)s belum pernah terbit. Semua draf tahap dan PDF draf-nya dihapus dan "
@@ -309,7 +300,6 @@ def process_delete(request: HttpRequest, pk: int) -> HttpResponse:
         % {"ocid": process.ocid},
         confirm_label=_("Ya, hapus paket"),
         cancel_url=reverse("contracting:process", args=[process.pk]),
-        error=error,
     )
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from terbuka.ocds.stage_examples import EXAMPLE_STAGE_DATA
 from terbuka_web.accounts.models import Agency, Role, User
-from terbuka_web.contracting.models import Process, StageDraft
+from terbuka_web.contracting.models import Document, Process, StageDraft
 from terbuka_web.regions.models import Region
 
 AGENCY_ROLES = (Role.PA, Role.PPK, Role.PPTK, Role.OPERATOR)
@@ -68,3 +68,18 @@ def process(agencies: dict[str, Agency], users: dict[str, User]) -> Process:
     for stage, data in EXAMPLE_STAGE_DATA.items():
         StageDraft.objects.create(process=created, stage=stage, data=data)
     return created
+
+
+def draft_document(users: dict[str, User], process: Process) -> Document:
+    """Upload a 2-page PDF as a draft planning document of process, as its operator."""
+    from terbuka_web.contracting import services
+
+    return services.document_upload(
+        user=users[Role.OPERATOR],
+        process=process,
+        stage="planning",
+        document_type="procurementPlan",
+        title="DPA salah unggah",
+        stream=io.BytesIO(pdf_bytes(2)),
+        filename="dpa-salah.pdf",
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
@@ -15,19 +14,7 @@ from terbuka_web.accounts.services import PermissionDenied
 from terbuka_web.contracting import services
 from terbuka_web.contracting.models import Document, Process
 
-from .conftest import pdf_bytes
-
-
-def draft_document(users: dict, process: Process) -> Document:
-    return services.document_upload(
-        user=users[Role.OPERATOR],
-        process=process,
-        stage="planning",
-        document_type="procurementPlan",
-        title="DPA salah unggah",
-        stream=io.BytesIO(pdf_bytes(2)),
-        filename="dpa-salah.pdf",
-    )
+from .conftest import draft_document
 
 
 def test_drafter_deletes_a_draft_and_its_file_after_commit(

@@ -3,7 +3,6 @@ published, asked first, audited, its draft PDFs' files removed after commit."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
@@ -16,25 +15,13 @@ from terbuka_web.accounts.services import PermissionDenied
 from terbuka_web.contracting import services
 from terbuka_web.contracting.models import Document, Process, StageDraft
 
-from .conftest import pdf_bytes
-
-
-def with_document(users: dict, process: Process) -> Document:
-    return services.document_upload(
-        user=users[Role.OPERATOR],
-        process=process,
-        stage="planning",
-        document_type="procurementPlan",
-        title="DPA",
-        stream=io.BytesIO(pdf_bytes()),
-        filename="dpa.pdf",
-    )
+from .conftest import draft_document
 
 
 def test_drafter_deletes_an_unpublished_process_with_its_drafts_and_files(
     users: dict, process: Process, django_capture_on_commit_callbacks: Any
 ) -> None:
-    name = with_document(users, process).file.name
+    name = draft_document(users, process).file.name
     with django_capture_on_commit_callbacks(execute=True):
         services.process_delete(user=users[Role.PPTK], process=process)
     assert not Process.objects.filter(pk=process.pk).exists()
@@ -56,7 +43,7 @@ def test_others_cannot_delete_a_draft_process(users: dict, process: Process, rol
 
 
 def test_a_process_with_a_published_stage_is_never_deleted(users: dict, process: Process) -> None:
-    document = with_document(users, process)
+    document = draft_document(users, process)
     services.stage_publish(user=users[Role.PPK], process=process, stage="planning")
     with pytest.raises(ValidationError, match="published releases"):
         services.process_delete(user=users[Role.OPERATOR], process=process)
