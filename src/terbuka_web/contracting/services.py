@@ -8,15 +8,14 @@ of newly published documents to the transparency log in that same transaction.
 from __future__ import annotations
 
 import hashlib
-import io
-import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
+from pathlib import Path
 from typing import IO, Any
 
-import pypdf
 from django.conf import settings
 from django.core.files.base import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,23 +31,40 @@ from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
 from terbuka_web.contracting.models import Document, Process, Release, StageDraft
 from terbuka_web.contracting.selectors import release_log_ref
+from terbuka_web.contracting.uploads import UploadRefused, filename_check, pdf_check
 from terbuka_web.transparency.services import entry_append
-
-PDF_MAGIC = b"%PDF-"
-CHUNK = 64 * 1024
-SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()\-]{0,150}\.pdf$", re.IGNORECASE)
-
-
-class UploadRefused(ValidationError):
-    """Report an upload refused for its name, size or content."""
-
-    code = "upload_refused"
 
 
 def _stage_check(stage: str) -> None:
     """Raise ValidationError unless stage is one of the five stages."""
     if stage not in STAGES:
         raise ValidationError(f"tahap {stage!r} tidak dikenal", f"unknown stage {stage!r}")
+
+
+def _native_require(process: Process) -> None:
+    """Raise ValidationError when process was imported: its own publisher publishes it.
+
+    Imports never change a process published through Terbuka (contracting.imports), and
+    Terbuka never publishes into an imported one: the two never share an ocid or a release id.
+    """
+    if process.imported:
+        raise ValidationError(
+            "proses ini diimpor dari penerbit lain; perubahannya diterbitkan penerbit itu, "
+            "bukan lewat Terbuka",
+            "this process was imported from another publisher, which publishes its changes; "
+            "Terbuka does not",
+            where="process",
+        )
+
+
+def _prefix_of(process: Process) -> list[str]:
+    """Return the ocid prefix process's releases carry: the instance's when it was created.
+
+    An ocid is permanent (OCDS 1.1.5 §Open Contracting ID): a process created before
+    TERBUKA_OCID_PREFIX changed keeps its ocid and is still published under it; new
+    processes take the new prefix. Example: "ocds-demo00-dpu-2026-000001" → ["ocds-demo00"].
+    """
+    return ["-".join(process.ocid.split("-", 2)[:2])]
 
 
 def _process_info(process: Process) -> dict[str, Any]:
@@ -69,7 +85,7 @@ def stage_data_check(*, process: Process, stage: str, data: dict[str, Any]) -> N
         date=timezone.now().isoformat(),
         release_id=f"{process.ocid}-check",
     )
-    release_validate(release, prefixes=[settings.TERBUKA["OCID_PREFIX"]])
+    release_validate(release, prefixes=_prefix_of(process))
 
 
 @transaction.atomic
@@ -112,6 +128,7 @@ def stage_draft_save(
     Raises PermissionDenied, or ValidationError (nothing written) for invalid data.
     """
     permission_require(user=user, action=Action.STAGE_EDIT, agency=process.agency)
+    _native_require(process)
     _stage_check(stage)
     stage_data_check(process=process, stage=stage, data=data)
     draft, _created = StageDraft.objects.update_or_create(
@@ -124,92 +141,6 @@ def stage_draft_save(
         agency=process.agency,
     )
     return draft
-
-
-def filename_check(name: str) -> str:
-    """Return name when it is a plain, safe PDF file name, else raise UploadRefused.
-
-    Refuses paths ("../", "/", "\\"), control characters, hidden names and non-.pdf names.
-    Example: "DPA 2026.pdf" → "DPA 2026.pdf"; "../etc/passwd.pdf" → UploadRefused.
-    """
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
-        raise UploadRefused(
-            "nama berkas memuat karakter kendali",
-            "the file name contains control characters",
-            where="file",
-        )
-    if "/" in name or "\\" in name or ".." in name:
-        raise UploadRefused(
-            f"nama berkas {name!r} memuat jalur (/, \\ atau ..); unggah berkas saja",
-            f"file name {name!r} contains a path (/, \\ or ..); upload a plain file",
-            where="file",
-        )
-    if not SAFE_NAME.fullmatch(name):
-        raise UploadRefused(
-            f"nama berkas {name!r} harus berakhiran .pdf dan hanya memuat huruf, angka, "
-            "spasi, titik, tanda hubung, garis bawah atau kurung",
-            f"file name {name!r} must end in .pdf and hold only letters, digits, spaces, "
-            "dots, hyphens, underscores or brackets",
-            where="file",
-        )
-    return name
-
-
-def _size_of(stream: IO[bytes]) -> int:
-    """Return the size of stream without reading it (its .size, or seeking to the end)."""
-    size = getattr(stream, "size", None)
-    if isinstance(size, int):
-        return size
-    position = stream.tell()
-    end = stream.seek(0, io.SEEK_END)
-    stream.seek(position)
-    return end
-
-
-def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
-    """Yield stream's bytes from the start in CHUNK-sized pieces."""
-    stream.seek(0)
-    while chunk := stream.read(CHUNK):
-        yield chunk
-
-
-def pdf_check(stream: IO[bytes]) -> tuple[str, int]:
-    """Return (SHA-256 hex, size) of stream after checking it is a PDF within the size limit.
-
-    The size is checked before anything is read; then the magic bytes "%PDF-", then a full
-    pypdf parse (at least one page). Raises UploadRefused with a bilingual reason.
-    """
-    limit = settings.MAX_UPLOAD_BYTES
-    size = _size_of(stream)
-    if size > limit:
-        raise UploadRefused(
-            f"berkas {size} bita melebihi batas {limit} bita",
-            f"the file of {size} bytes exceeds the {limit}-byte limit",
-            where="file",
-        )
-    stream.seek(0)
-    if stream.read(len(PDF_MAGIC)) != PDF_MAGIC:
-        raise UploadRefused(
-            "berkas bukan PDF (tidak diawali %PDF-); ganti nama saja tidak cukup",
-            "the file is not a PDF (it does not start with %PDF-); renaming is not enough",
-            where="file",
-        )
-    try:
-        stream.seek(0)
-        pages = len(pypdf.PdfReader(stream, strict=False).pages)
-    except Exception as exc:  # pypdf raises many types on malformed input
-        raise UploadRefused(
-            f"PDF rusak atau tidak dapat dibaca: {exc.__class__.__name__}",
-            f"the PDF is damaged or unreadable: {exc.__class__.__name__}",
-            where="file",
-        ) from exc
-    if pages < 1:
-        raise UploadRefused("PDF tidak memiliki halaman", "the PDF has no pages", where="file")
-    digest = hashlib.sha256()
-    for chunk in _chunks(stream):
-        digest.update(chunk)
-    stream.seek(0)
-    return digest.hexdigest(), size
 
 
 @transaction.atomic
@@ -225,9 +156,11 @@ def document_upload(
 ) -> Document:
     """Store an uploaded PDF of process's stage with its SHA-256 and size, as a draft document.
 
-    Raises PermissionDenied, or UploadRefused / ValidationError (nothing stored).
+    Raises PermissionDenied, or UploadRefused / ValidationError (nothing stored), also when
+    the stage already holds the same file (same SHA-256: one document id in the release).
     """
     permission_require(user=user, action=Action.DOCUMENT_UPLOAD, agency=process.agency)
+    _native_require(process)
     _stage_check(stage)
     if document_type not in {code for code, _label in STAGE_DOCUMENT_TYPES[stage]}:
         raise ValidationError(
@@ -237,6 +170,15 @@ def document_upload(
         )
     filename_check(filename)
     sha256, size = pdf_check(stream)
+    Process.objects.select_for_update().filter(pk=process.pk).first()  # one upload at a time
+    same = process.documents.filter(stage=stage, sha256=sha256).first()
+    if same is not None:
+        raise UploadRefused(
+            f"berkas yang sama (SHA-256 {sha256}) sudah diunggah ke tahap ini sebagai "
+            f"{same.title!r}",
+            f"the same file (SHA-256 {sha256}) is already uploaded to this stage as {same.title!r}",
+            where="file",
+        )
     document = Document(
         process=process,
         stage=stage,
@@ -257,6 +199,35 @@ def document_upload(
         data={"sha256": sha256, "size": size, "filename": filename},
     )
     return document
+
+
+def documents_protect() -> tuple[int, list[str]]:
+    """Move every document's file from OLD_PUBLIC_MEDIA_ROOT into the documents' storage.
+
+    Before this version uploads were stored in DATA_DIR/media, which the reverse proxy served
+    to anyone, drafts included. Returns (files moved, names of files there that no document
+    refers to, left in place). A file already in the storage is only removed from the old
+    folder. Safe to run again; a file is removed only after its copy is saved.
+    """
+    old = Path(settings.OLD_PUBLIC_MEDIA_ROOT)
+    moved = 0
+    known: set[str] = set()
+    for name in Document.objects.values_list("file", flat=True):
+        known.add(name)
+        source = old / name
+        if not source.is_file():
+            continue
+        if not default_storage.exists(name):
+            with source.open("rb") as handle:
+                default_storage.save(name, File(handle))
+        source.unlink()
+        moved += 1
+    left = sorted(
+        str(p.relative_to(old))
+        for p in (old / "documents").rglob("*")
+        if p.is_file() and str(p.relative_to(old)) not in known
+    )
+    return moved, left
 
 
 @transaction.atomic
@@ -344,11 +315,36 @@ def _document_entries(process: Process, stage: str) -> list[dict[str, Any]]:
             "size": d.size,
             "document_type": d.document_type,
             "title": d.title,
-            "url": d.file.url if "://" in d.file.url else f"{base}{d.file.url}",
+            "url": f"{base}{d.get_absolute_url()}",
             "date": d.uploaded_at.isoformat(),
         }
         for d in process.documents.filter(stage=stage).order_by("id")
     ]
+
+
+def _change_require(
+    previous: list[tuple[str, dict[str, Any]]],
+    stage: str,
+    build: Callable[[str, str], dict[str, Any]],
+) -> None:
+    """Raise ValidationError when publishing would repeat the stage's latest release.
+
+    previous holds the process's (stage, release data) in publication order; build(date, id)
+    builds the stage's next release from its draft. Built with the latest release's own date
+    and id, a release equal to it but for its tag (e.g. tender → tenderUpdate) means that
+    neither the draft, the stage's documents nor the process facts changed since.
+    """
+    latest = next((data for s, data in reversed(previous) if s == stage), None)
+    if latest is None:
+        return
+    again = build(latest["date"], latest["id"])
+    if {**again, "tag": latest["tag"]} == latest:
+        raise ValidationError(
+            f"tidak ada perubahan sejak rilis {latest['id']}; tahap ini sudah terbit apa adanya",
+            f"nothing changed since release {latest['id']}; the stage is already published "
+            "as it is",
+            where=stage,
+        )
 
 
 @transaction.atomic
@@ -358,28 +354,39 @@ def stage_publish(*, user: User, process: Process, stage: str) -> Release:
     Builds and validates the release (OCDS 1.1.5), stores it with the SHA-256 of its RFC 8785
     bytes, marks the stage's new documents published, appends one "ocds.release" and one
     "document.sha256" log entry per new document, recompiles the process and records an
-    audit event. Raises PermissionDenied or ValidationError, writing nothing.
+    audit event. Publications of one process run one at a time (its row is locked), so a
+    double click or concurrent requests publish once: the next finds nothing changed.
+    Raises PermissionDenied or ValidationError (also for an imported process, or when
+    nothing changed since the stage's latest release), writing nothing.
     """
     permission_require(user=user, action=Action.STAGE_PUBLISH, agency=process.agency)
     _stage_check(stage)
     process = Process.objects.select_for_update().get(pk=process.pk)
+    _native_require(process)
     draft = _publish_guard(process, stage)
-    previous = list(process.releases.order_by("id").values_list("data", flat=True))
+    published = list(process.releases.order_by("id").values_list("stage", "data"))
+    previous = [data for _stage, data in published]
+    info, documents = _process_info(process), _document_entries(process, stage)
+
+    def build(date: str, release_id: str) -> dict[str, Any]:
+        return release_build(
+            ocid=process.ocid,
+            stage=stage,
+            data=draft.data,
+            previous_tags=[tag for r in previous for tag in r.get("tag", [])],
+            process_info=info,
+            date=date,
+            release_id=release_id,
+            documents=documents,
+        )
+
+    _change_require(published, stage, build)
     now = timezone.now()
     release_id = f"{process.ocid}-{stage}-{len(previous) + 1}"
-    data = release_build(
-        ocid=process.ocid,
-        stage=stage,
-        data=draft.data,
-        previous_tags=[tag for r in previous for tag in r.get("tag", [])],
-        process_info=_process_info(process),
-        date=now.isoformat(timespec="seconds"),
-        release_id=release_id,
-        documents=_document_entries(process, stage),
-    )
-    release_validate(data, prefixes=[settings.TERBUKA["OCID_PREFIX"]])
+    data = build(now.isoformat(timespec="seconds"), release_id)
+    release_validate(data, prefixes=_prefix_of(process))
     compiled = compile_release([*previous, data])
-    raise_for_issues(validate_release(compiled, prefixes=[settings.TERBUKA["OCID_PREFIX"]]))
+    raise_for_issues(validate_release(compiled, prefixes=_prefix_of(process)))
     release = Release.objects.create(
         process=process,
         ocid=process.ocid,

@@ -26,6 +26,24 @@ def pdf_bytes(pages: int = 1) -> bytes:
     return out.getvalue()
 
 
+def upload(
+    users: dict[str, User], process: Process, content: bytes, stage: str = "planning"
+) -> Document:
+    """Upload content as a PDF of process's stage, as the own agency's operator."""
+    kinds = {"planning": "procurementPlan", "tender": "tenderNotice"}
+    from terbuka_web.contracting import services
+
+    return services.document_upload(
+        user=users[Role.OPERATOR],
+        process=process,
+        stage=stage,
+        document_type=kinds[stage],
+        title=f"Dokumen {len(content)}",
+        stream=io.BytesIO(content),
+        filename="dokumen.pdf",
+    )
+
+
 @pytest.fixture
 def agencies(db: Any) -> dict[str, Agency]:
     bojonegoro = Region.objects.create(code="35.22", name="Bojonegoro", level="regency")

@@ -11,7 +11,6 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from terbuka.errors import TerbukaError
 from terbuka_web.transparency.keys import log_vkey
 from terbuka_web.transparency.witnesses import LocalWitness, witnesses_local
 
@@ -84,12 +83,11 @@ class Command(BaseCommand):
         no_bulk: bool,
         **options: Any,
     ) -> None:
+        # The configuration first: a mistake (ConfigError, SettingError) stops serve with one
+        # line (terbuka_web.cli.run_django) before the database is migrated.
+        witnesses = [] if no_witnesses else witnesses_local()
+        log = log_vkey() if witnesses or not no_sequencer else ""
         call_command("migrate", interactive=False, verbosity=0)
-        try:
-            witnesses = [] if no_witnesses else witnesses_local()
-        except TerbukaError as exc:
-            raise CommandError(f"{exc.message_id} / {exc.message_en}") from exc
-        log = log_vkey() if witnesses else ""
         commands = [] if no_sequencer else [["log", "sequence", "--loop"]]
         commands += [] if no_bulk else [["ocds", "bulk", "--loop"]]
         workers: list[subprocess.Popen[Any]] = []
