@@ -59,6 +59,10 @@ class User(AbstractUser):
     agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
+    password_change_required = models.BooleanField(
+        default=False,
+        help_text=_("Sandi sekali pakai dari admin: wajib diganti sebelum bekerja"),
+    )
 
 
 class AuditEvent(models.Model):

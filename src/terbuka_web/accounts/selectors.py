@@ -1,20 +1,20 @@
-"""Selectors of the accounts app: who may do what (the role × action × agency matrix)."""
+"""Selectors of the accounts app: who may do what (the role × action × agency matrix), and the
+admin's lists of accounts and agencies."""
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
-from terbuka_web.accounts.models import Role
+from django.db.models import Count, Q, QuerySet
 
-if TYPE_CHECKING:
-    from terbuka_web.accounts.models import Agency, User
+from terbuka_web.accounts.models import Agency, Role, User
 
 
 class Action(StrEnum):
     """Name every write (and the draft read) that the matrix governs."""
 
     PROCESS_CREATE = "process_create"
+    PROCESS_DELETE = "process_delete"
     STAGE_EDIT = "stage_edit"
     DOCUMENT_UPLOAD = "document_upload"
     STAGE_PUBLISH = "stage_publish"
@@ -27,10 +27,22 @@ class Action(StrEnum):
 # Actions a role may take on its own agency's processes.
 OWN_AGENCY_ACTIONS: dict[str, frozenset[Action]] = {
     Role.OPERATOR: frozenset(
-        {Action.PROCESS_CREATE, Action.STAGE_EDIT, Action.DOCUMENT_UPLOAD, Action.DRAFT_VIEW}
+        {
+            Action.PROCESS_CREATE,
+            Action.PROCESS_DELETE,
+            Action.STAGE_EDIT,
+            Action.DOCUMENT_UPLOAD,
+            Action.DRAFT_VIEW,
+        }
     ),
     Role.PPTK: frozenset(
-        {Action.PROCESS_CREATE, Action.STAGE_EDIT, Action.DOCUMENT_UPLOAD, Action.DRAFT_VIEW}
+        {
+            Action.PROCESS_CREATE,
+            Action.PROCESS_DELETE,
+            Action.STAGE_EDIT,
+            Action.DOCUMENT_UPLOAD,
+            Action.DRAFT_VIEW,
+        }
     ),
     Role.PPK: frozenset({Action.STAGE_PUBLISH, Action.DRAFT_VIEW}),
     Role.PA: frozenset({Action.STAGE_PUBLISH, Action.DRAFT_VIEW}),
@@ -57,3 +69,30 @@ def user_can(user: User | None, action: Action, agency: Agency | None = None) ->
     if action not in OWN_AGENCY_ACTIONS.get(user.role, frozenset()):
         return False
     return agency is not None and user.agency_id is not None and user.agency_id == agency.pk
+
+
+def user_list(
+    *, q: str = "", role: str = "", agency: str = "", active: bool | None = None
+) -> QuerySet[User]:
+    """Return the accounts matching q (username, name or e-mail), role, agency code and
+    active state, ordered by username."""
+    users = User.objects.select_related("agency").order_by("username")
+    if q:
+        users = users.filter(
+            Q(username__icontains=q) | Q(first_name__icontains=q) | Q(email__icontains=q)
+        )
+    if role:
+        users = users.filter(role=role)
+    if agency:
+        users = users.filter(agency__code=agency)
+    if active is not None:
+        users = users.filter(is_active=active)
+    return users
+
+
+def agency_list(*, q: str = "") -> QuerySet[Agency]:
+    """Return the agencies matching q (name or code) with their number of accounts, by name."""
+    agencies = Agency.objects.select_related("government").annotate(accounts=Count("users"))
+    if q:
+        agencies = agencies.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    return agencies.order_by("name")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,8 @@ def agency_create(
     """
     if actor is not None:
         permission_require(user=actor, action=Action.AGENCY_MANAGE)
-    _agency_check(code=code, name=name, kind=kind)
+    _agency_code_check(code)
+    _agency_fields_check(name=name, kind=kind)
     with transaction.atomic():
         agency = Agency.objects.create(
             code=code, name=name.strip(), kind=kind, government=government
@@ -131,6 +133,7 @@ def user_create(
     agency: Agency | None = None,
     full_name: str = "",
     email: str = "",
+    temporary: bool = False,
 ) -> User:
     """Create an official's account with an Argon2-hashed password, audited as accounts:user:create.
 
@@ -138,18 +141,22 @@ def user_create(
     Raises PermissionDenied unless actor may manage users, ValidationError (bilingual) for a
     taken or malformed username, an unknown role, a role/agency mismatch or a weak password.
     password=None gives an unusable password: the account cannot log in until an admin sets
-    one (`terbuka manage changepassword`). The password never reaches the audit trail.
+    one (`terbuka manage changepassword`). With temporary, the password is a one-time password
+    (password_temporary) the user must change at first login. The password never reaches the
+    audit trail.
     """
     if actor is not None:
         permission_require(user=actor, action=Action.USER_MANAGE)
-    _user_check(username=username, role=role, agency=agency)
-    user = User(username=username, role=role, agency=agency, email=email)
+    _username_check(username)
+    _role_check(role=role, agency=agency)
+    user = User(username=username, role=role, agency=agency, email=email.strip())
     user.first_name = full_name.strip()[:150]
     if password is None:
         user.set_unusable_password()
     else:
         _password_check(password, user)
         user.set_password(password)
+        user.password_change_required = temporary
     with transaction.atomic():
         user.save()
         audit_record(
@@ -162,13 +169,175 @@ def user_create(
     return user
 
 
-def _agency_check(*, code: str, name: str, kind: str) -> None:
+def agency_update(
+    *, actor: User, agency: Agency, name: str, kind: str, government: Region
+) -> Agency:
+    """Change an agency's name, kind and government, audited as accounts:agency:update.
+
+    The code never changes: it is part of every ocid the agency has published. Raises
+    PermissionDenied unless actor may manage agencies, ValidationError for an empty name or
+    an unknown kind (nothing written).
+    """
+    permission_require(user=actor, action=Action.AGENCY_MANAGE)
+    _agency_fields_check(name=name, kind=kind)
+    before = {"name": agency.name, "kind": agency.kind, "government": agency.government_id}
+    agency.name, agency.kind, agency.government = name.strip(), kind, government
+    after = {"name": agency.name, "kind": kind, "government": government.code}
+    with transaction.atomic():
+        agency.save(update_fields=["name", "kind", "government"])
+        audit_record(
+            actor=actor,
+            action="accounts:agency:update",
+            target=agency.code,
+            agency=agency,
+            data=_changes(before, after),
+        )
+    return agency
+
+
+def password_temporary() -> str:
+    """Return a new random one-time password: four groups of four letters and digits.
+
+    Example: "k7qm-2xvd-9hte-c4wz" (about 82 bits). Letters easy to confuse (l, o, 0, 1) are
+    left out, so it can be read aloud or copied from a screen.
+    """
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: User,
+    user: User,
+    role: str,
+    agency: Agency | None,
+    full_name: str = "",
+    email: str = "",
+) -> User:
+    """Change an account's role, agency, name and e-mail, audited as accounts:user:update.
+
+    Raises PermissionDenied unless actor may manage users, ValidationError for an unknown
+    role, a role/agency mismatch, or an admin taking away their own admin role (someone must
+    keep managing accounts). The username never changes.
+    """
+    permission_require(user=actor, action=Action.USER_MANAGE)
+    _role_check(role=role, agency=agency)
+    if user.pk == actor.pk and role != Role.ADMIN:
+        raise ValidationError(
+            "Anda tidak dapat mencabut peran admin Anda sendiri; minta admin lain",
+            "you cannot take away your own admin role; ask another admin",
+            where="role",
+        )
+    before = {"role": user.role, "agency": user.agency.code if user.agency else None}
+    before |= {"full_name": user.first_name, "email": user.email}
+    user.role, user.agency = role, agency
+    user.first_name, user.email = full_name.strip()[:150], email.strip()
+    after = {"role": role, "agency": agency.code if agency else None}
+    after |= {"full_name": user.first_name, "email": user.email}
+    user.save(update_fields=["role", "agency", "first_name", "email"])
+    audit_record(
+        actor=actor,
+        action="accounts:user:update",
+        target=user.username,
+        agency=agency,
+        data=_changes(before, after),
+    )
+    return user
+
+
+@transaction.atomic
+def user_active_set(*, actor: User, user: User, active: bool) -> User:
+    """Deactivate (or reactivate) an account, audited as accounts:user:deactivate / :activate.
+
+    A deactivated account cannot log in and its open sessions stop working at their next
+    request; its audit trail and the processes it wrote stay. Raises PermissionDenied unless
+    actor may manage users, ValidationError when an admin deactivates their own account.
+    """
+    permission_require(user=actor, action=Action.USER_MANAGE)
+    if user.pk == actor.pk and not active:
+        raise ValidationError(
+            "Anda tidak dapat menonaktifkan akun Anda sendiri",
+            "you cannot deactivate your own account",
+            where="is_active",
+        )
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor,
+        action="accounts:user:" + ("activate" if active else "deactivate"),
+        target=user.username,
+        agency=user.agency,
+    )
+    return user
+
+
+@transaction.atomic
+def user_password_reset(*, actor: User, user: User, password: str) -> User:
+    """Give user a one-time password to change at next login, audited as
+    accounts:user:password_reset (the password itself is never recorded).
+
+    Open sessions of user end (their password hash changed). Raises PermissionDenied unless
+    actor may manage users, ValidationError for a weak password.
+    """
+    permission_require(user=actor, action=Action.USER_MANAGE)
+    _password_check(password, user)
+    user.set_password(password)
+    user.password_change_required = True
+    user.save(update_fields=["password", "password_change_required"])
+    audit_record(
+        actor=actor, action="accounts:user:password_reset", target=user.username, agency=user.agency
+    )
+    return user
+
+
+@transaction.atomic
+def user_password_change(*, user: User, old_password: str, new_password: str) -> User:
+    """Change the user's own password, ending a one-time password; audited as
+    accounts:user:password_change.
+
+    Raises ValidationError (bilingual, naming the field) when old_password is wrong, the new
+    one equals it, or it is too weak; nothing is written then.
+    """
+    if not user.check_password(old_password):
+        raise ValidationError(
+            "sandi lama salah", "the current password is wrong", where="old_password"
+        )
+    if new_password == old_password:
+        raise ValidationError(
+            "sandi baru harus berbeda dari sandi lama",
+            "the new password must differ from the current one",
+            where="new_password1",
+        )
+    _password_check(new_password, user, where="new_password1")
+    user.set_password(new_password)
+    user.password_change_required = False
+    user.save(update_fields=["password", "password_change_required"])
+    audit_record(
+        actor=user, action="accounts:user:password_change", target=user.username, agency=user.agency
+    )
+    return user
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Return {field: [old, new]} for the fields whose value changed."""
+    return {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+
+
+def _agency_code_check(code: str) -> None:
     if not SLUG.fullmatch(code or ""):
         raise ValidationError(
             f"kode instansi {code!r} harus huruf kecil, angka dan tanda hubung",
             f"agency code {code!r} must be lower-case letters, digits and hyphens",
             where="code",
         )
+    if Agency.objects.filter(code=code).exists():
+        raise ValidationError(
+            f"kode instansi {code} sudah dipakai", f"agency code {code} is taken", where="code"
+        )
+
+
+def _agency_fields_check(*, name: str, kind: str) -> None:
     if not name or not name.strip():
         raise ValidationError("nama instansi wajib diisi", "agency name is required", where="name")
     if kind not in Agency.Kind.values:
@@ -178,13 +347,9 @@ def _agency_check(*, code: str, name: str, kind: str) -> None:
             f"unknown agency kind {kind!r}; choose one of: {kinds}",
             where="kind",
         )
-    if Agency.objects.filter(code=code).exists():
-        raise ValidationError(
-            f"kode instansi {code} sudah dipakai", f"agency code {code} is taken", where="code"
-        )
 
 
-def _user_check(*, username: str, role: str, agency: Agency | None) -> None:
+def _username_check(username: str) -> None:
     if not USERNAME.fullmatch(username or ""):
         raise ValidationError(
             f"nama pengguna {username!r} hanya boleh huruf kecil, angka, titik, _ dan - (3–150)",
@@ -192,6 +357,15 @@ def _user_check(*, username: str, role: str, agency: Agency | None) -> None:
             "(3–150)",
             where="username",
         )
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(
+            f"nama pengguna {username} sudah dipakai",
+            f"username {username} is taken",
+            where="username",
+        )
+
+
+def _role_check(*, role: str, agency: Agency | None) -> None:
     if role not in Role.values:
         raise ValidationError(
             f"peran {role!r} tidak dikenal; pilih salah satu: {', '.join(Role.values)}",
@@ -210,15 +384,9 @@ def _user_check(*, username: str, role: str, agency: Agency | None) -> None:
             f"role {role} acts for every agency; leave the agency empty",
             where="agency",
         )
-    if User.objects.filter(username=username).exists():
-        raise ValidationError(
-            f"nama pengguna {username} sudah dipakai",
-            f"username {username} is taken",
-            where="username",
-        )
 
 
-def _password_check(password: str, user: User) -> None:
+def _password_check(password: str, user: User, where: str = "password") -> None:
     try:
         validate_password(password, user)
     except DjangoValidationError as error:
@@ -226,7 +394,7 @@ def _password_check(password: str, user: User) -> None:
             "kata sandi terlalu lemah: " + " ".join(error.messages),
             "password too weak: "
             + " ".join(str(m) for m in _english(lambda: validate_password(password, user))),
-            where="password",
+            where=where,
         ) from None
 
 

@@ -4,7 +4,6 @@ Uploaded PDFs are served at /media/ by contracting.views.document_file in every 
 straight from the storage: a draft only to its agency's officials.
 """
 
-from django.contrib import admin
 from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.utils.functional import lazy
@@ -14,7 +13,9 @@ from terbuka_web.contracting.views import document_file
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
+    # Accounts and agencies are managed on Terbuka's own audited screens (/akun/pengguna/),
+    # not in Django's admin, whose edits would bypass the services' checks and audit trail.
+    path("admin/", RedirectView.as_view(pattern_name="accounts:users", permanent=False)),
     path("akun/", include("terbuka_web.accounts.urls")),
     path("kelola/", include("terbuka_web.contracting.urls")),
     path("api/", include("terbuka_web.api.urls")),

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from terbuka.ocds.codes import STAGE_LABELS_ID, STAGES
 from terbuka_web.accounts.models import User
 from terbuka_web.accounts.selectors import GLOBAL_ACTIONS, Action, user_can
-from terbuka_web.contracting.models import Process
+from terbuka_web.contracting.models import Document, Process, Release, StageDraft
 from terbuka_web.transparency.selectors import entry_index_for
 
 
@@ -24,6 +24,58 @@ def process_list_visible(*, user: User) -> QuerySet[Process]:
     if user.agency_id is None or not user_can(user, Action.DRAFT_VIEW, user.agency):
         return processes.none()
     return processes.filter(agency_id=user.agency_id)
+
+
+# Dashboard status filter: what a process still waits for.
+PROCESS_STATUSES = {
+    "unpublished": Q(first_published_at__isnull=True),
+    "published": Q(first_published_at__isnull=False),
+    "new_documents": Q(
+        Exists(Document.objects.filter(process=OuterRef("pk"), release__isnull=True))
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ProcessListFilters:
+    """Hold the dashboard's search and filters; empty strings and None mean "all"."""
+
+    q: str = ""
+    stage: str = ""
+    status: str = ""
+    agency: str = ""
+    year: int | None = None
+
+    @property
+    def active(self) -> bool:
+        """Report whether any filter or search term is set."""
+        return any((self.q, self.stage, self.status, self.agency, self.year))
+
+
+def process_list_filtered(*, user: User, filters: ProcessListFilters) -> QuerySet[Process]:
+    """Return the processes user may see that match filters: q in title or ocid, stage reached
+    ("none" for nothing published), status (PROCESS_STATUSES), agency code and fiscal year.
+
+    Unknown stage or status values match nothing rather than everything.
+    """
+    processes = process_list_visible(user=user)
+    if filters.q:
+        processes = processes.filter(Q(title__icontains=filters.q) | Q(ocid__icontains=filters.q))
+    if filters.stage:
+        processes = processes.filter(stage_reached="" if filters.stage == "none" else filters.stage)
+    if filters.status:
+        processes = processes.filter(PROCESS_STATUSES.get(filters.status, Q(pk__in=[])))
+    if filters.agency:
+        processes = processes.filter(agency__code=filters.agency)
+    if filters.year is not None:
+        processes = processes.filter(fiscal_year=filters.year)
+    return processes
+
+
+def process_years_visible(*, user: User) -> list[int]:
+    """Return the fiscal years of the processes user may see, newest first."""
+    years = process_list_visible(user=user).order_by().values_list("fiscal_year", flat=True)
+    return sorted(set(years.distinct()), reverse=True)
 
 
 def process_draft_visible(*, user: User, process: Process) -> bool:
@@ -58,26 +110,42 @@ class StageStatus:
 
 def process_stage_status(*, process: Process) -> list[StageStatus]:
     """Return the five stages of process with their draft, release and document counts."""
-    drafts = {d.stage: d.data for d in process.drafts.all()}
-    releases: dict[str, int] = {}
-    for stage in process.releases.values_list("stage", flat=True):
-        releases[stage] = releases.get(stage, 0) + 1
-    documents: dict[str, list[bool]] = {}
-    for stage, release_id in process.documents.values_list("stage", "release_id"):
-        documents.setdefault(stage, []).append(release_id is None)
-    return [
-        StageStatus(
-            stage=stage,
-            label=STAGE_LABELS_ID[stage],
-            has_draft=stage in drafts,
-            published=stage in process.stages_published,
-            releases=releases.get(stage, 0),
-            documents=len(documents.get(stage, [])),
-            documents_unpublished=sum(documents.get(stage, [])),
-            draft=drafts.get(stage, {}),
-        )
-        for stage in STAGES
-    ]
+    return process_stage_statuses(processes=[process])[process.pk]
+
+
+def process_stage_statuses(*, processes: list[Process]) -> dict[int, list[StageStatus]]:
+    """Return, by process pk, the five stages of each process with their draft, release and
+    document counts, in three queries whatever the number of processes (a dashboard page)."""
+    pks = [p.pk for p in processes]
+    drafts: dict[int, dict[str, dict[str, Any]]] = {pk: {} for pk in pks}
+    for pk, stage, data in StageDraft.objects.filter(process_id__in=pks).values_list(
+        "process_id", "stage", "data"
+    ):
+        drafts[pk][stage] = data
+    releases: dict[tuple[int, str], int] = {}
+    for key in Release.objects.filter(process_id__in=pks).values_list("process_id", "stage"):
+        releases[key] = releases.get(key, 0) + 1
+    documents: dict[tuple[int, str], list[bool]] = {}
+    for pk, stage, release_id in Document.objects.filter(process_id__in=pks).values_list(
+        "process_id", "stage", "release_id"
+    ):
+        documents.setdefault((pk, stage), []).append(release_id is None)
+    return {
+        p.pk: [
+            StageStatus(
+                stage=stage,
+                label=STAGE_LABELS_ID[stage],
+                has_draft=stage in drafts[p.pk],
+                published=stage in p.stages_published,
+                releases=releases.get((p.pk, stage), 0),
+                documents=len(documents.get((p.pk, stage), [])),
+                documents_unpublished=sum(documents.get((p.pk, stage), [])),
+                draft=drafts[p.pk].get(stage, {}),
+            )
+            for stage in STAGES
+        ]
+        for p in processes
+    }
 
 
 def release_log_ref(ocid: str, release_id: str) -> str:

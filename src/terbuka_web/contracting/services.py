@@ -326,6 +326,37 @@ def document_delete(*, user: User, document: Document) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
+@transaction.atomic
+def process_delete(*, user: User, process: Process) -> None:
+    """Delete a process that has published nothing, with its drafts and draft documents (their
+    files once the transaction commits); audited as contracting:process:delete.
+
+    A process with any release (published or imported) is part of the public record and its
+    log: it is never deleted. Raises PermissionDenied unless user may delete its agency's
+    processes, ValidationError when something is published (nothing deleted).
+    """
+    permission_require(user=user, action=Action.PROCESS_DELETE, agency=process.agency)
+    process = Process.objects.select_for_update().get(pk=process.pk)
+    if process.imported or process.releases.exists():
+        raise ValidationError(
+            "paket ini sudah menerbitkan rilis dan tidak dapat dihapus; terbitkan koreksi",
+            "this process has published releases and cannot be deleted; publish a correction",
+            where="process",
+        )
+    files = [(d.file.storage, d.file.name) for d in process.documents.all()]
+    audit_record(
+        actor=user,
+        action="contracting:process:delete",
+        target=process.ocid,
+        agency=process.agency,
+        data={"title": process.title, "drafts": process.drafts.count(), "documents": len(files)},
+    )
+    process.documents.all().delete()
+    process.delete()
+    for storage, name in files:
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+
+
 def _publish_guard(process: Process, stage: str) -> StageDraft:
     """Return the stage's draft, raising ValidationError when it or an earlier stage is missing."""
     earlier = [s for s in STAGES[: STAGES.index(stage)] if s not in process.stages_published]

@@ -11,15 +11,18 @@ from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from terbuka.errors import TerbukaError
 from terbuka.ocds.codes import STAGE_LABELS_ID, STAGES
+from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action, user_can
 from terbuka_web.accounts.services import PermissionDenied
+from terbuka_web.common.views import confirm_then, form_errors, page_of, service_error_attach
 from terbuka_web.contracting import services
 from terbuka_web.contracting.forms import (
     DocumentForm,
@@ -29,9 +32,12 @@ from terbuka_web.contracting.forms import (
 )
 from terbuka_web.contracting.models import Document, Process
 from terbuka_web.contracting.selectors import (
+    ProcessListFilters,
     process_draft_visible,
-    process_list_visible,
+    process_list_filtered,
     process_stage_status,
+    process_stage_statuses,
+    process_years_visible,
 )
 
 ROW_LEGENDS = {
@@ -58,35 +64,52 @@ def _require(request: HttpRequest, action: Action, process: Process) -> None:
         raise HttpForbidden
 
 
-def _errors(form: Any, formsets: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Return the template context of the error summary: forms with errors, formset errors."""
-    rows = [row for fs in (formsets or {}).values() for row in fs.forms]
-    return {
-        "error_forms": [f for f in [form, *rows] if f.is_bound and f.errors],
-        "formset_errors": [
-            e for fs in (formsets or {}).values() if fs.is_bound for e in fs.non_form_errors()
-        ],
-    }
+STATUS_LABELS = {
+    "unpublished": _lazy("Belum terbit sama sekali"),
+    "published": _lazy("Sudah terbit"),
+    "new_documents": _lazy("Ada dokumen baru belum terbit"),
+}
 
 
-def _service_error(form: Any, exc: TerbukaError) -> None:
-    """Attach a service error to the form field it names, or to the whole form."""
-    message = f"{exc.message_id} / {exc.message_en}"
-    field = exc.where.strip("/").split("/")[0] if exc.where else None
-    form.add_error(field if field in form.fields else None, message)
+def _filters(request: HttpRequest) -> ProcessListFilters:
+    """Return the dashboard filters from the query string; a year that is not a number is
+    ignored."""
+    get = request.GET
+    year = get.get("year", "").strip()
+    return ProcessListFilters(
+        q=get.get("q", "").strip(),
+        stage=get.get("stage", ""),
+        status=get.get("status", ""),
+        agency=get.get("agency", ""),
+        year=int(year) if year.isdigit() else None,
+    )
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """List the processes the user may see, each with its five stages' status."""
-    rows = [(p, process_stage_status(process=p)) for p in process_list_visible(user=request.user)]  # type: ignore[arg-type]
-    user = request.user
-    can_create = user_can(user, Action.PROCESS_CREATE, getattr(user, "agency", None))  # type: ignore[arg-type]
-    return render(
-        request,
-        "contracting/dashboard.html",
-        {"rows": rows, "can_create": can_create, "stages": STAGE_LABELS_ID},
-    )
+    """List the processes the user may see, 50 a page, searchable and filtered by stage reached,
+    status, agency and year, each with its five stages' status."""
+    user: User = request.user  # type: ignore[assignment]
+    filters = _filters(request)
+    page, query = page_of(request, process_list_filtered(user=user, filters=filters))
+    processes = list(page.object_list)
+    statuses = process_stage_statuses(processes=processes)
+    global_view = user.agency_id is None
+    context = {
+        "page": page,
+        "query": query,
+        "rows": [(p, statuses[p.pk]) for p in processes],
+        "filters": filters,
+        "stages": STAGE_LABELS_ID,
+        "status_choices": STATUS_LABELS,
+        "years": process_years_visible(user=user),
+        "agencies": Agency.objects.order_by("name").values_list("code", "name")
+        if global_view
+        else [],
+        "can_create": user_can(user, Action.PROCESS_CREATE, user.agency),
+        "can_manage_users": user_can(user, Action.USER_MANAGE),
+    }
+    return render(request, "contracting/dashboard.html", context)
 
 
 @login_required
@@ -102,7 +125,7 @@ def process_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Paket pekerjaan dibuat: %(ocid)s") % {"ocid": process.ocid})
         return redirect("contracting:process", pk=process.pk)
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, **_errors(form)}
+    context = {"form": form, **form_errors(form)}
     return render(request, "contracting/process_form.html", context, status=status)
 
 
@@ -120,6 +143,9 @@ def process_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": native and user_can(user, Action.STAGE_EDIT, process.agency),  # type: ignore[arg-type]
         "can_upload": native and user_can(user, Action.DOCUMENT_UPLOAD, process.agency),  # type: ignore[arg-type]
         "can_publish": native and user_can(user, Action.STAGE_PUBLISH, process.agency),  # type: ignore[arg-type]
+        "can_delete": native
+        and not process.first_published_at
+        and user_can(user, Action.PROCESS_DELETE, process.agency),  # type: ignore[arg-type]
     }
     return render(request, "contracting/process_detail.html", context)
 
@@ -148,7 +174,7 @@ def stage_edit(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
         except services.UnconfirmedWarnings as exc:
             warnings = exc.warnings
         except TerbukaError as exc:
-            _service_error(form, exc)
+            service_error_attach(form, exc)
         else:
             messages.success(request, _("Draf tersimpan."))
             return redirect("contracting:process", pk=process.pk)
@@ -159,7 +185,7 @@ def stage_edit(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
         "form": form,
         "formsets": [(key, ROW_LEGENDS[key], fs) for key, fs in formsets.items()],
         "warnings": warnings,
-        **_errors(form, formsets),
+        **form_errors(form, formsets),
     }
     status = 400 if post is not None else 200
     return render(request, "contracting/stage_form.html", context, status=status)
@@ -220,32 +246,67 @@ def _document_upload(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
             except PermissionDenied as exc:
                 raise HttpForbidden from exc
             except TerbukaError as exc:
-                _service_error(form, exc)
+                service_error_attach(form, exc)
             else:
                 messages.success(request, _("Dokumen diunggah."))
                 return redirect("contracting:process", pk=process.pk)
     context = {"process": process, "stage": stage, "stage_label": STAGE_LABELS_ID[stage]}
-    context |= {"form": form, **_errors(form)}
+    context |= {"form": form, **form_errors(form)}
     status = 400 if request.method == "POST" else 200
     return render(request, "contracting/document_form.html", context, status=status)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def document_delete(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
-    """Delete a draft document of the process (POST only, CSRF-checked), then show it."""
+    """Ask first (GET), then delete a draft document of the process (POST), then show it."""
     process = _process(request, pk)
     _require(request, Action.DOCUMENT_UPLOAD, process)
     document = get_object_or_404(Document, pk=doc, process=process)
-    try:
+
+    def delete() -> HttpResponse:
         services.document_delete(user=request.user, document=document)  # type: ignore[arg-type]
-    except PermissionDenied as exc:
-        raise HttpForbidden from exc
-    except TerbukaError as exc:
-        messages.error(request, f"{exc.message_id} / {exc.message_en}")
-    else:
         messages.success(request, _("Dokumen draf dihapus."))
-    return redirect("contracting:process", pk=process.pk)
+        return redirect("contracting:process", pk=process.pk)
+
+    return confirm_then(
+        request,
+        act=delete,
+        title=_("Hapus dokumen draf %(title)s?") % {"title": document.title},
+        message=_(
+            "Berkas %(filename)s (SHA-256 %(sha)s) dihapus dari paket %(process)s dan tidak "
+            "ikut diterbitkan. Penghapusan dicatat di jejak audit."
+        )
+        % {"filename": document.filename, "sha": document.sha256[:12], "process": process.title},
+        confirm_label=_("Ya, hapus dokumen"),
+        cancel_url=reverse("contracting:process", args=[process.pk]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def process_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask first (GET), then delete a process that has published nothing (POST)."""
+    process = _process(request, pk)
+    _require(request, Action.PROCESS_DELETE, process)
+
+    def delete() -> HttpResponse:
+        services.process_delete(user=request.user, process=process)  # type: ignore[arg-type]
+        messages.success(request, _("Paket %(ocid)s dihapus.") % {"ocid": process.ocid})
+        return redirect("contracting:dashboard")
+
+    return confirm_then(
+        request,
+        act=delete,
+        title=_("Hapus paket %(title)s?") % {"title": process.title},
+        message=_(
+            "Paket %(ocid)s belum pernah terbit. Semua draf tahap dan PDF draf-nya dihapus dan "
+            "tidak dapat dikembalikan; penghapusan dicatat di jejak audit."
+        )
+        % {"ocid": process.ocid},
+        confirm_label=_("Ya, hapus paket"),
+        cancel_url=reverse("contracting:process", args=[process.pk]),
+    )
 
 
 @login_required

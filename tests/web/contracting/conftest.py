@@ -86,3 +86,18 @@ def process(agencies: dict[str, Agency], users: dict[str, User]) -> Process:
     for stage, data in EXAMPLE_STAGE_DATA.items():
         StageDraft.objects.create(process=created, stage=stage, data=data)
     return created
+
+
+def draft_document(users: dict[str, User], process: Process) -> Document:
+    """Upload a 2-page PDF as a draft planning document of process, as its operator."""
+    from terbuka_web.contracting import services
+
+    return services.document_upload(
+        user=users[Role.OPERATOR],
+        process=process,
+        stage="planning",
+        document_type="procurementPlan",
+        title="DPA salah unggah",
+        stream=io.BytesIO(pdf_bytes(2)),
+        filename="dpa-salah.pdf",
+    )

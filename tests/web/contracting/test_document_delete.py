@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
@@ -15,19 +14,7 @@ from terbuka_web.accounts.services import PermissionDenied
 from terbuka_web.contracting import services
 from terbuka_web.contracting.models import Document, Process
 
-from .conftest import pdf_bytes
-
-
-def draft_document(users: dict, process: Process) -> Document:
-    return services.document_upload(
-        user=users[Role.OPERATOR],
-        process=process,
-        stage="planning",
-        document_type="procurementPlan",
-        title="DPA salah unggah",
-        stream=io.BytesIO(pdf_bytes(2)),
-        filename="dpa-salah.pdf",
-    )
+from .conftest import draft_document
 
 
 def test_drafter_deletes_a_draft_and_its_file_after_commit(
@@ -64,17 +51,21 @@ def test_a_published_document_is_never_deleted(users: dict, process: Process) ->
     assert Document.objects.filter(pk=document.pk).exists()
 
 
-def test_delete_over_http_needs_post_and_csrf(users: dict, process: Process) -> None:
+def test_delete_over_http_asks_first_then_needs_post_and_csrf(
+    users: dict, process: Process
+) -> None:
     document = draft_document(users, process)
     url = f"/kelola/proses/{process.pk}/dokumen/{document.pk}/hapus/"
     client = Client(enforce_csrf_checks=True)
     client.force_login(users[Role.OPERATOR])
-    assert client.get(url).status_code == 405
-    assert client.post(url).status_code == 403  # no CSRF token
     page = client.get(f"/kelola/proses/{process.pk}/")
-    assert url in page.content.decode()
-    token = page.cookies["csrftoken"].value
-    done = client.post(url, {"csrfmiddlewaretoken": token})
+    assert f'href="{url}"' in page.content.decode()  # "Hapus" is a link to the question
+    confirm = client.get(url)  # the question deletes nothing
+    assert confirm.status_code == 200
+    assert "Ya, hapus dokumen" in confirm.content.decode()
+    assert Document.objects.filter(pk=document.pk).exists()
+    assert client.post(url).status_code == 403  # no CSRF token
+    done = client.post(url, {"csrfmiddlewaretoken": client.cookies["csrftoken"].value})
     assert done.status_code == 302
     assert not Document.objects.filter(pk=document.pk).exists()
 
