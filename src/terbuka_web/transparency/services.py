@@ -363,19 +363,28 @@ def checkpoint_collect_cosignatures(*, checkpoint: Checkpoint) -> list[WitnessCo
             results.append((witness, _witness_ask(witness, checkpoint), ""))
         except TerbukaError as exc:
             results.append((witness, None, f"{exc.message_id} / {exc.message_en}"))
-    return _cosignatures_store(checkpoint, results)
+    return _cosignatures_store(checkpoint, results) if results else []
 
 
 @transaction.atomic
 def _cosignatures_store(
     checkpoint: Checkpoint, results: list[tuple[WitnessConfig, Signature | None, str]]
 ) -> list[WitnessCosignature]:
-    """Store cosignatures and witness statuses (the served note appends them: checkpoint_note)."""
+    """Store cosignatures and the witness statuses that changed (the served note appends the
+    cosignatures: checkpoint_note), with one audit event when anything changed.
+
+    A witness that fails again with the same error changes nothing, so a sequencer polling a
+    witness that is down writes no row per round.
+    """
     locked = Checkpoint.objects.select_for_update().get(pk=checkpoint.pk)
     now = timezone.now()
     stored: list[WitnessCosignature] = []
+    changed = False
     for witness, signature, error in results:
-        status, _ = WitnessStatus.objects.get_or_create(witness=witness.name)
+        status, created = WitnessStatus.objects.get_or_create(witness=witness.name)
+        if signature is None and not created and status.last_error == error:
+            continue
+        changed = True
         status.contacted_at, status.last_error = now, error
         if signature is not None:
             status.last_size = max(status.last_size, locked.size)
@@ -390,15 +399,16 @@ def _cosignatures_store(
                 )
             )
         status.save()
-    audit_record(
-        actor=None,
-        action="transparency:checkpoint:cosign",
-        target=f"checkpoint {locked.size}",
-        data={
-            "cosigned": [c.witness for c in stored],
-            "refused": [w.name for w, s, _ in results if s is None],
-        },
-    )
+    if changed:
+        audit_record(
+            actor=None,
+            action="transparency:checkpoint:cosign",
+            target=f"checkpoint {locked.size}",
+            data={
+                "cosigned": [c.witness for c in stored],
+                "refused": [w.name for w, s, _ in results if s is None],
+            },
+        )
     return stored
 
 
