@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from tests.web.processes import child_env, sql, terbuka_ok
 
 pytestmark = pytest.mark.django_db(transaction=True)
