@@ -77,17 +77,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def port_free(port: int) -> bool:
-    """Report whether a server could listen on 127.0.0.1:port now (reusing TIME_WAIT)."""
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
 def get(url: str, deadline: float) -> bytes:
     """GET url, retrying until the server answers or deadline passes."""
     while True:

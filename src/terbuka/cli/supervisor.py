@@ -72,6 +72,33 @@ def start_time(pid: int) -> str | None:
     return None if fields[0] in ("Z", "X") else fields[19]
 
 
+def port_holder(port: int) -> str | None:
+    """Return `pid N (COMMAND LINE)` of the process listening on TCP port, None if unknown.
+
+    Linux only (/proc/net/tcp and tcp6, then the socket's inode among /proc/PID/fd); a process
+    of another user cannot be seen, and then None is returned too.
+    """
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text(encoding="ascii").splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # LISTEN
+                inodes.add(f"socket:[{fields[9]}]")
+    for fd in Path("/proc").glob("[0-9]*/fd/*") if inodes else ():
+        try:
+            if os.readlink(fd) in inodes:
+                pid = fd.parent.parent.name
+                command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+                return f"pid {pid} ({' '.join(command.replace(chr(0), ' ').split())[:200]})"
+        except OSError:
+            continue
+    return None
+
+
 def exit_description(code: int) -> str:
     """Describe a Popen return code: `exit code 3` or `signal SIGKILL`."""
     if code < 0:

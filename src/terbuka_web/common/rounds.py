@@ -41,7 +41,8 @@ def rounds_run(
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
     while True:
-        close_old_connections()  # a connection past CONN_MAX_AGE or left broken is replaced
+        if loop:  # a connection past CONN_MAX_AGE or left broken is replaced (not in a
+            close_old_connections()  # single run: the caller may hold a transaction open)
         try:
             work()
         except (DatabaseError, *retry_on) as exc:

@@ -124,4 +124,5 @@ def test_serve_stops_when_a_local_witness_cannot_listen(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert f"cannot listen on 127.0.0.1:{entries[1]['port']}" in done.stderr
     assert "witness auditor could not start" in done.stderr
+    assert f"port {entries[1]['port']}: pid {os.getpid()} (" in done.stderr  # who holds it
     assert workers(tmp_path, "witness") == {}

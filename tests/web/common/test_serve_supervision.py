@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
+from terbuka_web.common.demo.witnesses import port_free
 from tests.web.processes import (
     alive,
     child_env,
     cosigners,
     free_port,
     get,
-    port_free,
     processes,
     sql,
     terbuka,

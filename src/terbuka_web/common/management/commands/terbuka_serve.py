@@ -16,6 +16,7 @@ from terbuka.cli.supervisor import (
     Supervisor,
     Worker,
     WorkerStartError,
+    port_holder,
     previous_run_reclaim,
 )
 from terbuka.errors import TerbukaError
@@ -70,11 +71,13 @@ def supervisor_start(
         supervisor.start()
     except WorkerStartError as exc:
         witness = witnesses[workers.index(exc.worker)]
+        holder = port_holder(witness.port)
+        held = f"; port {witness.port}: {holder}" if holder else ""
         raise CommandError(
             f"saksi {witness.name} tidak dapat berjalan di 127.0.0.1:{witness.port} (sebab di "
             "atas): perbaiki entrinya di TERBUKA_WITNESSES_FILE atau pakai --no-witnesses / "
             f"witness {witness.name} could not start on 127.0.0.1:{witness.port} (reason "
-            "above): fix its entry in TERBUKA_WITNESSES_FILE or use --no-witnesses"
+            f"above): fix its entry in TERBUKA_WITNESSES_FILE or use --no-witnesses{held}"
         ) from exc
     return supervisor
 
