@@ -15,12 +15,6 @@ def isolated_media(settings: pytest.FixtureRequest, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def no_witnesses_file(settings: pytest.FixtureRequest) -> None:
-    """Ignore a witnesses.json that `terbuka demo` left in the checkout's data directory."""
-    settings.TERBUKA = {**settings.TERBUKA, "WITNESSES_FILE": ""}
-
-
-@pytest.fixture(autouse=True)
 def search_cache_empty() -> None:
     """Start every test with an empty search cache and no remembered publication stamp.
 

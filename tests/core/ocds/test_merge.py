@@ -11,11 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ocdsmerge.exceptions import OCDSMergeError
+from tests.paths import OCDS_FIXTURES
 
 from terbuka.errors import ValidationError
 from terbuka.ocds.merge import compile_release, merger, versioned_release
 
-SHARED_OCDS = Path(__file__).resolve().parents[3].parent / "shared" / "ocds"
+SHARED_OCDS = OCDS_FIXTURES
 FIXTURES = SHARED_OCDS / "ocds-merge-fixtures"
 EXAMPLES = SHARED_OCDS / "standard-1.1.5" / "examples"
 SCHEMAS = {

@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.paths import OCDS_FIXTURES
 
 from terbuka.ocds.errors import OcdsFormatError
 from terbuka.ocds.flatten import flatten_package
@@ -32,9 +33,7 @@ from terbuka.ocds.package import (
 )
 from terbuka.ocds.validate import errors_only, validate_package, validate_record_package
 
-FICTIONAL = (
-    Path(__file__).resolve().parents[3].parent / "shared/ocds/sample-data/fictional-example/1.1"
-)
+FICTIONAL = OCDS_FIXTURES / "sample-data/fictional-example/1.1"
 META = PackageMeta(
     uri="https://data.contoh.go.id/ocds/releases.json",
     published_date="2025-01-10T09:00:00Z",

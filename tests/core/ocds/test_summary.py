@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
+
+from tests.paths import OCDS_FIXTURES
 
 from terbuka.ocds.merge import compile_release
 from terbuka.ocds.summary import summarize
 
-FICTIONAL = (
-    Path(__file__).resolve().parents[3].parent / "shared/ocds/sample-data/fictional-example/1.1"
-)
+FICTIONAL = OCDS_FIXTURES / "sample-data/fictional-example/1.1"
 
 
 def compiled(**fields: Any) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.paths import OCDS_FIXTURES
 
 from terbuka.errors import ValidationError
 from terbuka.ocds import rules
@@ -24,7 +25,7 @@ from terbuka.ocds.validate import (
     validate_release,
 )
 
-SHARED_OCDS = Path(__file__).resolve().parents[3].parent / "shared" / "ocds"
+SHARED_OCDS = OCDS_FIXTURES
 BANDUNG = SHARED_OCDS / "indonesia-bandung" / "birms-full-sample.json"
 FICTIONAL = SHARED_OCDS / "sample-data" / "fictional-example" / "1.1"
 KIT = SHARED_OCDS / "ocdskit-fixtures"

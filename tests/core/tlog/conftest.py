@@ -1,4 +1,4 @@
-"""Fixtures for the signed-format tests: the shared tlog vectors."""
+"""Fixtures for the signed-format tests: the tlog vectors in tests/fixtures."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.paths import TLOG_VECTORS
 
 from terbuka.tlog import hashing, tree
 
 
 @pytest.fixture(scope="session")
-def vectors_dir(shared_dir: Path) -> Path:
-    """Return /work/shared/tlog-vectors."""
-    return shared_dir / "tlog-vectors"
+def vectors_dir() -> Path:
+    """Return tests/fixtures/tlog-vectors."""
+    return TLOG_VECTORS
 
 
 @pytest.fixture(scope="session")

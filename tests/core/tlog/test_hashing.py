@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+
+from tests.paths import TLOG_VECTORS
 
 from terbuka.tlog.hashing import EMPTY_ROOT, leaf_hash, leaf_hashes, node_hash, node_hash_pairs
 
 
-def _reference(shared_dir: Path) -> dict[str, list[dict[str, str]]]:
+def _reference() -> dict[str, list[dict[str, str]]]:
     data: dict[str, list[dict[str, str]]] = json.loads(
-        (shared_dir / "tlog-vectors" / "rfc6962-reference-tree.json").read_text()
+        (TLOG_VECTORS / "rfc6962-reference-tree.json").read_text()
     )
     return data
 
 
-def test_hasher_vectors(shared_dir: Path) -> None:
-    empty, empty_leaf, leaf, children = _reference(shared_dir)["hasherVectors"]
+def test_hasher_vectors() -> None:
+    empty, empty_leaf, leaf, children = _reference()["hasherVectors"]
     assert EMPTY_ROOT.hex() == empty["want"]
     assert leaf_hash(b"").hex() == empty_leaf["want"]
     assert leaf_hash(bytes.fromhex(leaf["leafInputHex"])).hex() == leaf["want"]

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
+from tests.paths import TLOG_VECTORS
 
 from terbuka.tlog import tiles, tree
 from terbuka.tlog.errors import MalformedError, ProofError
 from terbuka.tlog.hashing import leaf_hash
 from terbuka.tlog.tiles import TileRef
 
-EXAMPLES = Path(__file__).resolve().parents[4] / "shared" / "tlog-vectors" / "c2sp-examples"
+EXAMPLES = TLOG_VECTORS / "c2sp-examples"
 
 
 def _leaves(n: int, salt: str = "") -> list[bytes]:

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.paths import TLOG_VECTORS
 
 from terbuka.tlog import tiles
 from terbuka.tlog.errors import MalformedError
 from terbuka.tlog.tiles import TileRef
 
-GOLDEN = (
-    Path(__file__).resolve().parents[4] / "shared" / "tlog-vectors" / "golang-mod-sumdb-golden.json"
-)
+GOLDEN = TLOG_VECTORS / "golang-mod-sumdb-golden.json"
 
 refs = st.builds(
     TileRef,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.paths import TLOG_VECTORS
 
 from terbuka.tlog import tree
 from terbuka.tlog.errors import MalformedError, ProofError
@@ -26,10 +26,8 @@ class Store:
 
 
 @pytest.fixture(scope="module")
-def ref(shared_dir: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(
-        (shared_dir / "tlog-vectors" / "rfc6962-reference-tree.json").read_text()
-    )
+def ref() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((TLOG_VECTORS / "rfc6962-reference-tree.json").read_text())
     return data
 
 

@@ -1,7 +1,7 @@
 """Run every transparency-dev/merkle inclusion and consistency probe through our checks.
 
 Each probe must raise iff wantErr, except the C2SP size-0 cases documented below
-(/work/shared/tlog-vectors/README.md §1): transparency-dev's VerifyConsistency requires
+(tests/fixtures/tlog-vectors/README.md §1): transparency-dev's VerifyConsistency requires
 0 < size1, while C2SP tlog-witness treats old size 0 with an empty proof as consistent with
 any tree, so our check_consistency accepts these three probes.
 """
@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.paths import TLOG_VECTORS
 
 from terbuka.tlog import tree
 from terbuka.tlog.errors import ProofError
 
-DATA = Path(__file__).resolve().parents[4] / "shared" / "tlog-vectors" / "merkle-testdata"
+DATA = TLOG_VECTORS / "merkle-testdata"
 C2SP_SIZE0_ACCEPTED = {
     "consistency/additional/size1-is-zero-and-size2-is-not-zero.json",
     "consistency/additional/sizes-are-equal-zero-and-proof-is-empty.json",

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from tests.paths import OCDS_FIXTURES
 
 from terbuka.ocds.package import package_parse
 from terbuka_web.accounts.models import Role, User
@@ -16,7 +17,7 @@ from terbuka_web.contracting.models import Process, Release
 
 pytestmark = pytest.mark.django_db
 
-SHARED_OCDS = Path(__file__).resolve().parents[3].parent / "shared" / "ocds"
+SHARED_OCDS = OCDS_FIXTURES
 FICTIONAL = SHARED_OCDS / "sample-data" / "fictional-example" / "1.1"
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from tests.paths import OCDS_FIXTURES
 
 from terbuka.canonical import canonical_json
 from terbuka.errors import ValidationError
@@ -31,7 +32,7 @@ from terbuka_web.transparency.services import log_sequence
 
 pytestmark = pytest.mark.django_db
 
-SHARED_OCDS = Path(__file__).resolve().parents[3].parent / "shared" / "ocds"
+SHARED_OCDS = OCDS_FIXTURES
 FICTIONAL = SHARED_OCDS / "sample-data" / "fictional-example" / "1.1"
 BANDUNG = SHARED_OCDS / "indonesia-bandung" / "birms-full-sample.json"
 

