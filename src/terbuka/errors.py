@@ -46,6 +46,12 @@ class ValidationError(TerbukaError):
     code = "validation"
 
 
+class ConfigError(ValidationError):
+    """Report a setting or configuration file that is missing or wrong; where names it."""
+
+    code = "config"
+
+
 class SecretFileError(TerbukaError):
     """Report a secret file that others may access (not 0600) or that cannot be read."""
 

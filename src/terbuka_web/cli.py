@@ -8,16 +8,35 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import sys
 from collections.abc import Sequence
 from typing import Any
 
 
 def run_django(argv: Sequence[str]) -> int:
-    """Set up Django and run the management command argv; return 0 on success."""
+    """Set up Django and run the management command argv; return 0 on success.
+
+    A configuration mistake (a variable with a bad value, a key file others may read, a
+    witness list that does not parse, a database that cannot be reached) prints one line
+    naming the variable on standard error, without a traceback, and returns 2
+    (terbuka_web.config.problems).
+    """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "terbuka_web.config.settings")
+    from django.conf import settings
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["terbuka", *argv])
+    from terbuka_web.config.problems import DatabaseWatch, config_problem
+
+    watch = DatabaseWatch()
+    try:
+        settings.INSTALLED_APPS  # noqa: B018  # load the settings: Django would hide their error
+        execute_from_command_line(["terbuka", *argv])
+    except Exception as exc:
+        problem = config_problem(exc, watch)
+        if problem is None:
+            raise
+        print(f"terbuka: {problem}", file=sys.stderr)
+        return 2
     return 0
 
 

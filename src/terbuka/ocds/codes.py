@@ -6,7 +6,14 @@ Barang/Jasa Pemerintah) and its amendment Perpres 12/2021.
 
 from __future__ import annotations
 
+import re
 from typing import Final
+
+from terbuka.errors import ValidationError
+
+# A registered ocid prefix: "ocds-" and 6 lowercase letters or digits, assigned by the Open
+# Contracting Partnership (OCDS 1.1.5 §Open Contracting ID (ocid), "Registered prefix").
+OCID_PREFIX_PATTERN: Final = re.compile(r"ocds-[a-z0-9]{6}")
 
 STAGES: Final = ("planning", "tender", "award", "contract", "implementation")
 
@@ -42,3 +49,22 @@ def stage_of_tags(tags: list[str]) -> str | None:
                 found = stage
                 break
     return found
+
+
+def ocid_prefixes_parse(text: str, *, name: str) -> list[str]:
+    """Return the comma-separated registered ocid prefixes in text, stripped, in order.
+
+    Raises ValidationError (where = name) for an entry that is not "ocds-" + 6 lowercase
+    letters or digits (OCDS 1.1.5 §Open Contracting ID (ocid)).
+    Example: ("ocds-213czf, ocds-b5fd17", name="X") → ["ocds-213czf", "ocds-b5fd17"].
+    """
+    prefixes = [part.strip() for part in text.split(",") if part.strip()]
+    for prefix in prefixes:
+        if not OCID_PREFIX_PATTERN.fullmatch(prefix):
+            raise ValidationError(
+                f"{name}: {prefix!r} bukan prefiks ocid terdaftar ('ocds-' + 6 huruf kecil/angka)",
+                f"{name}: {prefix!r} is not a registered ocid prefix "
+                "('ocds-' + 6 lowercase letters/digits)",
+                where=name,
+            )
+    return prefixes

@@ -18,11 +18,12 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
+from terbuka.ocds.codes import OCID_PREFIX_PATTERN
 from terbuka.ocds.issues import Issue
 from terbuka.ocds.merge import SCHEMA_DIR
 from terbuka.ocds.relations import date_order_issues, link_issues, parse_datetime
 
-OCID_PATTERN = re.compile(r"^ocds-[a-z0-9]{6}-")
+OCID_PATTERN = re.compile(rf"^{OCID_PREFIX_PATTERN.pattern}-")
 
 
 @lru_cache(maxsize=1)

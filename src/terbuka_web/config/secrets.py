@@ -2,43 +2,63 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import lazy
 
 from terbuka.errors import SecretFileError
 from terbuka.secrets import read_secret_file as core_read_secret_file
+from terbuka_web.config.env import SettingError, directory_make
 
 
-def read_secret_file(path: Path) -> str:
+def read_secret_file(path: Path, *, where: str = "") -> str:
     """Return the stripped content of a secret file after checking it is 0600 or stricter.
 
-    Raises ImproperlyConfigured when group or others may access it or it cannot be read.
+    Raises SettingError naming where (the setting that gives the file; default the
+    path) when group or others may access it or it cannot be read.
     """
     try:
         return core_read_secret_file(path)
     except SecretFileError as exc:
-        raise ImproperlyConfigured(f"{exc.message_id} / {exc.message_en}") from exc
+        raise SettingError(where or str(path), exc.message_id, exc.message_en) from exc
 
 
-def load_secret(name: str, *, default_file: Path, generate: bool) -> str:
+def load_secret(name: str, *, default_file: Path) -> str:
     """Return secret NAME from $NAME, from the file named by $NAME_FILE, or from default_file.
 
-    With generate, a missing default_file is created with 0600 and a fresh random secret
-    (development and demo only); production sets $NAME or $NAME_FILE.
+    A missing default_file is made (0600, a fresh random secret) when the secret is first
+    used, not now, so a command that signs nothing creates no file. Raises
+    SettingError naming the variable when a file is readable by others or unreadable.
     """
     if value := os.environ.get(name):
         return value
     if file_name := os.environ.get(f"{name}_FILE"):
-        return read_secret_file(Path(file_name))
+        return read_secret_file(Path(file_name), where=f"{name}_FILE")
     if default_file.exists():
-        return read_secret_file(default_file)
-    if not generate:
-        raise ImproperlyConfigured(f"{name} atau {name}_FILE wajib diisi / must be set")
-    default_file.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(default_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(secrets.token_urlsafe(50))
-    return read_secret_file(default_file)
+        return read_secret_file(default_file, where=f"{name}_FILE")
+    first_use = functools.cache(functools.partial(secret_file_generate, default_file))
+    text: str = lazy(first_use, str)()
+    return text
+
+
+def secret_file_generate(path: Path) -> str:
+    """Write a fresh random secret to path (0600) unless it exists; return the file's secret.
+
+    Two processes racing both return the secret of the one that linked its file first.
+    Raises SettingError naming TERBUKA_DATA_DIR when the directory cannot be made.
+    """
+    directory_make(path.parent, "TERBUKA_DATA_DIR")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")  # mode 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(50))
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(tmp)
+    return read_secret_file(path, where="TERBUKA_DATA_DIR")

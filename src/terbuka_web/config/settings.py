@@ -7,7 +7,10 @@ that list complete). Main ones:
   DATABASE_URL                 postgres://user@127.0.0.1:5432/terbuka (default: SQLite)
   TERBUKA_SECRET_KEY[_FILE]    Django secret key (else DATA_DIR/secret_key, generated when missing)
   TERBUKA_ALLOWED_HOSTS        comma-separated host names
-  TERBUKA_OCID_PREFIX          the publisher's registered OCDS prefix (default ocds-tbk352)
+  TERBUKA_OCID_PREFIX          the publisher's registered OCDS prefix, "ocds-" + 6 lowercase
+                               letters/digits (default ocds-demo00: the demo's, never publish it)
+  TERBUKA_IMPORT_OCID_PREFIXES registered prefixes imports may use, comma-separated (default
+                               any but TERBUKA_OCID_PREFIX, which imports may never use)
   TERBUKA_PUBLISHER_NAME       publisher name written into every package
   TERBUKA_STORAGE              "filesystem" (default) or "s3" (django-storages, AWS_* variables)
   TERBUKA_S3_BUCKET            bucket for uploaded PDFs when TERBUKA_STORAGE=s3 (required then)
@@ -15,7 +18,7 @@ that list complete). Main ones:
   TERBUKA_S3_REGION            bucket region; credentials come from boto3's AWS_* variables
   TERBUKA_MAX_UPLOAD_MB        PDF size limit (default 20)
   TERBUKA_SEARCH_CACHE_SECONDS how long a worker reuses a search count or page (default 60; 0 off)
-  TERBUKA_LOG_ORIGIN           log origin (default terbuka.bojonegorokab.go.id/log)
+  TERBUKA_LOG_ORIGIN           log origin (default demo.terbuka.example/log, the demo's)
   TERBUKA_LOG_KEY[_FILE]       log signing key (note skey); debug/demo make DATA_DIR/log.key
   TERBUKA_LOG_BATCH            entries the sequencer integrates per transaction (default 1024)
   TERBUKA_LOG_LOCK_TIMEOUT     seconds the sequencer waits for in-flight appends (PostgreSQL, 5)
@@ -34,20 +37,40 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
+from terbuka.errors import ValidationError
+from terbuka.ocds.codes import ocid_prefixes_parse
+from terbuka_web.config.env import (
+    data_dir_from_env,
+    database_from_env,
+    env_choice,
+    env_flag,
+    env_float,
+    env_int,
+    env_required,
+)
 from terbuka_web.config.secrets import load_secret
 
 
-def env_flag(name: str, default: bool = False) -> bool:
-    """Return the boolean value of environment variable name ("1", "true", "yes" are true)."""
-    return os.environ.get(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+def env_ocid_prefixes(name: str, default: str = "") -> list[str]:
+    """Return the registered ocid prefixes listed in environment variable name (comma-separated).
+
+    Raises ImproperlyConfigured, naming the variable, for an entry not "ocds-" + 6 characters.
+    """
+    try:
+        return ocid_prefixes_parse(os.environ.get(name, default), name=name)
+    except ValidationError as exc:
+        raise ImproperlyConfigured(f"{exc.message_id} / {exc.message_en}") from exc
 
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("TERBUKA_DATA_DIR", Path.cwd() / "var")).resolve()
+# A bad value of any variable stops every command with one line naming it (config/env.py).
+# Nothing is created here: DATA_DIR is made when the database, a key or a file is first
+# written into it, so commands that need no data directory make none.
+DATA_DIR = data_dir_from_env()
 DEBUG = env_flag("TERBUKA_DEBUG")
-SECRET_KEY = load_secret("TERBUKA_SECRET_KEY", default_file=DATA_DIR / "secret_key", generate=True)
+SECRET_KEY = load_secret("TERBUKA_SECRET_KEY", default_file=DATA_DIR / "secret_key")
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("TERBUKA_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 ]
@@ -102,12 +125,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'terbuka.sqlite3'}"),
-        conn_max_age=60,
-    )
-}
+DATABASES = {"default": database_from_env(f"sqlite:///{DATA_DIR / 'terbuka.sqlite3'}")}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -117,6 +135,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Django's SQLite backend that first makes the file's directory (DATA_DIR by default).
+    DATABASES["default"]["ENGINE"] = "terbuka_web.common.sqlite"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -170,12 +190,12 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
-if os.environ.get("TERBUKA_STORAGE", "filesystem") == "s3":
+if env_choice("TERBUKA_STORAGE", "filesystem", ("filesystem", "s3")) == "s3":
     STORAGES = {
         "default": {
             "BACKEND": "storages.backends.s3.S3Storage",
             "OPTIONS": {
-                "bucket_name": os.environ["TERBUKA_S3_BUCKET"],
+                "bucket_name": env_required("TERBUKA_S3_BUCKET", "TERBUKA_STORAGE=s3"),
                 "endpoint_url": os.environ.get("TERBUKA_S3_ENDPOINT_URL") or None,
                 "region_name": os.environ.get("TERBUKA_S3_REGION") or None,
                 "default_acl": "private",
@@ -197,26 +217,42 @@ CACHES = {
     }
 }
 
-MAX_UPLOAD_BYTES = int(os.environ.get("TERBUKA_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+MAX_UPLOAD_BYTES = env_int("TERBUKA_MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# The defaults name the demo: an ocid prefix no publisher is given and a reserved domain
+# (RFC 2606 .example). A real instance sets its registered prefix and its own origin.
+OCID_PREFIXES = env_ocid_prefixes("TERBUKA_OCID_PREFIX", "ocds-demo00")
+IMPORT_OCID_PREFIXES = env_ocid_prefixes("TERBUKA_IMPORT_OCID_PREFIXES")
+if len(OCID_PREFIXES) != 1:
+    raise ImproperlyConfigured(
+        "TERBUKA_OCID_PREFIX harus satu prefiks terdaftar / must be one registered prefix"
+    )
+if OCID_PREFIXES[0] in IMPORT_OCID_PREFIXES:
+    raise ImproperlyConfigured(
+        f"TERBUKA_IMPORT_OCID_PREFIXES memuat prefiks instans ini {OCID_PREFIXES[0]}; impor tak "
+        f"boleh memakainya / lists this instance's own prefix {OCID_PREFIXES[0]}, which imports "
+        "may never use"
+    )
+
 TERBUKA = {
-    "OCID_PREFIX": os.environ.get("TERBUKA_OCID_PREFIX", "ocds-tbk352"),
+    "OCID_PREFIX": OCID_PREFIXES[0],
+    "IMPORT_OCID_PREFIXES": IMPORT_OCID_PREFIXES,
     "PUBLISHER_NAME": os.environ.get("TERBUKA_PUBLISHER_NAME", "Pemerintah Kabupaten Bojonegoro"),
-    "PUBLISHER_URI": os.environ.get("TERBUKA_PUBLISHER_URI", "https://terbuka.bojonegorokab.go.id"),
+    "PUBLISHER_URI": os.environ.get("TERBUKA_PUBLISHER_URI", "https://demo.terbuka.example"),
     "LICENSE": "https://creativecommons.org/licenses/by/4.0/",
     "PUBLICATION_POLICY": os.environ.get(
-        "TERBUKA_PUBLICATION_POLICY", "https://terbuka.bojonegorokab.go.id/kebijakan-publikasi"
+        "TERBUKA_PUBLICATION_POLICY", "https://demo.terbuka.example/kebijakan-publikasi"
     ),
     "BASE_URL": os.environ.get("TERBUKA_BASE_URL", "http://127.0.0.1:8000"),
-    "LOG_ORIGIN": os.environ.get("TERBUKA_LOG_ORIGIN", "terbuka.bojonegorokab.go.id/log"),
+    "LOG_ORIGIN": os.environ.get("TERBUKA_LOG_ORIGIN", "demo.terbuka.example/log"),
     "LOG_KEY": os.environ.get("TERBUKA_LOG_KEY", ""),
     "LOG_KEY_FILE": os.environ.get("TERBUKA_LOG_KEY_FILE", ""),
     "LOG_KEY_GENERATE": DEBUG or env_flag("TERBUKA_DEMO"),
-    "SEARCH_CACHE_SECONDS": int(os.environ.get("TERBUKA_SEARCH_CACHE_SECONDS", "60")),
-    "LOG_BATCH": int(os.environ.get("TERBUKA_LOG_BATCH", "1024")),
-    "LOG_LOCK_TIMEOUT": float(os.environ.get("TERBUKA_LOG_LOCK_TIMEOUT", "5")),
+    "SEARCH_CACHE_SECONDS": env_int("TERBUKA_SEARCH_CACHE_SECONDS", 60, minimum=0),
+    "LOG_BATCH": env_int("TERBUKA_LOG_BATCH", 1024, minimum=1),
+    "LOG_LOCK_TIMEOUT": env_float("TERBUKA_LOG_LOCK_TIMEOUT", 5, minimum=0),
     "WITNESSES": os.environ.get("TERBUKA_WITNESSES", ""),
     "WITNESSES_FILE": os.environ.get("TERBUKA_WITNESSES_FILE")
     or (str(DATA_DIR / "witnesses.json") if (DATA_DIR / "witnesses.json").exists() else ""),
@@ -227,9 +263,13 @@ TERBUKA = {
     "ANCHOR_KEY_FILE": os.environ.get("TERBUKA_ANCHOR_KEY_FILE", ""),
 }
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("TERBUKA_LOG_LEVEL", "WARNING")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("TERBUKA_LOG_LEVEL", "WARNING", LOG_LEVELS),
+    },
 }

@@ -190,7 +190,14 @@ def _upsert_processes(
     processes = {
         p.ocid: p for part in _chunks(ocids) for p in Process.objects.filter(ocid__in=part)
     }
-    foreign = [o for o, p in processes.items() if not p.imported]
+    native = {
+        ocid
+        for part in _chunks(sorted(processes))
+        for ocid in Release.objects.filter(ocid__in=part, imported=False).values_list(
+            "ocid", flat=True
+        )
+    }
+    foreign = sorted(o for o, p in processes.items() if not p.imported or o in native)
     if foreign:
         raise ValidationError(
             f"ocid {foreign[0]} milik proses terbitan Terbuka; impor tak boleh mengubahnya",
@@ -291,6 +298,30 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _own_prefix_issues(package: Any) -> list[Issue]:
+    """Return an issue per release whose ocid carries this instance's own prefix.
+
+    Terbuka names its own processes under TERBUKA_OCID_PREFIX: an import there could take the
+    ocid of a process created next, or a release id a publication needs next.
+    """
+    own = settings.TERBUKA["OCID_PREFIX"]
+    releases = package.get("releases") if isinstance(package, dict) else None
+    return [
+        Issue(
+            f"/releases/{i}/ocid",
+            f"ocid '{release['ocid']}' memakai prefiks instans ini ({own}), yang hanya untuk "
+            "proses terbitan Terbuka; impor hanya menerima data penerbit lain",
+            f"ocid '{release['ocid']}' uses this instance's own prefix ({own}), which is for "
+            "processes published on Terbuka only; imports take other publishers' data",
+            "ocid_prefix",
+        )
+        for i, release in enumerate(releases if isinstance(releases, list) else [])
+        if isinstance(release, dict)
+        and isinstance(release.get("ocid"), str)
+        and release["ocid"].startswith(f"{own}-")
+    ]
+
+
 def _import(data: bytes, actor: User, source_name: str) -> ImportResult:
     """Parse, validate and write the package in data (package_import, after its permission)."""
     package, plain = package_parse_plain(data)
@@ -299,8 +330,9 @@ def _import(data: bytes, actor: User, source_name: str) -> ImportResult:
         if isinstance(package, dict) and isinstance(package.get("releases"), list)
         else set()
     )
-    prefixes = settings.TERBUKA.get("IMPORT_OCID_PREFIXES") or None
+    prefixes = settings.TERBUKA["IMPORT_OCID_PREFIXES"] or None
     issues = validate_package(package, prefixes=prefixes, known_award_ids=_known_award_ids(ocids))
+    issues += _own_prefix_issues(package)
     raise_for_issues(issues)
     result = ImportResult(source_name=source_name)
     result.warnings = [i for i in issues if i.severity != "error"]

@@ -11,7 +11,7 @@ import hashlib
 import io
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 import pypdf
@@ -51,6 +51,32 @@ def _stage_check(stage: str) -> None:
         raise ValidationError(f"tahap {stage!r} tidak dikenal", f"unknown stage {stage!r}")
 
 
+def _native_require(process: Process) -> None:
+    """Raise ValidationError when process was imported: its own publisher publishes it.
+
+    Imports never change a process published through Terbuka (contracting.imports), and
+    Terbuka never publishes into an imported one: the two never share an ocid or a release id.
+    """
+    if process.imported:
+        raise ValidationError(
+            "proses ini diimpor dari penerbit lain; perubahannya diterbitkan penerbit itu, "
+            "bukan lewat Terbuka",
+            "this process was imported from another publisher, which publishes its changes; "
+            "Terbuka does not",
+            where="process",
+        )
+
+
+def _prefix_of(process: Process) -> list[str]:
+    """Return the ocid prefix process's releases carry: the instance's when it was created.
+
+    An ocid is permanent (OCDS 1.1.5 §Open Contracting ID): a process created before
+    TERBUKA_OCID_PREFIX changed keeps its ocid and is still published under it; new
+    processes take the new prefix. Example: "ocds-demo00-dpu-2026-000001" → ["ocds-demo00"].
+    """
+    return ["-".join(process.ocid.split("-", 2)[:2])]
+
+
 def _process_info(process: Process) -> dict[str, Any]:
     """Return the process facts the release builder needs (title and buyer)."""
     agency = process.agency
@@ -69,7 +95,7 @@ def stage_data_check(*, process: Process, stage: str, data: dict[str, Any]) -> N
         date=timezone.now().isoformat(),
         release_id=f"{process.ocid}-check",
     )
-    release_validate(release, prefixes=[settings.TERBUKA["OCID_PREFIX"]])
+    release_validate(release, prefixes=_prefix_of(process))
 
 
 @transaction.atomic
@@ -112,6 +138,7 @@ def stage_draft_save(
     Raises PermissionDenied, or ValidationError (nothing written) for invalid data.
     """
     permission_require(user=user, action=Action.STAGE_EDIT, agency=process.agency)
+    _native_require(process)
     _stage_check(stage)
     stage_data_check(process=process, stage=stage, data=data)
     draft, _created = StageDraft.objects.update_or_create(
@@ -225,9 +252,11 @@ def document_upload(
 ) -> Document:
     """Store an uploaded PDF of process's stage with its SHA-256 and size, as a draft document.
 
-    Raises PermissionDenied, or UploadRefused / ValidationError (nothing stored).
+    Raises PermissionDenied, or UploadRefused / ValidationError (nothing stored), also when
+    the stage already holds the same file (same SHA-256: one document id in the release).
     """
     permission_require(user=user, action=Action.DOCUMENT_UPLOAD, agency=process.agency)
+    _native_require(process)
     _stage_check(stage)
     if document_type not in {code for code, _label in STAGE_DOCUMENT_TYPES[stage]}:
         raise ValidationError(
@@ -237,6 +266,15 @@ def document_upload(
         )
     filename_check(filename)
     sha256, size = pdf_check(stream)
+    Process.objects.select_for_update().filter(pk=process.pk).first()  # one upload at a time
+    same = process.documents.filter(stage=stage, sha256=sha256).first()
+    if same is not None:
+        raise UploadRefused(
+            f"berkas yang sama (SHA-256 {sha256}) sudah diunggah ke tahap ini sebagai "
+            f"{same.title!r}",
+            f"the same file (SHA-256 {sha256}) is already uploaded to this stage as {same.title!r}",
+            where="file",
+        )
     document = Document(
         process=process,
         stage=stage,
@@ -320,6 +358,31 @@ def _document_entries(process: Process, stage: str) -> list[dict[str, Any]]:
     ]
 
 
+def _change_require(
+    previous: list[tuple[str, dict[str, Any]]],
+    stage: str,
+    build: Callable[[str, str], dict[str, Any]],
+) -> None:
+    """Raise ValidationError when publishing would repeat the stage's latest release.
+
+    previous holds the process's (stage, release data) in publication order; build(date, id)
+    builds the stage's next release from its draft. Built with the latest release's own date
+    and id, a release equal to it but for its tag (e.g. tender → tenderUpdate) means that
+    neither the draft, the stage's documents nor the process facts changed since.
+    """
+    latest = next((data for s, data in reversed(previous) if s == stage), None)
+    if latest is None:
+        return
+    again = build(latest["date"], latest["id"])
+    if {**again, "tag": latest["tag"]} == latest:
+        raise ValidationError(
+            f"tidak ada perubahan sejak rilis {latest['id']}; tahap ini sudah terbit apa adanya",
+            f"nothing changed since release {latest['id']}; the stage is already published "
+            "as it is",
+            where=stage,
+        )
+
+
 @transaction.atomic
 def stage_publish(*, user: User, process: Process, stage: str) -> Release:
     """Publish process's stage draft as a new immutable release, logged in the same transaction.
@@ -327,28 +390,39 @@ def stage_publish(*, user: User, process: Process, stage: str) -> Release:
     Builds and validates the release (OCDS 1.1.5), stores it with the SHA-256 of its RFC 8785
     bytes, marks the stage's new documents published, appends one "ocds.release" and one
     "document.sha256" log entry per new document, recompiles the process and records an
-    audit event. Raises PermissionDenied or ValidationError, writing nothing.
+    audit event. Publications of one process run one at a time (its row is locked), so a
+    double click or concurrent requests publish once: the next finds nothing changed.
+    Raises PermissionDenied or ValidationError (also for an imported process, or when
+    nothing changed since the stage's latest release), writing nothing.
     """
     permission_require(user=user, action=Action.STAGE_PUBLISH, agency=process.agency)
     _stage_check(stage)
     process = Process.objects.select_for_update().get(pk=process.pk)
+    _native_require(process)
     draft = _publish_guard(process, stage)
-    previous = list(process.releases.order_by("id").values_list("data", flat=True))
+    published = list(process.releases.order_by("id").values_list("stage", "data"))
+    previous = [data for _stage, data in published]
+    info, documents = _process_info(process), _document_entries(process, stage)
+
+    def build(date: str, release_id: str) -> dict[str, Any]:
+        return release_build(
+            ocid=process.ocid,
+            stage=stage,
+            data=draft.data,
+            previous_tags=[tag for r in previous for tag in r.get("tag", [])],
+            process_info=info,
+            date=date,
+            release_id=release_id,
+            documents=documents,
+        )
+
+    _change_require(published, stage, build)
     now = timezone.now()
     release_id = f"{process.ocid}-{stage}-{len(previous) + 1}"
-    data = release_build(
-        ocid=process.ocid,
-        stage=stage,
-        data=draft.data,
-        previous_tags=[tag for r in previous for tag in r.get("tag", [])],
-        process_info=_process_info(process),
-        date=now.isoformat(timespec="seconds"),
-        release_id=release_id,
-        documents=_document_entries(process, stage),
-    )
-    release_validate(data, prefixes=[settings.TERBUKA["OCID_PREFIX"]])
+    data = build(now.isoformat(timespec="seconds"), release_id)
+    release_validate(data, prefixes=_prefix_of(process))
     compiled = compile_release([*previous, data])
-    raise_for_issues(validate_release(compiled, prefixes=[settings.TERBUKA["OCID_PREFIX"]]))
+    raise_for_issues(validate_release(compiled, prefixes=_prefix_of(process)))
     release = Release.objects.create(
         process=process,
         ocid=process.ocid,

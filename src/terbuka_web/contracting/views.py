@@ -111,14 +111,15 @@ def process_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a process: each stage's draft, documents, releases and the allowed actions."""
     process = _process(request, pk)
     user = request.user
+    native = not process.imported  # an imported process is published by its own publisher
     context = {
         "process": process,
         "stages": process_stage_status(process=process),
         "documents": process.documents.order_by("stage", "id"),
         "releases": process.releases.order_by("id"),
-        "can_edit": user_can(user, Action.STAGE_EDIT, process.agency),  # type: ignore[arg-type]
-        "can_upload": user_can(user, Action.DOCUMENT_UPLOAD, process.agency),  # type: ignore[arg-type]
-        "can_publish": user_can(user, Action.STAGE_PUBLISH, process.agency),  # type: ignore[arg-type]
+        "can_edit": native and user_can(user, Action.STAGE_EDIT, process.agency),  # type: ignore[arg-type]
+        "can_upload": native and user_can(user, Action.DOCUMENT_UPLOAD, process.agency),  # type: ignore[arg-type]
+        "can_publish": native and user_can(user, Action.STAGE_PUBLISH, process.agency),  # type: ignore[arg-type]
     }
     return render(request, "contracting/process_detail.html", context)
 

@@ -11,15 +11,16 @@ import argparse
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
 from terbuka.cli.keys import generate_command
+from terbuka.errors import TerbukaError
 from terbuka.tlog.note import Signer
+from terbuka_web.config.env import SettingError, directory_make
 from terbuka_web.config.secrets import read_secret_file
 
 
 def log_origin() -> str:
-    """Return the log's origin line, e.g. "terbuka.bojonegorokab.go.id/log"."""
+    """Return the log's origin line, e.g. "demo.terbuka.example/log"."""
     origin: str = settings.TERBUKA["LOG_ORIGIN"]
     return origin
 
@@ -32,21 +33,22 @@ def log_key_path() -> Path:
 def log_skey() -> str:
     """Return the log's signing key text (Go note format PRIVATE+KEY+name+id+b64).
 
-    Raises ImproperlyConfigured when no key is configured outside debug/demo, or when the
+    Raises SettingError when no key is configured outside debug/demo, or when the
     key file is readable by group or others.
     """
     conf = settings.TERBUKA
     if conf.get("LOG_KEY"):
         return str(conf["LOG_KEY"]).strip()
     if conf.get("LOG_KEY_FILE"):
-        return read_secret_file(Path(conf["LOG_KEY_FILE"]))
+        return read_secret_file(Path(conf["LOG_KEY_FILE"]), where="TERBUKA_LOG_KEY_FILE")
     path = log_key_path()
     if path.exists():
         return read_secret_file(path)
     if not conf.get("LOG_KEY_GENERATE"):
-        raise ImproperlyConfigured(
-            "kunci log belum diatur: isi TERBUKA_LOG_KEY atau TERBUKA_LOG_KEY_FILE / "
-            "no log key: set TERBUKA_LOG_KEY or TERBUKA_LOG_KEY_FILE"
+        raise SettingError(
+            "TERBUKA_LOG_KEY",
+            "kunci log belum diatur: isi TERBUKA_LOG_KEY atau TERBUKA_LOG_KEY_FILE",
+            "no log key: set TERBUKA_LOG_KEY or TERBUKA_LOG_KEY_FILE",
         )
     return log_key_generate(path)
 
@@ -61,12 +63,12 @@ def key_file_generate(path: Path, *, name: str, witness: bool = False) -> str:
 
     witness makes a cosignature/v1 key instead of a log (Ed25519) key. The file is created
     0600 and never overwritten; the vkey is printed for the operator. Raises
-    ImproperlyConfigured when the file cannot be written or already exists.
+    SettingError when the file cannot be written or already exists.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    directory_make(path.parent, "TERBUKA_DATA_DIR")
     if generate_command(argparse.Namespace(name=name, out=path, witness=witness)) != 0:
-        raise ImproperlyConfigured(
-            f"tidak dapat membuat kunci {path} / cannot generate the key {path}"
+        raise SettingError(
+            str(path), f"tidak dapat membuat kunci {path}", f"cannot generate the key {path}"
         )
     return read_secret_file(path)
 
@@ -74,14 +76,21 @@ def key_file_generate(path: Path, *, name: str, witness: bool = False) -> str:
 def log_signer() -> Signer:
     """Return the Signer of the log key.
 
-    Raises ImproperlyConfigured when the key's name is not the configured origin (C2SP
-    tlog-checkpoint: the key name should be the origin, so verifiers can find it).
+    Raises SettingError when the key is not a signed-note key, or when its name is not the
+    configured origin (C2SP tlog-checkpoint: the key name should be the origin, so verifiers
+    can find it).
     """
-    signer = Signer.from_skey(log_skey())
+    try:
+        signer = Signer.from_skey(log_skey())
+    except TerbukaError as exc:
+        raise SettingError(
+            "TERBUKA_LOG_KEY", f"kunci log tidak sah: {exc.message_id}", f"bad log key: {exc}"
+        ) from exc
     if signer.name != log_origin():
-        raise ImproperlyConfigured(
-            f"nama kunci log {signer.name!r} tidak sama dengan origin {log_origin()!r} / "
-            f"log key name {signer.name!r} differs from origin {log_origin()!r}"
+        raise SettingError(
+            "TERBUKA_LOG_ORIGIN",
+            f"nama kunci log {signer.name!r} tidak sama dengan origin {log_origin()!r}",
+            f"log key name {signer.name!r} differs from origin {log_origin()!r}",
         )
     return signer
 

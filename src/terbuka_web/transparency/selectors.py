@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
-from terbuka.errors import ValidationError
+from terbuka.errors import ConfigError
 from terbuka.tlog.policy import Policy
 from terbuka.tlog.proof import Receipt
 from terbuka.tlog.tiles import (
@@ -19,6 +18,7 @@ from terbuka.tlog.tiles import (
     tile_path,
 )
 from terbuka.tlog.tree import prove_inclusion
+from terbuka_web.config.env import SettingError
 from terbuka_web.transparency.batches import id_at, offset_of
 from terbuka_web.transparency.keys import log_vkey
 from terbuka_web.transparency.models import (
@@ -143,12 +143,12 @@ def full_tile_refs() -> set[TileRef]:
 def policy_current() -> str:
     """Return the tlog-policy text citizens verify against (log key, witnesses, quorum).
 
-    Raises ValidationError for a bad witness configuration or a missing log key.
+    Raises ConfigError naming the setting for a bad witness configuration or log key.
     """
     try:
         vkey = log_vkey()
-    except ImproperlyConfigured as exc:
-        raise ValidationError(str(exc), str(exc), where="TERBUKA_LOG_KEY") from exc
+    except SettingError as exc:
+        raise ConfigError(exc.message_id, exc.message_en, where=exc.name) from exc
     log_url = str(settings.TERBUKA.get("BASE_URL", "")).rstrip("/") + "/log/"
     return policy_text(log_vkey=vkey, log_url=log_url)
 

@@ -486,7 +486,7 @@ def checkpoint_anchor(*, checkpoint: Checkpoint) -> dict[str, Any] | None:
             "penjangkaran butuh TERBUKA_ANCHOR_ACCOUNT dan TERBUKA_ANCHOR_KEY_FILE / "
             "anchoring needs TERBUKA_ANCHOR_ACCOUNT and TERBUKA_ANCHOR_KEY_FILE"
         )
-    wif = read_secret_file(Path(config["ANCHOR_KEY_FILE"]))
+    wif = read_secret_file(Path(config["ANCHOR_KEY_FILE"]), where="TERBUKA_ANCHOR_KEY_FILE")
     body = CheckpointBody.parse(parse_note(checkpoint.note).text)
     payload = AnchorPayload(body.origin, body.size, body.root)
     answer = anchor_broadcast(payload, account=config["ANCHOR_ACCOUNT"], wif=wif, nodes=nodes)

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 
-from terbuka.errors import ValidationError
+from terbuka.errors import ConfigError, ValidationError
 from terbuka.tlog.cosignature import CosignatureVerifier
 from terbuka.tlog.errors import UnavailableError
 from terbuka.tlog.note import Signature
@@ -48,10 +48,11 @@ class WitnessConfig:
         return CosignatureVerifier.from_vkey(self.vkey)
 
 
-def _config_error(what: str, why: str) -> ValidationError:
-    return ValidationError(
-        f"konfigurasi saksi tidak sah ({what}): {why}",
-        f"witness configuration is invalid ({what}): {why}",
+def _config_error(what: str, why_id: str, why_en: str = "") -> ConfigError:
+    """Return the error naming what (a setting, file or entry) and why, in both languages."""
+    return ConfigError(
+        f"konfigurasi saksi tidak sah ({what}): {why_id}",
+        f"witness configuration is invalid ({what}): {why_en or why_id}",
         where=what,
     )
 
@@ -60,7 +61,7 @@ def _witness_items() -> tuple[str, list[Any]]:
     """Return where the witness list comes from and its raw entries.
 
     The source is TERBUKA_WITNESSES when set, else the TERBUKA_WITNESSES_FILE path, else
-    no witnesses. Raises ValidationError naming the source when it cannot be read, is not
+    no witnesses. Raises ConfigError naming the source when it cannot be read, is not
     JSON or not a list.
     """
     conf = settings.TERBUKA
@@ -70,20 +71,22 @@ def _witness_items() -> tuple[str, list[Any]]:
         try:
             raw = Path(source).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise _config_error(source, f"tidak dapat dibaca / cannot be read: {exc}") from exc
+            raise _config_error(
+                source, f"tidak dapat dibaca: {exc}", f"cannot be read: {exc}"
+            ) from exc
     try:
         items: Any = json.loads(raw or "[]") if isinstance(raw, str) else raw
     except ValueError as exc:
-        raise _config_error(source, f"bukan JSON / not JSON: {exc}") from exc
+        raise _config_error(source, f"bukan JSON: {exc}", f"not JSON: {exc}") from exc
     if not isinstance(items, list):
-        raise _config_error(source, "harus daftar / must be a list")
+        raise _config_error(source, "harus daftar", "must be a list")
     return source, items
 
 
 def witnesses_configured() -> list[WitnessConfig]:
     """Return the witnesses of TERBUKA_WITNESSES (or its file), in configuration order.
 
-    Raises ValidationError naming the entry when the JSON, a field or a vkey is wrong.
+    Raises ConfigError naming the entry when the JSON, a field or a vkey is wrong.
     """
     return _witnesses_checked(*_witness_items())
 
@@ -96,7 +99,7 @@ def _witnesses_checked(source: str, items: list[Any]) -> list[WitnessConfig]:
         fields = ("name", "vkey", "url", "group")
         if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in fields):
             raise _config_error(
-                where, "butuh name, vkey, url, group / needs name, vkey, url, group"
+                where, "butuh name, vkey, url, group", "needs name, vkey, url, group"
             )
         witness = WitnessConfig(*(item[k].strip() for k in fields))
         try:
@@ -105,7 +108,7 @@ def _witnesses_checked(source: str, items: list[Any]) -> list[WitnessConfig]:
             raise _config_error(where, str(exc)) from exc
         witnesses.append(witness)
     if len({w.name for w in witnesses}) != len(witnesses):
-        raise _config_error(source, "nama ganda / duplicate names")
+        raise _config_error(source, "nama ganda", "duplicate names")
     return witnesses
 
 
@@ -122,7 +125,7 @@ class LocalWitness:
 def witnesses_local() -> list[LocalWitness]:
     """Return the configured witnesses whose entry also gives "key", "state" and "port".
 
-    Raises ValidationError naming the entry when the witness list is invalid, or when an
+    Raises ConfigError naming the entry when the witness list is invalid, or when an
     entry gives some of key, state, port but not all, or a path that is not absolute or a
     port outside 1-65535.
     """
@@ -143,7 +146,7 @@ def witnesses_local() -> list[LocalWitness]:
         ):
             raise _config_error(
                 f"{source}[{number}]",
-                "saksi lokal butuh key dan state (path absolut) dan port 1-65535 / "
+                "saksi lokal butuh key dan state (path absolut) dan port 1-65535",
                 "a local witness needs key and state (absolute paths) and port 1-65535",
             )
         local.append(LocalWitness(name, Path(key), Path(state), port))
@@ -161,7 +164,7 @@ def policy_text(*, log_vkey: str, log_url: str = "") -> str:
     """Return the tlog-policy file of the log and the configured witnesses.
 
     One group per stakeholder class (k of n, default majority), then the consortium group
-    requiring TERBUKA_WITNESS_QUORUM groups (default all). Raises ValidationError for a bad
+    requiring TERBUKA_WITNESS_QUORUM groups (default all). Raises ConfigError for a bad
     threshold. Example:
     `log L+..+A..\\nwitness saksi-bpk saksi-bpk+..+B.. https://..\\ngroup auditor 1 saksi-bpk\\n`
     `group konsorsium 1 auditor\\nquorum konsorsium\\n`.
@@ -170,7 +173,7 @@ def policy_text(*, log_vkey: str, log_url: str = "") -> str:
     lines = [" ".join(filter(None, ["log", log_vkey, log_url]))]
     lines += [f"witness {w.name} {w.vkey} {w.url}" for w in witnesses]
     groups = _groups(witnesses)
-    thresholds = json.loads(settings.TERBUKA.get("WITNESS_THRESHOLDS") or "{}")
+    thresholds = _thresholds()
     for group, members in groups.items():
         k = thresholds.get(group, len(members) // 2 + 1)
         lines.append(f"group {group} {k} {' '.join(members)}")
@@ -186,6 +189,21 @@ def policy_text(*, log_vkey: str, log_url: str = "") -> str:
     except Exception as exc:
         raise _config_error("TERBUKA_WITNESS_THRESHOLDS/QUORUM", str(exc)) from exc
     return text
+
+
+def _thresholds() -> dict[str, Any]:
+    """Return TERBUKA_WITNESS_THRESHOLDS as {"group": k}; raises ConfigError when not one."""
+    try:
+        thresholds = json.loads(settings.TERBUKA.get("WITNESS_THRESHOLDS") or "{}")
+    except ValueError as exc:
+        raise _config_error(
+            "TERBUKA_WITNESS_THRESHOLDS", f"bukan JSON: {exc}", f"not JSON: {exc}"
+        ) from exc
+    if not isinstance(thresholds, dict):
+        raise _config_error(
+            "TERBUKA_WITNESS_THRESHOLDS", "harus objek JSON", "must be a JSON object"
+        )
+    return thresholds
 
 
 def witness_post(witness: WitnessConfig, request: AddCheckpointRequest) -> HttpAnswer:

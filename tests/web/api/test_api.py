@@ -9,6 +9,7 @@ from django.http import StreamingHttpResponse
 from django.test import Client
 
 from terbuka_web.contracting.models import Release
+from tests.sheet_cells import FORMULA_TITLES, assert_no_formula
 from tests.web.factories import (
     agency_create,
     document_create,
@@ -245,6 +246,24 @@ def test_bulk_csv_zip_and_xlsx_hold_every_release(client: Client) -> None:
     assert newer is not None and newer != files and csv_rows() == 7
     assert not files.csv_zip.parent.exists()  # the older build is removed
     assert bulk_files_build() == newer  # unchanged data: nothing rebuilt
+
+
+def test_bulk_files_have_no_formula_cell(client: Client, tmp_path) -> None:
+    from terbuka_web.api.services import bulk_files_build
+
+    agency = agency_create()
+    stages = ("planning", "tender", "award")
+    for title in FORMULA_TITLES:
+        process_create(agency=agency, title=title, description=title, supplier=title, stages=stages)
+    assert bulk_files_build() is not None
+    for name in ("releases.csv.zip", "releases.xlsx"):
+        response = client.get(f"/api/ocds/bulk/{name}")
+        assert response.status_code == 200
+        (tmp_path / name).write_bytes(b"".join(response.streaming_content))
+    assert_no_formula(tmp_path / "releases.csv.zip", tmp_path / "releases.xlsx", FORMULA_TITLES)
+    package = json.loads(b"".join(client.get("/api/ocds/bulk/releases.json").streaming_content))
+    titles = {r["tender"]["title"] for r in package["releases"] if "tender" in r}
+    assert titles == set(FORMULA_TITLES)  # the JSON keeps the exact text
 
 
 def test_every_endpoint_is_documented(client: Client) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from terbuka.ocds.stage_examples import EXAMPLE_STAGE_DATA
 from terbuka_web.accounts.models import Agency, Role, User
-from terbuka_web.contracting.models import Process, StageDraft
+from terbuka_web.contracting.models import Document, Process, StageDraft
 from terbuka_web.regions.models import Region
 
 AGENCY_ROLES = (Role.PA, Role.PPK, Role.PPTK, Role.OPERATOR)
@@ -24,6 +24,24 @@ def pdf_bytes(pages: int = 1) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def upload(
+    users: dict[str, User], process: Process, content: bytes, stage: str = "planning"
+) -> Document:
+    """Upload content as a PDF of process's stage, as the own agency's operator."""
+    kinds = {"planning": "procurementPlan", "tender": "tenderNotice"}
+    from terbuka_web.contracting import services
+
+    return services.document_upload(
+        user=users[Role.OPERATOR],
+        process=process,
+        stage=stage,
+        document_type=kinds[stage],
+        title=f"Dokumen {len(content)}",
+        stream=io.BytesIO(content),
+        filename="dokumen.pdf",
+    )
 
 
 @pytest.fixture

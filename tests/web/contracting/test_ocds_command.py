@@ -10,6 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from tests.paths import OCDS_FIXTURES
+from tests.sheet_cells import FORMULA_TITLES, assert_no_formula
+from tests.web.factories import agency_create, process_create
 
 from terbuka.ocds.package import package_parse
 from terbuka_web.accounts.models import Role, User
@@ -43,6 +45,18 @@ def test_import_files_then_export(admin: User, tmp_path: Path) -> None:
     assert {"releases.json", "records.json", "releases-csv.zip", "releases.xlsx"} <= names
     records = package_parse((tmp_path / "out/records.json").read_bytes())
     assert records["records"][0]["ocid"] == "ocds-213czf-000-00001"
+
+
+def test_export_writes_no_formula_cell(tmp_path: Path) -> None:
+    agency = agency_create()
+    stages = ("planning", "tender", "award", "contract")
+    for title in FORMULA_TITLES:
+        process_create(agency=agency, title=title, description=title, supplier=title, stages=stages)
+    run("export", str(tmp_path))
+    assert_no_formula(tmp_path / "releases-csv.zip", tmp_path / "releases.xlsx", FORMULA_TITLES)
+    package = package_parse((tmp_path / "releases.json").read_bytes())
+    titles = [r["tender"]["title"] for r in package["releases"] if "tender" in r]
+    assert sorted(set(titles)) == sorted(FORMULA_TITLES)  # the JSON keeps the exact text
 
 
 def test_bulk_builds_the_files_the_api_serves(admin: User, settings, tmp_path: Path) -> None:

@@ -259,7 +259,7 @@ def test_publish_writes_one_release_log_entries_and_audit(users: dict, process: 
     assert Release.objects.count() == 1
     assert release.tags == ["planning"]
     assert release.sha256 == hashlib.sha256(canonical_json(release.data)).hexdigest()
-    assert validate_release(release.data, prefixes=["ocds-tbk352"], links=False) == []
+    assert validate_release(release.data, prefixes=["ocds-demo00"], links=False) == []
     entries = list(LogEntry.objects.order_by("id"))
     assert [e.kind for e in entries] == ["ocds.release", "document.sha256", "document.sha256"]
     assert bytes(entries[0].data) == canonical_json(
@@ -358,7 +358,7 @@ def test_process_create_assigns_prefixed_ocid(users: dict, agencies: dict) -> No
     process = services.process_create(
         user=users[Role.PPTK], agency=agencies["own"], title="Paket", fiscal_year=2026
     )
-    assert process.ocid == f"ocds-tbk352-dinas-pupr-2026-{process.pk:06d}"
+    assert process.ocid == f"ocds-demo00-dinas-pupr-2026-{process.pk:06d}"
     assert os.path.basename(process.ocid) == process.ocid
 
 

@@ -19,7 +19,6 @@ from terbuka.cli.supervisor import (
     port_holder,
     previous_run_reclaim,
 )
-from terbuka.errors import TerbukaError
 from terbuka_web.transparency.keys import log_vkey
 from terbuka_web.transparency.witnesses import LocalWitness, witnesses_local
 
@@ -120,14 +119,13 @@ class Command(BaseCommand):
         no_bulk: bool,
         **options: Any,
     ) -> None:
+        # The configuration first: a mistake (ConfigError, SettingError) stops serve with one
+        # line (terbuka_web.cli.run_django) before the database is migrated.
+        witnesses = [] if no_witnesses else witnesses_local()
+        log = log_vkey() if witnesses or not no_sequencer else ""
         pidfile = Path(settings.DATA_DIR) / PIDFILE
         previous_run_stop(pidfile)
         call_command("migrate", interactive=False, verbosity=0)
-        try:
-            witnesses = [] if no_witnesses else witnesses_local()
-        except TerbukaError as exc:
-            raise CommandError(f"{exc.message_id} / {exc.message_en}") from exc
-        log = log_vkey() if witnesses else ""
         # The witnesses listen before the sequencer's first round asks them to cosign.
         workers = [witness_worker(witness, log) for witness in witnesses]
         workers += [] if no_sequencer else [Worker("sequencer", ["log", "sequence", "--loop"])]

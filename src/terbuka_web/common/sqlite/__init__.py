@@ -1,0 +1,1 @@
+"""The database engine `terbuka_web.common.sqlite`: Django's SQLite, see base.py."""
