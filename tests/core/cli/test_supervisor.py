@@ -59,7 +59,7 @@ def delays(log: io.StringIO) -> list[float]:
     return [float(d) for d in re.findall(r"restarting in ([0-9.]+) s", log.getvalue())]
 
 
-def wait_for(check: Callable[[], bool], seconds: float = 20) -> None:
+def wait_for(check: Callable[[], bool], seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while not check():
         assert time.monotonic() < deadline

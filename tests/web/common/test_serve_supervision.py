@@ -66,7 +66,7 @@ def site(tmp_path: Path) -> Iterator[tuple[dict[str, str], Path, list[int]]]:
         os.kill(pid, signal.SIGKILL)
 
 
-def wait_for(what: str, check: Callable[[], object], seconds: float = 20) -> object:
+def wait_for(what: str, check: Callable[[], object], seconds: float = 60) -> object:
     """Return check()'s first true value, failing with what after seconds."""
     deadline = time.monotonic() + seconds
     while not (value := check()):
@@ -119,7 +119,7 @@ def test_serve_restarts_killed_workers_and_dies_without_orphans(
     assert len(children) == len(GROUPS) + 2, processes(data_dir)
     serve.process.send_signal(signal.SIGKILL)
     serve.process.wait()
-    wait_for("every worker to stop", lambda: not any(alive(pid) for pid in children), 5)
+    wait_for("every worker to stop", lambda: not any(alive(pid) for pid in children), 15)
     assert all(port_free(port) for port in witness_ports)
 
     terbuka_ok(env, "demo", "--quiet", "--processes", "3")  # published while nothing ran
