@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+PORT ?= 8000
 export TERBUKA_DEBUG ?= 1
 
 .PHONY: demo test test-sqlite test-postgres lint install-web install-test chromium
@@ -20,11 +21,12 @@ install-test: $(BIN)/python
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
-## Install, migrate, load the demo regency and serve at http://127.0.0.1:8000
+## Install, migrate, load the demo regency and serve at http://127.0.0.1:$(PORT) (make demo PORT=8080)
+demo: export TERBUKA_BASE_URL ?= http://127.0.0.1:$(PORT)
 demo: install-web
 	$(BIN)/terbuka manage migrate --verbosity 0
 	$(BIN)/terbuka demo
-	$(BIN)/terbuka serve 127.0.0.1:8000
+	$(BIN)/terbuka serve 127.0.0.1:$(PORT)
 
 ## Install the test dependencies and run the whole suite on SQLite and on PostgreSQL
 test: install-test chromium lint test-sqlite test-postgres

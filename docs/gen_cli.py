@@ -44,8 +44,8 @@ HEADER = """\
 `docs/gen_cli.py` — do not edit by hand; `tests/test_docs.py` fails when it is stale.*
 
 `terbuka verify`, `terbuka keys` and `terbuka witness` need only the core
-package (`pip install terbuka`). The other subcommands come with the web extra
-(`pip install terbuka[web]`) and forward their arguments to a Django management command, so
+package (from a checkout: `python3 -m venv .venv && .venv/bin/pip install .`). The other
+subcommands come with the web extra (`.venv/bin/pip install '.[web]'`) and forward their arguments to a Django management command, so
 their usage line reads `terbuka terbuka_<name>`; `terbuka demo --processes 20` and
 `terbuka manage terbuka_demo --processes 20` are the same command.
 

@@ -344,3 +344,66 @@ def test_api_md_names_every_query_parameter_and_page_size_limit() -> None:
                 if name in {"per_page", "limit"} and not any(bound.search(x) for x in lines):
                     wrong.append(f"{path}: {name} maximum {maximum}")
     assert not wrong, f"docs/api.md is missing or stale on: {wrong}"
+
+
+def _make_dry_run(*args: str) -> list[str]:
+    """Return the commands `make -n ARGS` would run in the repository (nothing is run)."""
+    import subprocess
+
+    done = subprocess.run(
+        ["make", "-s", "-n", "-C", str(REPO), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    return [line.strip() for line in done.stdout.splitlines() if line.strip()]
+
+
+def test_make_demo_serves_on_the_port_given(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    for name in ("python", "pip"):  # a stand-in venv: make demo installs and runs nothing real
+        (tmp_path / name).write_text("#!/bin/sh\n")
+        (tmp_path / name).chmod(0o755)
+    calls = tmp_path / "calls"
+    (tmp_path / "terbuka").write_text(f'#!/bin/sh\necho "$TERBUKA_BASE_URL $*" >> {calls}\n')
+    (tmp_path / "terbuka").chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k != "TERBUKA_BASE_URL" and k != "PORT"}
+    for args, port in (([], 8000), (["PORT=8123"], 8123)):
+        calls.unlink(missing_ok=True)
+        make = ["make", "-s", "-C", str(REPO), "demo", f"BIN={tmp_path}", *args]
+        subprocess.run(make, check=True, env=env, capture_output=True)
+        base = f"http://127.0.0.1:{port}"
+        assert calls.read_text().splitlines() == [
+            f"{base} manage migrate --verbosity 0",
+            f"{base} demo",
+            f"{base} serve 127.0.0.1:{port}",
+        ]
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    demo = (DOCS / "demo.md").read_text(encoding="utf-8")
+    assert "`make demo PORT=8080`" in readme and "`make demo PORT=8080`" in demo
+
+
+INSTALL = "python3 -m venv .venv && .venv/bin/pip install ."
+
+
+def test_install_instructions_work_from_a_checkout() -> None:
+    """terbuka is not on PyPI: the guides install the core from a checkout, as the Makefile
+    makes its venv, and `terbuka verify` needs nothing the core install leaves out."""
+    import tomllib
+
+    bare = re.compile(r"pip install ['\"]?terbuka\b")
+    guides = [REPO / "README.md", *sorted(DOCS.glob("*.md")), DOCS / "gen_cli.py"]
+    wrong = [page.name for page in guides if bare.search(page.read_text(encoding="utf-8"))]
+    assert not wrong, f"`pip install terbuka` does not work (not on PyPI): {wrong}"
+    for name in ("verify.md", "witness.md", "panduan-auditor.md", "cli.md"):
+        assert INSTALL in (DOCS / name).read_text(encoding="utf-8").replace("\n", " "), name
+    venv, pip = _make_dry_run("-B", ".venv/bin/python")  # how `make` makes its venv
+    assert INSTALL.startswith(venv + " && ") and pip.startswith(".venv/bin/pip install")
+    web = _make_dry_run("-W", ".venv/bin/python", "install-web")[-1]
+    assert web == ".venv/bin/pip install -q -e '.[web]'"  # the same pip, the same checkout
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["scripts"]["terbuka"] == "terbuka.cli.main:main"
+    assert not [d for d in project["dependencies"] if d.lower().startswith("django")]

@@ -7,12 +7,13 @@ Playwright's own browser download does not work on these machines, so the tests 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"  # git-ignored
 CHROMIUM = Path(os.environ.get("TERBUKA_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -49,3 +50,17 @@ def page(browser: Browser) -> Iterator[Page]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def screenshot() -> Callable[[Page, str], Path]:
+    """Return shoot(page, name): save a full-page PNG of page as build/screenshots/<name>.png,
+    for people to review (make test leaves them there)."""
+
+    def shoot(page: Page, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return shoot

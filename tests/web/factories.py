@@ -13,11 +13,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.test import Client
 
 from terbuka.canonical import canonical_json
 from terbuka.ocds.codes import METHODS, STAGES
 from terbuka.ocds.merge import compile_release
-from terbuka_web.accounts.models import Agency
+from terbuka.tlog.note import generate_key
+from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.contracting.models import Document, Process, Release, StageDraft
 from terbuka_web.regions.models import Region
 
@@ -241,3 +243,23 @@ def release_later(process: Process, stage: str, *, days: int, supplier: str) -> 
         value=process.value_idr or 1,
         supplier=supplier,
     )
+
+
+def site_pages_create(settings: Any) -> tuple[Process, Client]:
+    """Give settings a log key; create a process with a published document and its agency's
+    operator. Return the process and a client signed in as that operator (the pages the
+    security-header tests visit)."""
+    from django.test import Client
+
+    skey, _vkey = generate_key("test.terbuka.example/log")
+    settings.TERBUKA = {
+        **settings.TERBUKA,
+        "LOG_ORIGIN": "test.terbuka.example/log",
+        "LOG_KEY": skey,
+    }
+    agency = agency_create()
+    process = process_create(agency=agency, stages=("planning", "tender"))
+    document_create(process, stage="tender", release=process.releases.get(stage="tender"))
+    staff = Client()
+    staff.force_login(User.objects.create_user("operator1", role=Role.OPERATOR, agency=agency))
+    return process, staff

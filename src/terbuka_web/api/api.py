@@ -240,7 +240,7 @@ def process_get(request: HttpRequest, ocid: str) -> dict[str, Any]:
             "document_type": d.document_type,
             "sha256": d.sha256,
             "size": d.size,
-            "url": request.build_absolute_uri(d.file.url),
+            "url": request.build_absolute_uri(d.get_absolute_url()),
         }
         for d in portal.process_documents(p)
     ]

@@ -17,6 +17,9 @@ that list complete). Main ones:
   TERBUKA_S3_ENDPOINT_URL      S3-compatible endpoint (MinIO, Ceph…); default AWS
   TERBUKA_S3_REGION            bucket region; credentials come from boto3's AWS_* variables
   TERBUKA_MAX_UPLOAD_MB        PDF size limit (default 20)
+  TERBUKA_SSL_REDIRECT         redirect HTTP to HTTPS (default off: the proxy redirects)
+  TERBUKA_HSTS_SECONDS         HSTS max-age (default one year, 0 in debug); _SUBDOMAINS, _PRELOAD
+  TERBUKA_TRUSTED_PROXIES      reverse proxies whose X-Forwarded-For is read (IPs/CIDRs)
   TERBUKA_SEARCH_CACHE_SECONDS how long a worker reuses a search count or page (default 60; 0 off)
   TERBUKA_LOG_ORIGIN           log origin (default demo.terbuka.example/log, the demo's)
   TERBUKA_LOG_KEY[_FILE]       log signing key (note skey); debug/demo make DATA_DIR/log.key
@@ -41,6 +44,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from terbuka.errors import ValidationError
 from terbuka.ocds.codes import ocid_prefixes_parse
+from terbuka_web.common.client_ip import trusted_proxies_parse
 from terbuka_web.config.env import (
     data_dir_from_env,
     database_from_env,
@@ -96,11 +100,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "terbuka_web.common.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "terbuka_web.common.middleware.IndonesianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "terbuka_web.common.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -161,11 +167,15 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "contracting:dashboard"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Login throttling (django-axes): 5 failures per username+IP lock for 15 minutes.
+# Login throttling (django-axes): 5 failures per username+IP lock that pair for 15 minutes,
+# never the username alone (a third party elsewhere cannot lock an official out). The IP is
+# the client's as seen by the trusted reverse proxies (common.client_ip), not the proxy's.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "terbuka_web.common.client_ip.client_ip"
+TRUSTED_PROXIES = trusted_proxies_parse(os.environ.get("TERBUKA_TRUSTED_PROXIES", ""))
 
 # Sessions and cookies: secure unless running the local debug server.
 SESSION_COOKIE_SECURE = not DEBUG and not env_flag("TERBUKA_INSECURE_COOKIES")
@@ -177,7 +187,31 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
+SECURE_SSL_REDIRECT = env_flag("TERBUKA_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = env_int("TERBUKA_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("TERBUKA_HSTS_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_flag("TERBUKA_HSTS_PRELOAD")
+# Joining the browsers' HSTS preload list binds every subdomain for months: an opt-in
+# (TERBUKA_HSTS_PRELOAD), so `check --deploy` does not warn that it is off.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Sent by common.middleware.SecurityHeadersMiddleware. No inline script or style anywhere
+# (the Swagger UI of /api/docs runs from django-ninja's static files); forms post to this
+# site only; no page may be framed.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
@@ -188,8 +222,13 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Uploaded PDFs live outside anything a web server serves (DATA_DIR/uploads, or a private
+# bucket); contracting.views.document_file serves them at MEDIA_URL: published ones to all,
+# drafts only to their agency's officials. DATA_DIR/media held them before (publicly
+# served): `terbuka documents protect` moves them (docs/configuration.md).
 MEDIA_URL = "/media/"
-MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_ROOT = DATA_DIR / "uploads"
+OLD_PUBLIC_MEDIA_ROOT = DATA_DIR / "media"
 if env_choice("TERBUKA_STORAGE", "filesystem", ("filesystem", "s3")) == "s3":
     STORAGES = {
         "default": {
@@ -217,8 +256,13 @@ CACHES = {
     }
 }
 
+# Request bodies (common.middleware.RequestBodyLimitMiddleware refuses larger ones with 413
+# before anything reads them): a signed-in PDF upload MAX_UPLOAD_BYTES plus the form's
+# overhead, any other signed-in request DATA_UPLOAD_MAX_MEMORY_SIZE, anyone else 64 KiB.
 MAX_UPLOAD_BYTES = env_int("TERBUKA_MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+UPLOAD_OVERHEAD_BYTES = 64 * 1024
+ANONYMOUS_BODY_MAX_BYTES = 64 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # The defaults name the demo: an ocid prefix no publisher is given and a reserved domain

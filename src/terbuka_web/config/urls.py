@@ -1,9 +1,16 @@
-"""Route URLs to the apps: portal at /, operators at /kelola/, API at /api/, log at /log/."""
+"""Route URLs to the apps: portal at /, operators at /kelola/, API at /api/, log at /log/.
 
-from django.conf import settings
-from django.conf.urls.static import static
+Uploaded PDFs are served at /media/ by contracting.views.document_file in every mode, never
+straight from the storage: a draft only to its agency's officials.
+"""
+
 from django.contrib import admin
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic.base import RedirectView
+
+from terbuka_web.contracting.views import document_file
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -12,7 +19,8 @@ urlpatterns = [
     path("kelola/", include("terbuka_web.contracting.urls")),
     path("api/", include("terbuka_web.api.urls")),
     path("log/", include("terbuka_web.transparency.urls")),
+    # Browsers and feed readers ask /favicon.ico of any page, the JSON and text ones too.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static_url, str)("terbuka/favicon.ico"))),
+    path("media/<path:name>", document_file, name="document_file"),
     path("", include("terbuka_web.portal.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -138,3 +139,7 @@ class Document(models.Model):
 
     class Meta:
         ordering = ["stage", "uploaded_at", "id"]
+
+    def get_absolute_url(self) -> str:
+        """Return the path that serves the file: to all once published, else to its officials."""
+        return reverse("document_file", args=[self.file.name])

@@ -8,15 +8,14 @@ of newly published documents to the transparency log in that same transaction.
 from __future__ import annotations
 
 import hashlib
-import io
-import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from pathlib import Path
 from typing import IO, Any
 
-import pypdf
 from django.conf import settings
 from django.core.files.base import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,17 +31,8 @@ from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
 from terbuka_web.contracting.models import Document, Process, Release, StageDraft
 from terbuka_web.contracting.selectors import release_log_ref
+from terbuka_web.contracting.uploads import UploadRefused, filename_check, pdf_check
 from terbuka_web.transparency.services import entry_append
-
-PDF_MAGIC = b"%PDF-"
-CHUNK = 64 * 1024
-SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()\-]{0,150}\.pdf$", re.IGNORECASE)
-
-
-class UploadRefused(ValidationError):
-    """Report an upload refused for its name, size or content."""
-
-    code = "upload_refused"
 
 
 def _stage_check(stage: str) -> None:
@@ -153,92 +143,6 @@ def stage_draft_save(
     return draft
 
 
-def filename_check(name: str) -> str:
-    """Return name when it is a plain, safe PDF file name, else raise UploadRefused.
-
-    Refuses paths ("../", "/", "\\"), control characters, hidden names and non-.pdf names.
-    Example: "DPA 2026.pdf" → "DPA 2026.pdf"; "../etc/passwd.pdf" → UploadRefused.
-    """
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
-        raise UploadRefused(
-            "nama berkas memuat karakter kendali",
-            "the file name contains control characters",
-            where="file",
-        )
-    if "/" in name or "\\" in name or ".." in name:
-        raise UploadRefused(
-            f"nama berkas {name!r} memuat jalur (/, \\ atau ..); unggah berkas saja",
-            f"file name {name!r} contains a path (/, \\ or ..); upload a plain file",
-            where="file",
-        )
-    if not SAFE_NAME.fullmatch(name):
-        raise UploadRefused(
-            f"nama berkas {name!r} harus berakhiran .pdf dan hanya memuat huruf, angka, "
-            "spasi, titik, tanda hubung, garis bawah atau kurung",
-            f"file name {name!r} must end in .pdf and hold only letters, digits, spaces, "
-            "dots, hyphens, underscores or brackets",
-            where="file",
-        )
-    return name
-
-
-def _size_of(stream: IO[bytes]) -> int:
-    """Return the size of stream without reading it (its .size, or seeking to the end)."""
-    size = getattr(stream, "size", None)
-    if isinstance(size, int):
-        return size
-    position = stream.tell()
-    end = stream.seek(0, io.SEEK_END)
-    stream.seek(position)
-    return end
-
-
-def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
-    """Yield stream's bytes from the start in CHUNK-sized pieces."""
-    stream.seek(0)
-    while chunk := stream.read(CHUNK):
-        yield chunk
-
-
-def pdf_check(stream: IO[bytes]) -> tuple[str, int]:
-    """Return (SHA-256 hex, size) of stream after checking it is a PDF within the size limit.
-
-    The size is checked before anything is read; then the magic bytes "%PDF-", then a full
-    pypdf parse (at least one page). Raises UploadRefused with a bilingual reason.
-    """
-    limit = settings.MAX_UPLOAD_BYTES
-    size = _size_of(stream)
-    if size > limit:
-        raise UploadRefused(
-            f"berkas {size} bita melebihi batas {limit} bita",
-            f"the file of {size} bytes exceeds the {limit}-byte limit",
-            where="file",
-        )
-    stream.seek(0)
-    if stream.read(len(PDF_MAGIC)) != PDF_MAGIC:
-        raise UploadRefused(
-            "berkas bukan PDF (tidak diawali %PDF-); ganti nama saja tidak cukup",
-            "the file is not a PDF (it does not start with %PDF-); renaming is not enough",
-            where="file",
-        )
-    try:
-        stream.seek(0)
-        pages = len(pypdf.PdfReader(stream, strict=False).pages)
-    except Exception as exc:  # pypdf raises many types on malformed input
-        raise UploadRefused(
-            f"PDF rusak atau tidak dapat dibaca: {exc.__class__.__name__}",
-            f"the PDF is damaged or unreadable: {exc.__class__.__name__}",
-            where="file",
-        ) from exc
-    if pages < 1:
-        raise UploadRefused("PDF tidak memiliki halaman", "the PDF has no pages", where="file")
-    digest = hashlib.sha256()
-    for chunk in _chunks(stream):
-        digest.update(chunk)
-    stream.seek(0)
-    return digest.hexdigest(), size
-
-
 @transaction.atomic
 def document_upload(
     *,
@@ -297,6 +201,35 @@ def document_upload(
     return document
 
 
+def documents_protect() -> tuple[int, list[str]]:
+    """Move every document's file from OLD_PUBLIC_MEDIA_ROOT into the documents' storage.
+
+    Before this version uploads were stored in DATA_DIR/media, which the reverse proxy served
+    to anyone, drafts included. Returns (files moved, names of files there that no document
+    refers to, left in place). A file already in the storage is only removed from the old
+    folder. Safe to run again; a file is removed only after its copy is saved.
+    """
+    old = Path(settings.OLD_PUBLIC_MEDIA_ROOT)
+    moved = 0
+    known: set[str] = set()
+    for name in Document.objects.values_list("file", flat=True):
+        known.add(name)
+        source = old / name
+        if not source.is_file():
+            continue
+        if not default_storage.exists(name):
+            with source.open("rb") as handle:
+                default_storage.save(name, File(handle))
+        source.unlink()
+        moved += 1
+    left = sorted(
+        str(p.relative_to(old))
+        for p in (old / "documents").rglob("*")
+        if p.is_file() and str(p.relative_to(old)) not in known
+    )
+    return moved, left
+
+
 @transaction.atomic
 def document_delete(*, user: User, document: Document) -> None:
     """Delete a draft (unpublished) document and, once the transaction commits, its file.
@@ -351,7 +284,7 @@ def _document_entries(process: Process, stage: str) -> list[dict[str, Any]]:
             "size": d.size,
             "document_type": d.document_type,
             "title": d.title,
-            "url": d.file.url if "://" in d.file.url else f"{base}{d.file.url}",
+            "url": f"{base}{d.get_absolute_url()}",
             "date": d.uploaded_at.isoformat(),
         }
         for d in process.documents.filter(stage=stage).order_by("id")

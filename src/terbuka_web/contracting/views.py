@@ -9,12 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from terbuka.errors import TerbukaError
 from terbuka.ocds.codes import STAGE_LABELS_ID, STAGES
@@ -275,3 +275,37 @@ def stage_publish(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     return render(
         request, "contracting/publish_confirm.html", context, status=400 if error else 200
     )
+
+
+@require_GET
+def document_file(request: HttpRequest, name: str) -> FileResponse:
+    """Serve the uploaded PDF stored as name: to anyone once published, else only to officials
+    who may see the process's drafts (404 to others, as for a file that does not exist).
+
+    Sent as a download (Content-Disposition: attachment, the uploaded file name), as
+    application/pdf with nosniff and a sandboxing CSP, so no browser runs it as a page.
+    Published files never change (content-addressed), so they may be cached by anyone;
+    drafts are never stored by a cache.
+    """
+    sha256 = name.rsplit("/", 1)[-1][:64]
+    document = (
+        Document.objects.select_related("process__agency").filter(sha256=sha256, file=name).first()
+    )
+    if document is None:
+        raise Http404(name)
+    published = document.release_id is not None
+    if not published and not process_draft_visible(user=request.user, process=document.process):  # type: ignore[arg-type]
+        raise Http404(name)
+    try:
+        handle = document.file.storage.open(name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404(name) from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.filename, content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = (
+        "public, max-age=31536000, immutable" if published else "private, no-store"
+    )
+    return response

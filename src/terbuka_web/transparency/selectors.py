@@ -140,6 +140,14 @@ def full_tile_refs() -> set[TileRef]:
     }
 
 
+def log_url() -> str:
+    """Return the public address of the log, the SOURCE citizens give to `terbuka verify`.
+
+    Example: "https://terbuka.bojonegorokab.go.id/log/".
+    """
+    return str(settings.TERBUKA.get("BASE_URL", "")).rstrip("/") + "/log/"
+
+
 def policy_current() -> str:
     """Return the tlog-policy text citizens verify against (log key, witnesses, quorum).
 
@@ -149,8 +157,7 @@ def policy_current() -> str:
         vkey = log_vkey()
     except SettingError as exc:
         raise ConfigError(exc.message_id, exc.message_en, where=exc.name) from exc
-    log_url = str(settings.TERBUKA.get("BASE_URL", "")).rstrip("/") + "/log/"
-    return policy_text(log_vkey=vkey, log_url=log_url)
+    return policy_text(log_vkey=vkey, log_url=log_url())
 
 
 def checkpoint_is_final(*, checkpoint: Checkpoint) -> bool:
@@ -160,33 +167,66 @@ def checkpoint_is_final(*, checkpoint: Checkpoint) -> bool:
 
 
 @dataclass(frozen=True)
-class CheckpointRow:
-    """One checkpoint on the witnesses page: who cosigned it and when, and whether final."""
+class CosignedCheckpoint:
+    """One checkpoint witnesses cosigned: its cosignatures, the witnesses that did not, final."""
 
     checkpoint: Checkpoint
-    cosigned: list[WitnessCosignature | None]
+    cosignatures: list[WitnessCosignature]
+    absent: list[WitnessConfig]
     final: bool
 
 
-def checkpoint_cosignature_table(
-    *, limit: int = 50
-) -> tuple[list[WitnessConfig], list[CheckpointRow]]:
-    """Return the configured witnesses and the latest checkpoints with their cosignatures."""
+@dataclass(frozen=True)
+class Witnessing:
+    """What the log pages show of the witnesses' work (see log_witnessing)."""
+
+    witnesses: list[WitnessConfig]
+    cosigned: list[CosignedCheckpoint]
+    cosigned_total: int
+    waiting: Checkpoint | None
+    intermediate: int
+
+
+def log_witnessing(*, limit: int = 20) -> Witnessing:
+    """Return the witnesses, the latest cosigned checkpoints and what was not cosigned, and why.
+
+    cosigned holds the newest `limit` checkpoints at least one witness cosigned (cosignatures
+    in configuration order, then unconfigured ones), cosigned_total how many there are.
+    waiting is the latest checkpoint when no witness has cosigned it yet (the sequencer asks
+    the witnesses for the latest checkpoint only, and again until they answer). intermediate
+    counts the other checkpoints nobody cosigned: a later checkpoint superseded them before
+    they were sent, and the witnesses' consistency checks cover them through it.
+    Raises ConfigError naming the setting for a bad witness configuration or log key.
+    """
     witnesses = witnesses_configured()
     policy = Policy.parse(policy_current())
-    checkpoints = list(Checkpoint.objects.order_by("-id")[:limit])
-    signed: dict[int, dict[str, WitnessCosignature]] = {}
-    for cosignature in WitnessCosignature.objects.filter(checkpoint__in=checkpoints):
-        signed.setdefault(cosignature.checkpoint_id, {})[cosignature.witness] = cosignature
-    rows = [
-        CheckpointRow(
-            checkpoint,
-            [signed.get(checkpoint.pk, {}).get(w.name) for w in witnesses],
-            policy.satisfied(signed.get(checkpoint.pk, {})),
-        )
-        for checkpoint in checkpoints
-    ]
-    return witnesses, rows
+    order = {w.name: n for n, w in enumerate(witnesses)}
+    signed = (
+        WitnessCosignature.objects.order_by("-checkpoint_id")
+        .values_list("checkpoint_id", flat=True)
+        .distinct()
+    )
+    ids = list(signed[:limit])
+    by_checkpoint: dict[int, list[WitnessCosignature]] = {}
+    for cosignature in WitnessCosignature.objects.filter(checkpoint_id__in=ids):
+        by_checkpoint.setdefault(cosignature.checkpoint_id, []).append(cosignature)
+    cosigned = []
+    for checkpoint in Checkpoint.objects.filter(id__in=ids).order_by("-id"):
+        found = sorted(by_checkpoint[checkpoint.pk], key=lambda c: order.get(c.witness, len(order)))
+        names = {c.witness for c in found}
+        absent = [w for w in witnesses if w.name not in names]
+        cosigned.append(CosignedCheckpoint(checkpoint, found, absent, policy.satisfied(names)))
+    latest = checkpoint_latest()
+    cosigned_total = signed.count()
+    waiting = None if latest is None or (cosigned and cosigned[0].checkpoint == latest) else latest
+    total = Checkpoint.objects.count()
+    return Witnessing(
+        witnesses=witnesses,
+        cosigned=cosigned,
+        cosigned_total=cosigned_total,
+        waiting=waiting,
+        intermediate=total - cosigned_total - (waiting is not None),
+    )
 
 
 def receipt_for(index: int) -> bytes | None:

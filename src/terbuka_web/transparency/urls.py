@@ -6,6 +6,7 @@ from terbuka_web.transparency import views
 
 app_name = "transparency"
 urlpatterns = [
+    path("", views.log_page, name="log"),
     path("saksi/", views.witnesses_page, name="witnesses"),
     path("saksi/kebijakan.txt", views.policy_file, name="policy"),
     path("checkpoint", views.checkpoint, name="checkpoint"),

@@ -10,9 +10,10 @@ from terbuka.errors import TerbukaError
 from terbuka.tlog.errors import MalformedError
 from terbuka.tlog.tiles import TILE_WIDTH, parse_tile_path
 from terbuka_web.transparency.selectors import (
-    checkpoint_cosignature_table,
     checkpoint_latest,
     checkpoint_note,
+    log_url,
+    log_witnessing,
     policy_current,
     receipt_for,
     tile_read,
@@ -48,15 +49,29 @@ def tile(request: HttpRequest, path: str) -> HttpResponse:
     return response
 
 
+def _witnessing_page(request: HttpRequest, template: str, *, limit: int) -> HttpResponse:
+    """Render template with log_witnessing(limit) as `log`, or with the error and status 503."""
+    context: dict[str, object] = {"log_url": log_url()}
+    try:
+        context["log"] = log_witnessing(limit=limit)
+    except TerbukaError as exc:
+        context["error"] = exc
+        return render(request, template, context, status=503)
+    return render(request, template, context)
+
+
+@require_safe
+def log_page(request: HttpRequest) -> HttpResponse:
+    """Explain the log to citizens: what it is, how to check it, the witnesses, the latest
+    cosigned checkpoint (/log/)."""
+    return _witnessing_page(request, "transparency/log.html", limit=1)
+
+
 @require_safe
 def witnesses_page(request: HttpRequest) -> HttpResponse:
-    """Show which witnesses cosigned each recent checkpoint, and when (/log/saksi/)."""
-    try:
-        witnesses, rows = checkpoint_cosignature_table()
-    except TerbukaError as exc:
-        context = {"error": exc, "witnesses": [], "rows": []}
-        return render(request, "transparency/saksi.html", context, status=503)
-    return render(request, "transparency/saksi.html", {"witnesses": witnesses, "rows": rows})
+    """Show the checkpoints the witnesses cosigned, who and when, and why the intermediate
+    checkpoints are not cosigned (/log/saksi/)."""
+    return _witnessing_page(request, "transparency/saksi.html", limit=20)
 
 
 @require_safe

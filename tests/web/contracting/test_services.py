@@ -26,6 +26,7 @@ from terbuka_web.accounts.models import AuditEvent, Role
 from terbuka_web.accounts.services import PermissionDenied
 from terbuka_web.contracting import services
 from terbuka_web.contracting.models import Document, Process, Release, StageDraft
+from terbuka_web.contracting.uploads import UploadRefused, filename_check
 from terbuka_web.transparency.models import LogEntry
 
 from .conftest import pdf_bytes
@@ -165,7 +166,7 @@ def test_upload_of_200_mb_is_refused_before_reading(
         handle.truncate(200 * 1024 * 1024)
     stream = CountingFile(big)
     before = state()
-    with pytest.raises(services.UploadRefused) as info:
+    with pytest.raises(UploadRefused) as info:
         upload(users, process, stream, "besar.pdf")
     stream.close()
     assert "melebihi batas" in info.value.message_id
@@ -187,7 +188,7 @@ def test_renamed_or_broken_non_pdf_is_refused(
     users: dict, process: Process, content: bytes, reason: str
 ) -> None:
     before = state()
-    with pytest.raises(services.UploadRefused) as info:
+    with pytest.raises(UploadRefused) as info:
         upload(users, process, io.BytesIO(content), "laporan.pdf")
     assert reason in info.value.message_id
     assert state() == before
@@ -212,7 +213,7 @@ def test_renamed_or_broken_non_pdf_is_refused(
 )
 def test_unsafe_file_names_are_refused(users: dict, process: Process, name: str) -> None:
     before = state()
-    with pytest.raises(services.UploadRefused) as info:
+    with pytest.raises(UploadRefused) as info:
         upload(users, process, io.BytesIO(pdf_bytes()), name)
     assert info.value.where == "file"
     assert state() == before
@@ -377,8 +378,8 @@ def test_the_database_refuses_to_edit_a_published_release(users: dict, process: 
 @given(st.one_of(st.text(max_size=80), st.text(max_size=40).map(lambda t: t + ".pdf")))
 def test_filename_check_accepts_only_plain_pdf_names(name: str) -> None:
     try:
-        accepted = services.filename_check(name)
-    except services.UploadRefused as exc:
+        accepted = filename_check(name)
+    except UploadRefused as exc:
         assert exc.where == "file" and exc.message_id != exc.message_en
     else:
         assert accepted == name

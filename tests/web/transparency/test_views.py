@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
 from django.test import Client
 from django.utils import timezone
+from pytest_django.fixtures import Settings
+from tests.web.transparency.cosigning import cosignature_store, witnesses_configure
 
 from terbuka.tlog.checkpoint import Checkpoint as CheckpointBody
 from terbuka.tlog.cosignature import CosignatureSigner, generate_cosigner_key
@@ -15,12 +18,13 @@ from terbuka.tlog.note import Verifier
 from terbuka.tlog.policy import Policy
 from terbuka.tlog.proof import Receipt, check_receipt
 from terbuka.tlog.tiles import format_entry_bundle
-from terbuka_web.transparency.models import LogEntry, Tile, WitnessCosignature
-from terbuka_web.transparency.selectors import entry_index_for, entry_index_of
+from terbuka_web.transparency.models import Checkpoint, LogEntry, Tile, WitnessCosignature
+from terbuka_web.transparency.selectors import entry_index_for, entry_index_of, log_witnessing
 from terbuka_web.transparency.services import log_sequence
 
 pytestmark = pytest.mark.django_db
 IMMUTABLE = "public, max-age=31536000, immutable"
+Publish = Callable[[int], list[LogEntry]]
 
 
 def test_checkpoint_is_plain_text_never_cached(
@@ -140,3 +144,98 @@ def test_checkpoint_and_receipt_carry_witness_cosignatures(
     with pytest.raises(SignatureError):
         policy.verify_checkpoint(latest)  # size 4 has no cosignature yet
     assert Receipt.parse(client.get("/log/receipt/3").content).index == 3
+
+
+def _log_history(settings: Settings, publish: Publish) -> list[Checkpoint]:
+    """Sequence five checkpoints of sizes 1–5 under an auditor and a citizen witness: the 2nd
+    cosigned by the auditor only, the 4th by both; 1st and 3rd intermediate, 5th waiting."""
+    auditor, warga = witnesses_configure(settings, "auditor", "warga")
+    checkpoints = []
+    for _ in range(5):
+        publish(1)
+        checkpoints.append(log_sequence())
+    cosignature_store(checkpoints[1], auditor, "auditor")
+    cosignature_store(checkpoints[3], auditor, "auditor", at=1_780_000_100)
+    cosignature_store(checkpoints[3], warga, "warga", at=1_780_000_200)
+    return checkpoints
+
+
+def test_log_page_explains_the_log_and_shows_the_latest_cosigned_checkpoint(
+    client: Client, settings: Settings, publish: Publish
+) -> None:
+    checkpoints = _log_history(settings, publish)
+    response = client.get("/log/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Log transparansi</h1>" in html
+    latest = html.split('id="checkpoint"')[1].split("</section>")[0]
+    assert "4 entri" in latest and "terpenuhi (final)" in latest
+    assert "saksi-auditor.test</strong> (Auditor)" in latest
+    assert "saksi-warga.test</strong> (Perwakilan warga)" in latest
+    created = timezone.localtime(checkpoints[3].created_at)
+    assert f'<time datetime="{created.isoformat()}">' in latest
+    assert "Log kini berisi 5 entri" in latest  # the newer checkpoint, still waiting
+    for link in ("/log/saksi/", "/log/saksi/kebijakan.txt", "/log/checkpoint"):
+        assert f'href="{link}"' in html, link
+    base = settings.TERBUKA["BASE_URL"].rstrip("/")
+    assert f"terbuka verify {base}/log/ --policy kebijakan.txt" in html
+    assert "terbuka verify --receipt tanda-terima.txt --file rilis.json" in html
+    assert ".venv/bin/pip install ." in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/log/"})
+    english = client.get("/log/").content.decode()
+    assert "Latest checkpoint cosigned by the witnesses" in english
+    assert "4 entries" in english and "Citizen representatives" in english
+
+
+def test_log_page_before_any_cosignature_and_with_a_bad_configuration(
+    client: Client, settings: Settings, publish: Publish
+) -> None:
+    witnesses_configure(settings)  # no witnesses: nothing waits for them, nothing is skipped
+    publish(1)
+    log_sequence()
+    publish(1)
+    log_sequence()
+    for page in ("/log/", "/log/saksi/"):
+        html = client.get(page).content.decode()
+        assert "Belum ada saksi yang dikonfigurasi." in html, page
+        assert "dimintakan tanda tangan" not in html and "checkpoint antara" not in html, page
+    witnesses_configure(settings, "auditor")
+    html = client.get("/log/").content.decode()
+    assert "Belum ada checkpoint yang ditandatangani saksi." in html
+    assert "Log kini berisi 2 entri" in html
+    settings.TERBUKA = {**settings.TERBUKA, "WITNESSES": "[{"}
+    for page in ("/log/", "/log/saksi/"):
+        response = client.get(page)
+        assert response.status_code == 503, page
+        assert "TERBUKA_WITNESSES" in response.content.decode() and 'role="alert"' in (
+            response.content.decode()
+        )
+
+
+def test_witness_page_shows_the_cosigned_checkpoints_and_explains_the_others(
+    client: Client, settings: Settings, publish: Publish
+) -> None:
+    _log_history(settings, publish)
+    html = client.get("/log/saksi/").content.decode()
+    rows = re.findall(r'<tr role="row">(.*?)</tr>', html.split("<tbody")[1], re.S)
+    assert [re.search(r"(\d+) entri", row).group(1) for row in rows] == ["4", "2"]  # type: ignore[union-attr]
+    assert "<strong>ya</strong>" in rows[0] and "tidak ikut" not in rows[0]
+    assert "saksi-warga.test: tidak ikut" in rows[1] and "<strong>ya</strong>" not in rows[1]
+    assert "— belum" not in html  # an intermediate checkpoint is no missing cosignature
+    assert "2 checkpoint antara tidak dikirim ke saksi" in html
+    assert "Checkpoint terbaru (5 entri) sedang dimintakan tanda tangan saksi" in html
+    assert "bukti konsistensi" in html
+    assert 'data-label="Ditandatangani saksi"' in html  # a card on narrow screens
+
+
+def test_log_witnessing_counts_what_it_does_not_list(settings: Settings, publish: Publish) -> None:
+    checkpoints = _log_history(settings, publish)
+    shown = log_witnessing(limit=1)
+    assert [row.checkpoint.size for row in shown.cosigned] == [4]
+    assert (shown.cosigned_total, shown.intermediate) == (2, 2)
+    assert shown.waiting is not None and shown.waiting.size == 5
+    signer = CosignatureSigner.generate("saksi-auditor.test")  # not a configured key: listed last
+    cosignature_store(checkpoints[4], signer, "auditor")
+    shown = log_witnessing()
+    assert [row.checkpoint.size for row in shown.cosigned] == [5, 4, 2]
+    assert (shown.waiting, shown.intermediate, shown.cosigned_total) == (None, 2, 3)

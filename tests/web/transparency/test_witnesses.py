@@ -240,7 +240,8 @@ def test_witnesses_page_shows_who_cosigned_and_when(
     cosignature = WitnessCosignature.objects.filter(checkpoint=checkpoint).first()
     assert cosignature is not None
     shown = timezone.localtime(cosignature.cosigned_at)  # Asia/Jakarta on the page
-    assert shown.strftime("%Y-%m-%d %H:%M:%S") in html
+    assert f'<time datetime="{shown.isoformat()}">' in html
+    assert shown.strftime("%H:%M:%S WIB") in html
     assert "Final" in html and "<strong>ya</strong>" in html
     policy = client.get("/log/saksi/kebijakan.txt")
     assert policy.status_code == 200 and policy.content.decode() == policy_current()

@@ -1,0 +1,187 @@
+"""Check uploaded PDFs: a plain file name, the size limit, no polyglot, no active content.
+
+The parse runs in a child process capped in memory and time (contracting.pdfscan), so one
+hostile or huge PDF cannot take a web worker's memory. What is refused, and why, is listed
+for officials in docs/panduan-operator.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import IO, Any
+
+from django.conf import settings
+
+from terbuka.errors import ValidationError
+
+PDF_MAGIC = b"%PDF-"
+HEAD_BYTES = 1024
+HTML_MARKERS = re.compile(
+    rb"<\s*(?:!doctype|html|head|body|script|iframe|svg|object|embed|img|meta|a\s)", re.I
+)
+PDF_CHECK_MEMORY_MIB = 256
+PDF_CHECK_SECONDS = 20
+CHUNK = 64 * 1024
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()\-]{0,150}\.pdf$", re.IGNORECASE)
+
+
+class UploadRefused(ValidationError):
+    """Report an upload refused for its name, size or content."""
+
+    code = "upload_refused"
+
+
+def filename_check(name: str) -> str:
+    """Return name when it is a plain, safe PDF file name, else raise UploadRefused.
+
+    Refuses paths ("../", "/", "\\"), control characters, hidden names and non-.pdf names.
+    Example: "DPA 2026.pdf" → "DPA 2026.pdf"; "../etc/passwd.pdf" → UploadRefused.
+    """
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        raise UploadRefused(
+            "nama berkas memuat karakter kendali",
+            "the file name contains control characters",
+            where="file",
+        )
+    if "/" in name or "\\" in name or ".." in name:
+        raise UploadRefused(
+            f"nama berkas {name!r} memuat jalur (/, \\ atau ..); unggah berkas saja",
+            f"file name {name!r} contains a path (/, \\ or ..); upload a plain file",
+            where="file",
+        )
+    if not SAFE_NAME.fullmatch(name):
+        raise UploadRefused(
+            f"nama berkas {name!r} harus berakhiran .pdf dan hanya memuat huruf, angka, "
+            "spasi, titik, tanda hubung, garis bawah atau kurung",
+            f"file name {name!r} must end in .pdf and hold only letters, digits, spaces, "
+            "dots, hyphens, underscores or brackets",
+            where="file",
+        )
+    return name
+
+
+def _size_of(stream: IO[bytes]) -> int:
+    """Return the size of stream without reading it (its .size, or seeking to the end)."""
+    size = getattr(stream, "size", None)
+    if isinstance(size, int):
+        return size
+    position = stream.tell()
+    end = stream.seek(0, io.SEEK_END)
+    stream.seek(position)
+    return end
+
+
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
+    """Yield stream's bytes from the start in CHUNK-sized pieces."""
+    stream.seek(0)
+    while chunk := stream.read(CHUNK):
+        yield chunk
+
+
+def _pdf_scan_run(stream: IO[bytes]) -> dict[str, Any]:
+    """Return the answer of pdfscan run on stream's bytes in a memory- and time-capped child.
+
+    A child that runs out of memory or time answers {"refused": "complex"}. Raises
+    RuntimeError when the child fails otherwise (a fault of the server, not of the file).
+    """
+    memory, seconds = PDF_CHECK_MEMORY_MIB, PDF_CHECK_SECONDS
+    command = [sys.executable, "-m", "terbuka_web.contracting.pdfscan", str(memory), str(seconds)]
+    temporary = getattr(stream, "temporary_file_path", None)
+    try:
+        if temporary is not None:
+            with open(temporary(), "rb") as source:
+                done = subprocess.run(
+                    command, stdin=source, capture_output=True, timeout=seconds * 2
+                )
+        else:
+            stream.seek(0)
+            done = subprocess.run(
+                command, input=stream.read(), capture_output=True, timeout=seconds * 2
+            )
+    except subprocess.TimeoutExpired:
+        return {"refused": "complex"}
+    if done.returncode == 3 or done.returncode < 0:  # MemoryError, or killed at a limit
+        return {"refused": "complex"}
+    if done.returncode != 0:
+        raise RuntimeError(f"pdfscan failed: {done.stderr.decode(errors='replace')[-500:]}")
+    answer: dict[str, Any] = json.loads(done.stdout)
+    return answer
+
+
+def pdf_check(stream: IO[bytes]) -> tuple[str, int]:
+    """Return (SHA-256 hex, size) of stream after checking it is a passive PDF within limits.
+
+    The size is checked before anything is read; then the magic bytes "%PDF-" at the very
+    start and no HTML in the first KiB (a PDF/HTML polyglot); then a full parse in a child
+    capped at PDF_CHECK_MEMORY_MIB and PDF_CHECK_SECONDS (contracting.pdfscan): at least one
+    page, and no active content (JavaScript, automatic or launch actions, embedded files,
+    rich media, XFA). Raises UploadRefused with a bilingual reason (docs/panduan-operator.md).
+    """
+    limit = settings.MAX_UPLOAD_BYTES
+    size = _size_of(stream)
+    if size > limit:
+        raise UploadRefused(
+            f"berkas {size} bita melebihi batas {limit} bita",
+            f"the file of {size} bytes exceeds the {limit}-byte limit",
+            where="file",
+        )
+    stream.seek(0)
+    head = stream.read(HEAD_BYTES)
+    if not head.startswith(PDF_MAGIC):
+        raise UploadRefused(
+            "berkas bukan PDF (tidak diawali %PDF-); ganti nama saja tidak cukup",
+            "the file is not a PDF (it does not start with %PDF-); renaming is not enough",
+            where="file",
+        )
+    if HTML_MARKERS.search(head):
+        raise UploadRefused(
+            "berkas memuat HTML di awal PDF (berkas poliglot, bisa dijalankan peramban); "
+            "unggah PDF asli dari aplikasi pembuatnya",
+            "the file holds HTML at the start of the PDF (a polyglot a browser could run); "
+            "upload the original PDF from the application that made it",
+            where="file",
+        )
+    _pdf_answer_check(_pdf_scan_run(stream))
+    digest = hashlib.sha256()
+    for chunk in _chunks(stream):
+        digest.update(chunk)
+    stream.seek(0)
+    return digest.hexdigest(), size
+
+
+def _pdf_answer_check(answer: dict[str, Any]) -> None:
+    """Raise UploadRefused, with a bilingual reason, unless pdfscan's answer is a passive PDF."""
+    refused = answer.get("refused")
+    if refused == "active":
+        found = answer["found"]
+        raise UploadRefused(
+            f"PDF memuat konten aktif ({found}): JavaScript, tindakan otomatis atau peluncuran "
+            "program, berkas sisipan, media, atau formulir XFA. Simpan ulang sebagai PDF biasa "
+            "(mis. Cetak > Simpan sebagai PDF) lalu unggah lagi",
+            f"the PDF holds active content ({found}): JavaScript, automatic or launch actions, "
+            "embedded files, media or XFA forms. Save it again as a plain PDF (e.g. Print > "
+            "Save as PDF) and upload that",
+            where="file",
+        )
+    if refused == "complex":
+        raise UploadRefused(
+            f"PDF terlalu rumit untuk diperiksa (melebihi {PDF_CHECK_MEMORY_MIB} MiB memori atau "
+            f"{PDF_CHECK_SECONDS} detik); simpan ulang sebagai PDF biasa lalu unggah lagi",
+            f"the PDF is too complex to check (over {PDF_CHECK_MEMORY_MIB} MiB of memory or "
+            f"{PDF_CHECK_SECONDS} seconds); save it again as a plain PDF and upload that",
+            where="file",
+        )
+    if refused == "damaged":
+        raise UploadRefused(
+            f"PDF rusak atau tidak dapat dibaca: {answer['error']}",
+            f"the PDF is damaged or unreadable: {answer['error']}",
+            where="file",
+        )
+    if answer["pages"] < 1:
+        raise UploadRefused("PDF tidak memiliki halaman", "the PDF has no pages", where="file")
