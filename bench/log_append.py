@@ -8,7 +8,9 @@ serial (insert, then sequence, in one process; the time covers both commits) and
 does in production; the time runs until a checkpoint covers every entry).
 The peer, pymerkle 7's SqliteTree, appends the same entries with its bulk append_entries
 and computes the root (what a checkpoint needs) in the same run, once before and once after
-ours; ratios are against the mean of its two runs.
+ours; ratios are against the mean of its two runs. Like with like: both sides sync each commit
+to disk (SQLite synchronous=FULL, as Terbuka's settings configure it and pymerkle's default;
+the run stops if they differ; PostgreSQL synchronous_commit=on), reported as "durability".
 RSS is printed after every batch, and a last untimed pass under tracemalloc prints the live
 Python heap after each batch: it must stay flat as the log grows. CPU time is reported
 beside wall time (this process, plus the PostgreSQL backend's when it runs on this host), so a
@@ -16,7 +18,8 @@ loaded machine's figures can be read for what the code costs.
 
 Usage: python bench/log_append.py [--batches 5] [--batch 100000] [--db sqlite,postgresql]
 PostgreSQL: TERBUKA_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/terbuka_pipeline);
-its transparency tables are emptied first. Ends with one JSON line.
+its transparency tables are emptied before and after (also on failure), and the temporary
+directory of the SQLite runs is removed. Ends with one JSON line.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -69,24 +73,47 @@ def cpu_s(backend_pid: int | None) -> float:
 
 
 def child(db: str, batches: int, batch: int) -> dict[str, Any]:
-    """Run the Terbuka log append in this process against db, serial then pipelined."""
+    """Run the Terbuka log append in this process against db, serial then pipelined.
+
+    The temporary directory (the SQLite file, the log key) is removed and the PostgreSQL log
+    tables are emptied afterwards, also when a run fails.
+    """
     tmp = Path(tempfile.mkdtemp(prefix="terbuka-bench-"))
-    os.environ["DATABASE_URL"] = PG_URL if db == "postgresql" else f"sqlite:///{tmp / 'b.db'}"
-    os.environ["TERBUKA_DATA_DIR"] = str(tmp)
-    os.environ["TERBUKA_DEBUG"] = "0"  # production settings: DEBUG's query log would grow RSS
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "terbuka_web.config.settings")
-    from terbuka.tlog.note import generate_key
+    try:
+        os.environ["DATABASE_URL"] = PG_URL if db == "postgresql" else f"sqlite:///{tmp / 'b.db'}"
+        os.environ["TERBUKA_DATA_DIR"] = str(tmp)
+        os.environ["TERBUKA_DEBUG"] = "0"  # production settings: DEBUG's query log grows RSS
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "terbuka_web.config.settings")
+        from terbuka.tlog.note import generate_key
 
-    os.environ["TERBUKA_LOG_KEY"] = generate_key("bench.terbuka.example/log")[0]
-    os.environ["TERBUKA_LOG_ORIGIN"] = "bench.terbuka.example/log"
-    import django
+        os.environ["TERBUKA_LOG_KEY"] = generate_key("bench.terbuka.example/log")[0]
+        os.environ["TERBUKA_LOG_ORIGIN"] = "bench.terbuka.example/log"
+        import django
 
-    django.setup()
-    from django.core.management import call_command
+        django.setup()
+        from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
-    figures = {**serial(db, batches, batch), "pipelined": pipelined(db, batches, batch)}
-    return {**figures, "heap_mib": heap_traced(db, batches, batch)}
+        call_command("migrate", verbosity=0)
+        try:
+            figures = {**serial(db, batches, batch), "pipelined": pipelined(db, batches, batch)}
+            return {**figures, "heap_mib": heap_traced(db, batches, batch)}
+        finally:
+            log_empty()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def durability() -> str:
+    """Return how this connection commits: `synchronous=N` (SQLite: 2 FULL, each commit synced
+    to disk) or `synchronous_commit=on` (PostgreSQL)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW synchronous_commit")
+            return f"synchronous_commit={cursor.fetchone()[0]}"
+        cursor.execute("PRAGMA synchronous")
+        return f"synchronous={cursor.fetchone()[0]}"
 
 
 def heap_traced(db: str, batches: int, batch: int) -> list[float]:
@@ -177,6 +204,7 @@ def serial(db: str, batches: int, batch: int) -> dict[str, Any]:
     total = batches * batch
     return {
         "db": connection.vendor,
+        "durability": durability(),
         "entries": total,
         "entries_per_s": total / (insert_s + sequence_s),
         "insert_per_s": total / insert_s,
@@ -267,9 +295,11 @@ def pymerkle_peer(batches: int, batch: int) -> dict[str, Any]:
                 f"(append {t1 - t0:.2f}s, root {t2 - t1:.2f}s), RSS {rss_mib():.0f} MiB",
                 file=sys.stderr,
             )
+        synchronous = tree.con.execute("PRAGMA synchronous").fetchone()
         tree.close()
     total = batches * batch
     return {
+        "durability": f"synchronous={synchronous}",  # the row factory returns the value
         "entries": total,
         "entries_per_s": total / (append_s + root_s),
         "append_only_per_s": total / append_s,
@@ -316,6 +346,10 @@ def main() -> None:
         sys.stderr.write(out.stderr)
         results[db] = json.loads(out.stdout.strip().splitlines()[-1])
     after = pymerkle_peer(args.batches, args.batch)
+    like = {results[db]["durability"] for db in results if db == "sqlite"} | {
+        run["durability"] for run in (before, after)
+    }
+    assert len(like) == 1, f"SQLite commits are not synced as pymerkle's are: {like}"
     peer = {
         "entries_per_s": (before["entries_per_s"] + after["entries_per_s"]) / 2,
         "entries_per_cpu_s": (before["entries_per_cpu_s"] + after["entries_per_cpu_s"]) / 2,

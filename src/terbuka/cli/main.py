@@ -12,6 +12,8 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
 
+from terbuka.cli.parent import parent_watch
+
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
 CORE_REGISTRARS: list[str] = ["terbuka.cli.keys", "terbuka.cli.verify", "terbuka.cli.witness"]
@@ -39,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse argv, run the chosen command and return its exit code."""
+    parent_watch()
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler

@@ -23,7 +23,13 @@ from terbuka.tlog.note import Verifier
 from terbuka.tlog.origin_state import OriginState, default_state_path
 from terbuka.tlog.policy import Policy
 from terbuka.tlog.witness import WitnessCore
-from terbuka.tlog.witness_server import Witness, origin_verifiers, witness_serve
+from terbuka.tlog.witness_server import (
+    MAX_CONNECTIONS,
+    TIMEOUT_SECONDS,
+    Witness,
+    origin_verifiers,
+    witness_serve,
+)
 
 KEY_ENV = "TERBUKA_WITNESS_KEY"
 
@@ -76,7 +82,13 @@ def run_serve(args: argparse.Namespace) -> int:
         return 2
     witness = Witness(WitnessCore(logs, signer), state, signer.vkey)
     try:
-        server = witness_serve(witness, host=args.host, port=args.port)
+        server = witness_serve(
+            witness,
+            host=args.host,
+            port=args.port,
+            timeout=args.timeout,
+            max_connections=args.max_connections,
+        )
     except OSError as exc:
         print(
             f"galat: tidak dapat membuka {args.host}:{args.port}: {exc.strerror}\n"
@@ -108,4 +120,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--policy", type=Path, help="tlog-policy file whose log lines to trust")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=7380, help="0 picks a free port")
+    serve.add_argument(
+        "--timeout",
+        type=float,
+        default=TIMEOUT_SECONDS,
+        help="seconds a connection may wait to send or receive before it is dropped",
+    )
+    serve.add_argument(
+        "--max-connections",
+        type=int,
+        default=MAX_CONNECTIONS,
+        help="connections served at once; more are answered 503",
+    )
     serve.set_defaults(handler=run_serve)

@@ -16,12 +16,20 @@ Request (C2SP tlog-witness §add-checkpoint), body of `POST /add-checkpoint`:
     — example.com/log <base64 signature>
 
 Answers: 200 with the cosignature line(s); 409 `text/x.tlog.size` with the size the witness
-last cosigned; 404 unknown log; 403 bad log signature; 422 bad proof; 400 malformed request.
+last cosigned; 404 unknown log; 403 bad log signature; 422 bad proof; 400 malformed request;
+503 when max_connections connections are already open.
+
+A connection is served by one of at most max_connections threads; each socket read or write
+that waits longer than timeout seconds drops the connection, so a client that sends half a
+request (or keeps an idle connection open) holds a thread for timeout seconds at most, and a
+real request is served at the latest timeout seconds after the cap was reached.
 """
 
 from __future__ import annotations
 
+import socket
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,6 +42,14 @@ from terbuka.tlog.origin_state import OriginState
 from terbuka.tlog.witness import AddCheckpointRequest, WitnessCore, WitnessDecision
 
 MAX_REQUEST_BYTES = 1 << 20
+TIMEOUT_SECONDS = 10.0
+MAX_CONNECTIONS = 32
+BUSY_BODY = b"saksi sedang sibuk, coba lagi sebentar lagi\nthe witness is busy, try again shortly\n"
+BUSY_ANSWER = (
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    + f"Content-Length: {len(BUSY_BODY)}\r\nConnection: close\r\n\r\n".encode()
+    + BUSY_BODY
+)
 
 
 @dataclass(frozen=True)
@@ -94,6 +110,10 @@ class _Handler(BaseHTTPRequestHandler):
     server: WitnessHTTPServer
     protocol_version = "HTTP/1.1"
 
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.request_timeout)  # each read and write
+
     def do_POST(self) -> None:
         if self.path != "/add-checkpoint":
             self._send(_text_answer(404, "alamat tidak ada", "no such endpoint"))
@@ -132,25 +152,70 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class WitnessHTTPServer(ThreadingHTTPServer):
-    """Serve one Witness over HTTP, one thread per connection."""
+    """Serve one Witness over HTTP, one thread per connection, at most max_connections at
+    once, each socket operation limited to request_timeout seconds."""
 
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], witness: Witness, log: TextIO = sys.stderr):
+    def __init__(
+        self,
+        address: tuple[str, int],
+        witness: Witness,
+        log: TextIO = sys.stderr,
+        *,
+        request_timeout: float = TIMEOUT_SECONDS,
+        max_connections: int = MAX_CONNECTIONS,
+    ):
         super().__init__(address, _Handler)
         self.witness = witness
         self.log = log
+        self.request_timeout = request_timeout
+        self._slots = threading.BoundedSemaphore(max_connections)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve the connection in a new thread, or answer 503 and close it when every
+        slot is taken."""
+        if not self._slots.acquire(blocking=False):
+            try:
+                request.settimeout(self.request_timeout)
+                request.sendall(BUSY_ANSWER)
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(
+        self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any
+    ) -> None:
+        """Serve the connection, then free its slot."""
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
 
 def witness_serve(
-    witness: Witness, *, host: str, port: int, ready: TextIO = sys.stdout
+    witness: Witness,
+    *,
+    host: str,
+    port: int,
+    ready: TextIO = sys.stdout,
+    timeout: float = TIMEOUT_SECONDS,
+    max_connections: int = MAX_CONNECTIONS,
 ) -> WitnessHTTPServer:
     """Bind the witness to host:port (0 picks a free port) and announce it on ready.
 
     Prints `listening on http://HOST:PORT` (flushed) so that a parent process can read the
     chosen port; the caller then runs `serve_forever()`. Raises OSError when binding fails.
     """
-    server = WitnessHTTPServer((host, port), witness)
+    server = WitnessHTTPServer(
+        (host, port), witness, request_timeout=timeout, max_connections=max_connections
+    )
     bound_host, bound_port = server.server_address[:2]
     ready.write(f"listening on http://{bound_host!s}:{bound_port}\n")
     ready.flush()

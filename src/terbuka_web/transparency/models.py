@@ -112,7 +112,8 @@ class WitnessCosignature(models.Model):
 
 
 class WitnessStatus(models.Model):
-    """Hold what the log knows of one witness: the last size it cosigned and the last error."""
+    """Hold what the log knows of one witness: the last size it cosigned, the last error and
+    when either last changed (contacted_at)."""
 
     witness = models.CharField(max_length=200, unique=True)
     last_size = models.BigIntegerField(default=0)

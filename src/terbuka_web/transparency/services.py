@@ -56,6 +56,7 @@ from terbuka_web.transparency.witnesses import (
 )
 
 HASH_SIZE = 32
+SQLITE_SYNCHRONOUS_FULL = 2  # PRAGMA synchronous: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA
 
 
 def entry_append(*, kind: str, ref: str, payload: dict[str, Any]) -> LogEntry:
@@ -104,7 +105,8 @@ def log_sequence(*, batch_size: int | None = None, signer: Signer | None = None)
     it back: the entries stay pending and are integrated next time, never twice. Entry
     bundles are not stored: selectors.tile_read assembles one from the entries' rows. With
     nothing pending, returns the latest checkpoint (signing the empty tree once). Raises
-    ImproperlyConfigured when no log key is configured.
+    ImproperlyConfigured when no log key is configured, or when the database connection does
+    not make commits durable before they return (_commit_durable_require), writing nothing.
     """
     batch = batch_size or int(settings.TERBUKA["LOG_BATCH"])
     while True:
@@ -153,6 +155,7 @@ def _plan_commit(plan: _Plan, signer: Signer | None) -> Checkpoint | None:
             signed = Checkpoint.objects.filter(size=state.size).first()
             if signed is not None:
                 return signed
+        _commit_durable_require()
         _tiles_write(plan.tiles)
         if plan.ids:
             LogBatch.objects.create(
@@ -168,6 +171,33 @@ def _plan_commit(plan: _Plan, signer: Signer | None) -> Checkpoint | None:
         text = CheckpointBody(log_origin(), state.size, plan.root).format()
         note = sign_note(text, [signer or log_signer()]).decode("utf-8")
         return Checkpoint.objects.create(size=state.size, root=plan.root, note=note)
+
+
+def _commit_durable_require() -> None:
+    """Raise ImproperlyConfigured unless this connection's commits are on disk when they return.
+
+    A checkpoint is signed, then cosigned and published, over entries that must survive a
+    power cut: SQLite needs `PRAGMA synchronous` FULL or EXTRA (settings sets FULL; in WAL mode
+    the sequencer's synced commit also syncs the entries committed before it), PostgreSQL any
+    `synchronous_commit` but off.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW synchronous_commit")
+            setting = f"synchronous_commit={cursor.fetchone()[0]}"
+            durable = setting != "synchronous_commit=off"
+        else:
+            cursor.execute("PRAGMA synchronous")
+            level = int(cursor.fetchone()[0])
+            setting, durable = f"PRAGMA synchronous={level}", level >= SQLITE_SYNCHRONOUS_FULL
+    if not durable:
+        raise ImproperlyConfigured(
+            f"log tidak menandatangani checkpoint: basis data tidak menjamin commit tersimpan di "
+            f"disk ({setting}); pakai PRAGMA synchronous=FULL (SQLite) atau synchronous_commit "
+            f"on (PostgreSQL) / the log signs no checkpoint: the database does not make commits "
+            f"durable on disk ({setting}); use PRAGMA synchronous=FULL (SQLite) or "
+            "synchronous_commit on (PostgreSQL)"
+        )
 
 
 def _state_lock() -> LogState:
@@ -363,19 +393,28 @@ def checkpoint_collect_cosignatures(*, checkpoint: Checkpoint) -> list[WitnessCo
             results.append((witness, _witness_ask(witness, checkpoint), ""))
         except TerbukaError as exc:
             results.append((witness, None, f"{exc.message_id} / {exc.message_en}"))
-    return _cosignatures_store(checkpoint, results)
+    return _cosignatures_store(checkpoint, results) if results else []
 
 
 @transaction.atomic
 def _cosignatures_store(
     checkpoint: Checkpoint, results: list[tuple[WitnessConfig, Signature | None, str]]
 ) -> list[WitnessCosignature]:
-    """Store cosignatures and witness statuses (the served note appends them: checkpoint_note)."""
+    """Store cosignatures and the witness statuses that changed (the served note appends the
+    cosignatures: checkpoint_note), with one audit event when anything changed.
+
+    A witness that fails again with the same error changes nothing, so a sequencer polling a
+    witness that is down writes no row per round.
+    """
     locked = Checkpoint.objects.select_for_update().get(pk=checkpoint.pk)
     now = timezone.now()
     stored: list[WitnessCosignature] = []
+    changed = False
     for witness, signature, error in results:
-        status, _ = WitnessStatus.objects.get_or_create(witness=witness.name)
+        status, created = WitnessStatus.objects.get_or_create(witness=witness.name)
+        if signature is None and not created and status.last_error == error:
+            continue
+        changed = True
         status.contacted_at, status.last_error = now, error
         if signature is not None:
             status.last_size = max(status.last_size, locked.size)
@@ -390,15 +429,16 @@ def _cosignatures_store(
                 )
             )
         status.save()
-    audit_record(
-        actor=None,
-        action="transparency:checkpoint:cosign",
-        target=f"checkpoint {locked.size}",
-        data={
-            "cosigned": [c.witness for c in stored],
-            "refused": [w.name for w, s, _ in results if s is None],
-        },
-    )
+    if changed:
+        audit_record(
+            actor=None,
+            action="transparency:checkpoint:cosign",
+            target=f"checkpoint {locked.size}",
+            data={
+                "cosigned": [c.witness for c in stored],
+                "refused": [w.name for w, s, _ in results if s is None],
+            },
+        )
     return stored
 
 

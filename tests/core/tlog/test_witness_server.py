@@ -12,6 +12,7 @@ import socket
 import stat
 import subprocess
 import sys
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -207,3 +208,56 @@ def test_bad_content_length_is_refused(witnesses: list[WitnessProcess]) -> None:
     with socket.create_connection((host, int(port)), timeout=10) as sock:
         sock.sendall(b"POST /add-checkpoint HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n")
         assert sock.recv(100).startswith(b"HTTP/1.1 400")
+
+
+def connect(witness: WitnessProcess) -> socket.socket:
+    host, port = witness.url.removeprefix("http://").split(":")
+    return socket.create_connection((host, int(port)), timeout=10)
+
+
+def answer_of(sock: socket.socket) -> bytes:
+    """Return everything the witness sends until it closes the connection."""
+    data = b""
+    while chunk := sock.recv(4096):
+        data += chunk
+    return data
+
+
+def test_half_sent_and_idle_connections_are_dropped_and_capped(
+    consortium: Consortium, tmp_path: Path
+) -> None:
+    witness = start_witness(
+        consortium.all_witnesses[0],
+        consortium.log.vkey,
+        tmp_path,
+        *("--timeout", "1", "--max-connections", "2"),
+    )
+    try:
+        # A slowloris client sends half a request and waits: dropped after the timeout.
+        with connect(witness) as slow:
+            slow.sendall(b"POST /add-checkpoint HTTP/1.1\r\nHost: x\r\nContent-Len")
+            started = time.monotonic()
+            assert answer_of(slow) == b""  # closed without an answer, not held forever
+            assert 0.9 < time.monotonic() - started < 5
+        # Two idle connections take both slots: a third is answered 503 at once, and a real
+        # request is served once the idle ones time out.
+        idle = [connect(witness), connect(witness)]
+        time.sleep(0.2)
+        with connect(witness) as third:
+            third.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert answer_of(third).startswith(b"HTTP/1.1 503")
+        started = time.monotonic()
+        while True:
+            with connect(witness) as real:
+                real.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                answer = answer_of(real)
+            if not answer.startswith(b"HTTP/1.1 503"):
+                break
+            time.sleep(0.1)
+        assert answer.startswith(b"HTTP/1.1 200") and witness.signer.vkey.encode() in answer
+        assert time.monotonic() - started < 3
+        assert all(answer_of(sock) == b"" for sock in idle)  # dropped by then
+        for sock in idle:
+            sock.close()
+    finally:
+        witness.stop()

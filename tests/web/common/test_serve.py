@@ -9,41 +9,14 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.web.processes import cosigners, free_port, get, processes
 
 
-def get(url: str, deadline: float) -> bytes:
-    """GET url, retrying until the server answers or deadline passes."""
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                return bytes(response.read())
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.3)
-
-
-def workers(data_dir: Path, marker: bytes = b"--loop") -> dict[int, str]:
+def workers(data_dir: Path, marker: str = "--loop") -> dict[int, str]:
     """Return the command line of each process started for data_dir with marker, by pid."""
-    found = {}
-    for proc in Path("/proc").iterdir():
-        try:
-            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
-            environ = (proc / "environ").read_bytes()
-        except OSError:
-            continue
-        if marker in cmdline and str(data_dir).encode() in environ:
-            found[int(proc.name)] = b" ".join(cmdline).decode()
-    return found
+    return {pid: " ".join(args) for pid, args in processes(data_dir).items() if marker in args}
 
 
 def environment(data_dir: Path) -> dict[str, str]:
@@ -73,9 +46,9 @@ def terbuka(data_dir: Path, *command: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def demo(data_dir: Path, processes: int) -> None:
+def demo(data_dir: Path, count: int) -> None:
     """Run `terbuka manage migrate` and `terbuka demo --processes N` for data_dir."""
-    for command in (["manage", "migrate"], ["demo", "--quiet", "--processes", str(processes)]):
+    for command in (["manage", "migrate"], ["demo", "--quiet", "--processes", str(count)]):
         done = terbuka(data_dir, *command)
         assert done.returncode == 0, done.stderr
 
@@ -96,12 +69,6 @@ def test_serve_runs_the_site_and_its_workers_and_stops_them(tmp_path: Path) -> N
     assert workers(tmp_path) == {}
 
 
-def cosigners(checkpoint: bytes) -> tuple[int, set[str]]:
-    """Return the size of a served checkpoint note and the names that signed it."""
-    lines = checkpoint.decode().splitlines()
-    return int(lines[1]), {line.split()[1] for line in lines if line.startswith("\u2014 ")}
-
-
 def test_serve_runs_the_demo_consortium_whose_witnesses_cosign(tmp_path: Path) -> None:
     demo(tmp_path, 2)
     members = json.loads((tmp_path / "witnesses.json").read_text())
@@ -115,7 +82,7 @@ def test_serve_runs_the_demo_consortium_whose_witnesses_cosign(tmp_path: Path) -
             time.sleep(0.3)
             first, signers = cosigners(get(f"http://127.0.0.1:{port}/log/checkpoint", deadline))
         assert first > 0 and names <= signers, signers
-        assert len(workers(tmp_path, b"witness")) == 3
+        assert len(workers(tmp_path, "witness")) == 3
         demo(tmp_path, 3)  # one more process published while serving: a larger checkpoint
         size, signers = first, set()
         while not (size > first and names <= signers) and time.monotonic() < deadline:
@@ -136,7 +103,7 @@ def test_serve_runs_the_demo_consortium_whose_witnesses_cosign(tmp_path: Path) -
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    assert workers(tmp_path, b"witness") == {} and workers(tmp_path) == {}
+    assert workers(tmp_path, "witness") == {} and workers(tmp_path) == {}
 
 
 def test_serve_stops_when_a_local_witness_cannot_listen(tmp_path: Path) -> None:
@@ -158,4 +125,5 @@ def test_serve_stops_when_a_local_witness_cannot_listen(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert f"cannot listen on 127.0.0.1:{entries[1]['port']}" in done.stderr
     assert "witness auditor could not start" in done.stderr
-    assert workers(tmp_path, b"witness") == {}
+    assert f"port {entries[1]['port']}: pid {os.getpid()} (" in done.stderr  # who holds it
+    assert workers(tmp_path, "witness") == {}

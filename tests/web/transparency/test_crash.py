@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from tests.web.processes import database_url
 
 from terbuka.tlog.checkpoint import Checkpoint
 from terbuka.tlog.hashing import leaf_hash
@@ -36,14 +37,6 @@ HARNESS = Path(__file__).with_name("crash_harness.py")
 TOTAL = int(os.environ.get("TERBUKA_CRASH_ENTRIES", "100000"))
 KILLS = 5  # per process
 ORIGIN = "crash.example/log"
-
-
-def database_url(tmp_path: Path) -> str:
-    """Return the URL of the database the processes share: a fresh file, or the PG test DB."""
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{tmp_path / 'crash.sqlite3'}"
-    s = connection.settings_dict
-    return f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
 
 
 @pytest.fixture

@@ -242,3 +242,43 @@ def test_the_largest_entry_accepted_is_served_in_its_bundle(log_verifier: Verifi
     log_sequence()
     bundle = tile_read(bundles_for_size(1)[0])
     assert bundle is not None and parse_entry_bundle(bundle) == [b"x" * 0xFFFF]
+
+
+def durability_setting() -> str:
+    """Return how the sequencer's connection commits: SQLite's synchronous level or PostgreSQL's
+    synchronous_commit."""
+    query = "SHOW synchronous_commit" if connection.vendor == "postgresql" else "PRAGMA synchronous"
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        return str(cursor.fetchone()[0])
+
+
+def test_the_log_commits_are_durable_before_a_checkpoint_is_signed(
+    log_verifier: Verifier, publish: Publish
+) -> None:
+    publish(2)
+    log_sequence()  # the connection log_sequence signs with
+    # SQLite FULL (2) or EXTRA (3), not NORMAL (1): in WAL mode a power cut may roll back a
+    # NORMAL commit. PostgreSQL: anything but off.
+    assert durability_setting() in {"2", "3", "on", "local", "remote_write", "remote_apply"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_whose_commits_may_be_lost_signs_nothing(
+    log_verifier: Verifier, publish: Publish
+) -> None:
+    publish(2)
+    lossy, configured = (
+        ("SET synchronous_commit = off", "RESET synchronous_commit")
+        if connection.vendor == "postgresql"
+        else ("PRAGMA synchronous=NORMAL", "PRAGMA synchronous=FULL")  # not inside a transaction
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(lossy)
+    try:
+        with pytest.raises(ImproperlyConfigured, match="durable on disk"):
+            log_sequence()
+        assert Checkpoint.objects.count() == 0 and entries_pending()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(configured)

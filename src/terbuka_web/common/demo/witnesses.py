@@ -26,7 +26,7 @@ DEMO_WITNESS_GROUPS = ("pemerintah", "auditor", "warga")
 DEMO_WITNESS_PORTS = range(7381, 7400)
 
 
-def _port_free(port: int) -> bool:
+def port_free(port: int) -> bool:
     """Report whether a server could listen on 127.0.0.1:port now (as http.server, which
     reuses an address left in TIME_WAIT)."""
     with socket.socket() as sock:
@@ -43,7 +43,7 @@ def _ports_free(count: int) -> list[int]:
 
     Raises ValidationError when fewer are free.
     """
-    ports = [port for port in DEMO_WITNESS_PORTS if _port_free(port)][:count]
+    ports = [port for port in DEMO_WITNESS_PORTS if port_free(port)][:count]
     if len(ports) < count:
         span = f"{DEMO_WITNESS_PORTS.start}-{DEMO_WITNESS_PORTS.stop - 1}"
         raise ValidationError(

@@ -7,7 +7,6 @@ terbuka ocds bulk [--loop] [--interval S]       the API's bulk CSV zip and XLSX,
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from terbuka.errors import TerbukaError
 from terbuka.ocds.errors import OcdsValidationError
 from terbuka_web.accounts.models import User
 from terbuka_web.api.services import bulk_files_build
+from terbuka_web.common.rounds import rounds_run
 from terbuka_web.contracting.exports import ocds_export
 from terbuka_web.contracting.imports import package_import
 from terbuka_web.contracting.models import Release
@@ -111,16 +111,17 @@ class Command(BaseCommand):
         console.print(f"{result.releases} rilis/releases, {result.records} rekaman/records")
 
     def _bulk(self, console: Console, loop: bool, interval: float) -> None:
-        while True:
-            try:
-                files = bulk_files_build()
-            except (TerbukaError, OSError) as exc:
-                if not loop:
-                    raise
-                console.print(f"gagal / failed, next round in {interval:g} s: {exc}")
-            else:
-                if not loop:
-                    done = f"{files.csv_zip}, {files.xlsx}" if files else "-"
-                    console.print(f"berkas unduhan / bulk files: {done}", soft_wrap=True)
-                    return
-            time.sleep(interval)
+        def build() -> None:
+            files = bulk_files_build()
+            if not loop:
+                done = f"{files.csv_zip}, {files.xlsx}" if files else "-"
+                console.print(f"berkas unduhan / bulk files: {done}", soft_wrap=True)
+
+        rounds_run(
+            build,
+            loop=loop,
+            interval=interval,
+            name="bulk",
+            report=lambda line: console.print(line, soft_wrap=True, markup=False),
+            retry_on=(TerbukaError, OSError),
+        )

@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
-import signal
-import time
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import OperationalError, close_old_connections
 
+from terbuka_web.common.rounds import rounds_run
 from terbuka_web.transparency.models import WitnessStatus
 from terbuka_web.transparency.selectors import checkpoint_latest, entries_pending, policy_current
 from terbuka_web.transparency.services import (
@@ -54,29 +51,15 @@ class Command(BaseCommand):
             self.stdout.write(policy_current(), ending="")
 
     def sequence(self, loop: bool, interval: float, batch: int | None) -> None:
-        """Integrate every pending entry; with loop, keep doing so until SIGTERM or SIGINT."""
-        stopping = False
-
-        def stop(signum: int, frame: FrameType | None) -> None:
-            nonlocal stopping
-            stopping = True
-
-        if loop:
-            signal.signal(signal.SIGTERM, stop)
-            signal.signal(signal.SIGINT, stop)
-        while True:
-            try:
-                self.drain(batch)
-            except OperationalError as exc:  # database restarting or locked: retry
-                if not loop:
-                    raise
-                self.stderr.write(f"sequence: {exc}; retrying")
-                close_old_connections()
-            if not loop or stopping:
-                return
-            time.sleep(interval)
-            if stopping:
-                return
+        """Integrate every pending entry; with loop, keep doing so until SIGTERM or SIGINT,
+        retrying after a database error."""
+        rounds_run(
+            lambda: self.drain(batch),
+            loop=loop,
+            interval=interval,
+            name="sequence",
+            report=self.stderr.write,
+        )
 
     def drain(self, batch: int | None) -> None:
         """Sequence batches until nothing is pending; print each new checkpoint's size, then
