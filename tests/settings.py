@@ -3,10 +3,10 @@
 pytest-django imports this module (pyproject's DJANGO_SETTINGS_MODULE) before any conftest, so
 it is the one place early enough to isolate the settings: every TERBUKA_* variable of the shell
 is dropped (a developer's TERBUKA_WITNESSES or TERBUKA_LOG_KEY must not change what a test
-sees), and TERBUKA_DATA_DIR is a fresh temporary directory per test process, so the demo's
-./var (its witnesses.json, keys and database) is never read. DATABASE_URL is kept: it selects
-the PostgreSQL run. Subprocesses started by tests inherit the same isolated environment and
-load the production settings module, exactly as a deployment would.
+sees), and TERBUKA_DATA_DIR is a fresh temporary directory for the run, so the demo's ./var
+(its witnesses.json, keys and database) is never read. DATABASE_URL is kept: it selects the
+PostgreSQL run. The xdist workers and the subprocesses started by tests inherit this isolated
+environment and load the production settings module, exactly as a deployment would.
 """
 
 from __future__ import annotations

@@ -144,6 +144,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Django's SQLite backend that first makes the file's directory (DATA_DIR by default).
     DATABASES["default"]["ENGINE"] = "terbuka_web.common.sqlite"
+    # Test databases stay in memory, Django's SQLite default, which pytest-django keeps only
+    # for the stock engine's name (else a file "test_<path>_gw0" in the working directory).
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
