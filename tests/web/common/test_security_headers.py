@@ -30,7 +30,10 @@ INLINE_STYLE = re.compile(r"<style\b|\sstyle=|\son[a-z]+=", re.I)
 
 def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """Return a production-like environment (no debug) for a settings subprocess."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TERBUKA_", "DATABASE_"))}
+    # The browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE in this process (xdist may run
+    # them in the same worker); a deployment never has it, and check --deploy reports it.
+    skip = ("TERBUKA_", "DATABASE_", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
     env.update(
         DJANGO_SETTINGS_MODULE="terbuka_web.config.settings",
         TERBUKA_DATA_DIR=str(tmp_path),
