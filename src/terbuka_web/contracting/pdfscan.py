@@ -1,13 +1,15 @@
-"""Check an uploaded PDF for active content, in a child process whose memory is capped.
+"""Check uploaded PDFs for active content, in a child process whose memory is capped.
 
-Run as `python -m terbuka_web.contracting.pdfscan MEMORY_MIB SECONDS < file.pdf`: the child
-caps its address space (RLIMIT_AS) and CPU time before it imports pypdf, parses the PDF
-(strict=False, as viewers do), visits every object of the cross-reference table and its
-object streams (without decoding content streams), and prints one JSON line:
-{"pages": n}, or {"refused": "active", "found": "/JavaScript"}, or {"refused": "damaged",
-"error": "PdfReadError"}. A parse that exceeds the cap dies with MemoryError (exit 3) or is
-killed; pdf_scan reports that as too complex. It imports neither Django nor the rest of
-Terbuka, so the child starts fast and small.
+Run as `python -m terbuka_web.contracting.pdfscan MEMORY_MIB`: the child caps its address
+space (RLIMIT_AS) before it imports pypdf, then answers requests until its standard input
+ends. A request is the PDF's length as 8 bytes (big-endian) followed by its bytes; the answer
+is one JSON line: {"pages": n}, or {"refused": "active", "found": "/JavaScript"}, or
+{"refused": "damaged", "error": "PdfReadError"}, or {"refused": "complex"} after a parse that
+ran out of memory, after which the child exits (status 3) and the parent starts a new one.
+Each parse opens the PDF (strict=False, as viewers do) and visits every object of the
+cross-reference table and its object streams (without decoding content streams). It imports
+neither Django nor the rest of Terbuka, so the child starts fast and small; the parent
+(contracting.uploads) keeps it running between uploads and bounds each answer's wait.
 
 Refused rather than stripped: the SHA-256 recorded and logged is that of the file the
 official uploaded, so Terbuka never rewrites it; the official re-saves it as a plain PDF.
@@ -19,7 +21,7 @@ import io
 import json
 import resource
 import sys
-from typing import Any
+from typing import IO, Any
 
 # Names whose presence makes a PDF active: scripts, automatic actions, launch actions,
 # embedded files, rich media and XFA forms.
@@ -112,17 +114,33 @@ def pdf_scan(stream: Any) -> dict[str, Any]:
     return {"pages": pages}
 
 
+def request_read(source: IO[bytes]) -> bytes | None:
+    """Return the next request's PDF bytes from source, or None when source has ended."""
+    header = source.read(8)
+    if len(header) < 8:
+        return None
+    return source.read(int.from_bytes(header, "big"))
+
+
 def main(argv: list[str]) -> int:
-    """Cap memory and CPU as argv says, scan standard input, print the JSON answer."""
-    memory_mib, seconds = int(argv[0]), int(argv[1])
+    """Cap memory as argv says, then answer each request on standard input with a JSON line.
+
+    Returns 0 when standard input ends, 3 after a parse ran out of memory.
+    """
+    memory_mib = int(argv[0])
     resource.setrlimit(resource.RLIMIT_AS, (memory_mib * 1024 * 1024,) * 2)
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
-    try:
-        answer = pdf_scan(io.BytesIO(sys.stdin.buffer.read()))
-    except MemoryError:
-        return 3
-    print(json.dumps(answer))
-    return 0
+    while True:
+        try:
+            data = request_read(sys.stdin.buffer)
+            if data is None:
+                return 0
+            answer = pdf_scan(io.BytesIO(data))
+        except MemoryError:
+            answer = {"refused": "complex"}
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
+        if answer.get("refused") == "complex":
+            return 3
 
 
 if __name__ == "__main__":

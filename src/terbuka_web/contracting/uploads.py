@@ -11,8 +11,10 @@ import hashlib
 import io
 import json
 import re
+import select
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -84,34 +86,69 @@ def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
         yield chunk
 
 
-def _pdf_scan_run(stream: IO[bytes]) -> dict[str, Any]:
-    """Return the answer of pdfscan run on stream's bytes in a memory- and time-capped child.
+class _Scanner:
+    """Keep one pdfscan child per process and ask it, one upload at a time, about a PDF.
 
-    A child that runs out of memory or time answers {"refused": "complex"}. Raises
-    RuntimeError when the child fails otherwise (a fault of the server, not of the file).
+    Starting a child for each upload cost ~0.25 s of interpreter and pypdf start-up (the demo
+    uploads thousands of PDFs); the child stays up instead, capped at PDF_CHECK_MEMORY_MIB,
+    and is started again after it exits (out of memory), is killed for taking longer than
+    PDF_CHECK_SECONDS, or when the cap changes. It ends when this process closes its input.
     """
-    memory, seconds = PDF_CHECK_MEMORY_MIB, PDF_CHECK_SECONDS
-    command = [sys.executable, "-m", "terbuka_web.contracting.pdfscan", str(memory), str(seconds)]
-    temporary = getattr(stream, "temporary_file_path", None)
-    try:
-        if temporary is not None:
-            with open(temporary(), "rb") as source:
-                done = subprocess.run(
-                    command, stdin=source, capture_output=True, timeout=seconds * 2
-                )
-        else:
-            stream.seek(0)
-            done = subprocess.run(
-                command, input=stream.read(), capture_output=True, timeout=seconds * 2
-            )
-    except subprocess.TimeoutExpired:
-        return {"refused": "complex"}
-    if done.returncode == 3 or done.returncode < 0:  # MemoryError, or killed at a limit
-        return {"refused": "complex"}
-    if done.returncode != 0:
-        raise RuntimeError(f"pdfscan failed: {done.stderr.decode(errors='replace')[-500:]}")
-    answer: dict[str, Any] = json.loads(done.stdout)
-    return answer
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.child: subprocess.Popen[bytes] | None = None
+        self.memory = 0
+
+    def _running(self) -> subprocess.Popen[bytes]:
+        """Return the live child for the current cap, starting one when needed."""
+        if self.child is not None and (
+            self.child.poll() is not None or self.memory != PDF_CHECK_MEMORY_MIB
+        ):
+            self._stop()
+        if self.child is None:
+            self.memory = PDF_CHECK_MEMORY_MIB
+            command = [sys.executable, "-m", "terbuka_web.contracting.pdfscan", str(self.memory)]
+            self.child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        return self.child
+
+    def _stop(self) -> None:
+        """Kill and reap the child, if any."""
+        if self.child is not None:
+            self.child.kill()
+            self.child.wait()
+            for pipe in (self.child.stdin, self.child.stdout):
+                if pipe is not None:
+                    pipe.close()
+            self.child = None
+
+    def ask(self, stream: IO[bytes], size: int) -> dict[str, Any]:
+        """Return the child's answer for stream's size bytes (contracting.pdfscan lists them).
+
+        A parse that runs out of memory, or answers later than PDF_CHECK_SECONDS, gives
+        {"refused": "complex"}.
+        """
+        with self.lock:
+            child = self._running()
+            assert child.stdin is not None and child.stdout is not None
+            try:
+                child.stdin.write(size.to_bytes(8, "big"))
+                for chunk in _chunks(stream):
+                    child.stdin.write(chunk)
+                child.stdin.flush()
+            except BrokenPipeError:
+                line = b""
+            else:
+                ready, _, _ = select.select([child.stdout], [], [], PDF_CHECK_SECONDS)
+                line = child.stdout.readline() if ready else b""
+            if not line:  # too slow, or the child died (out of memory, killed)
+                self._stop()
+                return {"refused": "complex"}
+            answer: dict[str, Any] = json.loads(line)
+            return answer
+
+
+_SCANNER = _Scanner()
 
 
 def pdf_check(stream: IO[bytes]) -> tuple[str, int]:
@@ -147,7 +184,7 @@ def pdf_check(stream: IO[bytes]) -> tuple[str, int]:
             "upload the original PDF from the application that made it",
             where="file",
         )
-    _pdf_answer_check(_pdf_scan_run(stream))
+    _pdf_answer_check(_SCANNER.ask(stream, size))
     digest = hashlib.sha256()
     for chunk in _chunks(stream):
         digest.update(chunk)

@@ -200,3 +200,30 @@ def test_the_check_runs_under_its_memory_cap(
         _upload(users, process, pdf_bytes())
     assert "terlalu rumit" in info.value.message_id and "24 MiB" in info.value.message_en
     _assert_nothing_stored()
+
+
+def test_one_checker_serves_many_uploads_and_is_replaced_after_a_refusal(
+    users: dict, process: Process, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The capped child stays up between uploads; one that ran out of memory is replaced."""
+    _upload(users, process, _pdf(PASSIVE["link to another page"]))
+    first = uploads._SCANNER.child
+    assert first is not None and first.poll() is None
+    _upload(users, process, _pdf(PASSIVE["web link"]))
+    assert uploads._SCANNER.child is first
+    monkeypatch.setattr(uploads, "PDF_CHECK_MEMORY_MIB", 24)
+    with pytest.raises(UploadRefused):
+        _upload(users, process, pdf_bytes())
+    monkeypatch.undo()
+    _upload(users, process, pdf_bytes())
+    assert uploads._SCANNER.child is not first and first.poll() is not None
+
+
+def test_a_check_slower_than_its_time_limit_refuses(
+    users: dict, process: Process, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(uploads, "PDF_CHECK_SECONDS", 0)
+    with pytest.raises(UploadRefused) as info:
+        _upload(users, process, pdf_bytes())
+    assert "terlalu rumit" in info.value.message_id and "0 detik" in info.value.message_id
+    _assert_nothing_stored()
