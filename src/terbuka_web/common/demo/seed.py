@@ -62,7 +62,7 @@ class DemoResult:
 
 def demo_seed(
     *,
-    processes: int = 2000,
+    processes: int = 1200,
     all_regions: bool = False,
     seed: int = 2026,
     today: dt.date | None = None,

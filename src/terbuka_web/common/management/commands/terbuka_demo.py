@@ -21,7 +21,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--processes", type=int, default=2000, help="default 2000")
+        parser.add_argument("--processes", type=int, default=1200, help="default 1200")
         parser.add_argument(
             "--all-regions", action="store_true", help="seluruh Indonesia / all of Indonesia"
         )
