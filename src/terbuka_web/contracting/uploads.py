@@ -28,7 +28,7 @@ HTML_MARKERS = re.compile(
     rb"<\s*(?:!doctype|html|head|body|script|iframe|svg|object|embed|img|meta|a\s)", re.I
 )
 PDF_CHECK_MEMORY_MIB = 256
-PDF_CHECK_SECONDS = 20
+PDF_CHECK_SECONDS: float = 20
 CHUNK = 64 * 1024
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()\-]{0,150}\.pdf$", re.IGNORECASE)
 

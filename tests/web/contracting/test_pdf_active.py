@@ -222,8 +222,9 @@ def test_one_checker_serves_many_uploads_and_is_replaced_after_a_refusal(
 def test_a_check_slower_than_its_time_limit_refuses(
     users: dict, process: Process, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(uploads, "PDF_CHECK_SECONDS", 0)
+    """A 3,000-page PDF takes the checker about 0.6 s to walk: ten times the limit set here."""
+    monkeypatch.setattr(uploads, "PDF_CHECK_SECONDS", 0.05)
     with pytest.raises(UploadRefused) as info:
-        _upload(users, process, pdf_bytes())
-    assert "terlalu rumit" in info.value.message_id and "0 detik" in info.value.message_id
+        _upload(users, process, pdf_bytes(3000))
+    assert "terlalu rumit" in info.value.message_id and "0.05 detik" in info.value.message_id
     _assert_nothing_stored()
