@@ -10,6 +10,8 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from terbuka.human import size_words
+
 
 class IndonesianFirstLocaleMiddleware:
     """Serve Bahasa Indonesia unless the visitor chose English with the language switch.
@@ -89,10 +91,11 @@ class RequestBodyLimitMiddleware:
             return self.get_response(request)  # within every limit: no session lookup
         limit = request_body_limit(request)
         if declared > limit:
+            (sent_id, sent_en), (limit_id, limit_en) = size_words(declared), size_words(limit)
             return HttpResponse(
-                f"Permintaan terlalu besar: {declared} bita melebihi batas {limit} bita "
-                f"untuk alamat ini.\nRequest too large: {declared} bytes exceed the "
-                f"{limit}-byte limit of this address.\n",
+                f"Permintaan terlalu besar: {sent_id} melebihi batas {limit_id} untuk alamat "
+                f"ini.\nRequest too large: {sent_en} exceeds the {limit_en} limit of this "
+                "address.\n",
                 status=413,
                 content_type="text/plain; charset=utf-8",
             )

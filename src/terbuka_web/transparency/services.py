@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from terbuka.canonical import canonical_json
 from terbuka.errors import TerbukaError, ValidationError
+from terbuka.human import size_words
 from terbuka.tlog.anchor import AnchorPayload, anchor_broadcast
 from terbuka.tlog.checkpoint import Checkpoint as CheckpointBody
 from terbuka.tlog.cosignature import signature_timestamp
@@ -84,9 +85,12 @@ def _transaction_require() -> None:
 def _size_check(ref: str, data: bytes) -> None:
     """Raise ValidationError when data exceeds 65535 bytes, the most a tlog-tiles bundle holds."""
     if len(data) > MAX_ENTRY_SIZE:
+        (size_id, size_en), (limit_id, limit_en) = size_words(len(data)), size_words(MAX_ENTRY_SIZE)
         raise ValidationError(
-            f"entri log {len(data)} bita melebihi batas {MAX_ENTRY_SIZE} bita",
-            f"log entry of {len(data)} bytes exceeds the {MAX_ENTRY_SIZE}-byte limit",
+            f"rilis terlalu besar untuk log: {size_id}, batasnya {limit_id} ({MAX_ENTRY_SIZE} "
+            "bita); perpendek teks atau pisahkan rilisnya",
+            f"the release is too large for the log: {size_en}, the limit is {limit_en} "
+            f"({MAX_ENTRY_SIZE} bytes); shorten its text or split it",
             where=ref,
         )
 

@@ -57,8 +57,8 @@ def test_tender_period_from_year_0201_to_9999_is_refused(client: Client, process
     response = client.post(f"/kelola/proses/{process.pk}/tender/", post)
     page = response.content.decode()
     assert response.status_code == 400
-    assert "tanggal 0201-03-02 di luar tahun 2000-2100" in page
-    assert "date 0201-03-02 is outside years 2000-2100" in page
+    assert "tanggal 2 Maret 201 di luar tahun 2000–2100" in page
+    assert "the date 2 March 201 is outside the years 2000–2100" in page
     assert 'id="id_period_start_error"' in page
     assert state() == before
 
