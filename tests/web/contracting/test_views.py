@@ -217,9 +217,7 @@ def test_path_in_upload_name_never_leaves_the_media_dir(users: dict, process: Pr
     assert stored.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
 
 
-def test_non_ascii_file_name_is_accepted_shown_and_sent_back(
-    users: dict, process: Process
-) -> None:
+def test_non_ascii_file_name_is_accepted_shown_and_sent_back(users: dict, process: Process) -> None:
     client = client_for(users[Role.OPERATOR])
     response = upload_post(client, process, "Laporan u\u0308ni\u0308 (Mei).pdf", pdf_bytes())
     assert response.status_code == 302
