@@ -313,3 +313,29 @@ def test_labels_are_translated_to_english(users: dict, process: Process) -> None
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
     page = client.get(f"/kelola/proses/{process.pk}/planning/").content.decode()
     assert "Kode rekening DPA" in page and "(wajib)" in page
+
+
+def test_optional_rows_are_not_marked_required(users: dict, process: Process) -> None:
+    StageDraft.objects.filter(process=process, stage="implementation").delete()
+    page = client_for(users[Role.OPERATOR]).get(f"/kelola/proses/{process.pk}/implementation/")
+    html = page.content.decode()
+    row = html[html.index('id="id_milestones-0-title"') - 400 :]
+    assert "(wajib)" not in row.split("</label>")[0]
+    assert 'id="id_milestones-0-title" required' not in html
+    assert html.count("(wajib)") == 1  # physical progress only
+
+
+def test_a_missing_item_row_is_explained_in_plain_words(users: dict, process: Process) -> None:
+    post = {
+        "method": "tender",
+        "period_start": "2026-03-01",
+        "period_end": "2026-03-20",
+        "hps": "1000000",
+        "items-TOTAL_FORMS": "3",
+        "items-INITIAL_FORMS": "0",
+    }
+    response = client_for(users[Role.OPERATOR]).post(f"/kelola/proses/{process.pk}/tender/", post)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Isi paling sedikit satu baris. / Fill in at least one row." in page
+    assert "Harap ajukan" not in page and "formulir" not in page
