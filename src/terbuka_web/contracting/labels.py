@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from terbuka.ocds.rules import codelist_titles
+from terbuka_web.common.bilingual import in_both
 from terbuka_web.contracting.models import Method, Stage
 
 _STATUS = {
@@ -122,7 +122,4 @@ def label_pair(code: Any, kind: str) -> tuple[str, str]:
 
     Example: label_pair("planning", "stage") → ("Perencanaan", "Planning").
     """
-    with translation.override("id"):
-        label_id = code_label(code, kind)
-    with translation.override("en"):
-        return label_id, code_label(code, kind)
+    return in_both(lambda: code_label(code, kind))

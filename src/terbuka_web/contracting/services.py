@@ -381,14 +381,16 @@ def _publish_guard(process: Process, stage: str) -> StageDraft:
             where=stage,
         )
     confirmed = {c["key"] for c in draft.confirmations}
-    missing = [w.key for w in stage_warnings(process=process, stage=stage, data=draft.data)]
-    missing = [key for key in missing if key not in confirmed]
+    warnings = stage_warnings(process=process, stage=stage, data=draft.data)
+    missing = [w for w in warnings if w.key not in confirmed]
     if missing:
         raise ValidationError(
-            f"{len(missing)} nilai tidak lazim di tahap {stage_id} belum dikonfirmasi; buka "
-            "isiannya, periksa dan konfirmasi nilai itu, lalu simpan ulang draf",
-            f"{len(missing)} implausible value(s) of the {stage_en} stage are not confirmed; "
-            "open its form, check and confirm them, then save the draft again",
+            f"nilai tidak lazim di tahap {stage_id} belum dikonfirmasi "
+            f"({'; '.join(w.message_id for w in missing)}); buka isiannya, periksa dan "
+            "konfirmasi, lalu simpan ulang draf",
+            f"implausible values of the {stage_en} stage are not confirmed "
+            f"({'; '.join(w.message_en for w in missing)}); open its form, check and confirm "
+            "them, then save the draft again",
             where=stage,
         )
     return draft

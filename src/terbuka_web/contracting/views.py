@@ -13,7 +13,6 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -24,6 +23,7 @@ from terbuka.ocds.codes import STAGES
 from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action, user_can
 from terbuka_web.accounts.services import PermissionDenied
+from terbuka_web.common.bilingual import in_both
 from terbuka_web.common.views import confirm_then, form_errors, page_of, service_error_attach
 from terbuka_web.contracting import services
 from terbuka_web.contracting.forms import (
@@ -170,15 +170,13 @@ def _publish_error(stage: str, exc: TerbukaError) -> str:
     "Tanggal tanda tangan (tahap Kontrak): tanggal … / Signing date (Contract stage): …"."""
     if not exc.where or field_label(stage, exc.where) is None:
         return f"{exc.message_id} / {exc.message_en}"
-    named = []
-    for language, message in (("id", exc.message_id), ("en", exc.message_en)):
-        with translation.override(language):
-            where = _("%(field)s (tahap %(stage)s)") % {
-                "field": field_label(stage, exc.where),
-                "stage": LABELS["stage"][stage],
-            }
-        named.append(f"{where}: {message}")
-    return " / ".join(named)
+    where_id, where_en = in_both(
+        lambda: (
+            _("%(field)s (tahap %(stage)s)")
+            % {"field": field_label(stage, exc.where), "stage": LABELS["stage"][stage]}
+        )
+    )
+    return f"{where_id}: {exc.message_id} / {where_en}: {exc.message_en}"
 
 
 @login_required
