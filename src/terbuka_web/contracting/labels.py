@@ -1,5 +1,5 @@
 """Name every OCDS code people see in words: stages, release tags, document types, methods,
-statuses. Pages never show a raw code; templates use the `label` filter (ocds_labels).
+statuses. Pages never show a raw code; templates use the `label` filter (terbuka_words).
 
 Each list maps a code to a translatable Indonesian label (English through the catalogue). A
 code of the OCDS 1.1.5 codelists that Terbuka itself never writes (imported data) falls back to

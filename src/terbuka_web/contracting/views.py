@@ -278,7 +278,7 @@ def _document_upload(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
                 messages.success(request, _("Dokumen diunggah."))
                 return redirect("contracting:process", pk=process.pk)
     context = {"process": process, "stage": stage, "stage_label": LABELS["stage"][stage]}
-    context |= {"form": form, **form_errors(form)}
+    context |= {"form": form, "max_upload": settings.MAX_UPLOAD_BYTES, **form_errors(form)}
     status = 400 if request.method == "POST" else 200
     return render(request, "contracting/document_form.html", context, status=status)
 

@@ -169,6 +169,27 @@ def test_publish_refuses_a_warning_that_appeared_after_the_confirmation(
     assert not Release.objects.filter(stage="award").exists()
 
 
+def test_publish_refusal_names_the_field_and_stage_in_words(process: Process, users: dict) -> None:
+    ppk = users[Role.PPK]
+    for stage in ("planning", "tender", "award"):
+        services.stage_publish(user=ppk, process=process, stage=stage)
+    StageDraft.objects.filter(process=process, stage="contract").update(
+        data={**EXAMPLE_STAGE_DATA["contract"], "date_signed": "2026-03-01"}
+    )  # signed before the award (20 March 2026): saved before the award changed, say
+    client = Client()
+    client.force_login(ppk)
+    response = client.post(f"/kelola/proses/{process.pk}/contract/terbitkan/")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        "Tanggal tanda tangan (tahap Kontrak): tanggal 1 Maret 2026 lebih awal dari penetapan "
+        "pemenang (20 Maret 2026) / Date signed (Contract stage): the date 1 March 2026 is "
+        "before the award (20 March 2026)"
+    ) in page
+    assert "/date_signed" not in page and "2026-03-01" not in page
+    assert not Release.objects.filter(stage="contract").exists()
+
+
 def test_nul_in_stage_data_is_refused_by_the_service(process: Process, users: dict) -> None:
     data = {**EXAMPLE_STAGE_DATA["planning"], "project": "Jalan\x00"}
     with pytest.raises(ValidationError) as info:

@@ -1,8 +1,8 @@
-"""Template filters that put codes and timestamps into words: `label` and `when`.
+"""Template filters that put codes, timestamps and sizes into words: `label`, `when`, `size`.
 
 {{ d.document_type|label:"documentType" }} → "Pengumuman"; {{ r.tags|label:"releaseTag" }} →
 "Pemilihan Penyedia, Adendum kontrak"; {{ "2026-03-01T10:00:00+00:00"|when }} → "1 Maret 2026
-17.00" (Asia/Jakarta). The lists are in contracting.labels.
+17.00" (Asia/Jakarta); {{ 20971520|size }} → "20 MB". The lists are in contracting.labels.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from datetime import date, datetime
 from typing import Any
 
 from django import template
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from terbuka.human import size_words
 from terbuka_web.contracting.labels import code_label
 
 register = template.Library()
@@ -41,3 +42,12 @@ def when(value: date | datetime | str | None) -> str:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return date_format(value, "j F Y H.i")
+
+
+@register.filter
+def size(value: int | None) -> str:
+    """Return a byte count as "900 bita", "1,5 KB" or "20 MB" (English: "1.5 KB")."""
+    if value is None:
+        return ""
+    size_id, size_en = size_words(int(value))
+    return size_en if translation.get_language() == "en" else size_id
