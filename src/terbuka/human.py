@@ -74,3 +74,23 @@ def date_words(day: date | str) -> tuple[str, str]:
         day = day.date()
     month = day.month - 1
     return f"{day.day} {MONTHS_ID[month]} {day.year}", f"{day.day} {MONTHS_EN[month]} {day.year}"
+
+
+def size_over_words(size: int, limit: int) -> tuple[str, str]:
+    """Return "<size> exceeds the <limit> limit" in Bahasa Indonesia and English, sizes in
+    words, with the exact bytes added when both sizes round to the same words.
+
+    Example: size_over_words(26214400, 20971520) → ("25 MB melebihi batas 20 MB",
+    "25 MB exceeds the 20 MB limit"); size_over_words(65536, 65535) →
+    ("64 KB (65.536 bita) melebihi batas 64 KB (65.535 bita)",
+    "64 KB (65,536 bytes) exceeds the 64 KB limit (65,535 bytes)").
+    """
+    (size_id, size_en), (limit_id, limit_en) = size_words(size), size_words(limit)
+    if size_id != limit_id:
+        return f"{size_id} melebihi batas {limit_id}", f"{size_en} exceeds the {limit_en} limit"
+    exact_size, exact_limit = f"{size:,}", f"{limit:,}"
+    return (
+        f"{size_id} ({exact_size.replace(',', '.')} bita) melebihi batas {limit_id} "
+        f"({exact_limit.replace(',', '.')} bita)",
+        f"{size_en} ({exact_size} bytes) exceeds the {limit_en} limit ({exact_limit} bytes)",
+    )

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from terbuka.human import date_words, size_words
+from terbuka.human import date_words, size_over_words, size_words
 
 WIB = timezone(timedelta(hours=7))
 
@@ -55,3 +55,27 @@ def test_any_size_reads_as_at_most_four_digits_and_one_decimal(size: int) -> Non
 )
 def test_date_words(day: date | str, words: tuple[str, str]) -> None:
     assert date_words(day) == words
+
+
+@pytest.mark.parametrize(
+    ("size", "limit", "words"),
+    [
+        (
+            25 * 1024 * 1024,
+            20 * 1024 * 1024,
+            ("25 MB melebihi batas 20 MB", "25 MB exceeds the 20 MB limit"),
+        ),
+        (
+            65536,
+            65535,
+            (
+                "64 KB (65.536 bita) melebihi batas 64 KB (65.535 bita)",
+                "64 KB (65,536 bytes) exceeds the 64 KB limit (65,535 bytes)",
+            ),
+        ),
+    ],
+)
+def test_size_over_words_is_exact_when_sizes_round_alike(
+    size: int, limit: int, words: tuple[str, str]
+) -> None:
+    assert size_over_words(size, limit) == words

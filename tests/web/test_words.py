@@ -6,7 +6,8 @@
 - Templates hold no Indonesian text outside {% translate %} (proper names and acronyms aside).
 - Templates print no code field (document type, release tags, statuses, methods, stages)
   without the `label` filter, and the officials' and citizens' pages of a process, with
-  documents, releases and drafts of every stage, show no code of the OCDS codelists.
+  documents, releases and drafts of every stage, show no code of the OCDS codelists and no
+  ISO timestamp.
 """
 
 from __future__ import annotations
@@ -138,6 +139,9 @@ def codelist_codes() -> set[str]:
     return codes - {"tender"}  # "Tender" is also the Indonesian name of a method
 
 
+ISO_MOMENT = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
+
+
 def visible_text(html: str) -> str:
     """Return the text a reader sees in html: no tags, attributes, code or scripts."""
     return HTML_TAG.sub(" ", VERBATIM.sub(" ", html))
@@ -167,5 +171,7 @@ def test_pages_of_a_process_show_no_raw_code(language: str) -> None:
         response = client.get(url)
         assert response.status_code == 200, url
         assert response["Content-Language"] == language
-        words = set(re.findall(r"[A-Za-z]+", visible_text(response.content.decode())))
+        text = visible_text(response.content.decode())
+        words = set(re.findall(r"[A-Za-z]+", text))
         assert not words & codes, f"{url} ({language}) shows codes {sorted(words & codes)}"
+        assert not ISO_MOMENT.findall(text), f"{url} ({language}) shows ISO timestamps"

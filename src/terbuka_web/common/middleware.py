@@ -10,7 +10,7 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from terbuka.human import size_words
+from terbuka.human import size_over_words
 
 
 class IndonesianFirstLocaleMiddleware:
@@ -91,11 +91,10 @@ class RequestBodyLimitMiddleware:
             return self.get_response(request)  # within every limit: no session lookup
         limit = request_body_limit(request)
         if declared > limit:
-            (sent_id, sent_en), (limit_id, limit_en) = size_words(declared), size_words(limit)
+            over_id, over_en = size_over_words(declared, limit)
             return HttpResponse(
-                f"Permintaan terlalu besar: {sent_id} melebihi batas {limit_id} untuk alamat "
-                f"ini.\nRequest too large: {sent_en} exceeds the {limit_en} limit of this "
-                "address.\n",
+                f"Permintaan terlalu besar: {over_id} untuk alamat ini.\n"
+                f"Request too large: {over_en} of this address.\n",
                 status=413,
                 content_type="text/plain; charset=utf-8",
             )

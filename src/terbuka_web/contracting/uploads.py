@@ -22,7 +22,7 @@ from typing import IO, Any
 from django.conf import settings
 
 from terbuka.errors import ValidationError
-from terbuka.human import size_words
+from terbuka.human import size_over_words, size_words
 
 PDF_MAGIC = b"%PDF-"
 HEAD_BYTES = 1024
@@ -98,10 +98,10 @@ def upload_too_large(size: int | None) -> UploadRefused:
             f"the file exceeds the {limit_en} limit; make the PDF smaller or split it",
             where="file",
         )
-    size_id, size_en = size_words(size)
+    over_id, over_en = size_over_words(size, settings.MAX_UPLOAD_BYTES)
     return UploadRefused(
-        f"berkas {size_id} melebihi batas {limit_id}; perkecil atau pisahkan PDF-nya",
-        f"the file of {size_en} exceeds the {limit_en} limit; make the PDF smaller or split it",
+        f"berkas {over_id}; perkecil atau pisahkan PDF-nya",
+        f"the file of {over_en}; make the PDF smaller or split it",
         where="file",
     )
 

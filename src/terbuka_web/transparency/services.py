@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from terbuka.canonical import canonical_json
 from terbuka.errors import TerbukaError, ValidationError
-from terbuka.human import size_words
+from terbuka.human import size_over_words
 from terbuka.tlog.anchor import AnchorPayload, anchor_broadcast
 from terbuka.tlog.checkpoint import Checkpoint as CheckpointBody
 from terbuka.tlog.cosignature import signature_timestamp
@@ -85,12 +85,10 @@ def _transaction_require() -> None:
 def _size_check(ref: str, data: bytes) -> None:
     """Raise ValidationError when data exceeds 65535 bytes, the most a tlog-tiles bundle holds."""
     if len(data) > MAX_ENTRY_SIZE:
-        (size_id, size_en), (limit_id, limit_en) = size_words(len(data)), size_words(MAX_ENTRY_SIZE)
+        over_id, over_en = size_over_words(len(data), MAX_ENTRY_SIZE)
         raise ValidationError(
-            f"rilis terlalu besar untuk log: {size_id}, batasnya {limit_id} ({MAX_ENTRY_SIZE} "
-            "bita); perpendek teks atau pisahkan rilisnya",
-            f"the release is too large for the log: {size_en}, the limit is {limit_en} "
-            f"({MAX_ENTRY_SIZE} bytes); shorten its text or split it",
+            f"entri terlalu besar untuk log: {over_id}; perpendek teksnya",
+            f"the entry is too large for the log: {over_en}; shorten its text",
             where=ref,
         )
 

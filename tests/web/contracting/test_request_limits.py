@@ -81,7 +81,7 @@ def test_a_huge_post_is_refused_unread(
     answer = _send_and_watch(live_server, upload, mib * MIB, tmp_path, cookie)
     assert answer.startswith("HTTP/1.1 413"), answer[:200]
     assert "Permintaan terlalu besar" in answer and "Request too large" in answer
-    assert f"batas {size_words(limit)[0]}" in answer and " MB" in answer
+    assert f"melebihi batas {size_words(limit)[0]}" in answer and " MB" in answer
     assert Document.objects.count() == 0
 
 
