@@ -13,7 +13,7 @@ from typing import Any
 import lokal
 from django import forms
 from django.forms import formset_factory
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from terbuka.ocds.build import FUNDING_SOURCES, STAGE_DOCUMENT_TYPES
@@ -364,7 +364,7 @@ ROW_LEGENDS = {
 
 def _shown(field: forms.Field | None, value: Any) -> str:
     """Return a stage-data value as people read it: a choice's label, a date in words,
-    an amount in Rupiah."""
+    an amount in Rupiah, a decimal with the language's decimal mark."""
     if isinstance(field, forms.ChoiceField):
         return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
     if isinstance(field, forms.DateField) and isinstance(value, str):
@@ -374,6 +374,8 @@ def _shown(field: forms.Field | None, value: Any) -> str:
             return value
     if isinstance(field, RupiahField) and isinstance(value, int):
         return "Rp " + lokal.format_rupiah(value, symbol=False)
+    if isinstance(value, float):
+        return number_format(value)  # 12,5 in Indonesian, 12.5 in English
     return str(value)
 
 
