@@ -261,8 +261,8 @@ def test_readme_has_exactly_the_two_setup_commands() -> None:
 def test_operator_guide_names_every_form_field_and_document_kind() -> None:
     from django.utils import translation
 
-    from terbuka.ocds.build import STAGE_DOCUMENT_TYPES
     from terbuka_web.contracting.forms import STAGE_FORMS, DocumentForm, ProcessForm
+    from terbuka_web.contracting.labels import LABELS
 
     forms = [ProcessForm, DocumentForm]
     for form, formsets in STAGE_FORMS.values():
@@ -270,7 +270,7 @@ def test_operator_guide_names_every_form_field_and_document_kind() -> None:
     guide = (DOCS / "panduan-operator.md").read_text(encoding="utf-8")
     with translation.override("id"):
         labels = {str(f.label) for form in forms for f in form.base_fields.values()}
-    labels |= {label for kinds in STAGE_DOCUMENT_TYPES.values() for _code, label in kinds}
+        labels |= {str(label) for label in LABELS["documentType"].values()}
     missing = sorted(label for label in labels if label not in guide)
     assert not missing, f"docs/panduan-operator.md does not name: {missing}"
 

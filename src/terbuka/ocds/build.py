@@ -20,30 +20,17 @@ TIMEZONE_SUFFIX: Final = "T00:00:00+07:00"
 PROGRESS_MILESTONE_ID: Final = "physical-progress"
 FUNDING_SOURCES: Final = ("APBD", "APBN", "DAK", "DBH")
 
-# Document kinds offered per stage: (OCDS documentType, Indonesian label).
-STAGE_DOCUMENT_TYPES: Final[dict[str, tuple[tuple[str, str], ...]]] = {
-    "planning": (
-        ("procurementPlan", "DPA (Dokumen Pelaksanaan Anggaran)"),
-        ("projectPlan", "Renja SKPD"),
-        ("needsAssessment", "KAK perencanaan"),
-    ),
-    "tender": (
-        ("technicalSpecifications", "KAK pelaksanaan"),
-        ("biddingDocuments", "Dokumen pemilihan"),
-        ("tenderNotice", "Pengumuman"),
-    ),
-    "award": (
-        ("awardNotice", "Pengumuman pemenang"),
-        ("evaluationReports", "Berita acara hasil evaluasi"),
-    ),
-    "contract": (
-        ("contractSigned", "Kontrak / SPK"),
-        ("contractSchedule", "Jadwal kegiatan"),
-    ),
+# Document kinds offered per stage (OCDS documentType codes; their Indonesian and English
+# labels are in terbuka_web.contracting.labels).
+STAGE_DOCUMENT_TYPES: Final[dict[str, tuple[str, ...]]] = {
+    "planning": ("procurementPlan", "projectPlan", "needsAssessment"),
+    "tender": ("technicalSpecifications", "biddingDocuments", "tenderNotice"),
+    "award": ("awardNotice", "evaluationReports"),
+    "contract": ("contractSigned", "contractSchedule"),
     "implementation": (
-        ("physicalProgressReport", "Laporan kemajuan fisik"),
-        ("financialProgressReport", "Laporan keuangan"),
-        ("completionCertificate", "Berita acara serah terima"),
+        "physicalProgressReport",
+        "financialProgressReport",
+        "completionCertificate",
     ),
 }
 

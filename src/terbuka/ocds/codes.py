@@ -17,14 +17,6 @@ OCID_PREFIX_PATTERN: Final = re.compile(r"ocds-[a-z0-9]{6}")
 
 STAGES: Final = ("planning", "tender", "award", "contract", "implementation")
 
-STAGE_LABELS_ID: Final = {
-    "planning": "Perencanaan",
-    "tender": "Pemilihan Penyedia",
-    "award": "Pemenang",
-    "contract": "Kontrak",
-    "implementation": "Implementasi",
-}
-
 # First publication of a stage uses the stage tag; later publications use the update tag.
 STAGE_TAGS: Final = {stage: (stage, f"{stage}Update") for stage in STAGES}
 AMENDMENT_TAGS: Final = {"tender": "tenderAmendment", "contract": "contractAmendment"}

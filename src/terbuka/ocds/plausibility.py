@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from terbuka.human import date_words
+
 OPERATOR_YEARS = range(2000, 2101)
 TENDER_DAYS = 90
 CONTRACT_DAYS = 3 * 365
@@ -93,13 +95,14 @@ def _date_concerns(stage: str, data: Mapping[str, Any], fiscal_year: int) -> lis
     found = []
     first, last = OPERATOR_YEARS[0], OPERATOR_YEARS[-1]
     for name, day in _dated(stage, data):
+        day_id, day_en = date_words(day)
         if day.year not in OPERATOR_YEARS:
             found.append(
                 Concern(
                     "date_range",
                     name,
-                    f"tanggal {day} di luar tahun {first}-{last}",
-                    f"date {day} is outside years {first}-{last}",
+                    f"tanggal {day_id} di luar tahun {first}–{last}",
+                    f"the date {day_en} is outside the years {first}–{last}",
                     "error",
                 )
             )
@@ -108,8 +111,8 @@ def _date_concerns(stage: str, data: Mapping[str, Any], fiscal_year: int) -> lis
                 Concern(
                     "far_year",
                     name,
-                    f"tanggal {day} jauh dari tahun anggaran {fiscal_year}",
-                    f"date {day} is far from fiscal year {fiscal_year}",
+                    f"tanggal {day_id} jauh dari tahun anggaran {fiscal_year}",
+                    f"the date {day_en} is far from the fiscal year {fiscal_year}",
                 )
             )
     for period, days in (("tender", TENDER_DAYS), ("contract", CONTRACT_DAYS)):
@@ -162,12 +165,13 @@ def _order_concerns(
     before = _date(earlier.get(before_stage, {}).get(before_name))
     if day is None or before is None or day >= before:
         return []
+    (day_id, day_en), (before_id, before_en) = date_words(day), date_words(before)
     return [
         Concern(
             "date_order",
             name,
-            f"tanggal {day} sebelum {what_id} ({before})",
-            f"date {day} is before {what_en} ({before})",
+            f"tanggal {day_id} lebih awal dari {what_id} ({before_id})",
+            f"the date {day_en} is before {what_en} ({before_en})",
             "error",
         )
     ]

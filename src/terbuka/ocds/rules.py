@@ -44,6 +44,16 @@ def codelist(name: str) -> tuple[frozenset[str], frozenset[str]]:
     return codes, frozenset(r["Code"] for r in rows if r.get("Deprecated"))
 
 
+@lru_cache(maxsize=32)
+def codelist_titles(name: str) -> dict[str, str]:
+    """Return code → English title of the bundled codelist CSV name.
+
+    Example: codelist_titles("documentType.csv")["tenderNotice"] → "Tender notice".
+    """
+    with open(SCHEMA_DIR / "codelists" / name, encoding="utf-8", newline="") as f:
+        return {r["Code"]: r["Title"] for r in csv.DictReader(f)}
+
+
 def release_issues(
     release: dict[str, Any],
     base: str,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from terbuka_web.accounts.models import Agency, Role
@@ -18,6 +19,17 @@ def agency_choices() -> list[tuple[str, Any]]:
     """Return (code, name) of every agency, with an empty first choice."""
     agencies = Agency.objects.order_by("name").values_list("code", "name")
     return [("", _("— tanpa perangkat daerah (admin, auditor) —")), *agencies]
+
+
+class LoginForm(AuthenticationForm):
+    """Take a username and password; a refusal says what to check, once, in plain words."""
+
+    error_messages = {
+        "invalid_login": _(
+            "Nama pengguna atau sandi salah. Periksa keduanya (huruf besar dan kecil dibedakan)."
+        ),
+        "inactive": _("Akun ini dinonaktifkan. Hubungi admin Diskominfo."),
+    }
 
 
 class UserForm(forms.Form):

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from terbuka.errors import TerbukaError, ValidationError
 from terbuka_web.accounts.models import Agency, AuditEvent, Role, User
 from terbuka_web.accounts.selectors import Action, user_can
+from terbuka_web.common.bilingual import in_both
 from terbuka_web.regions.models import Region
 from terbuka_web.regions.selectors import region_children, region_get
 
@@ -31,13 +32,28 @@ class PermissionDenied(TerbukaError):
     code = "forbidden"
 
 
+# What each action does, in words: (Indonesian, English).
+ACTION_WORDS: dict[Action, tuple[str, str]] = {
+    Action.PROCESS_CREATE: ("membuat paket pekerjaan", "create work packages"),
+    Action.PROCESS_DELETE: ("menghapus paket pekerjaan", "delete work packages"),
+    Action.STAGE_EDIT: ("mengisi tahap", "fill in stages"),
+    Action.DOCUMENT_UPLOAD: ("mengunggah dokumen", "upload documents"),
+    Action.STAGE_PUBLISH: ("menerbitkan tahap", "publish stages"),
+    Action.DRAFT_VIEW: ("melihat draf", "see drafts"),
+    Action.OCDS_IMPORT: ("mengimpor data OCDS", "import OCDS data"),
+    Action.USER_MANAGE: ("mengelola pengguna", "manage users"),
+    Action.AGENCY_MANAGE: ("mengelola perangkat daerah", "manage agencies"),
+}
+
+
 def permission_require(*, user: User | None, action: Action, agency: Agency | None = None) -> None:
     """Raise PermissionDenied unless user may take action on agency."""
     if not user_can(user, action, agency):
         who = getattr(user, "username", "anonim") or "anonim"
+        what_id, what_en = ACTION_WORDS[action]
         raise PermissionDenied(
-            f"{who} tidak berwenang untuk {action}" + (f" pada {agency.name}" if agency else ""),
-            f"{who} is not allowed to {action}" + (f" for {agency.name}" if agency else ""),
+            f"{who} tidak berwenang {what_id}" + (f" untuk {agency.name}" if agency else ""),
+            f"{who} may not {what_en}" + (f" for {agency.name}" if agency else ""),
         )
 
 
@@ -372,16 +388,17 @@ def _role_check(*, role: str, agency: Agency | None) -> None:
             f"unknown role {role!r}; choose one of: {', '.join(Role.values)}",
             where="role",
         )
+    role_id, role_en = in_both(lambda: Role(role).label)
     if role in AGENCY_BOUND_ROLES and agency is None:
         raise ValidationError(
-            f"peran {role} wajib terikat pada satu instansi",
-            f"role {role} must belong to an agency",
+            f"peran {role_id} wajib terikat pada satu instansi; pilih perangkat daerahnya",
+            f"the {role_en} role must belong to an agency; choose its agency",
             where="agency",
         )
     if role not in AGENCY_BOUND_ROLES and agency is not None:
         raise ValidationError(
-            f"peran {role} berlaku untuk semua instansi; jangan pilih instansi",
-            f"role {role} acts for every agency; leave the agency empty",
+            f"peran {role_id} berlaku untuk semua instansi; jangan pilih instansi",
+            f"the {role_en} role acts for every agency; leave the agency empty",
             where="agency",
         )
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from terbuka.errors import TerbukaError
 from terbuka_web.accounts import selectors, services
-from terbuka_web.accounts.forms import AgencyForm, PasswordChangeForm, UserForm
+from terbuka_web.accounts.forms import AgencyForm, LoginForm, PasswordChangeForm, UserForm
 from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.accounts.selectors import Action, user_can
 from terbuka_web.common.views import confirm_then, form_errors, page_of, service_error_attach
@@ -33,6 +33,7 @@ class LoginView(auth_views.LoginView):
     """Log an official in; axes locks username+IP after AXES_FAILURE_LIMIT failures."""
 
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 

@@ -10,6 +10,8 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from terbuka.human import size_over_words
+
 
 class IndonesianFirstLocaleMiddleware:
     """Serve Bahasa Indonesia unless the visitor chose English with the language switch.
@@ -89,10 +91,10 @@ class RequestBodyLimitMiddleware:
             return self.get_response(request)  # within every limit: no session lookup
         limit = request_body_limit(request)
         if declared > limit:
+            over_id, over_en = size_over_words(declared, limit)
             return HttpResponse(
-                f"Permintaan terlalu besar: {declared} bita melebihi batas {limit} bita "
-                f"untuk alamat ini.\nRequest too large: {declared} bytes exceed the "
-                f"{limit}-byte limit of this address.\n",
+                f"Permintaan terlalu besar: {over_id} untuk alamat ini.\n"
+                f"Request too large: {over_en} of this address.\n",
                 status=413,
                 content_type="text/plain; charset=utf-8",
             )

@@ -13,10 +13,12 @@ from typing import Any
 import lokal
 from django import forms
 from django.forms import formset_factory
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from terbuka.ocds.build import FUNDING_SOURCES, STAGE_DOCUMENT_TYPES
 from terbuka.ocds.codes import METHODS
+from terbuka_web.contracting.labels import LABELS, choices_of
 
 MAX_IDR = 10**15
 BUDGET_LINE = r"^\d+(\.\d+){2,7}$"
@@ -186,7 +188,7 @@ class TenderForm(PeriodMixin, forms.Form):
 
     method = forms.ChoiceField(
         label=_("Metode pemilihan"),
-        choices=[(code, details) for code, (_m, details) in METHODS.items()],
+        choices=choices_of("method", tuple(METHODS)),
         error_messages={"required": REQUIRED},
     )
     period_start = date_field(_("Tanggal mulai pemilihan"))
@@ -226,12 +228,7 @@ class AwardForm(forms.Form):
     date = date_field(_("Tanggal penetapan pemenang"))
     status = forms.ChoiceField(
         label=_("Status"),
-        choices=[
-            ("active", _("Aktif")),
-            ("pending", _("Menunggu")),
-            ("cancelled", _("Dibatalkan")),
-            ("unsuccessful", _("Gagal")),
-        ],
+        choices=choices_of("awardStatus", ("active", "pending", "cancelled", "unsuccessful")),
         error_messages={"required": REQUIRED},
     )
 
@@ -285,13 +282,7 @@ class MilestoneForm(forms.Form):
 
     title = text_field(_("Tahapan pekerjaan"))
     status = forms.ChoiceField(
-        label=_("Status tahapan"),
-        choices=[
-            ("scheduled", _("Terjadwal")),
-            ("met", _("Tercapai")),
-            ("partiallyMet", _("Tercapai sebagian")),
-            ("notMet", _("Tidak tercapai")),
-        ],
+        label=_("Status tahapan"), choices=list(LABELS["milestoneStatus"].items())
     )
     date = date_field(_("Tanggal"))
 
@@ -319,10 +310,31 @@ class TransactionForm(forms.Form):
         return npwp_clean(self.cleaned_data["payee_npwp"])
 
 
+class RowFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    """Rows of a stage form, with row counts explained in both languages."""
+
+    default_error_messages = {
+        "too_few_forms": _err(
+            "Isi paling sedikit satu baris.",
+            "Fill in at least one row.",
+        ),
+        "too_many_forms": _err(
+            "Paling banyak 50 baris; gabungkan beberapa baris.",
+            "At most 50 rows; combine some of them.",
+        ),
+    }
+
+
 def row_formset(form: type[forms.Form], *, min_num: int) -> type[forms.BaseFormSet]:
     """Return a formset class of up to 50 rows with three blank rows for new entries."""
     return formset_factory(
-        form, extra=3, min_num=min_num, max_num=50, validate_min=True, validate_max=True
+        form,
+        formset=RowFormSet,
+        extra=3,
+        min_num=min_num,
+        max_num=50,
+        validate_min=True,
+        validate_max=True,
     )
 
 
@@ -340,6 +352,78 @@ STAGE_FORMS: dict[str, tuple[type[forms.Form], dict[str, type[forms.BaseFormSet]
         },
     ),
 }
+
+
+ROW_LEGENDS = {
+    "items": _("Daftar barang/pekerjaan"),
+    "suppliers": _("Penyedia pemenang"),
+    "milestones": _("Tahapan pekerjaan"),
+    "transactions": _("Pembayaran"),
+}
+
+
+def _shown(field: forms.Field | None, value: Any) -> str:
+    """Return a stage-data value as people read it: a choice's label, a date in words,
+    an amount in Rupiah, a decimal with the language's decimal mark."""
+    if isinstance(field, forms.ChoiceField):
+        return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
+    if isinstance(field, forms.DateField) and isinstance(value, str):
+        try:
+            return date_format(datetime.date.fromisoformat(value), "j F Y")
+        except ValueError:
+            return value
+    if isinstance(field, RupiahField) and isinstance(value, int):
+        return "Rp " + lokal.format_rupiah(value, symbol=False)
+    if isinstance(value, float):
+        return number_format(value)  # 12,5 in Indonesian, 12.5 in English
+    return str(value)
+
+
+def draft_fields(stage: str, data: dict[str, Any]) -> tuple[tuple[str, list[str]], ...]:
+    """Return a stage draft as (field label, lines) pairs in the active language, one line per
+    row of a list. Example: {"amount": 150000} → (("Pagu anggaran (Rp)", ["Rp 150.000"]),)."""
+    form_class, formsets = STAGE_FORMS[stage]
+    out = []
+    for key, value in data.items():
+        if key in formsets and isinstance(value, list):
+            row = formsets[key].form.base_fields
+            lines = [
+                "; ".join(
+                    f"{row[k].label if k in row else k}: {_shown(row.get(k), v)}"
+                    for k, v in r.items()
+                )
+                for r in value
+                if isinstance(r, dict)
+            ]
+            out.append((str(ROW_LEGENDS.get(key, key)), lines))
+        else:
+            field = form_class.base_fields.get(key)
+            out.append((str(field.label) if field else key, [_shown(field, value)]))
+    return tuple(out)
+
+
+def field_label(stage: str, where: str) -> str | None:
+    """Return the label of the stage form field at where ("/amount", "items/0/quantity"), in
+    the active language, or None when where names no field of the stage.
+
+    Example: field_label("tender", "/items/0/quantity") → "Volume (Daftar barang/pekerjaan,
+    baris 1)".
+    """
+    form_class, formsets = STAGE_FORMS[stage]
+    parts = where.strip("/").split("/")
+    if parts[0] in form_class.base_fields:
+        return str(form_class.base_fields[parts[0]].label)
+    if parts[0] not in formsets:
+        return None
+    legend = ROW_LEGENDS[parts[0]]
+    row = formsets[parts[0]].form.base_fields
+    if len(parts) == 3 and parts[1].isdigit() and parts[2] in row:
+        return _("%(field)s (%(rows)s, baris %(row)s)") % {
+            "field": row[parts[2]].label,
+            "rows": legend,
+            "row": int(parts[1]) + 1,
+        }
+    return str(legend)
 
 
 def _jsonable(value: Any) -> Any:
@@ -396,4 +480,4 @@ class DocumentForm(forms.Form):
         super().__init__(*args, **kwargs)
         choice_field = self.fields["document_type"]
         assert isinstance(choice_field, forms.ChoiceField)
-        choice_field.choices = list(STAGE_DOCUMENT_TYPES[stage])
+        choice_field.choices = choices_of("documentType", STAGE_DOCUMENT_TYPES[stage])

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from terbuka.ocds.codes import STAGE_LABELS_ID, STAGES
+from terbuka.ocds.codes import STAGES
 from terbuka_web.accounts.models import User
 from terbuka_web.accounts.selectors import GLOBAL_ACTIONS, Action, user_can
+from terbuka_web.contracting.labels import code_label
 from terbuka_web.contracting.models import Document, Process, Release, StageDraft
 from terbuka_web.transparency.selectors import entry_index_for
 
@@ -95,17 +96,7 @@ class StageStatus:
     documents: int
     documents_unpublished: int
     draft: dict[str, Any]
-
-    def fields(self) -> list[tuple[str, list[str]]]:
-        """Return the draft as (key, lines) pairs, one line per row of a list field."""
-        out = []
-        for key, value in self.draft.items():
-            if isinstance(value, list):
-                lines = ["; ".join(f"{k}: {v}" for k, v in row.items()) for row in value]
-            else:
-                lines = [str(value)]
-            out.append((key, lines))
-        return out
+    fields: tuple[tuple[str, list[str]], ...] = ()  # the draft in words (contracting.forms)
 
 
 def process_stage_status(*, process: Process) -> list[StageStatus]:
@@ -134,7 +125,7 @@ def process_stage_statuses(*, processes: list[Process]) -> dict[int, list[StageS
         p.pk: [
             StageStatus(
                 stage=stage,
-                label=STAGE_LABELS_ID[stage],
+                label=code_label(stage, "stage"),
                 has_draft=stage in drafts[p.pk],
                 published=stage in p.stages_published,
                 releases=releases.get((p.pk, stage), 0),

@@ -31,6 +31,7 @@ from terbuka.ocds.validate import raise_for_issues, validate_release
 from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
+from terbuka_web.contracting.labels import label_pair
 from terbuka_web.contracting.models import Document, Process, Release, StageDraft
 from terbuka_web.contracting.selectors import release_log_ref
 from terbuka_web.contracting.uploads import UploadRefused, filename_check, pdf_check
@@ -230,13 +231,17 @@ def document_upload(
     permission_require(user=user, action=Action.DOCUMENT_UPLOAD, agency=process.agency)
     _native_require(process)
     _stage_check(stage)
-    if document_type not in {code for code, _label in STAGE_DOCUMENT_TYPES[stage]}:
+    if document_type not in STAGE_DOCUMENT_TYPES[stage]:
+        (kind_id, kind_en), (stage_id, stage_en) = (
+            label_pair(document_type, "documentType"),
+            label_pair(stage, "stage"),
+        )
         raise ValidationError(
-            f"jenis dokumen {document_type!r} tidak berlaku untuk tahap {stage}",
-            f"document type {document_type!r} does not belong to the {stage} stage",
+            f"jenis dokumen {kind_id} tidak berlaku untuk tahap {stage_id}",
+            f"the document type {kind_en} does not belong to the {stage_en} stage",
             where="document_type",
         )
-    filename_check(filename)
+    filename = filename_check(filename)
     sha256, size = pdf_check(stream)
     Process.objects.select_for_update().filter(pk=process.pk).first()  # one upload at a time
     same = process.documents.filter(stage=stage, sha256=sha256).first()
@@ -360,24 +365,32 @@ def process_delete(*, user: User, process: Process) -> None:
 def _publish_guard(process: Process, stage: str) -> StageDraft:
     """Return the stage's draft, raising ValidationError when it or an earlier stage is missing."""
     earlier = [s for s in STAGES[: STAGES.index(stage)] if s not in process.stages_published]
+    stage_id, stage_en = label_pair(stage, "stage")
     if earlier:
+        earlier_id, earlier_en = label_pair(earlier, "stage")
         raise ValidationError(
-            f"tahap sebelumnya belum diterbitkan: {', '.join(earlier)}",
-            f"earlier stages are not published yet: {', '.join(earlier)}",
+            f"terbitkan dulu tahap sebelumnya: {earlier_id}",
+            f"publish the earlier stages first: {earlier_en}",
             where=stage,
         )
     draft = StageDraft.objects.filter(process=process, stage=stage).first()
     if draft is None:
         raise ValidationError(
-            f"tahap {stage} belum memiliki draf", f"the {stage} stage has no draft", where=stage
+            f"tahap {stage_id} belum memiliki draf; isi dan simpan dulu",
+            f"the {stage_en} stage has no draft; fill it in and save it first",
+            where=stage,
         )
     confirmed = {c["key"] for c in draft.confirmations}
-    missing = [w.key for w in stage_warnings(process=process, stage=stage, data=draft.data)]
-    missing = [key for key in missing if key not in confirmed]
+    warnings = stage_warnings(process=process, stage=stage, data=draft.data)
+    missing = [w for w in warnings if w.key not in confirmed]
     if missing:
         raise ValidationError(
-            f"nilai tidak lazim belum dikonfirmasi ({', '.join(missing)}); simpan ulang draf",
-            f"implausible values are not confirmed ({', '.join(missing)}); save the draft again",
+            f"nilai tidak lazim di tahap {stage_id} belum dikonfirmasi "
+            f"({'; '.join(w.message_id for w in missing)}); buka isiannya, periksa dan "
+            "konfirmasi, lalu simpan ulang draf",
+            f"implausible values of the {stage_en} stage are not confirmed "
+            f"({'; '.join(w.message_en for w in missing)}); open its form, check and confirm "
+            "them, then save the draft again",
             where=stage,
         )
     return draft

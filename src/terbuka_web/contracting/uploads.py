@@ -15,12 +15,14 @@ import select
 import subprocess
 import sys
 import threading
+import unicodedata
 from collections.abc import Iterator
 from typing import IO, Any
 
 from django.conf import settings
 
 from terbuka.errors import ValidationError
+from terbuka.human import size_over_words, size_words
 
 PDF_MAGIC = b"%PDF-"
 HEAD_BYTES = 1024
@@ -30,7 +32,8 @@ HTML_MARKERS = re.compile(
 PDF_CHECK_MEMORY_MIB = 256
 PDF_CHECK_SECONDS: float = 20
 CHUNK = 64 * 1024
-SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()\-]{0,150}\.pdf$", re.IGNORECASE)
+MAX_NAME = 150
+NAME_MARKS = frozenset(" ._()-,&+'")
 
 
 class UploadRefused(ValidationError):
@@ -39,16 +42,27 @@ class UploadRefused(ValidationError):
     code = "upload_refused"
 
 
-def filename_check(name: str) -> str:
-    """Return name when it is a plain, safe PDF file name, else raise UploadRefused.
+def _name_char_ok(ch: str) -> bool:
+    """Report whether ch may appear in a file name: a letter or digit of any script, a
+    combining mark, a space, or one of NAME_MARKS."""
+    return ch in NAME_MARKS or unicodedata.category(ch).startswith(("L", "N", "M"))
 
-    Refuses paths ("../", "/", "\\"), control characters, hidden names and non-.pdf names.
-    Example: "DPA 2026.pdf" → "DPA 2026.pdf"; "../etc/passwd.pdf" → UploadRefused.
+
+def filename_check(name: str) -> str:
+    """Return the NFC form of name when it is a plain PDF file name, else raise UploadRefused.
+
+    Letters and digits of any script are kept ("ünï.pdf", "Laporan Kemajuan (Mei).pdf"): the
+    name is only shown to people and sent back on download (RFC 6266 filename*), never used
+    as a path, since the file is stored under its SHA-256. Refused: paths ("../", "/", "\\"),
+    control and invisible characters (e.g. U+202E, which would show "fdp.exe" as "exe.pdf"),
+    hidden names, other symbols, names over MAX_NAME characters, names not ending in .pdf.
+    Example: "Laporan u\u0308.pdf" → "Laporan ü.pdf"; "../etc/passwd.pdf" → UploadRefused.
     """
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+    name = unicodedata.normalize("NFC", name)
+    if any(unicodedata.category(ch).startswith("C") for ch in name):
         raise UploadRefused(
-            "nama berkas memuat karakter kendali",
-            "the file name contains control characters",
+            "nama berkas memuat karakter kendali atau tak terlihat",
+            "the file name contains control or invisible characters",
             where="file",
         )
     if "/" in name or "\\" in name or ".." in name:
@@ -57,15 +71,39 @@ def filename_check(name: str) -> str:
             f"file name {name!r} contains a path (/, \\ or ..); upload a plain file",
             where="file",
         )
-    if not SAFE_NAME.fullmatch(name):
+    stem = name[:-4] if name.lower().endswith(".pdf") else ""
+    if (
+        not stem
+        or len(name) > MAX_NAME
+        or not stem[0].isalnum()
+        or not all(_name_char_ok(ch) for ch in stem)
+    ):
         raise UploadRefused(
-            f"nama berkas {name!r} harus berakhiran .pdf dan hanya memuat huruf, angka, "
-            "spasi, titik, tanda hubung, garis bawah atau kurung",
-            f"file name {name!r} must end in .pdf and hold only letters, digits, spaces, "
-            "dots, hyphens, underscores or brackets",
+            f"nama berkas {name!r} harus berakhiran .pdf, paling panjang {MAX_NAME} karakter, "
+            "diawali huruf atau angka, dan hanya memuat huruf, angka, spasi atau . _ ( ) - , & + '",
+            f"file name {name!r} must end in .pdf, be at most {MAX_NAME} characters long, start "
+            "with a letter or digit and hold only letters, digits, spaces or . _ ( ) - , & + '",
             where="file",
         )
     return name
+
+
+def upload_too_large(size: int | None) -> UploadRefused:
+    """Return the refusal of a file of size bytes (None: unknown, beyond the limit) over
+    MAX_UPLOAD_BYTES, sizes in KB/MB. Example: "berkas 25 MB melebihi batas 20 MB"."""
+    limit_id, limit_en = size_words(settings.MAX_UPLOAD_BYTES)
+    if size is None:
+        return UploadRefused(
+            f"berkas melebihi batas {limit_id}; perkecil atau pisahkan PDF-nya",
+            f"the file exceeds the {limit_en} limit; make the PDF smaller or split it",
+            where="file",
+        )
+    over_id, over_en = size_over_words(size, settings.MAX_UPLOAD_BYTES)
+    return UploadRefused(
+        f"berkas {over_id}; perkecil atau pisahkan PDF-nya",
+        f"the file of {over_en}; make the PDF smaller or split it",
+        where="file",
+    )
 
 
 def _size_of(stream: IO[bytes]) -> int:
@@ -163,11 +201,7 @@ def pdf_check(stream: IO[bytes]) -> tuple[str, int]:
     limit = settings.MAX_UPLOAD_BYTES
     size = _size_of(stream)
     if size > limit:
-        raise UploadRefused(
-            f"berkas {size} bita melebihi batas {limit} bita",
-            f"the file of {size} bytes exceeds the {limit}-byte limit",
-            where="file",
-        )
+        raise upload_too_large(size)
     stream.seek(0)
     head = stream.read(HEAD_BYTES)
     if not head.startswith(PDF_MAGIC):
@@ -208,16 +242,18 @@ def _pdf_answer_check(answer: dict[str, Any]) -> None:
         )
     if refused == "complex":
         raise UploadRefused(
-            f"PDF terlalu rumit untuk diperiksa (melebihi {PDF_CHECK_MEMORY_MIB} MiB memori atau "
-            f"{PDF_CHECK_SECONDS} detik); simpan ulang sebagai PDF biasa lalu unggah lagi",
-            f"the PDF is too complex to check (over {PDF_CHECK_MEMORY_MIB} MiB of memory or "
-            f"{PDF_CHECK_SECONDS} seconds); save it again as a plain PDF and upload that",
+            f"PDF terlalu rumit untuk diperiksa (melebihi {PDF_CHECK_MEMORY_MIB} MB memori atau "
+            f"{PDF_CHECK_SECONDS:g} detik); simpan ulang sebagai PDF biasa lalu unggah lagi",
+            f"the PDF is too complex to check (over {PDF_CHECK_MEMORY_MIB} MB of memory or "
+            f"{PDF_CHECK_SECONDS:g} seconds); save it again as a plain PDF and upload that",
             where="file",
         )
     if refused == "damaged":
         raise UploadRefused(
-            f"PDF rusak atau tidak dapat dibaca: {answer['error']}",
-            f"the PDF is damaged or unreadable: {answer['error']}",
+            "berkas PDF rusak atau tidak lengkap; buka di komputer Anda, simpan ulang sebagai "
+            "PDF lalu unggah lagi",
+            "the PDF is damaged or incomplete; open it on your computer, save it again as a PDF "
+            "and upload that",
             where="file",
         )
     if answer["pages"] < 1:

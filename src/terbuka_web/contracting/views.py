@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -13,23 +14,28 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from terbuka.errors import TerbukaError
-from terbuka.ocds.codes import STAGE_LABELS_ID, STAGES
+from terbuka.ocds.codes import STAGES
 from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action, user_can
 from terbuka_web.accounts.services import PermissionDenied
+from terbuka_web.common.bilingual import in_both
 from terbuka_web.common.views import confirm_then, form_errors, page_of, service_error_attach
 from terbuka_web.contracting import services
 from terbuka_web.contracting.forms import (
+    ROW_LEGENDS,
     DocumentForm,
     ProcessForm,
+    draft_fields,
+    field_label,
     stage_data_of,
     stage_forms_bind,
 )
+from terbuka_web.contracting.labels import LABELS
 from terbuka_web.contracting.models import Document, Process
 from terbuka_web.contracting.selectors import (
     ProcessListFilters,
@@ -39,13 +45,7 @@ from terbuka_web.contracting.selectors import (
     process_stage_statuses,
     process_years_visible,
 )
-
-ROW_LEGENDS = {
-    "items": _lazy("Daftar barang/pekerjaan"),
-    "suppliers": _lazy("Penyedia pemenang"),
-    "milestones": _lazy("Tahapan pekerjaan"),
-    "transactions": _lazy("Pembayaran"),
-}
+from terbuka_web.contracting.uploads import upload_too_large
 
 
 def _process(request: HttpRequest, pk: int, stage: str | None = None) -> Process:
@@ -65,9 +65,9 @@ def _require(request: HttpRequest, action: Action, process: Process) -> None:
 
 
 STATUS_LABELS = {
-    "unpublished": _lazy("Belum terbit sama sekali"),
-    "published": _lazy("Sudah terbit"),
-    "new_documents": _lazy("Ada dokumen baru belum terbit"),
+    "unpublished": gettext_lazy("Belum terbit sama sekali"),
+    "published": gettext_lazy("Sudah terbit"),
+    "new_documents": gettext_lazy("Ada dokumen baru belum terbit"),
 }
 
 
@@ -100,7 +100,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "query": query,
         "rows": [(p, statuses[p.pk]) for p in processes],
         "filters": filters,
-        "stages": STAGE_LABELS_ID,
+        "stages": LABELS["stage"],
         "status_choices": STATUS_LABELS,
         "years": process_years_visible(user=user),
         "agencies": Agency.objects.order_by("name").values_list("code", "name")
@@ -137,7 +137,10 @@ def process_detail(request: HttpRequest, pk: int) -> HttpResponse:
     native = not process.imported  # an imported process is published by its own publisher
     context = {
         "process": process,
-        "stages": process_stage_status(process=process),
+        "stages": [
+            replace(s, fields=draft_fields(s.stage, s.draft))
+            for s in process_stage_status(process=process)
+        ],
         "documents": process.documents.order_by("stage", "id"),
         "releases": process.releases.order_by("id"),
         "can_edit": native and user_can(user, Action.STAGE_EDIT, process.agency),  # type: ignore[arg-type]
@@ -148,6 +151,32 @@ def process_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and user_can(user, Action.PROCESS_DELETE, process.agency),  # type: ignore[arg-type]
     }
     return render(request, "contracting/process_detail.html", context)
+
+
+def _stage_error_attach(form: Any, formsets: dict[str, Any], exc: TerbukaError) -> None:
+    """Attach a service error to the stage form field, or formset row field, it names
+    ("/amount", "/milestones/0/date"); else to the whole form."""
+    parts = exc.where.strip("/").split("/")
+    if len(parts) == 3 and parts[0] in formsets and parts[1].isdigit():
+        rows = formsets[parts[0]].forms
+        if int(parts[1]) < len(rows) and parts[2] in rows[int(parts[1])].fields:
+            rows[int(parts[1])].add_error(parts[2], f"{exc.message_id} / {exc.message_en}")
+            return
+    service_error_attach(form, exc)
+
+
+def _publish_error(stage: str, exc: TerbukaError) -> str:
+    """Return a publication refusal as people read it, naming the field and stage it concerns:
+    "Tanggal tanda tangan (tahap Kontrak): tanggal … / Signing date (Contract stage): …"."""
+    if not exc.where or field_label(stage, exc.where) is None:
+        return f"{exc.message_id} / {exc.message_en}"
+    where_id, where_en = in_both(
+        lambda: (
+            _("%(field)s (tahap %(stage)s)")
+            % {"field": field_label(stage, exc.where), "stage": LABELS["stage"][stage]}
+        )
+    )
+    return f"{where_id}: {exc.message_id} / {where_en}: {exc.message_en}"
 
 
 @login_required
@@ -172,16 +201,16 @@ def stage_edit(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
         except PermissionDenied as exc:
             raise HttpForbidden from exc
         except services.UnconfirmedWarnings as exc:
-            warnings = exc.warnings
+            warnings = [(w, field_label(stage, w.field) or w.field) for w in exc.warnings]
         except TerbukaError as exc:
-            service_error_attach(form, exc)
+            _stage_error_attach(form, formsets, exc)
         else:
             messages.success(request, _("Draf tersimpan."))
             return redirect("contracting:process", pk=process.pk)
     context = {
         "process": process,
         "stage": stage,
-        "stage_label": STAGE_LABELS_ID[stage],
+        "stage_label": LABELS["stage"][stage],
         "form": form,
         "formsets": [(key, ROW_LEGENDS[key], fs) for key, fs in formsets.items()],
         "warnings": warnings,
@@ -226,11 +255,9 @@ def _document_upload(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     form = DocumentForm(request.POST or None, request.FILES or None, stage=stage)
     if request.method == "POST":
         if getattr(request, "upload_too_large", False):
-            limit = settings.MAX_UPLOAD_BYTES
             form.is_valid()
-            form.errors["file"] = form.error_class(
-                [f"Berkas melebihi batas {limit} bita / The file exceeds the {limit}-byte limit"]
-            )
+            refusal = upload_too_large(None)
+            form.errors["file"] = form.error_class([f"{refusal.message_id} / {refusal.message_en}"])
         elif form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -250,8 +277,8 @@ def _document_upload(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
             else:
                 messages.success(request, _("Dokumen diunggah."))
                 return redirect("contracting:process", pk=process.pk)
-    context = {"process": process, "stage": stage, "stage_label": STAGE_LABELS_ID[stage]}
-    context |= {"form": form, **form_errors(form)}
+    context = {"process": process, "stage": stage, "stage_label": LABELS["stage"][stage]}
+    context |= {"form": form, "max_upload": settings.MAX_UPLOAD_BYTES, **form_errors(form)}
     status = 400 if request.method == "POST" else 200
     return render(request, "contracting/document_form.html", context, status=status)
 
@@ -323,7 +350,7 @@ def stage_publish(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
         except PermissionDenied as exc:
             raise HttpForbidden from exc
         except TerbukaError as exc:
-            error = f"{exc.message_id} / {exc.message_en}"
+            error = _publish_error(stage, exc)
         else:
             messages.success(
                 request,
@@ -334,7 +361,7 @@ def stage_publish(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     context = {
         "process": process,
         "stage": stage,
-        "stage_label": STAGE_LABELS_ID[stage],
+        "stage_label": LABELS["stage"][stage],
         "status": statuses[stage],
         "error": error,
     }

@@ -161,8 +161,8 @@ def _int_param(raw: str, name: str, low: int, high: int) -> int | None:
         return None
     if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
         raise ValidationError(
-            f"'{name}' harus bilangan bulat antara {low} dan {high}, bukan {raw[:30]!r}",
-            f"'{name}' must be a whole number between {low} and {high}, not {raw[:30]!r}",
+            f"harus bilangan bulat antara {low} dan {high}, bukan {raw[:30]!r}",
+            f"must be a whole number between {low} and {high}, not {raw[:30]!r}",
             where=name,
         )
     return int(text)
@@ -173,8 +173,8 @@ def _choice_param(raw: str, name: str, choices: Mapping[str, object]) -> str:
     if text and text not in choices:
         allowed = ", ".join(choices)
         raise ValidationError(
-            f"'{name}' tidak dikenal: {text[:30]!r}; pilihan: {allowed}",
-            f"unknown '{name}': {text[:30]!r}; choices: {allowed}",
+            f"pilihan {text[:30]!r} tidak dikenal; yang ada: {allowed}",
+            f"unknown choice {text[:30]!r}; the choices are: {allowed}",
             where=name,
         )
     return text
@@ -204,8 +204,8 @@ def filters_check(found: ProcessFilters) -> ProcessFilters:
     low, high = found.value_min, found.value_max
     if low is not None and high is not None and low > high:
         raise ValidationError(
-            "'value_min' tidak boleh lebih besar dari 'value_max'",
-            "'value_min' must not exceed 'value_max'",
+            "nilai minimum tidak boleh lebih besar dari nilai maksimum",
+            "the minimum value must not exceed the maximum value",
             where="value_min",
         )
     return found

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from terbuka.errors import ValidationError
@@ -23,6 +23,19 @@ from terbuka_web.portal.links import ocid_link_maker
 from terbuka_web.portal.templatetags.terbuka import rupiah
 
 PAGE_SIZE = 20
+
+
+# The search form's labels of the query parameters, to name a refused filter.
+FILTER_LABELS = {
+    "q": gettext_lazy("Kata kunci"),
+    "agency": gettext_lazy("Perangkat daerah"),
+    "stage": gettext_lazy("Tahap tercapai"),
+    "year": gettext_lazy("Tahun anggaran"),
+    "method": gettext_lazy("Metode pemilihan"),
+    "value_min": gettext_lazy("Nilai minimum (Rp)"),
+    "value_max": gettext_lazy("Nilai maksimum (Rp)"),
+    "sort": gettext_lazy("Urutkan"),
+}
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -43,6 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "error": error,
         "error_text": _error_text(error),
+        "error_field": FILTER_LABELS.get(error.where, error.where) if error else "",
         "page": page,
         "rows": rows,
         "results_html": results_html,

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from terbuka.canonical import canonical_json
 from terbuka.errors import TerbukaError, ValidationError
+from terbuka.human import size_over_words
 from terbuka.tlog.anchor import AnchorPayload, anchor_broadcast
 from terbuka.tlog.checkpoint import Checkpoint as CheckpointBody
 from terbuka.tlog.cosignature import signature_timestamp
@@ -84,9 +85,10 @@ def _transaction_require() -> None:
 def _size_check(ref: str, data: bytes) -> None:
     """Raise ValidationError when data exceeds 65535 bytes, the most a tlog-tiles bundle holds."""
     if len(data) > MAX_ENTRY_SIZE:
+        over_id, over_en = size_over_words(len(data), MAX_ENTRY_SIZE)
         raise ValidationError(
-            f"entri log {len(data)} bita melebihi batas {MAX_ENTRY_SIZE} bita",
-            f"log entry of {len(data)} bytes exceeds the {MAX_ENTRY_SIZE}-byte limit",
+            f"entri terlalu besar untuk log: {over_id}; perpendek teksnya",
+            f"the entry is too large for the log: {over_en}; shorten its text",
             where=ref,
         )
 

@@ -49,6 +49,25 @@ def test_login_then_dashboard_then_logout(official: Any) -> None:
     assert client.get("/kelola/").status_code == 302
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("id", "Nama pengguna atau sandi salah. Periksa keduanya"),
+        ("en", "Wrong username or password. Check both"),
+    ],
+)
+def test_a_wrong_password_is_refused_in_plain_words(
+    official: Any, language: str, said: str
+) -> None:
+    client = Client()
+    client.cookies["django_language"] = language
+    response = client.post("/akun/masuk/", {"username": "ppk1", "password": "salah"})
+    page = response.content.decode()
+    assert said in page
+    assert "nama pengguna nama pengguna" not in page.lower()
+
+
 def test_login_without_csrf_token_is_refused(official: Any) -> None:
     client = Client(enforce_csrf_checks=True)
     response = client.post("/akun/masuk/", {"username": "ppk1", "password": PASSWORD})

@@ -6,9 +6,16 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from terbuka.ocds.stage_examples import EXAMPLE_STAGE_DATA
-from terbuka_web.contracting.forms import STAGE_FORMS, RupiahField, stage_data_of, stage_forms_bind
+from terbuka_web.contracting.forms import (
+    STAGE_FORMS,
+    RupiahField,
+    draft_fields,
+    stage_data_of,
+    stage_forms_bind,
+)
 
 
 def as_post(stage: str, data: dict[str, Any]) -> dict[str, str]:
@@ -99,3 +106,20 @@ def test_blank_milestone_rows_as_a_browser_posts_them_are_ignored() -> None:
     assert form.is_valid(), form.errors
     assert all(f.is_valid() for f in formsets.values()), [f.errors for f in formsets.values()]
     assert stage_data_of(form, formsets) == data
+
+
+@pytest.mark.parametrize(
+    ("language", "items", "milestones"),
+    [
+        ("id", "Saluran tepi; Volume: 12,5", "Status tahapan: Tercapai; Tanggal: 4 Mei 2026"),
+        ("en", "Saluran tepi; Quantity: 12.5", "Milestone status: Met; Date: 4 May 2026"),
+    ],
+)
+def test_a_draft_reads_in_words(language: str, items: str, milestones: str) -> None:
+    with translation.override(language):
+        tender = dict(draft_fields("tender", EXAMPLE_STAGE_DATA["tender"]))
+        work = dict(draft_fields("implementation", EXAMPLE_STAGE_DATA["implementation"]))
+    shown = " ".join(line for lines in [*tender.values(), *work.values()] for line in lines)
+    assert items in shown and milestones in shown
+    assert "Rp 1.450.000.000" in shown
+    assert not {"met", "scheduled", "hps", "2026-05-04"} & set(shown.replace(";", " ").split())

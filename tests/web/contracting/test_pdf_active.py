@@ -198,7 +198,7 @@ def test_the_check_runs_under_its_memory_cap(
     monkeypatch.setattr(uploads, "PDF_CHECK_MEMORY_MIB", 24)
     with pytest.raises(UploadRefused) as info:
         _upload(users, process, pdf_bytes())
-    assert "terlalu rumit" in info.value.message_id and "24 MiB" in info.value.message_en
+    assert "terlalu rumit" in info.value.message_id and "24 MB" in info.value.message_en
     _assert_nothing_stored()
 
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.test import Client
 from pytest_django.fixtures import Settings
 
+from terbuka.human import size_words
 from terbuka_web.accounts.models import Role
 from terbuka_web.contracting.models import Document, Process
 
@@ -80,7 +81,7 @@ def test_a_huge_post_is_refused_unread(
     answer = _send_and_watch(live_server, upload, mib * MIB, tmp_path, cookie)
     assert answer.startswith("HTTP/1.1 413"), answer[:200]
     assert "Permintaan terlalu besar" in answer and "Request too large" in answer
-    assert f"batas {limit} bita" in answer
+    assert f"melebihi batas {size_words(limit)[0]}" in answer and " MB" in answer
     assert Document.objects.count() == 0
 
 

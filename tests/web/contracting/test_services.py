@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -299,7 +300,7 @@ def test_publish_refuses_a_stage_before_its_predecessors(users: dict, process: P
     before = state()
     with pytest.raises(ValidationError) as info:
         services.stage_publish(user=users[Role.PA], process=process, stage="award")
-    assert "planning" in info.value.message_en
+    assert "Perencanaan, Pemilihan Penyedia" in info.value.message_id
     assert state() == before
 
 
@@ -382,8 +383,39 @@ def test_filename_check_accepts_only_plain_pdf_names(name: str) -> None:
     except UploadRefused as exc:
         assert exc.where == "file" and exc.message_id != exc.message_en
     else:
-        assert accepted == name
+        assert accepted == unicodedata.normalize("NFC", name)
         assert name.lower().endswith(".pdf")
         assert not {"/", "\\", "\0"} & set(name) and ".." not in name
         assert all(32 <= ord(ch) != 127 for ch in name)
+        assert not any(unicodedata.category(ch).startswith("C") for ch in name)
         assert not name.startswith(".")
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("ünï.pdf", "ünï.pdf"),
+        ("u\u0308ni\u0308.pdf", "ünï.pdf"),  # decomposed (macOS) → NFC
+        ("Laporan (Mei), tahap 1 & 2.PDF", "Laporan (Mei), tahap 1 & 2.PDF"),
+        ("Surat Keputusan 日本.pdf", "Surat Keputusan 日本.pdf"),
+    ],
+)
+def test_filename_check_keeps_letters_of_any_script_in_nfc(name: str, kept: str) -> None:
+    assert filename_check(name) == kept
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "rapor\u202efdp.exe.pdf",
+        "a\u200bb.pdf",
+        "a\u00a0b.pdf",
+        "tanda<tangan>.pdf",
+        ".pdf",
+        "x" * 147 + ".pdf",
+    ],
+)
+def test_filename_check_refuses_invisible_and_symbol_characters(name: str) -> None:
+    with pytest.raises(UploadRefused) as info:
+        filename_check(name)
+    assert info.value.where == "file" and "nama berkas" in info.value.message_id

@@ -217,6 +217,21 @@ def test_path_in_upload_name_never_leaves_the_media_dir(users: dict, process: Pr
     assert stored.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
 
 
+def test_non_ascii_file_name_is_accepted_shown_and_sent_back(users: dict, process: Process) -> None:
+    client = client_for(users[Role.OPERATOR])
+    response = upload_post(client, process, "Laporan u\u0308ni\u0308 (Mei).pdf", pdf_bytes())
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert document.filename == "Laporan ünï (Mei).pdf"  # NFC, as people typed it
+    assert document.file.name.endswith(f"{document.sha256}.pdf")  # stored under its hash
+    page = client.get(f"/kelola/proses/{process.pk}/").content.decode()
+    assert "Laporan ünï (Mei).pdf" in page
+    download = client.get(document.get_absolute_url())
+    assert download["Content-Disposition"] == (
+        "attachment; filename*=utf-8''Laporan%20%C3%BCn%C3%AF%20%28Mei%29.pdf"
+    )
+
+
 def test_csrf_is_enforced_on_every_form(users: dict, process: Process) -> None:
     for role, action in [("operator", "create"), ("operator", "edit"), ("ppk", "publish")]:
         before = state()
@@ -253,7 +268,10 @@ def test_publish_confirmation_then_publish(users: dict, process: Process) -> Non
     assert Release.objects.get().tags == ["planning"]
     failed = client.post(f"/kelola/proses/{process.pk}/award/terbitkan/")
     assert failed.status_code == 400
-    assert "earlier stages" in failed.content.decode()
+    assert (
+        "terbitkan dulu tahap sebelumnya: Pemilihan Penyedia / "
+        "publish the earlier stages first: Tender" in failed.content.decode()
+    )
     assert Release.objects.count() == 1
 
 
@@ -295,3 +313,29 @@ def test_labels_are_translated_to_english(users: dict, process: Process) -> None
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
     page = client.get(f"/kelola/proses/{process.pk}/planning/").content.decode()
     assert "Kode rekening DPA" in page and "(wajib)" in page
+
+
+def test_optional_rows_are_not_marked_required(users: dict, process: Process) -> None:
+    StageDraft.objects.filter(process=process, stage="implementation").delete()
+    page = client_for(users[Role.OPERATOR]).get(f"/kelola/proses/{process.pk}/implementation/")
+    html = page.content.decode()
+    row = html[html.index('id="id_milestones-0-title"') - 400 :]
+    assert "(wajib)" not in row.split("</label>")[0]
+    assert 'id="id_milestones-0-title" required' not in html
+    assert html.count("(wajib)") == 1  # physical progress only
+
+
+def test_a_missing_item_row_is_explained_in_plain_words(users: dict, process: Process) -> None:
+    post = {
+        "method": "tender",
+        "period_start": "2026-03-01",
+        "period_end": "2026-03-20",
+        "hps": "1000000",
+        "items-TOTAL_FORMS": "3",
+        "items-INITIAL_FORMS": "0",
+    }
+    response = client_for(users[Role.OPERATOR]).post(f"/kelola/proses/{process.pk}/tender/", post)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Isi paling sedikit satu baris. / Fill in at least one row." in page
+    assert "Harap ajukan" not in page and "formulir" not in page

@@ -90,11 +90,12 @@ def test_drafts_never_public(world, client: Client) -> None:
 def test_bad_filter_is_explained_in_both_languages(world, client: Client) -> None:
     response = client.get("/", {"year": "dua ribu"})
     assert response.status_code == 400
-    assert "harus bilangan bulat" in response.content.decode()
+    page = response.content.decode()
+    assert "(Tahun anggaran): harus bilangan bulat antara 2000 dan 2100" in page
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     response = client.get("/", {"value_min": "9", "value_max": "1"})
     assert response.status_code == 400
-    assert "must not exceed" in response.content.decode()
+    assert "(Minimum value (Rp)): the minimum value must not exceed" in response.content.decode()
 
 
 def test_pagination_pages_through_everything(client: Client) -> None:

@@ -29,7 +29,7 @@ def test_entry_append_refuses_entries_a_bundle_cannot_hold() -> None:
         with pytest.raises(ValidationError) as info:
             entry_append(kind="t", ref="big", payload={"x": "a" * (0x10000 - len(fits))})
     assert info.value.where == "big"
-    assert "65536 bytes exceeds the 65535-byte limit" in info.value.message_en
+    assert "64 KB (65,536 bytes) exceeds the 64 KB limit (65,535 bytes)" in info.value.message_en
     assert list(LogEntry.objects.values_list("ref", flat=True)) == ["fits"]
 
 

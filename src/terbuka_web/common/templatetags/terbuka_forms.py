@@ -11,7 +11,8 @@ register = template.Library()
 
 @register.simple_tag
 def widget(field: BoundField) -> SafeString:
-    """Render field's widget with aria-describedby naming its help and error texts."""
+    """Render field's widget with aria-describedby naming its help and error texts, and
+    required when the field must be filled (not in a row that may stay blank)."""
     ids = []
     if field.help_text:
         ids.append(f"{field.auto_id}_help")
@@ -21,6 +22,6 @@ def widget(field: BoundField) -> SafeString:
         attrs["aria-invalid"] = "true"
     if ids:
         attrs["aria-describedby"] = " ".join(ids)
-    if field.field.required:
+    if field.field.required and not field.form.empty_permitted:  # a blank extra row is fine
         attrs["required"] = ""
     return field.as_widget(attrs=attrs)
