@@ -22,29 +22,32 @@ SUBMITTED_EXCLUDED = ("invited", "withdrawn")
 
 def obj(value: Any, key: str) -> JsonObject:
     """Return value[key] when value is an object and value[key] is an object, else {}."""
-    found = value.get(key) if isinstance(value, dict) else None
-    return found if isinstance(found, dict) else {}
+    found = value.get(key) if type(value) is dict else None
+    return found if type(found) is dict else {}
 
 
 def array(value: Any, key: str) -> list[Any]:
     """Return value[key] when value is an object and value[key] is an array, else []."""
-    found = value.get(key) if isinstance(value, dict) else None
-    return found if isinstance(found, list) else []
+    found = value.get(key) if type(value) is dict else None
+    return found if type(found) is list else []
 
 
 def text(value: Any, key: str) -> str | None:
     """Return value[key] when value is an object and value[key] is a string, else None."""
-    found = value.get(key) if isinstance(value, dict) else None
-    return found if isinstance(found, str) else None
+    found = value.get(key) if type(value) is dict else None
+    return found if type(found) is str else None
 
 
 def number(value: Any, key: str) -> float | None:
     """Return value[key] as a float when it is a JSON number (not a boolean), else None."""
-    found = value.get(key) if isinstance(value, dict) else None
-    if isinstance(found, bool) or not isinstance(found, int | float):
+    found = value.get(key) if type(value) is dict else None
+    kind = type(found)
+    if kind is float:
+        return found
+    if kind is not int:
         return None
     try:
-        return float(found)
+        return float(found)  # type: ignore[arg-type]
     except OverflowError:
         return None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from terbuka.flags.settings import Settings
+from terbuka.flags.settings import ROOT, Settings
 
 GROUPS = ("OCID", "Buyer", "ProcuringEntity", "Tenderer")
 Results = dict[str, dict[str, dict[str, float]]]
@@ -50,9 +50,14 @@ class Run:
     currency: str | None = None
     results: Results = field(default_factory=lambda: {group: {} for group in GROUPS})
     bid_ratios: dict[str, BidRatio] = field(default_factory=dict)  # by ocid; see bid_ratio
+    price_compared: frozenset[str] = frozenset()  # procurementMethodDetails allow list
+    price_set_by_buyer: frozenset[str] = frozenset()  # deny list, used when no allow list
 
     def __post_init__(self) -> None:
         self.currency = self.settings.currency
+        root = self.settings.section(ROOT)
+        self.price_compared = root.pipe_list("price_comparison_procurement_methods")
+        self.price_set_by_buyer = root.pipe_list("no_price_comparison_procurement_methods")
 
     def flag(self, group: str, key: str, code: str, value: float) -> None:
         """Record value for indicator code on the identifier key of group."""

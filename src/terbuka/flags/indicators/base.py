@@ -33,16 +33,11 @@ class Indicator:
         """Flag across every release seen (no-op unless overridden)."""
 
 
-def compares_prices(release: JsonObject, settings: Settings) -> bool:
+def compares_prices(release: JsonObject, run: Run) -> bool:
     """Return whether the process's prices are set by bidders, not predetermined by the buyer.
 
     Uses the global `price_comparison_procurement_methods` (an allow list of
     `tender.procurementMethodDetails`) or else `no_price_comparison_procurement_methods`
     (a deny list), as Cardinal's price-based indicators (R024, R028, R036, R058) do.
     """
-    root = settings.section("")
-    return matches_details(
-        release,
-        root.pipe_list("price_comparison_procurement_methods"),
-        root.pipe_list("no_price_comparison_procurement_methods"),
-    )
+    return matches_details(release, run.price_compared, run.price_set_by_buyer)

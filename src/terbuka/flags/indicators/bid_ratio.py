@@ -34,7 +34,7 @@ class SecondLowestBidRatios(Indicator):
 
     def fold(self, release: JsonObject, ocid: str, run: Run) -> None:
         """Record the process's BidRatio when it has one."""
-        if not compares_prices(release, run.settings):
+        if not compares_prices(release, run):
             return
         awards = final_awards(release)
         if awards is None or len(awards) != 1:

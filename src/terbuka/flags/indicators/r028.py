@@ -25,7 +25,7 @@ class R028(Indicator):
 
     def fold(self, release: JsonObject, ocid: str, run: Run) -> None:
         """Flag the process and the tenderers of any two same-price bids."""
-        if not compares_prices(release, run.settings):
+        if not compares_prices(release, run):
             return
         seen: dict[tuple[float, str], frozenset[str]] = {}
         for bid in submitted_bids(release):

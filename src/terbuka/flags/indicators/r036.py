@@ -23,7 +23,7 @@ class R036(Indicator):
 
     def fold(self, release: JsonObject, ocid: str, run: Run) -> None:
         """Flag the process when the lowest submitted bid is disqualified."""
-        if not compares_prices(release, run.settings):
+        if not compares_prices(release, run):
             return
         if not any(has_status(award, "active") for award in array(release, "awards")):
             return
