@@ -37,6 +37,19 @@ def flags_compute(releases: Iterable[JsonObject], settings: Settings) -> Results
     return run.output()
 
 
+def process_flags(release: JsonObject, settings: Settings) -> dict[str, float]:
+    """Return {code: value} of the indicators that flag this one compiled release's ocid.
+
+    Meant for the process-local indicators (registry.LOCAL_CODES), whose results need no other
+    process; with others enabled, their result is what one process alone gives.
+    Example: a release with `tender.numberOfTenderers` 1 and method "open" → {"R018": 1.0}.
+    """
+    ocid = release.get("ocid")
+    if not isinstance(ocid, str):
+        return {}
+    return flags_compute([release], settings).get("OCID", {}).get(ocid, {})
+
+
 def flags_compute_lines(
     lines: Iterable[str | bytes], settings: Settings, *, source: str
 ) -> Results:

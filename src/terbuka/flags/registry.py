@@ -31,6 +31,9 @@ INDICATORS: tuple[type[Indicator], ...] = (
     R003, R018, R024, R025, R028, R030, R035, R036, R038, R048, R058, ID001, ID002, ID003,
 )  # fmt: skip
 CODES = tuple(kind.code for kind in INDICATORS)
+# Indicators whose result for a process depends on that process alone (no fences or counts
+# across processes): they can be stored per process and recomputed when it is published.
+LOCAL_CODES = tuple(kind.code for kind in INDICATORS if kind.local)
 RATIO_USERS = (R024, R058)
 
 # Sections the `prepare` step reads, with their allowed properties (None: any name).

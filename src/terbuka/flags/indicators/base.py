@@ -21,6 +21,7 @@ class Indicator:
     code: ClassVar[str] = ""
     keys: ClassVar[frozenset[str]] = frozenset()  # properties allowed in [code]
     subsections: ClassVar[tuple[str, ...]] = ()  # [code.name] sections of name = number
+    local: ClassVar[bool] = False  # True when a process's result depends on it alone
 
     def __init__(self, settings: Settings) -> None:
         self.section: Section = settings.section(self.code)

@@ -35,6 +35,7 @@ class ID001(Indicator):
     """Flag processes whose amended contract value exceeds the award value beyond the limit."""
 
     code: ClassVar[str] = "ID001"
+    local: ClassVar[bool] = True
     keys: ClassVar[frozenset[str]] = frozenset({"threshold"})
 
     def __init__(self, settings: Settings) -> None:

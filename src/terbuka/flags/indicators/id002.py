@@ -31,6 +31,7 @@ class ID002(Indicator):
     """Flag processes awarded just below their method's ceiling."""
 
     code: ClassVar[str] = "ID002"
+    local: ClassVar[bool] = True
     keys: ClassVar[frozenset[str]] = frozenset({"band", "currency"})
     subsections: ClassVar[tuple[str, ...]] = ("procurement_method_details",)
 

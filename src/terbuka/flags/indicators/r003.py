@@ -27,6 +27,7 @@ class R003(Indicator):
     """Flag processes whose submission period is shorter than the threshold."""
 
     code: ClassVar[str] = "R003"
+    local: ClassVar[bool] = True
     keys: ClassVar[frozenset[str]] = frozenset({"threshold", "procurement_methods"})
     subsections: ClassVar[tuple[str, ...]] = ("procurement_method_details",)
 

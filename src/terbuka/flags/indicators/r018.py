@@ -21,6 +21,7 @@ class R018(Indicator):
     """Flag competitive processes with exactly one tenderer."""
 
     code: ClassVar[str] = "R018"
+    local: ClassVar[bool] = True
     keys: ClassVar[frozenset[str]] = frozenset({"procurement_methods"})
 
     def __init__(self, settings: Settings) -> None:

@@ -22,6 +22,7 @@ class R028(Indicator):
     """Flag processes where different tenderers bid identical prices."""
 
     code: ClassVar[str] = "R028"
+    local: ClassVar[bool] = True
 
     def fold(self, release: JsonObject, ocid: str, run: Run) -> None:
         """Flag the process and the tenderers of any two same-price bids."""

@@ -30,6 +30,7 @@ class R030(Indicator):
     """Flag processes won by a bid received after the deadline."""
 
     code: ClassVar[str] = "R030"
+    local: ClassVar[bool] = True
 
     def fold(self, release: JsonObject, ocid: str, run: Run) -> None:
         """Flag the process and the winning tenderers of late valid bids."""

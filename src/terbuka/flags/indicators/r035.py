@@ -22,6 +22,7 @@ class R035(Indicator):
     """Flag processes where every bid but the winner's was disqualified."""
 
     code: ClassVar[str] = "R035"
+    local: ClassVar[bool] = True
     keys: ClassVar[frozenset[str]] = frozenset({"threshold"})
 
     def __init__(self, settings: Settings) -> None:

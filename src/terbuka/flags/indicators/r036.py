@@ -20,6 +20,7 @@ class R036(Indicator):
     """Flag processes whose lowest submitted bid was disqualified."""
 
     code: ClassVar[str] = "R036"
+    local: ClassVar[bool] = True
 
     def fold(self, release: JsonObject, ocid: str, run: Run) -> None:
         """Flag the process when the lowest submitted bid is disqualified."""
