@@ -32,6 +32,7 @@ from terbuka.flags.prepare_ids import (
     bids_prepare,
     organizations_prepare,
     report_under,
+    status_prepare,
     stringify,
 )
 from terbuka.flags.release import JsonObject, array, obj, text
@@ -81,24 +82,18 @@ class Preparer:
     ) -> None:
         """Normalize award ids, item classifications, statuses and suppliers."""
         cancelled = _contracts_all_cancelled(release) if self.by_contract else {}
+        awards_report = report_under(report, "/awards[]")
         for j, award in enumerate(array(release, "awards")):
             if not isinstance(award, dict):
                 continue
             stringify(award, "id")
             for k, item in enumerate(array(award, "items")):
                 self.rules.scheme_fill(
-                    item, f"{j}.{k}", report_under(report, "/awards[]/items[]"), stringify_id=True
+                    item, f"{j}.{k}", report_under(awards_report, "/items[]"), stringify_id=True
                 )
-            if "status" not in award:
-                if self.award_default is not None:
-                    award["status"] = self.award_default
-                else:
-                    report("/awards[]/status", f"{j}", "", "not set")
-            status = award.get("status")
-            if isinstance(status, str):
-                award["status"] = status = self.award_codes.get(status, status)
-                if status not in AWARD_STATUS:
-                    report("/awards[]/status", f"{j}", status, "invalid")
+            status_prepare(
+                award, self.award_default, self.award_codes, AWARD_STATUS, f"{j}", awards_report
+            )
             award_id = text(award, "id")
             if award_id is not None and cancelled.get(award_id, False):
                 award["status"] = "cancelled"

@@ -140,6 +140,7 @@ def bids_prepare(
     release: JsonObject, rules: IdRules, roles: dict[str, set[str]], report: Report
 ) -> None:
     """Redact amounts, fill in currency, scheme and status, re-map status, prepare tenderers."""
+    bids_report = report_under(report, "/bids/details[]")
     for j, bid in enumerate(array(obj(release, "bids"), "details")):
         if not isinstance(bid, dict):
             continue
@@ -152,17 +153,29 @@ def bids_prepare(
                 report_under(report, "/bids/details[]/items[]"),
                 stringify_id=False,
             )
-        if "status" not in bid:
-            if rules.bid_status is not None:
-                bid["status"] = rules.bid_status
-            else:
-                report("/bids/details[]/status", f"{j}", "", "not set")
-        status = bid.get("status")
-        if isinstance(status, str):
-            bid["status"] = status = rules.bid_codes.get(status, status)
-            if status not in BID_STATUS:
-                report("/bids/details[]/status", f"{j}", status, "invalid")
+        status_prepare(bid, rules.bid_status, rules.bid_codes, BID_STATUS, f"{j}", bids_report)
         rules.references_prepare(bid, "tenderers", "tenderer", roles)
+
+
+def status_prepare(
+    holder: JsonObject,
+    default: str | None,
+    codes: dict[str, str],
+    valid: frozenset[str],
+    where: str,
+    report: Report,
+) -> None:
+    """Fill in a missing status (or report "not set"), re-map it, report it when invalid."""
+    if "status" not in holder:
+        if default is not None:
+            holder["status"] = default
+        else:
+            report("/status", where, "", "not set")
+    status = holder.get("status")
+    if isinstance(status, str):
+        holder["status"] = status = codes.get(status, status)
+        if status not in valid:
+            report("/status", where, status, "invalid")
 
 
 def _amount_prepare(value: JsonObject, rules: IdRules, where: str, report: Report) -> None:

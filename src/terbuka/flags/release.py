@@ -139,6 +139,16 @@ def single_supplier(award: JsonObject) -> str | None:
     return ident(suppliers[0]) if len(suppliers) == 1 else None
 
 
+def sole_supplier(release: JsonObject) -> str | None:
+    """Return the supplier id of the process's only active award, all awards being final.
+
+    None when an award is not final, there is not exactly one active award, or that award
+    has not exactly one supplier (Cardinal's R024/R025/R058 exclusions).
+    """
+    awards = final_awards(release)
+    return single_supplier(awards[0]) if awards is not None and len(awards) == 1 else None
+
+
 def single_tenderer(bid: JsonObject) -> str | None:
     """Return the id of the bid's tenderer when it has exactly one tenderer, else None."""
     tenderers = array(bid, "tenderers")

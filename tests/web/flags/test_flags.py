@@ -8,7 +8,6 @@ import pytest
 from django.test import Client
 
 from terbuka.errors import ValidationError
-from terbuka.ocds.package import package_format
 from terbuka.ocds.stage_examples import EXAMPLE_STAGE_DATA
 from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.contracting import services
@@ -16,6 +15,7 @@ from terbuka_web.contracting.imports import package_import
 from terbuka_web.contracting.models import Process, StageDraft
 from terbuka_web.flags.models import ProcessFlag
 from terbuka_web.regions.models import Region
+from tests.web.contracting.test_namespaces import package
 
 pytestmark = pytest.mark.django_db
 
@@ -93,18 +93,6 @@ def imported_release(release_id: str, tenderers: int, date: str) -> dict[str, An
             "numberOfTenderers": tenderers,
         },
     }
-
-
-def package(*releases: dict[str, Any]) -> bytes:
-    return package_format(
-        {
-            "uri": "https://lpse.example/paket.json",
-            "version": "1.1",
-            "publishedDate": "2026-01-06T00:00:00Z",
-            "publisher": {"name": "LPSE contoh"},
-            "releases": list(releases),
-        }
-    )
 
 
 def test_import_stores_and_replaces_the_process_flags(agency: Agency) -> None:

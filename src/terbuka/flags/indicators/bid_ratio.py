@@ -11,14 +11,15 @@ the lowest (price-only award criterion assumed).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from terbuka.flags.indicators.base import Indicator, compares_prices
 from terbuka.flags.release import (
     JsonObject,
     bid_price,
     bids,
-    final_awards,
-    single_supplier,
     single_tenderer,
+    sole_supplier,
     text,
 )
 from terbuka.flags.run import BidRatio, Run
@@ -36,10 +37,7 @@ class SecondLowestBidRatios(Indicator):
         """Record the process's BidRatio when it has one."""
         if not compares_prices(release, run):
             return
-        awards = final_awards(release)
-        if awards is None or len(awards) != 1:
-            return
-        supplier = single_supplier(awards[0])
+        supplier = sole_supplier(release)
         if supplier is None:
             return
         winner: tuple[float, str] | None = None
@@ -58,3 +56,18 @@ class SecondLowestBidRatios(Indicator):
         if winner and runner_up and runner_up[0] >= winner[0]:
             ratio = divide(runner_up[0] - winner[0], winner[0])
             run.bid_ratios[ocid] = BidRatio(ratio, winner[1], runner_up[1])
+
+
+class DifferenceIndicator(Indicator):
+    """Base of R024 and R058: a `threshold` that, when set, replaces the computed fence."""
+
+    keys: ClassVar[frozenset[str]] = frozenset({"threshold"})
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.threshold = self.section.decimal("threshold")
+
+    @staticmethod
+    def differences(run: Run) -> list[float]:
+        """Return every process's difference (see SecondLowestBidRatios)."""
+        return [found.ratio for found in run.bid_ratios.values()]

@@ -15,25 +15,19 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from terbuka.flags.indicators.base import Indicator
+from terbuka.flags.indicators.bid_ratio import DifferenceIndicator
 from terbuka.flags.run import Run
-from terbuka.flags.settings import Settings
 from terbuka.flags.stats import lower_fence
 
 
-class R024(Indicator):
+class R024(DifferenceIndicator):
     """Flag processes whose second-lowest bid is suspiciously close to the winning bid."""
 
     code: ClassVar[str] = "R024"
-    keys: ClassVar[frozenset[str]] = frozenset({"threshold"})
-
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
-        self.threshold = self.section.decimal("threshold")
 
     def finalize(self, run: Run) -> None:
         """Flag every difference at or below the lower fence, and both tenderers."""
-        differences = [found.ratio for found in run.bid_ratios.values()]
+        differences = self.differences(run)
         fence, q1 = (
             (self.threshold, 1.0) if self.threshold is not None else lower_fence(differences)
         )

@@ -20,9 +20,8 @@ from terbuka.flags.indicators.base import Indicator
 from terbuka.flags.release import (
     JsonObject,
     bids,
-    final_awards,
-    single_supplier,
     single_tenderer,
+    sole_supplier,
     text,
 )
 from terbuka.flags.run import Ratio, Run
@@ -44,10 +43,7 @@ class R025(Indicator):
 
     def fold(self, release: JsonObject, ocid: str, run: Run) -> None:
         """Count, for each valid tenderer of the process, one bid and whether it won."""
-        awards = final_awards(release)
-        if awards is None or len(awards) != 1:
-            return
-        supplier = single_supplier(awards[0])
+        supplier = sole_supplier(release)
         if supplier is None:
             return
         tenderers = {

@@ -13,25 +13,19 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from terbuka.flags.indicators.base import Indicator
+from terbuka.flags.indicators.bid_ratio import DifferenceIndicator
 from terbuka.flags.run import Run
-from terbuka.flags.settings import Settings
 from terbuka.flags.stats import upper_fence
 
 
-class R058(Indicator):
+class R058(DifferenceIndicator):
     """Flag processes won with a bid far below the second-lowest bid."""
 
     code: ClassVar[str] = "R058"
-    keys: ClassVar[frozenset[str]] = frozenset({"threshold"})
-
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
-        self.threshold = self.section.decimal("threshold")
 
     def finalize(self, run: Run) -> None:
         """Flag every difference at or above the upper fence, and its winner."""
-        differences = [found.ratio for found in run.bid_ratios.values()]
+        differences = self.differences(run)
         fence = self.threshold if self.threshold is not None else upper_fence(differences)
         if not fence > 0.0:
             return
