@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from tests.paths import CARDINAL_FIXTURES, FLAGS_INDONESIA
 
-from terbuka.flags.compute import flags_compute_lines, results_json
+from terbuka.flags.compute import flags_compute, flags_compute_lines, process_flags, results_json
 from terbuka.flags.jsonl import dumps_line, read_objects
 from terbuka.flags.prepare import Preparer
-from terbuka.flags.registry import settings_load
+from terbuka.flags.registry import LOCAL_CODES, settings_load
 
 INDICATOR_FIXTURES = sorted(
     [*(CARDINAL_FIXTURES / "indicators").glob("*.jsonl"), *FLAGS_INDONESIA.glob("*.jsonl")]
@@ -77,3 +77,17 @@ def test_fixture_settings_enable_only_the_named_indicator() -> None:
     settings = settings_load(settings_from_name("R003"), source="R003.ini")
     with (CARDINAL_FIXTURES / "indicators" / "R018.jsonl").open("rb") as lines:
         assert flags_compute_lines(lines, settings, source="R018.jsonl") == {}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in INDICATOR_FIXTURES if p.stem.split("-")[0] in LOCAL_CODES],
+    ids=lambda p: p.stem,
+)
+def test_local_indicators_give_per_process_what_the_batch_gives(path: Path) -> None:
+    """What the web stores per process (process_flags) is the batch's OCID group."""
+    settings = settings_load(settings_from_name(path.stem), source=f"{path.stem}.ini")
+    with path.open("rb") as lines:
+        releases = [release for _, release in read_objects(lines, source=path.name)]
+    one_by_one = {r["ocid"]: found for r in releases if (found := process_flags(r, settings))}
+    assert one_by_one == flags_compute(releases, settings).get("OCID", {})
