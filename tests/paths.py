@@ -8,3 +8,5 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
 OCDS_FIXTURES = FIXTURES / "ocds"
 TLOG_VECTORS = FIXTURES / "tlog-vectors"
+CARDINAL_FIXTURES = FIXTURES / "cardinal-fixtures"
+FLAGS_INDONESIA = FIXTURES / "flags-indonesia"

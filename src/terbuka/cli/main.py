@@ -1,6 +1,6 @@
 """Run the `terbuka` command line: core commands plus those that installed packages register.
 
-The core registers what needs no database (`verify`, `witness`, `keys`). The Django project
+The core registers what needs no database (`verify`, `witness`, `keys`, `flags`). The Django project
 registers `serve`, `demo`, `ocds`, `log` through the "terbuka.commands" entry point group, so
 that a citizen's install without Django still has a working `terbuka verify`.
 """
@@ -16,7 +16,12 @@ from terbuka.cli.parent import parent_watch
 
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
-CORE_REGISTRARS: list[str] = ["terbuka.cli.keys", "terbuka.cli.verify", "terbuka.cli.witness"]
+CORE_REGISTRARS: list[str] = [
+    "terbuka.cli.flags",
+    "terbuka.cli.keys",
+    "terbuka.cli.verify",
+    "terbuka.cli.witness",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

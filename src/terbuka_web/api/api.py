@@ -26,8 +26,15 @@ from ninja import Field, NinjaAPI, Query, Schema
 
 from terbuka.errors import ValidationError
 from terbuka_web.api import selectors as ocds
-from terbuka_web.api.errors import KnownParams, error_response, handlers_register
+from terbuka_web.api.errors import (
+    ERRORS,
+    ErrorOut,
+    KnownParams,
+    error_response,
+    handlers_register,
+)
 from terbuka_web.contracting.models import Process
+from terbuka_web.flags.api import router as flags_router
 from terbuka_web.portal import selectors as portal
 from terbuka_web.portal.links import ocid_link_maker
 
@@ -41,25 +48,12 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 handlers_register(api)
+api.add_router("/flags", flags_router)
 
 StageCode = Literal["planning", "tender", "award", "contract", "implementation"]
 MethodCode = Literal[
     "tender", "seleksi", "pengadaan_langsung", "penunjukan_langsung", "e_purchasing"
 ]
-
-
-class ErrorDetail(Schema):
-    code: str
-    message: str
-    message_en: str
-    field: str
-
-
-class ErrorOut(Schema):
-    error: ErrorDetail
-
-
-ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 SortCode = Literal[tuple(portal.SORTS)]  # type: ignore[valid-type]

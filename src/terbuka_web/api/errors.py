@@ -37,6 +37,21 @@ CODES = {
 }
 
 
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    message_en: str
+    field: str
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+# The error answers every endpoint declares in the OpenAPI document.
+ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
 def error_body(code: str, message: str, message_en: str, field: str = "") -> dict[str, Any]:
     """Return the API's error object."""
     return {"error": {"code": code, "message": message, "message_en": message_en, "field": field}}

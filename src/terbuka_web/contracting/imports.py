@@ -35,6 +35,7 @@ from terbuka_web.accounts.services import audit_record, permission_require
 from terbuka_web.common.services import JsonText, values_insert
 from terbuka_web.contracting.models import Process, Release
 from terbuka_web.contracting.selectors import release_log_ref
+from terbuka_web.flags.services import process_flags_recompute
 from terbuka_web.transparency.services import entry_append_many
 
 CHUNK = 500
@@ -342,6 +343,7 @@ def _import(data: bytes, actor: User, source_name: str) -> ImportResult:
         if by_ocid:
             process_ids = _upsert_processes(by_ocid, actor, result)
             result.releases_created += _add_releases(by_ocid, process_ids, actor, plain)
+            process_flags_recompute(process_ids=process_ids.values())
         audit_record(
             actor=actor,
             action="contracting:ocds:import",

@@ -35,6 +35,7 @@ from terbuka_web.contracting.labels import label_pair
 from terbuka_web.contracting.models import Document, Process, Release, StageDraft
 from terbuka_web.contracting.selectors import release_log_ref
 from terbuka_web.contracting.uploads import UploadRefused, filename_check, pdf_check
+from terbuka_web.flags.services import process_flags_recompute
 from terbuka_web.transparency.services import entry_append
 
 
@@ -518,6 +519,7 @@ def stage_publish(*, user: User, process: Process, stage: str) -> Release:
     process.first_published_at = process.first_published_at or now
     process.last_published_at = now
     process.save()
+    process_flags_recompute(process_ids=[process.pk])
     audit_record(
         actor=user,
         action="contracting:stage:publish",

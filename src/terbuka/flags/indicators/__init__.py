@@ -1,0 +1,1 @@
+"""One module per red-flag indicator; `terbuka.flags.registry` lists and builds them."""
