@@ -115,6 +115,26 @@ def entry_index_for(ref: str, *, kind: str | None = None) -> int | None:
     return None if entry_id is None else entry_index_of(entry_id)
 
 
+def entry_indices_for(refs: list[str], *, kind: str) -> dict[str, int]:
+    """Return the log index of the latest sequenced entry of kind recording each of refs, by
+    ref, in three queries whatever their number; refs not yet sequenced are left out."""
+    rows = LogEntry.objects.filter(ref__in=refs, kind=kind, id__lte=_last_sequenced_id())
+    latest: dict[str, int] = {}
+    for ref, entry_id in rows.values_list("ref", "id"):
+        latest[ref] = max(latest.get(ref, 0), entry_id)
+    if not latest:
+        return {}
+    batches = LogBatch.objects.filter(
+        last_id__gte=min(latest.values()), first_id__lte=max(latest.values())
+    ).values_list("first_id", "last_id", "first_index", "gaps")
+    found = {}
+    for first_id, last_id, first_index, gaps in batches:
+        for ref, entry_id in latest.items():
+            if first_id <= entry_id <= last_id:
+                found[ref] = first_index + offset_of(first_id, gaps, entry_id)
+    return found
+
+
 def entry_id_latest() -> int | None:
     """Return the highest outbox entry id, or None: it moves with every public state change."""
     found: int | None = LogEntry.objects.order_by("-id").values_list("id", flat=True).first()
