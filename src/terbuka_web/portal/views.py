@@ -20,7 +20,6 @@ from terbuka.errors import ValidationError
 from terbuka_web.api import selectors as ocds
 from terbuka_web.common.charts import grouped_bars_figure
 from terbuka_web.contracting.models import Method, Process
-from terbuka_web.contracting.selectors import process_log_index
 from terbuka_web.portal import selectors, story
 from terbuka_web.portal.links import ocid_link_maker
 from terbuka_web.portal.templatetags.terbuka import rupiah
@@ -145,7 +144,7 @@ def process_detail(request: HttpRequest, ocid: str) -> HttpResponse:
         "suppliers": selectors.process_suppliers(process),
         "documents": selectors.process_documents(process),
         "method_label": dict(Method.choices).get(process.method, process.method),
-        "log_index": process_log_index(process=process),
+        "log_index": found.steps[-1].log_index if found.steps else None,
         "steps": list(reversed(found.steps)),
         "releases_total": len(found.steps),
         "state": state,

@@ -15,6 +15,8 @@ from pytest_django.fixtures import Settings
 from terbuka.canonical import canonical_json
 from terbuka.tlog.note import generate_key
 from terbuka_web.contracting.models import Process
+from terbuka_web.transparency.models import LogEntry
+from terbuka_web.transparency.selectors import entry_id_at
 from terbuka_web.transparency.services import log_sequence
 from tests.web.factories import agency_create, process_create
 from tests.web.portal.stories import road_publish
@@ -85,6 +87,15 @@ def test_every_release_links_its_json_and_receipt(client: Client, road: Process)
     assert client.get(f"/proses/{road.ocid}/rilis/tidak-ada.json").status_code == 404
 
 
+def test_each_receipt_link_names_its_own_release_entry(client: Client, road: Process) -> None:
+    html = section(client.get(f"/proses/{road.ocid}/").content.decode(), "riwayat")
+    linked = re.findall(r'rilis/([^"]+)\.json">[^<]*</a> · <a href="/log/receipt/(\d+)"', html)
+    assert len(linked) == 9
+    for release_id, index in linked:
+        entry = LogEntry.objects.get(id=entry_id_at(int(index)))
+        assert entry.ref == f"{road.ocid}/{release_id}" and entry.kind == "ocds.release"
+
+
 def test_diff_page_compares_any_two_releases(client: Client, road: Process) -> None:
     first, *_, last = ids(road)
     answer = client.get(f"/proses/{road.ocid}/perubahan/", {"dari": first, "ke": last})
@@ -138,4 +149,5 @@ def test_page_cost_stays_small(client: Client, road: Process) -> None:
     with CaptureQueriesContext(connection) as queries:
         answer = client.get(f"/proses/{road.ocid}/")
     assert len(answer.content) < 40_000
-    assert len(queries) <= 14, [q["sql"][:80] for q in queries]
+    sqls = [q["sql"][:80] for q in queries.captured_queries]
+    assert 5 <= len(sqls) <= 7, "\n".join(sqls)  # process, releases, log, documents
