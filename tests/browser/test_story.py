@@ -13,10 +13,7 @@ from playwright.sync_api import Browser, Page
 from pytest_django.fixtures import Settings
 from tests.browser.axe import wcag_violations
 from tests.web.factories import agency_create, process_create
-from tests.web.portal.stories import road_publish
-
-from terbuka.tlog.note import generate_key
-from terbuka_web.transparency.services import log_sequence
+from tests.web.portal.stories import road_published
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTHS = [360, 1366]
@@ -25,17 +22,10 @@ OVERFLOW = "document.scrollingElement.scrollWidth - document.scrollingElement.cl
 
 @pytest.fixture
 def road(settings: Settings) -> str:
-    """Publish the demo road story beside an unrelated "tahun berjalan" purchase; sequence."""
-    skey, _vkey = generate_key("story.terbuka.example/log")
-    settings.TERBUKA = {
-        **settings.TERBUKA,
-        "LOG_ORIGIN": "story.terbuka.example/log",
-        "LOG_KEY": skey,
-    }
-    process = road_publish()
+    """Publish the demo road story beside an unrelated "tahun berjalan" purchase."""
+    process = road_published(settings)
     other = agency_create(code="3522-setda", name="Sekretariat Daerah")
     process_create(agency=other, title="Belanja Makan Minum Rapat Tahun Berjalan")
-    log_sequence()
     return process.title
 
 

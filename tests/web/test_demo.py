@@ -16,6 +16,7 @@ from pytest_django.fixtures import Settings
 
 from terbuka.canonical import canonical_json
 from terbuka_web.accounts.models import Agency, AuditEvent, User
+from terbuka_web.common.demo import road as road_module
 from terbuka_web.common.demo.seed import DEMO_ACCOUNTS, demo_seed
 from terbuka_web.contracting.models import Document, Process, Release
 from terbuka_web.regions.models import Region
@@ -94,6 +95,11 @@ def test_demo_releases_are_valid_ocds_115_and_showcase_has_real_pdfs() -> None:
     jadwal = showcase.documents.get(document_type="contractSchedule")
     with jadwal.file.open("rb") as f:
         assert "JADWAL PELAKSANAAN" in pypdf.PdfReader(f).pages[0].extract_text()
+
+    road = Process.objects.get(title=road_module.TITLE)  # the road-works story
+    road_tags = [t for tags in road.releases.values_list("tags", flat=True) for t in tags]
+    assert road.releases.count() == 9 and road.stages_published == STAGES
+    assert {"tenderAmendment", "contractAmendment", "implementationUpdate"} <= set(road_tags)
 
     releases = list(Release.objects.order_by("id").values_list("data", flat=True))
     package_validate(

@@ -28,6 +28,13 @@ RELEASE_METADATA = frozenset(["id", "date", "tag"])
 DOCUMENTS = "documents"
 
 
+def change_kind(before: Any, after: Any) -> str:
+    """Return "added" when before is None (absent), "removed" when after is, else "changed"."""
+    if before is None:
+        return "added"
+    return "removed" if after is None else "changed"
+
+
 @dataclass(frozen=True, slots=True)
 class FieldChange:
     """Name one field that differs: where (keys and array ids), its value before and after.
@@ -45,10 +52,8 @@ class FieldChange:
 
     @property
     def kind(self) -> str:
-        """Return "added", "removed" or "changed"."""
-        if self.before is None:
-            return "added"
-        return "removed" if self.after is None else "changed"
+        """Return "added", "removed" or "changed" (see change_kind)."""
+        return change_kind(self.before, self.after)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +68,8 @@ class DocumentChange:
 
     @property
     def kind(self) -> str:
-        """Return "added", "removed" or "changed"."""
-        if self.before is None:
-            return "added"
-        return "removed" if self.after is None else "changed"
+        """Return "added", "removed" or "changed" (see change_kind)."""
+        return change_kind(self.before, self.after)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,26 +13,18 @@ from django.test.utils import CaptureQueriesContext
 from pytest_django.fixtures import Settings
 
 from terbuka.canonical import canonical_json
-from terbuka.tlog.note import generate_key
 from terbuka_web.contracting.models import Process
 from terbuka_web.transparency.models import LogEntry
 from terbuka_web.transparency.selectors import entry_id_at
-from terbuka_web.transparency.services import log_sequence
 from tests.web.factories import agency_create, process_create
-from tests.web.portal.stories import road_publish
+from tests.web.portal.stories import road_published
 
 pytestmark = pytest.mark.django_db
-ORIGIN = "story.terbuka.example/log"
 
 
 @pytest.fixture
 def road(settings: Settings) -> Process:
-    """Publish the demo road story and sequence its log entries."""
-    skey, _vkey = generate_key(ORIGIN)
-    settings.TERBUKA = {**settings.TERBUKA, "LOG_ORIGIN": ORIGIN, "LOG_KEY": skey}
-    process = road_publish()
-    log_sequence()
-    return process
+    return road_published(settings)
 
 
 def ids(process: Process) -> list[str]:
