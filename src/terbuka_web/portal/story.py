@@ -92,6 +92,16 @@ FIELD_LABELS = {
     "contracts/implementation/transactions/payee/name": gettext_lazy("Penerima pembayaran"),
     "parties/name": gettext_lazy("Nama pihak"),
 }
+# Lifecycle sections in order; a field belongs to the longest prefix it starts with.
+SECTION_LABELS = {
+    "planning": gettext_lazy("Perencanaan dan anggaran"),
+    "tender": gettext_lazy("Pemilihan penyedia"),
+    "awards": gettext_lazy("Penawaran dan pemenang"),
+    "contracts": gettext_lazy("Kontrak"),
+    "contracts/implementation": gettext_lazy("Pelaksanaan"),
+    "parties": gettext_lazy("Pihak"),
+    "": gettext_lazy("Lainnya"),
+}
 # Identifiers and codes that repeat what a labelled field already says.
 HIDDEN_FIELDS = frozenset(
     [
@@ -148,6 +158,7 @@ SUMMARY_LINES = 4  # changes listed under a release on the process page
 class ChangeLine:
     """One change as a person reads it: what (label, and which item), before and after."""
 
+    section: str
     label: str
     item: str
     before: str
@@ -254,13 +265,15 @@ def diff_url(ocid: str, from_id: str, to_id: str) -> str:
 def change_lines(
     diff: Diff, before: Mapping[str, Any], after: Mapping[str, Any]
 ) -> list[ChangeLine]:
-    """Return the shown field changes of diff in plain words (hidden identifiers left out)."""
+    """Return the shown field changes of diff in plain words (hidden identifiers left out),
+    in lifecycle order (SECTION_LABELS), each section in the order of the release."""
     lines = []
     for change in diff.fields:
         if _hidden(change):
             continue
         lines.append(
             ChangeLine(
+                section=_section_of(change.field),
                 label=str(FIELD_LABELS.get(change.field, change.field)),
                 item=_item_name(change, before, after),
                 before=human_value(change.field, change.before),
@@ -268,7 +281,14 @@ def change_lines(
                 kind=change.kind,
             )
         )
-    return lines
+    order = {str(label): n for n, label in enumerate(SECTION_LABELS.values())}
+    return sorted(lines, key=lambda line: order[line.section])
+
+
+def _section_of(field_name: str) -> str:
+    """Return the lifecycle section a field belongs to, in words ("tender/…" → Pemilihan)."""
+    prefix = max((p for p in SECTION_LABELS if field_name.startswith(p)), key=len)
+    return str(SECTION_LABELS[prefix])
 
 
 def _hidden(change: FieldChange) -> bool:

@@ -95,6 +95,14 @@ def test_diff_page_compares_any_two_releases(client: Client, road: Process) -> N
     assert answer.status_code == 200
     assert "Nilai kontrak" in html and "Rp 2.697.500.000" in html  # money in Rupiah
     assert "(belum ada)" in html  # added since the planning release
+    captions = re.findall(r"<caption>([^<]+)</caption>", html)
+    assert captions == [
+        "Pemilihan penyedia",
+        "Penawaran dan pemenang",
+        "Kontrak",
+        "Pelaksanaan",
+        "Pihak",
+    ]
     assert html.count("Ditambahkan:") == 7  # the documents published after the first release
     assert f"rilis/{first}.json" in html and f"rilis/{last}.json" in html
     assert html.count("/log/receipt/") == 2
