@@ -151,6 +151,7 @@ DATE_KEYS = frozenset(
     ["date", "startDate", "endDate", "dateSigned", "dueDate", "dateMet", "datePublished"]
 )
 ITEM_NAME_KEYS = ("title", "description", "name")
+UNNAMED_ARRAYS = frozenset(["awards", "contracts"])  # one each per process: no name needed
 SUMMARY_LINES = 4  # changes listed under a release on the process page
 
 
@@ -300,16 +301,18 @@ def _hidden(change: FieldChange) -> bool:
 
 
 def _item_name(change: FieldChange, before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
-    """Return the name of the array object a change lies in (its title…), or ""."""
-    keys = change.field.split("/")
-    if len(change.path) == len(keys):
-        return ""
+    """Return the name (title, description or name) of the array object a change lies in
+    (a milestone, an item…), or "" outside arrays, for an unnamed object, and for the one
+    award and contract of a process (UNNAMED_ARRAYS)."""
     for state in (after, before):
         node: Any = state
-        for part in change.path[:-1]:
+        item: Any = None
+        for key, part in zip(("", *change.path), change.path[:-1], strict=False):
+            in_array = isinstance(node, list) and key not in UNNAMED_ARRAYS
             node = _child(node, part)
-        if isinstance(node, Mapping) and node.get("id") != PROGRESS_MILESTONE_ID:
-            return str(next((node[k] for k in ITEM_NAME_KEYS if node.get(k)), ""))
+            item = node if in_array else item
+        if isinstance(item, Mapping) and item.get("id") != PROGRESS_MILESTONE_ID:
+            return str(next((item[k] for k in ITEM_NAME_KEYS if item.get(k)), ""))
     return ""
 
 
