@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import template
 
-from terbuka_web.portal.story import STATUS_LABELS, human_date
+from terbuka_web.portal.labels import STATUS_LABELS
+from terbuka_web.portal.story import human_date
 
 register = template.Library()
 
