@@ -130,3 +130,22 @@ STATUS_LABELS = {
 DATE_KEYS = frozenset(
     ["date", "startDate", "endDate", "dateSigned", "dueDate", "dateMet", "datePublished"]
 )
+
+# What a release's summary on the process page lists first (the rest counts as "dan N lain").
+SUMMARY_FIELDS = frozenset(
+    [
+        "planning/budget/amount/amount",
+        "planning/budget/project",
+        "tender/procurementMethodDetails",
+        "tender/tenderPeriod/endDate",
+        "tender/value/amount",
+        "awards/suppliers/name",
+        "awards/value/amount",
+        "contracts/value/amount",
+        "contracts/period/endDate",
+        "contracts/dateSigned",
+        "contracts/implementation/milestones/status",
+        "contracts/implementation/milestones/description",
+        "contracts/implementation/transactions/value/amount",
+    ]
+)

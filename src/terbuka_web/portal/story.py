@@ -33,6 +33,7 @@ from terbuka_web.portal.labels import (
     SECTION_LABELS,
     STAGE_LABELS,
     STATUS_LABELS,
+    SUMMARY_FIELDS,
     TAG_LABELS,
 )
 from terbuka_web.portal.templatetags.terbuka import rupiah
@@ -48,6 +49,7 @@ class ChangeLine:
     """One change as a person reads it: what (label, and which item), before and after."""
 
     section: str
+    field: str
     label: str
     item: str
     before: str
@@ -104,12 +106,14 @@ def process_story(process: Process, releases: Sequence[Release]) -> Story:
         release = by_id[str(data.get("id"))]
         step = _step(process, release, number, data)
         step.log_index = indices.get(release_log_ref(process.ocid, release.release_id))
-        tags = data.get("tag") or []
         if previous is not None:
             step.diff_url = diff_url(process.ocid, steps[-1].release_id, release.release_id)
-            if any(t.endswith(("Update", "Amendment")) for t in tags):
-                lines = change_lines(diff_releases(previous, state), previous, state)
-                step.changes, step.more = lines[:SUMMARY_LINES], max(0, len(lines) - SUMMARY_LINES)
+        before = previous or {}
+        lines = change_lines(diff_releases(before, state), before, state)
+        lines.sort(key=lambda line: line.field not in SUMMARY_FIELDS)  # stable: key ones first
+        if step.rationale:  # shown above the changes already
+            lines = [line for line in lines if "/amendments/" not in line.field]
+        step.changes, step.more = lines[:SUMMARY_LINES], max(0, len(lines) - SUMMARY_LINES)
         if step.stage == "implementation":
             progress.append((f"{number}", *_progress_of(state)))
         steps.append(step)
@@ -160,11 +164,13 @@ def change_lines(
     for change in diff.fields:
         if _hidden(change):
             continue
+        item = _item_name(change, before, after)
         lines.append(
             ChangeLine(
                 section=_section_of(change.field),
+                field=change.field,
                 label=str(FIELD_LABELS.get(change.field, change.field)),
-                item=_item_name(change, before, after),
+                item="" if item in (change.before, change.after) else item,
                 before=human_value(change.field, change.before),
                 after=human_value(change.field, change.after),
                 kind=change.kind,

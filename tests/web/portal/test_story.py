@@ -70,6 +70,8 @@ def test_every_release_links_its_json_and_receipt(client: Client, road: Process)
     assert html.count("/log/receipt/") == 9
     assert "Kontrak diubah (adendum)" in html and "Pemilihan penyedia diubah (amandemen)" in html
     assert "Kontrak berakhir: 4 Agustus 2025 → 3 September 2025" in html
+    assert "<li>Pagu anggaran: Rp 3.000.000.000</li>" in html  # what the first release said
+    assert html.count("curah hujan") == 1  # the reason once, not again among the changes
     for release in road.releases.all():
         answer = client.get(f"/proses/{road.ocid}/rilis/{release.release_id}.json")
         assert answer.status_code == 200 and answer["Content-Type"] == "application/json"
