@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 from pytest_django.fixtures import Settings
 from tests.browser.axe import wcag_violations
-from tests.web.factories import process_create
+from tests.web.factories import process_create, process_publish_all
 from tests.web.transparency.cosigning import cosignature_store, witnesses_configure
 
 from terbuka.ocds.stage_examples import EXAMPLE_STAGE_DATA
@@ -56,16 +56,7 @@ def site(settings: Settings) -> dict[str, Any]:
         "operator", password=PASSWORD, role=Role.OPERATOR, agency=agency
     )
     ppk = User.objects.create_user("ppk", password=PASSWORD, role=Role.PPK, agency=agency)
-    road = services.process_create(
-        user=operator, agency=agency, title="Rehabilitasi Jalan Ngasem", fiscal_year=2026
-    )
-    services.document_upload(
-        user=operator, process=road, stage="tender", document_type="tenderNotice",
-        title="Pengumuman tender", stream=_pdf("Pengumuman"), filename="pengumuman.pdf",
-    )  # fmt: skip
-    for stage, data in EXAMPLE_STAGE_DATA.items():
-        StageDraft.objects.create(process=road, stage=stage, data=data)
-        services.stage_publish(user=ppk, process=road, stage=stage)
+    road = process_publish_all(operator=operator, ppk=ppk, title="Rehabilitasi Jalan Ngasem")
     draft = services.process_create(
         user=operator, agency=agency, title="Pengadaan Bangku Taman", fiscal_year=2026
     )
