@@ -37,7 +37,7 @@ def test_a_citizen_follows_a_road_contract_from_search_to_receipt(
     page = context.new_page()
     page.goto(live_server.url + "/")
     page.fill("#f-q", "aspal")  # the title says "Pengaspalan": found by its root
-    page.click("form.search button[type=submit]")
+    page.click("#search-submit")
     page.get_by_role("link", name=road).click()
     assert page.inner_text("h1") == road
 

@@ -113,7 +113,7 @@ def test_diff_page_compares_any_two_releases(client: Client, road: Process) -> N
 
 def test_diff_page_defaults_to_the_last_two_releases(client: Client, road: Process) -> None:
     html = client.get(f"/proses/{road.ocid}/perubahan/").content.decode()
-    assert "Status tahapan <span class=\"muted\">(Serah terima pekerjaan (PHO))</span>" in html
+    assert 'Status tahapan <span class="muted">(Serah terima pekerjaan (PHO))</span>' in html
     assert "Dijadwalkan" in html and "Tercapai" in html
     assert "BA Serah Terima (PHO)" in html
 
@@ -129,9 +129,11 @@ def test_unknown_release_ids_are_a_clear_400(
     answer = client.get(f"/proses/{road.ocid}/perubahan/", {"dari": "x" * 300, "ke": ids(road)[0]})
     assert answer.status_code == 400
     html = answer.content.decode()
-    alert = re.search(r'<p class="error" role="alert">([^<]*)</p>', html)
+    alert = re.search(
+        r'role="alert"><div class="usa-alert__body"><p class="usa-alert__text">([^<]*)</p>', html
+    )
     assert alert and message in alert[1] and len(alert[1]) < 300  # the id is cut short
-    assert '<select id="f-dari" name="dari">' in html  # the form to choose again
+    assert '<select class="usa-select" id="f-dari" name="dari">' in html  # to choose again
 
 
 def test_unknown_process_is_404_on_both_new_pages(client: Client, db: None) -> None:
