@@ -16,6 +16,7 @@ from pytest_django.fixtures import Settings
 
 from terbuka.canonical import canonical_json
 from terbuka_web.accounts.models import Agency, AuditEvent, User
+from terbuka_web.common.demo import road as road_module
 from terbuka_web.common.demo.seed import DEMO_ACCOUNTS, demo_seed
 from terbuka_web.contracting.models import Document, Process, Release
 from terbuka_web.regions.models import Region
@@ -95,6 +96,11 @@ def test_demo_releases_are_valid_ocds_115_and_showcase_has_real_pdfs() -> None:
     with jadwal.file.open("rb") as f:
         assert "JADWAL PELAKSANAAN" in pypdf.PdfReader(f).pages[0].extract_text()
 
+    road = Process.objects.get(title=road_module.TITLE)  # the road-works story
+    road_tags = [t for tags in road.releases.values_list("tags", flat=True) for t in tags]
+    assert road.releases.count() == 9 and road.stages_published == STAGES
+    assert {"tenderAmendment", "contractAmendment", "implementationUpdate"} <= set(road_tags)
+
     releases = list(Release.objects.order_by("id").values_list("data", flat=True))
     package_validate(
         {
@@ -136,4 +142,5 @@ def test_a_later_run_resumes_the_same_processes() -> None:
     assert set(early) == set(late) and len(late) == 8
     assert all(late[title][: len(stages)] == stages for title, stages in early.items())
     assert sum(map(len, late.values())) > sum(map(len, early.values()))
-    assert Release.objects.count() == sum(map(len, late.values()))
+    updates = 4  # the road story's amendments and later progress reports (demo/road.py)
+    assert Release.objects.count() == sum(map(len, late.values())) + updates

@@ -12,7 +12,6 @@ from terbuka_web.accounts.models import User
 from terbuka_web.accounts.selectors import GLOBAL_ACTIONS, Action, user_can
 from terbuka_web.contracting.labels import code_label
 from terbuka_web.contracting.models import Document, Process, Release, StageDraft
-from terbuka_web.transparency.selectors import entry_index_for
 
 
 def process_list_visible(*, user: User) -> QuerySet[Process]:
@@ -142,12 +141,3 @@ def process_stage_statuses(*, processes: list[Process]) -> dict[int, list[StageS
 def release_log_ref(ocid: str, release_id: str) -> str:
     """Return the log-entry ref of one release: "<ocid>/<release id>" (publish and import)."""
     return f"{ocid}/{release_id}"
-
-
-def process_log_index(*, process: Process) -> int | None:
-    """Return the log index of process's latest release once sequenced, else None."""
-    latest = process.releases.order_by("-published_at", "-id").values_list("release_id", flat=True)
-    release_id = latest.first()
-    if release_id is None:
-        return None
-    return entry_index_for(release_log_ref(process.ocid, release_id), kind="ocds.release")

@@ -10,15 +10,17 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from terbuka.errors import ValidationError
 from terbuka_web.api import selectors as ocds
+from terbuka_web.common.charts import grouped_bars_figure
 from terbuka_web.contracting.models import Method, Process
-from terbuka_web.contracting.selectors import process_log_index
-from terbuka_web.portal import selectors
+from terbuka_web.portal import selectors, story
 from terbuka_web.portal.links import ocid_link_maker
 from terbuka_web.portal.templatetags.terbuka import rupiah
 
@@ -98,19 +100,21 @@ def _results_html(rows: list[dict[str, object]]) -> SafeString:
 
     Every value goes through html.escape; the labels are translated once per page.
     """
-    labels = [_("Perangkat daerah"), _("Tahun"), _("Metode"), _("Tahap"), _("Nilai")]
-    keys = ("agency", "year", "method", "stage", "value")
+    labels = [_("Tahun"), _("Metode"), _("Tahap"), _("Nilai")]
+    keys = ("year", "method", "stage", "value")
     parts = []
     for row in rows:
         e = {key: escape(str(value)) for key, value in row.items()}
+        e["stage"] = f'<span class="usa-tag tb-tag--info">{e["stage"]}</span>'
         facts = "".join(
             f"<div><dt>{escape(label)}</dt><dd>{e[key]}</dd></div>"
             for label, key in zip(labels, keys, strict=True)
         )
         parts.append(
-            f'<li class="result">\n    <h3><a href="{e["url"]}">{e["title"]}</a></h3>\n'
+            f'<li class="result tb-card">\n    <h3><a href="{e["url"]}">{e["title"]}</a></h3>\n'
+            f'    <p class="tb-card__meta">{e["agency"]}</p>\n'
             f'    <dl class="facts">{facts}</dl>\n'
-            f'    <p class="ocid muted">{e["ocid"]}</p>\n  </li>\n'
+            f'    <p class="ocid">{e["ocid"]}</p>\n  </li>\n'
         )
     return mark_safe("".join(parts))  # every value is escaped above
 
@@ -140,9 +144,14 @@ def _process_or_404(ocid: str) -> Process:
 
 
 def process_detail(request: HttpRequest, ocid: str) -> HttpResponse:
-    """Render one published process: timeline, facts, suppliers, documents, log receipt."""
+    """Render one published process: its story (releases, lifecycle, implementation), facts,
+    suppliers, documents and log receipt."""
     process = _process_or_404(ocid)
     timeline = selectors.process_timeline(process)
+    found = story.process_story(process, story.release_rows(process))
+    state = found.state
+    contract_value = selectors.process_values(process)["contract"]
+    paid = sum(p.amount for p in story.payments(state))
     context = {
         "process": process,
         "timeline": timeline,
@@ -151,9 +160,96 @@ def process_detail(request: HttpRequest, ocid: str) -> HttpResponse:
         "suppliers": selectors.process_suppliers(process),
         "documents": selectors.process_documents(process),
         "method_label": dict(Method.choices).get(process.method, process.method),
-        "log_index": process_log_index(process=process),
+        "log_index": found.steps[-1].log_index if found.steps else None,
+        "steps": list(reversed(found.steps)),
+        "releases_total": len(found.steps),
+        "state": state,
+        "items": story.tender_items(state),
+        "amendments": story.amendments(state),
+        "milestones": story.milestones(state, timezone.localdate()),
+        "payments": story.payments(state),
+        "paid": paid,
+        "paid_percent": story.percent_of(paid, contract_value),
+        "progress_chart": _progress_chart(found.progress),
+        "physical": found.progress[-1][1] if found.progress else None,
     }
     return render(request, "portal/process.html", context)
+
+
+def _progress_chart(progress: list[tuple[str, int | None, float | None]]) -> SafeString | None:
+    """Return the chart of physical against financial progress per implementation report."""
+    if not progress:
+        return None
+    groups = [
+        (_("Laporan rilis ke-%(n)s") % {"n": n}, [float(phys or 0), float(fin or 0)])
+        for n, phys, fin in progress
+    ]
+    _n, physical, financial = progress[-1]
+    summary = _(
+        "Laporan terakhir: progres fisik %(physical)s%%, progres keuangan (dibayar dibanding "
+        "nilai kontrak) %(financial)s%%."
+    ) % {"physical": _figure(physical), "financial": _figure(financial)}
+    return grouped_bars_figure(
+        ident="progres",
+        title=_("Progres fisik dan keuangan"),
+        summary=summary,
+        series=[_("Fisik"), _("Keuangan")],
+        groups=groups,
+    )
+
+
+def _figure(value: float | None) -> str:
+    """Return a percentage figure in the active language's format, "—" when unknown."""
+    return "—" if value is None else number_format(value)
+
+
+def release_json(request: HttpRequest, ocid: str, release_id: str) -> HttpResponse:
+    """Return one release of a process exactly as published (OCDS 1.1.5 release JSON)."""
+    process = _process_or_404(ocid)
+    release = process.releases.filter(release_id=release_id).first()
+    if release is None:
+        raise Http404("rilis tidak ditemukan / release not found")
+    response = HttpResponse(
+        json.dumps(release.data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'inline; filename="{_safe_name(release_id)}.json"'
+    return response
+
+
+def _safe_name(text: str) -> str:
+    """Return text with only letters, digits, dot, dash and underscore (a file name)."""
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_" for ch in text)
+
+
+def process_diff(request: HttpRequest, ocid: str) -> HttpResponse:
+    """Render what changed in a process between the states after two of its releases
+    (?dari=<release id>&ke=<release id>; the last two by default)."""
+    process = _process_or_404(ocid)
+    releases = story.release_rows(process)
+    found = story.process_story(process, releases)
+    ids = [s.release_id for s in found.steps]
+    from_id = request.GET.get("dari") or (ids[-2] if len(ids) > 1 else ids[0])
+    to_id = request.GET.get("ke") or ids[-1]
+    context: dict[str, Any] = {
+        "process": process,
+        "steps": found.steps,
+        "from_id": from_id,
+        "to_id": to_id,
+    }
+    try:
+        diff, before, after = story.states_diff(found, from_id, to_id)
+    except ValidationError as exc:
+        context["error_text"] = _error_text(exc)
+        return render(request, "portal/diff.html", context, status=400)
+    by_id = {s.release_id: s for s in found.steps}
+    context.update(
+        {
+            "compared": [by_id[from_id], by_id[to_id]],
+            "lines": story.change_lines(diff, before, after),
+            "documents": story.document_lines(diff),
+        }
+    )
+    return render(request, "portal/diff.html", context)
 
 
 def process_record(request: HttpRequest, ocid: str) -> HttpResponse:

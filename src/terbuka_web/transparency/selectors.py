@@ -106,13 +106,31 @@ def entry_index_for(ref: str, *, kind: str | None = None) -> int | None:
 
     With kind (e.g. "ocds.release"), only entries of that kind count.
     """
-    entries = LogEntry.objects.filter(ref=ref, id__lte=_last_sequenced_id())
+    return entry_indices_for([ref], kind=kind).get(ref)
+
+
+def entry_indices_for(refs: list[str], *, kind: str | None = None) -> dict[str, int]:
+    """Return, by ref, the log index of the latest sequenced entry recording each of refs
+    (refs not yet sequenced are left out); with kind, only entries of that kind count.
+
+    Two queries, then one per sequencing batch holding such an entry (a process's releases).
+    """
+    entries = LogEntry.objects.filter(ref__in=refs, id__lte=_last_sequenced_id())
     if kind is not None:
         entries = entries.filter(kind=kind)
-    # max() here, not ORDER BY id DESC LIMIT 1: that would let PostgreSQL walk the primary
-    # key backwards from the top instead of looking the few entries of ref up by index.
-    entry_id = max(entries.values_list("id", flat=True), default=None)
-    return None if entry_id is None else entry_index_of(entry_id)
+    latest: dict[str, int] = {}
+    # max() here, not ORDER BY id DESC: that would let PostgreSQL walk the primary key
+    # backwards from the top instead of looking the few entries of the refs up by index.
+    for ref, entry_id in entries.values_list("ref", "id"):
+        latest[ref] = max(latest.get(ref, 0), entry_id)
+    found: dict[str, int] = {}
+    batch: LogBatch | None = None
+    for ref, entry_id in sorted(latest.items(), key=lambda item: item[1]):
+        if batch is None or batch.last_id < entry_id:
+            batch = LogBatch.objects.filter(last_id__gte=entry_id).order_by("last_id").first()
+        if batch is not None and batch.first_id <= entry_id:
+            found[ref] = batch.first_index + offset_of(batch.first_id, batch.gaps, entry_id)
+    return found
 
 
 def entry_id_latest() -> int | None:

@@ -110,6 +110,8 @@ class ProcessSpec:
     category: str
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)
     documents: list[DocumentSpec] = field(default_factory=list)
+    # Re-publications after the stages: (stage, data, documents), e.g. an amendment.
+    updates: list[tuple[str, dict[str, Any], list[DocumentSpec]]] = field(default_factory=list)
 
 
 def npwp_check_digit(serial: str) -> str:

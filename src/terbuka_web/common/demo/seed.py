@@ -21,7 +21,8 @@ from django.utils import timezone
 from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.accounts.services import agencies_seed, user_create
 from terbuka_web.common.demo.documents import document_pdf
-from terbuka_web.common.demo.generate import AgencyInfo, ProcessSpec, process_specs
+from terbuka_web.common.demo.generate import AgencyInfo, ProcessSpec, Supplier, process_specs
+from terbuka_web.common.demo.road import road_story
 from terbuka_web.contracting.models import Document, Process
 from terbuka_web.contracting.services import (
     document_upload,
@@ -43,6 +44,9 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str | None, str], ...] = (
     ("ppk.dpupr", Role.PPK, SHOWCASE_AGENCY, "demo-ppk-2026"),
     ("pa.dpupr", Role.PA, SHOWCASE_AGENCY, "demo-pa-2026"),
 )
+
+# The contractor of the road story (common/demo/road.py): fictitious, valid-format NPWP.
+ROAD_SUPPLIER = Supplier("PT Karya Aspal Bengawan", "0017654321601000")
 
 Progress = Callable[[str, int, int], None]
 
@@ -73,7 +77,9 @@ def demo_seed(
     Regions: Jawa Timur (35) by default, all of Indonesia with all_regions. Agencies: the
     47 perangkat daerah in accounts/data plus Bojonegoro's 28 kecamatan. Users: the
     DEMO_ACCOUNTS and, per agency, password-less operator.<short> / ppk.<short> accounts that
-    act for the seeder. Processes: `processes` specs from generate.process_specs(seed, today).
+    act for the seeder. Processes: `processes` specs: the showcase and the
+    generated ones of generate.process_specs(seed, today), and (from two on) as the second the
+    road-works story of demo/road.py, with its amendments and progress reports.
     progress(phase, done, total) is called as work advances.
     """
     result = DemoResult()
@@ -87,13 +93,14 @@ def demo_seed(
     result.agencies = len(agencies)
     result.accounts_created = _accounts_seed(agencies)
     result.seconds["agencies_users"] = time.perf_counter() - started - result.seconds["regions"]
+    infos = [_info(a) for a in agencies]
+    today = today or timezone.localdate()
     specs = process_specs(
-        count=processes,
-        agencies=[_info(a) for a in agencies],
-        villages=_villages(),
-        today=today or timezone.localdate(),
-        seed=seed,
+        count=max(1, processes - 1), agencies=infos, villages=_villages(), today=today, seed=seed
     )
+    if processes > 1:
+        road = next((a for a in infos if a.short == SHOWCASE_AGENCY), infos[0])
+        specs.insert(1, road_story(road, ROAD_SUPPLIER, len(specs), today))
     begun = time.perf_counter()
     actors = {
         u.username: u for u in User.objects.filter(agency__in=agencies).select_related("agency")
@@ -105,7 +112,7 @@ def demo_seed(
         )
     }
     for done, spec in enumerate(specs, start=1):
-        _process_publish(spec, actors, known, result)
+        process_spec_publish(spec, actors, known, result)
         if progress:
             progress("proses", done, len(specs))
     result.seconds["processes"] = time.perf_counter() - begun
@@ -150,13 +157,14 @@ def _accounts_seed(agencies: list[Agency]) -> list[tuple[str, str, str | None]]:
     return created
 
 
-def _process_publish(
+def process_spec_publish(
     spec: ProcessSpec,
     actors: dict[str, User],
     known: dict[tuple[int, int, str], Process],
     result: DemoResult,
 ) -> None:
-    """Create spec's process if missing and publish each stage it has not published yet."""
+    """Create spec's process if missing and publish each stage it has not published yet, then,
+    for a process it created, spec.updates (amendments, later reports) in order."""
     operator = actors[f"operator.{spec.agency_short}"]
     ppk = actors[f"ppk.{spec.agency_short}"]
     assert operator.agency is not None
@@ -174,17 +182,22 @@ def _process_publish(
             )
             result.processes_created += 1
         published = set(process.stages_published)
-        for stage, data in spec.stages.items():
-            if stage in published:
-                continue
+        steps = [
+            (stage, data, [d for d in spec.documents if d.stage == stage])
+            for stage, data in spec.stages.items()
+            if stage not in published
+        ]
+        if not published:  # a new process: its re-publications too (amendments, reports)
+            steps += spec.updates
+        for stage, data, documents in steps:
             stage_draft_save(user=operator, process=process, stage=stage, data=data)
             pending = set(
                 Document.objects.filter(
                     process=process, stage=stage, release__isnull=True
                 ).values_list("filename", flat=True)
             )
-            for document in spec.documents:
-                if document.stage != stage or document.filename in pending:
+            for document in documents:
+                if document.filename in pending:
                     continue
                 document_upload(
                     user=operator,
