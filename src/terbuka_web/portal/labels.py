@@ -115,18 +115,6 @@ HIDDEN_FIELDS = frozenset(
         "parties/identifier/legalName",
     ]
 )
-STATUS_LABELS = {
-    "scheduled": gettext_lazy("Dijadwalkan"),
-    "met": gettext_lazy("Tercapai"),
-    "notMet": gettext_lazy("Tidak tercapai"),
-    "partiallyMet": gettext_lazy("Sebagian tercapai"),
-    "pending": gettext_lazy("Menunggu"),
-    "active": gettext_lazy("Aktif"),
-    "cancelled": gettext_lazy("Dibatalkan"),
-    "unsuccessful": gettext_lazy("Tidak berhasil"),
-    "complete": gettext_lazy("Selesai"),
-    "terminated": gettext_lazy("Diakhiri"),
-}
 DATE_KEYS = frozenset(
     ["date", "startDate", "endDate", "dateSigned", "dueDate", "dateMet", "datePublished"]
 )

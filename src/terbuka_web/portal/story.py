@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from terbuka.ocds.build import PROGRESS_MILESTONE_ID
 from terbuka.ocds.codes import stage_of_tags
 from terbuka.ocds.diff import Diff, FieldChange, diff_releases, state_after, states
+from terbuka_web.contracting.labels import code_label
 from terbuka_web.contracting.models import Process, Release
 from terbuka_web.contracting.selectors import release_log_ref
 from terbuka_web.portal.labels import (
@@ -32,7 +33,6 @@ from terbuka_web.portal.labels import (
     HIDDEN_FIELDS,
     SECTION_LABELS,
     STAGE_LABELS,
-    STATUS_LABELS,
     SUMMARY_FIELDS,
     TAG_LABELS,
 )
@@ -230,8 +230,18 @@ def human_value(field_name: str, value: Any) -> str:
     if last in DATE_KEYS and isinstance(value, str):
         return human_date(value)
     if last == "status":
-        return str(STATUS_LABELS.get(str(value), value))
+        return code_label(value, _status_list(field_name))
     return str(value)
+
+
+def _status_list(field_name: str) -> str:
+    """Return the code list of a status field: "awards/status" → "awardStatus"."""
+    if "milestones" in field_name:
+        return "milestoneStatus"
+    for prefix, kind in (("tender", "tenderStatus"), ("awards", "awardStatus")):
+        if field_name.startswith(prefix):
+            return kind
+    return "contractStatus"
 
 
 def human_date(text: str) -> str:

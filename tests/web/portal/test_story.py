@@ -114,7 +114,7 @@ def test_diff_page_compares_any_two_releases(client: Client, road: Process) -> N
 def test_diff_page_defaults_to_the_last_two_releases(client: Client, road: Process) -> None:
     html = client.get(f"/proses/{road.ocid}/perubahan/").content.decode()
     assert 'Status tahapan <span class="muted">(Serah terima pekerjaan (PHO))</span>' in html
-    assert "Dijadwalkan" in html and "Tercapai" in html
+    assert "Terjadwal" in html and "Tercapai" in html
     assert "BA Serah Terima (PHO)" in html
 
 
