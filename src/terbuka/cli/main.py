@@ -16,7 +16,12 @@ from terbuka.cli.parent import parent_watch
 
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
-CORE_REGISTRARS: list[str] = ["terbuka.cli.keys", "terbuka.cli.verify", "terbuka.cli.witness"]
+CORE_REGISTRARS: list[str] = [
+    "terbuka.cli.governance",
+    "terbuka.cli.keys",
+    "terbuka.cli.verify",
+    "terbuka.cli.witness",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
