@@ -28,6 +28,7 @@ from terbuka.errors import ValidationError
 from terbuka_web.api import selectors as ocds
 from terbuka_web.api.errors import KnownParams, error_response, handlers_register
 from terbuka_web.contracting.models import Process
+from terbuka_web.governance.api import router as governance_router
 from terbuka_web.portal import selectors as portal
 from terbuka_web.portal.links import ocid_link_maker
 
@@ -41,6 +42,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 handlers_register(api)
+api.add_router("/governance/", governance_router)
 
 StageCode = Literal["planning", "tender", "award", "contract", "implementation"]
 MethodCode = Literal[

@@ -1,0 +1,81 @@
+"""Selectors of the governance app: the public register of members, interests, proposals,
+decisions (with their log index), minutes and disputes."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from terbuka_web.governance.models import (
+    Comment,
+    Decision,
+    Dispute,
+    Interest,
+    Member,
+    Proposal,
+    Recusal,
+    Vote,
+)
+from terbuka_web.transparency.selectors import entry_index_of
+
+
+def members_list() -> QuerySet[Member]:
+    """Return every member (active, suspended, removed) with its declared interests."""
+    return Member.objects.prefetch_related("interests")
+
+
+def interests_register() -> QuerySet[Interest]:
+    """Return every declared interest with its member, by member then kind."""
+    return Interest.objects.select_related("member").order_by("member__name", "kind", "id")
+
+
+def proposals_open() -> QuerySet[Proposal]:
+    """Return the proposals still open: no decision yet and the deadline not passed."""
+    return (
+        Proposal.objects.filter(decision__isnull=True, deadline__gte=timezone.now())
+        .prefetch_related(
+            Prefetch("recusals", Recusal.objects.select_related("member")),
+            Prefetch("votes", Vote.objects.select_related("member")),
+            Prefetch("comments", Comment.objects.all()),
+        )
+        .order_by("deadline", "id")
+    )
+
+
+def proposals_lapsed() -> QuerySet[Proposal]:
+    """Return proposals whose deadline passed without a decision (no decision, ever)."""
+    return Proposal.objects.filter(decision__isnull=True, deadline__lt=timezone.now())
+
+
+def proposal_get(uid: str) -> Proposal | None:
+    """Return the proposal with uid, its recusals, votes, comments and decision, or None."""
+    return (
+        Proposal.objects.filter(uid=uid)
+        .select_related("decision")
+        .prefetch_related(
+            Prefetch("recusals", Recusal.objects.select_related("member")),
+            Prefetch("votes", Vote.objects.select_related("member")),
+            "comments",
+        )
+        .first()
+    )
+
+
+def decisions_list() -> QuerySet[Decision]:
+    """Return every decision, newest first, with its proposal and minutes."""
+    return Decision.objects.select_related("proposal").prefetch_related("minutes")
+
+
+def decision_log_index(decision: Decision) -> int | None:
+    """Return the transparency-log index of decision's entry, or None while it is pending."""
+    return entry_index_of(decision.entry_id)
+
+
+def disputes_public() -> QuerySet[Dispute]:
+    """Return every dispute, newest first (pages show code, record, status, outcome only)."""
+    return Dispute.objects.select_related("decision__proposal")
+
+
+def dispute_by_code(code: str) -> Dispute | None:
+    """Return the dispute whose tracking code is code (case-insensitive), or None."""
+    return Dispute.objects.filter(code=code.strip().upper()[:16]).first()
