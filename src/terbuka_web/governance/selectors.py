@@ -16,7 +16,8 @@ from terbuka_web.governance.models import (
     Recusal,
     Vote,
 )
-from terbuka_web.transparency.selectors import entry_index_of
+from terbuka_web.transparency.selectors import entry_id_latest_of, entry_index_of
+from terbuka_web.transparency.witnesses import WitnessConfig, WitnessSource
 
 
 def members_list() -> QuerySet[Member]:
@@ -79,3 +80,36 @@ def disputes_public() -> QuerySet[Dispute]:
 def dispute_by_code(code: str) -> Dispute | None:
     """Return the dispute whose tracking code is code (case-insensitive), or None."""
     return Dispute.objects.filter(code=code.strip().upper()[:16]).first()
+
+
+def witness_source() -> WitnessSource:
+    """Return the active members' witnesses for the log policy, and from which checkpoint on.
+
+    Each witnessing member is `saksi-<key id>` in the group of its stakeholder class. The
+    policy changes with the latest admission, suspension or removal of a witnessing member:
+    it applies from the first checkpoint that includes that membership entry (size index+1).
+    """
+    witnessing = Member.objects.exclude(witness_vkey="").order_by("key_id")
+    active = [m for m in witnessing if m.status == Member.Status.ACTIVE]
+    witnesses = [
+        WitnessConfig(f"saksi-{m.key_id}", m.witness_vkey, m.witness_url, m.stakeholder_class)
+        for m in active
+    ]
+    refs = [f"konsorsium/anggota/{m.key_id}" for m in witnessing]
+    latest = entry_id_latest_of(refs, kind="governance.member") if refs else None
+    if latest is None:
+        return WitnessSource(witnesses, "")
+    index = entry_index_of(latest)
+    if index is None:
+        since = (
+            "saksi anggota konsorsium berlaku sejak checkpoint pertama yang memuat perubahan "
+            "keanggotaan terakhir (belum diurutkan) / consortium witnesses in force from the "
+            "first checkpoint that includes the latest membership change (not yet sequenced)"
+        )
+    else:
+        since = (
+            f"saksi anggota konsorsium berlaku sejak checkpoint berukuran {index + 1} (entri "
+            f"{index}) / consortium witnesses in force from checkpoint size {index + 1} on "
+            f"(entry {index})"
+        )
+    return WitnessSource(witnesses, since)

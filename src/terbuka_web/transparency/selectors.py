@@ -115,6 +115,16 @@ def entry_index_for(ref: str, *, kind: str | None = None) -> int | None:
     return None if entry_id is None else entry_index_of(entry_id)
 
 
+def entry_id_latest_of(refs: list[str], *, kind: str) -> int | None:
+    """Return the id of the newest entry of kind recording any of refs, pending or not."""
+    found: int | None = (
+        LogEntry.objects.filter(ref__in=refs, kind=kind)
+        .order_by("-id")
+        .values_list("id", flat=True)
+    ).first()
+    return found
+
+
 def entry_id_latest() -> int | None:
     """Return the highest outbox entry id, or None: it moves with every public state change."""
     found: int | None = LogEntry.objects.order_by("-id").values_list("id", flat=True).first()
