@@ -47,7 +47,7 @@ def test_admitting_and_removing_a_witness_changes_the_policy(
     text = _policy()
     assert f"in force from checkpoint size {checkpoint.size} on" in text
     policy = Policy.parse(text)
-    assert policy.quorum == "konsorsium" and [g.name for g in policy.groups][0] == "teknologi"
+    assert policy.quorum == "konsorsium" and policy.groups[0].name == "teknologi"
     remove = propose(type="member_remove", title="Keluarkan UGM", payload={"member": member.key_id})
     for seat in seats[:5]:  # 5 of 8 now
         vote_cast(proposal=remove, signed=seat.vote(remove))
