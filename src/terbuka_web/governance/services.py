@@ -386,7 +386,8 @@ def vote_cast(*, proposal: Proposal, signed: str) -> Vote:
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         _open_require(proposal, timezone.now())
-        vote = SignedVote.parse(signed.replace("\r\n", "\n").encode("utf-8"))
+        text = signed.replace("\r\n", "\n").strip() + "\n"  # pasted: line ends may vary
+        vote = SignedVote.parse(text.encode("utf-8"))
         member = _voter(proposal, vote.statement.member)
         public_key = public_key_parse(member.public_key)
         vote_verify(vote, proposal_hash=proposal.hash, public_key=public_key)
