@@ -26,7 +26,13 @@ from ninja import Field, NinjaAPI, Query, Schema
 
 from terbuka.errors import ValidationError
 from terbuka_web.api import selectors as ocds
-from terbuka_web.api.errors import KnownParams, error_response, handlers_register
+from terbuka_web.api.errors import (
+    ERRORS,
+    ErrorOut,
+    KnownParams,
+    error_response,
+    handlers_register,
+)
 from terbuka_web.contracting.models import Process
 from terbuka_web.governance.api import router as governance_router
 from terbuka_web.portal import selectors as portal
@@ -48,20 +54,6 @@ StageCode = Literal["planning", "tender", "award", "contract", "implementation"]
 MethodCode = Literal[
     "tender", "seleksi", "pengadaan_langsung", "penunjukan_langsung", "e_purchasing"
 ]
-
-
-class ErrorDetail(Schema):
-    code: str
-    message: str
-    message_en: str
-    field: str
-
-
-class ErrorOut(Schema):
-    error: ErrorDetail
-
-
-ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 SortCode = Literal[tuple(portal.SORTS)]  # type: ignore[valid-type]

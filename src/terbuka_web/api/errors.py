@@ -37,6 +37,22 @@ CODES = {
 }
 
 
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    message_en: str
+    field: str
+
+
+class ErrorOut(Schema):
+    """Document the one error shape in the OpenAPI answers of every operation."""
+
+    error: ErrorDetail
+
+
+ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
 def error_body(code: str, message: str, message_en: str, field: str = "") -> dict[str, Any]:
     """Return the API's error object."""
     return {"error": {"code": code, "message": message, "message_en": message_en, "field": field}}

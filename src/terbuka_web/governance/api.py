@@ -13,6 +13,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
+from terbuka_web.api.errors import ERRORS
 from terbuka_web.governance.models import Decision, Proposal
 from terbuka_web.governance.selectors import decision_log_index, decisions_list, proposal_get
 from terbuka_web.governance.services import proposal_decide, vote_cast
@@ -86,7 +87,7 @@ def decisions(request: HttpRequest) -> list[dict[str, Any]]:
     return [_decision_out(d) for d in decisions_list()]
 
 
-@router.get("/proposals/{uid}", response=ProposalOut)
+@router.get("/proposals/{uid}", response={200: ProposalOut, **ERRORS})
 def proposal(request: HttpRequest, uid: str) -> dict[str, Any]:
     """Usulan kanonik / a proposal exactly as hashed (save it to sign offline)."""
     found = _proposal_or_404(uid)
@@ -97,7 +98,7 @@ def proposal(request: HttpRequest, uid: str) -> dict[str, Any]:
     }
 
 
-@router.post("/proposals/{uid}/votes", response={201: VoteOut})
+@router.post("/proposals/{uid}/votes", response={201: VoteOut, **ERRORS})
 def vote(request: HttpRequest, uid: str, body: VoteIn) -> Status[dict[str, Any]]:
     """Kirim suara bertanda tangan / post a signed vote; the decision follows once met.
 
@@ -112,7 +113,7 @@ def vote(request: HttpRequest, uid: str, body: VoteIn) -> Status[dict[str, Any]]
     )
 
 
-@router.post("/proposals/{uid}/decide", response={201: DecisionOut})
+@router.post("/proposals/{uid}/decide", response={201: DecisionOut, **ERRORS})
 def decide(request: HttpRequest, uid: str) -> Status[dict[str, Any]]:
     """Minta keputusan / ask for the decision: refused (422 quorum_not_met) until the rule
     is met before the deadline."""

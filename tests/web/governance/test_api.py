@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.test import Client
 
 from terbuka_web.governance.models import Decision
+from terbuka_web.governance.services import interest_declare
 from terbuka_web.transparency.services import log_sequence
 
 from .conftest import Seat, propose
@@ -55,3 +56,20 @@ def test_refusals_have_the_one_error_shape_in_both_languages(
     assert client.get("/api/governance/proposals/nope").status_code == 404
     canonical = client.get(f"/api/governance/proposals/{proposal.uid}").json()
     assert canonical["proposal_hash"] == proposal.hash
+
+
+def test_api_refuses_a_recused_members_vote_in_both_languages(
+    seats: list[Seat], client: Client
+) -> None:
+    interest_declare(actor=None, member=seats[2].member, kind="region", value="35.22")
+    proposal = propose(touches={"regions": ["35.22"]})
+    status, body = _post_vote(client, proposal.uid, seats[2].vote(proposal))
+    assert status == 422 and body["error"]["code"] == "vote_refused"
+    assert "konflik kepentingan (region: 35.22)" in body["error"]["message"]
+    assert "conflict of interest (region: 35.22)" in body["error"]["message_en"]
+
+
+def test_pages_switch_to_english(seats: list[Seat], client: Client) -> None:
+    client.cookies["django_language"] = "en"
+    html = client.get("/konsorsium/").content.decode()
+    assert "Governance consortium" in html and "Register of interests" in html
