@@ -22,15 +22,20 @@ from terbuka.governance.errors import GovernanceError
 PUBLIC_KEY_SIZE = 32
 
 
+def base64_strict(data: str | bytes) -> bytes:
+    """Return the bytes of strict (RFC 4648) base64 data, or b"" when it is not base64."""
+    try:
+        return base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        return b""
+
+
 def public_key_parse(text: str, where: str = "public_key") -> bytes:
     """Return the 32 raw bytes of a base64 Ed25519 public key.
 
     Raises GovernanceError when text is not base64 of exactly 32 bytes.
     """
-    try:
-        raw = base64.b64decode(text.strip(), validate=True)
-    except (binascii.Error, ValueError):
-        raw = b""
+    raw = base64_strict(text.strip())
     if len(raw) != PUBLIC_KEY_SIZE:
         raise GovernanceError(
             "kunci publik harus base64 dari 32 bita Ed25519",

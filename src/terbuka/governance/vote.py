@@ -18,7 +18,6 @@ votes_check, never by the format.
 from __future__ import annotations
 
 import base64
-import binascii
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from terbuka.governance.errors import VoteRefused
-from terbuka.governance.keys import key_id_of, signature_valid
+from terbuka.governance.keys import base64_strict, key_id_of, signature_valid
 from terbuka.governance.proposal import HASH_HEX
 
 HEADER = "terbuka/governance-vote/v1"
@@ -110,10 +109,7 @@ class SignedVote:
                 where="vote.signature",
             )
         statement = VoteStatement.parse(head + b"\n")
-        try:
-            signature = base64.b64decode(last[len(b"signature ") :], validate=True)
-        except (binascii.Error, ValueError):
-            signature = b""
+        signature = base64_strict(last[len(b"signature ") :])
         if len(signature) != SIGNATURE_SIZE:
             raise _refuse(
                 "tanda tangan harus base64 dari 64 bita",

@@ -88,33 +88,33 @@ def proposal_detail(request: HttpRequest, uid: str) -> HttpResponse:
 @require_POST
 def proposal_vote(request: HttpRequest, uid: str) -> HttpResponse:
     """Count a signed vote pasted in the form (made offline with `terbuka governance sign`)."""
-    proposal = _proposal_or_404(uid)
-    form = VoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.vote_cast(proposal=proposal, signed=form.cleaned_data["vote"])
-        except TerbukaError as exc:
-            service_error_attach(form, exc)
-        else:
-            messages.success(request, _("Suara diterima dan dicatat di log."))
-            return redirect("governance:proposal", uid=proposal.uid)
-    return _proposal_page(request, proposal, vote=form, comment=CommentForm(), status=400)
+    return _proposal_post(request, uid, VoteForm(request.POST))
 
 
 @require_POST
 def proposal_comment(request: HttpRequest, uid: str) -> HttpResponse:
     """Publish a citizen's comment on an open proposal (no account, no personal data)."""
+    return _proposal_post(request, uid, CommentForm(request.POST))
+
+
+def _proposal_post(request: HttpRequest, uid: str, form: VoteForm | CommentForm) -> HttpResponse:
+    """Pass a vote or comment form to its service; redirect to the proposal, or show why not."""
     proposal = _proposal_or_404(uid)
-    form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.comment_post(proposal=proposal, text=form.cleaned_data["text"])
+            if isinstance(form, VoteForm):
+                services.vote_cast(proposal=proposal, signed=form.cleaned_data["vote"])
+                messages.success(request, _("Suara diterima dan dicatat di log."))
+            else:
+                services.comment_post(proposal=proposal, text=form.cleaned_data["text"])
+                messages.success(request, _("Komentar diterbitkan."))
         except TerbukaError as exc:
             service_error_attach(form, exc)
         else:
-            messages.success(request, _("Komentar diterbitkan."))
             return redirect("governance:proposal", uid=proposal.uid)
-    return _proposal_page(request, proposal, vote=VoteForm(), comment=form, status=400)
+    vote = form if isinstance(form, VoteForm) else VoteForm()
+    comment = form if isinstance(form, CommentForm) else CommentForm()
+    return _proposal_page(request, proposal, vote=vote, comment=comment, status=400)
 
 
 @require_safe
