@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
 from terbuka_web.accounts.models import Role, User
+from terbuka_web.common.demo.pdf import pdf_render
 from terbuka_web.governance.models import Decision, Dispute, Proposal, Vote
 from terbuka_web.governance.services import interest_declare
 
@@ -50,7 +52,7 @@ def test_the_vote_form_refuses_recused_bad_and_replayed_votes(
     assert client.post(url, {"vote": seats[0].vote(proposal)}).status_code == 302
     again = client.post(url, {"vote": seats[0].vote(proposal)})
     assert again.status_code == 400 and "replayed vote" in again.content.decode()
-    assert Vote.objects.count() == 1
+    assert Vote.objects.count() == 1 and not Decision.objects.exists()
 
 
 def test_secretariat_creates_a_proposal_and_adds_minutes(seats: list[Seat], client: Client) -> None:
@@ -74,9 +76,23 @@ def test_secretariat_creates_a_proposal_and_adds_minutes(seats: list[Seat], clie
     decision = Decision.objects.get()
     url = f"/konsorsium/kelola/keputusan/{decision.pk}/notula/"
     assert client.post(url, {"text": "Rapat 4 Desember: enam setuju."}).status_code == 302
+    pdf = SimpleUploadedFile(
+        "Notula rapat.pdf", pdf_render(title="Notula", lines=["Enam setuju."]), "application/pdf"
+    )
+    assert client.post(url, {"file": pdf}).status_code == 302
+    html_pdf = SimpleUploadedFile("n.pdf", b"<html><script>x</script>", "application/pdf")
+    refused = client.post(url, {"file": html_pdf})
+    assert refused.status_code == 400 and "not a PDF" in refused.content.decode()
+    assert decision.minutes.count() == 2
+    stored = decision.minutes.get(filename="Notula rapat.pdf")
+    served = client.get(f"/konsorsium/notula/{stored.pk}/")
+    assert (
+        served["Content-Type"] == "application/pdf"
+        and "sandbox" in served["Content-Security-Policy"]
+    )
     page = client.get("/konsorsium/").content.decode()
     assert "Notula" in page and "setuju</span>" not in page
-    minutes = decision.minutes.get()
+    minutes = decision.minutes.get(filename="")
     assert client.get(f"/konsorsium/notula/{minutes.pk}/").content.decode().startswith("Rapat 4")
     feed = client.get("/konsorsium/keputusan.atom")
     assert feed["Content-Type"].startswith("application/atom+xml")
