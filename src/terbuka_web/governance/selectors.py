@@ -3,6 +3,10 @@ decisions (with their log index), minutes and disputes."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -88,8 +92,14 @@ def witness_source() -> WitnessSource:
     Each witnessing member is `saksi-<key id>` in the group of its stakeholder class. The
     policy changes with the latest admission, suspension or removal of a witnessing member:
     it applies from the first checkpoint that includes that membership entry (size index+1).
+    Without a readable database (nothing migrated yet) there are no members' witnesses.
     """
-    witnessing = Member.objects.exclude(witness_vkey="").order_by("key_id")
+    if _sqlite_file_absent():
+        return WitnessSource([], "")
+    try:
+        witnessing = list(Member.objects.exclude(witness_vkey="").order_by("key_id"))
+    except DatabaseError:  # no database yet (e.g. `terbuka log policy` before any migrate)
+        return WitnessSource([], "")
     active = [m for m in witnessing if m.status == Member.Status.ACTIVE]
     witnesses = [
         WitnessConfig(f"saksi-{m.key_id}", m.witness_vkey, m.witness_url, m.stakeholder_class)
@@ -113,3 +123,10 @@ def witness_source() -> WitnessSource:
             f"(entry {index})"
         )
     return WitnessSource(witnesses, since)
+
+
+def _sqlite_file_absent() -> bool:
+    """Report whether the database is an SQLite file not created yet (connecting would make
+    it and its directory: `terbuka log policy` must work without a data directory)."""
+    database = settings.DATABASES["default"]
+    return "sqlite" in database["ENGINE"] and not Path(str(database["NAME"])).exists()
