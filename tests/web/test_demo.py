@@ -50,7 +50,10 @@ def counts() -> dict[str, int]:
         "processes": Process.objects.count(),
         "releases": Release.objects.count(),
         "documents": Document.objects.count(),
-        "log": LogEntry.objects.count(),
+        "log": LogEntry.objects.exclude(kind__startswith="governance.")
+        .exclude(kind="decision")
+        .count(),
+        "governance": LogEntry.objects.filter(kind__startswith="governance.").count(),
         "audit": AuditEvent.objects.exclude(action="regions:region:load").count(),
     }
 
@@ -67,6 +70,7 @@ def test_demo_seeds_publishes_and_is_idempotent(data_dir: Path) -> None:
     for username, _role, _agency, password in DEMO_ACCOUNTS:
         assert password in first_output
         assert User.objects.get(username=username).check_password(password)
+    assert first["governance"] > 0  # the demo governance consortium (test_demo_consortium)
     # every release and every newly published document was logged in its transaction
     assert first["log"] == first["releases"] + first["documents"]
     assert Document.objects.filter(release__isnull=True).count() == 0

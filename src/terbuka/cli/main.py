@@ -18,6 +18,7 @@ Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], No
 
 CORE_REGISTRARS: list[str] = [
     "terbuka.cli.flags",
+    "terbuka.cli.governance",
     "terbuka.cli.keys",
     "terbuka.cli.verify",
     "terbuka.cli.witness",

@@ -22,6 +22,7 @@ class Action(StrEnum):
     OCDS_IMPORT = "ocds_import"
     USER_MANAGE = "user_manage"
     AGENCY_MANAGE = "agency_manage"
+    GOVERNANCE_MANAGE = "governance_manage"
 
 
 # Actions a role may take on its own agency's processes.
@@ -50,7 +51,13 @@ OWN_AGENCY_ACTIONS: dict[str, frozenset[Action]] = {
 # Actions a role may take whatever the agency (system-wide roles).
 GLOBAL_ACTIONS: dict[str, frozenset[Action]] = {
     Role.ADMIN: frozenset(
-        {Action.OCDS_IMPORT, Action.USER_MANAGE, Action.AGENCY_MANAGE, Action.DRAFT_VIEW}
+        {
+            Action.OCDS_IMPORT,
+            Action.USER_MANAGE,
+            Action.AGENCY_MANAGE,
+            Action.DRAFT_VIEW,
+            Action.GOVERNANCE_MANAGE,
+        }
     ),
     Role.AUDITOR: frozenset({Action.DRAFT_VIEW}),
 }

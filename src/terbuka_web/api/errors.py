@@ -45,10 +45,11 @@ class ErrorDetail(Schema):
 
 
 class ErrorOut(Schema):
+    """Document the one error shape in the OpenAPI answers of every operation."""
+
     error: ErrorDetail
 
 
-# The error answers every endpoint declares in the OpenAPI document.
 ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 

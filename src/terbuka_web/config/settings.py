@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "terbuka_web.regions",
     "terbuka_web.contracting",
     "terbuka_web.transparency",
+    "terbuka_web.governance",
     "terbuka_web.portal",
     "terbuka_web.api",
     "terbuka_web.flags",

@@ -133,6 +133,16 @@ def entry_indices_for(refs: list[str], *, kind: str | None = None) -> dict[str, 
     return found
 
 
+def entry_id_latest_of(refs: list[str], *, kind: str) -> int | None:
+    """Return the id of the newest entry of kind recording any of refs, pending or not."""
+    found: int | None = (
+        LogEntry.objects.filter(ref__in=refs, kind=kind)
+        .order_by("-id")
+        .values_list("id", flat=True)
+    ).first()
+    return found
+
+
 def entry_id_latest() -> int | None:
     """Return the highest outbox entry id, or None: it moves with every public state change."""
     found: int | None = LogEntry.objects.order_by("-id").values_list("id", flat=True).first()

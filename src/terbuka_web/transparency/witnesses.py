@@ -16,6 +16,7 @@ Configuration (environment, read through settings.TERBUKA):
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,12 +84,44 @@ def _witness_items() -> tuple[str, list[Any]]:
     return source, items
 
 
-def witnesses_configured() -> list[WitnessConfig]:
-    """Return the witnesses of TERBUKA_WITNESSES (or its file), in configuration order.
+@dataclass(frozen=True)
+class WitnessSource:
+    """Hold the witnesses another app contributes to the policy and since when they apply.
 
-    Raises ConfigError naming the entry when the JSON, a field or a vkey is wrong.
+    since is one line for the policy file's comment, e.g. "berlaku sejak checkpoint 42 / in
+    force from checkpoint size 42" (the governance app: witnesses follow the membership).
     """
-    return _witnesses_checked(*_witness_items())
+
+    witnesses: list[WitnessConfig]
+    since: str
+
+
+_SOURCES: list[Callable[[], WitnessSource]] = []
+
+
+def witness_source_register(source: Callable[[], WitnessSource]) -> None:
+    """Add source to the witnesses every policy and cosigning round uses (once)."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+
+
+def _sources_read() -> list[WitnessSource]:
+    return [source() for source in _SOURCES]
+
+
+def witnesses_configured() -> list[WitnessConfig]:
+    """Return the witnesses of TERBUKA_WITNESSES (or its file), in configuration order, then
+    those of the registered sources (witness_source_register).
+
+    Raises ConfigError naming the entry when the JSON, a field or a vkey is wrong, or when
+    two witnesses share a name.
+    """
+    witnesses = _witnesses_checked(*_witness_items())
+    for source in _sources_read():
+        witnesses += source.witnesses
+    if len({w.name for w in witnesses}) != len(witnesses):
+        raise _config_error("witnesses", "nama ganda", "duplicate names")
+    return witnesses
 
 
 def _witnesses_checked(source: str, items: list[Any]) -> list[WitnessConfig]:
@@ -163,14 +196,16 @@ def _groups(witnesses: list[WitnessConfig]) -> dict[str, list[str]]:
 def policy_text(*, log_vkey: str, log_url: str = "") -> str:
     """Return the tlog-policy file of the log and the configured witnesses.
 
-    One group per stakeholder class (k of n, default majority), then the consortium group
+    First a `# since` comment line per registered source (witness_source_register), then one
+    group per stakeholder class (k of n, default majority), then the consortium group
     requiring TERBUKA_WITNESS_QUORUM groups (default all). Raises ConfigError for a bad
     threshold. Example:
     `log L+..+A..\\nwitness saksi-bpk saksi-bpk+..+B.. https://..\\ngroup auditor 1 saksi-bpk\\n`
     `group konsorsium 1 auditor\\nquorum konsorsium\\n`.
     """
     witnesses = witnesses_configured()
-    lines = [" ".join(filter(None, ["log", log_vkey, log_url]))]
+    lines = [f"# {source.since}" for source in _sources_read() if source.witnesses or source.since]
+    lines.append(" ".join(filter(None, ["log", log_vkey, log_url])))
     lines += [f"witness {w.name} {w.vkey} {w.url}" for w in witnesses]
     groups = _groups(witnesses)
     thresholds = _thresholds()

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from terbuka.errors import TerbukaError
+from terbuka_web.common.demo.consortium import demo_consortium_create
 from terbuka_web.common.demo.seed import DemoResult, demo_seed
 from terbuka_web.common.demo.witnesses import demo_witnesses_create
 
@@ -54,6 +55,7 @@ class Command(BaseCommand):
                     progress=progress,
                 )
                 witnesses = demo_witnesses_create()
+                members = demo_consortium_create()
             except TerbukaError as error:
                 raise CommandError(f"{error.message_id} / {error.message_en}") from error
         self._report(console, result)
@@ -64,6 +66,8 @@ class Command(BaseCommand):
             )
         else:
             console.print(f"konsorsium saksi demo / demo witness consortium: {witnesses}")
+        if members is not None:
+            console.print(f"konsorsium tata kelola demo / demo governance consortium: {members}")
 
     def _report(self, console: Console, result: DemoResult) -> None:
         regions = result.regions

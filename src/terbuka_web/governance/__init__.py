@@ -1,0 +1,1 @@
+"""The consortium: members, declared interests, proposals, signed votes, decisions, disputes."""

@@ -1,0 +1,34 @@
+"""Test the demo governance consortium: seven members over five classes, admissions by signed
+decisions that the core re-verifies, a recusal, a resolved dispute; keys only in DATA_DIR."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pytest_django.fixtures import Settings
+
+from terbuka.governance.decision import decision_verify
+from terbuka_web.common.demo.consortium import demo_consortium_create
+from terbuka_web.governance.models import Decision, Dispute, Member, Recusal
+from terbuka_web.governance.selectors import proposals_open
+from terbuka_web.transparency.models import LogEntry
+
+
+@pytest.mark.django_db
+def test_demo_consortium(settings: Settings, tmp_path: Path) -> None:
+    settings.DATA_DIR = tmp_path
+    assert demo_consortium_create() == 7
+    assert {m.stakeholder_class for m in Member.objects.all()} == {
+        "pemerintah", "auditor", "warga", "teknologi", "hukum"
+    }  # fmt: skip
+    assert Decision.objects.filter(proposal__type="member_admit").count() == 2
+    assert Dispute.objects.get().status == Dispute.Status.RESOLVED
+    (pending,) = proposals_open()
+    assert Recusal.objects.get().proposal == pending
+    for entry in LogEntry.objects.filter(kind="decision"):
+        assert decision_verify(json.loads(bytes(entry.data))).met
+    keys = sorted(tmp_path.glob("demo-consortium/*.pem"))
+    assert len(keys) == 7 and all(k.stat().st_mode & 0o777 == 0o600 for k in keys)
+    assert demo_consortium_create() is None
