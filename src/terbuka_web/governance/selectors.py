@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -128,5 +127,7 @@ def witness_source() -> WitnessSource:
 def _sqlite_file_absent() -> bool:
     """Report whether the database is an SQLite file not created yet (connecting would make
     it and its directory: `terbuka log policy` must work without a data directory)."""
-    database = settings.DATABASES["default"]
-    return "sqlite" in database["ENGINE"] and not Path(str(database["NAME"])).exists()
+    database = connection.settings_dict  # the test database's name under tests
+    name = str(database["NAME"])
+    in_memory = name == ":memory:" or "mode=memory" in name
+    return "sqlite" in database["ENGINE"] and not in_memory and not Path(name).exists()
