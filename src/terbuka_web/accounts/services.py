@@ -43,7 +43,10 @@ ACTION_WORDS: dict[Action, tuple[str, str]] = {
     Action.OCDS_IMPORT: ("mengimpor data OCDS", "import OCDS data"),
     Action.USER_MANAGE: ("mengelola pengguna", "manage users"),
     Action.AGENCY_MANAGE: ("mengelola perangkat daerah", "manage agencies"),
-    Action.GOVERNANCE_MANAGE: ("mengelola usulan dan notulen konsorsium", "manage consortium proposals and minutes"),
+    Action.GOVERNANCE_MANAGE: (
+        "mengelola usulan dan notulen konsorsium",
+        "manage consortium proposals and minutes",
+    ),
 }
 
 
