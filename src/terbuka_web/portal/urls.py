@@ -1,4 +1,4 @@
-"""URLs of the portal app: search at /, processes at /proses/<ocid>/, /kelengkapan/."""
+"""URLs of the portal app: search at /, processes at /proses/<ocid>/, /kelengkapan/, /unduh/."""
 
 from django.urls import path
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("proses/<str:ocid>/", views.process_detail, name="process"),
     path("proses/<str:ocid>/record.json", views.process_record, name="process_record"),
     path("kelengkapan/", views.completeness, name="completeness"),
+    path("unduh/", views.downloads, name="downloads"),
 ]
