@@ -591,15 +591,24 @@ def overview() -> Overview:
 Cell = tuple[int | None, str, str, int]  # agency id, method, stage reached, fiscal year
 
 
+def overview_cube() -> QuerySet[Process, tuple[Any, ...]]:
+    """Return the query of (agency id, method, stage reached, fiscal year, process count,
+    value sum) per group of public processes; it reads only the index portal_process_overview
+    (COUNT(*), not COUNT(id), which PostgreSQL would fetch from the rows)."""
+    return (
+        processes_public()
+        .order_by()
+        .values_list("agency_id", "method", "stage_reached", "fiscal_year")
+        .annotate(n=Count("*"), value=Sum("value_idr"))
+        .values_list("agency_id", "method", "stage_reached", "fiscal_year", "n", "value")
+    )
+
+
 def _overview_compute() -> Overview:
     """Return the Overview from the (agency, method, stage, year) cube of public processes."""
     cube: dict[Cell, tuple[int, int]] = {
-        (agency, method, stage, year): (n, value or 0)
-        for agency, method, stage, year, n, value in processes_public()
-        .order_by()
-        .values_list("agency_id", "method", "stage_reached", "fiscal_year")
-        .annotate(n=Count("id"), value=Sum("value_idr"))
-        .values_list("agency_id", "method", "stage_reached", "fiscal_year", "n", "value")
+        (agency, method, stage, year): (n, int(value or 0))  # PostgreSQL sums as numeric
+        for agency, method, stage, year, n, value in overview_cube()
     }
     return Overview(
         processes=sum(n for n, _ in cube.values()),
