@@ -41,3 +41,8 @@ def test_header_leads_to_the_page_not_to_swagger(client: Client) -> None:
     html = client.get("/kelengkapan/").content.decode()
     header = html.split("</header>")[0]
     assert 'href="/unduh/"' in header and "/api/docs" not in header
+
+
+def test_swagger_page_leads_back_to_the_portal(client: Client) -> None:
+    description = client.get("/api/openapi.json").json()["info"]["description"]
+    assert "](/unduh/)" in description  # Swagger UI shows it as a link above the operations
