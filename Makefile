@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PORT ?= 8000
 export TERBUKA_DEBUG ?= 1
 
-.PHONY: demo test test-sqlite test-postgres lint install-web install-test chromium
+.PHONY: demo test test-sqlite test-postgres lint install-web install-test chromium css
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,7 @@ test-sqlite:
 
 test-postgres:
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -p no:cacheprovider -q -n 2 tests/web
+
+## Rebuild the vendored USWDS stylesheet from design/uswds/terbuka-uswds.scss (needs node and npm)
+css:
+	design/uswds/build.sh

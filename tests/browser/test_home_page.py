@@ -44,8 +44,8 @@ def test_home_page_overview_is_accessible_and_fits(
     context = browser.new_context(locale="id-ID", viewport={"width": width, "height": 900})
     page = context.new_page()
     page.goto(live_server.url + "/")
-    overview = page.locator("section.overview")
-    assert "Rp 81,5 M" in overview.locator("dl.totals").inner_text()  # 66 × 1,234,567,890
+    overview = page.locator("section[aria-labelledby=overview-title]")
+    assert "Rp 81,5 M" in overview.locator("dl.tb-stats").inner_text()  # 66 × 1,234,567,890
     charts = overview.locator("figure.chart")
     assert charts.count() == 4
     assert page.get_by_role("img", name="Nilai per perangkat daerah").count() == 1
@@ -58,7 +58,7 @@ def test_home_page_overview_is_accessible_and_fits(
     screenshot(page, f"home-{width}")
     table.locator("a").first.click()  # a table row leads to the search filtered on it
     assert page.url.endswith("/?agency=dinas-10")
-    assert page.locator("section.overview").count() == 0
+    assert page.locator("section[aria-labelledby=overview-title]").count() == 0
     context.close()
 
 
@@ -74,8 +74,8 @@ def test_home_open_data_and_error_pages_fit_320_px(
         assert page.evaluate(CUT_OFF) == [], path
         assert wcag_violations(page) == [], path
     page.goto(live_server.url + "/")
-    page.get_by_role("link", name="API & unduhan").click()
+    page.locator(".tb-nav").get_by_role("link", name="Data").click()  # "Data & API" from 640 px
     assert page.get_by_role("heading", level=1).inner_text() == "Data terbuka: unduhan dan API"
     page.get_by_role("link", name="Beranda").click()  # a way back
-    assert page.locator("section.overview").count() == 1
+    assert page.locator("section[aria-labelledby=overview-title]").count() == 1
     context.close()

@@ -154,7 +154,7 @@ def ppk_publishes(page: Page, base: str) -> None:
 def citizen_downloads_record(page: Page, base: str, tmp_path: Path) -> dict[str, Any]:
     page.goto(base + "/")
     page.locator("#f-q").fill("Kalitidu")
-    page.locator("form.search button[type=submit]").click()
+    page.locator("#search-submit").click()
     results = page.locator("ol.results li")
     expect(results).to_have_count(1)
     page.locator("ol.results a").click()

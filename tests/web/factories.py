@@ -8,6 +8,7 @@ compiled release are filled the way publishing fills them.
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,9 +19,12 @@ from django.test import Client
 from terbuka.canonical import canonical_json
 from terbuka.ocds.codes import METHODS, STAGES
 from terbuka.ocds.merge import compile_release
+from terbuka.ocds.stage_examples import EXAMPLE_STAGE_DATA
 from terbuka.ocds.summary import summarize
 from terbuka.tlog.note import generate_key
 from terbuka_web.accounts.models import Agency, Role, User
+from terbuka_web.common.demo.pdf import pdf_render
+from terbuka_web.contracting import services
 from terbuka_web.contracting.models import Document, Process, Release, StageDraft
 from terbuka_web.regions.models import Region
 
@@ -269,3 +273,25 @@ def site_pages_create(settings: Any) -> tuple[Process, Client]:
     staff = Client()
     staff.force_login(User.objects.create_user("operator1", role=Role.OPERATOR, agency=agency))
     return process, staff
+
+
+def process_publish_all(*, operator: User, ppk: User, title: str) -> Process:
+    """Create a process of operator's agency through the services, upload a tender notice PDF
+    and have ppk publish the five example stages (terbuka.ocds.stage_examples); return it."""
+    assert operator.agency is not None
+    process = services.process_create(
+        user=operator, agency=operator.agency, title=title, fiscal_year=2026
+    )
+    services.document_upload(
+        user=operator,
+        process=process,
+        stage="tender",
+        document_type="tenderNotice",
+        title="Pengumuman tender",
+        stream=io.BytesIO(pdf_render(title="Pengumuman", lines=["Tender jalan"])),
+        filename="pengumuman.pdf",
+    )
+    for stage, data in EXAMPLE_STAGE_DATA.items():
+        StageDraft.objects.create(process=process, stage=stage, data=data)
+        services.stage_publish(user=ppk, process=process, stage=stage)
+    return process

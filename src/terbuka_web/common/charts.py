@@ -16,6 +16,7 @@ BAR_MAX_PERCENT = 72.0  # the rest of the width holds the value written after th
 LABEL_MAX_CHARS = 36  # fits a 320 px screen at 13 px; the table holds the whole label
 BAR_FILL = "#0b5cad"  # a presentation attribute, overridable by CSS (.chart-bar)
 TEXT_FILL = "#1f2933"
+TABLE_CLASSES = "chart-table usa-table usa-table--borderless usa-table--compact"  # docs/design.md
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def _table(caption: str, headers: Sequence[str], bars: Sequence[Bar]) -> str:
         cells = "".join(f'<td class="num">{escape(c)}</td>' for c in (bar.text, *bar.extra))
         body.append(f'<tr><th scope="row">{label}</th>{cells}</tr>')
     return (
-        f'<table class="chart-table"><caption>{escape(caption)}</caption>'
+        f'<table class="{TABLE_CLASSES}"><caption>{escape(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
 

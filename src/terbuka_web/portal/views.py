@@ -93,6 +93,9 @@ def _overview_context() -> dict[str, object]:
     return {
         "overview": found,
         "overview_value": rupiah_short(found.value),
+        "overview_years": "–".join(dict.fromkeys([found.by_year[0].key, found.by_year[-1].key]))
+        if found.by_year
+        else "—",
         "charts": [
             bar_chart(
                 key=param,
@@ -153,19 +156,21 @@ def _results_html(rows: list[dict[str, object]]) -> SafeString:
 
     Every value goes through html.escape; the labels are translated once per page.
     """
-    labels = [_("Perangkat daerah"), _("Tahun"), _("Metode"), _("Tahap"), _("Nilai")]
-    keys = ("agency", "year", "method", "stage", "value")
+    labels = [_("Tahun"), _("Metode"), _("Tahap"), _("Nilai")]
+    keys = ("year", "method", "stage", "value")
     parts = []
     for row in rows:
         e = {key: escape(str(value)) for key, value in row.items()}
+        e["stage"] = f'<span class="usa-tag tb-tag--info">{e["stage"]}</span>'
         facts = "".join(
             f"<div><dt>{escape(label)}</dt><dd>{e[key]}</dd></div>"
             for label, key in zip(labels, keys, strict=True)
         )
         parts.append(
-            f'<li class="result">\n    <h3><a href="{e["url"]}">{e["title"]}</a></h3>\n'
+            f'<li class="result tb-card">\n    <h3><a href="{e["url"]}">{e["title"]}</a></h3>\n'
+            f'    <p class="tb-card__meta">{e["agency"]}</p>\n'
             f'    <dl class="facts">{facts}</dl>\n'
-            f'    <p class="ocid muted">{e["ocid"]}</p>\n  </li>\n'
+            f'    <p class="ocid">{e["ocid"]}</p>\n  </li>\n'
         )
     return mark_safe("".join(parts))  # every value is escaped above
 

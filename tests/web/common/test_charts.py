@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from django.utils import translation
+
 from terbuka_web.common.charts import BAR_MAX_PERCENT, Bar, bar_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -74,4 +76,5 @@ def test_names_are_escaped_and_long_ones_shortened_in_the_image() -> None:
 
 
 def test_no_bars_says_so() -> None:
-    assert "Belum ada data." in bar_chart(key="k", title="T", headers=("a", "b"), bars=[])
+    with translation.override("id"):
+        assert "Belum ada data." in bar_chart(key="k", title="T", headers=("a", "b"), bars=[])

@@ -75,7 +75,7 @@ def test_process_page_names_the_latest_release_entry_and_its_receipt_checks(
     pending = client.get(url).content.decode()
     assert INDEX.search(pending) is None and "/log/receipt/" not in pending
     assert "menunggu dicatat" in pending
-    assert pending.count('href="/log/"') == 2  # the log explained: process page and footer
+    assert pending.count('href="/log/"') == 3  # the log explained: header, process page, footer
 
     log_sequence()
     html = client.get(url).content.decode()
@@ -87,7 +87,7 @@ def test_process_page_names_the_latest_release_entry_and_its_receipt_checks(
     assert json.loads(bytes(entry.data))["release"]["tag"] == ["tender"]
     assert LogEntry.objects.filter(ref=process.ocid, pk__gt=entry.pk).exists()
     assert f'href="/log/receipt/{index}"' in html
-    assert html.count('href="/log/"') == 2
+    assert html.count('href="/log/"') == 3  # header, process page, footer
 
     response = client.get(f"/log/receipt/{index}")
     assert response.status_code == 200

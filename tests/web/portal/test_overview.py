@@ -110,6 +110,7 @@ def test_home_page_shows_the_overview_only_before_a_search(world, client: Client
     html = client.get("/").content.decode()
     assert "Ke mana uang mengalir" in html and html.count('<figure class="chart"') == 4
     assert "Rp 1,7 M" in html  # 1,670,000,000 in readable units
+    assert '<dd class="tb-stat__value">2023–2024</dd>' in html  # the fiscal years
     assert 'href="?agency=dinas-kesehatan"' in html  # table rows lead to the filtered search
     assert f'href="/proses/{world["drugs"].ocid}/"' in html  # a recent publication
     assert "Pembeli lain (data impor)" in html

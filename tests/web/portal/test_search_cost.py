@@ -172,7 +172,7 @@ def test_results_are_escaped_and_labelled(client: Client) -> None:
     assert "Dinas &lt;b&gt;Tebal&lt;/b&gt; &amp; Co" in html
     assert f'<a href="/proses/{made.ocid}/">' in html
     assert '<option value="dinas-&lt;b&gt;">' in html
-    assert "<dt>Perangkat daerah</dt>" in html and "<dt>Nilai</dt><dd>Rp 1.250.000.000</dd>" in html
+    assert "<dt>Tahap</dt>" in html and "<dt>Nilai</dt><dd>Rp 1.250.000.000</dd>" in html
 
 
 def test_agency_filter_works_while_cached_choices_are_stale(world, client: Client) -> None:
