@@ -4,8 +4,11 @@ accounts and agencies (thin wrappers over accounts.forms, selectors and services
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
+from math import ceil
 from typing import Any
 
+from axes.helpers import get_cool_off
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -35,6 +38,17 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+def login_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: object
+) -> HttpResponse:
+    """Answer a login that axes locked (AXES_LOCKOUT_CALLABLE): 429 with the page that says
+    how many minutes the lock lasts after the last failure, and the same in Retry-After."""
+    seconds = int((get_cool_off(request) or timedelta(0)).total_seconds())
+    response = render(request, "429.html", {"minutes": max(1, ceil(seconds / 60))}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 class LogoutView(auth_views.LogoutView):

@@ -44,7 +44,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "Data pengadaan terbuka (OCDS 1.1.5), lisensi CC BY 4.0. / Open contracting data "
-        '(OCDS 1.1.5), CC BY 4.0. Errors: {"error": {code, message, message_en, field}}.'
+        '(OCDS 1.1.5), CC BY 4.0. Errors: {"error": {code, message, message_en, field}}.\n\n'
+        "[← Kembali ke Terbuka: unduhan dan API / Back to Terbuka: downloads and API](/unduh/)"
     ),
     urls_namespace="api",
 )

@@ -181,6 +181,8 @@ AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "terbuka_web.common.client_ip.client_ip"
+# A locked login gets the styled 429 page that says for how long (and Retry-After).
+AXES_LOCKOUT_CALLABLE = "terbuka_web.accounts.views.login_locked_out"
 TRUSTED_PROXIES = trusted_proxies_parse(os.environ.get("TERBUKA_TRUSTED_PROXIES", ""))
 
 # Sessions and cookies: secure unless running the local debug server.

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_save
 from django.utils.functional import cached_property
@@ -525,3 +525,158 @@ def options_forget(**_: object) -> None:
 for _model in (Agency, Process):
     post_save.connect(options_forget, sender=_model, dispatch_uid=f"portal-options-{_model}")
     post_delete.connect(options_forget, sender=_model, dispatch_uid=f"portal-options-del-{_model}")
+
+
+OVERVIEW_AGENCIES = 8  # agencies charted by name; the rest share one "others" bar
+OVERVIEW_RECENT = 6
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Count the public processes of one group and add up their headline values (Rupiah).
+
+    key is the group's code (agency code, method, stage, year as text); "" groups processes
+    without one, and OTHERS the `members` agencies beyond OVERVIEW_AGENCIES."""
+
+    key: str
+    label: str
+    processes: int
+    value: int
+    members: int = 1
+
+
+OTHERS = "*"
+
+
+@dataclass(frozen=True)
+class RecentRelease:
+    """Name one recent publication: which stage of which process, by whom, when."""
+
+    ocid: str
+    title: str
+    agency: str
+    stage: str
+    published_at: datetime
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Hold where the money goes: totals over the public processes and four breakdowns, each
+    of which adds up to the totals, and the most recent publications."""
+
+    processes: int
+    value: int
+    agencies: int
+    by_agency: list[Slice]
+    by_method: list[Slice]
+    by_stage: list[Slice]
+    by_year: list[Slice]
+    recent: list[RecentRelease]
+
+
+def overview() -> Overview:
+    """Return the Overview of the published processes (drafts never count).
+
+    One grouped query over the public processes (by agency, method, stage and year, read
+    from the covering index of migration portal 0006) and one for the recent releases, on a
+    miss; kept in the cache for TERBUKA["SEARCH_CACHE_SECONDS"] under the publication stamp
+    like a search, so a publication shows at once and a repeat costs no query. Method and
+    stage labels are codes here: translate them when shown.
+    """
+    key = "portal-overview:" + hashlib.sha256(repr(publication_stamp()).encode()).hexdigest()[:32]
+    found: Overview = _cache_through(key, _overview_compute)
+    return found
+
+
+Cell = tuple[int | None, str, str, int]  # agency id, method, stage reached, fiscal year
+
+
+def overview_cube() -> QuerySet[Process, tuple[Any, ...]]:
+    """Return the query of (agency id, method, stage reached, fiscal year, process count,
+    value sum) per group of public processes; it reads only the index portal_process_overview
+    (COUNT(*), not COUNT(id), which PostgreSQL would fetch from the rows)."""
+    return (
+        processes_public()
+        .order_by()
+        .values_list("agency_id", "method", "stage_reached", "fiscal_year")
+        .annotate(n=Count("*"), value=Sum("value_idr"))
+        .values_list("agency_id", "method", "stage_reached", "fiscal_year", "n", "value")
+    )
+
+
+def _overview_compute() -> Overview:
+    """Return the Overview from the (agency, method, stage, year) cube of public processes."""
+    cube: dict[Cell, tuple[int, int]] = {
+        (agency, method, stage, year): (n, int(value or 0))  # PostgreSQL sums as numeric
+        for agency, method, stage, year, n, value in overview_cube()
+    }
+    return Overview(
+        processes=sum(n for n, _ in cube.values()),
+        value=sum(value for _, value in cube.values()),
+        agencies=len({cell[0] for cell in cube if cell[0] is not None}),
+        by_agency=_by_agency(_summed(cube, 0)),
+        by_method=_ordered_slices(_summed(cube, 1), [m for m, _ in Method.choices]),
+        by_stage=_ordered_slices(_summed(cube, 2), list(STAGES)),
+        by_year=_ordered_slices(_summed(cube, 3), []),
+        recent=_recent(),
+    )
+
+
+def _summed(cube: dict[Cell, tuple[int, int]], axis: int) -> dict[Any, tuple[int, int]]:
+    """Return (process count, value) per value of one axis of cube, summed over the others."""
+    sums: dict[Any, tuple[int, int]] = {}
+    for cell, (n, value) in cube.items():
+        had_n, had_value = sums.get(cell[axis], (0, 0))
+        sums[cell[axis]] = (had_n + n, had_value + value)
+    return sums
+
+
+def _ordered_slices(sums: dict[Any, tuple[int, int]], order: list[str]) -> list[Slice]:
+    """Return a Slice per key of sums, keys in order first, then the rest sorted."""
+    rank = {code: i for i, code in enumerate(order)}
+    keys = sorted(map(str, sums), key=lambda k: (rank.get(k, len(rank)), k))
+    by_text = {str(k): v for k, v in sums.items()}
+    return [Slice(k, k, *by_text[k]) for k in keys]
+
+
+def _by_agency(sums: dict[int | None, tuple[int, int]]) -> list[Slice]:
+    """Return a Slice per agency by value, largest first; beyond OVERVIEW_AGENCIES one OTHERS
+    slice, and processes without an agency (imported) as one slice with key ""."""
+    names = {a.id: a for a in agency_options()}
+    named = sorted(
+        (
+            Slice(names[pk].code, names[pk].name, n, value)
+            for pk, (n, value) in sums.items()
+            if pk in names
+        ),
+        key=lambda s: (-s.value, -s.processes, s.label),
+    )
+    shown, rest = named[:OVERVIEW_AGENCIES], named[OVERVIEW_AGENCIES:]
+    if rest:
+        processes, value = sum(s.processes for s in rest), sum(s.value for s in rest)
+        shown.append(Slice(OTHERS, "", processes, value, members=len(rest)))
+    unnamed = [nv for pk, nv in sums.items() if pk not in names]  # none, or renamed just now
+    if unnamed:
+        shown.append(Slice("", "", sum(n for n, _ in unnamed), sum(v for _, v in unnamed)))
+    return shown
+
+
+def _recent() -> list[RecentRelease]:
+    """Return the newest release of each of the OVERVIEW_RECENT processes published to last,
+    newest first (read from the newest releases: a process's stages often publish together)."""
+    rows = (
+        Release.objects.filter(process__first_published_at__isnull=False)
+        .order_by("-published_at", "-id")
+        .values_list(
+            "process__ocid",
+            "process__title",
+            "process__agency__name",
+            "process__buyer_name",
+            "stage",
+            "published_at",
+        )[: OVERVIEW_RECENT * len(STAGES)]
+    )
+    newest: dict[str, RecentRelease] = {}
+    for ocid, title, agency, buyer, stage, at in rows:
+        newest.setdefault(ocid, RecentRelease(ocid, title, agency or buyer, stage, at))
+    return list(newest.values())[:OVERVIEW_RECENT]

@@ -1,5 +1,5 @@
 """URLs of the portal app: search at /, processes at /proses/<ocid>/ (with
-/perubahan/ comparing two releases and /rilis/<release id>.json), /kelengkapan/."""
+/perubahan/ comparing two releases and /rilis/<release id>.json), /kelengkapan/, /unduh/."""
 
 from django.urls import path
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("proses/<str:ocid>/perubahan/", views.process_diff, name="process_diff"),
     path("proses/<str:ocid>/rilis/<path:release_id>.json", views.release_json, name="release_json"),
     path("kelengkapan/", views.completeness, name="completeness"),
+    path("unduh/", views.downloads, name="downloads"),
 ]

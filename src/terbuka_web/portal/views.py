@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,11 +19,11 @@ from django.utils.translation import gettext as _
 
 from terbuka.errors import ValidationError
 from terbuka_web.api import selectors as ocds
-from terbuka_web.common.charts import grouped_bars_figure
+from terbuka_web.common.charts import Bar, bar_chart, grouped_bars_figure
 from terbuka_web.contracting.models import Method, Process
 from terbuka_web.portal import selectors, story
 from terbuka_web.portal.links import ocid_link_maker
-from terbuka_web.portal.templatetags.terbuka import rupiah
+from terbuka_web.portal.templatetags.terbuka import rupiah, rupiah_short
 
 PAGE_SIZE = 20
 
@@ -54,7 +55,9 @@ def home(request: HttpRequest) -> HttpResponse:
     results_html = _results_html(rows)
     query = request.GET.copy()
     query.pop("page", None)
+    landing = error is None and not filters.active() and page is not None and page.number == 1
     context = {
+        **(_overview_context() if landing else {}),
         "filters": filters,
         "error": error,
         "error_text": _error_text(error),
@@ -73,6 +76,73 @@ def home(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "portal/search.html", context, status=400 if error else 200)
+
+
+def _overview_context() -> dict[str, object]:
+    """Return the home page's overview (template portal/_overview.html): totals, four charts
+    and the recent publications, labels in the current language."""
+    found = selectors.overview()
+    methods = {**dict(Method.choices), "": _("Belum ditentukan")}
+    agencies = {"": _("Pembeli lain (data impor)"), selectors.OTHERS: _("Lainnya")}
+    value, processes = _("Nilai"), _("Proses")
+    link = ocid_link_maker("portal:process")
+    charts = [
+        (
+            _("Nilai per perangkat daerah"),
+            "agency",
+            found.by_agency,
+            agencies,
+            _("Perangkat daerah"),
+        ),
+        (_("Nilai per metode pemilihan"), "method", found.by_method, methods, _("Metode")),
+        (
+            _("Proses per tahap tercapai"),
+            "stage",
+            found.by_stage,
+            selectors.STAGE_LABELS,
+            _("Tahap"),
+        ),
+        (_("Nilai per tahun anggaran"), "year", found.by_year, {}, _("Tahun")),
+    ]
+    return {
+        "overview": found,
+        "overview_value": rupiah_short(found.value),
+        "overview_years": "–".join(dict.fromkeys([found.by_year[0].key, found.by_year[-1].key]))
+        if found.by_year
+        else "—",
+        "charts": [
+            bar_chart(
+                key=param,
+                title=title,
+                headers=(name, processes, value) if param == "stage" else (name, value, processes),
+                bars=_chart_bars(slices, param, labels, by_count=param == "stage"),
+            )
+            for title, param, slices, labels, name in charts
+        ],
+        "recent": [
+            {"release": r, "url": link(r.ocid), "stage": selectors.STAGE_LABELS.get(r.stage, "")}
+            for r in found.recent
+        ],
+    }
+
+
+def _chart_bars(
+    slices: list[selectors.Slice], param: str, labels: Mapping[str, object], *, by_count: bool
+) -> list[Bar]:
+    """Return a bar per slice, long by value (or by count), its table row linked to the search
+    filtered on it (?param=key) and showing the other measure."""
+    bars = []
+    for s in slices:
+        label = str(labels.get(s.key, s.label or "—"))
+        if s.members > 1:
+            label += f" ({s.members})"
+        count, money = number_format(s.processes, force_grouping=True), rupiah_short(s.value)
+        href = "?" + urlencode({param: s.key}) if s.key not in ("", selectors.OTHERS) else ""
+        if by_count:
+            bars.append(Bar(label, s.processes, count, href, (money,)))
+        else:
+            bars.append(Bar(label, s.value, money, href, (count,)))
+    return bars
 
 
 def _result_rows(processes: Iterable[dict[str, Any]]) -> list[dict[str, object]]:
@@ -263,6 +333,12 @@ def process_record(request: HttpRequest, ocid: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{process.ocid}.json"'
     return response
+
+
+def downloads(request: HttpRequest) -> HttpResponse:
+    """Explain, in the reader's language, the downloads and the API, with links to each."""
+    origin = request.build_absolute_uri("/").rstrip("/")  # for the examples to copy
+    return render(request, "portal/downloads.html", {"origin": origin})
 
 
 def completeness(request: HttpRequest) -> HttpResponse:
