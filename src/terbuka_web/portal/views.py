@@ -119,10 +119,7 @@ def _overview_context() -> dict[str, object]:
             )
             for title, param, slices, labels, name in charts
         ],
-        "recent": [
-            {"release": r, "url": link(r.ocid), "stage": selectors.STAGE_LABELS.get(r.stage, "")}
-            for r in found.recent
-        ],
+        "recent": [{"release": r, "url": link(r.ocid), "stage": r.stage} for r in found.recent],
     }
 
 

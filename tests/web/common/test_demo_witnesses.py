@@ -25,6 +25,7 @@ def data_dir(settings: Settings, tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.django_db  # the policy also lists the consortium members' witnesses
 def test_demo_consortium_has_three_groups_with_private_keys(
     data_dir: Path, settings: Settings
 ) -> None:

@@ -84,7 +84,8 @@ def bar_chart(*, key: str, title: str, headers: Sequence[str], bars: Sequence[Ba
     bars=[Bar("2025", 12_300_000_000, "Rp 12,3 M")]).
     """
     if not bars:
-        return mark_safe(f'<p class="chart-empty muted">{escape(_("Belum ada data."))}</p>')
+        empty = _("Belum ada data.")
+        return mark_safe(f'<p class="chart-empty muted">{escape(empty)}</p>')
     ids = f"chart-{escape(key)}"
     described = "; ".join(f"{b.label}: {b.text}" for b in bars)
     height = len(bars) * BAR_ROW_PX
