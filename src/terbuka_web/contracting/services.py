@@ -16,7 +16,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from terbuka.bounds import json_faults, pointer
@@ -35,6 +35,19 @@ from terbuka_web.contracting.models import Document, Process, Release, StageDraf
 from terbuka_web.contracting.selectors import release_log_ref
 from terbuka_web.contracting.uploads import UploadRefused, filename_check, pdf_check
 from terbuka_web.transparency.services import entry_append
+
+# The columns stage_publish sets: an UPDATE of these alone leaves the rest (and the indexes
+# on them) untouched.
+PUBLISHED_FIELDS = (
+    "compiled_release",
+    "stages_published",
+    "stage_reached",
+    "method",
+    "value_idr",
+    "search_text",
+    "first_published_at",
+    "last_published_at",
+)
 
 
 def _stage_check(stage: str) -> None:
@@ -101,6 +114,13 @@ def stage_warnings(*, process: Process, stage: str, data: dict[str, Any]) -> lis
             process=process, stage__in=STAGES[: STAGES.index(stage)]
         ).values_list("stage", "data")
     )
+    return _warnings_given(process, stage, data, earlier)
+
+
+def _warnings_given(
+    process: Process, stage: str, data: dict[str, Any], earlier: dict[str, Any]
+) -> list[Concern]:
+    """Return stage_warnings of data given earlier, the drafts of the stages before stage."""
     concerns = stage_concerns(stage, data, earlier, process.fiscal_year)
     for concern in concerns:
         if concern.severity == "error":
@@ -122,6 +142,16 @@ def stage_data_check(*, process: Process, stage: str, data: dict[str, Any]) -> N
         release_id=f"{process.ocid}-check",
     )
     release_validate(release, prefixes=_prefix_of(process))
+
+
+def _process_lock(process: Process) -> None:
+    """Lock process's row until the transaction ends, so its writes run one at a time.
+
+    SQLite needs no query: its transactions begin IMMEDIATE (settings), holding the database's
+    write lock from the start, and it has no SELECT … FOR UPDATE.
+    """
+    if connection.features.has_select_for_update:
+        Process.objects.select_for_update().filter(pk=process.pk).values_list("pk").first()
 
 
 @transaction.atomic
@@ -238,13 +268,14 @@ def document_upload(
         )
     filename_check(filename)
     sha256, size = pdf_check(stream)
-    Process.objects.select_for_update().filter(pk=process.pk).first()  # one upload at a time
-    same = process.documents.filter(stage=stage, sha256=sha256).first()
-    if same is not None:
+    _process_lock(process)  # one upload at a time
+    same = process.documents.filter(stage=stage, sha256=sha256)
+    same_title = same.values_list("title", flat=True).first()
+    if same_title is not None:
         raise UploadRefused(
             f"berkas yang sama (SHA-256 {sha256}) sudah diunggah ke tahap ini sebagai "
-            f"{same.title!r}",
-            f"the same file (SHA-256 {sha256}) is already uploaded to this stage as {same.title!r}",
+            f"{same_title!r}",
+            f"the same file (SHA-256 {sha256}) is already uploaded to this stage as {same_title!r}",
             where="file",
         )
     document = Document(
@@ -366,13 +397,16 @@ def _publish_guard(process: Process, stage: str) -> StageDraft:
             f"earlier stages are not published yet: {', '.join(earlier)}",
             where=stage,
         )
-    draft = StageDraft.objects.filter(process=process, stage=stage).first()
+    up_to = process.drafts.filter(stage__in=STAGES[: STAGES.index(stage) + 1])
+    drafts = {d.stage: d for d in up_to}  # the stage's draft and the earlier ones: one query
+    draft = drafts.pop(stage, None)
     if draft is None:
         raise ValidationError(
             f"tahap {stage} belum memiliki draf", f"the {stage} stage has no draft", where=stage
         )
     confirmed = {c["key"] for c in draft.confirmations}
-    missing = [w.key for w in stage_warnings(process=process, stage=stage, data=draft.data)]
+    earlier_data = {name: d.data for name, d in drafts.items()}
+    missing = [w.key for w in _warnings_given(process, stage, draft.data, earlier_data)]
     missing = [key for key in missing if key not in confirmed]
     if missing:
         raise ValidationError(
@@ -383,8 +417,8 @@ def _publish_guard(process: Process, stage: str) -> StageDraft:
     return draft
 
 
-def _document_entries(process: Process, stage: str) -> list[dict[str, Any]]:
-    """Return the builder's view of every document of the stage (published or new)."""
+def _document_entries(documents: list[Document]) -> list[dict[str, Any]]:
+    """Return the builder's view of documents (a stage's, published or new)."""
     base = settings.TERBUKA["BASE_URL"].rstrip("/")
     return [
         {
@@ -395,7 +429,7 @@ def _document_entries(process: Process, stage: str) -> list[dict[str, Any]]:
             "url": f"{base}{d.get_absolute_url()}",
             "date": d.uploaded_at.isoformat(),
         }
-        for d in process.documents.filter(stage=stage).order_by("id")
+        for d in documents
     ]
 
 
@@ -438,12 +472,14 @@ def stage_publish(*, user: User, process: Process, stage: str) -> Release:
     """
     permission_require(user=user, action=Action.STAGE_PUBLISH, agency=process.agency)
     _stage_check(stage)
-    process = Process.objects.select_for_update().get(pk=process.pk)
+    locked = Process.objects.select_for_update(of=("self",)).select_related("agency")
+    process = locked.defer("compiled_release").get(pk=process.pk)  # compiled again below
     _native_require(process)
     draft = _publish_guard(process, stage)
     published = list(process.releases.order_by("id").values_list("stage", "data"))
     previous = [data for _stage, data in published]
-    info, documents = _process_info(process), _document_entries(process, stage)
+    stage_documents = list(process.documents.filter(stage=stage).order_by("id"))
+    info, documents = _process_info(process), _document_entries(stage_documents)
 
     def build(date: str, release_id: str) -> dict[str, Any]:
         return release_build(
@@ -481,7 +517,7 @@ def stage_publish(*, user: User, process: Process, stage: str) -> Release:
         ref=release_log_ref(process.ocid, release_id),
         payload={"release": data},
     )
-    new_documents = list(process.documents.filter(stage=stage, release__isnull=True))
+    new_documents = [d for d in stage_documents if d.release_id is None]
     for document in new_documents:
         entry_append(
             kind="document.sha256",
@@ -504,7 +540,7 @@ def stage_publish(*, user: User, process: Process, stage: str) -> Release:
     process.search_text = summary.search_text
     process.first_published_at = process.first_published_at or now
     process.last_published_at = now
-    process.save()
+    process.save(update_fields=PUBLISHED_FIELDS)
     audit_record(
         actor=user,
         action="contracting:stage:publish",
