@@ -148,3 +148,33 @@ def test_a_later_run_resumes_the_same_processes() -> None:
     assert sum(map(len, late.values())) > sum(map(len, early.values()))
     updates = 4  # the road story's amendments and later progress reports (demo/road.py)
     assert Release.objects.count() == sum(map(len, late.values())) + updates
+
+
+def test_an_interrupted_run_loses_only_its_batch_and_the_next_run_completes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from terbuka_web.common.demo import seed
+
+    today = dt.date(2026, 11, 28)
+    monkeypatch.setattr(seed, "PROCESSES_PER_COMMIT", 3)
+    created = seed.process_create
+
+    def interrupted_at_the_fifth(**kwargs: object) -> Process:
+        if Process.objects.count() == 4:  # the second process of the second batch
+            raise RuntimeError("interrupted")
+        return created(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(seed, "process_create", interrupted_at_the_fifth)
+    with pytest.raises(RuntimeError):
+        demo_seed(processes=7, today=today)
+    assert Process.objects.count() == 3  # the first batch; the second rolled back whole
+    updates = 4  # the road story's amendments and later progress reports (demo/road.py)
+    stages = sum(len(p.stages_published) for p in Process.objects.all())
+    assert Release.objects.count() == stages + updates
+    monkeypatch.setattr(seed, "process_create", created)
+    demo_seed(processes=7, today=today)
+    processes = list(Process.objects.all())
+    assert len(processes) == 7 and len({(p.agency_id, p.title) for p in processes}) == 7
+    assert all(p.stages_published for p in processes)
+    stages = sum(len(p.stages_published) for p in processes)
+    assert Release.objects.count() == stages + updates

@@ -93,7 +93,8 @@ READ_ATTRIBUTES = re.compile(r'\b(?:aria-label|title|placeholder|alt)="([^"{]*)"
 # Names and acronyms that read the same in both languages.
 SAME_IN_BOTH = {
     "Terbuka", "Bahasa", "Indonesia", "English", "CC", "BY", "OCDS", "CSV", "XLSX", "JSON",
-    "SHA-256", "OCID", "ID", "API", "NPWP", "HPS", "Rp", "PDF", "Open", "Contracting", "Data", "Standard",
+    "SHA-256", "OCID", "ID", "API", "NPWP", "HPS", "Rp", "PDF",
+    "Open", "Contracting", "Data", "Standard",
 }  # fmt: skip
 
 

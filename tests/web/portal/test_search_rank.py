@@ -139,3 +139,30 @@ def test_relevance_orders_the_newest_window_and_the_count_still_caps(
     assert set(found(client, q="jalan")) == {catalogue["bridge"], catalogue["meals"]}  # no road
     paginator = selectors.SearchPaginator(selectors.ProcessFilters(q="jalan"), 20, cap=2)
     assert (paginator.count, paginator.capped) == (2, True)  # 3 match: counted past the window
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({}, ["school", "desks"]),
+        ({"agency": "dinas-pendidikan", "year": "2024"}, ["school", "desks"]),
+    ],
+)
+def test_the_ranked_page_applies_the_text_and_filters_once(
+    catalogue: dict[str, str], extra: dict[str, str], expected: list[str]
+) -> None:
+    """The newest-matches window is found once and its rows read by id, so the database scans
+    the matches of q once per page, not once outside the window and again within it."""
+    from django.db import connection
+
+    from terbuka_web.portal import selectors
+
+    filters = selectors.filters_parse({"q": "sekolah", **extra})
+    page = selectors.process_search(filters).values(*selectors.LIST_FIELDS)[:20]
+    sql, _params = page.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        assert sql.count("search_tsv @@") == 1
+    else:  # the filter, and the bm25 rank of each row of the page
+        assert sql.count("portal_process_fts MATCH") == 2
+    assert sql.count('"fiscal_year" =') == (1 if extra else 0)
+    assert [row["ocid"] for row in page] == [catalogue[name] for name in expected]
