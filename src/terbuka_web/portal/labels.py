@@ -1,4 +1,5 @@
-"""Name in words what the process story shows: release kinds, OCDS fields and statuses.
+"""Name in words what the process story shows: release kinds and OCDS fields (statuses and
+stages come from contracting.labels and portal.selectors).
 
 Keys of FIELD_LABELS are terbuka.ocds.diff.FieldChange.field values (keys joined by "/");
 fields neither labelled nor hidden are shown under their OCDS path.
@@ -8,9 +9,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 
-from terbuka_web.contracting.models import Stage
-
-STAGE_LABELS = dict(Stage.choices)
 TAG_LABELS = {
     "planning": gettext_lazy("Rencana dan anggaran diterbitkan"),
     "planningUpdate": gettext_lazy("Rencana diperbarui"),

@@ -32,10 +32,10 @@ from terbuka_web.portal.labels import (
     FIELD_LABELS,
     HIDDEN_FIELDS,
     SECTION_LABELS,
-    STAGE_LABELS,
     SUMMARY_FIELDS,
     TAG_LABELS,
 )
+from terbuka_web.portal.selectors import STAGE_LABELS
 from terbuka_web.portal.templatetags.terbuka import rupiah
 from terbuka_web.transparency.selectors import entry_indices_for
 
