@@ -8,12 +8,16 @@ into it (directory_make).
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from terbuka.errors import FormatError
+from terbuka.workdays import days_off_parse
 
 DATABASE_ENGINES = ("django.db.backends.sqlite3", "django.db.backends.postgresql")
 
@@ -77,6 +81,14 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
             f"must be one of {allowed}, not {value!r}",
         )
     return value
+
+
+def env_days_off(name: str) -> frozenset[datetime.date]:
+    """Return $name as a set of extra days off, a comma-separated list of YYYY-MM-DD dates."""
+    try:
+        return days_off_parse(os.environ.get(name, ""))
+    except FormatError as exc:
+        raise SettingError(name, exc.message_id, exc.message_en) from exc
 
 
 def env_required(name: str, because: str) -> str:

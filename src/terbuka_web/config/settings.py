@@ -49,6 +49,7 @@ from terbuka_web.config.env import (
     data_dir_from_env,
     database_from_env,
     env_choice,
+    env_days_off,
     env_flag,
     env_float,
     env_int,
@@ -313,6 +314,7 @@ TERBUKA = {
     "ANCHOR_NODES": os.environ.get("TERBUKA_ANCHOR_NODES", ""),
     "ANCHOR_ACCOUNT": os.environ.get("TERBUKA_ANCHOR_ACCOUNT", ""),
     "ANCHOR_KEY_FILE": os.environ.get("TERBUKA_ANCHOR_KEY_FILE", ""),
+    "EXTRA_DAYS_OFF": env_days_off("TERBUKA_EXTRA_DAYS_OFF"),
 }
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
