@@ -17,6 +17,15 @@ from terbuka.errors import TerbukaError
 LIST_PAGE_SIZE = 50
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Render the styled 403 page of a form sent without a valid CSRF token (CSRF_FAILURE_VIEW).
+
+    The usual cause is a form left open past a login or logout, or cookies turned off; the
+    page says how to send it again. reason (Django's, English) is not shown.
+    """
+    return render(request, "403_csrf.html", status=403)
+
+
 def form_errors(form: Any, formsets: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the template context of the error summary: forms with errors, formset errors."""
     rows = [row for fs in (formsets or {}).values() for row in fs.forms]

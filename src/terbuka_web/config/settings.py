@@ -189,6 +189,7 @@ TRUSTED_PROXIES = trusted_proxies_parse(os.environ.get("TERBUKA_TRUSTED_PROXIES"
 # Sessions and cookies: secure unless running the local debug server.
 SESSION_COOKIE_SECURE = not DEBUG and not env_flag("TERBUKA_INSECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_FAILURE_VIEW = "terbuka_web.common.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 3600

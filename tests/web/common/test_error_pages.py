@@ -124,3 +124,23 @@ def test_api_errors_keep_their_json_shape(client: Client) -> None:
     assert response.json()["error"]["code"] == "not_found"
     missing = client.get("/api/processes/ocds-tidak-ada")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("id", ("Formulir tidak dapat dikirim", "muat ulang")),
+        ("en", ("The form could not be sent", "reload it")),
+    ],
+)
+def test_a_form_without_its_csrf_token_gets_the_styled_403(
+    language: str, words: tuple[str, str]
+) -> None:
+    response = _client(language, enforce_csrf_checks=True).post(
+        "/akun/masuk/", {"username": "admin", "password": "x"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert f'<html lang="{language}">' in html and all(w in html for w in words)
+    assert "CSRF" not in html
