@@ -21,6 +21,7 @@ CORE_REGISTRARS: list[str] = [
     "terbuka.cli.governance",
     "terbuka.cli.keys",
     "terbuka.cli.verify",
+    "terbuka.cli.wallet",
     "terbuka.cli.witness",
 ]
 

@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from terbuka.money.allowance import SignedAllowance, allowance_verify
+from terbuka.money.allowance import Allowance, SignedAllowance, allowance_verify
 from terbuka.money.errors import PaymentRefused, WalletFormatError
 from terbuka.money.intent import SignedIntent, intent_verify
 from terbuka.money.purpose import (
@@ -117,12 +117,13 @@ def offline_check(
     restrictions = voucher.restrictions()
     expiry_check(signed, restrictions, now)
     merchant_check(signed, restrictions, merchant)
-    _seen_check(signed, allowance.amount, seen)
+    _seen_check(signed, allowance, seen)
     cap_check(signed, restrictions, spent_today)
 
 
-def _seen_check(signed: SignedIntent, amount: int, seen: Sequence[SignedIntent]) -> None:
+def _seen_check(signed: SignedIntent, allowance: Allowance, seen: Sequence[SignedIntent]) -> None:
     """Refuse an intent already seen, one conflicting with a seen one, or one overdrawing."""
+    amount = allowance.amount
     own = signed.hash()
     spent = 0
     for other in seen:
@@ -143,7 +144,8 @@ def _seen_check(signed: SignedIntent, amount: int, seen: Sequence[SignedIntent])
                 "(double spend)",
                 where="counter",
             )
-        spent += other.intent.amount
+        if allowance.covers(other.intent.counter):
+            spent += other.intent.amount
     if spent + signed.intent.amount > amount:
         raise PaymentRefused(
             "allowance_overdrawn",
@@ -238,9 +240,10 @@ def chain_accept(
     vouchers come in arrival order (earlier syncs first); heads maps a wallet's did:key to
     its last accepted intent (absent: none yet); spent maps an allowance hash to what it
     already paid. Rejected: a voucher that lost to the accepted branch or would overdraw its
-    allowance. Waiting: one whose predecessor has not synced yet. A voucher at or below the
-    head given in heads is neither accepted nor rejected again, so retrying a sync (with the
-    heads it returned) changes nothing.
+    allowance. Waiting: one whose predecessor has not synced yet. Retrying a sync with the
+    heads it returned accepts nothing more, and what it rejects again was rejected before
+    (the grievance queue keeps one entry per intent hash): a retry loses and duplicates
+    nothing.
     """
     spent = dict(spent or {})
     new_heads = dict(heads)
