@@ -46,7 +46,7 @@ def _add_sign(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sign.add_argument("--amount", required=True, type=int, help="jumlah Rupiah / amount (Rp)")
     sign.add_argument("--counter", required=True, type=int, help="nomor urut niat / counter")
     sign.add_argument("--prev", default=GENESIS, help="hash niat sebelumnya / previous hash")
-    sign.add_argument("--expires", type=int, help="kedaluwarsa, detik unix (bawaan +1 jam)")
+    sign.add_argument("--expires", type=int, help="kedaluwarsa, detik unix / expiry, unix s (+1 h)")
     sign.add_argument("--allowance", help="jatah luring TOA1 / offline allowance (a voucher)")
     sign.add_argument("--qr", type=Path, help="tulis kode QR (PNG/SVG) / write the QR code")
     sign.set_defaults(handler=sign_command)
@@ -64,7 +64,9 @@ def _add_verify(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     check.add_argument(
         "--seen", type=Path, help="voucher yang sudah diterima, satu per baris / taken vouchers"
     )
-    check.add_argument("--spent-today", type=int, default=0, help="Rp dari dompet ini hari ini")
+    check.add_argument(
+        "--spent-today", type=int, default=0, help="Rp dari dompet ini hari ini / Rp spent today"
+    )
     check.add_argument("--at", type=int, help="waktu periksa, detik unix / check time")
     check.set_defaults(handler=verify_command)
 

@@ -11,7 +11,7 @@ from terbuka.money.voucher import Voucher
 WALLET = wallet_key_from_seed(bytes(32))  # W3C did:key vector 1
 ISSUER = wallet_key_from_seed(bytes(31) + b"\x01")  # W3C did:key vector 2
 OTHER = wallet_key_from_seed(bytes(31) + b"\x02")  # W3C did:key vector 3
-NOW = 1796515200  # 2026-12-05T00:00:00Z
+NOW = 1796515200  # 2026-12-06T00:00:00Z
 EXPIRES = NOW + 3600
 SHOP = Merchant("toko-ani", "atk", "3522012001")
 RESTRICTIONS = Restrictions(

@@ -84,7 +84,7 @@ def test_empty_restrictions_allow_any_merchant_and_amount() -> None:
 
 
 def test_day_cap_counts_days_in_wib() -> None:
-    midnight_wib = 1796490000  # 2026-12-05T00:00:00+07:00
+    midnight_wib = 1796490000  # 2026-12-06T00:00:00+07:00
     assert day_of(midnight_wib - 1, RESTRICTIONS) + 1 == day_of(midnight_wib, RESTRICTIONS)
 
 

@@ -1,0 +1,108 @@
+"""Run `terbuka wallet` as a real process: keygen, sign a voucher, verify it offline."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.core.wallet.samples import ISSUER, NOW, WALLET, allowance_of, voucher_of
+
+from terbuka.money.keys import wallet_key_load
+from terbuka.money.voucher import Voucher
+
+SRC = Path(__file__).resolve().parents[3] / "src"
+MERCHANT = ["--merchant", "toko-ani", "--category", "atk", "--region", "3522012001"]
+
+
+def _wallet(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    return subprocess.run(
+        [sys.executable, "-m", "terbuka.cli.main", "wallet", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def _verify(payload: str, *extra: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return _wallet(
+        "verify", payload, "--issuer", ISSUER.did, *MERCHANT, "--at", str(NOW), *extra, cwd=cwd
+    )
+
+
+def test_keygen_writes_a_0600_key_and_prints_its_did(tmp_path: Path) -> None:
+    run = _wallet("keygen", "--out", "dompet.pem", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    key_file = tmp_path / "dompet.pem"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert wallet_key_load(key_file.read_bytes()).did == run.stdout.strip()
+    again = _wallet("keygen", "--out", "dompet.pem", cwd=tmp_path)
+    assert again.returncode == 2 and "exists" in again.stderr
+
+
+def test_sign_prints_the_golden_voucher_and_draws_its_qr(tmp_path: Path) -> None:
+    (tmp_path / "w.pem").write_bytes(WALLET.pem())
+    run = _wallet(
+        "sign",
+        "--wallet", "w.pem", "--merchant", "toko-ani", "--programme", "pip-2026",
+        "--amount", "25000", "--counter", "1", "--expires", "1796518800",
+        "--allowance", allowance_of().format(), "--qr", "bayar.png",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == voucher_of().format()
+    assert lines[1] == f"hash {voucher_of().intent.hash()}"
+    assert lines[2] == "qr versi/version 15, 77x77 modul/modules"
+    assert (tmp_path / "bayar.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_verify_accepts_a_valid_voucher(tmp_path: Path) -> None:
+    run = _verify(voucher_of().format(), cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.startswith("SAH / VALID\nRp 25000 did:key:z6MkiTBz")
+
+
+def test_verify_reads_a_file_and_a_separate_allowance(tmp_path: Path) -> None:
+    (tmp_path / "qr.txt").write_text(voucher_of().intent.format() + "\n")
+    (tmp_path / "jatah.txt").write_text(allowance_of().format())
+    run = _verify("@qr.txt", "--allowance", "@jatah.txt", cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_verify_refuses_with_the_reason_bilingual(tmp_path: Path) -> None:
+    forged = voucher_of().format().replace(".25000.", ".45000.")
+    run = _verify(forged, cwd=tmp_path)
+    assert run.returncode == 1
+    assert run.stdout.startswith("DITOLAK / REFUSED (forged)")
+    assert "tidak sah" in run.stdout and "invalid" in run.stdout
+    wrong = _wallet(
+        "verify", voucher_of().format(), "--issuer", ISSUER.did, "--merchant", "toko-ani",
+        "--category", "apotek", "--region", "3522012001", "--at", str(NOW), cwd=tmp_path,
+    )  # fmt: skip
+    assert wrong.returncode == 1 and "(wrong_category)" in wrong.stdout
+    late = _wallet(
+        "verify", voucher_of().format(), "--issuer", ISSUER.did, *MERCHANT,
+        "--at", "1796518801", cwd=tmp_path,
+    )  # fmt: skip
+    assert late.returncode == 1 and "(expired)" in late.stdout
+    garbage = _verify("TPI1.xyz", cwd=tmp_path)
+    assert garbage.returncode == 1 and "(wallet_format)" in garbage.stdout
+
+
+def test_verify_detects_a_double_spend_against_taken_vouchers(tmp_path: Path) -> None:
+    taken = Voucher(voucher_of(amount=1000).intent, allowance_of())
+    (tmp_path / "diterima.txt").write_text(taken.format() + "\n\n")
+    run = _verify(voucher_of().format(), "--seen", "diterima.txt", cwd=tmp_path)
+    assert run.returncode == 1 and "(double_spend)" in run.stdout
+
+
+def test_verify_with_a_bad_issuer_is_a_usage_error(tmp_path: Path) -> None:
+    run = _wallet("verify", voucher_of().format(), "--issuer", "did:web:x", *MERCHANT, cwd=tmp_path)
+    assert run.returncode == 2 and "did:key" in run.stderr
