@@ -42,7 +42,7 @@ from terbuka.money.wire import (
 
 ALLOWANCE_TYPE = "terbuka/offline-allowance/1"
 ALLOWANCE_HEADER = "TOA1"
-MAX_ALLOWANCE_TEXT = 400
+MAX_ALLOWANCE_TEXT = 600
 MAX_LIST = 4
 _REGION = re.compile(r"[0-9]{2}(?:[0-9]{2}(?:[0-9]{2}(?:[0-9]{4})?)?)?")
 

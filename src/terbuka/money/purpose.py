@@ -34,7 +34,7 @@ class Restrictions:
     """Hold a programme's purpose binding: what its money may buy, where, how much, until when.
 
     Empty categories or regions mean any; a cap of 0 means none; region prefixes are
-    Kemendagri codes without dots ("3522" for 35.22). day_offset is the seconds east of UTC
+    Kemendagri codes, dots optional ("3522" or "35.22"). day_offset is the seconds east of UTC
     of the day a per-day cap counts (WIB by default).
     """
 
@@ -53,7 +53,7 @@ class Merchant:
 
     id: str
     category: str
-    region: str  # Kemendagri code without dots, e.g. "3522012001"
+    region: str  # Kemendagri village code, with or without dots: "3522012001", "35.22.01.2001"
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,8 @@ def merchant_check(signed: SignedIntent, restrictions: Restrictions, merchant: M
             f"merchant category {merchant.category} is not allowed by this programme",
             where="merchant",
         )
-    if restrictions.regions and not merchant.region.startswith(restrictions.regions):
+    prefixes = tuple(region.replace(".", "") for region in restrictions.regions)
+    if prefixes and not merchant.region.replace(".", "").startswith(prefixes):
         raise PaymentRefused(
             "wrong_region",
             f"wilayah pedagang {merchant.region} di luar wilayah program",
@@ -186,7 +187,8 @@ def payment_check(
     """Run every rule on an online payment; raise the first refusal.
 
     Raises SignatureRefused (forged) or PaymentRefused (reason as in the module doc).
-    spent_today is what the wallet already spent from this programme on now's day.
+    spent_today is what the wallet already spent from this programme on now's day. The
+    caller has checked that intent.wallet is the current key of the wallet it debits.
     """
     intent_verify(signed)
     chain_check(signed, head)

@@ -35,7 +35,7 @@ from terbuka.money.purpose import (
     merchant_check,
 )
 
-MAX_VOUCHER_TEXT = 801
+MAX_VOUCHER_TEXT = 1001
 
 
 @dataclass(frozen=True)

@@ -100,3 +100,13 @@ def test_refusal_carries_reason_in_api_dict() -> None:
         )
     assert info.value.as_dict()["reason"] == "over_day_cap"
     assert info.value.as_dict()["code"] == "payment_refused"
+
+
+def test_region_codes_match_with_or_without_dots() -> None:
+    dotted = replace(RESTRICTIONS, regions=("35.22",))
+    assert (
+        _check(FIRST, restrictions=dotted, merchant=Merchant("toko-ani", "atk", "3522012001"))
+        == "ok"
+    )
+    assert _check(FIRST, merchant=Merchant("toko-ani", "atk", "35.22.01.2001")) == "ok"
+    assert _check(FIRST, merchant=Merchant("toko-ani", "atk", "35.23.01.2001")) == "wrong_region"
