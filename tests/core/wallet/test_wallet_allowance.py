@@ -96,3 +96,39 @@ def test_parser_never_crashes_on_any_text(text: str) -> None:
         SignedAllowance.parse(text)
     except WalletFormatError as exc:
         assert exc.message_id != exc.message_en
+
+
+ids = st.from_regex(r"[A-Za-z0-9_-]{1,32}", fullmatch=True)
+regions = st.from_regex(r"[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{10}", fullmatch=True)
+big = st.integers(0, 2**53 - 1)
+
+
+@given(
+    programme=ids,
+    numbers=st.tuples(big, big, big, big, big, big),
+    categories=st.sets(ids, max_size=4),
+    places=st.sets(regions, max_size=4),
+)
+def test_any_allowance_round_trips(
+    programme: str,
+    numbers: tuple[int, int, int, int, int, int],
+    categories: set[str],
+    places: set[str],
+) -> None:
+    amount, count, start, expires, payment_cap, day_cap = numbers
+    allowance = Allowance(
+        wallet=WALLET.did,
+        programme=programme,
+        amount=amount + 1 if amount < 2**53 - 1 else amount,
+        count=max(count, 1),
+        start=max(start, 1),
+        expires=expires,
+        payment_cap=payment_cap,
+        day_cap=day_cap,
+        categories=tuple(sorted(categories)),
+        regions=tuple(sorted(places)),
+    )
+    signed = SignedAllowance(allowance, bytes(64))
+    assert SignedAllowance.parse(signed.format()) == signed
+    short = signed.format_short()
+    assert SignedAllowance.parse(short, wallet=WALLET.did, programme=programme) == signed
