@@ -1,10 +1,12 @@
-"""Make wallet keys, sign intents and verify offline payments: `terbuka wallet keygen|sign|verify`.
+"""Run a citizen wallet from a terminal and verify offline payments: `terbuka wallet ...`.
 
-Needs no database and no network. `verify` is what a merchant's laptop runs on a QR payload
-(a voucher "TPI1...~TOA1...", or a bare intent with --allowance): it checks the wallet's and
-the issuer's signatures, the allowance and the programme's restrictions, prints the result in
-Bahasa Indonesia and English, and exits 0 (valid), 1 (refused, with the reason) or 2 (an
-input other than the payload cannot be used).
+keygen, allowance-add and offline-pay are the citizen's side (a wallet file, 0600, see
+terbuka.money.walletfile), allow the issuer's (signs an offline allowance), sign makes an
+intent from explicit fields. Needs no database and no network. `verify` is what a
+merchant's laptop runs on a QR payload (a voucher "TPI1...~TOA1...", or a bare intent with
+--allowance): it checks the wallet's and the issuer's signatures, the allowance and the
+programme's restrictions, prints the result in Bahasa Indonesia and English, and exits 0
+(valid), 1 (refused, with the reason) or 2 (an input other than the payload cannot be used).
 """
 
 from __future__ import annotations
@@ -15,24 +17,44 @@ import time
 from pathlib import Path
 
 from terbuka.errors import TerbukaError
-from terbuka.money.allowance import SignedAllowance
+from terbuka.money.allowance import Allowance, SignedAllowance, allowance_sign
 from terbuka.money.didkey import did_key_parse
 from terbuka.money.intent import GENESIS, Intent, SignedIntent, intent_sign
-from terbuka.money.keys import wallet_key_generate, wallet_key_load, wallet_key_write
+from terbuka.money.keys import wallet_key_generate
 from terbuka.money.purpose import Merchant, refusal_reason
 from terbuka.money.qr import qr_write
 from terbuka.money.voucher import Voucher, offline_check
+from terbuka.money.walletfile import (
+    WalletFile,
+    wallet_allowance_add,
+    wallet_file_read,
+    wallet_file_write,
+    wallet_pay_offline,
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the `wallet` command with keygen, sign and verify."""
+    """Add the `wallet` command with keygen, allow, allowance-add, offline-pay, sign, verify."""
     wallet = subparsers.add_parser(
         "wallet", help="dompet warga: kunci, niat bayar, verifikasi luring / citizen wallets"
     )
     sub = wallet.add_subparsers(dest="wallet_command", metavar="SUBCOMMAND", required=True)
-    gen = sub.add_parser("keygen", help="buat kunci dompet Ed25519 / make a wallet key")
-    gen.add_argument("--out", required=True, type=Path, help="berkas kunci privat (0600)")
+    gen = sub.add_parser("keygen", help="buat berkas dompet baru / make a new wallet file")
+    gen.add_argument("--out", required=True, type=Path, help="berkas dompet (0600) / wallet file")
     gen.set_defaults(handler=keygen_command)
+    _add_allow(sub)
+    add = sub.add_parser("allowance-add", help="simpan jatah luring / store an offline allowance")
+    add.add_argument("--wallet", required=True, type=Path, help="berkas dompet / wallet file")
+    add.add_argument("allowance", help="jatah TOA1, atau @BERKAS / the allowance, or @FILE")
+    add.set_defaults(handler=allowance_add_command)
+    pay = sub.add_parser("offline-pay", help="bayar luring dengan QR / pay offline by QR")
+    pay.add_argument("--wallet", required=True, type=Path, help="berkas dompet / wallet file")
+    pay.add_argument("--merchant", required=True, help="id pedagang / merchant id")
+    pay.add_argument("--amount", required=True, type=int, help="jumlah Rupiah / amount (Rp)")
+    pay.add_argument("--programme", help="id program (bawaan: satu-satunya) / programme id")
+    pay.add_argument("--qr", type=Path, help="tulis kode QR (PNG/SVG) / write the QR code")
+    pay.add_argument("--expires-in", type=int, default=3600, help="detik berlaku / valid for (s)")
+    pay.set_defaults(handler=offline_pay_command)
     _add_sign(sub)
     _add_verify(sub)
 
@@ -50,6 +72,23 @@ def _add_sign(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sign.add_argument("--allowance", help="jatah luring TOA1 / offline allowance (a voucher)")
     sign.add_argument("--qr", type=Path, help="tulis kode QR (PNG/SVG) / write the QR code")
     sign.set_defaults(handler=sign_command)
+
+
+def _add_allow(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `wallet allow`: the issuer signs an offline allowance and prints it."""
+    allow = sub.add_parser("allow", help="tandatangani jatah luring / sign an offline allowance")
+    allow.add_argument("--issuer-key", required=True, type=Path, help="berkas kunci penerbit")
+    allow.add_argument("--wallet", required=True, help="did:key dompet / the wallet's did:key")
+    allow.add_argument("--programme", required=True, help="id program / programme id")
+    allow.add_argument("--amount", required=True, type=int, help="jumlah Rupiah / amount (Rp)")
+    allow.add_argument("--count", required=True, type=int, help="jumlah niat / number of intents")
+    allow.add_argument("--start", required=True, type=int, help="nomor urut awal / first counter")
+    allow.add_argument("--expires", required=True, type=int, help="detik unix / unix seconds")
+    allow.add_argument("--payment-cap", type=int, default=0, help="batas per bayar / cap (Rp)")
+    allow.add_argument("--day-cap", type=int, default=0, help="batas harian / per-day cap (Rp)")
+    allow.add_argument("--category", action="append", default=[], help="kategori / category")
+    allow.add_argument("--region", action="append", default=[], help="kode wilayah / region")
+    allow.set_defaults(handler=allow_command)
 
 
 def _add_verify(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -86,20 +125,90 @@ def _text_of(value: str) -> str:
 
 
 def keygen_command(args: argparse.Namespace) -> int:
-    """Write a new wallet key to --out (0600, never overwriting); print its did:key."""
-    key = wallet_key_generate()
+    """Write a new wallet file to --out (0600, never overwriting); print its did:key."""
+    wallet = WalletFile(wallet_key_generate())
     try:
-        wallet_key_write(key, args.out)
+        wallet_file_write(wallet, args.out, new=True)
     except OSError as exc:
         return _fail(exc)
-    print(key.did)
+    print(wallet.key.did)
     return 0
+
+
+def allow_command(args: argparse.Namespace) -> int:
+    """Print the offline allowance signed by --issuer-key (a wallet file or PEM key)."""
+    try:
+        issuer = wallet_file_read(args.issuer_key).key
+        allowance = Allowance(
+            wallet=args.wallet,
+            programme=args.programme,
+            amount=args.amount,
+            count=args.count,
+            start=args.start,
+            expires=args.expires,
+            payment_cap=args.payment_cap,
+            day_cap=args.day_cap,
+            categories=tuple(sorted(set(args.category))),
+            regions=tuple(sorted({region.replace(".", "") for region in args.region})),
+        )
+    except (TerbukaError, OSError, ValueError) as exc:
+        return _fail(exc)
+    print(allowance_sign(issuer, allowance).format())
+    return 0
+
+
+def allowance_add_command(args: argparse.Namespace) -> int:
+    """Store the allowance in the wallet file (replacing the programme's previous one)."""
+    try:
+        wallet = wallet_file_read(args.wallet)
+        signed = SignedAllowance.parse(_text_of(args.allowance))
+        wallet_file_write(wallet_allowance_add(wallet, signed), args.wallet)
+    except (TerbukaError, OSError, ValueError) as exc:
+        return _fail(exc)
+    a = signed.allowance
+    print(f"{a.programme}: Rp {a.amount}, {a.count} niat/intents, {a.start}..")
+    return 0
+
+
+def offline_pay_command(args: argparse.Namespace) -> int:
+    """Sign the next intent under the allowance, save the wallet, print (and draw) the voucher."""
+    try:
+        wallet = wallet_file_read(args.wallet)
+        programme = args.programme or _only_programme(wallet)
+        now = int(time.time())
+        advanced, voucher = wallet_pay_offline(
+            wallet,
+            merchant=args.merchant,
+            amount=args.amount,
+            programme=programme,
+            expires=now + args.expires_in,
+            now=now,
+        )
+        payload = voucher.format()
+        size = qr_write(payload, args.qr) if args.qr else None  # refuses a too-long payload
+        wallet_file_write(advanced, args.wallet)  # saved before the payload is shown
+    except (TerbukaError, OSError, ValueError) as exc:
+        return _fail(exc)
+    print(payload)
+    if size:
+        print(f"qr versi/version {size.version}, {size.modules}x{size.modules} modul/modules")
+    return 0
+
+
+def _only_programme(wallet: WalletFile) -> str:
+    """Return the programme of the wallet's only allowance; ValueError when not exactly one."""
+    if len(wallet.allowances) != 1:
+        raise ValueError(
+            "pilih --programme: dompet memegang jatah untuk "
+            f"{', '.join(sorted(wallet.allowances)) or '-'} / choose --programme"
+        )
+    return next(iter(wallet.allowances))
 
 
 def sign_command(args: argparse.Namespace) -> int:
     """Print the signed intent (a voucher with --allowance) and its hash; draw it with --qr."""
     try:
-        key = wallet_key_load(args.wallet.read_bytes(), str(args.wallet))
+        key = wallet_file_read(args.wallet).key
         expires = args.expires if args.expires is not None else int(time.time()) + 3600
         intent = Intent(
             wallet=key.did,

@@ -27,6 +27,13 @@ class WalletKey:
 
     private: Ed25519PrivateKey
 
+    def __eq__(self, other: object) -> bool:
+        """Report whether other is a WalletKey of the same public key (its repr hides it)."""
+        return isinstance(other, WalletKey) and other.did == self.did
+
+    def __hash__(self) -> int:
+        return hash(self.did)
+
     @property
     def did(self) -> str:
         """Return the did:key of the public key."""

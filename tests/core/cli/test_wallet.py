@@ -10,8 +10,8 @@ from pathlib import Path
 
 from tests.core.wallet.samples import ISSUER, NOW, WALLET, allowance_of, voucher_of
 
-from terbuka.money.keys import wallet_key_load
 from terbuka.money.voucher import Voucher
+from terbuka.money.walletfile import wallet_file_read
 
 SRC = Path(__file__).resolve().parents[3] / "src"
 MERCHANT = ["--merchant", "toko-ani", "--category", "atk", "--region", "3522012001"]
@@ -37,12 +37,12 @@ def _verify(payload: str, *extra: str, cwd: Path) -> subprocess.CompletedProcess
 
 
 def test_keygen_writes_a_0600_key_and_prints_its_did(tmp_path: Path) -> None:
-    run = _wallet("keygen", "--out", "dompet.pem", cwd=tmp_path)
+    run = _wallet("keygen", "--out", "dompet.json", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
-    key_file = tmp_path / "dompet.pem"
+    key_file = tmp_path / "dompet.json"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    assert wallet_key_load(key_file.read_bytes()).did == run.stdout.strip()
-    again = _wallet("keygen", "--out", "dompet.pem", cwd=tmp_path)
+    assert wallet_file_read(key_file).key.did == run.stdout.strip()
+    again = _wallet("keygen", "--out", "dompet.json", cwd=tmp_path)
     assert again.returncode == 2 and "exists" in again.stderr
 
 
@@ -106,3 +106,47 @@ def test_verify_detects_a_double_spend_against_taken_vouchers(tmp_path: Path) ->
 def test_verify_with_a_bad_issuer_is_a_usage_error(tmp_path: Path) -> None:
     run = _wallet("verify", voucher_of().format(), "--issuer", "did:web:x", *MERCHANT, cwd=tmp_path)
     assert run.returncode == 2 and "did:key" in run.stderr
+
+
+def test_citizen_pays_offline_and_the_merchant_verifies(tmp_path: Path) -> None:
+    """The whole offline flow from terminals: issuer, citizen, merchant; no network."""
+    issuer = _wallet("keygen", "--out", "issuer.json", cwd=tmp_path).stdout.strip()
+    citizen = _wallet("keygen", "--out", "dompet.json", cwd=tmp_path).stdout.strip()
+    allowance = _wallet(
+        "allow", "--issuer-key", "issuer.json", "--wallet", citizen, "--programme", "pip-2026",
+        "--amount", "60000", "--count", "3", "--start", "1", "--expires", "4102444800",
+        "--payment-cap", "50000", "--category", "atk", "--region", "35.22",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert allowance.returncode == 0, allowance.stderr
+    assert ".atk.3522." in allowance.stdout
+    added = _wallet(
+        "allowance-add", "--wallet", "dompet.json", allowance.stdout.strip(), cwd=tmp_path
+    )
+    assert added.returncode == 0, added.stderr
+    payloads = []
+    for amount in ("25000", "30000"):
+        pay = _wallet(
+            "offline-pay", "--wallet", "dompet.json", "--merchant", "toko-ani",
+            "--amount", amount, "--qr", f"bayar-{amount}.png", cwd=tmp_path,
+        )  # fmt: skip
+        assert pay.returncode == 0, pay.stderr
+        payloads.append(pay.stdout.splitlines()[0])
+        assert pay.stdout.splitlines()[1].startswith("qr versi/version ")
+    assert stat.S_IMODE((tmp_path / "dompet.json").stat().st_mode) == 0o600
+    assert wallet_file_read(tmp_path / "dompet.json").counter == 2
+    over = _wallet(
+        "offline-pay", "--wallet", "dompet.json", "--merchant", "toko-ani", "--amount", "10000",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert over.returncode == 2 and "offline allowance" in over.stderr
+    merchant = ["--issuer", issuer, "--merchant", "toko-ani", "--category", "atk"]
+    for payload in payloads:
+        run = _wallet("verify", payload, *merchant, "--region", "35.22.01.2001", cwd=tmp_path)
+        assert run.returncode == 0, run.stdout + run.stderr
+    (tmp_path / "diterima.txt").write_text(payloads[0] + "\n")
+    again = _wallet(
+        "verify", payloads[0], *merchant, "--region", "3522012001", "--seen", "diterima.txt",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert again.returncode == 1 and "(replay)" in again.stdout
