@@ -11,6 +11,8 @@ name. Example (W3C test vector, seed of 32 zero bytes): raw public key
 
 from __future__ import annotations
 
+import functools
+
 from terbuka.money.errors import WalletFormatError
 
 DID_KEY_PREFIX = "did:key:"
@@ -31,6 +33,7 @@ _OTHER_KEY_TYPES = {
 }
 # Longer text is refused before decoding (an RSA-4096 did:key is about 750 characters).
 _MAX_TEXT = 1000
+_ED25519_TEXT = 56  # "did:key:z6Mk" + 44 more: every Ed25519 did:key
 
 
 def base58_encode(data: bytes) -> str:
@@ -73,6 +76,24 @@ def did_key_format(public_key: bytes) -> str:
 
 
 def did_key_parse(text: str, where: str = "did") -> bytes:
+    """Return the raw 32-byte Ed25519 public key of a did:key (see _did_key_parse)."""
+    if isinstance(text, str) and len(text) == _ED25519_TEXT:
+        key = _did_key_cached(text)
+        if key is not None:
+            return key
+    return _did_key_parse(text, where)
+
+
+@functools.lru_cache(maxsize=4096)
+def _did_key_cached(text: str) -> bytes | None:
+    """Return the key of a well-formed Ed25519 did:key, None for any other text (cached)."""
+    try:
+        return _did_key_parse(text, "did")
+    except WalletFormatError:
+        return None
+
+
+def _did_key_parse(text: str, where: str) -> bytes:
     """Return the raw 32-byte Ed25519 public key of a did:key.
 
     Raises WalletFormatError when text is not "did:key:z" + base58btc, when its key type is

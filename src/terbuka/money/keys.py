@@ -7,6 +7,7 @@ a did:key (terbuka.money.didkey). The allowance issuer (the server) uses the sam
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,9 +100,14 @@ def signature_valid(did: str, signature: bytes, message: bytes) -> bool:
 
     Raises WalletFormatError when did is not an Ed25519 did:key.
     """
-    public = Ed25519PublicKey.from_public_bytes(did_key_parse(did))
     try:
-        public.verify(signature, message)
+        _public_key(did).verify(signature, message)
     except InvalidSignature:
         return False
     return True
+
+
+@functools.lru_cache(maxsize=4096)
+def _public_key(did: str) -> Ed25519PublicKey:
+    """Return the public key object of did (cached: a sync checks many intents per wallet)."""
+    return Ed25519PublicKey.from_public_bytes(did_key_parse(did))
