@@ -252,25 +252,21 @@ def chain_accept(
         for v in vouchers_unique(vouchers)
         if v.intent.intent.counter > new_heads.get(v.intent.intent.wallet, ChainHead()).counter
     ]
+    following: dict[tuple[str, int, str], list[Voucher]] = defaultdict(list)
+    for voucher in pending:  # arrival order kept within each list
+        i = voucher.intent.intent
+        following[(i.wallet, i.counter, i.prev)].append(voucher)
     accepted: list[Voucher] = []
-    progress = True
-    while progress:
-        progress = False
-        for voucher in pending:
-            intent = voucher.intent.intent
-            head = new_heads.get(intent.wallet, ChainHead())
-            allowance_id = voucher.allowance.hash()
-            paid = spent.get(allowance_id, 0)
-            if (
-                intent.counter == head.counter + 1
-                and intent.prev == head.hash
-                and paid + intent.amount <= voucher.allowance.allowance.amount
-            ):
-                accepted.append(voucher)
-                spent[allowance_id] = paid + intent.amount
-                new_heads[intent.wallet] = ChainHead(intent.counter, voucher.intent.hash())
-                progress = True
-                break
+    for wallet in dict.fromkeys(v.intent.intent.wallet for v in pending):
+        head = new_heads.get(wallet, ChainHead())
+        while chosen := _first_fitting(
+            following.get((wallet, head.counter + 1, head.hash), []), spent
+        ):
+            accepted.append(chosen)
+            allowance_id = chosen.allowance.hash()
+            spent[allowance_id] = spent.get(allowance_id, 0) + chosen.intent.intent.amount
+            head = ChainHead(head.counter + 1, chosen.intent.hash())
+            new_heads[wallet] = head
     taken = {id(v) for v in accepted}
     rejected: list[Voucher] = []
     waiting: list[Voucher] = []
@@ -281,3 +277,12 @@ def chain_accept(
         beyond = intent.counter > new_heads.get(intent.wallet, ChainHead()).counter + 1
         (waiting if beyond else rejected).append(voucher)
     return SyncOutcome(tuple(accepted), tuple(rejected), tuple(waiting), new_heads)
+
+
+def _first_fitting(candidates: list[Voucher], spent: dict[str, int]) -> Voucher | None:
+    """Return the first candidate whose allowance still covers its amount, or None."""
+    for voucher in candidates:
+        paid = spent.get(voucher.allowance.hash(), 0)
+        if paid + voucher.intent.intent.amount <= voucher.allowance.allowance.amount:
+            return voucher
+    return None
