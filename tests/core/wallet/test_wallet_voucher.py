@@ -228,3 +228,23 @@ def test_fork_with_different_counters_is_a_conflict() -> None:
         )
     ]
     assert kinds == ["fork"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    amounts=st.lists(st.integers(1, 50000), min_size=1, max_size=6),
+    limit=st.integers(1, 200000),
+    rng=st.randoms(use_true_random=False),
+)
+def test_every_overdrawn_allowance_is_caught(amounts: list[int], limit: int, rng: object) -> None:
+    allowance = allowance_of(amount=limit, count=10)
+    vouchers, prev = [], GENESIS
+    for counter, amount in enumerate(amounts, start=1):
+        signed = intent_of(counter=counter, prev=prev, amount=amount)
+        vouchers.append(Voucher(signed, allowance))
+        prev = signed.hash()
+    rng.shuffle(vouchers)  # type: ignore[attr-defined]
+    kinds = [c.kind for c in conflicts_find(vouchers + vouchers[:1])]
+    assert kinds == (["overdrawn"] if sum(amounts) > limit else [])
+    outcome = chain_accept(vouchers, {})
+    assert sum(v.intent.intent.amount for v in outcome.accepted) <= limit
