@@ -12,6 +12,7 @@ programme's restrictions, prints the result in Bahasa Indonesia and English, and
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -95,10 +96,14 @@ def _add_verify(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     """Add `wallet verify`: check a QR payload offline."""
     check = sub.add_parser("verify", help="periksa muatan QR luring / verify a QR payload offline")
     check.add_argument("payload", help="muatan QR, atau @BERKAS / the QR payload, or @FILE")
-    check.add_argument("--issuer", required=True, help="did:key penerbit jatah / allowance signer")
-    check.add_argument("--merchant", required=True, help="id pedagang ini / this merchant's id")
-    check.add_argument("--category", required=True, help="kategori pedagang / merchant category")
-    check.add_argument("--region", required=True, help="kode desa tanpa titik / village code")
+    check.add_argument(
+        "--issuer",
+        help="did:key penerbit jatah, atau @BERKAS (bawaan: TERBUKA_WALLET_ISSUER) / "
+        "the allowance signer's did:key",
+    )
+    check.add_argument("--merchant", help="id pedagang ini / this merchant's id")
+    check.add_argument("--category", help="kategori pedagang / merchant category")
+    check.add_argument("--region", help="kode desa / village code")
     check.add_argument("--allowance", help="jatah TOA1 bila muatan hanya niat / allowance text")
     check.add_argument(
         "--seen", type=Path, help="voucher yang sudah diterima, satu per baris / taken vouchers"
@@ -235,10 +240,14 @@ def sign_command(args: argparse.Namespace) -> int:
 
 
 def verify_command(args: argparse.Namespace) -> int:
-    """Check the payload offline; print SAH/VALID (exit 0) or DITOLAK/REFUSED (exit 1)."""
+    """Check the payload offline; print SAH/VALID (exit 0) or DITOLAK/REFUSED (exit 1).
+
+    --merchant, --category and --region go together; without them those rules are skipped
+    and the output says so.
+    """
     try:
-        did_key_parse(args.issuer, "--issuer")
-        merchant = Merchant(args.merchant, args.category, args.region)
+        issuer = _issuer_of(args.issuer)
+        merchant = _merchant_of(args)
         seen = _seen_of(args.seen) if args.seen else []
         allowance = _text_of(args.allowance) if args.allowance else ""
         payload = _text_of(args.payload)
@@ -252,7 +261,7 @@ def verify_command(args: argparse.Namespace) -> int:
             voucher = Voucher.parse(payload)
         offline_check(
             voucher,
-            issuer=args.issuer,
+            issuer=issuer,
             merchant=merchant,
             now=now,
             seen=seen,
@@ -266,7 +275,37 @@ def verify_command(args: argparse.Namespace) -> int:
     print("SAH / VALID")
     print(f"Rp {i.amount} {i.wallet} -> {i.merchant} program/programme {i.programme}")
     print(f"nomor/counter {i.counter} hash {voucher.intent.hash()}")
+    if merchant is None:
+        print(
+            "tidak diperiksa / not checked: "
+            "pedagang, kategori, wilayah / merchant, category, region"
+        )
     return 0
+
+
+def _issuer_of(value: str | None) -> str:
+    """Return the issuer's did:key from --issuer (text or @FILE) or TERBUKA_WALLET_ISSUER."""
+    text = _text_of(value) if value else os.environ.get("TERBUKA_WALLET_ISSUER", "").strip()
+    if not text:
+        raise ValueError(
+            "berikan --issuer atau TERBUKA_WALLET_ISSUER / give --issuer or set "
+            "TERBUKA_WALLET_ISSUER (the allowance signer's did:key)"
+        )
+    did_key_parse(text, "--issuer")
+    return text
+
+
+def _merchant_of(args: argparse.Namespace) -> Merchant | None:
+    """Return the merchant of --merchant, --category, --region (all or none), or None."""
+    given = [args.merchant, args.category, args.region]
+    if not any(given):
+        return None
+    if not all(given):
+        raise ValueError(
+            "--merchant, --category dan --region diberikan bersama / "
+            "--merchant, --category and --region go together"
+        )
+    return Merchant(args.merchant, args.category, args.region)
 
 
 def _seen_of(path: Path) -> list[SignedIntent]:

@@ -117,8 +117,8 @@ def expiry_check(signed: SignedIntent, restrictions: Restrictions, now: int) -> 
         )
 
 
-def merchant_check(signed: SignedIntent, restrictions: Restrictions, merchant: Merchant) -> None:
-    """Refuse an intent for another programme or merchant, or a merchant outside the purpose."""
+def programme_check(signed: SignedIntent, restrictions: Restrictions) -> None:
+    """Refuse an intent for another programme than the restrictions' (wrong_programme)."""
     intent = signed.intent
     if intent.programme != restrictions.programme:
         raise PaymentRefused(
@@ -127,6 +127,12 @@ def merchant_check(signed: SignedIntent, restrictions: Restrictions, merchant: M
             f"the intent is for programme {intent.programme}, not {restrictions.programme}",
             where="programme",
         )
+
+
+def merchant_check(signed: SignedIntent, restrictions: Restrictions, merchant: Merchant) -> None:
+    """Refuse an intent for another programme or merchant, or a merchant outside the purpose."""
+    programme_check(signed, restrictions)
+    intent = signed.intent
     if intent.merchant != merchant.id:
         raise PaymentRefused(
             "wrong_merchant",

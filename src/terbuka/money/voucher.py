@@ -33,6 +33,7 @@ from terbuka.money.purpose import (
     cap_check,
     expiry_check,
     merchant_check,
+    programme_check,
 )
 
 MAX_VOUCHER_TEXT = 1001
@@ -81,18 +82,20 @@ def offline_check(
     voucher: Voucher,
     *,
     issuer: str,
-    merchant: Merchant,
+    merchant: Merchant | None,
     now: int,
     seen: Sequence[SignedIntent] = (),
     spent_today: int = 0,
 ) -> None:
     """Check an offline payment with no network; raise the first refusal.
 
-    issuer is the allowance signer's did:key; seen are the intents this merchant already took
-    from the same allowance (for replays, double spends and the allowance's amount);
-    spent_today what it took from this wallet today. Raises SignatureRefused (forged intent
-    or allowance) or PaymentRefused with reason wrong_wallet, wrong_programme,
-    outside_allowance, replay, double_spend, allowance_overdrawn or a purpose reason.
+    issuer is the allowance signer's did:key; merchant None skips the merchant id, category
+    and region rules (a verifier that does not know who is paid); seen are the intents this
+    merchant already took from the same allowance (for replays, double spends and the
+    allowance's amount); spent_today what it took from this wallet today. Raises
+    SignatureRefused (forged intent or allowance) or PaymentRefused with reason
+    wrong_wallet, wrong_programme, outside_allowance, replay, double_spend,
+    allowance_overdrawn or a purpose reason.
     """
     signed, allowance = voucher.intent, voucher.allowance.allowance
     intent_verify(signed)
@@ -116,7 +119,10 @@ def offline_check(
         )
     restrictions = voucher.restrictions()
     expiry_check(signed, restrictions, now)
-    merchant_check(signed, restrictions, merchant)
+    if merchant is None:
+        programme_check(signed, restrictions)
+    else:
+        merchant_check(signed, restrictions, merchant)
     _seen_check(signed, allowance, seen)
     cap_check(signed, restrictions, spent_today)
 

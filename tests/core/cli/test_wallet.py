@@ -17,8 +17,10 @@ SRC = Path(__file__).resolve().parents[3] / "src"
 MERCHANT = ["--merchant", "toko-ani", "--category", "atk", "--region", "3522012001"]
 
 
-def _wallet(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
+def _wallet(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(SRC), **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "terbuka.cli.main", "wallet", *args],
         cwd=cwd,
@@ -150,3 +152,19 @@ def test_citizen_pays_offline_and_the_merchant_verifies(tmp_path: Path) -> None:
         cwd=tmp_path,
     )  # fmt: skip
     assert again.returncode == 1 and "(replay)" in again.stdout
+
+
+def test_verify_payload_alone_with_the_issuer_from_the_environment(tmp_path: Path) -> None:
+    env_issuer = {"TERBUKA_WALLET_ISSUER": ISSUER.did}
+    run = _wallet("verify", voucher_of().format(), "--at", str(NOW), cwd=tmp_path, env=env_issuer)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "not checked: pedagang, kategori, wilayah / merchant, category, region" in run.stdout
+    forged = voucher_of().format().replace(".25000.", ".45000.")
+    refused = _wallet("verify", forged, "--at", str(NOW), cwd=tmp_path, env=env_issuer)
+    assert refused.returncode == 1 and "(forged)" in refused.stdout
+    none = _wallet("verify", voucher_of().format(), cwd=tmp_path, env={"TERBUKA_WALLET_ISSUER": ""})
+    assert none.returncode == 2 and "TERBUKA_WALLET_ISSUER" in none.stderr
+    partial = _wallet(
+        "verify", voucher_of().format(), "--merchant", "toko-ani", cwd=tmp_path, env=env_issuer
+    )
+    assert partial.returncode == 2 and "go together" in partial.stderr
