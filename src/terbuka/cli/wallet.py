@@ -12,6 +12,7 @@ programme's restrictions, prints the result in Bahasa Indonesia and English, and
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -24,7 +25,13 @@ from terbuka.money.intent import GENESIS, Intent, SignedIntent, intent_sign
 from terbuka.money.keys import wallet_key_generate
 from terbuka.money.purpose import Merchant, refusal_reason
 from terbuka.money.qr import qr_write
-from terbuka.money.voucher import Voucher, offline_check
+from terbuka.money.voucher import (
+    Voucher,
+    chain_accept,
+    conflicts_find,
+    offline_check,
+    voucher_verify,
+)
 from terbuka.money.walletfile import (
     WalletFile,
     wallet_allowance_add,
@@ -35,7 +42,8 @@ from terbuka.money.walletfile import (
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the `wallet` command with keygen, allow, allowance-add, offline-pay, sign, verify."""
+    """Add the `wallet` command: keygen, allow, allowance-add, offline-pay, sign, verify,
+    conflicts."""
     wallet = subparsers.add_parser(
         "wallet", help="dompet warga: kunci, niat bayar, verifikasi luring / citizen wallets"
     )
@@ -58,6 +66,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     pay.set_defaults(handler=offline_pay_command)
     _add_sign(sub)
     _add_verify(sub)
+    conflicts = sub.add_parser(
+        "conflicts", help="cari belanja ganda dalam voucher / find double spends in vouchers"
+    )
+    conflicts.add_argument("file", type=Path, help="voucher, satu per baris / one per line")
+    conflicts.add_argument("--issuer", help="did:key penerbit (bawaan: TERBUKA_WALLET_ISSUER)")
+    conflicts.set_defaults(handler=conflicts_command)
 
 
 def _add_sign(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -281,6 +295,49 @@ def verify_command(args: argparse.Namespace) -> int:
             "pedagang, kategori, wilayah / merchant, category, region"
         )
     return 0
+
+
+def conflicts_command(args: argparse.Namespace) -> int:
+    """Print one JSON line per refused voucher, conflict and branch decision; exit 1 on any.
+
+    Each line of FILE is a voucher in arrival order. A voucher whose signatures or allowance
+    do not hold is refused; among the others every double spend is printed with its signed
+    evidence, and the branch rule (terbuka.money.voucher.chain_accept) names the accepted,
+    rejected and waiting intents by hash.
+    """
+    try:
+        issuer = _issuer_of(args.issuer)
+        lines = args.file.read_text(encoding="utf-8").splitlines()
+    except (TerbukaError, OSError, ValueError) as exc:
+        return _fail(exc)
+    vouchers: list[Voucher] = []
+    problems = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            voucher = Voucher.parse(line.strip())
+            voucher_verify(voucher, issuer)
+        except TerbukaError as exc:
+            problems += 1
+            refusal = {"line": number, "reason": refusal_reason(exc), "message": exc.message_id}
+            print(json.dumps({"refused": {**refusal, "message_en": exc.message_en}}))
+            continue
+        vouchers.append(voucher)
+    for conflict in conflicts_find(vouchers):
+        problems += 1
+        print(json.dumps({"conflict": conflict.as_data()}))
+    outcome = chain_accept(vouchers, {})
+    print(
+        json.dumps(
+            {
+                "accepted": [v.intent.hash() for v in outcome.accepted],
+                "rejected": [v.intent.hash() for v in outcome.rejected],
+                "waiting": [v.intent.hash() for v in outcome.waiting],
+            }
+        )
+    )
+    return 1 if problems else 0
 
 
 def _issuer_of(value: str | None) -> str:

@@ -97,6 +97,25 @@ def offline_check(
     wrong_wallet, wrong_programme, outside_allowance, replay, double_spend,
     allowance_overdrawn or a purpose reason.
     """
+    voucher_verify(voucher, issuer)
+    signed, allowance = voucher.intent, voucher.allowance.allowance
+    restrictions = voucher.restrictions()
+    expiry_check(signed, restrictions, now)
+    if merchant is None:
+        programme_check(signed, restrictions)
+    else:
+        merchant_check(signed, restrictions, merchant)
+    _seen_check(signed, allowance, seen)
+    cap_check(signed, restrictions, spent_today)
+
+
+def voucher_verify(voucher: Voucher, issuer: str) -> None:
+    """Check what holds at any time and place: both signatures, the wallet, the counter range.
+
+    This is what sync re-checks: expiry and the merchant were checked when it was taken.
+
+    Raises SignatureRefused (forged) or PaymentRefused (wrong_wallet, outside_allowance).
+    """
     signed, allowance = voucher.intent, voucher.allowance.allowance
     intent_verify(signed)
     allowance_verify(voucher.allowance, issuer)
@@ -117,14 +136,6 @@ def offline_check(
             f"({allowance.start}..{allowance.start + allowance.count - 1})",
             where="counter",
         )
-    restrictions = voucher.restrictions()
-    expiry_check(signed, restrictions, now)
-    if merchant is None:
-        programme_check(signed, restrictions)
-    else:
-        merchant_check(signed, restrictions, merchant)
-    _seen_check(signed, allowance, seen)
-    cap_check(signed, restrictions, spent_today)
 
 
 def _seen_check(signed: SignedIntent, allowance: Allowance, seen: Sequence[SignedIntent]) -> None:

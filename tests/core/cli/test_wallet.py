@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -168,3 +169,24 @@ def test_verify_payload_alone_with_the_issuer_from_the_environment(tmp_path: Pat
         "verify", voucher_of().format(), "--merchant", "toko-ani", cwd=tmp_path, env=env_issuer
     )
     assert partial.returncode == 2 and "go together" in partial.stderr
+
+
+def test_conflicts_names_double_spends_and_the_accepted_branch(tmp_path: Path) -> None:
+    honest = voucher_of()
+    double = voucher_of(amount=1000, merchant="toko-budi")
+    forged = voucher_of().format().replace(".25000.", ".45000.")
+    lines = [double.format(), honest.format(), honest.format(), forged, ""]
+    (tmp_path / "sync.txt").write_text("\n".join(lines))
+    run = _wallet("conflicts", "sync.txt", "--issuer", ISSUER.did, cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    refused, conflict, branches = [json.loads(line) for line in run.stdout.splitlines()]
+    assert refused["refused"]["line"] == 4 and refused["refused"]["reason"] == "forged"
+    assert conflict["conflict"]["kind"] == "counter"
+    assert sorted(conflict["conflict"]["intents"]) == sorted(
+        [honest.intent.format(), double.intent.format()]
+    )
+    assert branches["accepted"] == [double.intent.hash()]  # it arrived first
+    assert branches["rejected"] == [honest.intent.hash()]
+    (tmp_path / "clean.txt").write_text(honest.format() + "\n")
+    clean = _wallet("conflicts", "clean.txt", "--issuer", ISSUER.did, cwd=tmp_path)
+    assert clean.returncode == 0 and json.loads(clean.stdout)["accepted"] == [honest.intent.hash()]
