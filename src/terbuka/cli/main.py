@@ -1,6 +1,7 @@
 """Run the `terbuka` command line: core commands plus those that installed packages register.
 
-The core registers what needs no database (`verify`, `witness`, `keys`, `flags`). The Django project
+The core registers what needs no database (`verify`, `witness`, `keys`, `flags`,
+`governance`, `wallet`). The Django project
 registers `serve`, `demo`, `ocds`, `log` through the "terbuka.commands" entry point group, so
 that a citizen's install without Django still has a working `terbuka verify`.
 """
@@ -21,6 +22,7 @@ CORE_REGISTRARS: list[str] = [
     "terbuka.cli.governance",
     "terbuka.cli.keys",
     "terbuka.cli.verify",
+    "terbuka.cli.wallet",
     "terbuka.cli.witness",
 ]
 

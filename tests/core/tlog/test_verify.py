@@ -396,4 +396,4 @@ def test_core_only_install_lists_only_core_commands() -> None:
         [sys.executable, "-c", CORE_ONLY_COMMANDS], capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["flags", "governance", "keys", "verify", "witness"]
+    assert done.stdout.split() == ["flags", "governance", "keys", "verify", "wallet", "witness"]

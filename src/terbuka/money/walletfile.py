@@ -1,0 +1,212 @@
+"""Keep a terminal wallet in one file: its key, its chain head and its offline allowances.
+
+What the phone keeps in the browser, `terbuka wallet` keeps in a JSON file of mode 0600:
+
+    {"type":"terbuka/wallet-file/1",
+     "did":"did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp",
+     "key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+     "counter":0,"prev":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+     "allowances":{"pip-2026":{"allowance":"TOA1...","spent":0}}}
+
+"key" is the 32-byte Ed25519 seed in base64url; "counter" and "prev" are the last intent's
+number and hash (0 and 43 "A" before the first). A payment advances them and the file is
+replaced atomically before the payload is shown, so a crash never reuses a counter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from terbuka.money.allowance import SignedAllowance
+from terbuka.money.errors import PaymentRefused, WalletFormatError
+from terbuka.money.intent import GENESIS, HASH_SIZE, Intent, SignedIntent, intent_sign
+from terbuka.money.keys import SEED_SIZE, WalletKey, wallet_key_from_seed, wallet_key_load
+from terbuka.money.voucher import Voucher
+from terbuka.money.wire import b64url_decode, b64url_encode, integer_check
+
+WALLET_FILE_TYPE = "terbuka/wallet-file/1"
+
+
+@dataclass(frozen=True)
+class WalletFile:
+    """Hold a terminal wallet: key, last counter and hash, allowances (with spent) by programme."""
+
+    key: WalletKey
+    counter: int = 0
+    prev: str = GENESIS
+    allowances: dict[str, tuple[SignedAllowance, int]] = field(default_factory=dict)
+
+    def as_data(self) -> dict[str, object]:
+        """Return the file's JSON object (see the module doc)."""
+        return {
+            "type": WALLET_FILE_TYPE,
+            "did": self.key.did,
+            "key": b64url_encode(self.key.private.private_bytes_raw()),
+            "counter": self.counter,
+            "prev": self.prev,
+            "allowances": {
+                programme: {"allowance": signed.format(), "spent": spent}
+                for programme, (signed, spent) in sorted(self.allowances.items())
+            },
+        }
+
+    @classmethod
+    def parse(cls, text: str, where: str = "wallet") -> WalletFile:
+        """Return the wallet of the file's text; raise WalletFormatError when it is not one."""
+        try:
+            data = json.loads(text)
+            if not isinstance(data, dict) or data.get("type") != WALLET_FILE_TYPE:
+                raise ValueError("type")
+            key = wallet_key_from_seed(b64url_decode(data["key"], SEED_SIZE, "key"))
+            if key.did != data["did"]:
+                raise ValueError("did")
+            allowances = {
+                str(programme): (
+                    SignedAllowance.parse(entry["allowance"]),
+                    integer_check(entry["spent"], "spent"),
+                )
+                for programme, entry in data["allowances"].items()
+            }
+            counter = integer_check(data["counter"], "counter")
+            prev = data["prev"]
+            b64url_decode(prev, HASH_SIZE, "prev")
+        except (ValueError, KeyError, TypeError, AttributeError, WalletFormatError) as exc:
+            raise WalletFormatError(
+                f"berkas dompet tidak sah ({exc})",
+                f"the wallet file is not valid ({exc})",
+                where=where,
+            ) from exc
+        return cls(key, counter, prev, allowances)
+
+
+def wallet_file_read(path: Path) -> WalletFile:
+    """Return the wallet in path (a wallet file, or a PEM key with a fresh chain)."""
+    raw = path.read_bytes()
+    if raw.lstrip().startswith(b"-----BEGIN"):
+        return WalletFile(wallet_key_load(raw, str(path)))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise WalletFormatError(
+            "berkas dompet bukan UTF-8", "the wallet file is not UTF-8", where=str(path)
+        ) from exc
+    return WalletFile.parse(text, str(path))
+
+
+def wallet_file_write(wallet: WalletFile, path: Path, *, new: bool = False) -> None:
+    """Write wallet to path with mode 0600: new=True never overwrites; else replace atomically."""
+    data = (json.dumps(wallet.as_data(), indent=1) + "\n").encode("utf-8")
+    if new:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        return
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".wallet-")  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def wallet_allowance_add(wallet: WalletFile, signed: SignedAllowance) -> WalletFile:
+    """Return wallet holding signed as its allowance for its programme (spent 0).
+
+    Raises PaymentRefused (wrong_wallet) when the allowance is another wallet's.
+    """
+    if signed.allowance.wallet != wallet.key.did:
+        raise PaymentRefused(
+            "wrong_wallet",
+            "jatah luring ini milik dompet lain",
+            "this offline allowance belongs to another wallet",
+            where="allowance",
+        )
+    allowances = {**wallet.allowances, signed.allowance.programme: (signed, 0)}
+    return replace(wallet, allowances=allowances)
+
+
+def wallet_pay(
+    wallet: WalletFile, *, merchant: str, amount: int, programme: str, expires: int
+) -> tuple[WalletFile, SignedIntent]:
+    """Return the wallet advanced by one intent and that intent (online: no allowance used)."""
+    intent = Intent(
+        wallet=wallet.key.did,
+        merchant=merchant,
+        programme=programme,
+        amount=amount,
+        counter=wallet.counter + 1,
+        expires=expires,
+        prev=wallet.prev,
+    )
+    signed = intent_sign(wallet.key, intent)
+    return replace(wallet, counter=intent.counter, prev=signed.hash()), signed
+
+
+def wallet_pay_offline(
+    wallet: WalletFile, *, merchant: str, amount: int, programme: str, expires: int, now: int
+) -> tuple[WalletFile, Voucher]:
+    """Return the wallet advanced by one offline payment and its voucher.
+
+    Raises PaymentRefused when the wallet holds no allowance for programme
+    (outside_allowance), when it has expired (expired), when the next counter is outside it
+    (outside_allowance) or when the amount passes what is left of it or its per-payment cap
+    (allowance_overdrawn, over_payment_cap): an honest wallet never makes a voucher a
+    merchant would refuse.
+    """
+    held = wallet.allowances.get(programme)
+    if held is None:
+        raise PaymentRefused(
+            "outside_allowance",
+            f"dompet tidak punya jatah luring untuk program {programme}",
+            f"the wallet holds no offline allowance for programme {programme}",
+            where="programme",
+        )
+    signed, spent = held
+    allowance = signed.allowance
+    _offline_limits(allowance.expires, allowance.covers(wallet.counter + 1), now)
+    if allowance.payment_cap and amount > allowance.payment_cap:
+        raise PaymentRefused(
+            "over_payment_cap",
+            f"Rp {amount} melebihi batas per pembayaran Rp {allowance.payment_cap}",
+            f"Rp {amount} is above the per-payment cap of Rp {allowance.payment_cap}",
+            where="amount",
+        )
+    if spent + amount > allowance.amount:
+        raise PaymentRefused(
+            "allowance_overdrawn",
+            f"sisa jatah luring Rp {allowance.amount - spent}, kurang dari Rp {amount}",
+            f"Rp {allowance.amount - spent} is left of the offline allowance, less than Rp "
+            f"{amount}",
+            where="amount",
+        )
+    advanced, intent = wallet_pay(
+        wallet, merchant=merchant, amount=amount, programme=programme, expires=expires
+    )
+    allowances = {**advanced.allowances, programme: (signed, spent + amount)}
+    return replace(advanced, allowances=allowances), Voucher(intent, signed)
+
+
+def _offline_limits(expires: int, covered: bool, now: int) -> None:
+    """Refuse an offline payment past the allowance's expiry or beyond its counters."""
+    if now > expires:
+        raise PaymentRefused(
+            "expired",
+            "jatah luring sudah kedaluwarsa: sambungkan ke internet untuk yang baru",
+            "the offline allowance has expired: go online for a new one",
+            where="allowance",
+        )
+    if not covered:
+        raise PaymentRefused(
+            "outside_allowance",
+            "jatah luring sudah terpakai semua: sambungkan ke internet untuk yang baru",
+            "the offline allowance is used up: go online for a new one",
+            where="allowance",
+        )
