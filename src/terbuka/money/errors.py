@@ -15,3 +15,27 @@ class SignatureRefused(VerificationError):
     """Report a signed money message (intent, voucher, allowance) whose signature is not valid."""
 
     code = "signature_refused"
+
+
+class AmountRefused(MoneyError):
+    """Report an amount that is not a whole number of Rupiah in range (a float, a bool, < 1)."""
+
+    code = "amount_refused"
+
+
+class PostingUnbalanced(MoneyError):
+    """Report a posting whose debits and credits do not add up to the same sum."""
+
+    code = "posting_unbalanced"
+
+
+class BalanceNegative(MoneyError):
+    """Report a posting that would take an account of a non-negative kind below zero."""
+
+    code = "balance_negative"
+
+
+class IdempotencyConflict(MoneyError):
+    """Report a posting whose idempotency key is already used by a posting of other content."""
+
+    code = "idempotency_conflict"
