@@ -115,3 +115,8 @@ def ledger_summary() -> list[dict[str, int | str]]:
         }
         for k in Kind
     ]
+
+
+def postings_count() -> int:
+    """Return the number of postings recorded."""
+    return Posting.objects.count()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.contrib import admin
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from terbuka.money.errors import (
     AmountRefused,
@@ -14,7 +17,8 @@ from terbuka.money.errors import (
     MoneyError,
     PostingUnbalanced,
 )
-from terbuka.money.posting import posting_make
+from terbuka.money.ledger import Ledger
+from terbuka.money.posting import posting_make, posting_parse
 from terbuka_web.ledger.models import Account, Leg, Posting
 from terbuka_web.ledger.selectors import ledger_check, ledger_summary
 from terbuka_web.ledger.services import posting_record, postings_record
@@ -164,3 +168,42 @@ def test_admin_is_read_only(model: type) -> None:
     assert not model_admin.has_add_permission(request)
     assert not model_admin.has_change_permission(request)
     assert not model_admin.has_delete_permission(request)
+
+
+def test_replaying_the_canonical_rows_in_the_core_gives_the_balances() -> None:
+    """What docs/ledger.md tells an auditor: parse each posting, apply in id order, compare."""
+    posting_record(key="fund:1", legs=FUND)
+    posting_record(key="c:1", legs=[("programme:pkh", "debit", 7), ("wallet:w:food", "credit", 7)])
+    posting_record(key="c:2", legs=[("wallet:w:food", "debit", 5), ("merchant:m", "credit", 5)])
+    book = Ledger()
+    for canonical in Posting.objects.order_by("id").values_list("canonical", flat=True):
+        assert book.post(posting_parse(canonical.encode()))
+    assert book.balances == balances()
+
+
+def test_ledger_check_command(capsys: pytest.CaptureFixture[str]) -> None:
+    posting_record(key="fund:1", legs=FUND)
+    call_command("terbuka_ledger", "check")
+    assert "akun / accounts: 2, posting / postings: 1" in capsys.readouterr().out
+    call_command("terbuka_ledger", "check", "--json")
+    assert json.loads(capsys.readouterr().out) == {
+        "accounts": 2, "postings": 1, "total": 0, "problems": []}  # fmt: skip
+    Account.objects.filter(key="programme:pkh").update(balance=1)
+    with pytest.raises(CommandError) as caught:
+        call_command("terbuka_ledger", "check")
+    assert caught.value.returncode == 1
+    assert (
+        "MASALAH / PROBLEM: programme:pkh: balance 1 != sum of legs 1000000"
+        in capsys.readouterr().out
+    )
+
+
+def test_summary_api(client: Client) -> None:
+    posting_record(key="fund:1", legs=FUND)
+    body = client.get("/api/ledger/summary").json()
+    assert body["postings"] == 1
+    assert body["kinds"][:2] == [
+        {"kind": "treasury", "accounts": 1, "balance": -1_000_000},
+        {"kind": "programme", "accounts": 1, "balance": 1_000_000},
+    ]
+    assert client.post("/api/ledger/summary").status_code == 405
