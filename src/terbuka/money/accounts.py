@@ -42,6 +42,7 @@ class Kind(StrEnum):
         return self is Kind.TREASURY
 
 
+_KINDS = {kind.value: kind for kind in Kind}
 _KEY = re.compile(
     r"(treasury|programme|entitlement|wallet|merchant|settlement|clawback):[A-Za-z0-9._:@+/=-]{1,200}"
 )
@@ -62,7 +63,7 @@ def account_kind(account: Any, *, where: str = "account") -> Kind:
             f"{', '.join(k.value for k in Kind)}",
             where=where,
         )
-    return Kind(account.partition(":")[0])
+    return _KINDS[account.partition(":")[0]]
 
 
 def rupiah(value: Any, *, where: str = "amount") -> int:
@@ -89,10 +90,11 @@ def rupiah(value: Any, *, where: str = "amount") -> int:
 def balance_check(account: str, balance: int) -> int:
     """Return balance when account's kind allows it, else raise.
 
-    Raises BalanceNegative when a non-treasury account would go below zero, MoneyError when
-    a balance leaves the signed 64-bit range. Example: ("wallet:x", -1) raises.
+    account is a valid key (account_kind). Raises BalanceNegative when a non-treasury account
+    would go below zero, MoneyError when a balance leaves the signed 64-bit range.
+    Example: ("wallet:x", -1) raises.
     """
-    if balance < 0 and not account_kind(account).may_go_negative:
+    if balance < 0 and not account.startswith("treasury:"):
         raise BalanceNegative(
             f"saldo akun {account} tidak cukup: akan menjadi {balance} Rupiah",
             f"account {account} has too little: its balance would become {balance} Rupiah",

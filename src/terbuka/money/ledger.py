@@ -23,12 +23,13 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from terbuka.money.accounts import balance_check
 from terbuka.money.errors import IdempotencyConflict
-from terbuka.money.posting import Posting, posting_hash
+from terbuka.money.posting import Posting, posting_format, posting_hash
 
 
 def posting_is_new(known_hash: str | None, posting: Posting, digest: str | None = None) -> bool:
@@ -67,7 +68,8 @@ class Batch:
     """Hold what postings_apply decided: new balances of touched accounts, postings to record."""
 
     balances: dict[str, int] = field(default_factory=dict)
-    applied: list[tuple[Posting, str]] = field(default_factory=list)  # (posting, its hash)
+    # (posting, its canonical JSON, that JSON's hex SHA-256): what a store writes as is.
+    applied: list[tuple[Posting, bytes, str]] = field(default_factory=list)
     skipped: list[Posting] = field(default_factory=list)  # same key, same content: no-ops
 
 
@@ -83,14 +85,15 @@ def postings_apply(
     batch = Batch()
     seen: dict[str, str] = {}
     for posting in postings:
-        digest = posting_hash(posting)
+        data = posting_format(posting)
+        digest = hashlib.sha256(data).hexdigest()
         known_hash = seen.get(posting.key) or known.get(posting.key)
         if not posting_is_new(known_hash, posting, digest):
             batch.skipped.append(posting)
             continue
         view = _Overlay(batch.balances, balances)
         batch.balances.update(balances_after(view, posting))
-        batch.applied.append((posting, digest))
+        batch.applied.append((posting, data, digest))
         seen[posting.key] = digest
     return batch
 
@@ -132,7 +135,7 @@ class Ledger:
         """Apply postings all or nothing and return how many were new."""
         batch = postings_apply(self.balances, self.hashes, postings)
         self.balances.update(batch.balances)
-        self.hashes.update((p.key, digest) for p, digest in batch.applied)
+        self.hashes.update((p.key, digest) for p, _data, digest in batch.applied)
         return len(batch.applied)
 
     def total(self) -> int:

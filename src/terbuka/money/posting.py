@@ -32,7 +32,7 @@ from terbuka.money.accounts import CURRENCY, account_kind, rupiah
 from terbuka.money.errors import MoneyError, PostingUnbalanced
 
 _KEY = re.compile(r"[A-Za-z0-9._:@+/=-]{1,200}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 MAX_MEMO = 500
 MAX_LEGS = 100_000
 
@@ -89,7 +89,7 @@ def key_check(key: Any, *, where: str = "/key") -> str:
 
 
 def memo_check(memo: Any, *, where: str = "/memo") -> str:
-    """Return memo when it is text of at most 500 characters without control characters."""
+    """Return memo when it is text of at most 500 characters, no control character or surrogate."""
     if not isinstance(memo, str) or len(memo) > MAX_MEMO or _CONTROL.search(memo):
         raise MoneyError(
             f"memo harus teks paling banyak {MAX_MEMO} karakter tanpa karakter kendali",
@@ -131,17 +131,19 @@ def legs_check(legs: Any) -> None:
         )
 
 
+_SIDES = {side.value: side for side in Side}
+
+
 def side_parse(value: Any, *, where: str = "side") -> Side:
     """Return the Side named by value ("debit" or "credit"), else raise MoneyError."""
-    if isinstance(value, Side):
-        return value
-    if value not in ("debit", "credit"):
+    side = _SIDES.get(value) if isinstance(value, str) else None
+    if side is None:
         raise MoneyError(
             f"sisi harus 'debit' atau 'credit', bukan {value!r:.40}",
             f"a side must be 'debit' or 'credit', not {value!r:.40}",
             where=where,
         )
-    return Side(value)
+    return side
 
 
 def posting_make(key: str, legs: Iterable[Leg | tuple[str, str, int]], memo: str = "") -> Posting:
@@ -174,7 +176,9 @@ def posting_value(posting: Posting) -> dict[str, Any]:
 
 def posting_format(posting: Posting) -> bytes:
     """Return the RFC 8785 canonical JSON bytes of posting (see the module's example)."""
-    return canonical_json(posting_value(posting))
+    # plain: every number is an integer below 2^53 and the member names are fixed ASCII (so
+    # UTF-16 and code point order agree), checked when the Posting was built.
+    return canonical_json(posting_value(posting), plain=True)
 
 
 def posting_hash(posting: Posting) -> str:

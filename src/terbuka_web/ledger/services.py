@@ -8,9 +8,9 @@ transaction,
    every transaction with BEGIN IMMEDIATE, so writers are serialised and need no row lock;
 3. reads the keys already used, then lets the pure core (postings_apply) check every rule
    (balanced, no holder below zero, same key same content) for the whole batch at once;
-4. writes the new postings and their legs with bulk_create and the changed balances with
-   bulk_update: a fixed number of statements per thousand rows, so a disbursement cycle of a
-   million credits runs as a few hundred batches of some thousands of postings each.
+4. writes the new postings, their legs and the changed balances in bulk (terbuka_web.ledger.
+   bulk: COPY and array statements on PostgreSQL, multi-row statements on SQLite), so a
+   cycle of a million credits runs as a few hundred batches of some thousands of postings.
 Any refusal raises the core's bilingual MoneyError and writes nothing. A duplicate key racing
 in from another process hits the unique key; the batch is then retried once the other commits,
 so it becomes a no-op (same content) or an IdempotencyConflict (other content).
@@ -21,7 +21,7 @@ money. There is no path from the admin, the API or the pages to here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
@@ -31,7 +31,8 @@ from terbuka.money.accounts import account_kind
 from terbuka.money.ledger import Batch, postings_apply
 from terbuka.money.posting import Leg as CoreLeg
 from terbuka.money.posting import Posting as CorePosting
-from terbuka.money.posting import posting_format, posting_make
+from terbuka.money.posting import posting_make
+from terbuka_web.ledger.bulk import accounts_insert, balances_set, rows_insert
 from terbuka_web.ledger.models import Account, Leg, Posting
 
 RETRIES = 3
@@ -78,74 +79,66 @@ def postings_record(*, postings: Sequence[CorePosting]) -> Recorded:
 def _write(postings: Sequence[CorePosting]) -> Recorded:
     """Check and write postings inside the caller's transaction."""
     keys = sorted({leg.account for p in postings for leg in p.legs})
-    accounts = _accounts_locked(keys)
-    balances = {key: account.balance for key, account in accounts.items()}
+    ids, balances = _accounts_locked(keys)
     known = _known_hashes([p.key for p in postings])
     batch = postings_apply(balances, known, postings)
-    _store(batch, accounts)
+    _store(batch, ids)
     return Recorded(created=len(batch.applied), repeated=len(batch.skipped))
 
 
-def _accounts_locked(keys: list[str]) -> dict[str, Account]:
-    """Create the missing accounts among keys, lock them all by id, and return them by key."""
+def _accounts_locked(keys: list[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """Create the missing accounts among keys, lock them all by id; return ids and balances."""
     now = timezone.now()
     existing: set[str] = set()
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
+    for chunk in _chunks(keys):
         existing.update(Account.objects.filter(key__in=chunk).values_list("key", flat=True))
-    missing = [
-        Account(key=k, kind=account_kind(k).value, created_at=now)
-        for k in keys
-        if k not in existing
-    ]
-    Account.objects.bulk_create(missing, batch_size=CHUNK, ignore_conflicts=True)
-    locked: dict[str, Account] = {}
+    accounts_insert([(k, account_kind(k).value) for k in keys if k not in existing], now)
+    ids: dict[str, int] = {}
+    balances: dict[str, int] = {}
     query = Account.objects.all()
     if connection.features.has_select_for_update:
         query = query.select_for_update()
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
-        locked.update((a.key, a) for a in query.filter(key__in=chunk).order_by("id"))
-    return locked
+    for chunk in _chunks(keys):
+        rows = query.filter(key__in=chunk).order_by("id").values_list("key", "id", "balance")
+        for key, pk, balance in rows:
+            ids[key], balances[key] = pk, balance
+    return ids, balances
 
 
 def _known_hashes(keys: list[str]) -> dict[str, str]:
     """Return the SHA-256 recorded under each of keys that is already used."""
     known: dict[str, str] = {}
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
+    for chunk in _chunks(keys):
         known.update(Posting.objects.filter(key__in=chunk).values_list("key", "sha256"))
     return known
 
 
-def _store(batch: Batch, accounts: dict[str, Account]) -> None:
-    """Write the batch's new postings, their legs and the changed balances."""
+def _store(batch: Batch, accounts: dict[str, int]) -> None:
+    """Write the batch's new postings (in order), their legs and the changed balances."""
     if not batch.applied:
         return
     now = timezone.now()
-    rows = [
-        Posting(key=p.key, canonical=posting_format(p).decode(), sha256=digest, created_at=now)
-        for p, digest in batch.applied
-    ]
-    Posting.objects.bulk_create(rows, batch_size=CHUNK)
-    if any(row.pk is None for row in rows):  # a backend that returns no ids from bulk inserts
-        ids = dict(Posting.objects.filter(key__in=[r.key for r in rows]).values_list("key", "id"))
-        for row in rows:
-            row.pk = ids[row.key]
-    legs = [
-        Leg(
-            posting_id=row.pk,
-            position=i,
-            account_id=accounts[leg.account].pk,
-            side=leg.side.value,
-            amount=leg.amount,
-        )
-        for row, (posting, _digest) in zip(rows, batch.applied, strict=True)
-        for i, leg in enumerate(posting.legs)
-    ]
-    Leg.objects.bulk_create(legs, batch_size=CHUNK)
-    changed = []
-    for key, balance in batch.balances.items():
-        accounts[key].balance = balance
-        changed.append(accounts[key])
-    Account.objects.bulk_update(changed, ["balance"], batch_size=500)
+    rows_insert(
+        Posting,
+        ["key", "canonical", "sha256", "created_at"],
+        [(p.key, data.decode(), digest, now) for p, data, digest in batch.applied],
+    )
+    ids: dict[str, int] = {}
+    for chunk in _chunks([p.key for p, _data, _digest in batch.applied]):
+        ids.update(Posting.objects.filter(key__in=chunk).values_list("key", "id"))
+    rows_insert(
+        Leg,
+        ["posting_id", "position", "account_id", "side", "amount"],
+        [
+            (ids[p.key], i, accounts[leg.account], leg.side.value, leg.amount)
+            for p, _data, _digest in batch.applied
+            for i, leg in enumerate(p.legs)
+        ],
+    )
+    balances_set([(accounts[key], balance) for key, balance in batch.balances.items()])
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    """Yield items in lists of at most CHUNK (a bound on the parameters of one query)."""
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
