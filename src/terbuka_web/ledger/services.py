@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from terbuka.money.accounts import account_kind
@@ -69,11 +69,18 @@ def postings_record(*, postings: Sequence[CorePosting]) -> Recorded:
         try:
             with transaction.atomic():
                 return _write(postings)
-        except IntegrityError:
-            # Another writer committed one of our keys between our read and our insert.
-            if attempt == RETRIES - 1:
+        except (IntegrityError, OperationalError) as exc:
+            # Another writer committed one of our keys between our read and our insert (or,
+            # inserting keys in another order, made PostgreSQL break a deadlock): try again,
+            # now seeing its posting.
+            if attempt == RETRIES - 1 or not _retryable(exc):
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _retryable(exc: Exception) -> bool:
+    """Return True for a unique key violation or a PostgreSQL deadlock (SQLSTATE 40P01)."""
+    return isinstance(exc, IntegrityError) or getattr(exc.__cause__, "sqlstate", "") == "40P01"
 
 
 def _write(postings: Sequence[CorePosting]) -> Recorded:

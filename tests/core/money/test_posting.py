@@ -8,6 +8,7 @@ import itertools
 from typing import Any
 
 import pytest
+import rfc8785
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,6 +23,7 @@ from terbuka.money.posting import (
     posting_hash,
     posting_make,
     posting_parse,
+    posting_value,
 )
 
 GOLDEN = (
@@ -200,3 +202,19 @@ def test_format_parse_round_trip(posting: Posting) -> None:
 def test_parse_raises_only_our_errors(data: bytes) -> None:
     with contextlib.suppress(FormatError, MoneyError):
         posting_parse(data)
+
+
+@given(postings())
+def test_format_equals_the_reference_rfc8785_encoder(posting: Posting) -> None:
+    assert posting_format(posting) == rfc8785.dumps(posting_value(posting))
+
+
+def test_memo_beyond_the_bmp_round_trips_and_surrogates_are_refused() -> None:
+    legs = [("treasury:a", "debit", 1), ("programme:p", "credit", 1)]
+    posting = posting_make("k", legs, "banjir \U0001f30a")
+    assert posting_format(posting) == rfc8785.dumps(posting_value(posting))
+    assert posting_parse(posting_format(posting)) == posting
+    with pytest.raises(MoneyError, match="memo"):
+        posting_make("k", legs, "\ud800")
+    with pytest.raises(MoneyError, match="memo"):
+        posting_make("k", legs, "x" * 501)

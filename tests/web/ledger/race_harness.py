@@ -2,10 +2,11 @@
 `duplicate WORKER GO OUT` or `check OUT`.
 
 fund: post N Rupiah from treasury:apbd into programme:pool.
-withdraw: once the file GO exists, try N withdrawals of 1..50,000 Rupiah (a seeded random
-sequence per worker) from programme:pool to merchant:WORKER, each its own posting_record;
+withdraw: say it is ready (OUT.ready); once the file GO exists, try N withdrawals of
+1..50,000 Rupiah (a seeded random sequence per worker) from programme:pool to
+merchant:WORKER, each its own posting_record;
 write to OUT the JSON {"paid": sum of the accepted ones, "accepted": n, "refused": n}.
-duplicate: once GO exists, post key "dup" moving 100 (even WORKER) or 200 (odd WORKER)
+duplicate: say it is ready, once GO exists, post key "dup" moving 100 (even WORKER) or 200 (odd WORKER)
 Rupiah from programme:pool to merchant:dup; write to OUT "created", "repeat" or "conflict".
 check: write to OUT the balances, the posting count and ledger_check's result.
 The database comes from DATABASE_URL, the settings from the environment.
@@ -20,8 +21,10 @@ import time
 from pathlib import Path
 
 
-def wait_for(go: Path) -> None:
-    """Sleep until go exists, so every worker starts writing at the same moment."""
+def wait_for(go: Path, out: Path) -> None:
+    """Say this worker is ready (OUT.ready), then sleep until go exists, so that every worker
+    starts writing at the same moment."""
+    out.with_suffix(".ready").touch()
     while not go.exists():
         time.sleep(0.005)
 
@@ -33,7 +36,7 @@ def withdraw(worker: str, count: int, go: Path, out: Path) -> None:
 
     rng = random.Random(worker)
     paid = accepted = refused = 0
-    wait_for(go)
+    wait_for(go, out)
     for i in range(count):
         amount = rng.randint(1, 50_000)
         legs = [("programme:pool", "debit", amount), (f"merchant:{worker}", "credit", amount)]
@@ -53,7 +56,7 @@ def duplicate(worker: str, go: Path, out: Path) -> None:
 
     amount = 100 if int(worker) % 2 == 0 else 200
     legs = [("programme:pool", "debit", amount), ("merchant:dup", "credit", amount)]
-    wait_for(go)
+    wait_for(go, out)
     try:
         result = "created" if posting_record(key="dup", legs=legs) else "repeat"
     except IdempotencyConflict:

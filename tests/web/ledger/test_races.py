@@ -58,7 +58,10 @@ def race(env: dict[str, str], tmp_path: Path, args: list[list[str]]) -> list[dic
         subprocess.Popen([sys.executable, str(HARNESS), *a, str(go), str(out)], env=env, cwd=REPO)
         for a, out in zip(args, outs, strict=True)
     ]
-    time.sleep(3)  # let every child import Django and wait on the start file
+    deadline = time.monotonic() + 120  # every child has imported Django and waits on go
+    while not all(out.with_suffix(".ready").exists() for out in outs):
+        assert time.monotonic() < deadline and all(c.poll() is None for c in children)
+        time.sleep(0.05)
     go.touch()
     for child in children:
         assert child.wait(timeout=240) == 0

@@ -207,3 +207,15 @@ def test_summary_api(client: Client) -> None:
         {"kind": "programme", "accounts": 1, "balance": 1_000_000},
     ]
     assert client.post("/api/ledger/summary").status_code == 405
+
+
+def test_a_rolled_back_outer_transaction_takes_the_posting_with_it() -> None:
+    posting_record(key="fund:1", legs=FUND)
+    before = snapshot()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        posting_record(key="c:1", legs=[("programme:pkh", "debit", 5), ("merchant:m", "credit", 5)])
+        raise RuntimeError("the caller's own step failed")
+    assert snapshot() == before
+    assert posting_record(
+        key="c:1", legs=[("programme:pkh", "debit", 5), ("merchant:m", "credit", 5)]
+    )
