@@ -6,8 +6,9 @@ withdraw: say it is ready (OUT.ready); once the file GO exists, try N withdrawal
 1..50,000 Rupiah (a seeded random sequence per worker) from programme:pool to
 merchant:WORKER, each its own posting_record;
 write to OUT the JSON {"paid": sum of the accepted ones, "accepted": n, "refused": n}.
-duplicate: say it is ready, once GO exists, post key "dup" moving 100 (even WORKER) or 200 (odd WORKER)
-Rupiah from programme:pool to merchant:dup; write to OUT "created", "repeat" or "conflict".
+duplicate: say it is ready, once GO exists, post key "dup" moving 100 (even WORKER) or
+200 (odd WORKER) Rupiah from programme:pool to merchant:dup; write to OUT "created",
+"repeat" or "conflict".
 check: write to OUT the balances, the posting count and ledger_check's result.
 The database comes from DATABASE_URL, the settings from the environment.
 """
