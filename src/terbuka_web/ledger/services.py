@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
@@ -36,6 +37,7 @@ from terbuka_web.ledger.bulk import accounts_insert, balances_set, rows_insert
 from terbuka_web.ledger.models import Account, Leg, Posting
 
 RETRIES = 3
+T = TypeVar("T")
 CHUNK = 2000
 
 
@@ -94,19 +96,25 @@ def _write(postings: Sequence[CorePosting]) -> Recorded:
 
 
 def _accounts_locked(keys: list[str]) -> tuple[dict[str, int], dict[str, int]]:
-    """Create the missing accounts among keys, lock them all by id; return ids and balances."""
-    now = timezone.now()
-    existing: set[str] = set()
+    """Create the missing accounts among keys, lock them all by id; return ids and balances.
+
+    The locks are taken in ascending id over the whole batch (chunks of sorted ids), the one
+    order every writer follows.
+    """
+    found: dict[str, int] = {}
     for chunk in _chunks(keys):
-        existing.update(Account.objects.filter(key__in=chunk).values_list("key", flat=True))
-    accounts_insert([(k, account_kind(k).value) for k in keys if k not in existing], now)
+        found.update(Account.objects.filter(key__in=chunk).values_list("key", "id"))
+    missing = [k for k in keys if k not in found]
+    accounts_insert([(k, account_kind(k).value) for k in missing], timezone.now())
+    for chunk in _chunks(missing):
+        found.update(Account.objects.filter(key__in=chunk).values_list("key", "id"))
     ids: dict[str, int] = {}
     balances: dict[str, int] = {}
     query = Account.objects.all()
     if connection.features.has_select_for_update:
         query = query.select_for_update()
-    for chunk in _chunks(keys):
-        rows = query.filter(key__in=chunk).order_by("id").values_list("key", "id", "balance")
+    for id_chunk in _chunks(sorted(found.values())):
+        rows = query.filter(id__in=id_chunk).order_by("id").values_list("key", "id", "balance")
         for key, pk, balance in rows:
             ids[key], balances[key] = pk, balance
     return ids, balances
@@ -145,7 +153,7 @@ def _store(batch: Batch, accounts: dict[str, int]) -> None:
     balances_set([(accounts[key], balance) for key, balance in batch.balances.items()])
 
 
-def _chunks(items: list[str]) -> Iterator[list[str]]:
+def _chunks(items: list[T]) -> Iterator[list[T]]:
     """Yield items in lists of at most CHUNK (a bound on the parameters of one query)."""
     for start in range(0, len(items), CHUNK):
         yield items[start : start + CHUNK]

@@ -9,6 +9,8 @@ write to OUT the JSON {"paid": sum of the accepted ones, "accepted": n, "refused
 duplicate: say it is ready, once GO exists, post key "dup" moving 100 (even WORKER) or
 200 (odd WORKER) Rupiah from programme:pool to merchant:dup; write to OUT "created",
 "repeat" or "conflict".
+fund-wallets N: post N Rupiah into each of four wallets.
+shuffle: say it is ready, once GO exists, make N random postings among the four wallets.
 check: write to OUT the balances, the posting count and ledger_check's result.
 The database comes from DATABASE_URL, the settings from the environment.
 """
@@ -48,6 +50,32 @@ def withdraw(worker: str, count: int, go: Path, out: Path) -> None:
         else:
             paid, accepted = paid + amount, accepted + 1
     out.write_text(json.dumps({"paid": paid, "accepted": accepted, "refused": refused}))
+
+
+WALLETS = [f"wallet:w{i}:pangan" for i in range(4)]
+
+
+def shuffle(worker: str, count: int, go: Path, out: Path) -> None:
+    """Move money count times between the four wallets in random directions, some postings
+    from one wallet to two others: writers lock overlapping accounts in every order."""
+    from terbuka.money.errors import BalanceNegative
+    from terbuka_web.ledger.services import posting_record
+
+    rng = random.Random(f"shuffle-{worker}")
+    accepted = refused = 0
+    wait_for(go, out)
+    for i in range(count):
+        source, *targets = rng.sample(WALLETS, rng.choice([2, 3]))
+        amount = rng.randint(1, 40_000)
+        legs = [(source, "debit", amount * len(targets))]
+        legs += [(target, "credit", amount) for target in targets]
+        try:
+            posting_record(key=f"s:{worker}:{i}", legs=legs)
+        except BalanceNegative:
+            refused += 1
+        else:
+            accepted += 1
+    out.write_text(json.dumps({"accepted": accepted, "refused": refused}))
 
 
 def duplicate(worker: str, go: Path, out: Path) -> None:
@@ -93,6 +121,14 @@ def main(argv: list[str]) -> None:
                                          ("programme:pool", "credit", amount)])  # fmt: skip
     elif argv[0] == "withdraw":
         withdraw(argv[1], int(argv[2]), Path(argv[3]), Path(argv[4]))
+    elif argv[0] == "fund-wallets":
+        from terbuka_web.ledger.services import posting_record
+
+        legs = [("treasury:apbd", "debit", 4 * int(argv[1]))]
+        legs += [(wallet, "credit", int(argv[1])) for wallet in WALLETS]
+        posting_record(key="fund-wallets", legs=legs)
+    elif argv[0] == "shuffle":
+        shuffle(argv[1], int(argv[2]), Path(argv[3]), Path(argv[4]))
     elif argv[0] == "duplicate":
         duplicate(argv[1], Path(argv[2]), Path(argv[3]))
     elif argv[0] == "check":

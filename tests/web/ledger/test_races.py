@@ -106,3 +106,17 @@ def test_concurrent_duplicate_key_lands_once(env: dict[str, str], tmp_path: Path
     assert state["problems"] == []
     assert state["balances"]["merchant:dup"] == winner
     assert state["postings"] == 2
+
+
+def test_crossing_transfers_neither_deadlock_nor_overdraw(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    harness(env, "fund-wallets", "100000")
+    reports = race(env, tmp_path, [["shuffle", f"s{w}", "25"] for w in range(WORKERS)])
+    state = ledger_state(env, tmp_path)
+    assert state["problems"] == [] and state["total"] == 0
+    wallets = {k: v for k, v in state["balances"].items() if k.startswith("wallet:")}
+    assert len(wallets) == 4 and min(wallets.values()) >= 0
+    assert sum(wallets.values()) == 400_000
+    assert state["postings"] == 1 + sum(r["accepted"] for r in reports)
+    assert sum(r["accepted"] for r in reports) > 0
