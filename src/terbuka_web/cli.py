@@ -81,4 +81,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_forwarder(
         subparsers, "documents", "berkas PDF unggahan / uploaded PDF files", "terbuka_documents"
     )
+    add_forwarder(
+        subparsers,
+        "ledger",
+        "periksa buku besar uang / re-check the money ledger",
+        "terbuka_ledger",
+    )
     add_forwarder(subparsers, "manage", "perintah Django / any Django command")

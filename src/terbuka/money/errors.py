@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from terbuka.errors import ValidationError, VerificationError
+from terbuka.errors import FormatError, ValidationError, VerificationError
 
 
 class MoneyError(ValidationError):
@@ -15,10 +15,6 @@ class SignatureRefused(VerificationError):
     """Report a signed money message (intent, voucher, allowance) whose signature is not valid."""
 
     code = "signature_refused"
-
-
-# Wallet errors (issue 12), appended after the ledger's family.
-from terbuka.errors import FormatError  # noqa: E402
 
 
 class WalletFormatError(FormatError):
@@ -41,3 +37,27 @@ class PaymentRefused(MoneyError):
     def as_dict(self) -> dict[str, str]:
         """Return the error as the API's error object fields, the refusal reason included."""
         return {**super().as_dict(), "reason": self.reason}
+
+
+class AmountRefused(MoneyError):
+    """Report an amount that is not a whole number of Rupiah in range (a float, a bool, < 1)."""
+
+    code = "amount_refused"
+
+
+class PostingUnbalanced(MoneyError):
+    """Report a posting whose debits and credits do not add up to the same sum."""
+
+    code = "posting_unbalanced"
+
+
+class BalanceNegative(MoneyError):
+    """Report a posting that would take an account of a non-negative kind below zero."""
+
+    code = "balance_negative"
+
+
+class IdempotencyConflict(MoneyError):
+    """Report a posting whose idempotency key is already used by a posting of other content."""
+
+    code = "idempotency_conflict"
