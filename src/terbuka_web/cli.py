@@ -81,4 +81,5 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_forwarder(
         subparsers, "documents", "berkas PDF unggahan / uploaded PDF files", "terbuka_documents"
     )
+    add_forwarder(subparsers, "scope", "cakupan publikasi / publication scope", "terbuka_scope")
     add_forwarder(subparsers, "manage", "perintah Django / any Django command")

@@ -30,6 +30,7 @@ from terbuka_web.governance.forms import (
     VoteForm,
 )
 from terbuka_web.governance.models import Decision, Minutes, Proposal, StakeholderClass
+from terbuka_web.scope import selectors as scope_selectors
 
 
 def _proposal_or_404(uid: str) -> Proposal:
@@ -58,6 +59,8 @@ def consortium(request: HttpRequest) -> HttpResponse:
         "open": selectors.proposals_open(),
         "decisions": selectors.decisions_list(),
         "disputes": selectors.disputes_public(),
+        "scope_now": scope_selectors.scope_in_force(),
+        "scope_next": scope_selectors.scope_next(),
         "can_manage": user_can(request.user, Action.GOVERNANCE_MANAGE),  # type: ignore[arg-type]
     }
     return render(request, "governance/consortium.html", context)
