@@ -179,6 +179,7 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user,  # type: ignore[arg-type]
                 type=data["type"], title=data["title"], body=data["body"],
                 payload=data["payload"], deadline=data["deadline"], touches=form.touches(),
+                effective_from=data.get("effective_from"),
             )  # fmt: skip
         except TerbukaError as exc:
             service_error_attach(form, exc)
