@@ -24,7 +24,6 @@ from terbuka_web.contracting.models import Method, Process
 from terbuka_web.portal import selectors, story
 from terbuka_web.portal.links import ocid_link_maker
 from terbuka_web.portal.templatetags.terbuka import rupiah, rupiah_short
-from terbuka_web.scope import selectors as scope_selectors
 
 PAGE_SIZE = 20
 
@@ -228,8 +227,7 @@ def process_detail(request: HttpRequest, ocid: str) -> HttpResponse:
         "suppliers": selectors.process_suppliers(process),
         "documents": selectors.process_documents(process),
         "method_label": dict(Method.choices).get(process.method, process.method),
-        "scope": scope_selectors.process_scope(process.pk),
-        "stage_dues": list(scope_selectors.process_stage_dues(process.pk)),
+        "scope": getattr(process, "scope", None),
         "log_index": found.steps[-1].log_index if found.steps else None,
         "steps": list(reversed(found.steps)),
         "releases_total": len(found.steps),

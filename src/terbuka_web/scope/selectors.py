@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from terbuka_web.accounts.models import Agency
-from terbuka_web.scope.models import Phase, ProcessScope, ScopeVersion, StageDue
+from terbuka_web.scope.models import Phase, ScopeVersion, StageDue
 
 
 def scope_in_force(at: dt.datetime | None = None) -> ScopeVersion | None:
@@ -106,13 +106,3 @@ def agency_overdue(agency: Agency, today: dt.date | None = None) -> QuerySet[Sta
               "due_on", "published_on", "agency_id", "version_id")
         .order_by("due_on", "id")
     )  # fmt: skip
-
-
-def process_scope(process_id: int) -> ProcessScope | None:
-    """Return the wajib/sukarela row of a process, or None when it has none yet."""
-    return ProcessScope.objects.filter(process_id=process_id).first()
-
-
-def process_stage_dues(process_id: int) -> QuerySet[StageDue]:
-    """Return the obligatory stages of a process, in stage order of their deadlines."""
-    return StageDue.objects.filter(process_id=process_id).order_by("event_on", "id")
