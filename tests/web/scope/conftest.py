@@ -50,6 +50,11 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
+    return world_create()
+
+
+def world_create() -> World:
+    """Create an agency with its operator and PPK, and a seven-member consortium."""
     region = Region.objects.create(code="35.22", name="Bojonegoro", level="regency")
     agency = Agency.objects.create(
         code="3522-dpupr", name="Dinas PU Bina Marga", kind="dinas", government=region
