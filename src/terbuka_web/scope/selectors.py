@@ -9,7 +9,9 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from terbuka.scope.evaluate import stage_status
 from terbuka_web.accounts.models import Agency
+from terbuka_web.contracting.models import Process
 from terbuka_web.scope.models import Phase, ScopeVersion, StageDue
 
 
@@ -106,3 +108,29 @@ def agency_overdue(agency: Agency, today: dt.date | None = None) -> QuerySet[Sta
               "due_on", "published_on", "agency_id", "version_id")
         .order_by("due_on", "id")
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StageDueStatus:
+    """Describe one obligatory stage of a process: its deadline and where it stands."""
+
+    stage: str
+    due_on: dt.date
+    published_on: dt.date | None
+    status: str
+
+
+def process_stage_statuses(process: Process, today: dt.date | None = None) -> list[StageDueStatus]:
+    """Return the obligatory stages of a process with their status (on_time, late, missing,
+    pending); no query unless the process is wajib (its scope row read with it)."""
+    scope = getattr(process, "scope", None)
+    if scope is None or not scope.obligatory:
+        return []
+    day = today or timezone.localdate()
+    rows = StageDue.objects.filter(process=process).order_by("event_on", "id")
+    return [
+        StageDueStatus(
+            d.stage, d.due_on, d.published_on, stage_status(d.due_on, d.published_on, day)
+        )
+        for d in rows
+    ]

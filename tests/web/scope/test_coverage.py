@@ -95,6 +95,11 @@ def test_pages_show_late_and_missing_on_a_frozen_clock(
     with _at(dt.date(2026, 12, 30)):
         agency = client.get("/cakupan/3522-dpupr/").content.decode()
     assert "Jalan Natal hilang" not in agency  # still due that day
+    with _at(dt.date(2026, 12, 31)):
+        late = client.get(f"/proses/{christmas['telat'].ocid}/").content.decode()  # type: ignore[attr-defined]
+        missing = client.get(f"/proses/{christmas['hilang'].ocid}/").content.decode()  # type: ignore[attr-defined]
+    assert "Wajib" in late and "terlambat</strong>" in late
+    assert "hilang: belum terbit" in missing and 'datetime="2026-12-30"' in missing
 
 
 def test_process_page_says_wajib_or_sukarela(world: World, client: Client) -> None:
