@@ -169,7 +169,16 @@ def _rows(
             )
     if obliged is None and judged is None:
         now = versions.on(today)
-        judged = (now[0] if now else None, evaluate(now[1] if now else None, item.facts))
+        verdict = evaluate(now[1] if now else None, item.facts)
+        if now and verdict.obligatory:
+            since = timezone.localdate(now[0].effective_from).isoformat()
+            verdict = Obligation(
+                False,
+                "",
+                f"peristiwa tahapnya sebelum cakupan berlaku ({since}): tidak berlaku surut",
+                f"its stages' events came before the scope in force ({since}): not retroactive",
+            )
+        judged = (now[0] if now else None, verdict)
     version, verdict = obliged or judged  # type: ignore[misc]
     scope = ProcessScope(
         process_id=item.pk, obligatory=bool(dues), version=version,
