@@ -37,6 +37,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "chart": chart,
         "now": selectors.scope_in_force(),
         "next": selectors.scope_next(),
+        "versions": list(selectors.scope_versions()),
     }
     return render(request, "scope/coverage.html", context)
 
