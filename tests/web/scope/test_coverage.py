@@ -76,6 +76,19 @@ def test_deadline_over_christmas_on_time_late_missing(
     assert day31.total.processes == 3 and day31.rows[0].agency == world.agency
 
 
+def test_deadline_over_idul_fitri_2027(world: World) -> None:
+    """Nyepi 8 Mar, Idulfitri 1448 H with cuti bersama 9–15 Mar 2027: Fri 5 + 3 = Thu 18."""
+    scope_decide(world)
+    on_time = _tendered(world, "Jalan Lebaran tepat", dt.date(2027, 3, 5), dt.date(2027, 3, 12))
+    late = _tendered(world, "Jalan Lebaran telat", dt.date(2027, 3, 5), dt.date(2027, 3, 12))
+    publish(world, on_time, "tender", on=dt.date(2027, 3, 18))
+    publish(world, late, "tender", on=dt.date(2027, 3, 19))
+    dues = StageDue.objects.filter(stage="tender").values_list("due_on", flat=True)
+    assert set(dues) == {dt.date(2027, 3, 18)}
+    (phase,) = coverage(dt.date(2027, 3, 19))
+    assert (phase.total.on_time, phase.total.late) == (3, 1)  # two plannings + one tender
+
+
 def _at(day: dt.date):  # type: ignore[no-untyped-def]
     return mock.patch(
         "django.utils.timezone.now", return_value=jakarta(day) + dt.timedelta(hours=12)
