@@ -87,4 +87,5 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "periksa buku besar uang / re-check the money ledger",
         "terbuka_ledger",
     )
+    add_forwarder(subparsers, "scope", "cakupan publikasi / publication scope", "terbuka_scope")
     add_forwarder(subparsers, "manage", "perintah Django / any Django command")

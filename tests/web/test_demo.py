@@ -51,7 +51,7 @@ def counts() -> dict[str, int]:
         "releases": Release.objects.count(),
         "documents": Document.objects.count(),
         "log": LogEntry.objects.exclude(kind__startswith="governance.")
-        .exclude(kind="decision")
+        .exclude(kind__in=["decision", "scope.version"])
         .count(),
         "governance": LogEntry.objects.filter(kind__startswith="governance.").count(),
         "audit": AuditEvent.objects.exclude(action="regions:region:load").count(),

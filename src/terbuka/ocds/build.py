@@ -158,6 +158,16 @@ def _items(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def _category(category: str) -> dict[str, Any]:
+    """Return the tender's mainProcurementCategory (consultancy: services + consultingServices)."""
+    if category == "consultingServices":
+        return {
+            "mainProcurementCategory": "services",
+            "additionalProcurementCategories": [category],
+        }
+    return {"mainProcurementCategory": category} if category else {}
+
+
 def _tender(data: Mapping[str, Any], ocid: str, info: Mapping[str, Any]) -> dict[str, Any]:
     """Return the tender section of a tender release."""
     method = _need(data, "method", "tender")
@@ -170,6 +180,7 @@ def _tender(data: Mapping[str, Any], ocid: str, info: Mapping[str, Any]) -> dict
     code, details = METHODS[method]
     return {
         "id": f"{ocid}-tender",
+        **_category(info.get("category") or ""),
         "title": info["title"],
         "status": "active",
         "procuringEntity": info["buyer"],

@@ -39,6 +39,7 @@ from terbuka_web.governance.api import router as governance_router
 from terbuka_web.ledger.api import router as ledger_router
 from terbuka_web.portal import selectors as portal
 from terbuka_web.portal.links import ocid_link_maker
+from terbuka_web.scope.api import router as scope_router
 
 api = NinjaAPI(
     title="Terbuka API",
@@ -54,6 +55,7 @@ handlers_register(api)
 api.add_router("/flags", flags_router)
 api.add_router("/governance/", governance_router)
 api.add_router("/ledger", ledger_router)
+api.add_router("/governance/", scope_router)
 
 StageCode = Literal["planning", "tender", "award", "contract", "implementation"]
 MethodCode = Literal[

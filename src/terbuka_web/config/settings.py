@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "terbuka_web.contracting",
     "terbuka_web.transparency",
     "terbuka_web.governance",
+    "terbuka_web.scope",
     "terbuka_web.portal",
     "terbuka_web.api",
     "terbuka_web.flags",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from terbuka.ocds.build import FUNDING_SOURCES, STAGE_DOCUMENT_TYPES
 from terbuka.ocds.codes import METHODS
 from terbuka_web.contracting.labels import LABELS, choices_of
+from terbuka_web.contracting.models import Category
 
 MAX_IDR = 10**15
 BUDGET_LINE = r"^\d+(\.\d+){2,7}$"
@@ -154,6 +155,12 @@ class ProcessForm(forms.Form):
             "min_value": _err("Tahun terlalu kecil.", "The year is too early."),
             "max_value": _err("Tahun terlalu besar.", "The year is too late."),
         },
+    )
+    procurement_category = forms.ChoiceField(
+        label=_("Kategori pengadaan"),
+        choices=[("", "—"), *Category.choices],
+        required=False,
+        help_text=_("Menentukan apakah paket wajib dipublikasikan (cakupan)."),
     )
 
 

@@ -36,6 +36,7 @@ from terbuka_web.common.services import JsonText, values_insert
 from terbuka_web.contracting.models import Process, Release
 from terbuka_web.contracting.selectors import release_log_ref
 from terbuka_web.flags.services import process_flags_recompute
+from terbuka_web.scope.services import process_scope_refresh
 from terbuka_web.transparency.services import entry_append_many
 
 CHUNK = 500
@@ -177,10 +178,23 @@ def _derived(
         "title": summary.title or ocid,
         "fiscal_year": summary.fiscal_year or max(dates).year,
         "compiled_release": compiled,
+        "procurement_category": _category(compiled),
         "agency_id": agency.pk if agency is not None else None,
         "first_published_at": min(dates),
         "last_published_at": max(dates),
     }
+
+
+def _category(compiled: dict[str, Any]) -> str:
+    """Return the process's procurement category from tender.mainProcurementCategory ("" if
+    none): services with additionalProcurementCategories consultingServices is consultancy."""
+    tender = compiled.get("tender") or {}
+    main = tender.get("mainProcurementCategory")
+    if main == "services" and "consultingServices" in (
+        tender.get("additionalProcurementCategories") or []
+    ):
+        return "consultingServices"
+    return main if main in ("goods", "works", "services") else ""
 
 
 def _upsert_processes(
@@ -223,7 +237,7 @@ def _upsert_processes(
     values_insert(model=Process, rows=new_rows)
     fields = ["compiled_release", "title", "description", "fiscal_year", "method", "agency"]
     fields += ["stage_reached", "stages_published", "value_idr", "buyer_name", "search_text"]
-    fields += ["first_published_at", "last_published_at"]
+    fields += ["first_published_at", "last_published_at", "procurement_category"]
     Process.objects.bulk_update(updated, fields, batch_size=CHUNK)
     ids = {
         ocid: pk
@@ -344,6 +358,7 @@ def _import(data: bytes, actor: User, source_name: str) -> ImportResult:
             process_ids = _upsert_processes(by_ocid, actor, result)
             result.releases_created += _add_releases(by_ocid, process_ids, actor, plain)
             process_flags_recompute(process_ids=process_ids.values())
+            process_scope_refresh(process_ids=list(process_ids.values()))
         audit_record(
             actor=actor,
             action="contracting:ocds:import",

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from terbuka.ocds.rules import codelist_titles
 from terbuka_web.common.bilingual import in_both
-from terbuka_web.contracting.models import Method, Stage
+from terbuka_web.contracting.models import Category, Method, Stage
 
 _STATUS = {
     "planning": _("Direncanakan"),
@@ -33,6 +33,7 @@ _STATUS = {
 LABELS: dict[str, dict[str, Promise]] = {
     "stage": {s.value: s.label for s in Stage},
     "method": {m.value: m.label for m in Method},
+    "category": {c.value: c.label for c in Category},
     "procurementMethod": {
         "open": _("Terbuka untuk umum"),
         "selective": _("Selektif"),

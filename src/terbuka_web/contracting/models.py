@@ -37,6 +37,16 @@ class Method(models.TextChoices):
     E_PURCHASING = "e_purchasing", _("E-Purchasing")
 
 
+class Category(models.TextChoices):
+    """Name the procurement categories (OCDS mainProcurementCategory; consultancy is services
+    with additionalProcurementCategories consultingServices)."""
+
+    GOODS = "goods", _("Barang")
+    WORKS = "works", _("Pekerjaan konstruksi")
+    SERVICES = "services", _("Jasa lainnya")
+    CONSULTING = "consultingServices", _("Jasa konsultansi")
+
+
 class Process(models.Model):
     """Hold one contracting process (one ocid) and the search fields derived from its releases."""
 
@@ -49,6 +59,9 @@ class Process(models.Model):
     description = models.TextField(blank=True)
     fiscal_year = models.PositiveSmallIntegerField(db_index=True)
     method = models.CharField(max_length=24, choices=Method.choices, blank=True, db_index=True)
+    procurement_category = models.CharField(
+        max_length=20, choices=Category.choices, blank=True, help_text=_("Kategori pengadaan")
+    )
     stage_reached = models.CharField(
         max_length=16, choices=Stage.choices, blank=True, db_index=True
     )

@@ -34,6 +34,12 @@ class ProposalForm(forms.Form):
     deadline = forms.DateTimeField(
         label=_("Tenggat"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
+    effective_from = forms.DateTimeField(
+        label=_("Berlaku mulai"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Kosong: sejak diputuskan. Tidak pernah sebelum keputusan."),
+    )
 
     def clean_payload(self) -> dict[str, Any]:
         try:

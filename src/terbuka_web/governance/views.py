@@ -30,6 +30,7 @@ from terbuka_web.governance.forms import (
     VoteForm,
 )
 from terbuka_web.governance.models import Decision, Minutes, Proposal, StakeholderClass
+from terbuka_web.scope import selectors as scope_selectors
 
 
 def _proposal_or_404(uid: str) -> Proposal:
@@ -58,6 +59,8 @@ def consortium(request: HttpRequest) -> HttpResponse:
         "open": selectors.proposals_open(),
         "decisions": selectors.decisions_list(),
         "disputes": selectors.disputes_public(),
+        "scope_now": scope_selectors.scope_in_force(),
+        "scope_next": scope_selectors.scope_next(),
         "can_manage": user_can(request.user, Action.GOVERNANCE_MANAGE),  # type: ignore[arg-type]
     }
     return render(request, "governance/consortium.html", context)
@@ -176,6 +179,7 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user,  # type: ignore[arg-type]
                 type=data["type"], title=data["title"], body=data["body"],
                 payload=data["payload"], deadline=data["deadline"], touches=form.touches(),
+                effective_from=data.get("effective_from"),
             )  # fmt: skip
         except TerbukaError as exc:
             service_error_attach(form, exc)

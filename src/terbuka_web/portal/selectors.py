@@ -325,10 +325,11 @@ def _ordered(qs: QuerySet[Process], sort: str, rank: RawSQL | None) -> QuerySet[
 
 
 def process_public_get(ocid: str) -> Process | None:
-    """Return the published process with ocid, or None (drafts are not public)."""
+    """Return the published process with ocid and its wajib/sukarela row (scope), or None
+    (drafts are not public)."""
     if clean_text(ocid) != ocid or len(ocid) > 100:
         return None
-    return processes_public().select_related("agency").filter(ocid=ocid).first()
+    return processes_public().select_related("agency", "scope").filter(ocid=ocid).first()
 
 
 @dataclass

@@ -24,6 +24,7 @@ from terbuka_web.contracting.models import Method, Process
 from terbuka_web.portal import selectors, story
 from terbuka_web.portal.links import ocid_link_maker
 from terbuka_web.portal.templatetags.terbuka import rupiah, rupiah_short
+from terbuka_web.scope import selectors as scope_selectors
 
 PAGE_SIZE = 20
 
@@ -227,6 +228,8 @@ def process_detail(request: HttpRequest, ocid: str) -> HttpResponse:
         "suppliers": selectors.process_suppliers(process),
         "documents": selectors.process_documents(process),
         "method_label": dict(Method.choices).get(process.method, process.method),
+        "scope": getattr(process, "scope", None),
+        "stage_dues": scope_selectors.process_stage_statuses(process),
         "log_index": found.steps[-1].log_index if found.steps else None,
         "steps": list(reversed(found.steps)),
         "releases_total": len(found.steps),

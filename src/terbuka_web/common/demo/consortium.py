@@ -1,7 +1,8 @@
 """Seed the demo governance consortium: seven members over the five stakeholder classes.
 
 Five founding members, then two admitted by signed decisions; declared interests; an open
-proposal with a recused member; a citizen's dispute resolved by a decision; minutes. Every
+proposal with a recused member; a citizen's dispute resolved by a decision; minutes; the
+pilot scope's decision and the open expansion proposal (demo/scope.py). Every
 member's decision-signing key is made here and kept in DATA_DIR/demo-consortium/ (mode 0600),
 like the demo witness keys: the server's own rows hold only public keys, and in real use each
 member keeps its key on its own device (docs/demo.md). Runs only on a consortium-less database.
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from terbuka.governance.keys import private_key_generate, private_key_load, public_key_format
 from terbuka.governance.vote import vote_sign
+from terbuka_web.common.demo.scope import demo_scope_create
 from terbuka_web.governance.models import Decision, Member, Proposal
 from terbuka_web.governance.services import (
     MemberSpec,
@@ -122,4 +124,5 @@ def demo_consortium_create() -> int | None:
     vote_cast(
         proposal=pending, signed=vote_sign(keys["pemda"], pending.hash, "yes").format().decode()
     )
+    demo_scope_create(keys, voters)
     return Member.objects.count()

@@ -187,6 +187,7 @@ def process_spec_publish(
             title=spec.title,
             description=spec.description,
             fiscal_year=spec.fiscal_year,
+            procurement_category=spec.category,
         )
         result.processes_created += 1
     published = set(process.stages_published)

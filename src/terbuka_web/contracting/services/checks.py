@@ -55,7 +55,12 @@ def _process_info(process: Process) -> dict[str, Any]:
     """Return the process facts the release builder needs (title and buyer)."""
     agency = process.agency
     buyer = {"id": agency.code, "name": agency.name} if agency else {"id": "", "name": ""}
-    return {"title": process.title, "description": process.description, "buyer": buyer}
+    return {
+        "title": process.title,
+        "description": process.description,
+        "buyer": buyer,
+        "category": process.procurement_category,
+    }
 
 
 class UnconfirmedWarnings(ValidationError):

@@ -22,6 +22,7 @@ from terbuka_web.contracting.services.checks import (
     stage_data_check,
     stage_warnings,
 )
+from terbuka_web.scope.services import process_scope_refresh
 
 
 @transaction.atomic
@@ -71,4 +72,5 @@ def stage_draft_save(
         agency=process.agency,
         data={"confirmed": [w.key for w in warnings]} if warnings else None,
     )
+    process_scope_refresh(process_ids=[process.pk])  # a stage's event may now be known
     return draft

@@ -14,18 +14,32 @@ from terbuka.errors import ValidationError
 from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
-from terbuka_web.contracting.models import Process
+from terbuka_web.contracting.models import Category, Process
 
 
 @transaction.atomic
 def process_create(
-    *, user: User, agency: Agency, title: str, description: str = "", fiscal_year: int
+    *,
+    user: User,
+    agency: Agency,
+    title: str,
+    description: str = "",
+    fiscal_year: int,
+    procurement_category: str = "",
 ) -> Process:
     """Create a draft process of agency and give it an ocid "<prefix>-<agency>-<year>-<id>".
 
-    Raises PermissionDenied unless user may create processes for agency.
+    procurement_category is a contracting.models.Category value (or "" while unknown).
+    Raises PermissionDenied unless user may create processes for agency, ValidationError
+    for an unknown category.
     """
     permission_require(user=user, action=Action.PROCESS_CREATE, agency=agency)
+    if procurement_category and procurement_category not in Category.values:
+        raise ValidationError(
+            f"kategori pengadaan {procurement_category!r} tidak dikenal",
+            f"unknown procurement category {procurement_category!r}",
+            where="procurement_category",
+        )
     process = Process.objects.create(
         ocid=f"pending-{uuid.uuid4().hex}",
         agency=agency,
@@ -33,6 +47,7 @@ def process_create(
         title=title,
         description=description,
         fiscal_year=fiscal_year,
+        procurement_category=procurement_category,
         created_by=user,
     )
     prefix = settings.TERBUKA["OCID_PREFIX"]

@@ -34,6 +34,7 @@ from terbuka_web.contracting.services.checks import (
     _warnings_given,
 )
 from terbuka_web.flags.services import process_flags_recompute
+from terbuka_web.scope.services import process_scope_refresh
 from terbuka_web.transparency.services import entry_append
 
 # The columns stage_publish sets: an UPDATE of these alone leaves the rest (and the indexes
@@ -212,6 +213,7 @@ def stage_publish(*, user: User, process: Process, stage: str) -> Release:
     process.last_published_at = now
     process.save(update_fields=PUBLISHED_FIELDS)
     process_flags_recompute(process_ids=[process.pk])
+    process_scope_refresh(process_ids=[process.pk])
     audit_record(
         actor=user,
         action="contracting:stage:publish",

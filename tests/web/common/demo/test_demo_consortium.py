@@ -7,12 +7,15 @@ import json
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from terbuka.governance.decision import decision_verify
 from terbuka_web.common.demo.consortium import demo_consortium_create
 from terbuka_web.governance.models import Decision, Dispute, Member, Recusal
 from terbuka_web.governance.selectors import proposals_open
+from terbuka_web.scope.models import ScopeVersion
+from terbuka_web.scope.selectors import scope_in_force
 from terbuka_web.transparency.models import LogEntry
 
 
@@ -25,8 +28,14 @@ def test_demo_consortium(settings: Settings, tmp_path: Path) -> None:
     }  # fmt: skip
     assert Decision.objects.filter(proposal__type="member_admit").count() == 2
     assert Dispute.objects.get().status == Dispute.Status.RESOLVED
-    (pending,) = proposals_open()
-    assert Recusal.objects.get().proposal == pending
+    opened = {p.type: p for p in proposals_open()}
+    assert set(opened) == {"programme_rules", "scope_change"}
+    assert Recusal.objects.get().proposal == opened["programme_rules"]
+    pilot = ScopeVersion.objects.get()  # the pilot, decided in the story's past, in force
+    assert pilot.phase == "pilot" and pilot.decision.proposal.type == "scope_change"
+    assert pilot.effective_from < timezone.now() and scope_in_force() == pilot
+    expansion = opened["scope_change"].canonical["payload"]
+    assert expansion["policy"]["phase"] == "expansion" and "dry_run" in expansion
     for entry in LogEntry.objects.filter(kind="decision"):
         assert decision_verify(json.loads(bytes(entry.data))).met
     keys = sorted(tmp_path.glob("demo-consortium/*.pem"))
