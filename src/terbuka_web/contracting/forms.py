@@ -211,6 +211,13 @@ class TenderForm(PeriodMixin, forms.Form):
         required=False,
     )
 
+    def clean(self) -> dict[str, Any]:
+        """Leave an empty number of tenderers out of the stage data (not yet known)."""
+        cleaned: dict[str, Any] = super().clean() or {}
+        if cleaned.get("number_of_tenderers") is None:
+            cleaned.pop("number_of_tenderers", None)
+        return cleaned
+
 
 class ItemForm(forms.Form):
     """One tender item row."""

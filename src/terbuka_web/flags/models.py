@@ -49,11 +49,18 @@ class FlagSubject(models.Model):
     tender_year = models.PositiveSmallIntegerField(null=True, blank=True)
     tender_quarter = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1–4")
     flag_count = models.PositiveSmallIntegerField(default=0)
+    # Implementation monitoring (issue 15 part 3): the contract's end, whether it is done
+    # (contract complete or physical progress 100%), the earliest due date of a milestone
+    # not yet met (physical progress left out). Lateness is counted against today on reading.
+    contract_end = models.DateField(null=True, blank=True)
+    completed = models.BooleanField(default=False)
+    open_due = models.DateField(null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["agency", "fiscal_year"], name="flag_subject_agency_year"),
             models.Index(fields=["tender_year", "tender_quarter"], name="flag_subject_quarter"),
+            models.Index(fields=["agency", "contract_end"], name="flag_subject_contract_end"),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ can judge: it has a tender), FlagSupplier or ProcessFlag, never a loop over proc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q
@@ -168,3 +169,68 @@ def trend_by_quarter(*, agency_id: int | None = None) -> list[Rate]:
         Rate(f"{r['tender_year']}-{r['tender_quarter']}", "", r["eligible"], r["flagged"])
         for r in counted.order_by("tender_year", "tender_quarter")
     ]
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    """Count a group's contracts, those past their end date not completed, and those with a
+    milestone past its due date not met (issue 15 part 3), as of a day."""
+
+    key: str
+    name: str
+    contracts: int
+    overdue: int
+    late_milestones: int
+
+
+def _monitoring_counts(today: date) -> dict[str, Any]:
+    return {
+        "contracts": Count("pk", filter=Q(contract_end__isnull=False)),
+        "overdue": Count("pk", filter=Q(contract_end__lt=today, completed=False)),
+        "late_milestones": Count("pk", filter=Q(open_due__lt=today)),
+    }
+
+
+def monitoring_of(agency_id: int, today: date) -> Monitoring:
+    """Return one agency's contracts and late items as of today."""
+    found = FlagSubject.objects.filter(agency_id=agency_id).aggregate(**_monitoring_counts(today))
+    return Monitoring("", "", found["contracts"], found["overdue"], found["late_milestones"])
+
+
+def monitoring_by_agency(today: date) -> list[Monitoring]:
+    """Return each agency's contracts and late items as of today, most overdue first."""
+    rows = (
+        FlagSubject.objects.filter(agency__isnull=False, contract_end__isnull=False)
+        .values("agency__code", "agency__name")
+        .annotate(**_monitoring_counts(today))
+    )
+    found = [
+        Monitoring(
+            r["agency__code"], r["agency__name"], r["contracts"], r["overdue"], r["late_milestones"]
+        )
+        for r in rows
+    ]
+    return sorted(found, key=lambda m: (-m.overdue, -m.late_milestones, m.name))
+
+
+def late_processes(agency_id: int, today: date, limit: int = 20) -> dict[str, list[dict[str, Any]]]:
+    """Return one agency's processes past the contract end not completed ("overdue") and with
+    a milestone past due ("late"), oldest first: ocid, title, the date and days late."""
+    mine = FlagSubject.objects.filter(agency_id=agency_id)
+    lists = {
+        "overdue": mine.filter(contract_end__lt=today, completed=False).order_by("contract_end"),
+        "late": mine.filter(open_due__lt=today).order_by("open_due"),
+    }
+    found: dict[str, list[dict[str, Any]]] = {}
+    for name, rows in lists.items():
+        day = "contract_end" if name == "overdue" else "open_due"
+        found[name] = [
+            {
+                "ocid": r["process__ocid"],
+                "title": r["process__title"],
+                "date": r[day],
+                "days": (today - r[day]).days,
+            }
+            for r in rows.values("process__ocid", "process__title", day)[:limit]
+        ]
+    return found

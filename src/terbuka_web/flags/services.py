@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from terbuka.flags.compute import process_flags
 from terbuka.flags.registry import LOCAL_CODES, settings_load
-from terbuka.flags.release import array, ident, obj, rfc3339, text
+from terbuka.flags.release import array, has_status, ident, obj, rfc3339, text
+from terbuka.ocds.build import PROGRESS_MILESTONE_ID
 from terbuka_web.contracting.models import Process
 from terbuka_web.flags.models import FlagSubject, FlagSupplier, ProcessFlag
 
@@ -73,6 +74,17 @@ def _subject(
 ) -> FlagSubject:
     """Return the dashboard row of a process: its tender's quarter from tenderPeriod.startDate."""
     begun = rfc3339(text(obj(compiled.get("tender"), "tenderPeriod"), "startDate"))
+    contract = next(iter(array(compiled, "contracts")), {})
+    end = rfc3339(text(obj(contract, "period"), "endDate"))
+    milestones = array(obj(contract, "implementation"), "milestones")
+    progress = [m for m in milestones if ident(m) == PROGRESS_MILESTONE_ID]
+    open_dues = [
+        due.date()
+        for m in milestones
+        if ident(m) != PROGRESS_MILESTONE_ID
+        and text(m, "status") not in ("met", "notMet")
+        and (due := rfc3339(text(m, "dueDate"))) is not None
+    ]
     return FlagSubject(
         process_id=pk,
         agency_id=agency_id,
@@ -80,6 +92,9 @@ def _subject(
         tender_year=begun.year if begun else None,
         tender_quarter=(begun.month - 1) // 3 + 1 if begun else None,
         flag_count=count,
+        contract_end=end.date() if end else None,
+        completed=has_status(contract, "complete") or any(has_status(m, "met") for m in progress),
+        open_due=min(open_dues, default=None),
     )
 
 

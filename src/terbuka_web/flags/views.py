@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -136,6 +137,9 @@ def groups(request: HttpRequest, by: str) -> HttpResponse:
     link = reverse("flags:agencies") if by == "agency" else ""
     context = {
         "by": by,
+        "monitoring": selectors.monitoring_by_agency(timezone.localdate())
+        if by == "agency"
+        else [],
         "title": title,
         "chart": _rate_chart(by, title, name, rows, link) if rows else None,
         "not_an_accusation": words.NOT_AN_ACCUSATION,
@@ -148,7 +152,7 @@ def agency(request: HttpRequest, code: str) -> HttpResponse:
     found = Agency.objects.filter(code=code).only("id", "code", "name").first()
     if found is None:
         raise Http404("perangkat daerah tidak ditemukan / agency not found")
-    totals = selectors.totals(agency_id=found.id)
+    totals, today = selectors.totals(agency_id=found.id), timezone.localdate()
     context = {
         "agency": found,
         "totals": totals,
@@ -161,6 +165,8 @@ def agency(request: HttpRequest, code: str) -> HttpResponse:
         ),
         "quarter_chart": _quarter_chart(selectors.trend_by_quarter(agency_id=found.id)),
         "not_an_accusation": words.NOT_AN_ACCUSATION,
+        "monitoring": selectors.monitoring_of(found.id, today),
+        "late": selectors.late_processes(found.id, today),
     }
     return render(request, "flags/agency.html", context)
 
