@@ -74,4 +74,10 @@ def test_a_journalist_finds_single_bid_tenders_of_an_agency_and_reads_why(
     page.goto(live_server.url + "/tanda-bahaya/perangkat-daerah/dinas-pu/")
     assert "50,0%" in page.inner_text("main")  # one of two assessed tenders flagged
     clean(page)
+    for path in ("", "perangkat-daerah/", "wilayah/", "penyedia/"):
+        page.goto(f"{live_server.url}/tanda-bahaya/{path}")
+        assert "bukan tuduhan" in page.inner_text("main")
+        page.locator("details.chart-data summary").first.click()  # open the data table
+        clean(page)
+    screenshot(page, "flags-suppliers-360")
     context.close()

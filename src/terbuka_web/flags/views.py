@@ -42,11 +42,11 @@ def _rate_chart(
             round(row.rate * 1000),
             _percent(row.rate),
             (link + row.key + "/") if link else "",
-            (_count(row.flagged), _count(row.eligible)),
+            (f"{_count(row.flagged)} / {_count(row.eligible)}",),
         )
         for row in rows
     ]
-    headers = (name, _("Persentase bertanda"), _("Proses bertanda"), _("Proses dinilai"))
+    headers = (name, _("Persentase bertanda"), _("Bertanda / dinilai"))
     return bar_chart(key=key, title=title, headers=headers, bars=bars)
 
 
