@@ -3,7 +3,7 @@ aggregates of the flag dashboards (counts, rates and trends per agency, region, 
 
 Every dashboard figure is one GROUP BY over FlagSubject (one row per process the indicators
 can judge: it has a tender), FlagSupplier or ProcessFlag, never a loop over processes: about
-5–15 ms per page on the 1,200-process demo (SQLite), a few table scans at 100k.
+12–60 ms per page on the 1,200-process demo (SQLite, busy), a few table scans at 100k.
 """
 
 from __future__ import annotations
