@@ -179,3 +179,17 @@ def test_the_agency_page_monitors_contracts_past_their_end_and_late_milestones(
     assert "<dt>Dengan tahapan terlambat</dt><dd>1</dd>" in page
     listing = client.get("/tanda-bahaya/perangkat-daerah/").content.decode()
     assert 'href="/tanda-bahaya/perangkat-daerah/dinas-pu/">Dinas PU</a>' in listing
+
+
+def test_operators_see_their_agency_late_work_on_their_dashboard(
+    client: Client, flagged: dict[str, Process]
+) -> None:
+    pu = Agency.objects.get(code="dinas-pu")
+    stages = ("planning", "tender", "award", "contract", "implementation")
+    published(pu, "Jembatan Padangan", tenderers=3, days=18, stages=stages)
+    client.force_login(User.objects.get(username="op-Jalan Ngasem"))
+    page = client.get("/kelola/").content.decode()
+    assert "1 kontrak lewat tanggal berakhir belum selesai, 1 dengan tahapan" in page
+    assert 'href="/tanda-bahaya/perangkat-daerah/dinas-pu/#pemantauan"' in page
+    client.force_login(User.objects.get(username="op-Puskesmas Dander"))  # Dinkes: none late
+    assert "Pekerjaan terlambat" not in client.get("/kelola/").content.decode()
