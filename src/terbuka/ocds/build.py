@@ -178,6 +178,7 @@ def _tender(data: Mapping[str, Any], ocid: str, info: Mapping[str, Any]) -> dict
             where="/method",
         )
     code, details = METHODS[method]
+    counted = _tenderers(data.get("number_of_tenderers"))
     return {
         "id": f"{ocid}-tender",
         **_category(info.get("category") or ""),
@@ -189,7 +190,23 @@ def _tender(data: Mapping[str, Any], ocid: str, info: Mapping[str, Any]) -> dict
         "tenderPeriod": _period(data, "tender"),
         "value": _money(_need(data, "hps", "tender"), "/hps"),
         "items": _items(_need(data, "items", "tender")),
-    }
+    } | ({} if counted is None else {"numberOfTenderers": counted})
+
+
+def _tenderers(value: Any) -> int | None:
+    """Return the optional number of tenderers (a whole number 0–10,000), None when empty.
+
+    Raises ValidationError (where "/number_of_tenderers") for anything else. Example: 3 → 3.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10_000:
+        raise ValidationError(
+            f"jumlah penawar {value!r} bukan bilangan bulat 0–10.000",
+            f"number of tenderers {value!r} is not a whole number 0–10,000",
+            where="/number_of_tenderers",
+        )
+    return value
 
 
 def _award(data: Mapping[str, Any], ocid: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:

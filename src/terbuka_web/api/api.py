@@ -25,6 +25,7 @@ from django.utils.http import http_date
 from ninja import Field, NinjaAPI, Query, Schema
 
 from terbuka.errors import ValidationError
+from terbuka.flags.registry import LOCAL_CODES
 from terbuka_web.api import selectors as ocds
 from terbuka_web.api.errors import (
     ERRORS,
@@ -64,6 +65,7 @@ MethodCode = Literal[
 
 
 SortCode = Literal[tuple(portal.SORTS)]  # type: ignore[valid-type]
+FlagCode = Literal[LOCAL_CODES]  # type: ignore[valid-type]
 
 
 class SearchQuery(KnownParams):
@@ -78,6 +80,9 @@ class SearchQuery(KnownParams):
     per_page: int = Field(20, ge=1, le=100)
     sort: SortCode | None = Field(
         None, description="urutan / order; default relevance with q, else newest"
+    )
+    flag: FlagCode | None = Field(
+        None, description="kode tanda bahaya / red-flag code (docs/flags.md), e.g. R018"
     )
 
 
@@ -200,6 +205,7 @@ def processes_search(
             value_min=query.value_min,
             value_max=query.value_max,
             sort=query.sort or "",
+            flag=query.flag or "",
         )
     )
     paginator = portal.SearchPaginator(filters, query.per_page)

@@ -201,11 +201,29 @@ class TenderForm(PeriodMixin, forms.Form):
     period_start = date_field(_("Tanggal mulai pemilihan"))
     period_end = date_field(_("Tanggal selesai pemilihan"))
     hps = money_field(_("HPS (Harga Perkiraan Sendiri, Rp)"))
+    number_of_tenderers = forms.IntegerField(
+        label=_("Jumlah penawar (isi setelah penawaran masuk)"),
+        required=False,
+        min_value=0,
+        max_value=10_000,
+        error_messages={
+            "invalid": _err("Masukkan bilangan bulat.", "Enter a whole number."),
+            "min_value": _err("Tidak boleh negatif.", "Must not be negative."),
+            "max_value": _err("Paling banyak 10.000.", "At most 10,000."),
+        },
+    )
     amendment_rationale = text_field(
         _("Alasan perubahan (isi hanya bila mengubah tender yang sudah terbit)"),
         long=True,
         required=False,
     )
+
+    def clean(self) -> dict[str, Any]:
+        """Leave an empty number of tenderers out of the stage data (not yet known)."""
+        cleaned: dict[str, Any] = super().clean() or {}
+        if cleaned.get("number_of_tenderers") is None:
+            cleaned.pop("number_of_tenderers", None)
+        return cleaned
 
 
 class ItemForm(forms.Form):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from terbuka.ocds.rules import codelist_titles
 from terbuka_web.common.bilingual import in_both
 from terbuka_web.contracting.models import Category, Method, Stage
+from terbuka_web.flags.words import TITLES as FLAG_TITLES
 
 _STATUS = {
     "planning": _("Direncanakan"),
@@ -31,6 +32,7 @@ _STATUS = {
 }
 
 LABELS: dict[str, dict[str, Promise]] = {
+    "flag": FLAG_TITLES,  # red-flag indicator codes (R018, ID001…)
     "stage": {s.value: s.label for s in Stage},
     "method": {m.value: m.label for m in Method},
     "category": {c.value: c.label for c in Category},

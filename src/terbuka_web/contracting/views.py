@@ -13,6 +13,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -46,6 +47,7 @@ from terbuka_web.contracting.selectors import (
     process_years_visible,
 )
 from terbuka_web.contracting.uploads import upload_too_large
+from terbuka_web.flags.selectors import monitoring_of
 
 
 def _process(request: HttpRequest, pk: int, stage: str | None = None) -> Process:
@@ -108,6 +110,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         else [],
         "can_create": user_can(user, Action.PROCESS_CREATE, user.agency),
         "can_manage_users": user_can(user, Action.USER_MANAGE),
+        # the agency's own late work (issue 15 part 3), one aggregate query
+        "late": monitoring_of(user.agency_id, timezone.localdate()) if user.agency_id else None,
     }
     return render(request, "contracting/dashboard.html", context)
 

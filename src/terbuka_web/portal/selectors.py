@@ -25,10 +25,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from terbuka.errors import ValidationError
+from terbuka.flags.registry import LOCAL_CODES
 from terbuka.ocds.codes import STAGES
 from terbuka.words import npwp_digits, root_forms
 from terbuka_web.accounts.models import Agency
 from terbuka_web.contracting.models import Document, Method, Process, Release, Stage
+from terbuka_web.flags.models import ProcessFlag
 from terbuka_web.transparency.selectors import entry_id_latest
 
 STAGE_LABELS = dict(Stage.choices)
@@ -147,6 +149,7 @@ class ProcessFilters:
     value_min: int | None = None
     value_max: int | None = None
     sort: str = ""  # a key of SORTS; "" is relevance with q, else newest
+    flag: str = ""  # a stored red-flag code (terbuka.flags.registry.LOCAL_CODES), ?tanda=
 
     def active(self) -> bool:
         """Report whether any filter is set (the order is not a filter)."""
@@ -179,7 +182,8 @@ def _choice_param(raw: str, name: str, choices: Mapping[str, object]) -> str:
 
 
 def filters_parse(params: Mapping[str, str]) -> ProcessFilters:
-    """Parse search parameters (q, agency, stage, year, method, value_min, value_max, sort).
+    """Parse search parameters (q, agency, stage, year, method, value_min, value_max, sort,
+    tanda: a red-flag code such as R018).
 
     Raises ValidationError naming the offending field when a value is malformed, out of range
     or not a known choice. Example: {"year": "2024", "value_min": "1.000.000"}.
@@ -193,6 +197,7 @@ def filters_parse(params: Mapping[str, str]) -> ProcessFilters:
         value_min=_int_param(params.get("value_min", ""), "value_min", 0, MAX_VALUE),
         value_max=_int_param(params.get("value_max", ""), "value_max", 0, MAX_VALUE),
         sort=_choice_param(params.get("sort", ""), "sort", SORTS),
+        flag=_choice_param(params.get("tanda", ""), "tanda", dict.fromkeys(LOCAL_CODES)),
     )
     return filters_check(found)
 
@@ -249,6 +254,9 @@ def process_search(filters: ProcessFilters) -> QuerySet[Process]:
         qs = qs.filter(value_idr__gte=filters.value_min)
     if filters.value_max is not None:
         qs = qs.filter(value_idr__lte=filters.value_max)
+    if filters.flag:
+        flagged = ProcessFlag.objects.filter(process_id=OuterRef("pk"), code=filters.flag)
+        qs = qs.filter(Exists(flagged))
     return _ordered(qs, filters.sort, rank)
 
 

@@ -18,9 +18,12 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from terbuka.errors import ValidationError
+from terbuka.flags.registry import LOCAL_CODES
 from terbuka_web.api import selectors as ocds
 from terbuka_web.common.charts import Bar, bar_chart, grouped_bars_figure
 from terbuka_web.contracting.models import Method, Process
+from terbuka_web.flags.explain import process_flags_explained
+from terbuka_web.flags.words import NOT_AN_ACCUSATION, title_of
 from terbuka_web.portal import selectors, story
 from terbuka_web.portal.links import ocid_link_maker
 from terbuka_web.portal.templatetags.terbuka import rupiah, rupiah_short
@@ -39,6 +42,7 @@ FILTER_LABELS = {
     "value_min": gettext_lazy("Nilai minimum (Rp)"),
     "value_max": gettext_lazy("Nilai maksimum (Rp)"),
     "sort": gettext_lazy("Urutkan"),
+    "tanda": gettext_lazy("Tanda bahaya"),
 }
 
 
@@ -72,6 +76,9 @@ def home(request: HttpRequest) -> HttpResponse:
         ),
         "stage_options": _options_html(selectors.STAGE_LABELS.items(), filters.stage),
         "method_options": _options_html(Method.choices, filters.method),
+        "flag_options": _options_html(
+            ((code, f"{code} · {title_of(code)}") for code in LOCAL_CODES), filters.flag
+        ),
         "sort_options": _options_html(
             selectors.SORTS.items(), filters.sort or ("relevance" if filters.q else "newest")
         ),
@@ -242,6 +249,8 @@ def process_detail(request: HttpRequest, ocid: str) -> HttpResponse:
         "paid_percent": story.percent_of(paid, contract_value),
         "progress_chart": _progress_chart(found.progress),
         "physical": found.progress[-1][1] if found.progress else None,
+        "flags": process_flags_explained(process.pk, process.compiled_release or {}),
+        "not_an_accusation": NOT_AN_ACCUSATION,
     }
     return render(request, "portal/process.html", context)
 

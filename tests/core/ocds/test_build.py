@@ -187,3 +187,24 @@ def test_any_planning_amount_is_valid_or_refused(amount: int) -> None:
         assert not 0 <= amount <= 10**15
     else:
         assert release_errors(release) == []
+
+
+@given(
+    st.one_of(st.none(), st.just(""), st.integers(-5, 20_000), st.booleans(), st.text(max_size=3))
+)
+def test_number_of_tenderers_is_published_or_refused(value: object) -> None:
+    data = {**EXAMPLE_STAGE_DATA["tender"], "number_of_tenderers": value}
+    valid = value in (None, "") or (
+        type(value) is int and 0 <= value <= 10_000  # a bool is not a count
+    )
+    if not valid:
+        with pytest.raises(ValidationError) as refused:
+            build("tender", 2, ["planning"], data)
+        assert refused.value.where == "/number_of_tenderers"
+        return
+    tender = build("tender", 2, ["planning"], data)["tender"]
+    if value in (None, ""):
+        assert "numberOfTenderers" not in tender
+    else:
+        assert tender["numberOfTenderers"] == value
+        assert release_errors(build("tender", 2, ["planning"], data)) == []

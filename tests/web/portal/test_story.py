@@ -155,4 +155,4 @@ def test_page_cost_stays_small(client: Client, road: Process) -> None:
         answer = client.get(f"/proses/{road.ocid}/")
     assert len(answer.content) < 40_000
     sqls = [q["sql"][:80] for q in queries.captured_queries]
-    assert 5 <= len(sqls) <= 7, "\n".join(sqls)  # process, releases, log, documents
+    assert 5 <= len(sqls) <= 8, "\n".join(sqls)  # process, releases, log, documents, flags

@@ -28,6 +28,9 @@ STAGES = ("planning", "tender", "award", "contract", "implementation")
 # Perpres 12/2021: pengadaan langsung up to Rp200 juta (Rp100 juta for consultancy).
 DIRECT_LIMIT = {"consultingServices": 100_000_000}
 DIRECT_LIMIT_DEFAULT = 200_000_000
+COMPETITIVE = ("tender", "seleksi")  # methods whose tenders publish the number of bidders
+SINGLE_BID_SHARE = 0.2
+RAISED_SHARE = 0.04  # contracts whose addendum raises the value beyond 10% (red flag ID001)
 # Sub-kegiatan codes (Kepmendagri 050-5889/2021) start with urusan.bidang of the agency.
 URUSAN = {
     "disdik": "1.01",
@@ -112,6 +115,8 @@ class ProcessSpec:
     documents: list[DocumentSpec] = field(default_factory=list)
     # Re-publications after the stages: (stage, data, documents), e.g. an amendment.
     updates: list[tuple[str, dict[str, Any], list[DocumentSpec]]] = field(default_factory=list)
+    # Implausible values the data holds on purpose (plausibility Concern keys), confirmed.
+    confirmed: tuple[str, ...] = ()
 
 
 def npwp_check_digit(serial: str) -> str:
@@ -321,9 +326,28 @@ def _fill(
         },
         "implementation": _implementation(rng, spec.category, chosen[0], value, start, end, today),
     }
+    if method in COMPETITIVE:  # drawn last, so the other values stay as they were
+        data["tender"]["number_of_tenderers"] = _tenderers(rng)
     for stage in STAGES[:reach]:
         spec.stages[stage] = data[stage]
         spec.documents.extend(_documents(spec, stage, full_documents))
+    if "contract" in spec.stages and rng.random() < RAISED_SHARE:
+        _raise_by_addendum(rng, spec, data["contract"])
+
+
+def _raise_by_addendum(rng: random.Random, spec: ProcessSpec, contract: dict[str, Any]) -> None:
+    """Add a contract addendum raising its value 12–25% above the award (red flag ID001)."""
+    raised = _round(int(contract["value"] * rng.uniform(1.12, 1.25)), 1000)
+    rationale = "Adendum I: pekerjaan tambah karena volume di lapangan lebih besar dari rencana."
+    amended = {**contract, "value": raised, "amendment_rationale": rationale}
+    spec.updates.append(("contract", amended, []))
+    spec.confirmed += ("above_award:value",)
+
+
+def _tenderers(rng: random.Random) -> int:
+    """Return how many tenderers bid in a competitive process: one in about a fifth (the
+    single-bid red flag R018, common in regional tenders), else two to eight."""
+    return 1 if rng.random() < SINGLE_BID_SHARE else rng.randint(2, 8)
 
 
 def _day(rng: random.Random, low: dt.date, high: dt.date) -> dt.date:

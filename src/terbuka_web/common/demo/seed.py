@@ -199,7 +199,9 @@ def process_spec_publish(
     if not published:  # a new process: its re-publications too (amendments, reports)
         steps += spec.updates
     for stage, data, documents in steps:
-        stage_draft_save(user=operator, process=process, stage=stage, data=data)
+        stage_draft_save(
+            user=operator, process=process, stage=stage, data=data, confirmed=spec.confirmed
+        )
         pending = _pending_filenames(process, stage) if resumed else set()
         for document in documents:
             if document.filename in pending:

@@ -1,0 +1,177 @@
+"""Pages of the red flags: the dashboard (per indicator and year), per agency, region and
+supplier, one agency's trends, and the methodology. Charts are server-rendered SVG with a
+text alternative and a data table (common.charts); every page says that a flag is a reason
+to look, never an accusation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from terbuka_web.accounts.models import Agency
+from terbuka_web.common.charts import Bar, bar_chart, grouped_bars_figure
+from terbuka_web.flags import selectors, words
+from terbuka_web.flags.selectors import Rate
+
+
+def _percent(rate: float) -> str:
+    """Return a rate as "12,5%" in the active language's number format."""
+    return number_format(round(rate * 100, 1), decimal_pos=1) + "%"
+
+
+def _count(n: int) -> str:
+    return number_format(n, force_grouping=True)
+
+
+def _rate_chart(
+    key: str, title: str, name: str, rows: Sequence[Rate], link: str = ""
+) -> SafeString:
+    """Return a bar chart of each row's rate, its table adding flagged and judged processes."""
+    bars = [
+        Bar(
+            row.name or row.key,
+            round(row.rate * 1000),
+            _percent(row.rate),
+            (link + row.key + "/") if link else "",
+            (f"{_count(row.flagged)} / {_count(row.eligible)}",),
+        )
+        for row in rows
+    ]
+    headers = (name, _("Persentase bertanda"), _("Bertanda / dinilai"))
+    return bar_chart(key=key, title=title, headers=headers, bars=bars)
+
+
+def _code_chart(counts: dict[str, int], search: dict[str, str]) -> SafeString:
+    """Return a bar chart of flagged processes per indicator, rows linked to the search."""
+    bars = [
+        Bar(
+            f"{code} · {words.title_of(code)}",
+            n,
+            _count(n),
+            reverse("portal:home") + "?" + urlencode({**search, "tanda": code}),
+        )
+        for code, n in counts.items()
+    ]
+    headers = (_("Indikator"), _("Proses bertanda"))
+    return bar_chart(
+        key="indikator", title=_("Proses bertanda per indikator"), headers=headers, bars=bars
+    )
+
+
+def _year_figure(ident: str, overall: Sequence[Rate], single: Sequence[Rate]) -> SafeString | None:
+    """Return the grouped chart per fiscal year: share flagged at all, and by R018."""
+    if not overall:
+        return None
+    by_year = {r.key: r.rate for r in single}
+    last = overall[-1]
+    summary = _(
+        "Tahun anggaran %(year)s: %(rate)s dari %(n)s proses yang dinilai bertanda; "
+        "%(single)s hanya satu penawar."
+    ) % {
+        "year": last.key,
+        "rate": _percent(last.rate),
+        "n": _count(last.eligible),
+        "single": _percent(by_year.get(last.key, 0.0)),
+    }
+    return grouped_bars_figure(
+        ident=ident,
+        title=_("Tren per tahun anggaran (persen proses yang dinilai)"),
+        summary=summary,
+        series=[_("Bertanda"), _("Satu penawar (R018)")],
+        groups=[(r.key, [r.rate * 100, by_year.get(r.key, 0.0) * 100]) for r in overall],
+    )
+
+
+def _quarter_chart(rows: Sequence[Rate]) -> SafeString:
+    """Return the bar chart of the flagged share per quarter of the tender's start."""
+    labelled = []
+    for r in rows:
+        year, quarter = r.key.split("-")
+        name = _("%(year)s triwulan %(q)s") % {"year": year, "q": quarter}
+        labelled.append(Rate(r.key, name, r.eligible, r.flagged))
+    title = _("Tren per triwulan mulainya pemilihan")
+    return _rate_chart("triwulan", title, _("Triwulan"), labelled)
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Render the overview: totals, flagged processes per indicator, the yearly trend."""
+    totals = selectors.totals()
+    context = {
+        "totals": totals,
+        "rate_text": _percent(totals.rate),
+        "code_chart": _code_chart(selectors.code_counts(), {}),
+        "year_figure": _year_figure(
+            "tren", selectors.trend_by_year(), selectors.trend_by_year(code="R018")
+        ),
+        "quarter_chart": _quarter_chart(selectors.trend_by_quarter()),
+        "not_an_accusation": words.NOT_AN_ACCUSATION,
+    }
+    return render(request, "flags/dashboard.html", context)
+
+
+GROUPS = {
+    "agency": selectors.rates_by_agency,
+    "region": selectors.rates_by_region,
+    "supplier": selectors.rates_by_supplier,
+}
+
+
+def groups(request: HttpRequest, by: str) -> HttpResponse:
+    """Render one dimension's table and chart: per agency, region or supplier (by)."""
+    titles = {
+        "agency": (_("Proses bertanda per perangkat daerah"), _("Perangkat daerah")),
+        "region": (_("Proses bertanda per wilayah"), _("Wilayah")),
+        "supplier": (_("Penyedia dengan proses bertanda terbanyak"), _("Penyedia")),
+    }
+    rows = GROUPS[by]()
+    title, name = titles[by]
+    link = reverse("flags:agencies") if by == "agency" else ""
+    context = {
+        "by": by,
+        "monitoring": selectors.monitoring_by_agency(timezone.localdate())
+        if by == "agency"
+        else [],
+        "title": title,
+        "chart": _rate_chart(by, title, name, rows, link) if rows else None,
+        "not_an_accusation": words.NOT_AN_ACCUSATION,
+    }
+    return render(request, "flags/groups.html", context)
+
+
+def agency(request: HttpRequest, code: str) -> HttpResponse:
+    """Render one agency's flags: totals, per indicator (linked to the search), trends."""
+    found = Agency.objects.filter(code=code).only("id", "code", "name").first()
+    if found is None:
+        raise Http404("perangkat daerah tidak ditemukan / agency not found")
+    totals, today = selectors.totals(agency_id=found.id), timezone.localdate()
+    context = {
+        "agency": found,
+        "totals": totals,
+        "rate_text": _percent(totals.rate),
+        "code_chart": _code_chart(selectors.code_counts(agency_id=found.id), {"agency": code}),
+        "year_figure": _year_figure(
+            "tren",
+            selectors.trend_by_year(agency_id=found.id),
+            selectors.trend_by_year(agency_id=found.id, code="R018"),
+        ),
+        "quarter_chart": _quarter_chart(selectors.trend_by_quarter(agency_id=found.id)),
+        "not_an_accusation": words.NOT_AN_ACCUSATION,
+        "monitoring": selectors.monitoring_of(found.id, today),
+        "late": selectors.late_processes(found.id, today),
+    }
+    return render(request, "flags/agency.html", context)
+
+
+def methodology(request: HttpRequest) -> HttpResponse:
+    """Render every indicator: what it measures, its settings, data needed, limits."""
+    context = {"indicators": words.indicators(), "not_an_accusation": words.NOT_AN_ACCUSATION}
+    return render(request, "flags/methodology.html", context)
