@@ -31,7 +31,7 @@ def _area(region_code: str | None) -> Q:
     """Return the filter of cases in region_code or below it (None: everywhere)."""
     if region_code is None:
         return Q()
-    return Q(region_id=region_code) | Q(region_id__startswith=f"{region_code}.")
+    return Q(region_id=region_code) | Q(region__code__startswith=f"{region_code}.")
 
 
 def _coordinator_filter(coordination: Coordinator) -> Q:
