@@ -46,7 +46,7 @@ TOPICS = (
     ("complaint", "adminduk", "disdukcapil", "KTP-el belum dicetak",
      "Sudah tiga bulan perekaman KTP-el tetapi kartu belum dicetak, alasannya blangko kosong."),
     ("complaint", "bansos", "dinsos", "Bantuan sosial tidak tepat sasaran",
-     "Beberapa penerima bantuan di dusun kami tergolong mampu, sementara lansia miskin tidak dapat."),
+     "Beberapa penerima bantuan di dusun kami tergolong mampu, lansia miskin justru tidak dapat."),
     ("complaint", "jalan-jembatan", "desa", "Jembatan bambu hampir roboh",
      "Jembatan bambu penghubung dusun miring dan hampir roboh, dipakai anak sekolah setiap hari."),
     ("aspiration", "lainnya", "desa", "Lampu penerangan jalan desa",
@@ -66,7 +66,10 @@ def demo_reports_create(*, now: dt.datetime | None = None) -> int | None:
     if not villages:
         return None
     admin = User.objects.filter(role=Role.ADMIN).first()
-    agencies = {a.code.split("-", 1)[1]: a for a in Agency.objects.filter(code__startswith="3522-")}
+    prefix = GOVERNMENT.replace(".", "")
+    agencies = {
+        a.code.split("-", 1)[1]: a for a in Agency.objects.filter(code__startswith=f"{prefix}-")
+    }
     if admin is None or not agencies:
         return None
     with transaction.atomic():
@@ -115,7 +118,7 @@ def _cases_seed(
     count = 0
     for n in range(32):
         kind, category, short, title, text = TOPICS[n % len(TOPICS)]
-        name, script = steps[n % len(steps)]
+        _name, script = steps[n % len(steps)]
         agency = desa[n % len(desa)] if short == "desa" else agencies.get(short, desa[0])
         village = agency.government if short == "desa" else villages[(n * 37) % len(villages)]
         start = now - dt.timedelta(days=script[0])
