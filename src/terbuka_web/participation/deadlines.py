@@ -65,7 +65,7 @@ def case_escalate(*, case: Case, now: dt.datetime) -> int:
     """Move an overdue case one level up with a new deadline; return 1, or 0 when another
     tick got there first (the deadline moved) or it is already at nasional."""
     today = timezone.localdate(now)
-    case = Case.objects.select_for_update().select_related("agency", "category").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("agency", "category").get(pk=case.pk)
     if case.due_on is None or case.due_on >= today or case.due_kind not in DAYS:
         return 0
     if case.level == Level.NASIONAL:
@@ -83,7 +83,7 @@ def case_escalate(*, case: Case, now: dt.datetime) -> int:
 @transaction.atomic
 def _remind(case: Case, *, now: dt.datetime) -> int:
     """Record (and e-mail) one reminder per deadline; return 1 when one was recorded."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
     if case.reminded_on == case.due_on or case.due_on is None:
         return 0
     case.reminded_on = case.due_on

@@ -4,7 +4,7 @@ Need to know: a verifier (REPORT_VERIFY) sees every case; an agency's officials 
 cases forwarded to it, a *rahasia* one only its PA and PPK (field staff leaked before); a
 coordinator sees the cases in its region, a *rahasia* one only once escalated to its
 level; an auditor sees the cases that are not *rahasia*. An *anonim* reporter's name and
-contact are shown to no officer. The public sees cases past verification that are not
+contact are shown to no officer. The public sees verified cases (not rejected) that are not
 *rahasia*, without any reporter's identity.
 """
 
@@ -23,7 +23,7 @@ from terbuka_web.accounts.models import Role, User
 from terbuka_web.accounts.selectors import Action, user_can
 from terbuka_web.participation.models import LEVELS, Case, CaseEvent, Category, Coordinator
 
-PUBLIC_HIDDEN_STATES = (Case.State.RECEIVED,)
+PUBLIC_HIDDEN_STATES = (Case.State.RECEIVED, Case.State.REJECTED)  # unverified, or abuse
 RAHASIA_AGENCY_ROLES = (Role.PA, Role.PPK)
 
 
