@@ -65,7 +65,8 @@ def case_escalate(*, case: Case, now: dt.datetime) -> int:
     """Move an overdue case one level up with a new deadline; return 1, or 0 when another
     tick got there first (the deadline moved) or it is already at nasional."""
     today = timezone.localdate(now)
-    case = Case.objects.select_for_update(of=("self",)).select_related("agency", "category").get(pk=case.pk)
+    rows = Case.objects.select_for_update(of=("self",)).select_related("agency", "category")
+    case = rows.get(pk=case.pk)
     if case.due_on is None or case.due_on >= today or case.due_kind not in DAYS:
         return 0
     if case.level == Level.NASIONAL:

@@ -121,7 +121,8 @@ def _log_payload(event: CaseEvent) -> dict[str, Any]:
 
 def _locked(case: Case, *states: str) -> Case:
     """Return case locked for update; raise WorkflowError unless it is in one of states."""
-    case = Case.objects.select_for_update(of=("self",)).select_related("agency", "category").get(pk=case.pk)
+    rows = Case.objects.select_for_update(of=("self",)).select_related("agency", "category")
+    case = rows.get(pk=case.pk)
     if case.state not in states:
         raise WorkflowError(
             f"laporan berstatus {case.get_state_display()}; langkah ini tidak berlaku",

@@ -46,6 +46,11 @@ def _user(name: str, role: str, agency: Agency | None = None) -> User:
 @pytest.fixture
 def world(db: None) -> World:
     """Create Jawa Timur › Bojonegoro › two kecamatan › a desa each, agencies and officers."""
+    return world_create()
+
+
+def world_create() -> World:
+    """Create the regions, agencies, officers and coordinators of World (also in a child)."""
     prov = Region.objects.create(code="35", name="Jawa Timur", level="province")
     kab = Region.objects.create(code="35.22", name="Bojonegoro", level="regency", parent=prov)
     for district, village, name in (
