@@ -24,7 +24,7 @@ from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action, user_can
 from terbuka_web.accounts.services import PermissionDenied, audit_record
 from terbuka_web.common.calendar import work_calendar
-from terbuka_web.participation.models import LEVELS, Case, CaseEvent, Level
+from terbuka_web.participation.models import LEVELS, Case, CaseEvent, Category, Level
 from terbuka_web.participation.reports import ReportInput, report_check
 from terbuka_web.participation.selectors import case_coordinated_by, secret_hash, secret_matches
 from terbuka_web.transparency.services import entry_append
@@ -33,6 +33,26 @@ FORWARD_DAYS, ANSWER_DAYS, CLOSE_DAYS = 3, 5, 10
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out on the phone
 TRACKING_LENGTH = 10  # 31^10 ≈ 2^49
 LOG_KIND = "participation.case"
+
+
+# The categories every instance starts with (migration 0001 creates them too); codes are the
+# Open311 service codes.
+DEFAULT_CATEGORIES = (
+    ("pengadaan", "Pengadaan barang/jasa", "Public procurement"),
+    ("jalan-jembatan", "Jalan dan jembatan", "Roads and bridges"),
+    ("kesehatan", "Kesehatan", "Health"),
+    ("pendidikan", "Pendidikan", "Education"),
+    ("air-bersih", "Air bersih dan sanitasi", "Water and sanitation"),
+    ("adminduk", "Administrasi kependudukan", "Civil registration"),
+    ("bansos", "Bantuan sosial", "Social assistance"),
+    ("lainnya", "Lainnya", "Other"),
+)
+
+
+def categories_seed() -> None:
+    """Create the default categories that are missing (idempotent)."""
+    for code, name, name_en in DEFAULT_CATEGORIES:
+        Category.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en})
 
 
 class WorkflowError(TerbukaError):

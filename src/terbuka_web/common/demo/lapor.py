@@ -29,6 +29,7 @@ from terbuka_web.participation.services import (
     case_reopen,
     case_start,
     case_verify,
+    categories_seed,
     report_submit,
 )
 from terbuka_web.regions.models import Region
@@ -73,6 +74,7 @@ def demo_reports_create(*, now: dt.datetime | None = None) -> int | None:
     if admin is None or not agencies:
         return None
     with transaction.atomic():
+        categories_seed()
         desa = _villages_seed(villages[::97][:3])
         _coordinators_seed(villages[0])
         count = _cases_seed(now, admin, agencies, desa, villages)
