@@ -64,7 +64,8 @@ def test_demo_seeds_publishes_and_is_idempotent(data_dir: Path) -> None:
     assert len(json.loads((data_dir / "witnesses.json").read_text())) == 3
     first = counts()
     assert first["processes"] == 20
-    assert first["agencies"] == 75
+    assert first["agencies"] == 75 + 3  # and the three Pemerintah Desa of the reports demo
+    assert "demo citizens' reports: 32" in first_output
     assert Region.objects.filter(code__startswith="35.22.", level="village").count() == 430
     assert not Region.objects.exclude(code__startswith="35").exists()
     for username, _role, _agency, password in DEMO_ACCOUNTS:

@@ -36,6 +36,7 @@ from terbuka_web.api.errors import (
 from terbuka_web.contracting.models import Process
 from terbuka_web.flags.api import router as flags_router
 from terbuka_web.governance.api import router as governance_router
+from terbuka_web.participation.api import router as lapor_router
 from terbuka_web.portal import selectors as portal
 from terbuka_web.portal.links import ocid_link_maker
 
@@ -52,6 +53,7 @@ api = NinjaAPI(
 handlers_register(api)
 api.add_router("/flags", flags_router)
 api.add_router("/governance/", governance_router)
+api.add_router("/lapor/", lapor_router)
 
 StageCode = Literal["planning", "tender", "award", "contract", "implementation"]
 MethodCode = Literal[

@@ -123,14 +123,14 @@ def test_privacy_scan(client: Client, world: World) -> None:
         case_answer(
             actor=world.desa_pa, case=case, answer="Sedang kami telusuri.", now=at(2026, 12, 3)
         )
-    public = "".join(
-        client.get(url).content.decode()
-        for url in ("/lapor/", f"/lapor/kasus/{anonim.tracking_id}/", "/lapor/statistik/")
-    )
+    urls = ("/lapor/", f"/lapor/kasus/{anonim.tracking_id}/", "/lapor/statistik/")
+    urls += ("/api/lapor/cases", f"/api/lapor/cases/{anonim.tracking_id}", "/api/lapor/statistics")
+    public = "".join(client.get(url).content.decode() for url in urls)
     assert "Pungutan liar" in public
     assert NAME not in public and CONTACT not in public
     assert "Zeta" not in public and rahasia.tracking_id not in public
     assert client.get(f"/lapor/kasus/{rahasia.tracking_id}/").status_code == 404
+    assert client.get(f"/api/lapor/cases/{rahasia.tracking_id}").status_code == 404
     log = b"".join(bytes(e.data) for e in LogEntry.objects.all())
     assert NAME.encode() not in log and CONTACT.encode() not in log
     assert rahasia.tracking_id.encode() not in log and anonim.tracking_id.encode() in log
