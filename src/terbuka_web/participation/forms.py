@@ -78,9 +78,12 @@ class ReportForm(forms.Form):
     anonim = forms.BooleanField(
         label=_("Anonim: identitas saya tidak ditampilkan kepada instansi maupun publik"),
         required=False,
+        widget=forms.CheckboxInput(attrs={"class": "usa-checkbox__input"}),
     )
     rahasia = forms.BooleanField(
-        label=_("Rahasia: seluruh laporan tidak ditampilkan kepada publik"), required=False
+        label=_("Rahasia: seluruh laporan tidak ditampilkan kepada publik"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "usa-checkbox__input"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
