@@ -153,3 +153,36 @@ def test_privacy_scan(client: Client, world: World) -> None:
     assert officer(world.auditor, rahasia)[0] == 404
     assert officer(world.coordinators["kecamatan"], rahasia)[0] == 404  # not escalated to it
     assert officer(world.coordinators["kecamatan"], anonim)[0] == 200
+
+
+def test_attachments_pdf_kept_polyglot_and_fakes_refused(world: World) -> None:
+    from terbuka.errors import ValidationError
+    from terbuka_web.common.demo.pdf import pdf_render
+
+    pdf = pdf_render(title="Foto kerusakan", lines=["Lampiran warga"])
+    case, _ = file(at(2026, 12, 1), attachments=[("bukti.pdf", pdf)])
+    stored = case.attachments.get()
+    assert stored.content_type == "application/pdf" and bytes(stored.data) == pdf
+    refused = [
+        ("bukti.pdf", b"%PDF-1.7\n<html><script>alert(1)</script>"),  # polyglot
+        ("foto.pdf", b"MZ\x90\x00 an executable renamed"),
+        ("foto.jpg", b"\xff\xd8\xff\xe1\x00\xffbroken"),  # a JPEG that is not one
+        ("besar.pdf", b"%PDF-" + b"0" * (5 * 1024 * 1024)),
+    ]
+    for name, data in refused:
+        with pytest.raises(ValidationError) as error:
+            file(at(2026, 12, 1, 10), ip="192.0.2.50", contact_preference="none", contact="",
+                 attachments=[(name, data)])  # fmt: skip
+        assert error.value.where == "file" and error.value.message_id != error.value.message_en
+    with pytest.raises(ValidationError, match="at most 3 files"):
+        file(at(2026, 12, 1, 10), attachments=[("a.pdf", pdf)] * 4)
+    assert Case.objects.count() == 1  # nothing half-written
+
+
+def test_rate_limit_per_client_address(world: World) -> None:
+    from terbuka.errors import ValidationError
+
+    for n in range(20):
+        file(at(2026, 12, 1, 9), contact=f"warga{n}@example.org")
+    with pytest.raises(ValidationError, match="this network address"):
+        file(at(2026, 12, 1, 9), contact="lain@example.org")

@@ -14,6 +14,7 @@ from django.core import mail
 from terbuka_web.accounts.services import PermissionDenied
 from terbuka_web.participation.deadlines import deadlines_apply
 from terbuka_web.participation.models import Case, CaseEvent
+from terbuka_web.participation.selectors import cases_visible
 from terbuka_web.participation.services import (
     WorkflowError,
     case_answer,
@@ -141,3 +142,12 @@ def test_rahasia_case_never_reaches_the_log(world: World) -> None:
     case = case_forward(actor=world.verifier, case=case, agency=world.desa, now=at(2026, 12, 1))
     deadlines_apply(now=at(2026, 12, 20))
     assert case.events.count() >= 3 and entries(case) == []
+    case.refresh_from_db()
+    assert case.level == "kecamatan"  # escalated once: now the kecamatan needs to know
+
+    def sees(user: object) -> bool:
+        return cases_visible(user=user).filter(pk=case.pk).exists()  # type: ignore[arg-type]
+
+    assert sees(world.coordinators["kecamatan"]) and sees(world.desa_pa) and sees(world.verifier)
+    assert not sees(world.coordinators["kabupaten"]) and not sees(world.desa_operator)
+    assert not sees(world.auditor) and not sees(world.dinas_operator)
