@@ -186,3 +186,15 @@ def test_rate_limit_per_client_address(world: World) -> None:
         file(at(2026, 12, 1, 9), contact=f"warga{n}@example.org")
     with pytest.raises(ValidationError, match="this network address"):
         file(at(2026, 12, 1, 9), contact="lain@example.org")
+
+
+def test_a_process_page_links_to_a_report_about_it(client: Client, world: World) -> None:
+    from tests.web.factories import process_create
+
+    process = process_create(agency=world.dinas)
+    page = client.get(f"/proses/{process.ocid}/").content.decode()
+    assert f"/lapor/baru/?ocid={process.ocid}" in page
+    form = client.get(f"/lapor/baru/?ocid={process.ocid}").content.decode()
+    assert f'value="{process.ocid}"' in form
+    case, _ = file(at(2026, 12, 1), subject="process", ocid=process.ocid, region="")
+    assert case.ocid == process.ocid and case.region_id == "35.22" and case.level == "kabupaten"
