@@ -88,4 +88,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "terbuka_ledger",
     )
     add_forwarder(subparsers, "scope", "cakupan publikasi / publication scope", "terbuka_scope")
+    add_forwarder(
+        subparsers, "participation", "laporan warga / citizens' reports", "terbuka_participation"
+    )
     add_forwarder(subparsers, "manage", "perintah Django / any Django command")

@@ -51,8 +51,9 @@ def counts() -> dict[str, int]:
         "releases": Release.objects.count(),
         "documents": Document.objects.count(),
         "log": LogEntry.objects.exclude(kind__startswith="governance.")
-        .exclude(kind__in=["decision", "scope.version"])
+        .exclude(kind__in=["decision", "scope.version", "participation.case"])
         .count(),
+        "lapor": LogEntry.objects.filter(kind="participation.case").count(),
         "governance": LogEntry.objects.filter(kind__startswith="governance.").count(),
         "audit": AuditEvent.objects.exclude(action="regions:region:load").count(),
     }
@@ -64,13 +65,15 @@ def test_demo_seeds_publishes_and_is_idempotent(data_dir: Path) -> None:
     assert len(json.loads((data_dir / "witnesses.json").read_text())) == 3
     first = counts()
     assert first["processes"] == 20
-    assert first["agencies"] == 75
+    assert first["agencies"] == 75 + 3  # and the three Pemerintah Desa of the reports demo
+    assert "demo citizens' reports: 32" in first_output
     assert Region.objects.filter(code__startswith="35.22.", level="village").count() == 430
     assert not Region.objects.exclude(code__startswith="35").exists()
     for username, _role, _agency, password in DEMO_ACCOUNTS:
         assert password in first_output
         assert User.objects.get(username=username).check_password(password)
     assert first["governance"] > 0  # the demo governance consortium (test_demo_consortium)
+    assert first["lapor"] > 0  # the citizens' reports (participation.case entries)
     # every release and every newly published document was logged in its transaction
     assert first["log"] == first["releases"] + first["documents"]
     assert Document.objects.filter(release__isnull=True).count() == 0

@@ -23,6 +23,8 @@ class Action(StrEnum):
     USER_MANAGE = "user_manage"
     AGENCY_MANAGE = "agency_manage"
     GOVERNANCE_MANAGE = "governance_manage"
+    REPORT_VERIFY = "report_verify"  # citizens' reports: verify, reject, forward (disposisi)
+    REPORT_ANSWER = "report_answer"  # citizens' reports forwarded to the agency: follow up
 
 
 # Actions a role may take on its own agency's processes.
@@ -34,6 +36,7 @@ OWN_AGENCY_ACTIONS: dict[str, frozenset[Action]] = {
             Action.STAGE_EDIT,
             Action.DOCUMENT_UPLOAD,
             Action.DRAFT_VIEW,
+            Action.REPORT_ANSWER,
         }
     ),
     Role.PPTK: frozenset(
@@ -43,10 +46,11 @@ OWN_AGENCY_ACTIONS: dict[str, frozenset[Action]] = {
             Action.STAGE_EDIT,
             Action.DOCUMENT_UPLOAD,
             Action.DRAFT_VIEW,
+            Action.REPORT_ANSWER,
         }
     ),
-    Role.PPK: frozenset({Action.STAGE_PUBLISH, Action.DRAFT_VIEW}),
-    Role.PA: frozenset({Action.STAGE_PUBLISH, Action.DRAFT_VIEW}),
+    Role.PPK: frozenset({Action.STAGE_PUBLISH, Action.DRAFT_VIEW, Action.REPORT_ANSWER}),
+    Role.PA: frozenset({Action.STAGE_PUBLISH, Action.DRAFT_VIEW, Action.REPORT_ANSWER}),
 }
 # Actions a role may take whatever the agency (system-wide roles).
 GLOBAL_ACTIONS: dict[str, frozenset[Action]] = {
@@ -57,6 +61,7 @@ GLOBAL_ACTIONS: dict[str, frozenset[Action]] = {
             Action.AGENCY_MANAGE,
             Action.DRAFT_VIEW,
             Action.GOVERNANCE_MANAGE,
+            Action.REPORT_VERIFY,
         }
     ),
     Role.AUDITOR: frozenset({Action.DRAFT_VIEW}),

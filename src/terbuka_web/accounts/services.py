@@ -47,6 +47,11 @@ ACTION_WORDS: dict[Action, tuple[str, str]] = {
         "mengelola usulan dan notulen konsorsium",
         "manage consortium proposals and minutes",
     ),
+    Action.REPORT_VERIFY: (
+        "memverifikasi dan mendisposisikan laporan",
+        "verify and forward reports",
+    ),
+    Action.REPORT_ANSWER: ("menindaklanjuti laporan", "follow up reports"),
 }
 
 

@@ -38,6 +38,7 @@ from terbuka_web.contracting.models import Process
 from terbuka_web.flags.api import router as flags_router
 from terbuka_web.governance.api import router as governance_router
 from terbuka_web.ledger.api import router as ledger_router
+from terbuka_web.participation.api import router as lapor_router
 from terbuka_web.portal import selectors as portal
 from terbuka_web.portal.links import ocid_link_maker
 from terbuka_web.scope.api import router as scope_router
@@ -57,6 +58,7 @@ api.add_router("/flags", flags_router)
 api.add_router("/governance/", governance_router)
 api.add_router("/ledger", ledger_router)
 api.add_router("/governance/", scope_router)
+api.add_router("/lapor/", lapor_router)
 
 StageCode = Literal["planning", "tender", "award", "contract", "implementation"]
 MethodCode = Literal[

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "terbuka_web.api",
     "terbuka_web.flags",
     "terbuka_web.ledger",
+    "terbuka_web.participation",
 ]
 
 MIDDLEWARE = [

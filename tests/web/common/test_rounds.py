@@ -1,4 +1,5 @@
-"""The background workers (`terbuka log sequence --loop`, `terbuka ocds bulk --loop`) live
+"""The background workers (`terbuka log sequence --loop`, `terbuka ocds bulk --loop`,
+`terbuka participation tick --loop`) live
 through a database error: they report it in one line and try again next round.
 
 Real worker processes on the suite's database; the error is real too: the table the worker
@@ -26,8 +27,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
     [
         (["ocds", "bulk"], "contracting_release"),
         (["log", "sequence"], "transparency_logentry"),
+        (["participation", "tick"], "participation_case"),
     ],
-    ids=["bulk", "sequencer"],
+    ids=["bulk", "sequencer", "participation"],
 )
 def test_worker_loop_survives_a_database_error(
     tmp_path: Path, command: list[str], table: str

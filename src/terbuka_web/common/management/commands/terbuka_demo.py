@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,6 +12,7 @@ from rich.table import Table
 
 from terbuka.errors import TerbukaError
 from terbuka_web.common.demo.consortium import demo_consortium_create
+from terbuka_web.common.demo.lapor import demo_reports_create
 from terbuka_web.common.demo.seed import DemoResult, demo_seed
 from terbuka_web.common.demo.witnesses import demo_witnesses_create
 
@@ -56,6 +58,9 @@ class Command(BaseCommand):
                 )
                 witnesses = demo_witnesses_create()
                 members = demo_consortium_create()
+                started = time.perf_counter()
+                reports = demo_reports_create()
+                result.seconds["reports"] = time.perf_counter() - started
             except TerbukaError as error:
                 raise CommandError(f"{error.message_id} / {error.message_en}") from error
         self._report(console, result)
@@ -66,6 +71,8 @@ class Command(BaseCommand):
             )
         else:
             console.print(f"konsorsium saksi demo / demo witness consortium: {witnesses}")
+        if reports is not None:
+            console.print(f"laporan warga demo / demo citizens' reports: {reports}")
         if members is not None:
             console.print(f"konsorsium tata kelola demo / demo governance consortium: {members}")
 

@@ -84,7 +84,8 @@ def supervisor_start(
 class Command(BaseCommand):
     help = (
         "Migrate, start the local witnesses of TERBUKA_WITNESSES_FILE (the demo consortium), "
-        "the transparency-log sequencer and the bulk CSV/XLSX builder as background workers "
+        "the transparency-log sequencer, the bulk CSV/XLSX builder and the citizens' reports' "
+        "deadline tick (`terbuka participation tick`) as background workers "
         "and serve Terbuka at ADDRPORT (default 127.0.0.1:8000). A worker that dies is "
         "restarted after 1, 2, 4 … up to 60 s (back to 1 s after it ran 60 s), with one line "
         "on standard error; the workers stop when serve dies, even by kill -9. "
@@ -105,6 +106,11 @@ class Command(BaseCommand):
             help="do not start `terbuka log sequence --loop` (run it elsewhere)",
         )
         parser.add_argument(
+            "--no-participation",
+            action="store_true",
+            help="do not start `terbuka participation tick --loop` (run it elsewhere)",
+        )
+        parser.add_argument(
             "--no-bulk",
             action="store_true",
             help="do not start `terbuka ocds bulk --loop` (run it elsewhere)",
@@ -117,6 +123,7 @@ class Command(BaseCommand):
         no_witnesses: bool,
         no_sequencer: bool,
         no_bulk: bool,
+        no_participation: bool,
         **options: Any,
     ) -> None:
         # The configuration first: a mistake (ConfigError, SettingError) stops serve with one
@@ -130,6 +137,8 @@ class Command(BaseCommand):
         workers = [witness_worker(witness, log) for witness in witnesses]
         workers += [] if no_sequencer else [Worker("sequencer", ["log", "sequence", "--loop"])]
         workers += [] if no_bulk else [Worker("bulk", ["ocds", "bulk", "--loop"])]
+        tick = Worker("participation", ["participation", "tick", "--loop", "--interval", "60"])
+        workers += [] if no_participation else [tick]
         signal.signal(signal.SIGTERM, stop_on_sigterm)
         supervisor = supervisor_start(workers, witnesses, pidfile)
         try:

@@ -1,0 +1,1 @@
+"""Citizen participation in the core: photo metadata stripping for report attachments."""

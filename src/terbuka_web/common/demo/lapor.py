@@ -1,0 +1,175 @@
+"""Seed the demo's citizens' reports: cases across agencies and villages in every state.
+
+Three village governments (Pemerintah Desa) join the agencies; complaint coordinators are set
+for a kecamatan, the kabupaten, the province and the nation. Cases are filed and moved
+through the workflow at past moments, then the deadline tick runs on three past days and
+today, so some close automatically and some are escalated. Some reporters are *anonim*, one
+case is *rahasia*. Runs only when no case exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from terbuka_web.accounts.models import Agency, Role, User
+from terbuka_web.accounts.services import agency_create, user_create
+from terbuka_web.participation.deadlines import deadlines_apply
+from terbuka_web.participation.models import Case, Coordinator, Level
+from terbuka_web.participation.reports import ReportInput
+from terbuka_web.participation.services import (
+    case_answer,
+    case_close,
+    case_forward,
+    case_reject,
+    case_reopen,
+    case_start,
+    case_verify,
+    categories_seed,
+    report_submit,
+)
+from terbuka_web.regions.models import Region
+
+GOVERNMENT = "35.22"
+TOPICS = (
+    ("complaint", "jalan-jembatan", "dpupr", "Jalan poros desa berlubang",
+     "Jalan poros desa rusak dan berlubang sepanjang kurang lebih 300 meter sejak musim hujan."),
+    ("complaint", "kesehatan", "dinkes", "Antrean puskesmas terlalu panjang",
+     "Pasien menunggu lebih dari tiga jam di puskesmas karena loket pendaftaran hanya satu."),
+    ("aspiration", "pendidikan", "disdik", "Usulan perpustakaan keliling",
+     "Kami mengusulkan perpustakaan keliling mampir ke sekolah dasar di desa kami sebulan sekali."),
+    ("request", "air-bersih", "dpupr", "Pipa air bersih bocor",
+     "Pipa distribusi air bersih bocor di dekat masjid sehingga air tidak sampai ke rumah warga."),
+    ("complaint", "adminduk", "disdukcapil", "KTP-el belum dicetak",
+     "Sudah tiga bulan perekaman KTP-el tetapi kartu belum dicetak, alasannya blangko kosong."),
+    ("complaint", "bansos", "dinsos", "Bantuan sosial tidak tepat sasaran",
+     "Beberapa penerima bantuan di dusun kami tergolong mampu, lansia miskin justru tidak dapat."),
+    ("complaint", "jalan-jembatan", "desa", "Jembatan bambu hampir roboh",
+     "Jembatan bambu penghubung dusun miring dan hampir roboh, dipakai anak sekolah setiap hari."),
+    ("aspiration", "lainnya", "desa", "Lampu penerangan jalan desa",
+     "Warga mengusulkan lampu penerangan di jalan menuju sawah karena gelap dan rawan."),
+)  # fmt: skip
+ANSWER = "Sudah kami tinjau di lapangan; perbaikan dijadwalkan dan dikerjakan minggu ini."
+
+
+def demo_reports_create(*, now: dt.datetime | None = None) -> int | None:
+    """Seed the demo's cases; return how many, or None when cases exist already."""
+    if Case.objects.exists():
+        return None
+    now = now or timezone.now()
+    villages = list(
+        Region.objects.filter(level="village", code__startswith=f"{GOVERNMENT}.").order_by("code")
+    )
+    if not villages:
+        return None
+    admin = User.objects.filter(role=Role.ADMIN).first()
+    prefix = GOVERNMENT.replace(".", "")
+    agencies = {
+        a.code.split("-", 1)[1]: a for a in Agency.objects.filter(code__startswith=f"{prefix}-")
+    }
+    if admin is None or not agencies:
+        return None
+    with transaction.atomic():
+        categories_seed()
+        desa = _villages_seed(villages[::97][:3])
+        _coordinators_seed(villages[0])
+        count = _cases_seed(now, admin, agencies, desa, villages)
+    for days in (25, 12, 5, 0):  # the tick as it would have run: auto-close, escalation
+        deadlines_apply(now=now - dt.timedelta(days=days))
+    return count
+
+
+def _villages_seed(villages: list[Region]) -> list[Agency]:
+    found = []
+    for village in villages:
+        agency = agency_create(
+            actor=None, code=f"desa-{village.code.replace('.', '')}-{slugify(village.name)}",
+            name=f"Pemerintah Desa {village.name}", kind=Agency.Kind.DESA, government=village,
+        )  # fmt: skip
+        user_create(
+            actor=None, username=f"kades.{slugify(village.name)}", password=None, role=Role.PA,
+            agency=agency,
+        )  # fmt: skip
+        found.append(agency)
+    return found
+
+
+def _coordinators_seed(village: Region) -> None:
+    district = village.parent
+    assert district is not None
+    for level, region in (
+        (Level.KECAMATAN, district), (Level.KABUPATEN, district.parent),
+        (Level.PROVINSI, Region.objects.filter(code=GOVERNMENT.split(".")[0]).first()),
+        (Level.NASIONAL, None),
+    ):  # fmt: skip
+        user = user_create(
+            actor=None, username=f"koordinator.{level}", password=None, role=Role.AUDITOR
+        )
+        Coordinator.objects.create(user=user, level=level, region=region)
+
+
+def _cases_seed(
+    now: dt.datetime, admin: User, agencies: dict[str, Agency], desa: list[Agency],
+    villages: list[Region],
+) -> int:  # fmt: skip
+    steps = list(_scripts().items())
+    count = 0
+    for n in range(32):
+        kind, category, short, title, text = TOPICS[n % len(TOPICS)]
+        _name, script = steps[n % len(steps)]
+        agency = desa[n % len(desa)] if short == "desa" else agencies.get(short, desa[0])
+        village = agency.government if short == "desa" else villages[(n * 37) % len(villages)]
+        start = now - dt.timedelta(days=script[0])
+        report = ReportInput(
+            kind=kind, category=category, subject="place", title=title, region=village.code,
+            text=f"{text} (Demo {n + 1}.)", anonim=n % 3 == 1, rahasia=n == 5,
+            reporter_name=f"Warga Demo {n + 1}", contact_preference="email",
+            contact=f"warga{n + 1}@contoh.example",
+        )  # fmt: skip
+        case, secret = report_submit(report=report, client_ip=f"10.0.{n}.1", now=start)
+        script[1](case, secret, agency, admin, start)
+        count += 1
+    return count
+
+
+def _officer(agency: Agency) -> User:
+    return User.objects.filter(agency=agency, role__in=(Role.PA, Role.PPK)).first()  # type: ignore[return-value]
+
+
+Script = Callable[[Case, str, Agency, User, dt.datetime], object]
+
+
+def _scripts() -> dict[str, tuple[int, Script]]:
+    """Return, per final state, (days ago filed, the steps taken after filing)."""
+    day = dt.timedelta(days=1)
+
+    def forwarded(c: Case, s: str, a: Agency, u: User, t: dt.datetime) -> Case:
+        return case_forward(
+            actor=u, case=case_verify(actor=u, case=c, now=t + day), agency=a, now=t + 2 * day
+        )
+
+    def answered(c: Case, s: str, a: Agency, u: User, t: dt.datetime) -> Case:
+        c = case_start(actor=_officer(a), case=forwarded(c, s, a, u, t), now=t + 3 * day)
+        return case_answer(actor=_officer(a), case=c, answer=ANSWER, now=t + 5 * day)
+
+    return {
+        "received": (0, lambda c, s, a, u, t: c),
+        "verified": (1, lambda c, s, a, u, t: case_verify(actor=u, case=c, now=t + day / 2)),
+        "rejected": (6, lambda c, s, a, u, t: case_reject(
+            actor=u, case=c, reason="Di luar kewenangan pemerintah kabupaten.", now=t + day)),
+        "forwarded": (3, forwarded),
+        "escalated": (40, forwarded),
+        "in_progress": (5, lambda c, s, a, u, t: case_start(
+            actor=_officer(a), case=forwarded(c, s, a, u, t), now=t + 3 * day)),
+        "answered": (7, answered),
+        "closed": (12, lambda c, s, a, u, t: case_close(
+            case=answered(c, s, a, u, t), secret=s, now=t + 7 * day)),
+        "auto_closed": (35, answered),
+        "reopened": (14, lambda c, s, a, u, t: case_reopen(
+            case=answered(c, s, a, u, t), secret=s,
+            reason="Perbaikan hanya sebagian, lubang lain belum ditambal.", now=t + 8 * day)),
+    }  # fmt: skip

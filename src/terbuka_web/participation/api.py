@@ -1,0 +1,134 @@
+"""JSON API of the citizens' reports at /api/lapor/: public cases and statistics (read-only).
+
+The same cases as the public pages: verified, not rejected, not *rahasia*, and never a
+reporter's name or contact. Filing goes through /lapor/baru/ (Open311 comes later).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from terbuka_web.api.errors import ERRORS
+from terbuka_web.participation.models import Case
+from terbuka_web.participation.selectors import (
+    CaseStats,
+    case_public_get,
+    case_timeline,
+    cases_public,
+    stats_public,
+)
+
+router = Router(tags=["lapor"])
+MAX_LIMIT = 200
+
+
+class EventOut(Schema):
+    at: datetime
+    kind: str
+    state: str
+    level: str
+    agency: str | None
+    answer: str | None
+
+
+class CaseOut(Schema):
+    tracking_id: str
+    kind: str
+    category: str
+    title: str
+    state: str
+    level: str
+    agency: str | None
+    region: str | None
+    ocid: str
+    received_at: datetime
+    due_on: date | None
+    escalations: int
+
+
+class CaseDetailOut(CaseOut):
+    text: str
+    answer: str
+    timeline: list[EventOut]
+
+
+class StatsOut(Schema):
+    key: str
+    label: str
+    received: int
+    forwarded: int
+    forwarded_on_time: int
+    answered: int
+    answered_on_time: int
+    escalated: int
+    median_days: float | None
+
+
+class StatisticsOut(Schema):
+    total: StatsOut
+    agencies: list[StatsOut]
+    districts: list[StatsOut]
+
+
+class CaseFilters(Schema):
+    agency: str = ""
+    state: str = ""
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+
+
+def _case_out(case: Case) -> dict[str, Any]:
+    return {
+        "tracking_id": case.tracking_id, "kind": case.kind, "category": case.category.code,
+        "title": case.title, "state": case.state, "level": case.level,
+        "agency": case.agency.code if case.agency else None, "region": case.region_id,
+        "ocid": case.ocid, "received_at": case.received_at, "due_on": case.due_on,
+        "escalations": case.escalations,
+    }  # fmt: skip
+
+
+@router.get("/cases", response={200: list[CaseOut], **ERRORS})
+def cases_list(request: HttpRequest, filters: Query[CaseFilters]) -> list[dict[str, Any]]:
+    """Public cases, newest first; filter by agency code and state; limit ≤ 200."""
+    cases = cases_public()
+    if filters.agency:
+        cases = cases.filter(agency__code=filters.agency[:80])
+    if filters.state:
+        cases = cases.filter(state=filters.state[:12])
+    return [_case_out(c) for c in cases[: filters.limit]]
+
+
+@router.get("/cases/{tracking_id}", response={200: CaseDetailOut, **ERRORS})
+def case_get(request: HttpRequest, tracking_id: str) -> dict[str, Any]:
+    """One public case with its text, the agency's follow-up and its timeline."""
+    case = case_public_get(tracking_id)
+    if case is None:
+        raise Http404(tracking_id[:16])
+    timeline = [
+        {
+            "at": e.at, "kind": e.kind, "state": e.state, "level": e.level,
+            "agency": e.agency.code if e.agency else None,
+            "answer": e.note if e.state == Case.State.ANSWERED else None,
+        }
+        for e in case_timeline(case=case, public=True)
+    ]  # fmt: skip
+    return {**_case_out(case), "text": case.text, "answer": case.answer, "timeline": timeline}
+
+
+def _stats_out(stats: CaseStats) -> dict[str, Any]:
+    return dict(stats.__dict__)
+
+
+@router.get("/statistics", response={200: StatisticsOut, **ERRORS})
+def statistics(request: HttpRequest) -> dict[str, Any]:
+    """Received, forwarded and followed up on time, escalated, median working days to the
+    follow-up: in total, per agency and per kecamatan (rahasia cases not counted)."""
+    total, agencies, districts = stats_public()
+    return {
+        "total": _stats_out(total),
+        "agencies": [_stats_out(s) for s in agencies],
+        "districts": [_stats_out(s) for s in districts],
+    }

@@ -1,0 +1,60 @@
+"""`terbuka participation`: the citizens' reports' background work.
+
+terbuka participation tick [--loop] [--interval S] [--now ISO]   deadlines: close, remind, escalate
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from terbuka_web.common.rounds import rounds_run
+from terbuka_web.participation.deadlines import deadlines_apply
+
+
+def _moment(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            f"--now {text!r} bukan waktu ISO 8601 / is not an ISO 8601 time"
+        ) from None
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+class Command(BaseCommand):
+    help = (
+        "Laporan warga / citizens' reports. `tick` applies the deadlines counted in working "
+        "days: closes cases answered 10 working days ago, records (and e-mails) reminders one "
+        "working day before a deadline, escalates overdue cases desa → kecamatan → "
+        "kabupaten/kota → provinsi → nasional. Idempotent; `terbuka serve` runs it with --loop."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        commands = parser.add_subparsers(dest="command", required=True)
+        tick = commands.add_parser("tick", help="apply deadlines: auto-close, remind, escalate")
+        tick.add_argument("--loop", action="store_true", help="run as a background worker")
+        tick.add_argument("--interval", type=float, default=300.0, help="seconds between rounds")
+        tick.add_argument(
+            "--now", default="", help="act as at this ISO 8601 time (tests, catching up)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        now = _moment(options["now"]) if options["now"] else None
+
+        def tick() -> None:
+            result = deadlines_apply(now=now)
+            if not options["loop"] or result.closed or result.reminded or result.escalated:
+                self.stdout.write(f"participation tick: {result}")
+                self.stdout.flush()
+
+        rounds_run(
+            tick,
+            loop=options["loop"],
+            interval=options["interval"],
+            name="participation",
+            report=lambda line: self.stderr.write(line),
+        )

@@ -1,0 +1,187 @@
+"""Models of the participation app: citizens' reports (LAPOR!-style cases), their timeline,
+attachments, categories (the Open311 service codes to come) and complaint coordinators.
+
+A report needs no account: the reporter holds its tracking ID and a follow secret (stored as
+its SHA-256). Identity (name, contact) is never published; *anonim* hides it from officers
+too; *rahasia* hides the whole case from the public and from officers with no need to know.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    """Name the escalation ladder, lowest first (LEVELS keeps the order)."""
+
+    DESA = "desa", _("Desa/Kelurahan")
+    KECAMATAN = "kecamatan", _("Kecamatan")
+    KABUPATEN = "kabupaten", _("Kabupaten/Kota")
+    PROVINSI = "provinsi", _("Provinsi")
+    NASIONAL = "nasional", _("Nasional")
+
+
+LEVELS = [level.value for level in Level]
+
+
+class Category(models.Model):
+    """Hold one category of reports; its code is the Open311 service_code."""
+
+    code = models.SlugField(max_length=60, unique=True, help_text="Open311 service_code")
+    name = models.CharField(max_length=150)
+    name_en = models.CharField(max_length=150)
+    agency = models.ForeignKey(
+        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Case(models.Model):
+    """Hold one report and where its workflow stands (state, deadline, escalation level)."""
+
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", _("Pengaduan")
+        ASPIRATION = "aspiration", _("Aspirasi")
+        REQUEST = "request", _("Permintaan layanan")
+
+    class Subject(models.TextChoices):
+        PROCESS = "process", _("Proses pengadaan")
+        SERVICE = "service", _("Layanan publik")
+        PLACE = "place", _("Tempat")
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("Diterima")
+        VERIFIED = "verified", _("Diverifikasi")
+        REJECTED = "rejected", _("Ditolak")
+        FORWARDED = "forwarded", _("Didisposisikan")
+        IN_PROGRESS = "in_progress", _("Diproses")
+        ANSWERED = "answered", _("Ditindaklanjuti")
+        CLOSED = "closed", _("Selesai")
+        REOPENED = "reopened", _("Dibuka kembali")
+
+    class Due(models.TextChoices):
+        FORWARD = "forward", _("Verifikasi dan disposisi")
+        ANSWER = "answer", _("Tindak lanjut")
+        CLOSE = "close", _("Penutupan otomatis")
+
+    class Contact(models.TextChoices):
+        NONE = "none", _("Tidak perlu dihubungi")
+        EMAIL = "email", _("Surel")
+        PHONE = "phone", _("Telepon/SMS/WhatsApp")
+
+    tracking_id = models.CharField(max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64, help_text="SHA-256 of the follow secret")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases")
+    subject = models.CharField(max_length=10, choices=Subject.choices)
+    ocid = models.CharField(max_length=120, blank=True)
+    service = models.CharField(max_length=200, blank=True)
+    region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    title = models.CharField(max_length=150)
+    text = models.TextField()
+    anonim = models.BooleanField(default=False)
+    rahasia = models.BooleanField(default=False)
+    reporter_name = models.CharField(max_length=150, blank=True)
+    contact_preference = models.CharField(
+        max_length=8, choices=Contact.choices, default=Contact.NONE
+    )
+    contact = models.CharField(max_length=200, blank=True)
+    contact_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    client_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    state = models.CharField(
+        max_length=12, choices=State.choices, default=State.RECEIVED, db_index=True
+    )
+    agency = models.ForeignKey(
+        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    level = models.CharField(max_length=10, choices=Level.choices, default=Level.KABUPATEN)
+    due_kind = models.CharField(max_length=8, choices=Due.choices, blank=True)
+    due_on = models.DateField(null=True, blank=True, db_index=True)
+    reminded_on = models.DateField(null=True, blank=True)
+    received_at = models.DateTimeField(db_index=True)
+    forwarded_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    forwarded_on_time = models.BooleanField(null=True)
+    answered_on_time = models.BooleanField(null=True)
+    followup_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="working days from disposition to the first follow-up"
+    )
+    escalations = models.PositiveSmallIntegerField(default=0)
+    reject_reason = models.TextField(blank=True)
+    answer = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.tracking_id
+
+
+class CaseEvent(models.Model):
+    """Hold one step of a case's timeline: a state change, an escalation or a reminder."""
+
+    class Kind(models.TextChoices):
+        STATE = "state", _("Perubahan status")
+        ESCALATED = "escalated", _("Eskalasi")
+        REMINDER = "reminder", _("Pengingat")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    state = models.CharField(max_length=12, choices=Case.State.choices, blank=True)
+    level = models.CharField(max_length=10, choices=Level.choices, blank=True)
+    agency = models.ForeignKey(
+        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    by_reporter = models.BooleanField(default=False)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Attachment(models.Model):
+    """Hold one checked attachment of a case: a PDF or a photo stripped of its metadata."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    content_type = models.CharField(max_length=40)
+    name = models.CharField(max_length=150)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Coordinator(models.Model):
+    """Make a user the complaint coordinator of a level over a region (none: nasional)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinations"
+    )
+    level = models.CharField(max_length=10, choices=Level.choices)
+    region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "level", "region"], name="coordinator_unique")
+        ]

@@ -1,0 +1,243 @@
+"""Views of /lapor/: file and follow a report, the public case pages and statistics, and the
+officers' case list and steps (verify, reject, forward, start, answer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from terbuka.errors import TerbukaError
+from terbuka_web.accounts.selectors import Action, user_can
+from terbuka_web.common.charts import Bar, bar_chart
+from terbuka_web.common.client_ip import client_ip
+from terbuka_web.common.views import form_errors, service_error_attach
+from terbuka_web.participation import selectors, services
+from terbuka_web.participation.forms import (
+    AnswerForm,
+    FollowForm,
+    ForwardForm,
+    RejectForm,
+    ReopenForm,
+    ReportForm,
+)
+from terbuka_web.participation.models import Case
+from terbuka_web.participation.reports import ReportInput
+
+RECENT = 20
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """Show how to report and follow, and the latest public cases."""
+    cases = selectors.cases_public()[:RECENT]
+    return render(request, "participation/home.html", {"cases": cases, "follow": FollowForm()})
+
+
+@never_cache
+def report_new(request: HttpRequest) -> HttpResponse:
+    """File a report; on success show its tracking ID and follow secret, once."""
+    initial = {"ocid": request.GET.get("ocid", "")[:120]}
+    if initial["ocid"]:
+        initial["subject"] = Case.Subject.PROCESS
+    form = ReportForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        files = [(f.name, f.read()) for f in data["files"]]
+        report = ReportInput(
+            **{k: data[k] for k in ("kind", "category", "subject", "title", "text", "ocid")},
+            **{k: data[k] for k in ("service", "region", "latitude", "longitude", "anonim")},
+            **{k: data[k] for k in ("rahasia", "reporter_name", "contact_preference")},
+            contact=data["contact"],
+            attachments=files,
+        )
+        try:
+            case, secret = services.report_submit(report=report, client_ip=client_ip(request))
+        except TerbukaError as exc:
+            service_error_attach(form, exc)
+        else:
+            return render(request, "participation/filed.html", {"case": case, "secret": secret})
+    status = 400 if form.is_bound else 200
+    context = {"form": form, **form_errors(form)}
+    return render(request, "participation/report_form.html", context, status=status)
+
+
+@never_cache
+def follow(request: HttpRequest) -> HttpResponse:
+    """Show a reporter their case (tracking ID and secret, posted), and let them close it or
+    dispute the follow-up (action=close / action=reopen)."""
+    form = FollowForm(request.POST or None)
+    reopen = ReopenForm(request.POST if request.POST.get("action") == "reopen" else None)
+    case = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        case = selectors.case_by_secret(data["tracking_id"], data["secret"])
+        if case is None:
+            form.add_error(None, _("Nomor pelacakan atau kode rahasia salah."))
+        else:
+            case = _reporter_act(request, case, data["secret"], reopen)
+    context = {
+        "form": form, "case": case, "reopen": reopen,
+        "events": selectors.case_timeline(case=case, public=True) if case else [],
+        **form_errors(form if not case else reopen),
+    }  # fmt: skip
+    return render(request, "participation/follow.html", context, status=400 if form.errors else 200)
+
+
+def _reporter_act(request: HttpRequest, case: Case, secret: str, reopen: ReopenForm) -> Case:
+    action = request.POST.get("action", "")
+    try:
+        if action == "close":
+            case = services.case_close(case=case, secret=secret)
+            messages.success(request, _("Laporan ditutup. Terima kasih."))
+        elif action == "reopen" and reopen.is_valid():
+            reason = reopen.cleaned_data["reason"]
+            case = services.case_reopen(case=case, secret=secret, reason=reason)
+            messages.success(request, _("Laporan dibuka kembali."))
+    except TerbukaError as exc:
+        service_error_attach(reopen, exc)
+    return case
+
+
+@require_safe
+def case_public(request: HttpRequest, tracking_id: str) -> HttpResponse:
+    """Show a public case (not rahasia, past verification) and its timeline, no identity."""
+    case = selectors.case_public_get(tracking_id)
+    if case is None:
+        raise Http404(tracking_id[:16])
+    events = selectors.case_timeline(case=case, public=True)
+    return render(request, "participation/case.html", {"case": case, "events": events})
+
+
+def _stat_bars(rows: list[selectors.CaseStats], field: str) -> list[Bar]:
+    return [Bar(r.label, getattr(r, field), str(getattr(r, field))) for r in rows]
+
+
+@require_safe
+def statistics(request: HttpRequest) -> HttpResponse:
+    """Show the public figures per agency and per kecamatan, with charts and tables."""
+    total, agencies, districts = selectors.stats_public()
+    headers = (_("Perangkat daerah"), _("Laporan"))
+    charts = [
+        bar_chart(
+            key="agency-received", title=_("Laporan didisposisikan per perangkat daerah"),
+            headers=headers, bars=_stat_bars(agencies, "received"),
+        ),
+        bar_chart(
+            key="agency-escalated", title=_("Laporan yang dieskalasi per perangkat daerah"),
+            headers=headers, bars=_stat_bars(agencies, "escalated"),
+        ),
+        bar_chart(
+            key="district-received", title=_("Laporan per kecamatan"),
+            headers=(_("Kecamatan"), _("Laporan")), bars=_stat_bars(districts, "received"),
+        ),
+    ]  # fmt: skip
+    context = {"total": total, "agencies": agencies, "districts": districts, "charts": charts}
+    return render(request, "participation/statistics.html", context)
+
+
+@login_required
+@require_safe
+def officer_list(request: HttpRequest) -> HttpResponse:
+    """List the cases this official has a need to know."""
+    cases = selectors.cases_visible(user=request.user)[:200]  # type: ignore[arg-type]
+    return render(request, "participation/officer_list.html", {"cases": cases})
+
+
+def _visible_or_404(request: HttpRequest, tracking_id: str) -> Case:
+    case = selectors.case_visible_get(user=request.user, tracking_id=tracking_id)  # type: ignore[arg-type]
+    if case is None:
+        raise Http404(tracking_id[:16])
+    return case
+
+
+def _officer_page(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
+    user = request.user
+    context = {
+        "case": case,
+        "events": selectors.case_timeline(case=case, public=False),
+        "identity": selectors.identity_visible(case=case),
+        "can_verify": user_can(user, Action.REPORT_VERIFY)  # type: ignore[arg-type]
+        or selectors.case_coordinated_by(user=user, case=case),  # type: ignore[arg-type]
+        "can_answer": user_can(user, Action.REPORT_ANSWER, case.agency)  # type: ignore[arg-type]
+        or selectors.case_coordinated_by(user=user, case=case),  # type: ignore[arg-type]
+        "reject": forms.get("reject", RejectForm()),
+        "forward": forms.get("forward", ForwardForm(initial={"agency": case.category.agency})),
+        "answer": forms.get("answer", AnswerForm()),
+    }
+    bound = [f for f in forms.values() if f.is_bound and f.errors]
+    context.update(form_errors(bound[0]) if bound else {})
+    return render(request, "participation/officer_case.html", context, status=400 if bound else 200)
+
+
+@login_required
+@never_cache
+def officer_case(request: HttpRequest, tracking_id: str) -> HttpResponse:
+    """Show a case to an official who may see it, with the steps they may take."""
+    return _officer_page(request, _visible_or_404(request, tracking_id))
+
+
+@login_required
+@require_POST
+def officer_step(request: HttpRequest, tracking_id: str, step: str) -> HttpResponse:
+    """Take one workflow step (verify, reject, forward, start, answer) on a visible case."""
+    case = _visible_or_404(request, tracking_id)
+    actor = request.user
+    forms: dict[str, Any] = {
+        "reject": RejectForm(request.POST if step == "reject" else None),
+        "forward": ForwardForm(request.POST if step == "forward" else None),
+        "answer": AnswerForm(request.POST if step == "answer" else None),
+    }
+    form = forms.get(step)
+    if step not in ("verify", "start") and (form is None or not form.is_valid()):
+        if form is None:
+            raise Http404(step)
+        return _officer_page(request, case, **forms)
+    data = form.cleaned_data if form is not None else {}
+    try:
+        _step_take(step, actor, case, data)
+    except TerbukaError as exc:
+        if exc.code == "forbidden":
+            raise HttpForbidden from exc
+        if form is None:
+            messages.error(request, f"{exc.message_id} / {exc.message_en}")
+            return redirect("participation:officer_case", tracking_id=case.tracking_id)
+        service_error_attach(form, exc)
+        return _officer_page(request, case, **forms)
+    messages.success(request, _("Langkah dicatat."))
+    return redirect("participation:officer_case", tracking_id=case.tracking_id)
+
+
+def _step_take(step: str, actor: Any, case: Case, data: dict[str, Any]) -> None:
+    """Call the service of step with the form's data."""
+    if step == "verify":
+        services.case_verify(actor=actor, case=case)
+    elif step == "start":
+        services.case_start(actor=actor, case=case)
+    elif step == "reject":
+        services.case_reject(actor=actor, case=case, reason=data["reason"])
+    elif step == "forward":
+        services.case_forward(actor=actor, case=case, agency=data["agency"])
+    else:
+        services.case_answer(actor=actor, case=case, answer=data["answer"])
+
+
+@login_required
+def attachment(request: HttpRequest, tracking_id: str, pk: int) -> HttpResponse:
+    """Send an attachment to an official who may see its case (never public)."""
+    case = _visible_or_404(request, tracking_id)
+    item = case.attachments.filter(pk=pk).first()
+    if item is None:
+        raise Http404(str(pk))
+    response = HttpResponse(bytes(item.data), content_type=item.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{item.name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,100 @@
+"""A citizen files a report with a photo at phone width, an officer forwards it, the agency
+answers, the citizen follows it with the secret and closes it, and the public statistics
+change; every page is axe-clean and does not scroll sideways."""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+from tests.browser.axe import wcag_violations
+from tests.browser.test_contracting import PASSWORD
+from tests.web.participation.conftest import VILLAGE, world_create
+
+from terbuka_web.participation.models import Case
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+OVERFLOW = "document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
+
+
+def _photo(path: Path) -> Path:
+    exif = b"Exif\x00\x00GPS-SECRET"
+    data = b"\xff\xd8\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif
+    data += b"\xff\xdb\x00\x04\x00\x01\xff\xda\x00\x03\x01\x12\x34\xff\xd9"
+    path.write_bytes(data)
+    return path
+
+
+def _clean(page: Page) -> None:
+    assert wcag_violations(page) == []
+    assert page.evaluate(OVERFLOW) <= 0
+
+
+def _login(page: Page, base: str, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(base + "/akun/masuk/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_load_state()
+
+
+def test_report_forward_answer_follow_and_statistics(
+    live_server: object, page: Page, tmp_path: Path, screenshot: Callable[[Page, str], Path]
+) -> None:
+    base = live_server.url  # type: ignore[attr-defined]
+    world = world_create()
+    for user in (world.verifier, world.dinas_operator):
+        user.set_password(PASSWORD)
+        user.save()
+    page.goto(base + "/lapor/statistik/")
+    _clean(page)
+    page.goto(base + "/lapor/")
+    _clean(page)
+    page.get_by_role("link", name="Buat laporan").first.click()
+    _clean(page)
+    page.locator("#id_category").select_option("jalan-jembatan")
+    page.locator("#id_region").select_option(VILLAGE)
+    page.locator("#id_title").fill("Gorong-gorong tersumbat")
+    page.locator("#id_text").fill(
+        "Gorong-gorong di ujung dusun tersumbat sampah, air meluap ke jalan."
+    )
+    page.locator("#id_files").set_input_files(str(_photo(tmp_path / "IMG_2001.jpg")))
+    page.get_by_role("button", name="Kirim laporan").click()
+    tracking = page.locator("#tracking-id").inner_text()
+    secret = page.locator("#follow-secret").inner_text()
+    _clean(page)
+    screenshot(page, "lapor-filed-phone")
+    assert b"GPS" not in bytes(Case.objects.get(tracking_id=tracking).attachments.get().data)
+
+    _login(page, base, world.verifier.username)
+    page.goto(f"{base}/lapor/kelola/{tracking}/")
+    _clean(page)
+    page.locator("#id_agency").select_option(label="Dinas PU")
+    page.get_by_role("button", name="Disposisikan").click()
+    assert "Didisposisikan" in page.content()
+
+    _login(page, base, world.dinas_operator.username)
+    page.goto(f"{base}/lapor/kelola/{tracking}/")
+    page.locator("#id_answer").fill("Tim kebersihan sudah membersihkan gorong-gorong.")
+    page.get_by_role("button", name="Kirim tindak lanjut").click()
+    _clean(page)
+
+    page.context.clear_cookies()
+    page.goto(base + "/lapor/lacak/")
+    page.locator("#id_tracking_id").fill(tracking)
+    page.locator("#id_secret").fill(secret)
+    page.get_by_role("button", name="Lacak").click()
+    _clean(page)
+    page.get_by_role("button", name="Puas, tutup laporan").click()
+    assert "Laporan ditutup" in page.content()
+    page.goto(f"{base}/lapor/kasus/{tracking}/")
+    _clean(page)
+    assert "membersihkan gorong-gorong" in page.content()
+    page.goto(base + "/lapor/statistik/")
+    _clean(page)
+    assert "Dinas PU" in page.content()
+    screenshot(page, "lapor-statistics-phone")
