@@ -23,9 +23,12 @@ from terbuka.ocds.build import PROGRESS_MILESTONE_ID
 from terbuka_web.contracting.models import Process
 from terbuka_web.flags.models import FlagSubject, FlagSupplier, ProcessFlag
 
+# R003 only for open methods (Tender, Seleksi): pengadaan langsung, penunjukan langsung and
+# e-purchasing have no competitive submission period for a short one to shorten.
+SECTION_SETTINGS = {"R003": "procurement_methods = open\n"}
 SETTINGS = settings_load(
     "no_price_comparison_procurement_methods = E-Purchasing\n"
-    + "".join(f"[{code}]\n" for code in LOCAL_CODES),
+    + "".join(f"[{code}]\n{SECTION_SETTINGS.get(code, '')}" for code in LOCAL_CODES),
     source="terbuka_web.flags.services",
 )
 CHUNK = 500

@@ -87,7 +87,10 @@ MEASURES: dict[str, Promise] = {
 }
 
 SETTINGS: dict[str, Promise] = {
-    "R003": _("Ambang 15 hari (bawaan Cardinal), untuk semua metode."),
+    "R003": _(
+        "Ambang 15 hari (bawaan Cardinal), hanya untuk Tender dan Seleksi: metode lain tidak "
+        "punya masa penawaran bersaing."
+    ),
     "R018": _("Hanya metode terbuka dan selektif (Cardinal: open, selective)."),
     "R024": _("Pagar bawah Q1 − 1,5·IQR dari selisih harga semua proses."),
     "R025": _("Penyedia di atas persentil 75 jumlah penawaran; pagar bawah rasio menang."),
