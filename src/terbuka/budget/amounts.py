@@ -55,7 +55,7 @@ def amount_parse(text: str, *, where: str = "") -> int:
             where=where,
         )
     negative = negative or match["sign"] is not None
-    if len(match["number"]) + len(match["fraction"] or "") > 40:
+    if len(match["number"]) > 24 or len(match["fraction"] or "") > 4:
         raise AmountError(f"{text!r} terlalu panjang", f"{text!r} is too long", where=where)
     number = Decimal(match["number"].replace(".", "") + "." + (match["fraction"] or "0"))
     value = int((number * UNITS[match["unit"].lower()]).quantize(Decimal(1), ROUND_HALF_UP))
