@@ -23,12 +23,15 @@ class Action(StrEnum):
     USER_MANAGE = "user_manage"
     AGENCY_MANAGE = "agency_manage"
     GOVERNANCE_MANAGE = "governance_manage"
+    BUDGET_IMPORT = "budget_import"
+    BUDGET_VILLAGE_EDIT = "budget_village_edit"
 
 
 # Actions a role may take on its own agency's processes.
 OWN_AGENCY_ACTIONS: dict[str, frozenset[Action]] = {
     Role.OPERATOR: frozenset(
         {
+            Action.BUDGET_VILLAGE_EDIT,  # only an operator of a village's own Pemerintah Desa
             Action.PROCESS_CREATE,
             Action.PROCESS_DELETE,
             Action.STAGE_EDIT,
@@ -57,6 +60,7 @@ GLOBAL_ACTIONS: dict[str, frozenset[Action]] = {
             Action.AGENCY_MANAGE,
             Action.DRAFT_VIEW,
             Action.GOVERNANCE_MANAGE,
+            Action.BUDGET_IMPORT,
         }
     ),
     Role.AUDITOR: frozenset({Action.DRAFT_VIEW}),

@@ -47,6 +47,8 @@ ACTION_WORDS: dict[Action, tuple[str, str]] = {
         "mengelola usulan dan notulen konsorsium",
         "manage consortium proposals and minutes",
     ),
+    Action.BUDGET_IMPORT: ("menerbitkan anggaran", "publish budgets"),
+    Action.BUDGET_VILLAGE_EDIT: ("mengisi APBDes", "enter the village budget (APBDes)"),
 }
 
 

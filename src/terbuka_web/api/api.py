@@ -33,6 +33,7 @@ from terbuka_web.api.errors import (
     error_response,
     handlers_register,
 )
+from terbuka_web.budget.api import router as budget_router
 from terbuka_web.contracting.models import Process
 from terbuka_web.flags.api import router as flags_router
 from terbuka_web.governance.api import router as governance_router
@@ -52,6 +53,7 @@ api = NinjaAPI(
 handlers_register(api)
 api.add_router("/flags", flags_router)
 api.add_router("/governance/", governance_router)
+api.add_router("/budget/", budget_router)
 
 StageCode = Literal["planning", "tender", "award", "contract", "implementation"]
 MethodCode = Literal[
