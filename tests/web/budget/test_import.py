@@ -17,6 +17,7 @@ from tests.paths import REPO
 from tests.web.factories import agency_create
 
 pytestmark = pytest.mark.django_db
+OTHER = '2024,dpa,35.22,dinas-pu-bina-marga,1.03.10.2.01.0001,5.2.04.01.01.0002,Y,"5.509,68 M",\n'
 HEADER = "tahun,tahap,wilayah,perangkat_daerah,kode_program,kode_rekening,uraian,jumlah,semester\n"
 GOOD = (
     HEADER
@@ -93,12 +94,7 @@ def test_bad_row_names_row_and_field_and_writes_nothing(row: str, where: str, wo
     _import(GOOD)
     before = (BudgetBatch.objects.count(), BudgetLine.objects.count(), LogEntry.objects.count())
     with pytest.raises(BudgetFileError) as caught:
-        _import(
-            HEADER
-            + '2024,dpa,35.22,dinas-pu-bina-marga,1.03.10.2.01.0001,5.2.04.01.01.0002,Y,"5.509,68 M",\n'
-            + row
-            + ",\n"
-        )
+        _import(HEADER + OTHER + row + ",\n")
     error = caught.value.errors[0]
     assert error.where == where.replace("baris 2", "baris 3")
     assert words in error.message_en
