@@ -3,7 +3,8 @@
 Header "akun,anggaran,realisasi,persentase". Two formats: 2021 files hold dot-decimal
 billions with indentation ("     PAD,691.31,955.64,138.24"); 2022 onwards hold Indonesian
 amounts with an " M" suffix (`" PAD","904,00 M","1.097,70 M",121.43`). A group repeated as its
-own single child (identical values) is kept once. Each line maps to its Permendagri 90/2019
+own single child (same code, identical values; 2022 even renames "Belanja Barang Jasa" to
+"Belanja Barang dan Jasa") is kept once. Each line maps to its Permendagri 90/2019
 account code where one exists ("Belanja Lainnya" and "Surplus/(Defisit)" have none).
 """
 
@@ -106,11 +107,16 @@ def djpk_parse(text: str) -> list[SummaryLine]:
         except (ValidationError, FormatError) as error:
             errors.append(error)
             continue
-        if not lines or lines[-1] != line:
+        if not lines or _same(lines[-1]) != _same(line):
             lines.append(line)
     if errors:
         raise BudgetFileError(errors)
     return lines
+
+
+def _same(line: SummaryLine) -> tuple[str, int, int]:
+    """Return what makes a repeated group a repeat: its code (else name) and amounts."""
+    return (line.code or line.name, line.planned, line.realised)
 
 
 def _line(row: list[str], number: int) -> SummaryLine:

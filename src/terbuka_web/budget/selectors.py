@@ -141,7 +141,7 @@ def breakdown(*, code: str, year: int, by: str) -> list[dict[str, Any]]:
     prefix = str(code_parse(code))
     lines = BudgetLine.objects.filter(
         year=year, current=True, summary=False, account__startswith="5"
-    ).filter(region_id__startswith=prefix)
+    ).filter(region__code__startswith=prefix)
     cut = {"urusan": 1, "bidang": 4, "account": 6}[by]
     source = "account" if by == "account" else "programme"
     rows = (

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.accounts.services import agencies_seed, user_create
+from terbuka_web.budget.demo import budget_demo_seed
 from terbuka_web.common.demo.documents import document_pdf
 from terbuka_web.common.demo.generate import AgencyInfo, ProcessSpec, Supplier, process_specs
 from terbuka_web.common.demo.road import road_story
@@ -64,6 +65,7 @@ class DemoResult:
     processes_created: int = 0
     stages_published: int = 0
     documents_uploaded: int = 0
+    budget_lines: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -121,6 +123,9 @@ def demo_seed(
                 if progress:
                     progress("proses", done, len(specs))
     result.seconds["processes"] = time.perf_counter() - begun
+    begun = time.perf_counter()
+    result.budget_lines = budget_demo_seed(government=GOVERNMENT, seed=seed)["lines"]
+    result.seconds["budget"] = time.perf_counter() - begun
     return result
 
 
