@@ -215,3 +215,40 @@ def process_budget_lines(*, agency_id: int | None, year: int, programme: str) ->
             agency_id=agency_id, year=year, programme=programme, current=True, summary=False
         ).order_by("account", "phase")
     )
+
+
+def budget_breakdown_for(
+    *, agency_id: int | None, year: int, programme: str
+) -> list[dict[str, Any]]:
+    """Return the OCDS budget breakdown of a process's sub-kegiatan: one part per account.
+
+    Each part: {id "programme/account", description, amount (perubahan, else DPA),
+    classifications (urusan, bidang, program, kegiatan, subKegiatan, akun, jenis, fungsi),
+    measures (dpa, perubahan, realisasi)}. Empty when the agency has no such line.
+    """
+    parts: dict[str, dict[str, Any]] = {}
+    for line in process_budget_lines(agency_id=agency_id, year=year, programme=programme):
+        part = parts.setdefault(line.account, {"name": line.name, "measures": {}})
+        part["measures"][line.phase] = part["measures"].get(line.phase, 0) + line.amount
+    segments = programme.split(".")
+    out = []
+    for account, part in sorted(parts.items()):
+        measures = part["measures"]
+        out.append(
+            {
+                "id": f"{programme}/{account}",
+                "description": part["name"] or account_name(account),
+                "amount": measures.get("perubahan", measures.get("dpa", 0)),
+                "classifications": {
+                    "urusan": segments[0],
+                    "bidang": ".".join(segments[:2]),
+                    "program": ".".join(segments[:3]),
+                    "kegiatan": ".".join(segments[:5]),
+                    "subKegiatan": programme,
+                    "akun": account,
+                    "jenis": ".".join(account.split(".")[:3]),
+                },
+                "measures": measures,
+            }
+        )
+    return out

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from terbuka.errors import ValidationError
 from terbuka_web.api import selectors as ocds
+from terbuka_web.budget.selectors import budget_breakdown_for
 from terbuka_web.common.charts import Bar, bar_chart, grouped_bars_figure
 from terbuka_web.contracting.models import Method, Process
 from terbuka_web.portal import selectors, story
@@ -239,8 +240,20 @@ def process_detail(request: HttpRequest, ocid: str) -> HttpResponse:
         "paid_percent": story.percent_of(paid, contract_value),
         "progress_chart": _progress_chart(found.progress),
         "physical": found.progress[-1][1] if found.progress else None,
+        "budget_lines": _budget_lines(process),
     }
     return render(request, "portal/process.html", context)
+
+
+def _budget_lines(process: Process) -> list[dict[str, Any]]:
+    """Return the APBD lines of the process's planning budget line (its sub-kegiatan)."""
+    budget = (process.compiled_release or {}).get("planning", {}).get("budget", {})
+    programme = budget.get("id") if isinstance(budget, dict) else None
+    if not isinstance(programme, str):
+        return []
+    return budget_breakdown_for(
+        agency_id=process.agency_id, year=process.fiscal_year, programme=programme
+    )
 
 
 def _progress_chart(progress: list[tuple[str, int | None, float | None]]) -> SafeString | None:
