@@ -8,6 +8,7 @@ together, or nothing does.
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,7 @@ from terbuka.errors import FormatError, ValidationError
 from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
-from terbuka_web.budget.models import BudgetBatch, BudgetLine, RegionBudget
+from terbuka_web.budget.models import BudgetBatch, BudgetLine, RegionBudget, VillageToken
 from terbuka_web.regions.models import Region
 from terbuka_web.transparency.services import entry_append
 
@@ -211,13 +212,38 @@ def _line_payload(row: BudgetRow) -> dict[str, Any]:
 
 
 def _permission(actor: User | None, region: Region, agency: Agency | None) -> None:
-    """Let the system (actor None, the CLI), an admin, or the village's own operator publish."""
+    """Let the system (actor None, the CLI), an admin, or the village's own operator publish.
+
+    A village operator is an operator whose agency is that village's Pemerintah Desa.
+    """
     if actor is None:
         return
-    if agency is not None and agency.kind == Agency.Kind.DESA and agency.government_id == region.pk:
-        permission_require(user=actor, action=Action.BUDGET_VILLAGE_EDIT, agency=agency)
+    own = getattr(actor, "agency", None)
+    if (
+        region.level == Region.Level.VILLAGE
+        and own is not None
+        and own.kind == Agency.Kind.DESA
+        and own.government_id == region.pk
+        and agency in (None, own)
+    ):
+        permission_require(user=actor, action=Action.BUDGET_VILLAGE_EDIT, agency=own)
         return
     permission_require(user=actor, action=Action.BUDGET_IMPORT, agency=agency)
+
+
+@transaction.atomic
+def village_token_create(*, actor: User | None, village: Region) -> str:
+    """Create an API token for village's system and return it (only its SHA-256 is stored).
+
+    Raises PermissionDenied unless actor is the system, an admin or the village's operator.
+    """
+    _permission(actor, village, None)
+    token = secrets.token_urlsafe(32)
+    VillageToken.objects.create(
+        region=village, token_sha256=hashlib.sha256(token.encode()).hexdigest()
+    )
+    audit_record(actor=actor, action="budget:village_token:create", target=village.code)
+    return token
 
 
 def _references_check(rows: list[BudgetRow]) -> tuple[dict[str, Region], dict[str, Agency]]:

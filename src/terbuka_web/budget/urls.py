@@ -8,4 +8,5 @@ app_name = "budget"
 urlpatterns = [
     path("", views.index, name="index"),
     path("<str:code>/", views.region, name="region"),
+    path("<str:code>/unggah/", views.upload, name="upload"),
 ]

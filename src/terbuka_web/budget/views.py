@@ -4,21 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 from lokal import format_rupiah_short
 
-from terbuka.errors import TerbukaError
+from terbuka.budget.errors import BudgetFileError
+from terbuka.budget.rows import rows_check, table_read
+from terbuka.errors import TerbukaError, ValidationError
 from terbuka.regions.codes import code_parse
 from terbuka_web.budget import selectors
 from terbuka_web.budget.models import BudgetBatch
+from terbuka_web.budget.services import budget_rows_publish
 from terbuka_web.common.charts import Bar, bar_chart
 from terbuka_web.regions.models import Region
 from terbuka_web.regions.selectors import region_ancestors
+
+MAX_UPLOAD = 5 * 1024 * 1024
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -131,6 +141,70 @@ def _apbdes_sections(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 }
             )
     return out
+
+
+class UploadForm(forms.Form):
+    """Take one CSV/XLSX budget line table."""
+
+    file = forms.FileField(
+        label=gettext_lazy("Berkas CSV atau XLSX"),
+        error_messages={"required": "Pilih berkas. / Choose a file."},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest, code: str) -> HttpResponse:
+    """Let a village operator (or an admin) publish budget lines from a file, all or nothing.
+
+    Every row must be this region's; errors list each row and field, nothing is written.
+    """
+    place = Region.objects.filter(code=code).first()
+    if place is None:
+        raise Http404(_("Wilayah tidak ditemukan."))
+    form = UploadForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        data = upload_file.read(MAX_UPLOAD + 1)
+        try:
+            if len(data) > MAX_UPLOAD:
+                raise ValidationError(
+                    "berkas terlalu besar (paling besar 5 MB)",
+                    "file too large (5 MB at most)",
+                    where="berkas",
+                )
+            rows = rows_check(table_read(data, upload_file.name))
+            strangers = [r for r in rows if r.region != place.code]
+            if strangers:
+                raise BudgetFileError(
+                    [
+                        ValidationError(
+                            "baris untuk wilayah lain",
+                            "a row for another region",
+                            where=f"baris {r.number}, wilayah",
+                        )
+                        for r in strangers
+                    ]
+                )
+            budget_rows_publish(actor=request.user, rows=rows, source=upload_file.name)  # type: ignore[arg-type]
+        except BudgetFileError as error:
+            errors = [f"{e.where}: {e.message_id} / {e.message_en}" for e in error.errors]
+        except TerbukaError as error:
+            errors = [f"{error.message_id} / {error.message_en}"]
+        else:
+            messages.success(request, _("Anggaran diterbitkan."))
+            return redirect(region_url(place.code, rows[0].year))
+    context = {
+        "region": place,
+        "form": form,
+        "formset_errors": errors,
+        "error_forms": [form] if form.errors else [],
+    }
+    return render(
+        request, "budget/upload.html", context, status=422 if errors or form.errors else 200
+    )
 
 
 def region_url(code: str, year: int) -> str:

@@ -238,3 +238,49 @@ def test_village_push_with_its_token(client: Client, bojonegoro: str) -> None:
     assert stranger.status_code == 422
     assert stranger.json()["error"]["field"] == "baris 3, wilayah"
     assert Agency.objects.count() == 0
+
+
+def test_village_operator_uploads_its_own_apbdes_only(client: Client, bojonegoro: str) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    village = "35.22.01.2001"
+    desa = Agency.objects.create(
+        code="desa-ngraho", name="Pemerintah Desa", kind=Agency.Kind.DESA, government_id=village
+    )
+    operator = User.objects.create_user("op.desa", role=Role.OPERATOR, agency=desa)
+    client.force_login(operator)
+    good = (
+        "tahun,tahap,wilayah,kode_program,kode_rekening,uraian,jumlah,semester\n"
+        f'2025,apbdes,{village},,4.2.1,Dana Desa,"Rp 1,1 M",\n'
+        f'2025,apbdes,{village},2.3.10,5.3,Jalan,"450.000.000",\n'
+        f'2025,realisasi,{village},2.3.10,5.3,Jalan,"200.000.000",1\n'
+    )
+    url = f"/anggaran/{village}/unggah/"
+    answer = client.post(url, {"file": SimpleUploadedFile("apbdes.csv", good.encode())})
+    assert answer.status_code == 302, answer.content.decode()[-2000:]
+    assert BudgetLine.objects.filter(region_id=village).count() == 3
+    other = good.replace(village, "35.22.01.2002")
+    refused = client.post(
+        "/anggaran/35.22.01.2002/unggah/", {"file": SimpleUploadedFile("x.csv", other.encode())}
+    )
+    assert refused.status_code == 422
+    assert "may not publish budgets" in refused.content.decode()
+    assert BudgetLine.objects.filter(region_id="35.22.01.2002").count() == 0
+    bad = good.replace("4.2.1", "4.2.9")
+    shown = client.post(url, {"file": SimpleUploadedFile("y.csv", bad.encode())})
+    assert "baris 2, kode_rekening" in shown.content.decode()
+    assert BudgetLine.objects.filter(region_id=village).count() == 3
+    assert RegionBudget.objects.get(region_id=village, year=2025).realised == 200_000_000
+
+
+def test_village_token_command(bojonegoro: str) -> None:
+    from io import StringIO
+
+    from terbuka_web.budget.models import VillageToken
+
+    out = StringIO()
+    call_command("terbuka_budget", "token", "35.22.01.2001", stdout=out)
+    token = out.getvalue().strip()
+    assert len(token) > 30
+    stored = VillageToken.objects.get()
+    assert stored.token_sha256 != token

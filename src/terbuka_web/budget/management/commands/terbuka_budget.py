@@ -16,6 +16,7 @@ from terbuka_web.budget.services import (
     budget_errors_text,
     budget_file_import,
     budget_summary_publish,
+    village_token_create,
 )
 from terbuka_web.regions.selectors import region_get
 
@@ -38,8 +39,21 @@ class Command(BaseCommand):
         run.add_argument(
             "--year", type=int, default=0, help="ringkasan DJPK: tahun (default: folder name)"
         )
+        token = sub.add_parser(
+            "token", help="token API baru untuk sistem desa / a new API token for a village system"
+        )
+        token.add_argument("village", help="kode desa / village code, e.g. 35.22.01.2001")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "token":
+            try:
+                village = region_get(code=options["village"])
+                if village.level != "village":
+                    raise CommandError("bukan desa / not a village")
+                self.stdout.write(village_token_create(actor=None, village=village))
+            except TerbukaError as exc:
+                raise CommandError(f"{exc.message_id} / {exc.message_en}") from exc
+            return
         actor = None
         if options["user"]:
             actor = User.objects.filter(username=options["user"]).first()
