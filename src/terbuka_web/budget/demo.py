@@ -66,8 +66,17 @@ HAMLETS = (
 )
 
 
-def budget_demo_seed(*, government: str = "35.22", seed: int = 2026) -> dict[str, int]:
-    """Seed the demo budgets; return how many lines and projects were written."""
+def budget_demo_seed(
+    *,
+    government: str = "35.22",
+    seed: int = 2026,
+    programmes: dict[tuple[str, int], set[str]] | None = None,
+) -> dict[str, int]:
+    """Seed the demo budgets; return how many lines and projects were written.
+
+    programmes: (agency code, year) → sub-kegiatan the demo processes will name (their
+    planning budget_line), each given APBD lines; by default those of the stored processes.
+    """
     rng = random.Random(seed)
     done = set(
         BudgetBatch.objects.filter(region__code__startswith=government).values_list("kind", "year")
@@ -85,11 +94,20 @@ def budget_demo_seed(*, government: str = "35.22", seed: int = 2026) -> dict[str
         .exclude(kind=Agency.Kind.DESA)
         .order_by("code")
     )
-    programmes = _process_programmes(agencies)
+    by_code = {a.code: a.pk for a in agencies}
+    wanted = (
+        _process_programmes(agencies)
+        if programmes is None
+        else {
+            (by_code[code], year): sorted(c for c in codes if _valid(c))
+            for (code, year), codes in programmes.items()
+            if code in by_code
+        }
+    )
     for year, growth in APBD_YEARS.items():
         if ("apbd", year) not in done and agencies:
             base = summaries[min(year, 2024)]
-            specs += _apbd_specs(rng, agencies, programmes, year, base, growth)
+            specs += _apbd_specs(rng, agencies, wanted, year, base, growth)
     villages = list(
         Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=f"{government}.")
         .exclude(code__regex=r"\.1\d{3}$")

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from terbuka.errors import ValidationError
 from terbuka_web.api import selectors as ocds
-from terbuka_web.budget.selectors import budget_breakdown_for
 from terbuka_web.common.charts import Bar, bar_chart, grouped_bars_figure
 from terbuka_web.contracting.models import Method, Process
 from terbuka_web.portal import selectors, story
@@ -246,14 +245,13 @@ def process_detail(request: HttpRequest, ocid: str) -> HttpResponse:
 
 
 def _budget_lines(process: Process) -> list[dict[str, Any]]:
-    """Return the APBD lines of the process's planning budget line (its sub-kegiatan)."""
+    """Return the APBD lines the planning release published (budget.budgetBreakdown), each
+    with its classifications and the measures (dpa, perubahan, realisasi) at publication."""
     budget = (process.compiled_release or {}).get("planning", {}).get("budget", {})
-    programme = budget.get("id") if isinstance(budget, dict) else None
-    if not isinstance(programme, str):
+    parts = budget.get("budgetBreakdown") if isinstance(budget, dict) else None
+    if not isinstance(parts, list):
         return []
-    return budget_breakdown_for(
-        agency_id=process.agency_id, year=process.fiscal_year, programme=programme
-    )
+    return [p for p in parts if isinstance(p, dict) and isinstance(p.get("measures"), dict)]
 
 
 def _progress_chart(progress: list[tuple[str, int | None, float | None]]) -> SafeString | None:
