@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
@@ -68,7 +69,7 @@ def table_read(data: bytes, name: str) -> list[dict[str, str]]:
     """
     try:
         records = _xlsx_rows(data) if name.lower().endswith(".xlsx") else _csv_rows(data)
-    except (ValueError, OSError, KeyError) as error:
+    except (ValueError, OSError, KeyError, zipfile.BadZipFile, csv.Error) as error:
         raise _file_error(f"berkas tidak terbaca ({error})", f"unreadable file ({error})") from None
     if not records:
         raise _file_error("berkas kosong", "empty file")
@@ -219,8 +220,12 @@ def _csv_rows(data: bytes) -> list[list[str]]:
 
 def _xlsx_rows(data: bytes) -> list[list[object]]:
     import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
 
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except InvalidFileException as error:
+        raise ValueError(str(error)) from None
     return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
 
 
