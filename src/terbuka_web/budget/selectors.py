@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Sum
-from django.db.models.functions import Substr
+from django.db.models.functions import Length, Substr
 
 from terbuka.budget.accounts import account_name
 from terbuka.budget.programmes import BIDANG, URUSAN
@@ -145,14 +145,15 @@ def breakdown(*, code: str, year: int, by: str) -> list[dict[str, Any]]:
     cut = {"urusan": 1, "bidang": 4, "account": 6}[by]
     source = "account" if by == "account" else "programme"
     rows = (
-        lines.annotate(key=Substr(source, 1, cut))
-        .values_list("key", "phase")
+        lines.annotate(key=Substr(source, 1, cut), width=Length("region_id"))
+        .values_list("key", "width", "phase")
         .annotate(total=Sum("amount"))
         .order_by()
     )
     groups: dict[str, dict[str, int]] = {}
-    for key, phase, total in rows:
-        clean = key.rstrip(".")
+    for key, width, phase, total in rows:
+        # A village's bidang 1–5 is no urusan 1–5: kept apart as "desa-N".
+        clean = ("desa-" if by == "urusan" and width > 8 else "") + key.rstrip(".")
         groups.setdefault(clean, {}).setdefault(phase, 0)
         groups[clean][phase] += int(total or 0)
     out = [
@@ -169,7 +170,8 @@ def breakdown(*, code: str, year: int, by: str) -> list[dict[str, Any]]:
 
 def _label(by: str, key: str) -> str:
     if by == "urusan":
-        return URUSAN.get(key, VILLAGE_BIDANG.get(key, key))
+        village = key.removeprefix("desa-")
+        return URUSAN.get(key) or f"Desa: {VILLAGE_BIDANG.get(village, village)}"
     if by == "bidang":
         return BIDANG.get(key) or VILLAGE_BIDANG.get(key) or key
     return VILLAGE_ACCOUNTS.get(key, account_name(key)) if key.count(".") < 2 else account_name(key)
@@ -177,15 +179,15 @@ def _label(by: str, key: str) -> str:
 
 def village_lines(*, code: str, year: int) -> list[dict[str, Any]]:
     """Return a village's APBDes by account and bidang: {account, programme, name, dpa,
-    perubahan, realisasi} per line key, in code order."""
+    perubahan, realisasi, semester: {1: …, 2: …}} per line key, in code order."""
     rows = (
         BudgetLine.objects.filter(region_id=code, year=year, current=True, summary=False)
-        .values_list("account", "programme", "name", "phase")
+        .values_list("account", "programme", "name", "phase", "batch__semester")
         .annotate(total=Sum("amount"))
         .order_by("account", "programme")
     )
     merged: dict[tuple[str, str], dict[str, Any]] = {}
-    for account, programme, name, phase, total in rows:
+    for account, programme, name, phase, semester, total in rows:
         item = merged.setdefault(
             (account, programme),
             {
@@ -195,9 +197,12 @@ def village_lines(*, code: str, year: int) -> list[dict[str, Any]]:
                 "dpa": 0,
                 "perubahan": None,
                 "realisasi": 0,
+                "semester": {1: 0, 2: 0},
             },
         )
         item[phase] = (item.get(phase) or 0) + int(total or 0)
+        if phase == "realisasi" and semester in (1, 2):
+            item["semester"][semester] += int(total or 0)
     return list(merged.values())
 
 

@@ -87,11 +87,12 @@ def _charts(code: str, year: int) -> list[SafeString]:
     if found is None:
         found = {
             by: selectors.breakdown(code=code, year=year, by=by)[:12]
-            for by in ("account", "bidang")
+            for by in ("account", "urusan", "bidang")
         }
         cache.set(key, found, 3600)
     titles = {
         "account": _("Belanja per kelompok rekening (anggaran)"),
+        "urusan": _("Belanja per urusan / bidang desa (anggaran)"),
         "bidang": _("Belanja per bidang urusan / bidang desa (anggaran)"),
     }
     headers = (_("Kelompok"), _("Anggaran"), _("Realisasi"), _("Persen realisasi"))
