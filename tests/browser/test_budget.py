@@ -51,6 +51,11 @@ def test_village_budget_on_a_phone(
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"scrolls sideways: {widths}"
     assert wcag_violations(page) == []
+    page.click("a[href*='/papan/']")  # the board villages print and put up
+    assert "4.2.1" not in page.locator("main").inner_text()  # names, not codes
+    assert page.locator("section[aria-labelledby=papan-proyek] li").count() >= 1
+    assert wcag_violations(page) == []
+    page.go_back()
     page.click("text=Ngraho")  # up to the kecamatan: its villages' totals
     assert page.locator("#wilayah-bawah").count() == 1
     assert wcag_violations(page) == []

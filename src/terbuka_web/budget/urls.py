@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("<str:code>/", views.region, name="region"),
     path("<str:code>/unggah/", views.upload, name="upload"),
+    path("<str:code>/papan/", views.board, name="board"),
 ]

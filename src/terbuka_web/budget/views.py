@@ -19,6 +19,7 @@ from lokal import format_rupiah_short
 
 from terbuka.budget.errors import BudgetFileError
 from terbuka.budget.rows import rows_check, table_read
+from terbuka.budget.village import BIDANG as VILLAGE_BIDANG
 from terbuka.errors import TerbukaError, ValidationError
 from terbuka.regions.codes import code_parse
 from terbuka_web.budget import selectors
@@ -142,6 +143,39 @@ def _apbdes_sections(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 }
             )
     return out
+
+
+def board(request: HttpRequest, code: str) -> HttpResponse:
+    """Render a village's APBDes board (papan informasi APBDes) for printing or a phone.
+
+    Pendapatan by source, belanja by bidang, pembiayaan, and the projects, as villages put
+    them up; the browser's print (A1 or A4, CSS @media print) makes the poster.
+    """
+    place = Region.objects.filter(code=code, level=Region.Level.VILLAGE).first()
+    if place is None:
+        raise Http404(_("Wilayah tidak ditemukan."))
+    years = selectors.budget_years(code=code)
+    year = _year(request, years)
+    lines = selectors.village_lines(code=code, year=year)
+    sections = _apbdes_sections(lines)
+    bidang: dict[str, dict[str, Any]] = {}
+    for line in lines:
+        if line["account"].startswith("5") and line["programme"]:
+            key = line["programme"][0]
+            item = bidang.setdefault(key, {"code": key, "amount": 0, "realised": 0})
+            item["amount"] += line["perubahan"] if line["perubahan"] is not None else line["dpa"]
+            item["realised"] += line["realisasi"]
+    context = {
+        "region": place,
+        "ancestors": region_ancestors(code=code)[:-1],
+        "year": year,
+        "sections": sections,
+        "bidang": [
+            {**item, "name": VILLAGE_BIDANG.get(key, key)} for key, item in sorted(bidang.items())
+        ],
+        "projects": selectors.village_projects(code=code, year=year),
+    }
+    return render(request, "budget/board.html", context)
 
 
 class UploadForm(forms.Form):

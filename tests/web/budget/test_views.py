@@ -40,6 +40,9 @@ def test_village_page_shows_its_apbdes_and_projects(seeded: None, client: Client
     assert page.status_code == 200
     assert "APBDes" in text and "Dana Desa" in text
     assert project.title in text
+    board = client.get(f"/anggaran/{project.region_id}/papan/?tahun=2026").content.decode()
+    assert "Informasi APBDes" in board and project.title in board and "Dana Desa" in board
+    assert client.get("/anggaran/35.22/papan/").status_code == 404
     assert client.get("/anggaran/35.22.99.9999/").status_code == 404
     assert client.get("/anggaran/x/").status_code == 404
 
