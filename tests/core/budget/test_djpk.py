@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.paths import FIXTURES, REPO
 
 from terbuka.budget.djpk import djpk_parse
@@ -70,3 +72,14 @@ def test_bad_rows_named_all_at_once() -> None:
     assert wheres == ["baris 2, realisasi", "baris 3, akun"]
     with pytest.raises(BudgetFileError, match="header"):
         djpk_parse("a,b\n")
+
+
+@given(st.lists(st.tuples(st.text(max_size=12), st.text(max_size=12)), max_size=5))
+def test_any_rows_parse_or_raise_budget_file_error(cells: list[tuple[str, str]]) -> None:
+    body = "".join(f'" Belanja Daerah","{a}","{b}",1\n' for a, b in cells)
+    try:
+        lines = djpk_parse("akun,anggaran,realisasi,persentase\n" + body)
+    except BudgetFileError as error:
+        assert all(e.where.startswith("baris ") for e in error.errors)
+        return
+    assert all(isinstance(line.planned, int) for line in lines)
