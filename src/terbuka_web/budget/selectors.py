@@ -139,9 +139,11 @@ def breakdown(*, code: str, year: int, by: str) -> list[dict[str, Any]]:
     or bidang and their account's jenis; APBDes lines by bidang and jenis belanja (5.x).
     """
     prefix = str(code_parse(code))
+    # The codes in prefix's subtree sort between prefix and prefix + "/" ("." < "/"): an
+    # index range on region_id, where LIKE 'prefix%' would scan.
     lines = BudgetLine.objects.filter(
         year=year, current=True, summary=False, account__startswith="5"
-    ).filter(region__code__startswith=prefix)
+    ).filter(region_id__gte=prefix, region_id__lt=prefix + "/")
     cut = {"urusan": 1, "bidang": 4, "account": 6}[by]
     source = "account" if by == "account" else "programme"
     rows = (
