@@ -76,6 +76,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_forwarder(
         subparsers, "regions", "muat wilayah Kemendagri / load the regions", "terbuka_regions"
     )
+    add_forwarder(subparsers, "budget", "anggaran APBD/APBDes / budgets", "terbuka_budget")
     add_forwarder(subparsers, "ocds", "impor/ekspor OCDS / OCDS import and export", "terbuka_ocds")
     add_forwarder(subparsers, "log", "log transparansi / transparency log", "terbuka_log")
     add_forwarder(

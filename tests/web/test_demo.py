@@ -16,6 +16,7 @@ from pytest_django.fixtures import Settings
 
 from terbuka.canonical import canonical_json
 from terbuka_web.accounts.models import Agency, AuditEvent, User
+from terbuka_web.budget.models import BudgetBatch
 from terbuka_web.common.demo import road as road_module
 from terbuka_web.common.demo.seed import DEMO_ACCOUNTS, demo_seed
 from terbuka_web.contracting.models import Document, Process, Release
@@ -51,9 +52,11 @@ def counts() -> dict[str, int]:
         "releases": Release.objects.count(),
         "documents": Document.objects.count(),
         "log": LogEntry.objects.exclude(kind__startswith="governance.")
-        .exclude(kind__in=["decision", "scope.version", "participation.case"])
+        .exclude(kind__in=["decision", "scope.version", "participation.case", "budget.batch"])
         .count(),
         "lapor": LogEntry.objects.filter(kind="participation.case").count(),
+        "budget_log": LogEntry.objects.filter(kind="budget.batch").count(),
+        "budget_batches": BudgetBatch.objects.count(),
         "governance": LogEntry.objects.filter(kind__startswith="governance.").count(),
         "audit": AuditEvent.objects.exclude(action="regions:region:load").count(),
     }
@@ -76,6 +79,7 @@ def test_demo_seeds_publishes_and_is_idempotent(data_dir: Path) -> None:
     assert first["lapor"] > 0  # the citizens' reports (participation.case entries)
     # every release and every newly published document was logged in its transaction
     assert first["log"] == first["releases"] + first["documents"]
+    assert first["budget_log"] == first["budget_batches"] > 1000  # each budget batch logged
     assert Document.objects.filter(release__isnull=True).count() == 0
 
     second_output = demo()

@@ -123,7 +123,12 @@ def _documents(documents: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _planning(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the planning section of a planning release."""
+    """Return the planning section of a planning release.
+
+    An optional data["budget_breakdown"] (the APBD lines of the budget_line sub-kegiatan:
+    id, description, amount, classifications, measures) becomes budget.budgetBreakdown
+    (OCDS Budget Breakdown and Budget and Spend extensions, terbuka.ocds.extensions).
+    """
     source = _need(data, "funding_source", "planning")
     if source not in FUNDING_SOURCES:
         raise ValidationError(
@@ -131,15 +136,25 @@ def _planning(data: Mapping[str, Any]) -> dict[str, Any]:
             f"unknown funding source {source!r} (APBD, APBN, DAK, DBH)",
             where="/funding_source",
         )
-    return {
-        "rationale": _need(data, "rationale", "planning"),
-        "budget": {
-            "id": _need(data, "budget_line", "planning"),
-            "description": f"Sumber dana: {source}",
-            "amount": _money(_need(data, "amount", "planning"), "/amount"),
-            "project": _need(data, "project", "planning"),
-        },
+    budget = {
+        "id": _need(data, "budget_line", "planning"),
+        "description": f"Sumber dana: {source}",
+        "amount": _money(_need(data, "amount", "planning"), "/amount"),
+        "project": _need(data, "project", "planning"),
     }
+    breakdown = data.get("budget_breakdown") or []
+    if breakdown:
+        budget["budgetBreakdown"] = [
+            {
+                "id": str(part["id"]),
+                "description": str(part["description"]),
+                "amount": _money(part["amount"], f"/budget_breakdown/{n}/amount"),
+                "classifications": dict(part["classifications"]),
+                "measures": dict(part.get("measures", {})),
+            }
+            for n, part in enumerate(breakdown)
+        ]
+    return {"rationale": _need(data, "rationale", "planning"), "budget": budget}
 
 
 def _items(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:

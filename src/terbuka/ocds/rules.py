@@ -20,6 +20,7 @@ from typing import Any
 
 from terbuka.bounds import MAX_AMOUNT, MAX_YEAR, MIN_YEAR, number_fault, utc_in_range
 from terbuka.ocds.codes import OCID_PREFIX_PATTERN
+from terbuka.ocds.extensions import dereferenced_schema_extend
 from terbuka.ocds.issues import Issue
 from terbuka.ocds.merge import SCHEMA_DIR
 from terbuka.ocds.relations import date_order_issues, link_issues, parse_datetime
@@ -29,10 +30,11 @@ OCID_PATTERN = re.compile(rf"^{OCID_PREFIX_PATTERN.pattern}-")
 
 @lru_cache(maxsize=1)
 def dereferenced_schema() -> dict[str, Any]:
-    """Return the bundled dereferenced 1.1.5 release schema (no $ref left)."""
+    """Return the bundled dereferenced 1.1.5 release schema (no $ref left), with the budget
+    extensions of terbuka.ocds.extensions inline."""
     with open(SCHEMA_DIR / "dereferenced-release-schema.json", encoding="utf-8") as f:
         schema: dict[str, Any] = json.load(f)
-    return schema
+    return dereferenced_schema_extend(schema)
 
 
 @lru_cache(maxsize=32)

@@ -20,6 +20,7 @@ from referencing.jsonschema import DRAFT4
 from terbuka.bounds import json_faults, pointer
 from terbuka.ocds import relations, rules
 from terbuka.ocds.errors import OcdsValidationError
+from terbuka.ocds.extensions import release_schema_extend
 from terbuka.ocds.issues import Issue
 from terbuka.ocds.merge import SCHEMA_DIR
 
@@ -34,9 +35,12 @@ SCHEMA_FILES = (
 
 @lru_cache(maxsize=8)
 def load_schema(name: str) -> dict[str, Any]:
-    """Return the bundled 1.1.5 schema file name, parsed."""
+    """Return the bundled 1.1.5 schema file name, parsed (the release schema with the
+    budget extensions of terbuka.ocds.extensions)."""
     with open(SCHEMA_DIR / name, encoding="utf-8") as f:
         schema: dict[str, Any] = json.load(f)
+    if name == "release-schema.json":
+        return release_schema_extend(schema)
     return schema
 
 

@@ -25,12 +25,15 @@ class Action(StrEnum):
     GOVERNANCE_MANAGE = "governance_manage"
     REPORT_VERIFY = "report_verify"  # citizens' reports: verify, reject, forward (disposisi)
     REPORT_ANSWER = "report_answer"  # citizens' reports forwarded to the agency: follow up
+    BUDGET_IMPORT = "budget_import"
+    BUDGET_VILLAGE_EDIT = "budget_village_edit"
 
 
 # Actions a role may take on its own agency's processes.
 OWN_AGENCY_ACTIONS: dict[str, frozenset[Action]] = {
     Role.OPERATOR: frozenset(
         {
+            Action.BUDGET_VILLAGE_EDIT,  # only an operator of a village's own Pemerintah Desa
             Action.PROCESS_CREATE,
             Action.PROCESS_DELETE,
             Action.STAGE_EDIT,
@@ -62,6 +65,7 @@ GLOBAL_ACTIONS: dict[str, frozenset[Action]] = {
             Action.DRAFT_VIEW,
             Action.GOVERNANCE_MANAGE,
             Action.REPORT_VERIFY,
+            Action.BUDGET_IMPORT,
         }
     ),
     Role.AUDITOR: frozenset({Action.DRAFT_VIEW}),

@@ -52,6 +52,8 @@ ACTION_WORDS: dict[Action, tuple[str, str]] = {
         "verify and forward reports",
     ),
     Action.REPORT_ANSWER: ("menindaklanjuti laporan", "follow up reports"),
+    Action.BUDGET_IMPORT: ("menerbitkan anggaran", "publish budgets"),
+    Action.BUDGET_VILLAGE_EDIT: ("mengisi APBDes", "enter the village budget (APBDes)"),
 }
 
 

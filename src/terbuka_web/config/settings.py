@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "terbuka_web.flags",
     "terbuka_web.ledger",
     "terbuka_web.participation",
+    "terbuka_web.budget",
 ]
 
 MIDDLEWARE = [

@@ -251,8 +251,19 @@ def process_detail(request: HttpRequest, ocid: str) -> HttpResponse:
         "physical": found.progress[-1][1] if found.progress else None,
         "flags": process_flags_explained(process.pk, process.compiled_release or {}),
         "not_an_accusation": NOT_AN_ACCUSATION,
+        "budget_lines": _budget_lines(process),
     }
     return render(request, "portal/process.html", context)
+
+
+def _budget_lines(process: Process) -> list[dict[str, Any]]:
+    """Return the APBD lines the planning release published (budget.budgetBreakdown), each
+    with its classifications and the measures (dpa, perubahan, realisasi) at publication."""
+    budget = (process.compiled_release or {}).get("planning", {}).get("budget", {})
+    parts = budget.get("budgetBreakdown") if isinstance(budget, dict) else None
+    if not isinstance(parts, list):
+        return []
+    return [p for p in parts if isinstance(p, dict) and isinstance(p.get("measures"), dict)]
 
 
 def _progress_chart(progress: list[tuple[str, int | None, float | None]]) -> SafeString | None:

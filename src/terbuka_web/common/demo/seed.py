@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.accounts.services import agencies_seed, user_create
+from terbuka_web.budget.demo import budget_demo_seed
 from terbuka_web.common.demo.documents import document_pdf
 from terbuka_web.common.demo.generate import AgencyInfo, ProcessSpec, Supplier, process_specs
 from terbuka_web.common.demo.road import road_story
@@ -64,6 +65,7 @@ class DemoResult:
     processes_created: int = 0
     stages_published: int = 0
     documents_uploaded: int = 0
+    budget_lines: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -105,6 +107,12 @@ def demo_seed(
         road = next((a for a in infos if a.short == SHOWCASE_AGENCY), infos[0])
         specs.insert(1, road_story(road, ROAD_SUPPLIER, len(specs), today))
     begun = time.perf_counter()
+    # Budgets before processes: each planning release then carries its APBD lines.
+    result.budget_lines = budget_demo_seed(
+        government=GOVERNMENT, seed=seed, programmes=_spec_programmes(specs)
+    )["lines"]
+    result.seconds["budget"] = time.perf_counter() - begun
+    begun = time.perf_counter()
     actors = {
         u.username: u for u in User.objects.filter(agency__in=agencies).select_related("agency")
     }
@@ -122,6 +130,16 @@ def demo_seed(
                     progress("proses", done, len(specs))
     result.seconds["processes"] = time.perf_counter() - begun
     return result
+
+
+def _spec_programmes(specs: list[ProcessSpec]) -> dict[tuple[str, int], set[str]]:
+    """Return each (agency code, fiscal year)'s sub-kegiatan named by the specs' planning."""
+    found: dict[tuple[str, int], set[str]] = {}
+    for spec in specs:
+        code = spec.stages.get("planning", {}).get("budget_line")
+        if isinstance(code, str):
+            found.setdefault((spec.agency_code, spec.fiscal_year), set()).add(code)
+    return found
 
 
 def _short(agency: Agency) -> str:

@@ -23,6 +23,7 @@ from terbuka.ocds.validate import raise_for_issues, validate_release
 from terbuka_web.accounts.models import User
 from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
+from terbuka_web.budget.selectors import budget_breakdown_for
 from terbuka_web.contracting.labels import label_pair
 from terbuka_web.contracting.models import Document, Process, Release, StageDraft
 from terbuka_web.contracting.selectors import release_log_ref
@@ -104,6 +105,20 @@ def _document_entries(documents: list[Document]) -> list[dict[str, Any]]:
     ]
 
 
+def _with_budget(process: Process, stage: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Return a planning draft with the APBD lines of its sub-kegiatan (budget breakdown).
+
+    The lines are the agency's published budget of the process's fiscal year whose
+    sub-kegiatan is the draft's budget_line; none found leaves the draft as it is.
+    """
+    if stage != "planning" or not isinstance(data.get("budget_line"), str):
+        return data
+    breakdown = budget_breakdown_for(
+        agency_id=process.agency_id, year=process.fiscal_year, programme=data["budget_line"]
+    )
+    return {**data, "budget_breakdown": breakdown} if breakdown else data
+
+
 def _change_require(
     previous: list[tuple[str, dict[str, Any]]],
     stage: str,
@@ -151,12 +166,13 @@ def stage_publish(*, user: User, process: Process, stage: str) -> Release:
     previous = [data for _stage, data in published]
     stage_documents = list(process.documents.filter(stage=stage).order_by("id"))
     info, documents = _process_info(process), _document_entries(stage_documents)
+    data_in = _with_budget(process, stage, draft.data)
 
     def build(date: str, release_id: str) -> dict[str, Any]:
         return release_build(
             ocid=process.ocid,
             stage=stage,
-            data=draft.data,
+            data=data_in,
             previous_tags=[tag for r in previous for tag in r.get("tag", [])],
             process_info=info,
             date=date,

@@ -1,0 +1,115 @@
+"""JSON API of the budget app at /api/budget/: region roll-ups and village pushes.
+
+GET /api/budget/regions/{code}?year=YYYY → {code, level, year, planned, adjusted, realised,
+children: [{code, planned, adjusted, realised}]}, spending (belanja) in integer Rupiah.
+POST /api/budget/villages/{code}/lines with "Authorization: Bearer <village token>" publishes
+APBDes rows for that village only (the token is stored hashed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+
+from terbuka.budget.errors import BudgetFileError
+from terbuka.budget.rows import rows_check
+from terbuka.errors import ValidationError
+from terbuka.regions.codes import code_parse
+from terbuka_web.api.errors import ERRORS, ErrorOut
+from terbuka_web.budget.models import VillageToken
+from terbuka_web.budget.selectors import region_rollup
+from terbuka_web.budget.services import budget_rows_publish
+from terbuka_web.regions.models import Region
+
+router = Router(tags=["budget"])
+
+
+class ChildOut(Schema):
+    code: str
+    planned: int
+    adjusted: int
+    realised: int
+
+
+class RegionBudgetOut(Schema):
+    code: str
+    level: str
+    year: int
+    planned: int
+    adjusted: int
+    realised: int
+    children: list[ChildOut]
+
+
+class YearIn(Schema):
+    year: int
+
+
+class LinesIn(Schema):
+    rows: list[dict[str, str]]
+
+
+class PublishedOut(Schema):
+    batches: int
+    lines: int
+
+
+@router.get("/regions/{code}", response={200: RegionBudgetOut, **ERRORS})
+def region_budget(request: HttpRequest, code: str, params: Query[YearIn]) -> Any:
+    """Return a region's spending of a year and its children's, computed from the children."""
+    dotted = str(code_parse(code))
+    region = Region.objects.filter(code=dotted).first()
+    if region is None:
+        raise Http404(f"wilayah {dotted} tidak ditemukan / region {dotted} was not found")
+    totals, children = region_rollup(code=dotted, year=params.year)
+    return {
+        "code": dotted,
+        "level": region.level,
+        "year": params.year,
+        "planned": totals.planned,
+        "adjusted": totals.adjusted,
+        "realised": totals.realised,
+        "children": [
+            {"code": c.code, "planned": c.planned, "adjusted": c.adjusted, "realised": c.realised}
+            for c in children
+        ],
+    }
+
+
+@router.post("/villages/{code}/lines", response={201: PublishedOut, 401: ErrorOut, **ERRORS})
+def village_lines_push(request: HttpRequest, code: str, body: LinesIn) -> Any:
+    """Publish APBDes rows pushed by a village system holding that village's token.
+
+    Every row's wilayah must be the village of the token. All or nothing; errors name the
+    row and field ("baris 2, jumlah": row 1 of rows is "baris 2", as in a file).
+    """
+    dotted = str(code_parse(code, level="village"))
+    header = request.headers.get("Authorization", "")
+    token = header.removeprefix("Bearer ").strip()
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    if (
+        not token
+        or not VillageToken.objects.filter(
+            region_id=dotted, token_sha256=digest, revoked=False
+        ).exists()
+    ):
+        raise HttpError(401, "token desa tidak sah / the village token is not valid")
+    rows = rows_check([{**row, "wilayah": row.get("wilayah", dotted)} for row in body.rows])
+    strangers = [row for row in rows if row.region != dotted]
+    if strangers:
+        raise BudgetFileError(
+            [
+                ValidationError(
+                    "baris untuk desa lain",
+                    "a row for another village",
+                    where=f"baris {row.number}, wilayah",
+                )
+                for row in strangers
+            ]
+        )
+    result = budget_rows_publish(actor=None, rows=rows, source=f"api:{dotted}")
+    return Status(201, {"batches": result.batches, "lines": result.lines})

@@ -1,0 +1,261 @@
+"""Selectors of the budget app: region roll-ups, breakdowns, reported-vs-computed checks.
+
+A roll-up reads the maintained RegionBudget rows (the region's and its children's), never
+the lines, so a province page costs the same with 83k villages as with 43.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Sum
+from django.db.models.functions import Length, Substr
+
+from terbuka.budget.accounts import account_name
+from terbuka.budget.programmes import BIDANG, URUSAN
+from terbuka.budget.village import ACCOUNTS as VILLAGE_ACCOUNTS
+from terbuka.budget.village import BIDANG as VILLAGE_BIDANG
+from terbuka.regions.codes import code_parse
+from terbuka_web.budget.models import BudgetBatch, BudgetLine, RegionBudget, VillageProject
+from terbuka_web.regions.models import Region
+
+FIGURES = ("planned", "adjusted", "realised")
+
+
+@dataclass
+class Totals:
+    """Hold a region's spending figures in integer Rupiah."""
+
+    code: str
+    name: str = ""
+    planned: int = 0
+    adjusted: int = 0
+    realised: int = 0
+    own: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def percent(self) -> float | None:
+        """Return realised ÷ adjusted × 100, None when nothing is budgeted."""
+        return round(self.realised * 100 / self.adjusted, 2) if self.adjusted else None
+
+
+def budget_years(*, code: str) -> list[int]:
+    """Return the years holding any budget for region code, newest first."""
+    rows = RegionBudget.objects.filter(region_id=code).values_list("year", flat=True)
+    summary = BudgetBatch.objects.filter(region_id=code).values_list("year", flat=True)
+    return sorted(set(rows) | set(summary), reverse=True)
+
+
+def region_rollup(*, code: str, year: int) -> tuple[Totals, list[Totals]]:
+    """Return region code's totals of year and one Totals per child region (by code).
+
+    Raises RegionCodeError for a malformed code. Children without a budget show zeros.
+    """
+    dotted = str(code_parse(code))
+    region = Region.objects.filter(code=dotted).first()
+    children = list(Region.objects.filter(parent_id=dotted).values_list("code", "name"))
+    stored = {
+        row.region_id: row
+        for row in RegionBudget.objects.filter(
+            region_id__in=[dotted, *(c for c, _n in children)], year=year
+        )
+    }
+    return _totals(dotted, region.name if region else "", stored.get(dotted)), [
+        _totals(child, name, stored.get(child)) for child, name in children
+    ]
+
+
+def _totals(code: str, name: str, row: RegionBudget | None) -> Totals:
+    if row is None:
+        return Totals(code=code, name=name, own={f: 0 for f in FIGURES})
+    return Totals(
+        code=code,
+        name=name,
+        planned=row.planned,
+        adjusted=row.adjusted,
+        realised=row.realised,
+        own={
+            "planned": row.own_planned,
+            "adjusted": row.own_adjusted,
+            "realised": row.own_realised,
+        },
+    )
+
+
+def reported_check(*, code: str, year: int, own: dict[str, int]) -> list[dict[str, Any]]:
+    """Return the DJPK-reported totals of region code beside the sum of its detailed lines.
+
+    One dict per reported figure: {label, reported, computed, difference, mismatch}.
+    Empty when no summary was published for that year.
+    """
+    reported = dict(
+        BudgetLine.objects.filter(
+            region_id=code, year=year, summary=True, current=True, account="5"
+        ).values_list("phase", "amount")
+    )
+    out = []
+    for phase, figure, label in (
+        ("dpa", "planned", "Belanja Daerah (anggaran)"),
+        ("realisasi", "realised", "Belanja Daerah (realisasi)"),
+    ):
+        if phase in reported:
+            computed = own[figure]
+            out.append(
+                {
+                    "label": label,
+                    "reported": reported[phase],
+                    "computed": computed,
+                    "difference": computed - reported[phase],
+                    "mismatch": computed != reported[phase],
+                }
+            )
+    return out
+
+
+def summary_lines(*, code: str, year: int) -> list[dict[str, Any]]:
+    """Return the DJPK summary of region code: {name, account, planned, realised, percent}."""
+    lines = BudgetLine.objects.filter(region_id=code, year=year, summary=True, current=True)
+    planned = list(
+        lines.filter(phase="dpa").order_by("id").values_list("name", "account", "amount")
+    )
+    realised = list(lines.filter(phase="realisasi").order_by("id").values_list("amount", flat=True))
+    return [
+        {
+            "name": name,
+            "account": account,
+            "planned": amount,
+            "realised": got,
+            "percent": round(got * 100 / amount, 2) if amount else None,
+        }
+        for (name, account, amount), got in zip(planned, realised, strict=False)
+    ]
+
+
+def breakdown(*, code: str, year: int, by: str) -> list[dict[str, Any]]:
+    """Return code's subtree spending by "urusan", "bidang" or "account" group, largest first.
+
+    Each dict: {key, label, planned, realised}. APBD lines group by their programme's urusan
+    or bidang and their account's jenis; APBDes lines by bidang and jenis belanja (5.x).
+    """
+    prefix = str(code_parse(code))
+    # The codes in prefix's subtree sort between prefix and prefix + "/" ("." < "/"): an
+    # index range on region_id, where LIKE 'prefix%' would scan.
+    lines = BudgetLine.objects.filter(
+        year=year, current=True, summary=False, account__startswith="5"
+    ).filter(region_id__gte=prefix, region_id__lt=prefix + "/")
+    cut = {"urusan": 1, "bidang": 4, "account": 6}[by]
+    source = "account" if by == "account" else "programme"
+    rows = (
+        lines.annotate(key=Substr(source, 1, cut), width=Length("region_id"))
+        .values_list("key", "width", "phase")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    groups: dict[str, dict[str, int]] = {}
+    for key, width, phase, total in rows:
+        # A village's bidang 1–5 is no urusan 1–5: kept apart as "desa-N".
+        clean = ("desa-" if by == "urusan" and width > 8 else "") + key.rstrip(".")
+        groups.setdefault(clean, {}).setdefault(phase, 0)
+        groups[clean][phase] += int(total or 0)
+    out = [
+        {
+            "key": key,
+            "label": _label(by, key),
+            "planned": phases.get("dpa", 0),
+            "realised": phases.get("realisasi", 0),
+        }
+        for key, phases in groups.items()
+    ]
+    return sorted(out, key=lambda item: -item["planned"])
+
+
+def _label(by: str, key: str) -> str:
+    if by == "urusan":
+        village = key.removeprefix("desa-")
+        return URUSAN.get(key) or f"Desa: {VILLAGE_BIDANG.get(village, village)}"
+    if by == "bidang":
+        return BIDANG.get(key) or VILLAGE_BIDANG.get(key) or key
+    return VILLAGE_ACCOUNTS.get(key, account_name(key)) if key.count(".") < 2 else account_name(key)
+
+
+def village_lines(*, code: str, year: int) -> list[dict[str, Any]]:
+    """Return a village's APBDes by account and bidang: {account, programme, name, dpa,
+    perubahan, realisasi, semester: {1: …, 2: …}} per line key, in code order."""
+    rows = (
+        BudgetLine.objects.filter(region_id=code, year=year, current=True, summary=False)
+        .values_list("account", "programme", "name", "phase", "batch__semester")
+        .annotate(total=Sum("amount"))
+        .order_by("account", "programme")
+    )
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for account, programme, name, phase, semester, total in rows:
+        item = merged.setdefault(
+            (account, programme),
+            {
+                "account": account,
+                "programme": programme,
+                "name": name or VILLAGE_ACCOUNTS.get(account, account),
+                "dpa": 0,
+                "perubahan": None,
+                "realisasi": 0,
+                "semester": {1: 0, 2: 0},
+            },
+        )
+        item[phase] = (item.get(phase) or 0) + int(total or 0)
+        if phase == "realisasi" and semester in (1, 2):
+            item["semester"][semester] += int(total or 0)
+    return list(merged.values())
+
+
+def village_projects(*, code: str, year: int) -> list[VillageProject]:
+    """Return a village's projects of year, by title."""
+    return list(VillageProject.objects.filter(region_id=code, year=year))
+
+
+def process_budget_lines(*, agency_id: int | None, year: int, programme: str) -> list[BudgetLine]:
+    """Return the current budget lines of a sub-kegiatan (a process's planning budget line)."""
+    if agency_id is None or not programme:
+        return []
+    return list(
+        BudgetLine.objects.filter(
+            agency_id=agency_id, year=year, programme=programme, current=True, summary=False
+        ).order_by("account", "phase")
+    )
+
+
+def budget_breakdown_for(
+    *, agency_id: int | None, year: int, programme: str
+) -> list[dict[str, Any]]:
+    """Return the OCDS budget breakdown of a process's sub-kegiatan: one part per account.
+
+    Each part: {id "programme/account", description, amount (perubahan, else DPA),
+    classifications (urusan, bidang, program, kegiatan, subKegiatan, akun, jenis, fungsi),
+    measures (dpa, perubahan, realisasi)}. Empty when the agency has no such line.
+    """
+    parts: dict[str, dict[str, Any]] = {}
+    for line in process_budget_lines(agency_id=agency_id, year=year, programme=programme):
+        part = parts.setdefault(line.account, {"name": line.name, "measures": {}})
+        part["measures"][line.phase] = part["measures"].get(line.phase, 0) + line.amount
+    segments = programme.split(".")
+    out = []
+    for account, part in sorted(parts.items()):
+        measures = part["measures"]
+        out.append(
+            {
+                "id": f"{programme}/{account}",
+                "description": part["name"] or account_name(account),
+                "amount": measures.get("perubahan", measures.get("dpa", 0)),
+                "classifications": {
+                    "urusan": segments[0],
+                    "bidang": ".".join(segments[:2]),
+                    "program": ".".join(segments[:3]),
+                    "kegiatan": ".".join(segments[:5]),
+                    "subKegiatan": programme,
+                    "akun": account,
+                    "jenis": ".".join(account.split(".")[:3]),
+                },
+                "measures": measures,
+            }
+        )
+    return out

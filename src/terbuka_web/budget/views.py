@@ -1,0 +1,247 @@
+"""Pages of the budget app: a region's budget at /anggaran/<code>/ (desa to provinsi)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+from lokal import format_rupiah_short
+
+from terbuka.budget.errors import BudgetFileError
+from terbuka.budget.rows import rows_check, table_read
+from terbuka.budget.village import BIDANG as VILLAGE_BIDANG
+from terbuka.errors import TerbukaError, ValidationError
+from terbuka.regions.codes import code_parse
+from terbuka_web.budget import selectors
+from terbuka_web.budget.models import BudgetBatch
+from terbuka_web.budget.services import budget_rows_publish
+from terbuka_web.common.charts import Bar, bar_chart
+from terbuka_web.regions.models import Region
+from terbuka_web.regions.selectors import region_ancestors
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """Send the reader to the widest region holding a budget (else the first province)."""
+    first = BudgetBatch.objects.order_by("region_id").values_list("region_id", flat=True).first()
+    top = (first or "").split(".")[0] or Region.objects.filter(parent__isnull=True).values_list(
+        "code", flat=True
+    ).first()
+    if not top:
+        raise Http404(_("Belum ada wilayah."))
+    return redirect("budget:region", code=top)
+
+
+def region(request: HttpRequest, code: str) -> HttpResponse:
+    """Render a region's budget of a year: totals, children, reported checks, charts, APBDes."""
+    try:
+        dotted = str(code_parse(code))
+    except TerbukaError:
+        raise Http404(_("Kode wilayah tidak sah.")) from None
+    place = Region.objects.filter(code=dotted).first()
+    if place is None:
+        raise Http404(_("Wilayah tidak ditemukan."))
+    years = selectors.budget_years(code=dotted)
+    year = _year(request, years)
+    totals, children = selectors.region_rollup(code=dotted, year=year)
+    context: dict[str, Any] = {
+        "region": place,
+        "ancestors": region_ancestors(code=dotted)[:-1],
+        "years": years,
+        "year": year,
+        "totals": totals,
+        "children": children,
+        "checks": selectors.reported_check(code=dotted, year=year, own=totals.own),
+        "summary": selectors.summary_lines(code=dotted, year=year),
+        "charts": _charts(dotted, year),
+        "village": place.level == Region.Level.VILLAGE,
+    }
+    if context["village"]:
+        context["apbdes"] = _apbdes_sections(selectors.village_lines(code=dotted, year=year))
+        context["projects"] = selectors.village_projects(code=dotted, year=year)
+    return render(request, "budget/region.html", context)
+
+
+def _year(request: HttpRequest, years: list[int]) -> int:
+    asked = request.GET.get("tahun", "")
+    if asked.isascii() and asked.isdigit() and 2000 <= int(asked) <= 2100:
+        return int(asked)
+    return years[0] if years else 2026
+
+
+def _charts(code: str, year: int) -> list[SafeString]:
+    """Return the spending charts by account group and by bidang, cached per publication."""
+    latest = BudgetBatch.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    key = f"budget:charts:{code}:{year}:{latest}"
+    found = cache.get(key)
+    if found is None:
+        found = {
+            by: selectors.breakdown(code=code, year=year, by=by)[:12]
+            for by in ("account", "urusan", "bidang")
+        }
+        cache.set(key, found, 3600)
+    titles = {
+        "account": _("Belanja per kelompok rekening (anggaran)"),
+        "urusan": _("Belanja per urusan / bidang desa (anggaran)"),
+        "bidang": _("Belanja per bidang urusan / bidang desa (anggaran)"),
+    }
+    headers = (_("Kelompok"), _("Anggaran"), _("Realisasi"), _("Persen realisasi"))
+    return [
+        bar_chart(
+            key=f"budget-{by}",
+            title=titles[by],
+            headers=headers,
+            bars=[
+                Bar(
+                    f"{item['key']} {item['label']}",
+                    item["planned"],
+                    format_rupiah_short(item["planned"]),
+                    extra=(
+                        format_rupiah_short(item["realised"]),
+                        _percent(item["realised"], item["planned"]),
+                    ),
+                )
+                for item in items
+            ],
+        )
+        for by, items in found.items()
+    ]
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{part * 100 / whole:.1f}%".replace(".", ",") if whole else "—"
+
+
+def _apbdes_sections(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Group a village's lines into Pendapatan, Belanja and Pembiayaan with their totals."""
+    sections = [
+        ("4", _("Pendapatan")),
+        ("5", _("Belanja")),
+        ("6", _("Pembiayaan")),
+    ]
+    out = []
+    for prefix, title in sections:
+        rows = [line for line in lines if line["account"].startswith(prefix)]
+        if rows:
+            out.append(
+                {
+                    "title": title,
+                    "rows": rows,
+                    "dpa": sum(r["dpa"] for r in rows),
+                    "realisasi": sum(r["realisasi"] for r in rows),
+                }
+            )
+    return out
+
+
+def board(request: HttpRequest, code: str) -> HttpResponse:
+    """Render a village's APBDes board (papan informasi APBDes) for printing or a phone.
+
+    Pendapatan by source, belanja by bidang, pembiayaan, and the projects, as villages put
+    them up; the browser's print (A1 or A4, CSS @media print) makes the poster.
+    """
+    place = Region.objects.filter(code=code, level=Region.Level.VILLAGE).first()
+    if place is None:
+        raise Http404(_("Wilayah tidak ditemukan."))
+    years = selectors.budget_years(code=code)
+    year = _year(request, years)
+    lines = selectors.village_lines(code=code, year=year)
+    sections = _apbdes_sections(lines)
+    bidang: dict[str, dict[str, Any]] = {}
+    for line in lines:
+        if line["account"].startswith("5") and line["programme"]:
+            key = line["programme"][0]
+            item = bidang.setdefault(key, {"code": key, "amount": 0, "realised": 0})
+            item["amount"] += line["perubahan"] if line["perubahan"] is not None else line["dpa"]
+            item["realised"] += line["realisasi"]
+    context = {
+        "region": place,
+        "ancestors": region_ancestors(code=code)[:-1],
+        "year": year,
+        "sections": sections,
+        "bidang": [
+            {**item, "name": VILLAGE_BIDANG.get(key, key)} for key, item in sorted(bidang.items())
+        ],
+        "projects": selectors.village_projects(code=code, year=year),
+    }
+    return render(request, "budget/board.html", context)
+
+
+class UploadForm(forms.Form):
+    """Take one CSV/XLSX budget line table."""
+
+    file = forms.FileField(
+        label=gettext_lazy("Berkas CSV atau XLSX"),
+        error_messages={"required": "Pilih berkas. / Choose a file."},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest, code: str) -> HttpResponse:
+    """Let a village operator (or an admin) publish budget lines from a file, all or nothing.
+
+    Every row must be this region's; errors list each row and field, nothing is written.
+    """
+    place = Region.objects.filter(code=code).first()
+    if place is None:
+        raise Http404(_("Wilayah tidak ditemukan."))
+    form = UploadForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        data = upload_file.read(MAX_UPLOAD + 1)
+        try:
+            if len(data) > MAX_UPLOAD:
+                raise ValidationError(
+                    "berkas terlalu besar (paling besar 5 MB)",
+                    "file too large (5 MB at most)",
+                    where="berkas",
+                )
+            rows = rows_check(table_read(data, upload_file.name))
+            strangers = [r for r in rows if r.region != place.code]
+            if strangers:
+                raise BudgetFileError(
+                    [
+                        ValidationError(
+                            "baris untuk wilayah lain",
+                            "a row for another region",
+                            where=f"baris {r.number}, wilayah",
+                        )
+                        for r in strangers
+                    ]
+                )
+            budget_rows_publish(actor=request.user, rows=rows, source=upload_file.name)  # type: ignore[arg-type]
+        except BudgetFileError as error:
+            errors = [f"{e.where}: {e.message_id} / {e.message_en}" for e in error.errors]
+        except TerbukaError as error:
+            errors = [f"{error.message_id} / {error.message_en}"]
+        else:
+            messages.success(request, _("Anggaran diterbitkan."))
+            return redirect(region_url(place.code, rows[0].year))
+    context = {
+        "region": place,
+        "form": form,
+        "formset_errors": errors,
+        "error_forms": [form] if form.errors else [],
+    }
+    return render(
+        request, "budget/upload.html", context, status=422 if errors or form.errors else 200
+    )
+
+
+def region_url(code: str, year: int) -> str:
+    """Return the budget page of code for year."""
+    return reverse("budget:region", kwargs={"code": code}) + f"?tahun={year}"

@@ -1,0 +1,89 @@
+"""Region budget pages: totals, children, reported mismatch, APBDes and projects of a village."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from terbuka_web.budget.demo import budget_demo_seed
+from terbuka_web.budget.models import VillageProject
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded(bojonegoro: str) -> None:
+    from terbuka_web.accounts.services import agencies_seed
+
+    agencies_seed(actor=None)
+    budget_demo_seed()
+
+
+def test_regency_page_shows_totals_children_and_djpk_check(seeded: None, client: Client) -> None:
+    page = client.get("/anggaran/35.22/?tahun=2024")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Kabupaten Bojonegoro" in text
+    assert "Ringkasan APBD (DJPK Kemenkeu)" in text
+    assert "Rp 8.206.220.000.000" in text  # DJPK Belanja Daerah 2024, and the lines equal it
+    assert "Cocok" in text
+    old = client.get("/anggaran/35.22/?tahun=2021").content.decode()
+    assert "Tidak cocok" in old  # 2021 has no detailed lines: the reported total stands alone
+    assert client.get("/anggaran/").status_code == 302
+
+
+def test_village_page_shows_its_apbdes_and_projects(seeded: None, client: Client) -> None:
+    project = VillageProject.objects.filter(year=2026).first()
+    assert project is not None
+    page = client.get(f"/anggaran/{project.region_id}/?tahun=2026")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "APBDes" in text and "Dana Desa" in text
+    assert project.title in text
+    board = client.get(f"/anggaran/{project.region_id}/papan/?tahun=2026").content.decode()
+    assert "Informasi APBDes" in board and project.title in board and "Dana Desa" in board
+    assert client.get("/anggaran/35.22/papan/").status_code == 404
+    assert client.get("/anggaran/35.22.99.9999/").status_code == 404
+    assert client.get("/anggaran/x/").status_code == 404
+
+
+def test_pages_in_english(seeded: None, client: Client) -> None:
+    client.cookies["django_language"] = "en"
+    text = client.get("/anggaran/35.22/?tahun=2024", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Spending" in text
+
+
+def test_process_links_to_its_budget_line_in_ocds_and_on_its_page(client: Client) -> None:
+    from terbuka.ocds.stage_examples import EXAMPLE_STAGE_DATA
+    from terbuka.ocds.validate import validate_release
+    from terbuka_web.accounts.models import Role, User
+    from terbuka_web.budget.services import budget_file_import
+    from terbuka_web.contracting.services import process_create, stage_draft_save, stage_publish
+    from tests.web.factories import agency_create
+
+    agency = agency_create()
+    programme = EXAMPLE_STAGE_DATA["planning"]["budget_line"]
+    rows = (
+        "tahun,tahap,wilayah,perangkat_daerah,kode_program,kode_rekening,uraian,jumlah\n"
+        f"2026,dpa,35.22,{agency.code},{programme},5.2.04.01.01.0001,Jalan,1.500.000.000\n"
+        f"2026,realisasi,35.22,{agency.code},{programme},5.2.04.01.01.0001,Jalan,700.000.000\n"
+    )
+    budget_file_import(actor=None, data=rows.encode(), name="dpa.csv")
+    operator = User.objects.create_user("op", role=Role.OPERATOR, agency=agency)
+    ppk = User.objects.create_user("ppk", role=Role.PPK, agency=agency)
+    process = process_create(user=operator, agency=agency, title="Jalan Poros", fiscal_year=2026)
+    stage_draft_save(
+        user=operator, process=process, stage="planning", data=EXAMPLE_STAGE_DATA["planning"]
+    )
+    release = stage_publish(user=ppk, process=process, stage="planning")
+    breakdown = release.data["planning"]["budget"]["budgetBreakdown"]
+    assert breakdown[0]["id"] == f"{programme}/5.2.04.01.01.0001"
+    assert breakdown[0]["classifications"]["bidang"] == "5.02"
+    assert breakdown[0]["measures"] == {"dpa": 1_500_000_000, "realisasi": 700_000_000}
+    assert [i for i in validate_release(release.data, links=False) if i.severity == "error"] == []
+    assert not [
+        i for i in validate_release(release.data, links=False) if "budgetBreakdown" in i.pointer
+    ]
+    page = client.get(f"/proses/{process.ocid}/").content.decode()
+    assert "Baris APBD sub kegiatan ini" in page
+    assert "Rp 700.000.000" in page
