@@ -105,7 +105,8 @@ def test_contracting_coverage_follows_the_data(client: Client, published: None) 
     assert str(graph.value(period, DCAT.startDate)) == "2024-01-01"
     assert str(graph.value(period, DCAT.endDate)) == "2025-12-31"
     assert graph.value(node, DCTERMS.modified) is not None
-    codes = {str(graph.value(loc, DCTERMS.identifier)) for loc in graph.objects(node, DCTERMS.spatial)}
+    places = graph.objects(node, DCTERMS.spatial)
+    codes = {str(graph.value(place, DCTERMS.identifier)) for place in places}
     assert codes == {"35.22"}
 
 
@@ -151,9 +152,7 @@ def test_an_app_registers_its_dataset(client: Client, bojonegoro: str) -> None:
         description="Contoh set data.",
         description_en="An example dataset.",
         producer=Agent("dinas-contoh", "Dinas Contoh", role="produsen"),
-        distributions=(
-            Distribution("csv", "CSV", "CSV", "/data/wilayah.csv", "text/csv", "CSV"),
-        ),
+        distributions=(Distribution("csv", "CSV", "CSV", "/data/wilayah.csv", "text/csv", "CSV"),),
     )
     dataset_register(extra)
     try:

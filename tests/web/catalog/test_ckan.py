@@ -56,9 +56,7 @@ def test_errors_are_ckans(client: Client, bojonegoro: str, base: str) -> None:
     assert "Not found" in error["message"]
     _error(client, base + "resource_show", 404, "Not Found Error", id="nope")
     _error(client, base + "organization_show", 404, "Not Found Error", id="nope")
-    assert _error(client, base + "package_show", 409, "Validation Error")["id"] == [
-        "Missing value"
-    ]
+    assert _error(client, base + "package_show", 409, "Validation Error")["id"] == ["Missing value"]
     rows = _error(client, base + "package_search", 409, "Validation Error", rows="many")
     assert rows["rows"] == ["Invalid integer"]
     unknown = _error(client, base + "package_create", 400, "Bad Request")
@@ -70,9 +68,7 @@ def test_package_search_q_fq_rows_start(client: Client, bojonegoro: str) -> None
     everything = _ok(client, url)
     assert everything["count"] == len(NAMES)
     assert set(everything) >= {"count", "results", "sort", "facets", "search_facets"}
-    assert [p["name"] for p in _ok(client, url, q="wilayah")["results"]] == [
-        "wilayah-kemendagri"
-    ]
+    assert [p["name"] for p in _ok(client, url, q="wilayah")["results"]] == ["wilayah-kemendagri"]
     csv = _ok(client, url, fq="res_format:CSV")
     assert [p["name"] for p in csv["results"]] == ["pengadaan-ocds", "wilayah-kemendagri"]
     paged = _ok(client, url, rows=1, start=1)
@@ -107,6 +103,7 @@ def test_post_with_json_body_as_ckanapi_sends(client: Client, bojonegoro: str) -
 @pytest.mark.django_db(transaction=True)
 def test_ckanapi_remoteckan_works_unchanged(live_server: Any) -> None:
     import ckanapi
+
     from terbuka_web.regions.services import regions_load
 
     regions_load(within="35.22")
