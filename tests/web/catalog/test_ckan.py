@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 pytestmark = pytest.mark.django_db
 BASES = ("/api/3/action/", "/api/action/")
@@ -123,3 +125,35 @@ def test_ckanapi_remoteckan_works_unchanged(live_server: Any) -> None:
             remote.action.package_show()
     finally:
         remote.close()
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    q=st.text(max_size=20),
+    fq=st.text(max_size=30),
+    rows=st.one_of(st.integers(-5, 5000), st.text(max_size=5)),
+    start=st.one_of(st.integers(-5, 50), st.text(max_size=5)),
+)
+def test_package_search_answers_any_parameters_in_ckans_envelope(
+    client: Client, bojonegoro: str, q: str, fq: str, rows: Any, start: Any
+) -> None:
+    response = client.get(
+        "/api/3/action/package_search", {"q": q, "fq": fq, "rows": rows, "start": start}
+    )
+    body = response.json()
+    assert response.status_code in (200, 409)
+    assert body["success"] is (response.status_code == 200)
+    if body["success"]:
+        result = body["result"]
+        assert len(result["results"]) <= min(int(rows), 1000)
+        assert 0 <= result["count"] <= len(NAMES)
+    else:
+        assert body["error"]["__type"] == "Validation Error"
+
+
+def test_help_show_gives_each_actions_help(client: Client, bojonegoro: str) -> None:
+    text = _ok(client, "/api/3/action/help_show", name="package_search")
+    assert "fq" in text
+    _error(client, "/api/3/action/help_show", 404, "Not Found Error", name="package_delete")
