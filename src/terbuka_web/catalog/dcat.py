@@ -158,9 +158,8 @@ def catalog_graph(site: Site, datasets: Iterable[Dataset]) -> Graph:
         graph.bind(prefix, namespace)
     node = URIRef(site.url("/data/"))
     graph.add((node, RDF.type, DCAT.Catalog))
-    _texts(
-        graph, node, DCTERMS.title, "Katalog data terbuka Terbuka", "Terbuka open-data catalogue"
-    )
+    name = site.walidata.name
+    _texts(graph, node, DCTERMS.title, f"Katalog data terbuka {name}", f"Open data of {name}")
     _texts(
         graph, node, DCTERMS.description,
         f"Data terbuka {site.walidata.name}: pengadaan, wilayah, log transparansi dan lainnya.",

@@ -151,7 +151,8 @@ def log_dataset() -> Dataset:
     """Describe the transparency log: its signed checkpoint and its tiles (C2SP tlog-tiles)."""
     from terbuka_web.transparency.models import Checkpoint
 
-    latest = Checkpoint.objects.order_by("-id").values_list("created_at", flat=True).first()
+    span = Checkpoint.objects.aggregate(first=Min("created_at"), last=Max("created_at"))
+    temporal = (span["first"].date(), span["last"].date()) if span["first"] else None
     return Dataset(
         name="log-transparansi",
         title="Log transparansi",
@@ -181,7 +182,8 @@ def log_dataset() -> Dataset:
         ),
         keywords=("transparansi", "transparency log", "Merkle", "checkpoint"),
         themes=("GOVE",),
-        modified=latest,
+        modified=span["last"],
+        temporal=temporal,
         spatial=_governments(),
     )  # fmt: skip
 
