@@ -60,6 +60,9 @@ def public_paths(ocid: str) -> Iterator[tuple[str, int | None]]:
     yield "/proses/ocds-tidak-ada/", None  # the 404 page
     yield "/log/", None
     yield "/log/saksi/", None
+    yield "/data/", None
+    yield "/data/pengadaan-ocds/", None
+    yield "/data/log-transparansi/", None
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])

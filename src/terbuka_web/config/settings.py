@@ -12,6 +12,8 @@ that list complete). Main ones:
   TERBUKA_IMPORT_OCID_PREFIXES registered prefixes imports may use, comma-separated (default
                                any but TERBUKA_OCID_PREFIX, which imports may never use)
   TERBUKA_PUBLISHER_NAME       publisher name written into every package
+  TERBUKA_DATA_LICENSE         licence URL of every dataset and package (default CC BY 4.0)
+  TERBUKA_DATA_CONTACT         contact of the catalogue (e-mail or URL; default publisher URI)
   TERBUKA_STORAGE              "filesystem" (default) or "s3" (django-storages, AWS_* variables)
   TERBUKA_S3_BUCKET            bucket for uploaded PDFs when TERBUKA_STORAGE=s3 (required then)
   TERBUKA_S3_ENDPOINT_URL      S3-compatible endpoint (MinIO, Ceph…); default AWS
@@ -91,6 +93,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",  # serves the Swagger UI of /api/docs from our own static files, not a CDN
     "terbuka_web.common",
+    "terbuka_web.catalog",  # first of ours: its ready() registers main's datasets first
     "terbuka_web.accounts",
     "terbuka_web.regions",
     "terbuka_web.contracting",
@@ -299,7 +302,9 @@ TERBUKA = {
     "IMPORT_OCID_PREFIXES": IMPORT_OCID_PREFIXES,
     "PUBLISHER_NAME": os.environ.get("TERBUKA_PUBLISHER_NAME", "Pemerintah Kabupaten Bojonegoro"),
     "PUBLISHER_URI": os.environ.get("TERBUKA_PUBLISHER_URI", "https://demo.terbuka.example"),
-    "LICENSE": "https://creativecommons.org/licenses/by/4.0/",
+    "LICENSE": os.environ.get("TERBUKA_DATA_LICENSE")
+    or "https://creativecommons.org/licenses/by/4.0/",
+    "DATA_CONTACT": os.environ.get("TERBUKA_DATA_CONTACT", ""),
     "PUBLICATION_POLICY": os.environ.get(
         "TERBUKA_PUBLICATION_POLICY", "https://demo.terbuka.example/kebijakan-publikasi"
     ),

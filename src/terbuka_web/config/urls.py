@@ -1,4 +1,5 @@
-"""Route URLs to the apps: portal at /, operators at /kelola/, API at /api/, log at /log/.
+"""Route URLs to the apps: portal at /, operators at /kelola/, API at /api/, log at /log/,
+open-data catalogue at /data/ with the CKAN Action API at /api/3/action/ and /api/action/.
 
 Uploaded PDFs are served at /media/ by contracting.views.document_file in every mode, never
 straight from the storage: a draft only to its agency's officials.
@@ -18,7 +19,11 @@ urlpatterns = [
     path("admin/", RedirectView.as_view(pattern_name="accounts:users", permanent=False)),
     path("akun/", include("terbuka_web.accounts.urls")),
     path("kelola/", include("terbuka_web.contracting.urls")),
+    # CKAN Action API (plain Django views, CKAN's envelope), before the JSON API's catch-all 404.
+    path("api/3/action/", include("terbuka_web.catalog.ckan_urls", namespace="ckan3")),
+    path("api/action/", include("terbuka_web.catalog.ckan_urls", namespace="ckan")),
     path("api/", include("terbuka_web.api.urls")),
+    path("data/", include("terbuka_web.catalog.urls")),
     path("log/", include("terbuka_web.transparency.urls")),
     path("konsorsium/", include("terbuka_web.governance.urls")),
     path("cakupan/", include("terbuka_web.scope.urls")),
