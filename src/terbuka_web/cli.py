@@ -81,4 +81,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_forwarder(
         subparsers, "documents", "berkas PDF unggahan / uploaded PDF files", "terbuka_documents"
     )
+    add_forwarder(
+        subparsers, "benefits", "program bantuan / benefit programmes", "terbuka_benefits"
+    )
     add_forwarder(subparsers, "manage", "perintah Django / any Django command")

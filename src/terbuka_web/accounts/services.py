@@ -47,6 +47,15 @@ ACTION_WORDS: dict[Action, tuple[str, str]] = {
         "mengelola usulan dan notulen konsorsium",
         "manage consortium proposals and minutes",
     ),
+    Action.REGISTRY_IMPORT: (
+        "mengimpor registri penerima bantuan",
+        "import the beneficiary registry",
+    ),
+    Action.REGISTRY_IDENTITY_VIEW: (
+        "melihat identitas penerima bantuan",
+        "see beneficiaries' identities",
+    ),
+    Action.PROGRAMME_MANAGE: ("mengelola program bantuan", "manage benefit programmes"),
 }
 
 

@@ -34,6 +34,7 @@ from terbuka_web.api.errors import (
     handlers_register,
 )
 from terbuka_web.contracting.models import Process
+from terbuka_web.benefits.api import router as benefits_router
 from terbuka_web.flags.api import router as flags_router
 from terbuka_web.governance.api import router as governance_router
 from terbuka_web.portal import selectors as portal
@@ -52,6 +53,7 @@ api = NinjaAPI(
 handlers_register(api)
 api.add_router("/flags", flags_router)
 api.add_router("/governance/", governance_router)
+api.add_router("/benefits", benefits_router)
 
 StageCode = Literal["planning", "tender", "award", "contract", "implementation"]
 MethodCode = Literal[

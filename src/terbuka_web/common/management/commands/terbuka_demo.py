@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from terbuka.errors import TerbukaError
+from terbuka_web.common.demo.benefits import demo_benefits_create
 from terbuka_web.common.demo.consortium import demo_consortium_create
 from terbuka_web.common.demo.seed import DemoResult, demo_seed
 from terbuka_web.common.demo.witnesses import demo_witnesses_create
@@ -56,6 +57,7 @@ class Command(BaseCommand):
                 )
                 witnesses = demo_witnesses_create()
                 members = demo_consortium_create()
+                registrants = demo_benefits_create(seed=options["seed"])
             except TerbukaError as error:
                 raise CommandError(f"{error.message_id} / {error.message_en}") from error
         self._report(console, result)
@@ -68,6 +70,10 @@ class Command(BaseCommand):
             console.print(f"konsorsium saksi demo / demo witness consortium: {witnesses}")
         if members is not None:
             console.print(f"konsorsium tata kelola demo / demo governance consortium: {members}")
+        if registrants is not None:
+            console.print(
+                f"registri bantuan demo / demo benefit registry: {registrants}; 2 programs"
+            )
 
     def _report(self, console: Console, result: DemoResult) -> None:
         regions = result.regions
