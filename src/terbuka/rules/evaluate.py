@@ -17,12 +17,13 @@ from typing import Any
 from celpy import celtypes
 from celpy.evaluation import CELEvalError
 
-from terbuka.rules.compile import rule_compile
+from terbuka.rules.compile import Expression, rule_compile
 from terbuka.rules.environment import Context, Registrant, activation
 from terbuka.rules.errors import RuleEvaluationError
 from terbuka.rules.ruleset import RuleSet
 
 MAX_ENTITLEMENT = 10**12  # one trillion Rupiah per registrant: beyond it, a rule is wrong
+ATTRIBUTES = ("region", "desil", "household", "disabilitas", "lansia", "meninggal")
 
 
 class Refusal(StrEnum):
@@ -43,13 +44,16 @@ class Outcome:
 
 @dataclass
 class CompiledRules:
-    """Hold a rule set's two compiled expressions and its shared context values."""
+    """Hold a rule set's two compiled expressions, its shared context values, and the results
+    already computed, keyed by the registrant attributes each expression reads (an expression
+    that reads only desil is evaluated once per decile, not once per registrant)."""
 
     rules: RuleSet
     context: Context
-    eligibility: Any = field(init=False)
-    entitlement: Any = field(init=False)
+    eligibility: Expression = field(init=False)
+    entitlement: Expression = field(init=False)
     shared: dict[str, Any] = field(init=False)
+    seen: dict[tuple[str, tuple[Any, ...]], Any] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.eligibility = rule_compile(self.rules.eligibility, name="eligibility")
@@ -73,11 +77,27 @@ def _failure(registrant: Registrant, name: str, detail: str) -> RuleEvaluationEr
     )
 
 
-def _run(program: Any, values: dict[str, Any], registrant: Registrant, name: str) -> Any:
+def _detail(exc: BaseException) -> str:
+    """Return the innermost message of a celpy error: ("evaluation error", CELEvalError,
+    ("divide by zero", …)) → "divide by zero"."""
+    args = exc.args
+    while len(args) >= 3 and args[1] is CELEvalError and isinstance(args[2], tuple) and args[2]:
+        args = args[2]
+    return str(args[0]) if args else str(exc)
+
+
+def _run(compiled: CompiledRules, name: str, registrant: Registrant) -> Any:
+    """Return the value of compiled's expression name for registrant (cached by what it reads)."""
+    expression: Expression = getattr(compiled, name)
+    key = (name, tuple(getattr(registrant, a) for a in ATTRIBUTES if a in expression.names))
+    if key in compiled.seen:
+        return compiled.seen[key]
     try:
-        return program.evaluate(values)
+        value = expression.runner.evaluate(activation(registrant, compiled.shared))
     except CELEvalError as exc:
-        raise _failure(registrant, name, str(exc.args[0] if exc.args else exc)) from exc
+        raise _failure(registrant, name, _detail(exc)) from exc
+    compiled.seen[key] = value
+    return value
 
 
 def evaluate(compiled: CompiledRules, registrant: Registrant) -> Outcome:
@@ -90,13 +110,12 @@ def evaluate(compiled: CompiledRules, registrant: Registrant) -> Outcome:
         return Outcome(False, 0, Refusal.DECEASED)
     if registrant.duplicate:
         return Outcome(False, 0, Refusal.DUPLICATE)
-    values = activation(registrant, compiled.shared)
-    eligible = _run(compiled.eligibility, values, registrant, "eligibility")
+    eligible = _run(compiled, "eligibility", registrant)
     if not isinstance(eligible, celtypes.BoolType):
         raise _failure(registrant, "eligibility", f"hasil bukan bool / not a bool: {eligible!r}")
     if not eligible:
         return Outcome(False, 0)
-    amount = _run(compiled.entitlement, values, registrant, "entitlement")
+    amount = _run(compiled, "entitlement", registrant)
     if (
         isinstance(amount, celtypes.BoolType)
         or not isinstance(amount, celtypes.IntType | celtypes.UintType)

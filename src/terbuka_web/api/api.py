@@ -33,8 +33,8 @@ from terbuka_web.api.errors import (
     error_response,
     handlers_register,
 )
-from terbuka_web.contracting.models import Process
 from terbuka_web.benefits.api import router as benefits_router
+from terbuka_web.contracting.models import Process
 from terbuka_web.flags.api import router as flags_router
 from terbuka_web.governance.api import router as governance_router
 from terbuka_web.portal import selectors as portal

@@ -84,7 +84,7 @@ CASH_TEXT = (
     "disabilitas atau lansia. Penerima meninggal dan NIK ganda selalu ditolak."
 )
 FLOOD_RULES = {
-    "eligibility": 'disaster_zones.exists(z, region.startsWith(z + ".")) && desil <= p.max_desil',
+    "eligibility": 'desil <= p.max_desil && disaster_zones.exists(z, region.startsWith(z + "."))',
     "entitlement": "p.base + p.per_member * household",
     "parameters": {"disaster_zones": list(FLOOD_DISTRICTS), "max_desil": 6, "base": 750000,
                    "per_member": 150000},
