@@ -52,7 +52,9 @@ def counts() -> dict[str, int]:
         "documents": Document.objects.count(),
         "log": LogEntry.objects.exclude(kind__startswith="governance.")
         .exclude(kind="decision")
+        .exclude(kind__startswith="benefit.")
         .count(),
+        "benefit_rules": LogEntry.objects.filter(kind="benefit.rules").count(),
         "governance": LogEntry.objects.filter(kind__startswith="governance.").count(),
         "audit": AuditEvent.objects.exclude(action="regions:region:load").count(),
     }
@@ -71,6 +73,7 @@ def test_demo_seeds_publishes_and_is_idempotent(data_dir: Path) -> None:
         assert password in first_output
         assert User.objects.get(username=username).check_password(password)
     assert first["governance"] > 0  # the demo governance consortium (test_demo_consortium)
+    assert first["benefit_rules"] == 2  # two programmes adopted by decisions (demo/benefits.py)
     # every release and every newly published document was logged in its transaction
     assert first["log"] == first["releases"] + first["documents"]
     assert Document.objects.filter(release__isnull=True).count() == 0
