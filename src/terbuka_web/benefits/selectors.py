@@ -184,3 +184,20 @@ def registry_counts() -> dict[str, int]:
         "deceased": rows.filter(meninggal=True).count(),
         "duplicate": rows.filter(duplicate=True).count(),
     }
+
+
+def village_identities(user: User, village_code: str) -> list[dict[str, Any]] | None:
+    """Return the registrants of a village with name and address unsealed, for an officer of
+    its region holding REGISTRY_IDENTITY_VIEW; None when user may not see them."""
+    probe = Registrant(village_code=village_code)
+    if not identity_visible(user, probe):
+        return None
+    key = seal_key()
+    return [
+        {
+            "nama": unseal(key, bytes(r.name_sealed), field="nama"),
+            "alamat": unseal(key, bytes(r.address_sealed), field="alamat"),
+            "registrant": r,
+        }
+        for r in Registrant.objects.filter(village_code=village_code).order_by("id")
+    ]

@@ -7,5 +7,6 @@ from terbuka_web.benefits import views
 app_name = "benefits"
 urlpatterns = [
     path("", views.programmes, name="programmes"),
+    path("kelola/desa/<str:code>/", views.village_registry, name="village"),
     path("<slug:slug>/", views.programme, name="programme"),
 ]

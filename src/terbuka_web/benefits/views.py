@@ -4,12 +4,15 @@ see a dry run of the pending rules. No page ever shows a registrant."""
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from terbuka.errors import TerbukaError
+from terbuka_web.accounts.services import audit_record
 from terbuka_web.benefits import selectors
 from terbuka_web.common.charts import Bar, bar_chart
 from terbuka_web.portal.templatetags.terbuka import rupiah
@@ -69,3 +72,20 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
             except TerbukaError as error:
                 context["dry_run_error"] = error
     return render(request, "benefits/programme.html", context)
+
+
+@login_required
+@require_safe
+def village_registry(request: HttpRequest, code: str) -> HttpResponse:
+    """Show a village's registrants with name and address to officers of its region only.
+
+    Every showing is an audit event (benefits:identity:view) naming the officer and village.
+    """
+    rows = selectors.village_identities(request.user, code[:13])  # type: ignore[arg-type]
+    if rows is None:
+        raise HttpForbidden
+    audit_record(
+        actor=request.user,  # type: ignore[arg-type]
+        action="benefits:identity:view", target=code[:13], data={"registrants": len(rows)},
+    )  # fmt: skip
+    return render(request, "benefits/village.html", {"code": code[:13], "rows": rows})

@@ -104,3 +104,24 @@ def test_the_import_command_prints_every_problem(
         call_command("terbuka_benefits", "import", str(bad))
     assert "baris 2, desil" in capsys.readouterr().err
     assert Registrant.objects.count() == 2
+
+
+def test_the_village_registry_page_is_for_officers_of_the_region_and_audited(
+    region: list[Agency], client: object
+) -> None:
+    from django.test import Client
+
+    from terbuka_web.accounts.models import AuditEvent
+
+    assert isinstance(client, Client)
+    registry_import(actor=None, filename="a.csv", data=registry_bytes([person(1), person(2)]))
+    url = "/bantuan/kelola/desa/35.22.01.2001/"
+    assert client.get(url).status_code == 302  # to the login page
+    dinsos = Agency.objects.get(code="3522-dinsos")
+    client.force_login(User.objects.create_user("aud", role=Role.AUDITOR))
+    assert client.get(url).status_code == 403
+    client.force_login(User.objects.create_user("ppk.dinsos", role=Role.PPK, agency=dinsos))
+    html = client.get(url).content.decode()
+    assert "Warga Fiktif 1 Sukamaju" in html and "Dusun Uji 2 RT 03" in html
+    event = AuditEvent.objects.get(action="benefits:identity:view")
+    assert event.target == "35.22.01.2001" and event.data == {"registrants": 2}
