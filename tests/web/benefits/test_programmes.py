@@ -132,3 +132,32 @@ def test_the_dry_run_command_prints_villages_and_totals(
     call_command("terbuka_benefits", "dry-run", "blt-uji")
     out = capsys.readouterr().out
     assert "35.22.01.2001 8 2400000 4 1 0" in out
+
+
+def test_create_and_propose_from_the_command_line(
+    region: list[Agency], consortium: Consortium, tmp_path: object,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    from pathlib import Path
+
+    from django.core.management.base import CommandError
+
+    from terbuka_web.governance.models import Proposal
+
+    call_command(
+        "terbuka_benefits", "create", "pkh-uji", "--name", "Program Keluarga Uji",
+        "--budget", "5000000000", "--start", "2027-01-01", "--end", "2027-12-31",
+        "--regions", "35.22", "--agency", "3522-dinsos",
+    )  # fmt: skip
+    rules = Path(str(tmp_path)) / "rules.json"
+    rules.write_text(json.dumps({**CASH, "eligibility": "desil <= p.max_desil &&"}))
+    with pytest.raises(CommandError, match="eligibility:1:"):
+        call_command("terbuka_benefits", "propose", "pkh-uji", "--rules", str(rules),
+                     "--text", "Keluarga desil 1–3 menerima bantuan.")  # fmt: skip
+    rules.write_text(json.dumps(CASH))
+    call_command("terbuka_benefits", "propose", "pkh-uji", "--rules", str(rules),
+                 "--text", "Keluarga desil 1–3 menerima bantuan.")  # fmt: skip
+    proposal = Proposal.objects.get(type="programme_rules")
+    assert proposal.uid in capsys.readouterr().out
+    consortium.adopt(proposal)
+    assert Programme.objects.get(slug="pkh-uji").current is not None

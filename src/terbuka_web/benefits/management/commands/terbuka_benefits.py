@@ -1,23 +1,29 @@
-"""Benefit programmes: `import FILE` (the registry, all or nothing) and `dry-run PROGRAMME`
-(eligible registrants and Rupiah per village against the rules in force; moves no money)."""
+"""Benefit programmes: `import FILE` (the registry, all or nothing), `create` (a programme),
+`propose PROGRAMME --rules FILE --text TEXT` (rules put to the consortium) and `dry-run
+PROGRAMME` (eligible registrants and Rupiah per village against the rules in force; moves no
+money)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from terbuka.errors import TerbukaError
 from terbuka.registry.errors import RegistryImportError
 from terbuka.rules.ruleset import ruleset_parse
+from terbuka_web.accounts.models import Agency
 from terbuka_web.benefits.registry import registry_import
 from terbuka_web.benefits.selectors import (
     dry_run_candidate,
     programme_dry_run_compare,
     programme_get,
 )
+from terbuka_web.benefits.services import programme_create, programme_rules_propose
 
 
 class Command(BaseCommand):
@@ -38,11 +44,31 @@ class Command(BaseCommand):
             "default the newest pending proposal's rules, else those in force",
         )  # fmt: skip
         dry.add_argument("--json", action="store_true", help="one JSON object on stdout")
+        new = sub.add_parser("create", help="buat program / create a programme (no rules yet)")
+        new.add_argument("programme", help="kode program / programme id, e.g. blt-desil")
+        new.add_argument("--name", required=True)
+        new.add_argument("--budget", type=int, required=True, help="pagu / budget, whole Rupiah")
+        new.add_argument("--start", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD")
+        new.add_argument("--end", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD")
+        new.add_argument("--regions", required=True, help="comma-separated codes, e.g. 35.22")
+        new.add_argument("--agency", required=True, help="kode perangkat daerah, e.g. 3522-dinsos")
+        new.add_argument("--description", default="")
+        pro = sub.add_parser(
+            "propose", help="usulkan aturan ke konsorsium / propose rules to the consortium"
+        )
+        pro.add_argument("programme")
+        pro.add_argument("--rules", type=Path, required=True, help="JSON rule set file")
+        pro.add_argument("--text", required=True, help="the rules in everyday language")
+        pro.add_argument("--days", type=int, default=7, help="voting days (default 7)")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
             if action == "import":
                 self.import_file(options["file"])
+            elif action == "create":
+                self.create(options)
+            elif action == "propose":
+                self.propose(options)
             else:
                 self.dry_run(options["programme"], options["rules"], options["json"])
         except RegistryImportError as error:
@@ -62,6 +88,35 @@ class Command(BaseCommand):
             ) from exc
         source = registry_import(actor=None, filename=path.name, data=data)
         self.stdout.write(f"diimpor / imported: {source.rows} baris / rows (impor {source.pk})")
+
+    def create(self, options: dict[str, Any]) -> None:
+        agency = Agency.objects.filter(code=options["agency"]).first()
+        if agency is None:
+            raise CommandError(f"perangkat daerah tidak ada / unknown agency: {options['agency']}")
+        programme = programme_create(
+            actor=None, slug=options["programme"], name=options["name"],
+            description=options["description"], budget=options["budget"],
+            period_start=options["start"], period_end=options["end"],
+            regions=[r.strip() for r in options["regions"].split(",") if r.strip()],
+            agency=agency,
+        )  # fmt: skip
+        self.stdout.write(f"program dibuat / programme created: {programme.slug}")
+
+    def propose(self, options: dict[str, Any]) -> None:
+        programme = programme_get(options["programme"])
+        if programme is None:
+            raise CommandError(
+                f"program tidak ditemukan / programme not found: {options['programme']}"
+            )
+        try:
+            rules = json.loads(options["rules"].read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"--rules: JSON tidak terbaca / unreadable: {exc}") from exc
+        proposal = programme_rules_propose(
+            actor=None, programme=programme, rules=rules, text=options["text"],
+            deadline=timezone.now() + dt.timedelta(days=options["days"]),
+        )  # fmt: skip
+        self.stdout.write(f"usulan / proposal: /konsorsium/usulan/{proposal.uid}/ {proposal.hash}")
 
     def dry_run(self, slug: str, rules_path: Path | None, as_json: bool) -> None:
         programme = programme_get(slug)
