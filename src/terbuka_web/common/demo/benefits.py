@@ -29,6 +29,7 @@ from terbuka_web.accounts.models import Agency
 from terbuka_web.benefits.models import Programme
 from terbuka_web.benefits.registry import registry_import
 from terbuka_web.benefits.services import programme_create, programme_rules_propose
+from terbuka_web.common.demo.consortium import ADMITTED, FOUNDERS
 from terbuka_web.governance.models import Decision, Member, Proposal
 from terbuka_web.governance.services import vote_cast
 from terbuka_web.regions.models import Region
@@ -131,8 +132,6 @@ def _adopt(proposal: Proposal) -> None:
     """Vote yes with the demo members' keys (recused ones abstain from voting) until decided."""
     directory = Path(settings.DATA_DIR) / "demo-consortium"
     recused = set(proposal.recusals.values_list("member_id", flat=True))
-    from terbuka_web.common.demo.consortium import ADMITTED, FOUNDERS
-
     names = {name: slug for slug, name, _kind in FOUNDERS + ADMITTED}
     for member in Member.objects.filter(status=Member.Status.ACTIVE).order_by("id"):
         if Decision.objects.filter(proposal=proposal).exists():
