@@ -6,7 +6,7 @@ Only aggregates leave here (terbuka.rules.dryrun): counts and Rupiah per village
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Generator
 
 from django.db.models import Q
 from django.utils import timezone
@@ -23,7 +23,7 @@ FIELDS = (
 )  # fmt: skip
 
 
-def registrants_of(programme: Programme) -> Iterator[RuleRegistrant]:
+def registrants_of(programme: Programme) -> Generator[RuleRegistrant, None, None]:
     """Yield the rule attributes of every registrant in programme's regions (no identity)."""
     within = Q()
     for prefix in programme.regions:
@@ -43,7 +43,11 @@ def programme_dry_run(
     Raises RuleEvaluationError naming the registrant row whose evaluation failed.
     """
     compiled = CompiledRules(rules, context_for(rules, today or timezone.localdate()))
-    return dryrun.dry_run(compiled, registrants_of(programme))
+    rows = registrants_of(programme)
+    try:
+        return dryrun.dry_run(compiled, rows)
+    finally:  # a failed evaluation leaves PostgreSQL's server-side cursor open: close it now
+        rows.close()
 
 
 def version_totals(version: RuleVersion) -> dict[str, dryrun.VillageTotal]:
