@@ -24,8 +24,9 @@ HEADER = (
     "anggota_keluarga", "desil", "disabilitas", "lansia", "meninggal",
 )  # fmt: skip
 MAX_PROBLEMS = 200
-_DIGITS16 = re.compile(r"\d{16}")
-_VILLAGE = re.compile(r"(\d{2})\.?(\d{2})\.?(\d{2})\.?(\d{4})")
+_DIGITS16 = re.compile(r"[0-9]{16}")
+_WHOLE = re.compile(r"[0-9]{1,6}")
+_VILLAGE = re.compile(r"([0-9]{2})\.?([0-9]{2})\.?([0-9]{2})\.?([0-9]{4})")
 NIK_ISSUES = {
     "format": ("NIK harus 16 digit angka", "the NIK must be 16 digits"),
     "province": ("kode provinsi NIK tidak dikenal", "the NIK's province code is unknown"),
@@ -72,7 +73,7 @@ class _Row:
 
     def integer(self, field: str, low: int, high: int) -> int:
         value = self.cells.get(field, "").strip()
-        if not value.isdigit() or not low <= int(value) <= high:
+        if not _WHOLE.fullmatch(value) or not low <= int(value) <= high:
             self.fail(field, f"harus bilangan bulat {low}–{high}", f"must be a whole {low}–{high}")
             return low
         return int(value)
@@ -97,6 +98,9 @@ def header_check(header: Sequence[str]) -> list[str]:
 
 def _nik(row: _Row, village: str, today: dt.date) -> str:
     raw = row.cells.get("nik", "").strip()
+    if not _DIGITS16.fullmatch(raw):  # lokal-id also takes separators and non-ASCII digits
+        row.fail("nik", *NIK_ISSUES["format"])
+        return raw
     info = parse_nik(raw, reference_date=today)
     for issue in info.errors:
         row.fail("nik", *NIK_ISSUES.get(issue.code, (issue.message, issue.message)))

@@ -95,3 +95,16 @@ def test_any_row_is_read_or_refused_with_named_problems(cells: list[str]) -> Non
         _check(cells)
     except RegistryImportError as error:
         assert error.problems and all(p.row == 2 and p.field for p in error.problems)
+
+
+@pytest.mark.parametrize("nik", ["3522 0152 0385 0001", "٣٥٢٢٠١٥٢٠٣٨٥٠٠٠١", "3522.01.520385.0001"])
+def test_a_nik_must_be_sixteen_ascii_digits(nik: str) -> None:
+    with pytest.raises(RegistryImportError) as caught:
+        _check([nik, *GOOD[1:]])
+    assert [p.field for p in caught.value.problems] == ["nik"]
+
+
+def test_non_ascii_digits_are_refused_in_numbers() -> None:
+    with pytest.raises(RegistryImportError) as caught:
+        _check([*GOOD[:5], "²", "٣", *GOOD[7:]])
+    assert [p.field for p in caught.value.problems] == ["anggota_keluarga", "desil"]
