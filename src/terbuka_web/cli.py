@@ -92,4 +92,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_forwarder(
         subparsers, "participation", "laporan warga / citizens' reports", "terbuka_participation"
     )
+    add_forwarder(
+        subparsers, "benefits", "program bantuan / benefit programmes", "terbuka_benefits"
+    )
     add_forwarder(subparsers, "manage", "perintah Django / any Django command")

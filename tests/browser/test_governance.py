@@ -59,9 +59,11 @@ def test_members_vote_in_the_browser_and_the_decision_appears(
     office.wait_for_load_state()
     office.goto(base + "/konsorsium/kelola/usulan/")
     assert wcag_violations(office) == []
-    office.locator("#id_type").select_option("programme_rules")
-    office.locator("#id_title").fill("Aturan Program Keluarga Harapan 2027")
-    office.locator("#id_payload").fill('{"programme": "PKH", "rules": {"max_age": 60}}')
+    office.locator("#id_type").select_option("charter_amend")
+    office.locator("#id_title").fill("Piagam: laporan bantuan sosial tiap triwulan")
+    office.locator("#id_payload").fill(
+        '{"text": "Dinas Sosial melapor kepada konsorsium tiap triwulan."}'
+    )
     office.locator("#id_agencies").fill("dinsos")
     deadline = timezone.localtime() + dt.timedelta(days=7)
     office.locator("#id_deadline").fill(deadline.strftime("%Y-%m-%dT%H:%M"))
@@ -104,7 +106,7 @@ def test_members_vote_in_the_browser_and_the_decision_appears(
         citizen.goto(base + "/konsorsium/")
         assert citizen.evaluate(OVERFLOW) <= 0, width
     decided = citizen.locator("#keputusan + ul li")
-    assert "Aturan Program Keluarga Harapan 2027" in decided.inner_text()
+    assert "Piagam: laporan bantuan sosial tiap triwulan" in decided.inner_text()
     assert "setuju 3" in decided.inner_text() and "mundur 1" in decided.inner_text()
     assert wcag_violations(citizen) == []
     screenshot(citizen, "konsorsium-320")

@@ -53,10 +53,12 @@ def counts() -> dict[str, int]:
         "documents": Document.objects.count(),
         "log": LogEntry.objects.exclude(kind__startswith="governance.")
         .exclude(kind__in=["decision", "scope.version", "participation.case", "budget.batch"])
+        .exclude(kind__startswith="benefit.")
         .count(),
         "lapor": LogEntry.objects.filter(kind="participation.case").count(),
         "budget_log": LogEntry.objects.filter(kind="budget.batch").count(),
         "budget_batches": BudgetBatch.objects.count(),
+        "benefit_rules": LogEntry.objects.filter(kind="benefit.rules").count(),
         "governance": LogEntry.objects.filter(kind__startswith="governance.").count(),
         "audit": AuditEvent.objects.exclude(action="regions:region:load").count(),
     }
@@ -77,6 +79,7 @@ def test_demo_seeds_publishes_and_is_idempotent(data_dir: Path) -> None:
         assert User.objects.get(username=username).check_password(password)
     assert first["governance"] > 0  # the demo governance consortium (test_demo_consortium)
     assert first["lapor"] > 0  # the citizens' reports (participation.case entries)
+    assert first["benefit_rules"] == 2  # two programmes adopted by decisions (demo/benefits.py)
     # every release and every newly published document was logged in its transaction
     assert first["log"] == first["releases"] + first["documents"]
     assert first["budget_log"] == first["budget_batches"] > 1000  # each budget batch logged

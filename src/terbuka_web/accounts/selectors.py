@@ -27,6 +27,9 @@ class Action(StrEnum):
     REPORT_ANSWER = "report_answer"  # citizens' reports forwarded to the agency: follow up
     BUDGET_IMPORT = "budget_import"
     BUDGET_VILLAGE_EDIT = "budget_village_edit"
+    REGISTRY_IMPORT = "registry_import"
+    REGISTRY_IDENTITY_VIEW = "registry_identity_view"
+    PROGRAMME_MANAGE = "programme_manage"
 
 
 # Actions a role may take on its own agency's processes.
@@ -55,6 +58,13 @@ OWN_AGENCY_ACTIONS: dict[str, frozenset[Action]] = {
     Role.PPK: frozenset({Action.STAGE_PUBLISH, Action.DRAFT_VIEW, Action.REPORT_ANSWER}),
     Role.PA: frozenset({Action.STAGE_PUBLISH, Action.DRAFT_VIEW, Action.REPORT_ANSWER}),
 }
+# Registry and programme actions of an agency's officials (benefits app): on registrants of the
+# agency's government region only (benefits.selectors.identity_visible checks the region).
+REGISTRY_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.OPERATOR: frozenset({Action.REGISTRY_IMPORT, Action.REGISTRY_IDENTITY_VIEW}),
+    Role.PPK: frozenset({Action.REGISTRY_IDENTITY_VIEW, Action.PROGRAMME_MANAGE}),
+    Role.PA: frozenset({Action.REGISTRY_IDENTITY_VIEW, Action.PROGRAMME_MANAGE}),
+}
 # Actions a role may take whatever the agency (system-wide roles).
 GLOBAL_ACTIONS: dict[str, frozenset[Action]] = {
     Role.ADMIN: frozenset(
@@ -66,6 +76,8 @@ GLOBAL_ACTIONS: dict[str, frozenset[Action]] = {
             Action.GOVERNANCE_MANAGE,
             Action.REPORT_VERIFY,
             Action.BUDGET_IMPORT,
+            Action.REGISTRY_IMPORT,
+            Action.PROGRAMME_MANAGE,
         }
     ),
     Role.AUDITOR: frozenset({Action.DRAFT_VIEW}),
@@ -82,7 +94,10 @@ def user_can(user: User | None, action: Action, agency: Agency | None = None) ->
         return False
     if action in GLOBAL_ACTIONS.get(user.role, frozenset()):
         return True
-    if action not in OWN_AGENCY_ACTIONS.get(user.role, frozenset()):
+    own = OWN_AGENCY_ACTIONS.get(user.role, frozenset()) | REGISTRY_ACTIONS.get(
+        user.role, frozenset()
+    )
+    if action not in own:
         return False
     return agency is not None and user.agency_id is not None and user.agency_id == agency.pk
 

@@ -54,6 +54,15 @@ ACTION_WORDS: dict[Action, tuple[str, str]] = {
     Action.REPORT_ANSWER: ("menindaklanjuti laporan", "follow up reports"),
     Action.BUDGET_IMPORT: ("menerbitkan anggaran", "publish budgets"),
     Action.BUDGET_VILLAGE_EDIT: ("mengisi APBDes", "enter the village budget (APBDes)"),
+    Action.REGISTRY_IMPORT: (
+        "mengimpor registri penerima bantuan",
+        "import the beneficiary registry",
+    ),
+    Action.REGISTRY_IDENTITY_VIEW: (
+        "melihat identitas penerima bantuan",
+        "see beneficiaries' identities",
+    ),
+    Action.PROGRAMME_MANAGE: ("mengelola program bantuan", "manage benefit programmes"),
 }
 
 

@@ -34,6 +34,7 @@ from terbuka_web.api.errors import (
     error_response,
     handlers_register,
 )
+from terbuka_web.benefits.api import router as benefits_router
 from terbuka_web.budget.api import router as budget_router
 from terbuka_web.contracting.models import Process
 from terbuka_web.flags.api import router as flags_router
@@ -61,6 +62,7 @@ api.add_router("/ledger", ledger_router)
 api.add_router("/governance/", scope_router)
 api.add_router("/lapor/", lapor_router)
 api.add_router("/budget/", budget_router)
+api.add_router("/benefits", benefits_router)
 
 StageCode = Literal["planning", "tender", "award", "contract", "implementation"]
 MethodCode = Literal[

@@ -35,6 +35,10 @@ that list complete). Main ones:
   TERBUKA_ANCHOR_NODES         Hive API nodes, comma-separated: anchor checkpoints (default off)
   TERBUKA_ANCHOR_ACCOUNT       Hive account whose posting key signs the anchors
   TERBUKA_ANCHOR_KEY_FILE      file (0600) holding that posting key (WIF)
+  TERBUKA_REGISTRY_HMAC_KEY[_FILE]  key hashing registrants' NIK/KK (debug/demo make
+                               DATA_DIR/registry-hmac.key)
+  TERBUKA_REGISTRY_SEAL_KEY[_FILE]  key sealing registrants' names/addresses (debug/demo make
+                               DATA_DIR/registry-seal.key)
 """
 
 from __future__ import annotations
@@ -106,6 +110,7 @@ INSTALLED_APPS = [
     "terbuka_web.ledger",
     "terbuka_web.participation",
     "terbuka_web.budget",
+    "terbuka_web.benefits",
 ]
 
 MIDDLEWARE = [
@@ -325,6 +330,10 @@ TERBUKA = {
     "ANCHOR_ACCOUNT": os.environ.get("TERBUKA_ANCHOR_ACCOUNT", ""),
     "ANCHOR_KEY_FILE": os.environ.get("TERBUKA_ANCHOR_KEY_FILE", ""),
     "EXTRA_DAYS_OFF": env_days_off("TERBUKA_EXTRA_DAYS_OFF"),
+    "REGISTRY_HMAC_KEY": os.environ.get("TERBUKA_REGISTRY_HMAC_KEY", ""),
+    "REGISTRY_HMAC_KEY_FILE": os.environ.get("TERBUKA_REGISTRY_HMAC_KEY_FILE", ""),
+    "REGISTRY_SEAL_KEY": os.environ.get("TERBUKA_REGISTRY_SEAL_KEY", ""),
+    "REGISTRY_SEAL_KEY_FILE": os.environ.get("TERBUKA_REGISTRY_SEAL_KEY_FILE", ""),
 }
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")

@@ -116,9 +116,10 @@ def demo_consortium_create() -> int | None:
     _vote_until_decided(resolve, keys, voters)
     minutes_add(actor=None, decision=resolve.decision, text="Rapat pleno: sengketa selesai.")
     pending = proposal_create(
-        actor=None, type="programme_rules", title="Aturan Program Bantuan Sosial Dinas Sosial 2027",
-        body="Usulan aturan penerima bantuan sosial daerah; menyentuh Dinas Sosial.",
-        payload={"programme": "bansos-daerah-2027", "rules": {"max_income": 2500000}},
+        actor=None, type="charter_amend", title="Piagam: Dinas Sosial melapor tiap triwulan",
+        body="Usulan amandemen piagam: Dinas Sosial melapor penyaluran bantuan tiap triwulan.",
+        payload={"text": "Dinas Sosial menyampaikan laporan penyaluran bantuan sosial kepada "
+                 "konsorsium setiap triwulan, dengan angka per desa."},
         touches={"agencies": ["dinsos"]}, deadline=week,
     )  # fmt: skip
     vote_cast(

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from terbuka.errors import TerbukaError
+from terbuka_web.common.demo.benefits import demo_benefits_create
 from terbuka_web.common.demo.consortium import demo_consortium_create
 from terbuka_web.common.demo.lapor import demo_reports_create
 from terbuka_web.common.demo.seed import DemoResult, demo_seed
@@ -61,6 +62,9 @@ class Command(BaseCommand):
                 started = time.perf_counter()
                 reports = demo_reports_create()
                 result.seconds["reports"] = time.perf_counter() - started
+                started = time.perf_counter()
+                registrants = demo_benefits_create(seed=options["seed"])
+                result.seconds["benefits"] = time.perf_counter() - started
             except TerbukaError as error:
                 raise CommandError(f"{error.message_id} / {error.message_en}") from error
         self._report(console, result)
@@ -75,6 +79,10 @@ class Command(BaseCommand):
             console.print(f"laporan warga demo / demo citizens' reports: {reports}")
         if members is not None:
             console.print(f"konsorsium tata kelola demo / demo governance consortium: {members}")
+        if registrants is not None:
+            console.print(
+                f"registri bantuan demo / demo benefit registry: {registrants}; 2 programs"
+            )
 
     def _report(self, console: Console, result: DemoResult) -> None:
         regions = result.regions

@@ -1,0 +1,154 @@
+"""Benefit programmes: `import FILE` (the registry, all or nothing), `create` (a programme),
+`propose PROGRAMME --rules FILE --text TEXT` (rules put to the consortium) and `dry-run
+PROGRAMME` (eligible registrants and Rupiah per village against the rules in force; moves no
+money)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from terbuka.errors import TerbukaError
+from terbuka.registry.errors import RegistryImportError
+from terbuka.rules.ruleset import ruleset_parse
+from terbuka_web.accounts.models import Agency
+from terbuka_web.benefits.registry import registry_import
+from terbuka_web.benefits.selectors import (
+    dry_run_candidate,
+    programme_dry_run_compare,
+    programme_get,
+)
+from terbuka_web.benefits.services import programme_create, programme_rules_propose
+
+
+class Command(BaseCommand):
+    help = "Program bantuan / benefit programmes: import the registry, dry-run rules."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser(
+            "import", help="impor registri CSV/XLSX / import the registry (all or nothing)"
+        )
+        imp.add_argument("file", type=Path, help="CSV (UTF-8) or XLSX")
+        dry = sub.add_parser(
+            "dry-run", help="uji aturan tanpa memindahkan uang / try rules, moving no money"
+        )
+        dry.add_argument("programme", help="kode program / programme id, e.g. blt-desil")
+        dry.add_argument(
+            "--rules", type=Path, help="JSON {eligibility, entitlement, parameters}; "
+            "default the newest pending proposal's rules, else those in force",
+        )  # fmt: skip
+        dry.add_argument("--json", action="store_true", help="one JSON object on stdout")
+        new = sub.add_parser("create", help="buat program / create a programme (no rules yet)")
+        new.add_argument("programme", help="kode program / programme id, e.g. blt-desil")
+        new.add_argument("--name", required=True)
+        new.add_argument("--budget", type=int, required=True, help="pagu / budget, whole Rupiah")
+        new.add_argument("--start", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD")
+        new.add_argument("--end", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD")
+        new.add_argument("--regions", required=True, help="comma-separated codes, e.g. 35.22")
+        new.add_argument("--agency", required=True, help="kode perangkat daerah, e.g. 3522-dinsos")
+        new.add_argument("--description", default="")
+        pro = sub.add_parser(
+            "propose", help="usulkan aturan ke konsorsium / propose rules to the consortium"
+        )
+        pro.add_argument("programme")
+        pro.add_argument("--rules", type=Path, required=True, help="JSON rule set file")
+        pro.add_argument("--text", required=True, help="the rules in everyday language")
+        pro.add_argument("--days", type=int, default=7, help="voting days (default 7)")
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        try:
+            if action == "import":
+                self.import_file(options["file"])
+            elif action == "create":
+                self.create(options)
+            elif action == "propose":
+                self.propose(options)
+            else:
+                self.dry_run(options["programme"], options["rules"], options["json"])
+        except RegistryImportError as error:
+            for problem in error.problems:
+                self.stderr.write(problem.line())
+            raise CommandError(f"{error.message_id} / {error.message_en}") from error
+        except TerbukaError as error:
+            where = f"{error.where}: " if error.where else ""
+            raise CommandError(f"{where}{error.message_id} / {error.message_en}") from error
+
+    def import_file(self, path: Path) -> None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(
+                f"berkas tidak dapat dibaca / cannot read {path}: {exc.strerror}"
+            ) from exc
+        source = registry_import(actor=None, filename=path.name, data=data)
+        self.stdout.write(f"diimpor / imported: {source.rows} baris / rows (impor {source.pk})")
+
+    def create(self, options: dict[str, Any]) -> None:
+        agency = Agency.objects.filter(code=options["agency"]).first()
+        if agency is None:
+            raise CommandError(f"perangkat daerah tidak ada / unknown agency: {options['agency']}")
+        programme = programme_create(
+            actor=None, slug=options["programme"], name=options["name"],
+            description=options["description"], budget=options["budget"],
+            period_start=options["start"], period_end=options["end"],
+            regions=[r.strip() for r in options["regions"].split(",") if r.strip()],
+            agency=agency,
+        )  # fmt: skip
+        self.stdout.write(f"program dibuat / programme created: {programme.slug}")
+
+    def propose(self, options: dict[str, Any]) -> None:
+        programme = programme_get(options["programme"])
+        if programme is None:
+            raise CommandError(
+                f"program tidak ditemukan / programme not found: {options['programme']}"
+            )
+        try:
+            rules = json.loads(options["rules"].read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"--rules: JSON tidak terbaca / unreadable: {exc}") from exc
+        proposal = programme_rules_propose(
+            actor=None, programme=programme, rules=rules, text=options["text"],
+            deadline=timezone.now() + dt.timedelta(days=options["days"]),
+        )  # fmt: skip
+        self.stdout.write(f"usulan / proposal: /konsorsium/usulan/{proposal.uid}/ {proposal.hash}")
+
+    def dry_run(self, slug: str, rules_path: Path | None, as_json: bool) -> None:
+        programme = programme_get(slug)
+        if programme is None:
+            raise CommandError(f"program tidak ditemukan / programme not found: {slug}")
+        if rules_path is not None:
+            try:
+                rules = ruleset_parse(json.loads(rules_path.read_text(encoding="utf-8")))
+            except (OSError, ValueError) as exc:
+                raise CommandError(f"--rules: JSON tidak terbaca / unreadable: {exc}") from exc
+        else:
+            candidate = dry_run_candidate(programme)
+            if candidate is None:
+                raise CommandError("program belum punya aturan / the programme has no rules")
+            rules = candidate
+        run = programme_dry_run_compare(programme, rules)
+        if as_json:
+            data = {
+                "programme": slug, "rule_hash": rules.hash(), "sums": run.sums(),
+                "villages": [t.as_data() for t in run.totals.values()],
+                "changes": [c.__dict__ for c in run.changes],
+            }  # fmt: skip
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
+            return
+        sums = run.sums()
+        self.stdout.write(f"aturan / rules {rules.hash()}")
+        self.stdout.write("kode_desa eligible amount ineligible deceased duplicate")
+        for t in run.totals.values():
+            row = (t.village_code, t.eligible, t.amount, t.ineligible, t.deceased, t.duplicate)
+            self.stdout.write(" ".join(str(v) for v in row))
+        self.stdout.write(
+            f"jumlah / total: {sums['eligible']} penerima / eligible, Rp {sums['amount']} "
+            f"(berlaku / in force: {sums['eligible_current']}, Rp {sums['amount_current']}); "
+            f"{len(run.changes)} desa berubah / villages changed; budget Rp {programme.budget}"
+        )

@@ -1,0 +1,135 @@
+"""Models of the benefits app: the private beneficiary registry and programmes with rule versions.
+
+Registry rows never hold an identity in clear: the NIK and KK number only as keyed hashes
+(HMAC-SHA-256), name and address sealed (AES-GCM); nothing of a Registrant is ever public.
+A Programme's rules live in RuleVersion rows; a version is adopted only by a consortium
+decision (governance proposal type programme_rules). Disbursement cycles will hang off a
+Programme and the RuleVersion in force when they run.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryImport(models.Model):
+    """Record one registry file imported whole: who, when, its SHA-256 and its row count."""
+
+    filename = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField()
+    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+
+
+class Registrant(models.Model):
+    """Hold one registrant: hashed numbers, sealed name and address, the attributes rules read.
+
+    duplicate is set on every registrant whose NIK hash appears more than once; such
+    registrants, and those flagged meninggal, are refused from every cycle.
+    """
+
+    source = models.ForeignKey(RegistryImport, on_delete=models.PROTECT, related_name="registrants")
+    row = models.PositiveIntegerField(help_text=_("Baris di berkas impor"))
+    nik_hash = models.CharField(max_length=64, db_index=True)
+    kk_hash = models.CharField(max_length=64, db_index=True)
+    name_sealed = models.BinaryField()
+    address_sealed = models.BinaryField()
+    village_code = models.CharField(max_length=13, db_index=True)
+    household = models.PositiveSmallIntegerField()
+    desil = models.PositiveSmallIntegerField()
+    disabilitas = models.BooleanField(default=False)
+    lansia = models.BooleanField(default=False)
+    meninggal = models.BooleanField(default=False)
+    duplicate = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["village_code", "id"]
+
+
+class Programme(models.Model):
+    """Hold a benefit programme: budget (Rupiah), period, regions (code prefixes), rules."""
+
+    slug = models.SlugField(max_length=60, unique=True, help_text=_("Kode program di URL dan API"))
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    budget = models.BigIntegerField(help_text=_("Pagu dalam Rupiah"))
+    period_start = models.DateField()
+    period_end = models.DateField()
+    regions = models.JSONField(default=list, help_text='e.g. ["35.22"]: region code prefixes')
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="programmes"
+    )
+    current = models.ForeignKey(
+        "RuleVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RuleVersion(models.Model):
+    """Hold one version of a programme's rules: the wire form, its hash and readable text.
+
+    Proposed when its programme_rules proposal is made; adopted (and made current) by the
+    decision, which writes the benefit.rules log entry in the same transaction.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Diusulkan")
+        ADOPTED = "adopted", _("Berlaku")
+        SUPERSEDED = "superseded", _("Diganti")
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    rules = models.JSONField(help_text="{eligibility, entitlement, parameters}")
+    rule_hash = models.CharField(max_length=64)
+    text = models.TextField(help_text=_("Aturan dalam bahasa sehari-hari"))
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    proposal = models.ForeignKey(
+        "governance.Proposal", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.ForeignKey(
+        "governance.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    adopted_at = models.DateTimeField(null=True, blank=True)
+    entry_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["programme_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="rule_version_once")
+        ]
+
+
+class VillageTotal(models.Model):
+    """Hold one village's eligible count and Rupiah under one adopted rule version.
+
+    Computed when the version is adopted and again after each registry import, so public
+    pages read aggregates and never evaluate (nor touch) a registrant.
+    """
+
+    version = models.ForeignKey(RuleVersion, on_delete=models.CASCADE, related_name="totals")
+    village_code = models.CharField(max_length=13)
+    eligible = models.PositiveIntegerField(default=0)
+    amount = models.BigIntegerField(default=0)
+    ineligible = models.PositiveIntegerField(default=0)
+    deceased = models.PositiveIntegerField(default=0)
+    duplicate = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["version_id", "village_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "village_code"], name="village_total_once")
+        ]

@@ -1,0 +1,91 @@
+"""Public pages of benefit programmes at /bantuan/: programmes, rules in force, per-village
+aggregates (small counts suppressed); officers of the programme's agency and auditors also
+see a dry run of the pending rules. No page ever shows a registrant."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from terbuka.errors import TerbukaError
+from terbuka_web.accounts.services import audit_record
+from terbuka_web.benefits import selectors
+from terbuka_web.common.charts import Bar, bar_chart
+from terbuka_web.portal.templatetags.terbuka import rupiah
+
+CHART_VILLAGES = 30
+
+
+@require_safe
+def programmes(request: HttpRequest) -> HttpResponse:
+    """List the programmes with budget, period and the hash of the rules in force."""
+    context = {
+        "programmes": selectors.programmes_list(),
+        "registry": selectors.registry_counts(),
+    }
+    return render(request, "benefits/programmes.html", context)
+
+
+def _chart(totals: selectors.PublicTotals) -> str:
+    rows = sorted(
+        (r for r in totals.rows if r.code and r.eligible is not None),
+        key=lambda r: -(r.eligible or 0),
+    )[:CHART_VILLAGES]
+    return bar_chart(
+        key="desa",
+        title=_("Penerima memenuhi syarat per desa (terbanyak)"),
+        headers=(_("Desa"), _("Penerima"), _("Jumlah")),
+        bars=[
+            Bar(f"{r.name} ({r.district})", r.eligible or 0, str(r.eligible), "",
+                (rupiah(r.amount),))
+            for r in rows
+        ],
+    )  # fmt: skip
+
+
+@require_safe
+def programme(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show one programme: rules in force (text and CEL), budget, per-village aggregates."""
+    found = selectors.programme_get(slug[:60])
+    if found is None:
+        raise Http404(slug)
+    totals = selectors.public_totals(found.current)
+    context = {
+        "programme": found,
+        "versions": found.versions.select_related("decision__proposal").order_by("-number"),
+        "totals": totals,
+        "chart": _chart(totals),
+        "pending": selectors.proposals_pending(found),
+        "small": selectors.SMALL_COUNT,
+    }
+    if selectors.dry_run_viewer(request.user, found):
+        context["dry_run"], context["dry_run_error"] = None, None
+        rules = selectors.dry_run_candidate(found)
+        if rules is not None:
+            try:
+                run = selectors.programme_dry_run_compare(found, rules)
+                context["dry_run"] = {"run": run, "sums": run.sums()}
+            except TerbukaError as error:
+                context["dry_run_error"] = error
+    return render(request, "benefits/programme.html", context)
+
+
+@login_required
+@require_safe
+def village_registry(request: HttpRequest, code: str) -> HttpResponse:
+    """Show a village's registrants with name and address to officers of its region only.
+
+    Every showing is an audit event (benefits:identity:view) naming the officer and village.
+    """
+    rows = selectors.village_identities(request.user, code[:13])  # type: ignore[arg-type]
+    if rows is None:
+        raise HttpForbidden
+    audit_record(
+        actor=request.user,  # type: ignore[arg-type]
+        action="benefits:identity:view", target=code[:13], data={"registrants": len(rows)},
+    )  # fmt: skip
+    return render(request, "benefits/village.html", {"code": code[:13], "rows": rows})

@@ -1,0 +1,84 @@
+"""Check the benefit programme pages in real chromium: axe-core (WCAG 2.1 A and AA) in both
+languages, no sideways scroll at 320 CSS px, on the demo programmes; and an officer's dry run
+and village registry, with a screenshot of each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page
+from pytest_django.fixtures import Settings
+from tests.browser.axe import wcag_violations
+
+from terbuka_web.accounts.models import Agency, Role, User
+from terbuka_web.accounts.services import agencies_seed
+from terbuka_web.common.demo.benefits import demo_benefits_create
+from terbuka_web.common.demo.consortium import demo_consortium_create
+from terbuka_web.regions.services import regions_load
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "Sandi-panjang-Bantuan-42"
+
+
+@pytest.fixture
+def programmes(settings: Settings, tmp_path: Path) -> None:
+    settings.DATA_DIR = tmp_path
+    regions_load(within="35.22")
+    agencies_seed(actor=None)
+    demo_consortium_create()
+    demo_benefits_create()
+
+
+def _check(page: Page, url: str) -> list[str]:
+    response = page.goto(url)
+    assert response is not None and response.status == 200, url
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"{url} scrolls sideways: {widths}"
+    return wcag_violations(page)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_programme_pages_are_accessible_on_a_phone(
+    live_server: Any, browser: Browser, programmes: None, language: str
+) -> None:
+    context = browser.new_context(locale="id-ID", viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/bantuan/")
+    if language != "id":
+        with page.expect_navigation():
+            page.click(f"form.lang button[value={language}]")
+    failures = {}
+    for path in ("/bantuan/", "/bantuan/blt-desil/", "/bantuan/banjir-bengawan-solo/"):
+        if violations := _check(page, live_server.url + path):
+            failures[path] = violations
+    context.close()
+    assert failures == {}
+
+
+def test_an_officer_sees_the_dry_run_and_the_village_registry(
+    live_server: Any,
+    browser: Browser,
+    programmes: None,
+    screenshot: Callable[[Page, str], Path],
+) -> None:
+    dinsos = Agency.objects.get(code="3522-dinsos")
+    User.objects.create_user("ppk.sosial", password=PASSWORD, role=Role.PPK, agency=dinsos)
+    context = browser.new_context(locale="id-ID", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/akun/masuk/")
+    page.locator("#id_username").fill("ppk.sosial")
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_load_state()
+    assert _check(page, live_server.url + "/bantuan/banjir-bengawan-solo/") == []
+    page.locator("#uji-coba").wait_for()
+    screenshot(page, "benefits-dry-run")
+    assert _check(page, live_server.url + "/bantuan/kelola/desa/35.22.11.2001/") == []
+    assert page.locator("tbody tr").count() >= 5
+    screenshot(page, "benefits-village-registry")
+    context.close()

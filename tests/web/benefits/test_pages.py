@@ -1,0 +1,107 @@
+"""Test the public pages and API of benefit programmes on the demo data, and scan every
+public page, API answer and log entry of the app for any registrant's identity."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from pytest_django.fixtures import Settings
+
+from terbuka.registry.identity import kk_hash, nik_hash
+from terbuka_web.accounts.models import Agency, Role, User
+from terbuka_web.benefits.keys import hmac_key
+from terbuka_web.benefits.models import Programme, Registrant
+from terbuka_web.common.demo.benefits import demo_benefits_create, registry_csv
+from terbuka_web.common.demo.consortium import demo_consortium_create
+from terbuka_web.governance.models import Proposal
+from terbuka_web.regions.models import Region
+from terbuka_web.transparency.models import LogEntry
+
+
+@pytest.fixture
+def demo(region: list[Agency], settings: Settings, tmp_path: Path) -> list[dict[str, str]]:
+    """Seed the demo consortium and programmes; return the demo registry's rows."""
+    settings.DATA_DIR = tmp_path
+    demo_consortium_create()
+    assert demo_benefits_create() is not None
+    villages = list(
+        Region.objects.filter(level="village", code__startswith="35.22.")
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    return list(csv.DictReader(io.StringIO(registry_csv(villages).decode())))
+
+
+def test_the_api_lists_programmes_in_the_acceptance_shape(demo: object, client: Client) -> None:
+    answer = client.get("/api/benefits/programmes").json()
+    assert {p["id"] for p in answer} == {"blt-desil", "banjir-bengawan-solo"}
+    for item in answer:
+        assert set(item) == {"id", "name", "rule_hash", "cycles"}
+        programme = Programme.objects.get(slug=item["id"])
+        assert programme.current is not None and item["rule_hash"] == programme.current.rule_hash
+        assert item["cycles"] == []
+
+
+def test_the_programme_page_shows_rules_budget_and_village_totals(
+    demo: object, client: Client
+) -> None:
+    html = client.get("/bantuan/banjir-bengawan-solo/").content.decode()
+    programme = Programme.objects.get(slug="banjir-bengawan-solo")
+    assert programme.current is not None
+    assert programme.current.rule_hash in html and "disaster_zones.exists" in html
+    assert "Rp 2.500.000.000" in html and "Kanor" in html and "chart-desa" in html
+    assert "Uji coba aturan" not in html  # the dry run is for officers
+    listing = client.get("/bantuan/").content.decode()
+    assert "Bantuan Langsung Tunai Daerah" in listing and "NIK ganda" in listing
+    assert client.get("/bantuan/tidak-ada/").status_code == 404
+
+
+def test_officers_of_the_agency_and_auditors_see_the_dry_run(demo: object, client: Client) -> None:
+    dinsos = Agency.objects.get(code="3522-dinsos")
+    for user in (
+        User.objects.create_user("ppk.sosial", role=Role.PPK, agency=dinsos),
+        User.objects.create_user("aud.sosial", role=Role.AUDITOR),
+    ):
+        client.force_login(user)
+        html = client.get("/bantuan/blt-desil/").content.decode()
+        assert "Uji coba aturan" in html and "Tidak ada perubahan" in html
+    other = User.objects.create_user(
+        "ppk.pu", role=Role.PPK, agency=Agency.objects.get(code="3522-dpupr")
+    )
+    client.force_login(other)
+    assert "Uji coba aturan" not in client.get("/bantuan/blt-desil/").content.decode()
+
+
+def _public_texts(client: Client) -> list[str]:
+    """Return every public page, API answer and log entry the benefits app produces."""
+    urls = ["/bantuan/", "/api/benefits/programmes", "/api/openapi.json", "/konsorsium/"]
+    urls += [f"/bantuan/{p.slug}/" for p in Programme.objects.all()]
+    urls += [f"/konsorsium/usulan/{p.uid}/" for p in Proposal.objects.all()]
+    urls += [f"/api/governance/proposals/{p.uid}" for p in Proposal.objects.all()]
+    texts = []
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        texts.append(response.content.decode())
+    texts += [bytes(e.data).decode() for e in LogEntry.objects.all()]
+    return texts
+
+
+def test_no_public_page_api_or_log_entry_reveals_a_registrant(
+    demo: list[dict[str, str]], client: Client
+) -> None:
+    assert Registrant.objects.count() == len(demo)
+    key = hmac_key()
+    secrets = set()
+    for row in demo:
+        secrets |= {row["nik"], row["no_kk"], row["nama"], row["alamat"]}
+        secrets |= {nik_hash(key, row["nik"]), kk_hash(key, row["no_kk"])}
+    blob = "\n".join(_public_texts(client))
+    found = sorted(s for s in secrets if s in blob)
+    assert found == []
+    assert json.loads(client.get("/api/benefits/programmes").content)  # scanned something
