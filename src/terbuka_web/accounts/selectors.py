@@ -23,6 +23,7 @@ class Action(StrEnum):
     USER_MANAGE = "user_manage"
     AGENCY_MANAGE = "agency_manage"
     GOVERNANCE_MANAGE = "governance_manage"
+    FEDERATION_MANAGE = "federation_manage"
 
 
 # Actions a role may take on its own agency's processes.
@@ -57,6 +58,7 @@ GLOBAL_ACTIONS: dict[str, frozenset[Action]] = {
             Action.AGENCY_MANAGE,
             Action.DRAFT_VIEW,
             Action.GOVERNANCE_MANAGE,
+            Action.FEDERATION_MANAGE,
         }
     ),
     Role.AUDITOR: frozenset({Action.DRAFT_VIEW}),

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "terbuka_web.portal",
     "terbuka_web.api",
     "terbuka_web.flags",
+    "terbuka_web.federation",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/", include("terbuka_web.api.urls")),
     path("log/", include("terbuka_web.transparency.urls")),
     path("konsorsium/", include("terbuka_web.governance.urls")),
+    path("federasi/", include("terbuka_web.federation.urls")),
     # Browsers and feed readers ask /favicon.ico of any page, the JSON and text ones too.
     path("favicon.ico", RedirectView.as_view(url=lazy(static_url, str)("terbuka/favicon.ico"))),
     path("media/<path:name>", document_file, name="document_file"),

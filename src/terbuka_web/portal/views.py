@@ -21,6 +21,7 @@ from terbuka.errors import ValidationError
 from terbuka_web.api import selectors as ocds
 from terbuka_web.common.charts import Bar, bar_chart, grouped_bars_figure
 from terbuka_web.contracting.models import Method, Process
+from terbuka_web.federation.selectors import harvested_processes
 from terbuka_web.portal import selectors, story
 from terbuka_web.portal.links import ocid_link_maker
 from terbuka_web.portal.templatetags.terbuka import rupiah, rupiah_short
@@ -65,6 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "results_html": results_html,
+        "harvested": harvested_processes(q=filters.q, limit=10) if error is None else [],
         "query": query.urlencode(),
         "agency_options": _options_html(
             ((a.code, a.name) for a in selectors.agency_options()), filters.agency
