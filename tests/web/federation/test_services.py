@@ -14,6 +14,7 @@ from terbuka.federation.errors import (
     RemoteTrustError,
 )
 from terbuka.tlog.note import generate_key
+from terbuka_web.accounts.models import Role, User
 from terbuka_web.federation.models import HarvestedRelease, Remote, RemoteAlert
 from terbuka_web.federation.services import remote_harvest
 from terbuka_web.transparency.models import LogEntry
@@ -158,3 +159,19 @@ def test_pages_show_harvested_processes_with_their_origin(client: Client) -> Non
     search = client.get("/?q=Jalan").content.decode()
     assert "dari kab.example/log" in search
     assert client.get("/federasi/instansi/").status_code in (302, 403)
+
+
+def test_admins_see_remotes_and_the_alert_of_a_stopped_harvest(client: Client) -> None:
+    remote = FakeRemote()
+    remote.publish([release(n) for n in range(2)])
+    harvest(remote)
+    with pytest.raises(RemoteForkError):
+        harvest(forked(remote, 1))
+    auditor = User.objects.create_user("auditor", password="Sandi-panjang-42", role=Role.AUDITOR)
+    client.force_login(auditor)
+    assert client.get("/federasi/instansi/").status_code == 403
+    admin = User.objects.create_user("admin", password="Sandi-panjang-42", role=Role.ADMIN)
+    client.force_login(admin)
+    page = client.get("/federasi/instansi/").content.decode()
+    assert "kab.example/log" in page and remote.vkey in page
+    assert "MUNDUR" in page and "ROLLED BACK" in page and 'role="alert"' in page

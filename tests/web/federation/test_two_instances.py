@@ -42,11 +42,13 @@ def seeded(env: dict[str, str], processes: int) -> None:
 
 
 def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    """Start `terbuka serve` on 127.0.0.1:port; its output goes to DATA_DIR/serve.log."""
+    log = (Path(env["TERBUKA_DATA_DIR"]) / "serve.log").open("ab")
     return subprocess.Popen(
         [sys.executable, "-m", "terbuka.cli.main", "serve", f"127.0.0.1:{port}"],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -55,11 +57,14 @@ def stop(server: subprocess.Popen[bytes]) -> None:
     server.wait(timeout=30)
 
 
-def cosigned_size(port: int, witnesses: set[str], at_least: int) -> int:
+def cosigned_size(port: int, witnesses: set[str], at_least: int, data_dir: Path) -> int:
     """Wait until the served checkpoint has at_least entries, cosigned by every witness."""
     deadline = time.monotonic() + 90
     url = f"http://127.0.0.1:{port}/log/checkpoint"
-    size, names = cosigners(get(url, deadline))
+    try:
+        size, names = cosigners(get(url, deadline))
+    except OSError as exc:
+        raise AssertionError((data_dir / "serve.log").read_text()[-3000:]) from exc
     while not (size >= at_least and witnesses <= names) and time.monotonic() < deadline:
         time.sleep(0.3)
         size, names = cosigners(get(url, deadline))
@@ -101,14 +106,14 @@ def test_harvest_since_then_a_forked_remote_stops_with_an_alert(tmp_path: Path) 
     url = f"http://127.0.0.1:{port}/"
     server = serve(remote_env, port)
     try:
-        cosigned_size(port, names, published(remote))
+        cosigned_size(port, names, published(remote), remote)
         first = run(local_env, "harvest", url)
         assert first.returncode == 0, first.stderr
         assert "checkpoint" in first.stdout and "verified" in first.stdout
         rows = harvested(local)
         assert len(rows) == published(remote) > 0
         seeded(remote_env, 3)  # the remote publishes one more process
-        cosigned_size(port, names, published(remote))
+        cosigned_size(port, names, published(remote), remote)
         again = run(local_env, "harvest", url)
         assert again.returncode == 0, again.stderr
         rows_after = harvested(local)
@@ -124,7 +129,7 @@ def test_harvest_since_then_a_forked_remote_stops_with_an_alert(tmp_path: Path) 
     seeded(fork_env, 4)
     server = serve(fork_env, port)
     try:
-        cosigned_size(port, names, published(fork))
+        cosigned_size(port, names, published(fork), fork)
         refused = run(local_env, "harvest", url)
     finally:
         stop(server)
@@ -133,7 +138,7 @@ def test_harvest_since_then_a_forked_remote_stops_with_an_alert(tmp_path: Path) 
     assert "FORK" in refused.stderr or "smaller tree" in refused.stderr, refused.stderr
     assert harvested(local) == rows_after  # nothing of the fork is merged
     alerts = harvested(local, "federation_remotealert")
-    assert len(alerts) == 1 and alerts[0][2] == "federation_fork"
+    assert len(alerts) == 1 and alerts[0][1] == "federation_fork"
     with sqlite3.connect(local / "terbuka.sqlite3") as db:
         status, size = db.execute("select status, last_size from federation_remote").fetchone()
         kinds = [k for (k,) in db.execute("select kind from transparency_logentry")]
