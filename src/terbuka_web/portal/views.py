@@ -66,7 +66,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "results_html": results_html,
-        "harvested": harvested_processes(q=filters.q, limit=10) if error is None else [],
+        "harvested": harvested_processes(q=filters.q, limit=10)
+        if error is None and filters.q
+        else [],
         "query": query.urlencode(),
         "agency_options": _options_html(
             ((a.code, a.name) for a in selectors.agency_options()), filters.agency
