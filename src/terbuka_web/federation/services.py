@@ -132,10 +132,13 @@ def _release_row(remote: Remote, release: dict[str, Any], index: int) -> Harvest
 def _harvest_store(remote: Remote, kind: str, plan: Harvest) -> int:
     """Store plan's items, checkpoint and cursor, and log the remote checkpoint seen."""
     checkpoint = plan.verified.checkpoint
+    if remote.pk is not None:  # a harvest running at the same time may have stored a newer tree
+        remote = Remote.objects.select_for_update().get(pk=remote.pk)
     grew = remote.pk is None or checkpoint.size != remote.last_size or bool(plan.items)
-    remote.last_size, remote.last_root = checkpoint.size, checkpoint.root
-    remote.last_note = plan.verified.note.decode("utf-8", "replace")
-    remote.cursors = {**remote.cursors, kind: plan.cursor}
+    if remote.pk is None or checkpoint.size >= remote.last_size:
+        remote.last_size, remote.last_root = checkpoint.size, checkpoint.root
+        remote.last_note = plan.verified.note.decode("utf-8", "replace")
+        remote.cursors = {**remote.cursors, kind: plan.cursor}
     remote.status, remote.harvested_at = RemoteStatus.OK, timezone.now()
     remote.save()
     rows = [_release_row(remote, item, index) for item, index in plan.items]
