@@ -80,6 +80,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_forwarder(subparsers, "ocds", "impor/ekspor OCDS / OCDS import and export", "terbuka_ocds")
     add_forwarder(subparsers, "log", "log transparansi / transparency log", "terbuka_log")
     add_forwarder(
+        subparsers, "harvest", "panen instansi lain / harvest another instance", "terbuka_harvest"
+    )
+    add_forwarder(
         subparsers, "documents", "berkas PDF unggahan / uploaded PDF files", "terbuka_documents"
     )
     add_forwarder(

@@ -30,6 +30,7 @@ class Action(StrEnum):
     REGISTRY_IMPORT = "registry_import"
     REGISTRY_IDENTITY_VIEW = "registry_identity_view"
     PROGRAMME_MANAGE = "programme_manage"
+    FEDERATION_MANAGE = "federation_manage"
 
 
 # Actions a role may take on its own agency's processes.
@@ -78,6 +79,7 @@ GLOBAL_ACTIONS: dict[str, frozenset[Action]] = {
             Action.BUDGET_IMPORT,
             Action.REGISTRY_IMPORT,
             Action.PROGRAMME_MANAGE,
+            Action.FEDERATION_MANAGE,
         }
     ),
     Role.AUDITOR: frozenset({Action.DRAFT_VIEW}),

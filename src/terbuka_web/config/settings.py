@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "terbuka_web.participation",
     "terbuka_web.budget",
     "terbuka_web.benefits",
+    "terbuka_web.federation",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ from terbuka.flags.registry import LOCAL_CODES
 from terbuka_web.api import selectors as ocds
 from terbuka_web.common.charts import Bar, bar_chart, grouped_bars_figure
 from terbuka_web.contracting.models import Method, Process
+from terbuka_web.federation.selectors import harvested_processes
 from terbuka_web.flags.explain import process_flags_explained
 from terbuka_web.flags.words import NOT_AN_ACCUSATION, title_of
 from terbuka_web.portal import selectors, story
@@ -70,6 +71,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "results_html": results_html,
+        "harvested": harvested_processes(q=filters.q, limit=10)
+        if error is None and filters.q
+        else [],
         "query": query.urlencode(),
         "agency_options": _options_html(
             ((a.code, a.name) for a in selectors.agency_options()), filters.agency

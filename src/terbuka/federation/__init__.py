@@ -1,0 +1,1 @@
+"""Harvest another Terbuka instance: verify its log, pull its datasets, keep their origin."""
