@@ -94,9 +94,13 @@ class SearchPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
-        # counted in the newest order, which has no relevance window (see _ordered)
+        return int(_cache_through(f"{self.key}:count", self._count_query))
+
+    def _count_query(self) -> int:
+        """Count the matches up to cap + 1, in the newest order (no relevance window: _ordered);
+        the query is built only on a cache miss."""
         unranked = process_search(replace(self.filters, sort="newest")).order_by().values("pk")
-        return int(_cache_through(f"{self.key}:count", lambda: unranked[: self.cap + 1].count()))
+        return unranked[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:
@@ -123,6 +127,16 @@ def list_row(process: Process) -> dict[str, Any]:
     row["agency__code"] = agency.code if agency else None
     row["agency__name"] = agency.name if agency else None
     return row
+
+
+def cached_html(key: str, render: Callable[[], str]) -> str:
+    """Return the HTML that render() makes, kept in the search cache under key, which must hold
+    everything the HTML depends on (a SearchPaginator key holds the publication stamp); the
+    filter choices' copy (agency_options) is added here, so a rebuilt copy renders anew."""
+    agency_options()
+    seed = f"{key}|{_choices.built_at}"
+    found: str = _cache_through("portal-html:" + hashlib.sha256(seed.encode()).hexdigest(), render)
+    return found
 
 
 def _cache_through(key: str, compute: Callable[[], Any]) -> Any:
