@@ -14,7 +14,7 @@ one JSON line. Target: p95 < 200 ms.
 Usage:
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/terbuka_portal \\
     python bench/portal_search.py [--n 100000] [--clients 20] [--seconds 20] [--workers 2]
-      [--threads 4] [--revalidate]
+      [--threads 4] [--requests 3000] [--revalidate]
 
 Also reports the CPU the gunicorn workers and their PostgreSQL backends spent per request
 (from /proc), the honest figure when other work shares the machine.
@@ -244,9 +244,16 @@ ASKED: list[str] = []  # every path asked, in order (its repeats are what a cach
 
 
 def http_client(
-    port: int, revalidate: bool, until: float, seed_: int, out: list[float], errors: list[str]
+    port: int,
+    revalidate: bool,
+    limit: int,
+    until: float,
+    seed_: int,
+    out: list[float],
+    errors: list[str],
 ) -> None:
-    """Send searches (half HTML portal, half API) until the deadline; record latencies in ms.
+    """Send searches (half HTML portal, half API) until the deadline, or limit of them when
+    limit > 0; record latencies in ms.
 
     With revalidate, each client remembers the ETags it received and sends If-None-Match, as a
     browser would; a 304 then counts as an answer.
@@ -254,7 +261,9 @@ def http_client(
     rng = random.Random(seed_)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     etags: dict[str, str] = {}
-    while time.monotonic() < until:
+    sent = 0
+    while time.monotonic() < until and (limit <= 0 or sent < limit):
+        sent += 1
         path = rng.choice(["/", "/api/processes"]) + "?" + urlencode(query_mix(rng))
         ASKED.append(path)
         headers = {"If-None-Match": etags[path]} if revalidate and path in etags else {}
@@ -414,12 +423,14 @@ def http_run(args: argparse.Namespace, database_url: str, cache_seconds: int) ->
             database_url, port, args.workers, data_dir, args.threads, cache_seconds
         )
         try:
-            run_clients(http_client, args.clients, 2.0, port, False, seed_base=1000)
+            run_clients(http_client, args.clients, 2.0, port, False, 0, seed_base=1000)
             workers, backends = server_pids(server, database_url)
             app0, db0, load0 = cpu_seconds(workers), cpu_seconds(backends), os.getloadavg()[0]
             NOT_MODIFIED.clear()
             ASKED.clear()
-            served = run_clients(http_client, args.clients, args.seconds, port, args.revalidate)
+            limit = -(-args.requests // args.clients) if args.requests else 0
+            seconds = args.seconds if not args.requests else 600.0
+            served = run_clients(http_client, args.clients, seconds, port, args.revalidate, limit)
             served["not_modified_304"] = len(NOT_MODIFIED)
             served["repeated_share"] = round(1 - len(set(ASKED)) / max(len(ASKED), 1), 3)
             done = max(served.get("requests", 0), 1)
@@ -441,6 +452,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=2)  # issue 9: 2 workers x 4 threads
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=0,
+        help="send this many requests (split over the clients) instead of --seconds of them:"
+        " the same requests, hence the same repeats, in every run, so CPU per request"
+        " compares across runs on a busy machine",
+    )
     parser.add_argument(
         "--revalidate", action="store_true", help="clients send If-None-Match like browsers"
     )
@@ -480,6 +499,7 @@ def main() -> None:
         "processes": args.n,
         "clients": args.clients,
         "seconds": args.seconds,
+        "requests_fixed": args.requests,
         "server": "gunicorn gthread",
         "workers": args.workers,
         "threads": args.threads,
