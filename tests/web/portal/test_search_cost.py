@@ -232,3 +232,12 @@ def test_the_cached_page_body_follows_language_query_and_publication(world, clie
 def _main(response: HttpResponse) -> str:
     html = response.content.decode()
     return html[html.index("<main") : html.index("</main>")]
+
+
+def test_postgresql_sessions_plan_for_pages_in_memory() -> None:
+    """TERBUKA_PG_RANDOM_PAGE_COST (default 1.1) reaches every session (settings)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
