@@ -13,8 +13,8 @@ one JSON line. Target: p95 < 200 ms.
 
 Usage:
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/terbuka_portal \\
-    python bench/portal_search.py [--n 100000] [--clients 20] [--seconds 20] [--workers 3]
-      [--threads 4] [--revalidate]
+    python bench/portal_search.py [--n 100000] [--clients 20] [--seconds 20] [--workers 2]
+      [--threads 4] [--requests 3000] [--revalidate]
 
 Also reports the CPU the gunicorn workers and their PostgreSQL backends spent per request
 (from /proc), the honest figure when other work shares the machine.
@@ -36,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -243,9 +244,16 @@ ASKED: list[str] = []  # every path asked, in order (its repeats are what a cach
 
 
 def http_client(
-    port: int, revalidate: bool, until: float, seed_: int, out: list[float], errors: list[str]
+    port: int,
+    revalidate: bool,
+    limit: int,
+    until: float,
+    seed_: int,
+    out: list[float],
+    errors: list[str],
 ) -> None:
-    """Send searches (half HTML portal, half API) until the deadline; record latencies in ms.
+    """Send searches (half HTML portal, half API) until the deadline, or limit of them when
+    limit > 0; record latencies in ms.
 
     With revalidate, each client remembers the ETags it received and sends If-None-Match, as a
     browser would; a 304 then counts as an answer.
@@ -253,7 +261,9 @@ def http_client(
     rng = random.Random(seed_)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     etags: dict[str, str] = {}
-    while time.monotonic() < until:
+    sent = 0
+    while time.monotonic() < until and (limit <= 0 or sent < limit):
+        sent += 1
         path = rng.choice(["/", "/api/processes"]) + "?" + urlencode(query_mix(rng))
         ASKED.append(path)
         headers = {"If-None-Match": etags[path]} if revalidate and path in etags else {}
@@ -289,21 +299,24 @@ def sql_client(until: float, seed_: int, out: list[float], errors: list[str]) ->
         while time.monotonic() < until:
             params = query_mix(rng)
             filters = selectors.filters_parse(params)
-            qs = selectors.process_search(filters).values(*selectors.LIST_FIELDS)
+            unranked = selectors.process_search(replace(filters, sort="newest")).order_by()
+            count_sql, count_params = _compiled(unranked.values("pk")[: selectors.COUNT_CAP + 1])
             page = int(params.get("page", "1"))
-            count_sql, count_params = _compiled(
-                qs.order_by().values("id")[: selectors.COUNT_CAP + 1]
-            )
-            statements = [
-                (f"SELECT COUNT(*) FROM ({count_sql}) c", count_params),
-                _compiled(qs[(page - 1) * 20 : page * 20]),
-            ]
-            t0 = time.perf_counter()
+            spent = 0.0  # only the statements count: compiling them is the ORM's share
             with connection.cursor() as cursor:
-                for sql, sql_params in statements:
-                    cursor.execute(sql, sql_params)
-                    cursor.fetchall()
-            out.append((time.perf_counter() - t0) * 1000)
+                t0 = time.perf_counter()
+                cursor.execute(f"SELECT COUNT(*) FROM ({count_sql}) c", count_params)
+                matches = cursor.fetchone()[0]
+                spent += time.perf_counter() - t0
+                qs = selectors.process_search(filters, matches=matches)  # as the paginator
+                sql, sql_params = _compiled(
+                    qs.values(*selectors.LIST_FIELDS)[(page - 1) * 20 : page * 20]
+                )
+                t0 = time.perf_counter()
+                cursor.execute(sql, sql_params)
+                cursor.fetchall()
+                spent += time.perf_counter() - t0
+            out.append(spent * 1000)
     except Exception as exc:  # report and stop this client
         errors.append(repr(exc))
     finally:
@@ -368,6 +381,61 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+class BackendCpu:
+    """Sum the CPU seconds the PostgreSQL backends of a database spend from start() to stop(),
+    also of backends opened meanwhile (Django reconnects after CONN_MAX_AGE, 60 s: a slow run
+    outlives its first backends). Sampled every 0.5 s, so a backend that closes loses at most
+    its last half second."""
+
+    def __init__(self, database_url: str) -> None:
+        self.name = database_url.rsplit("/", 1)[1].split("?")[0]
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _sample(self, initial: bool = False) -> None:
+        for pid in backend_pids(self.name):
+            spent = cpu_seconds([pid])
+            self.first.setdefault(pid, spent if initial else 0.0)
+            self.last[pid] = spent
+
+    def _watch(self) -> None:
+        from django.db import connection
+
+        try:
+            while not self.done.wait(0.5):
+                self._sample()
+        finally:
+            connection.close()
+
+    def start(self) -> BackendCpu:
+        """Note the CPU spent so far and start sampling."""
+        self._sample(initial=True)
+        self.thread.start()
+        return self
+
+    def stop(self) -> float:
+        """Stop sampling; return the CPU seconds spent since start."""
+        self.done.set()
+        self.thread.join()
+        self._sample()
+        return sum(self.last[pid] - self.first[pid] for pid in self.last)
+
+
+def backend_pids(name: str) -> list[int]:
+    """Return the pids of the PostgreSQL client backends connected to database name, but ours."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+            " AND backend_type = 'client backend'",
+            [name],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def server_pids(server: subprocess.Popen, database_url: str) -> tuple[list[int], list[int]]:
     """Return the gunicorn worker pids and the PostgreSQL backend pids serving database_url."""
     children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
@@ -410,17 +478,20 @@ def http_run(args: argparse.Namespace, database_url: str, cache_seconds: int) ->
             database_url, port, args.workers, data_dir, args.threads, cache_seconds
         )
         try:
-            run_clients(http_client, args.clients, 2.0, port, False, seed_base=1000)
-            workers, backends = server_pids(server, database_url)
-            app0, db0, load0 = cpu_seconds(workers), cpu_seconds(backends), os.getloadavg()[0]
+            run_clients(http_client, args.clients, 2.0, port, False, 0, seed_base=1000)
+            workers, _backends = server_pids(server, database_url)
+            app0, load0 = cpu_seconds(workers), os.getloadavg()[0]
+            database = BackendCpu(database_url).start()
             NOT_MODIFIED.clear()
             ASKED.clear()
-            served = run_clients(http_client, args.clients, args.seconds, port, args.revalidate)
+            limit = -(-args.requests // args.clients) if args.requests else 0
+            seconds = args.seconds if not args.requests else 600.0
+            served = run_clients(http_client, args.clients, seconds, port, args.revalidate, limit)
             served["not_modified_304"] = len(NOT_MODIFIED)
             served["repeated_share"] = round(1 - len(set(ASKED)) / max(len(ASKED), 1), 3)
             done = max(served.get("requests", 0), 1)
             served["app_cpu_ms_per_request"] = round(1000 * (cpu_seconds(workers) - app0) / done, 2)
-            served["db_cpu_ms_per_request"] = round(1000 * (cpu_seconds(backends) - db0) / done, 2)
+            served["db_cpu_ms_per_request"] = round(1000 * database.stop() / done, 2)
             served["load_avg_1m_before"] = round(load0, 1)
             served["search_cache_seconds"] = cache_seconds
         finally:
@@ -435,8 +506,16 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)  # issue 9: 2 workers x 4 threads
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=0,
+        help="send this many requests (split over the clients) instead of --seconds of them:"
+        " the same requests, hence the same repeats, in every run, so CPU per request"
+        " compares across runs on a busy machine",
+    )
     parser.add_argument(
         "--revalidate", action="store_true", help="clients send If-None-Match like browsers"
     )
@@ -476,6 +555,7 @@ def main() -> None:
         "processes": args.n,
         "clients": args.clients,
         "seconds": args.seconds,
+        "requests_fixed": args.requests,
         "server": "gunicorn gthread",
         "workers": args.workers,
         "threads": args.threads,

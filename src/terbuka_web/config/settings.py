@@ -23,6 +23,7 @@ that list complete). Main ones:
   TERBUKA_HSTS_SECONDS         HSTS max-age (default one year, 0 in debug); _SUBDOMAINS, _PRELOAD
   TERBUKA_TRUSTED_PROXIES      reverse proxies whose X-Forwarded-For is read (IPs/CIDRs)
   TERBUKA_SEARCH_CACHE_SECONDS how long a worker reuses a search count or page (default 60; 0 off)
+  TERBUKA_PG_RANDOM_PAGE_COST  PostgreSQL planner's random_page_cost for our sessions (1.1)
   TERBUKA_LOG_ORIGIN           log origin (default demo.terbuka.example/log, the demo's)
   TERBUKA_LOG_KEY[_FILE]       log signing key (note skey); debug/demo make DATA_DIR/log.key
   TERBUKA_LOG_BATCH            entries the sequencer integrates per transaction (default 1024)
@@ -163,6 +164,14 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Test databases stay in memory, Django's SQLite default, which pytest-django keeps only
     # for the stock engine's name (else a file "test_<path>_gw0" in the working directory).
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+else:
+    # PostgreSQL plans with random_page_cost 4 (spinning disks) by default; a database kept in
+    # memory or on SSD reads a random page about as fast as the next one. At 4 a ranked search
+    # of a year walked the date index through 38k rows instead of the year's index through
+    # 5k (bench/portal_search.py). Added to the session options, after any in DATABASE_URL.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _cost = env_float("TERBUKA_PG_RANDOM_PAGE_COST", 1.1, minimum=0.1)
+    _options["options"] = f"{_options.get('options', '')} -c random_page_cost={_cost:g}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -48,19 +49,46 @@ FILTER_LABELS = {
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Render the search form and one page of matching published processes."""
+    """Render the search form and one page of matching published processes.
+
+    The page's body (portal/_search_body.html: form, overview, results, pager) depends only
+    on the query, the page, the language and the publication stamp, so it is kept in the
+    search cache (selectors.cached_html) and a repeated search renders only the frame.
+    """
     error = None
     try:
         filters = selectors.filters_parse(request.GET)
     except ValidationError as exc:
         error, filters = exc, selectors.ProcessFilters()
-    page, rows = None, []
+    page, paginator = None, None
     if error is None:
-        page = selectors.SearchPaginator(filters, PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = _result_rows(page.object_list)
-    results_html = _results_html(rows)
+        paginator = selectors.SearchPaginator(filters, PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    query_text = query.urlencode()
+
+    def body() -> str:
+        return _search_body(filters, error, page, query_text)
+
+    if paginator is None or page is None:
+        html = body()
+    else:
+        html = selectors.cached_html(
+            f"{paginator.key}:{page.number}:{get_language()}:{query_text}", body
+        )
+    context = {"body": mark_safe(html), "page": page, "filters": filters}  # rendered escaped
+    return render(request, "portal/search.html", context, status=400 if error else 200)
+
+
+def _search_body(
+    filters: selectors.ProcessFilters,
+    error: ValidationError | None,
+    page: Any,
+    query: str,
+) -> str:
+    """Render portal/_search_body.html (without the request: nothing per user in it)."""
+    rows = _result_rows(page.object_list) if page is not None else []
     landing = error is None and not filters.active() and page is not None and page.number == 1
     context = {
         **(_overview_context() if landing else {}),
@@ -70,11 +98,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "error_field": FILTER_LABELS.get(error.where, error.where) if error else "",
         "page": page,
         "rows": rows,
-        "results_html": results_html,
+        "results_html": _results_html(rows),
         "harvested": harvested_processes(q=filters.q, limit=10)
         if error is None and filters.q
         else [],
-        "query": query.urlencode(),
+        "query": query,
         "agency_options": _options_html(
             ((a.code, a.name) for a in selectors.agency_options()), filters.agency
         ),
@@ -87,7 +115,7 @@ def home(request: HttpRequest) -> HttpResponse:
             selectors.SORTS.items(), filters.sort or ("relevance" if filters.q else "newest")
         ),
     }
-    return render(request, "portal/search.html", context, status=400 if error else 200)
+    return render_to_string("portal/_search_body.html", context)
 
 
 def _overview_context() -> dict[str, object]:

@@ -205,3 +205,39 @@ def test_search_cache_turned_off_searches_every_time(world, client: Client, sett
         with CaptureQueriesContext(connection) as queries:
             assert _ocids_of(client.get("/", {"stage": "award"})) == {world["drugs"].ocid}
         assert len(queries.captured_queries) == 2
+
+
+def test_the_cached_page_body_follows_language_query_and_publication(world, client: Client) -> None:
+    """The page body is kept per query, page, language and publication stamp: a repeat is
+    the same page; English, extra parameters in the pager links or a publication are not."""
+    params = {"q": "obat"}
+    first = _main(client.get("/", params))
+    assert _main(client.get("/", params)) == first  # the frame differs: its CSRF token
+    assert "Cari proses pengadaan" in first
+    client.cookies["django_language"] = "en"
+    english = client.get("/", params).content.decode()
+    assert "Search procurement processes" in english and "Cari proses pengadaan" not in english
+    del client.cookies["django_language"]
+    for n in range(21):  # enough matches for a second page
+        process_create(agency=world["drugs"].agency, title=f"Obat Tambahan {n}")
+    selectors._choices.stamp_at -= selectors.STAMP_TTL  # as STAMP_TTL later
+    fresh = _main(client.get("/", params))
+    assert "Obat Tambahan 20" in fresh and fresh != first
+    assert "?q=obat&amp;page=2" in fresh
+    assert (
+        "?q=obat&amp;lang=x&amp;page=2" in client.get("/", {**params, "lang": "x"}).content.decode()
+    )
+
+
+def _main(response: HttpResponse) -> str:
+    html = response.content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def test_postgresql_sessions_plan_for_pages_in_memory() -> None:
+    """TERBUKA_PG_RANDOM_PAGE_COST (default 1.1) reaches every session (settings)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
