@@ -85,6 +85,7 @@ def test_serve_runs_the_demo_consortium_whose_witnesses_cosign(tmp_path: Path) -
         assert first > 0 and names <= signers, signers
         assert len(workers(tmp_path, "witness")) == 3
         demo(tmp_path, 3)  # one more process published while serving: a larger checkpoint
+        deadline = time.monotonic() + 60  # the second wait gets its own minute, not the rest
         size, signers = first, set()
         while not (size > first and names <= signers) and time.monotonic() < deadline:
             time.sleep(0.3)

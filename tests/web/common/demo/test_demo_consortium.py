@@ -29,8 +29,8 @@ def test_demo_consortium(settings: Settings, tmp_path: Path) -> None:
     assert Decision.objects.filter(proposal__type="member_admit").count() == 2
     assert Dispute.objects.get().status == Dispute.Status.RESOLVED
     opened = {p.type: p for p in proposals_open()}
-    assert set(opened) == {"programme_rules", "scope_change"}
-    assert Recusal.objects.get().proposal == opened["programme_rules"]
+    assert set(opened) == {"charter_amend", "scope_change"}
+    assert Recusal.objects.get().proposal == opened["charter_amend"]
     pilot = ScopeVersion.objects.get()  # the pilot, decided in the story's past, in force
     assert pilot.phase == "pilot" and pilot.decision.proposal.type == "scope_change"
     assert pilot.effective_from < timezone.now() and scope_in_force() == pilot
