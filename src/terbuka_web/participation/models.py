@@ -185,3 +185,26 @@ class Coordinator(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "level", "region"], name="coordinator_unique")
         ]
+
+
+class ApiKey(models.Model):
+    """Hold one Open311 application's API key, as its SHA-256 (shown once, revocable)."""
+
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RequestToken(models.Model):
+    """Tie an Open311 token (kept as its SHA-256) to the case its POST filed."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="open311_token")
+    api_key = models.ForeignKey(ApiKey, on_delete=models.PROTECT, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
