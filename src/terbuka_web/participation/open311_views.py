@@ -25,6 +25,7 @@ from terbuka_web.participation.open311 import Open311Error
 CHILD = {"endpoints": "endpoint", "formats": "format", "attributes": "attribute",
          "values": "value"}  # fmt: skip
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'  # the spec's, in capitals
 TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 
 
@@ -52,7 +53,7 @@ def xml_render(data: Any, root: str, item: str) -> bytes:
     """Return data as XML: a list as <root><item>…</item></root>, a dict as <root>….
 
     Example: xml_render([{"code": 404, "description": "x"}], "errors", "error") ==
-    b"<?xml version='1.0' encoding='utf-8'?>\\n<errors><error><code>404</code>...".
+    b'<?xml version="1.0" encoding="UTF-8"?>\\n<errors><error><code>404</code>...'.
     """
     element = ET.Element(root)
     if isinstance(data, list):
@@ -60,7 +61,7 @@ def xml_render(data: Any, root: str, item: str) -> bytes:
             _xml_fill(ET.SubElement(element, item), fields)
     else:
         _xml_fill(element, data)
-    return ET.tostring(element, encoding="utf-8", xml_declaration=True)
+    return XML_DECLARATION + ET.tostring(element, encoding="unicode").encode()
 
 
 def _render(data: Any, fmt: str, root: str, item: str, status: int = 200) -> HttpResponse:

@@ -275,7 +275,7 @@ def test_apikey_command_prints_hashed_revocable_key(world: World) -> None:
 
 def test_xml_render_golden() -> None:
     assert xml_render([{"code": 404, "description": "a<b"}], "errors", "error") == (
-        b"<?xml version='1.0' encoding='utf-8'?>\n"
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
         b"<errors><error><code>404</code><description>a&lt;b</description></error></errors>"
     )
 
