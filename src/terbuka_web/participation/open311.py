@@ -46,6 +46,12 @@ class Open311Error(Exception):
     description: str
 
 
+def nul_refuse(*values: str) -> None:
+    """Raise Open311Error 400 when a value holds a NUL character (no database stores one)."""
+    if any("\x00" in value for value in values):
+        raise Open311Error(400, "karakter NUL tidak diizinkan / NUL characters are not allowed")
+
+
 def _hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
@@ -130,7 +136,8 @@ ATTRIBUTES = (
 
 
 def service_definition(code: str) -> dict[str, Any]:
-    """Return the definition (attributes) of service code; raise Open311Error 404."""
+    """Return the definition (attributes) of service code; raise Open311Error 404 (400: NUL)."""
+    nul_refuse(code)
     if not Category.objects.filter(code=code[:60]).exists():
         raise Open311Error(404, f"service_code {code[:60]!r} tidak ada / not found")
     attributes = [
@@ -207,6 +214,7 @@ def requests_find(params: dict[str, str]) -> list[dict[str, Any]]:
     (comma list), start_date/end_date (W3C; by default the last 90 days) and status
     (open, closed or both). Raises Open311Error 400 for a malformed filter.
     """
+    nul_refuse(*params.values())
     cases = cases_public().select_related("category", "agency", "region")
     ids = [i.strip().upper()[:16] for i in params.get("service_request_id", "").split(",")]
     ids = [i for i in ids if i]
@@ -234,7 +242,8 @@ def requests_find(params: dict[str, str]) -> list[dict[str, Any]]:
 
 
 def request_get(service_request_id: str) -> list[dict[str, Any]]:
-    """Return the one public request with that ID; raise Open311Error 404."""
+    """Return the one public request with that ID; raise Open311Error 404 (400: NUL)."""
+    nul_refuse(service_request_id)
     found = _with_updated(cases_public().filter(tracking_id=service_request_id.upper()[:16]))
     if not found:
         raise Open311Error(404, "service_request_id tidak ditemukan / not found")
@@ -242,7 +251,8 @@ def request_get(service_request_id: str) -> list[dict[str, Any]]:
 
 
 def token_get(token: str) -> list[dict[str, Any]]:
-    """Return the service_request_id a token stands for; raise Open311Error 404."""
+    """Return the service_request_id a token stands for; raise Open311Error 404 (400: NUL)."""
+    nul_refuse(token)
     found = RequestToken.objects.filter(token_hash=_hash(token.strip()[:100])).first()
     if found is None or not token.strip():
         raise Open311Error(404, "token tidak ditemukan / not found")
@@ -299,6 +309,7 @@ def request_post(*, params: dict[str, str], client_ip: str) -> list[dict[str, An
     Raises Open311Error 403 (api_key missing, not valid or revoked) or 400 (a missing or
     invalid field, a refused report or a rate limit reached; nothing is written then).
     """
+    nul_refuse(*params.values())
     api_key = apikey_check(params.get("api_key", ""))
     report = _report(params)
     token = secrets.token_urlsafe(18)

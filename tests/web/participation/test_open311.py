@@ -244,7 +244,7 @@ def test_post_ten_megabytes_and_revoked_key(world: World, key: str) -> None:
 
 
 def test_injection_is_escaped(world: World, key: str) -> None:
-    text = 'Jalan rusak </description><status>closed</status> "]}, {"x": 1 \x00\x08 parah sekali'
+    text = 'Jalan rusak </description><status>closed</status> "]}, {"x": 1 \x08\x1b parah sekali'
     response = post("xml", description=text)
     tracking = ET.fromstring(response.content)[0].findtext("service_request_id")
     case_forward(actor=world.verifier, case=Case.objects.get(tracking_id=tracking),
@@ -254,6 +254,18 @@ def test_injection_is_escaped(world: World, key: str) -> None:
         row.findtext("description") or ""
     )
     assert as_json(f"requests/{tracking}")[0]["description"].endswith("parah sekali")
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_nul_characters_refused(world: World, key: str, fmt: str) -> None:
+    assert "NUL" in errors_of(
+        post(fmt, description="Jalan rusak parah \x00 sekali sejak lama"), 400
+    )
+    errors_of(get(f"requests.{fmt}", service_code="a\x00b"), 400)
+    errors_of(get(f"requests/LPR-%00.{fmt}"), 400)
+    errors_of(get(f"tokens/%00.{fmt}"), 400)
+    errors_of(get(f"services/%00.{fmt}"), 400)
+    assert not Case.objects.exists()
 
 
 def test_rate_limit_applies(world: World, key: str) -> None:
