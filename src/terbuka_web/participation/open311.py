@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from terbuka.errors import TerbukaError
-from terbuka_web.participation.models import ApiKey, Case, Category, RequestToken
+from terbuka_web.participation.models import ApiKey, Case, CaseEvent, Category, RequestToken
 from terbuka_web.participation.reports import ReportInput
 from terbuka_web.participation.selectors import cases_public
 from terbuka_web.participation.services import report_submit
@@ -203,7 +203,8 @@ def _date(text: str, name: str) -> dt.datetime:
 
 
 def _with_updated(cases: QuerySet[Case]) -> list[dict[str, Any]]:
-    rows = cases.annotate(updated=Max("events__at"))
+    public_steps = ~Q(events__kind=CaseEvent.Kind.REMINDER)  # reminders are internal
+    rows = cases.annotate(updated=Max("events__at", filter=public_steps))
     return [request_out(case, case.updated) for case in rows]  # type: ignore[attr-defined]
 
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from terbuka_web.participation.models import ApiKey, Case, RequestToken
 from terbuka_web.participation.open311 import Open311Error, _date, apikey_create
 from terbuka_web.participation.open311_views import xml_render
-from terbuka_web.participation.services import case_forward, case_verify
+from terbuka_web.participation.services import case_answer, case_close, case_forward, case_verify
 from tests.web.participation.conftest import VILLAGE, World, file
 
 pytestmark = pytest.mark.django_db
@@ -56,9 +56,13 @@ def as_xml(path: str, **params: str) -> ET.Element:
 
 
 def public_case(world: World, **changes: object) -> Case:
-    case, _ = file(timezone.now(), **changes)
+    return public_case_secret(world, **changes)[0]
+
+
+def public_case_secret(world: World, **changes: object) -> tuple[Case, str]:
+    case, secret = file(timezone.now(), **changes)
     case = case_verify(actor=world.verifier, case=case)
-    return case_forward(actor=world.verifier, case=case, agency=world.dinas)
+    return case_forward(actor=world.verifier, case=case, agency=world.dinas), secret
 
 
 def post(fmt: str = "json", ip: str = "198.51.100.9", **fields: str) -> Any:
@@ -131,6 +135,8 @@ def test_requests_fields_filters_and_states(world: World) -> None:
     assert row["service_request_id"] == case.tracking_id and row["status"] == "open"
     assert row["agency_responsible"] == "Dinas PU" and row["address_id"] == VILLAGE
     assert row["expected_datetime"].startswith(case.due_on.isoformat())  # type: ignore[union-attr]
+    assert row["updated_datetime"] == timezone.localtime(case.events.last().at).isoformat()  # type: ignore[union-attr]
+    assert row["status_notes"] == "Didisposisikan / forwarded" and row["lat"] == ""
     root = as_xml("requests")
     assert root.tag == "service_requests" and [c.tag for c in root] == ["request"]
     assert [c.tag for c in root[0]] == REQUEST
@@ -142,6 +148,18 @@ def test_requests_fields_filters_and_states(world: World) -> None:
     assert len(as_json("requests", service_request_id=f"{case.tracking_id},LPR-X")) == 1
     assert as_json("requests", start_date="2020-01-01", end_date="2020-02-01T00:00:00Z") == []
     assert len(as_json("requests", start_date="2020-01-01T00:00:00+07:00")) == 1
+
+
+def test_closed_case_maps_to_closed(world: World) -> None:
+    case, secret = public_case_secret(world)
+    answer = "Lubang sudah ditambal oleh tim pemeliharaan jalan."
+    case = case_answer(actor=world.dinas_operator, case=case, answer=answer)
+    row = as_json(f"requests/{case.tracking_id}")[0]
+    assert row["status"] == "open" and row["status_notes"].endswith(answer)
+    case_close(case=case, secret=secret)
+    assert as_json("requests", status="closed")[0]["expected_datetime"] == ""
+    assert as_xml("requests", status="closed")[0].findtext("status") == "closed"
+    assert as_json("requests", status="open") == []
 
 
 @pytest.mark.parametrize(
