@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from terbuka_web.participation.models import ApiKey, Case, RequestToken
 from terbuka_web.participation.open311 import Open311Error, _date, apikey_create
-from terbuka_web.participation.open311_views import xml_render
+from terbuka_web.participation.open311_views import NOT_XML, xml_render
 from terbuka_web.participation.services import case_answer, case_close, case_forward, case_verify
 from tests.web.participation.conftest import VILLAGE, World, file
 
@@ -308,6 +308,34 @@ def test_xml_render_golden() -> None:
         b'<?xml version="1.0" encoding="UTF-8"?>\n'
         b"<errors><error><code>404</code><description>a&lt;b</description></error></errors>"
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60), st.booleans())
+def test_xml_render_round_trips_any_text(text: str, flag: bool) -> None:
+    """Any text parses back (stdlib) as itself minus the characters XML 1.0 forbids."""
+    rows = [{"description": text, "metadata": flag, "formats": [text]}]
+    root = ET.fromstring(xml_render(rows, "service_requests", "request"))
+    allowed = NOT_XML.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    assert (root[0].findtext("description") or "") == allowed
+    assert root[0].findtext("metadata") == ("true" if flag else "false")
+    assert (root[0].findtext("formats/format") or "") == allowed
+    assert json.loads(json.dumps(rows)) == rows
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"service_code": '"><service_code>x'}, {"attribute[rahasia]": "</value>"},
+     {"address_id": "35.22'--"}, {"lat": '"]}', "long": "1"}],
+)  # fmt: skip
+def test_injection_in_structured_fields_is_an_error(
+    world: World, key: str, fields: dict[str, str]
+) -> None:
+    for fmt in ("json", "xml"):
+        errors_of(post(fmt, **fields), 400)
+    errors_of(get("requests.xml", status="open<x/>"), 400)
+    errors_of(get("requests.json", start_date='2026-01-01"}'), 400)
+    assert not Case.objects.exists()
 
 
 @settings(max_examples=200, deadline=None)
