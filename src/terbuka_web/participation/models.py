@@ -1,5 +1,6 @@
 """Models of the participation app: citizens' reports (LAPOR!-style cases), their timeline,
-attachments, categories (the Open311 service codes to come) and complaint coordinators.
+attachments, categories (the Open311 service codes), complaint coordinators, and Open311
+API keys and tokens.
 
 A report needs no account: the reporter holds its tracking ID and a follow secret (stored as
 its SHA-256). Identity (name, contact) is never published; *anonim* hides it from officers
