@@ -9,7 +9,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 from hypothesis import given, settings
@@ -301,6 +301,9 @@ def test_apikey_command_prints_hashed_revocable_key(world: World) -> None:
     assert post(api_key=printed).status_code == 200
     call_command("terbuka_participation", "apikey", "aplikasi-kota", "--revoke", stdout=out)
     errors_of(post(api_key=printed), 403)
+    assert "revoked 1" in out.getvalue()
+    with pytest.raises(CommandError, match="empty"):
+        call_command("terbuka_participation", "apikey", "  ", stdout=out)
 
 
 def test_xml_render_golden() -> None:
