@@ -92,6 +92,11 @@ class RequestBodyLimitMiddleware:
         limit = request_body_limit(request)
         if declared > limit:
             over_id, over_en = size_over_words(declared, limit)
+            if request.path_info.startswith("/open311/"):  # the spec's error body
+                from terbuka_web.participation.open311_views import error_response
+
+                fmt = "xml" if request.path_info.endswith(".xml") else "json"
+                return error_response(400, f"permintaan {over_id} / request {over_en}", fmt)
             return HttpResponse(
                 f"Permintaan terlalu besar: {over_id} untuk alamat ini.\n"
                 f"Request too large: {over_en} of this address.\n",

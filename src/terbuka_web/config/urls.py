@@ -29,6 +29,7 @@ urlpatterns = [
     path("cakupan/", include("terbuka_web.scope.urls")),
     path("tanda-bahaya/", include("terbuka_web.flags.urls")),
     path("lapor/", include("terbuka_web.participation.urls")),
+    path("open311/v2/", include("terbuka_web.participation.open311_urls")),
     path("anggaran/", include("terbuka_web.budget.urls")),
     path("bantuan/", include("terbuka_web.benefits.urls")),
     path("federasi/", include("terbuka_web.federation.urls")),

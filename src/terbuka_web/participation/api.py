@@ -1,7 +1,7 @@
 """JSON API of the citizens' reports at /api/lapor/: public cases and statistics (read-only).
 
 The same cases as the public pages: verified, not rejected, not *rahasia*, and never a
-reporter's name or contact. Filing goes through /lapor/baru/ (Open311 comes later).
+reporter's name or contact. Filing goes through /lapor/baru/ or Open311 POST (/open311/v2/).
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Models of the participation app: citizens' reports (LAPOR!-style cases), their timeline,
-attachments, categories (the Open311 service codes to come) and complaint coordinators.
+attachments, categories (the Open311 service codes), complaint coordinators, and Open311
+API keys and tokens.
 
 A report needs no account: the reporter holds its tracking ID and a follow secret (stored as
 its SHA-256). Identity (name, contact) is never published; *anonim* hides it from officers
@@ -185,3 +186,26 @@ class Coordinator(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "level", "region"], name="coordinator_unique")
         ]
+
+
+class ApiKey(models.Model):
+    """Hold one Open311 application's API key, as its SHA-256 (shown once, revocable)."""
+
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RequestToken(models.Model):
+    """Tie an Open311 token (kept as its SHA-256) to the case its POST filed."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="open311_token")
+    api_key = models.ForeignKey(ApiKey, on_delete=models.PROTECT, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)

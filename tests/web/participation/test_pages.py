@@ -125,12 +125,19 @@ def test_privacy_scan(client: Client, world: World) -> None:
         )
     urls = ("/lapor/", f"/lapor/kasus/{anonim.tracking_id}/", "/lapor/statistik/")
     urls += ("/api/lapor/cases", f"/api/lapor/cases/{anonim.tracking_id}", "/api/lapor/statistics")
+    for fmt in ("json", "xml"):  # Open311 GeoReport v2
+        urls += (f"/open311/v2/requests.{fmt}?start_date=2026-11-01", f"/open311/v2/services.{fmt}")
+        urls += (f"/open311/v2/requests/{anonim.tracking_id}.{fmt}",)
+        for case in (anonim, rahasia):
+            urls += (f"/open311/v2/requests.{fmt}?service_request_id={case.tracking_id}",)
     public = "".join(client.get(url).content.decode() for url in urls)
     assert "Pungutan liar" in public
     assert NAME not in public and CONTACT not in public
     assert "Zeta" not in public and rahasia.tracking_id not in public
     assert client.get(f"/lapor/kasus/{rahasia.tracking_id}/").status_code == 404
     assert client.get(f"/api/lapor/cases/{rahasia.tracking_id}").status_code == 404
+    assert client.get(f"/open311/v2/requests/{rahasia.tracking_id}.xml").status_code == 404
+    assert public.count(anonim.tracking_id) >= 6  # the scan did reach the anonim case
     log = b"".join(bytes(e.data) for e in LogEntry.objects.all())
     assert NAME.encode() not in log and CONTACT.encode() not in log
     assert rahasia.tracking_id.encode() not in log and anonim.tracking_id.encode() in log

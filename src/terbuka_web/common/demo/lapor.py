@@ -4,7 +4,7 @@ Three village governments (Pemerintah Desa) join the agencies; complaint coordin
 for a kecamatan, the kabupaten, the province and the nation. Cases are filed and moved
 through the workflow at past moments, then the deadline tick runs on three past days and
 today, so some close automatically and some are escalated. Some reporters are *anonim*, one
-case is *rahasia*. Runs only when no case exists.
+case is *rahasia*. The Open311 demo key DEMO_KEY is created. Runs only when no case exists.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.accounts.services import agency_create, user_create
 from terbuka_web.participation.deadlines import deadlines_apply
 from terbuka_web.participation.models import Case, Coordinator, Level
+from terbuka_web.participation.open311 import DEMO_KEY, apikey_create
 from terbuka_web.participation.reports import ReportInput
 from terbuka_web.participation.services import (
     case_answer,
@@ -75,6 +76,7 @@ def demo_reports_create(*, now: dt.datetime | None = None) -> int | None:
         return None
     with transaction.atomic():
         categories_seed()
+        apikey_create(name="demo", key=DEMO_KEY)  # Open311: documented in docs/demo.md
         desa = _villages_seed(villages[::97][:3])
         _coordinators_seed(villages[0])
         count = _cases_seed(now, admin, agencies, desa, villages)

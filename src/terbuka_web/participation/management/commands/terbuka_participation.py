@@ -1,6 +1,7 @@
 """`terbuka participation`: the citizens' reports' background work.
 
 terbuka participation tick [--loop] [--interval S] [--now ISO]   deadlines: close, remind, escalate
+terbuka participation apikey NAME [--revoke]                     Open311 API key of an application
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from terbuka.errors import TerbukaError
 from terbuka_web.common.rounds import rounds_run
 from terbuka_web.participation.deadlines import deadlines_apply
+from terbuka_web.participation.open311 import apikey_create, apikey_revoke
 
 
 def _moment(text: str) -> dt.datetime:
@@ -30,7 +33,8 @@ class Command(BaseCommand):
         "Laporan warga / citizens' reports. `tick` applies the deadlines counted in working "
         "days: closes cases answered 10 working days ago, records (and e-mails) reminders one "
         "working day before a deadline, escalates overdue cases desa → kecamatan → "
-        "kabupaten/kota → provinsi → nasional. Idempotent; `terbuka serve` runs it with --loop."
+        "kabupaten/kota → provinsi → nasional. Idempotent; `terbuka serve` runs it with --loop. "
+        "`apikey NAME` prints a new Open311 API key (kept hashed); `--revoke` revokes NAME's keys."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -41,8 +45,18 @@ class Command(BaseCommand):
         tick.add_argument(
             "--now", default="", help="act as at this ISO 8601 time (tests, catching up)"
         )
+        apikey = commands.add_parser(
+            "apikey", help="print a new Open311 API key for application NAME (stored hashed)"
+        )
+        apikey.add_argument("name", help="the application's name")
+        apikey.add_argument(
+            "--revoke", action="store_true", help="revoke every key of NAME instead"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["command"] == "apikey":
+            self._apikey(options["name"], revoke=options["revoke"])
+            return
         now = _moment(options["now"]) if options["now"] else None
 
         def tick() -> None:
@@ -58,3 +72,13 @@ class Command(BaseCommand):
             name="participation",
             report=lambda line: self.stderr.write(line),
         )
+
+    def _apikey(self, name: str, *, revoke: bool) -> None:
+        if revoke:
+            count = apikey_revoke(name=name)
+            self.stdout.write(f"dicabut/revoked {count} key(s) of {name}")
+            return
+        try:
+            self.stdout.write(apikey_create(name=name))
+        except TerbukaError as exc:
+            raise CommandError(f"{exc.message_id} / {exc.message_en}") from None
