@@ -142,10 +142,26 @@ def agency(request: HttpRequest, code: str) -> HttpResponse:
         "score": _score_text(current.index.score) if current else None,
         "components": _components(current.index) if current else [],
         "trend_figure": _trend_figure(trend),
-        "badge_url": request.build_absolute_uri(reverse("openness:badge", args=[code])),
-        "page_url": request.build_absolute_uri(reverse("openness:agency", args=[code])),
     }
+    if current is not None:
+        context["embed_code"] = _embed_code(request, found, current)
     return render(request, "openness/agency.html", context)
+
+
+def _embed_code(request: HttpRequest, found: Agency, current: Scored) -> str:
+    """Return the HTML to paste on the agency's site: the badge linked to its page, with an
+    alt text naming the agency, the year and the score (docs/openness.md)."""
+    page = request.build_absolute_uri(reverse("openness:agency", args=[found.code]))
+    image = request.build_absolute_uri(reverse("openness:badge", args=[found.code]))
+    alt = _("Indeks keterbukaan %(name)s %(year)s: %(score)s / 100") % {
+        "name": found.name,
+        "year": current.year,
+        "score": _score_text(current.index.score),
+    }
+    return (
+        f'<a href="{escape(page)}"><img src="{escape(image)}" alt="{escape(alt)}" '
+        'width="190" height="20"></a>'
+    )
 
 
 def badge(request: HttpRequest, code: str) -> HttpResponse:
