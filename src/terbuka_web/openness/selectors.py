@@ -18,7 +18,7 @@ from django.utils import timezone
 from terbuka.ocds.codes import STAGES
 from terbuka.openness import WEIGHTS, Component, Index, index
 from terbuka_web.accounts.models import Agency
-from terbuka_web.contracting.models import Document, Process, Release
+from terbuka_web.contracting.models import Document, Process
 from terbuka_web.flags.models import FlagSubject
 from terbuka_web.participation.models import Case
 from terbuka_web.portal.selectors import _cache_through, publication_stamp
@@ -61,21 +61,21 @@ def _scope(table: dict[Key, Counts], today: date) -> None:
 
 
 def _stages(table: dict[Key, Counts]) -> None:
+    """Count stage slots published (Process.stages_published, kept with every publication) and
+    those with a document of a published release: distinct (process, stage) per group."""
     public = Process.objects.filter(first_published_at__isnull=False, agency__isnull=False)
-    totals = public.values_list("agency_id", "fiscal_year").annotate(n=Count("id")).order_by()
-    for agency, year, n in totals:
-        _add(table, (agency, year), "completeness", 0, n * len(STAGES))
-    slots = (
-        Release.objects.filter(process__in=public, stage__in=STAGES)
-        .values_list("process__agency_id", "process__fiscal_year", "stage")
-        .annotate(n=Count("process", distinct=True))
-        .order_by()
-    )
-    for agency, year, _stage, n in slots:
-        _add(table, (agency, year), "completeness", n, 0)
+    rows = public.values_list("agency_id", "fiscal_year", "stages_published").order_by()
+    for agency, year, stages in rows:
+        n = len(set(stages or ()) & set(STAGES))
+        _add(table, (agency, year), "completeness", n, len(STAGES))
         _add(table, (agency, year), "documents", 0, n)
     documented = (
-        Document.objects.filter(process__in=public, release__isnull=False, stage__in=STAGES)
+        Document.objects.filter(
+            process__first_published_at__isnull=False,
+            process__agency__isnull=False,
+            release__isnull=False,
+            stage__in=STAGES,
+        )
         .values_list("process__agency_id", "process__fiscal_year", "stage")
         .annotate(n=Count("process", distinct=True))
         .order_by()

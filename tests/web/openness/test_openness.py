@@ -11,6 +11,7 @@ from django.test import Client
 
 from terbuka_web.accounts.models import Agency
 from terbuka_web.contracting.models import Process
+from terbuka_web.flags import selectors as selectors_flags
 from terbuka_web.openness import selectors
 from terbuka_web.regions.models import Region
 from tests.web.flags.test_pages import published
@@ -93,3 +94,23 @@ def test_api_lists_agencies_with_score_and_components(
     assert 0 <= pu["score"] <= 100
     assert client.get("/api/openness?year=1990").status_code == 422
     assert client.get("/api/openness?year=2031").json() == []
+
+
+def test_agency_flags_page_lists_physical_against_financial_progress(client: Client) -> None:
+    """Part 3: each contract's physical and financial progress on the agency's monitoring page,
+    and the monitoring table per region."""
+    region = Region.objects.create(code="35.22", name="Bojonegoro", level="regency")
+    pu = Agency.objects.create(code="dinas-pu", name="Dinas PU", kind="dinas", government=region)
+    process = published(
+        pu,
+        "Jalan Ngasem",
+        tenderers=3,
+        days=18,
+        stages=("planning", "tender", "award", "contract", "implementation"),
+    )
+    rows = selectors_flags.contract_progress(pu.id)
+    assert [r.ocid for r in rows] == [process.ocid]
+    page = client.get("/tanda-bahaya/perangkat-daerah/dinas-pu/").content.decode()
+    assert "Progres keuangan" in page and process.ocid in page
+    regions = client.get("/tanda-bahaya/wilayah/").content.decode()
+    assert "Kontrak per wilayah" in regions and "Bojonegoro" in regions
