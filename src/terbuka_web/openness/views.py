@@ -74,13 +74,13 @@ def _ranking_chart(rows: list[Scored], by: str, year: int) -> SafeString:
             round((r.index.score or 0) * 10),
             _score_text(r.index.score),
             f"{link}{r.key}/?tahun={year}" if link else "",
-            (", ".join(str(LABELS[k]) for k in r.index.missing) or "—",),
+            (f"{len(WEIGHTS) - len(r.index.missing)} / {len(WEIGHTS)}",),
         )
         for r in rows
     ]
     name = _("Perangkat daerah") if by == "agency" else _("Wilayah")
     title = _("Indeks keterbukaan %(year)s (0–100)") % {"year": year}
-    headers = (name, _("Skor"), _("Komponen tanpa data"))
+    headers = (name, _("Skor"), _("Komponen dengan data"))
     return bar_chart(key=f"indeks-{by}", title=title, headers=headers, bars=bars)
 
 
@@ -102,25 +102,22 @@ def ranking(request: HttpRequest) -> HttpResponse:
 
 
 def _trend_figure(trend: list[Scored]) -> SafeString | None:
-    if not trend:
+    """Return the grouped chart of the score per fiscal year (years without a score left out;
+    each year's components are on the page of that year)."""
+    scored = [s for s in trend if s.index.score is not None]
+    if not scored:
         return None
-    keys = list(WEIGHTS)
-    last = trend[-1]
+    last = scored[-1]
     summary = _("Tahun anggaran %(year)s: skor %(score)s.") % {
         "year": last.year,
         "score": _score_text(last.index.score),
     }
-    groups = []
-    for s in trend:
-        scores = {c.key: c.score for c in s.index.components}
-        values = [s.index.score or 0.0] + [scores.get(k) or 0.0 for k in keys]
-        groups.append((str(s.year), values))
     return grouped_bars_figure(
         ident="tren-keterbukaan",
-        title=_("Tren per tahun anggaran (0–100; tanpa data digambar 0, lihat tabel komponen)"),
+        title=_("Tren per tahun anggaran (0–100)"),
         summary=summary,
-        series=[_("Skor")] + [str(LABELS[k]) for k in keys],
-        groups=groups,
+        series=[_("Skor")],
+        groups=[(str(s.year), [s.index.score or 0.0]) for s in scored],
         unit="",
     )
 
