@@ -114,3 +114,13 @@ def test_agency_flags_page_lists_physical_against_financial_progress(client: Cli
     assert "Progres keuangan" in page and process.ocid in page
     regions = client.get("/tanda-bahaya/wilayah/").content.decode()
     assert "Kontrak per wilayah" in regions and "Bojonegoro" in regions
+
+
+def test_pages_speak_english_too(client: Client, agencies: dict[str, Process]) -> None:
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    ranking = client.get("/keterbukaan/").content.decode()
+    assert "Openness index" in ranking and "Citizens&#x27; reports followed up" in ranking
+    page = client.get("/keterbukaan/dinas-pu/").content.decode()
+    assert "no data, left out" in page and "Numerator / denominator" in page
