@@ -4,6 +4,7 @@ component shown with its counts, missing components said so, the ranking and the
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -124,3 +125,14 @@ def test_pages_speak_english_too(client: Client, agencies: dict[str, Process]) -
     assert "Openness index" in ranking and "Citizens&#x27; reports followed up" in ranking
     page = client.get("/keterbukaan/dinas-pu/").content.decode()
     assert "no data, left out" in page and "Numerator / denominator" in page
+
+
+def test_the_ranking_is_a_few_aggregate_queries(
+    client: Client, agencies: dict[str, Process], django_assert_max_num_queries: Any
+) -> None:
+    client.get("/keterbukaan/")  # warm the templates
+    cache.clear()
+    with django_assert_max_num_queries(12):  # a constant: aggregates, never one per row
+        assert client.get("/keterbukaan/").status_code == 200
+    with django_assert_max_num_queries(3):  # cached per publication stamp
+        assert client.get("/keterbukaan/dinas-pu/").status_code == 200
