@@ -41,6 +41,7 @@ from terbuka_web.contracting.models import Process
 from terbuka_web.flags.api import router as flags_router
 from terbuka_web.governance.api import router as governance_router
 from terbuka_web.ledger.api import router as ledger_router
+from terbuka_web.openness.api import router as openness_router
 from terbuka_web.participation.api import router as lapor_router
 from terbuka_web.portal import selectors as portal
 from terbuka_web.portal.links import ocid_link_maker
@@ -60,6 +61,7 @@ handlers_register(api)
 api.add_router("/flags", flags_router)
 api.add_router("/governance/", governance_router)
 api.add_router("/ledger", ledger_router)
+api.add_router("/openness", openness_router)
 api.add_router("/governance/", scope_router)
 api.add_router("/lapor/", lapor_router)
 api.add_router("/budget/", budget_router)

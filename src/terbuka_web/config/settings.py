@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "terbuka_web.budget",
     "terbuka_web.benefits",
     "terbuka_web.federation",
+    "terbuka_web.openness",
 ]
 
 MIDDLEWARE = [

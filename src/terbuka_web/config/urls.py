@@ -28,6 +28,7 @@ urlpatterns = [
     path("konsorsium/", include("terbuka_web.governance.urls")),
     path("cakupan/", include("terbuka_web.scope.urls")),
     path("tanda-bahaya/", include("terbuka_web.flags.urls")),
+    path("keterbukaan/", include("terbuka_web.openness.urls")),
     path("lapor/", include("terbuka_web.participation.urls")),
     path("open311/v2/", include("terbuka_web.participation.open311_urls")),
     path("anggaran/", include("terbuka_web.budget.urls")),

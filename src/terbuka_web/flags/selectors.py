@@ -213,6 +213,26 @@ def monitoring_by_agency(today: date) -> list[Monitoring]:
     return sorted(found, key=lambda m: (-m.overdue, -m.late_milestones, m.name))
 
 
+def monitoring_by_region(today: date) -> list[Monitoring]:
+    """Return each region's (the agencies' government) contracts and late items as of today."""
+    rows = (
+        FlagSubject.objects.filter(agency__government__isnull=False, contract_end__isnull=False)
+        .values("agency__government__code", "agency__government__name")
+        .annotate(**_monitoring_counts(today))
+    )
+    found = [
+        Monitoring(
+            r["agency__government__code"],
+            r["agency__government__name"],
+            r["contracts"],
+            r["overdue"],
+            r["late_milestones"],
+        )
+        for r in rows
+    ]
+    return sorted(found, key=lambda m: (-m.overdue, -m.late_milestones, m.name))
+
+
 def late_processes(agency_id: int, today: date, limit: int = 20) -> dict[str, list[dict[str, Any]]]:
     """Return one agency's processes past the contract end not completed ("overdue") and with
     a milestone past due ("late"), oldest first: ocid, title, the date and days late."""
@@ -234,3 +254,45 @@ def late_processes(agency_id: int, today: date, limit: int = 20) -> dict[str, li
             for r in rows.values("process__ocid", "process__title", day)[:limit]
         ]
     return found
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Name one contract with its physical progress (%) and financial progress (paid / value, %),
+    None when the data does not say (issue 15 part 3)."""
+
+    ocid: str
+    title: str
+    physical: int | None
+    financial: float | None
+
+    @property
+    def paid_ahead(self) -> bool:
+        """Report whether more is paid than built (financial above physical progress)."""
+        return (
+            self.physical is not None
+            and self.financial is not None
+            and self.financial > self.physical
+        )
+
+
+def contract_progress(agency_id: int, limit: int = 200) -> list[Progress]:
+    """Return the agency's published contracts with physical against financial progress, those
+    paid ahead of the work first (largest gap), then by title; one query over their compiled
+    releases (an agency has tens to a few hundred contracts)."""
+    from terbuka_web.contracting.models import Process
+    from terbuka_web.portal.story import _progress_of
+
+    ids = FlagSubject.objects.filter(agency_id=agency_id, contract_end__isnull=False)
+    rows = Process.objects.filter(pk__in=ids.values("process_id")).values_list(
+        "ocid", "title", "compiled_release"
+    )
+    found = [Progress(o, t, *_progress_of(state or {})) for o, t, state in rows[:limit]]
+    return sorted(
+        found,
+        key=lambda p: (
+            not p.paid_ahead,
+            -((p.financial or 0) - (p.physical or 0)) if p.paid_ahead else 0,
+            p.title,
+        ),
+    )

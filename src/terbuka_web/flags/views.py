@@ -125,6 +125,12 @@ GROUPS = {
 }
 
 
+MONITORING = {
+    "agency": selectors.monitoring_by_agency,
+    "region": selectors.monitoring_by_region,
+}
+
+
 def groups(request: HttpRequest, by: str) -> HttpResponse:
     """Render one dimension's table and chart: per agency, region or supplier (by)."""
     titles = {
@@ -137,9 +143,7 @@ def groups(request: HttpRequest, by: str) -> HttpResponse:
     link = reverse("flags:agencies") if by == "agency" else ""
     context = {
         "by": by,
-        "monitoring": selectors.monitoring_by_agency(timezone.localdate())
-        if by == "agency"
-        else [],
+        "monitoring": MONITORING[by](timezone.localdate()) if by in MONITORING else [],
         "title": title,
         "chart": _rate_chart(by, title, name, rows, link) if rows else None,
         "not_an_accusation": words.NOT_AN_ACCUSATION,
@@ -153,6 +157,7 @@ def agency(request: HttpRequest, code: str) -> HttpResponse:
     if found is None:
         raise Http404("perangkat daerah tidak ditemukan / agency not found")
     totals, today = selectors.totals(agency_id=found.id), timezone.localdate()
+    monitoring = selectors.monitoring_of(found.id, today)
     context = {
         "agency": found,
         "totals": totals,
@@ -165,9 +170,11 @@ def agency(request: HttpRequest, code: str) -> HttpResponse:
         ),
         "quarter_chart": _quarter_chart(selectors.trend_by_quarter(agency_id=found.id)),
         "not_an_accusation": words.NOT_AN_ACCUSATION,
-        "monitoring": selectors.monitoring_of(found.id, today),
+        "monitoring": monitoring,
         "late": selectors.late_processes(found.id, today),
     }
+    if monitoring.contracts:  # physical against financial progress (issue 15 part 3)
+        context["progress"] = selectors.contract_progress(found.id)
     return render(request, "flags/agency.html", context)
 
 
