@@ -5,7 +5,9 @@ repeats paying nobody twice, clawback, the zero-leakage check, the per-village A
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from terbuka.money.errors import IdempotencyConflict, PostingUnbalanced
 from terbuka.registry.identity import kk_hash, nik_hash
 from terbuka.rules.errors import RuleEvaluationError
 from terbuka.tlog.note import generate_key
-from terbuka_web.accounts.models import Agency
+from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.benefits.audit import cycle_leakage
 from terbuka_web.benefits.cycles import ENTITLEMENT_DAYS, cycle_clawback, cycle_run
 from terbuka_web.benefits.keys import hmac_key
@@ -222,3 +224,21 @@ def test_no_cycle_output_reveals_a_registrant(adopted: Programme, client: Client
     blob = "\n".join(texts)
     assert sorted(s for s in secrets if s in blob) == []
     assert "benefit.credit" in blob
+
+
+def test_the_audit_page_and_csv_are_for_auditors(adopted: Programme, client: Client) -> None:
+    cycle_run(programme=adopted)
+    page, export = "/bantuan/blt-uji/siklus/1/audit/", "/bantuan/blt-uji/siklus/1/audit.csv"
+    assert client.get(page).status_code == 302  # to the login page
+    other = Agency.objects.get(code="3522-dpupr")
+    client.force_login(User.objects.create_user("ppk.pu", role=Role.PPK, agency=other))
+    assert client.get(page).status_code == 403 and client.get(export).status_code == 403
+    client.force_login(User.objects.create_user("aud", role=Role.AUDITOR))
+    html = client.get(page).content.decode()
+    assert "Pemeriksaan nol kebocoran" in html and A in html and "usa-alert--success" in html
+    assert client.get("/bantuan/blt-uji/siklus/7/audit/").status_code == 404
+    rows = list(csv.DictReader(io.StringIO(client.get(export).content.decode())))
+    api = json.loads(client.get("/api/benefits/programmes/blt-uji/cycles/1/villages").content)
+    assert [int(r["credited"]) for r in rows] == [r["credited"] for r in api]
+    assert {r["village_code"]: int(r["deceased"]) for r in rows}[A] == 1
+    assert "/bantuan/blt-uji/siklus/1/audit/" in client.get("/bantuan/blt-uji/").content.decode()
