@@ -53,11 +53,11 @@ class VillageOut(Schema):
     refused: int
 
 
-@router.get("/programmes/{slug}/cycles/{number}/villages", response=list[VillageOut])
-def cycle_villages_list(request: HttpRequest, slug: str, number: int) -> list[dict[str, Any]]:
+@router.get("/programmes/{id}/cycles/{n}/villages", response=list[VillageOut])
+def cycle_villages_list(request: HttpRequest, id: str, n: int) -> list[dict[str, Any]]:
     """Angka per desa satu siklus / a cycle's figures per village, in Rupiah (404 if none)."""
-    programme = selectors.programme_get(slug)
-    cycle = cycle_get(programme, number) if programme is not None else None
+    programme = selectors.programme_get(id[:60])
+    cycle = cycle_get(programme, n) if programme is not None else None
     if cycle is None:
         raise Http404("siklus tidak ditemukan / cycle not found")
     return cycle_villages(cycle)
