@@ -114,6 +114,8 @@ def published_parse(data: bytes) -> dict[str, int]:
     """
     try:
         rows = json.loads(data)
+        if not isinstance(rows, list):
+            raise TypeError("not a list")
         return {str(r["village_code"]): int(r["credited"]) for r in rows}
     except (ValueError, TypeError, KeyError) as exc:
         raise FormatError(

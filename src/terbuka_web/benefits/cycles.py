@@ -143,6 +143,9 @@ def _cycle_start(programme: Programme, today: dt.date) -> Cycle:
             "program belum punya aturan yang berlaku", "the programme has no rules in force",
             "programme",
         )  # fmt: skip
+    running = programme.cycles.filter(status=Cycle.Status.RUNNING).first()
+    if running is not None:  # another process started it while we waited for the lock
+        return running
     programme_fund(programme)
     number = programme.cycles.order_by("-number").values_list("number", flat=True).first() or 0
     cycle = Cycle.objects.create(
@@ -155,7 +158,12 @@ def _cycle_start(programme: Programme, today: dt.date) -> Cycle:
 
 @transaction.atomic
 def _chunk_credit(cycle: Cycle, size: int) -> int:
-    """Credit up to size pending items of cycle with their log entries; return how many."""
+    """Credit up to size pending items of cycle with their log entries; return how many.
+
+    The cycle's row lock serialises two processes resuming the same cycle (PostgreSQL; SQLite
+    writers are serialised already), so the second sees the first's items as credited.
+    """
+    list(Cycle.objects.select_for_update().filter(pk=cycle.pk).values_list("pk", flat=True))
     items = list(
         CycleItem.objects.filter(cycle=cycle, credited=False)
         .order_by("id")[:size]
