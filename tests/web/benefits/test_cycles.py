@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import Settings
@@ -242,3 +243,16 @@ def test_the_audit_page_and_csv_are_for_auditors(adopted: Programme, client: Cli
     assert [int(r["credited"]) for r in rows] == [r["credited"] for r in api]
     assert {r["village_code"]: int(r["deceased"]) for r in rows}[A] == 1
     assert "/bantuan/blt-uji/siklus/1/audit/" in client.get("/bantuan/blt-uji/").content.decode()
+
+
+def test_the_commands_disburse_and_claw_back(adopted: Programme) -> None:
+    out = io.StringIO()
+    call_command("terbuka_benefits", "disburse", "blt-uji", "--chunk", "2", stdout=out)
+    assert "siklus / cycle 1" in out.getvalue() and "dikreditkan / credited: 2" in out.getvalue()
+    cycle = Cycle.objects.get()
+    later = (cycle.expires_on + dt.timedelta(days=1)).isoformat()
+    call_command("terbuka_benefits", "clawback", "blt-uji", "--today", later, stdout=out)
+    allocated = sum(CycleItem.objects.values_list("amount", flat=True))
+    assert f"clawed back: {allocated} Rupiah" in out.getvalue()
+    with pytest.raises(CommandError, match="not found"):
+        call_command("terbuka_benefits", "disburse", "tidak-ada")
