@@ -84,7 +84,7 @@ def _registrants(programme: Programme) -> Q:
     return within
 
 
-def _snapshot(programme: Programme, cycle: Cycle, today: dt.date) -> None:
+def _snapshot(programme: Programme, cycle: Cycle, today: dt.date, size: int) -> None:
     """Evaluate every registrant and write cycle's items and village figures.
 
     Raises RuleEvaluationError naming the row, ValidationError when the fund is short.
@@ -98,27 +98,34 @@ def _snapshot(programme: Programme, cycle: Cycle, today: dt.date) -> None:
     fields = ("id", "nik_hash", "source_id", "row", "village_code", "desil", "household",
               "disabilitas", "lansia", "meninggal", "duplicate")  # fmt: skip
     rows = Registrant.objects.filter(_registrants(programme)).order_by("id").values_list(*fields)
-    for pk, nik, source, row, village, desil, household, disab, old, dead, dup in rows:
-        who = RuleRegistrant(
-            f"impor {source} baris {row}", village, desil, household, disab, old, dead, dup
-        )
-        outcome = evaluate(compiled, who)
-        figures = villages.setdefault(village, CycleVillage(cycle=cycle, village_code=village))
-        if outcome.refusal is Refusal.DECEASED:
-            figures.deceased += 1
-        elif outcome.refusal is Refusal.DUPLICATE:
-            figures.duplicate += 1
-        elif not outcome.eligible or outcome.amount == 0:
-            figures.ineligible += 1
-        else:
-            figures.eligible += 1
-            figures.allocated += outcome.amount
-            items.append(CycleItem(
-                cycle=cycle, registrant_id=pk, village_code=village, amount=outcome.amount,
-                pseudonym=pseudonym(key, programme.slug, nik),
-            ))  # fmt: skip
-    _fund_check(programme, sum(i.amount for i in items))
-    CycleItem.objects.bulk_create(items, batch_size=CHUNK)
+    stream = rows.iterator(CHUNK)
+    try:
+        for pk, nik, source, row, village, desil, household, disab, old, dead, dup in stream:
+            who = RuleRegistrant(
+                f"impor {source} baris {row}", village, desil, household, disab, old, dead, dup
+            )
+            outcome = evaluate(compiled, who)
+            figures = villages.setdefault(village, CycleVillage(cycle=cycle, village_code=village))
+            if outcome.refusal is Refusal.DECEASED:
+                figures.deceased += 1
+            elif outcome.refusal is Refusal.DUPLICATE:
+                figures.duplicate += 1
+            elif not outcome.eligible or outcome.amount == 0:
+                figures.ineligible += 1
+            else:
+                figures.eligible += 1
+                figures.allocated += outcome.amount
+                items.append(CycleItem(
+                    cycle=cycle, registrant_id=pk, village_code=village, amount=outcome.amount,
+                    pseudonym=pseudonym(key, programme.slug, nik),
+                ))  # fmt: skip
+                if len(items) >= size:  # memory flat in the registry's size (rolled back on error)
+                    CycleItem.objects.bulk_create(items)
+                    items = []
+    finally:  # a failed evaluation leaves PostgreSQL's server-side cursor open: close it now
+        stream.close()  # type: ignore[attr-defined]
+    CycleItem.objects.bulk_create(items)
+    _fund_check(programme, sum(v.allocated for v in villages.values()))
     CycleVillage.objects.bulk_create(villages.values(), batch_size=CHUNK)
 
 
@@ -135,7 +142,7 @@ def _fund_check(programme: Programme, allocated: int) -> None:
 
 
 @transaction.atomic
-def _cycle_start(programme: Programme, today: dt.date) -> Cycle:
+def _cycle_start(programme: Programme, today: dt.date, size: int) -> Cycle:
     """Create the next cycle of programme with its snapshot (all or nothing)."""
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if programme.current is None:
@@ -152,7 +159,7 @@ def _cycle_start(programme: Programme, today: dt.date) -> Cycle:
         programme=programme, number=number + 1, version=programme.current,
         started_at=timezone.now(), expires_on=today + dt.timedelta(days=ENTITLEMENT_DAYS),
     )  # fmt: skip
-    _snapshot(programme, cycle, today)
+    _snapshot(programme, cycle, today, size)
     return cycle
 
 
@@ -222,7 +229,7 @@ def cycle_run(
         permission_require(user=actor, action=Action.PROGRAMME_MANAGE, agency=programme.agency)
     cycle = Cycle.objects.filter(programme=programme, status=Cycle.Status.RUNNING).first()
     if cycle is None:
-        cycle = _cycle_start(programme, today or timezone.localdate())
+        cycle = _cycle_start(programme, today or timezone.localdate(), chunk)
         audit_record(
             actor=actor, action="benefits:cycle:start", target=f"{programme.slug}/{cycle.number}",
             agency=programme.agency,
