@@ -82,3 +82,25 @@ def test_an_officer_sees_the_dry_run_and_the_village_registry(
     assert page.locator("tbody tr").count() >= 5
     screenshot(page, "benefits-village-registry")
     context.close()
+
+
+def test_an_auditor_sees_the_cycle_audit_on_a_phone(
+    live_server: Any,
+    browser: Browser,
+    programmes: None,
+    screenshot: Callable[[Page, str], Path],
+) -> None:
+    User.objects.create_user("aud.bpk", password=PASSWORD, role=Role.AUDITOR)
+    context = browser.new_context(locale="id-ID", viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/akun/masuk/")
+    page.locator("#id_username").fill("aud.bpk")
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_load_state()
+    assert _check(page, live_server.url + "/bantuan/blt-desil/siklus/2/audit/") == []
+    page.locator("#kebocoran").wait_for()
+    assert page.locator(".usa-alert--success").count() == 1
+    screenshot(page, "benefits-cycle-audit")
+    context.close()

@@ -16,6 +16,7 @@ from pytest_django.fixtures import Settings
 
 from terbuka.canonical import canonical_json
 from terbuka_web.accounts.models import Agency, AuditEvent, User
+from terbuka_web.benefits.models import Cycle
 from terbuka_web.budget.models import BudgetBatch
 from terbuka_web.common.demo import road as road_module
 from terbuka_web.common.demo.seed import DEMO_ACCOUNTS, demo_seed
@@ -59,6 +60,7 @@ def counts() -> dict[str, int]:
         "budget_log": LogEntry.objects.filter(kind="budget.batch").count(),
         "budget_batches": BudgetBatch.objects.count(),
         "benefit_rules": LogEntry.objects.filter(kind="benefit.rules").count(),
+        "benefit_cycles": Cycle.objects.filter(status=Cycle.Status.DONE).count(),
         "governance": LogEntry.objects.filter(kind__startswith="governance.").count(),
         "audit": AuditEvent.objects.exclude(action="regions:region:load").count(),
     }
@@ -80,6 +82,7 @@ def test_demo_seeds_publishes_and_is_idempotent(data_dir: Path) -> None:
     assert first["governance"] > 0  # the demo governance consortium (test_demo_consortium)
     assert first["lapor"] > 0  # the citizens' reports (participation.case entries)
     assert first["benefit_rules"] == 2  # two programmes adopted by decisions (demo/benefits.py)
+    assert first["benefit_cycles"] == 3  # completed cycles: two of blt-desil, one flood relief
     # every release and every newly published document was logged in its transaction
     assert first["log"] == first["releases"] + first["documents"]
     assert first["budget_log"] == first["budget_batches"] > 1000  # each budget batch logged

@@ -3,6 +3,12 @@
     terbuka verify https://terbuka.example/log/ --policy kebijakan.txt [--file rilis.json] [--audit]
     terbuka verify ./ekspor --policy kebijakan.txt --anchor anchor-tx.json
     terbuka verify --receipt tanda-terima.txt --file rilis.json --policy kebijakan.txt
+    terbuka verify https://terbuka.example/log/ --policy kebijakan.txt --programme blt --cycle 1
+
+With --programme and --cycle, the per-village totals of that disbursement cycle are recomputed
+from the log's benefit.credit entries alone and compared with the log's benefit.village_total
+entries and with what the portal publishes (--published FILE or URL; by default, for a log
+served over HTTP, /api/benefits/programmes/P/cycles/C/villages on the same host).
 
 Exit codes: 0 verified, 1 verification failed (tampering, fork, rollback, missing record),
 2 usage or input error, 3 log unreachable or incomplete (cannot tell).
@@ -12,9 +18,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import urllib.parse
 from pathlib import Path
 
 from terbuka.errors import FormatError, TerbukaError, VerificationError
+from terbuka.registry.cycles import cycle_totals, published_parse, totals_differences
 from terbuka.tlog.anchor import anchor_check, anchor_check_signature
 from terbuka.tlog.checkpoint import Checkpoint
 from terbuka.tlog.errors import MalformedError, UnavailableError
@@ -26,10 +34,11 @@ from terbuka.tlog.verify import (
     check_checkpoint,
     check_consistency_with_state,
     check_inclusion_of,
+    read_entries,
     served_by_log,
     verify_receipt,
 )
-from terbuka.tlog.verify_source import entry_from_record, open_source
+from terbuka.tlog.verify_source import LogSource, entry_from_record, http_call, open_source
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
 VERDICTS = {
@@ -73,8 +82,16 @@ def run_checks(args: argparse.Namespace, report: Report) -> None:
     state = OriginState.load(args.state or default_state_path("verify-state.json"))
     if args.receipt is not None:
         run_receipt(args, entry, policy, state, report)
+    if (args.programme is None) != (args.cycle is None):
+        raise MalformedError(
+            "--programme dan --cycle harus diberikan bersama",
+            "--programme and --cycle go together",
+            where="--programme",
+        )
     if args.source is not None:
-        run_source(args, entry, policy, state, report)
+        checkpoint, source = run_source(args, entry, policy, state, report)
+        if args.programme is not None:
+            check_cycle(args, checkpoint, source, report)
 
 
 def run_receipt(
@@ -103,7 +120,7 @@ def run_source(
     policy: Policy,
     state: OriginState,
     report: Report,
-) -> None:
+) -> tuple[Checkpoint, LogSource]:
     """Check the log at SOURCE: checkpoint, consistency, inclusion, audit, anchor."""
     source = open_source(args.source)
     with served_by_log("checkpoint"):
@@ -116,6 +133,70 @@ def run_source(
         audit_log(checkpoint, source, report)
     if args.anchor is not None:
         check_anchor(args, checkpoint, report)
+    return checkpoint, source
+
+
+def published_read(args: argparse.Namespace, source: LogSource) -> bytes:
+    """Return the portal's published per-village totals: --published (file or URL), else the
+    API on the log's host. Raises MalformedError or UnavailableError."""
+    spec = args.published
+    if spec is None:
+        if not source.location.startswith(("http://", "https://")):
+            raise MalformedError(
+                "berikan --published (berkas JSON atau URL) untuk log dari direktori",
+                "give --published (a JSON file or URL) for a log read from a directory",
+                where="--published",
+            )
+        spec = urllib.parse.urljoin(
+            source.location,
+            f"/api/benefits/programmes/{urllib.parse.quote(args.programme)}/cycles/"
+            f"{args.cycle}/villages",
+        )
+    if spec.startswith(("http://", "https://")):
+        answer = http_call(spec)
+        if answer.status != 200:
+            raise UnavailableError(
+                f"{spec} menjawab HTTP {answer.status}",
+                f"{spec} answered HTTP {answer.status}",
+                where=spec,
+            )
+        return answer.body
+    return read_input(Path(spec), "total terbit / published totals")
+
+
+def check_cycle(
+    args: argparse.Namespace, checkpoint: Checkpoint, source: LogSource, report: Report
+) -> None:
+    """Recompute the cycle's per-village totals from the log alone; compare them with the log's
+    own village totals and with the portal's. Raises VerificationError naming the villages."""
+    totals = cycle_totals(
+        (data for _, data in read_entries(source, checkpoint.size)), args.programme, args.cycle
+    )
+    if not totals.credits and not totals.logged_totals:
+        raise VerificationError(
+            f"log tidak memuat siklus {args.cycle} program {args.programme}",
+            f"the log holds no cycle {args.cycle} of programme {args.programme}",
+            where="--cycle",
+        )
+    published = published_parse(published_read(args, source))
+    for name_id, name_en, shown in (
+        ("total desa di log", "the log's village totals", totals.logged_totals),
+        ("total yang diterbitkan portal", "the portal's published totals", published),
+    ):
+        wrong = totals_differences(totals.credited, shown)
+        if wrong:
+            raise VerificationError(
+                f"{name_id} BERBEDA dari kredit di log: {'; '.join(wrong[:10])}",
+                f"{name_en} DIFFER from the credits in the log: {'; '.join(wrong[:10])}",
+                where=wrong[0].split(":")[0],
+            )
+    total = sum(totals.credited.values())
+    report.ok(
+        f"siklus {args.cycle} {args.programme}: {totals.credits} kredit, {len(totals.credited)} "
+        f"desa, Rp {total} — sama dengan total log dan portal",
+        f"cycle {args.cycle} of {args.programme}: {totals.credits} credits, "
+        f"{len(totals.credited)} villages, Rp {total} — the log's and portal's totals agree",
+    )
 
 
 def check_anchor(args: argparse.Namespace, checkpoint: Checkpoint, report: Report) -> None:
@@ -192,4 +273,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--audit", action="store_true", help="rebuild the tree from all entries")
     parser.add_argument("--anchor", type=Path, metavar="TXJSON", help="Hive anchor transaction")
     parser.add_argument("--anchor-key", metavar="STM...", help="chain key that must sign it")
+    parser.add_argument("--programme", metavar="P", help="benefit programme id, e.g. blt-desil")
+    parser.add_argument("--cycle", type=int, metavar="C", help="its disbursement cycle number")
+    parser.add_argument(
+        "--published", metavar="FILE|URL", help="the portal's per-village totals (JSON)"
+    )
     parser.set_defaults(handler=run_verify)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from terbuka.governance.errors import GovernanceError
 from terbuka.rules.ruleset import ruleset_parse
+from terbuka_web.benefits.cycles import programme_fund
 from terbuka_web.benefits.models import Programme, RuleVersion
 from terbuka_web.benefits.totals import totals_store
 from terbuka_web.governance.effects import effect_register
@@ -59,7 +60,8 @@ def rules_adopt(decision: Decision) -> None:
     """Adopt the decided rules as the programme's next version, in the decision's transaction.
 
     The previous version becomes superseded; the new one's per-village totals are computed,
-    and a benefit.rules log entry names programme, version, rule hash and decision.
+    the programme's fund receives its budget from the treasury (once), and a benefit.rules
+    log entry names programme, version, rule hash and decision.
     Example entry: {"kind":"benefit.rules","programme":"blt-desil","version":1,
     "rule_hash":"9f2c…","rules":{…},"decision":12,"proposal_hash":"…"}.
     """
@@ -79,6 +81,7 @@ def rules_adopt(decision: Decision) -> None:
     programme.current = version
     programme.save(update_fields=["current"])
     totals_store(version)
+    programme_fund(programme)
     entry = entry_append(
         kind="benefit.rules",
         ref=f"bantuan/{programme.slug}/aturan/{number}",

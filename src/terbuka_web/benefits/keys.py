@@ -54,3 +54,8 @@ def hmac_key() -> bytes:
 def seal_key() -> bytes:
     """Return the 32-byte AES-GCM key that seals names and addresses."""
     return _derived("seal", _secret("seal"))
+
+
+def pseudonym_key() -> bytes:
+    """Return the 32-byte key of registrants' per-programme pseudonyms (from the HMAC secret)."""
+    return _derived("pseudonym", _secret("hmac"))

@@ -133,3 +133,69 @@ class VillageTotal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["version", "village_code"], name="village_total_once")
         ]
+
+
+class Cycle(models.Model):
+    """Hold one disbursement cycle of a programme: its number, the rule version it ran under.
+
+    Started, its snapshot (CycleItem, CycleVillage) is taken in one transaction; credits are
+    then posted in committed chunks, each with its log entries, so a killed run resumes where
+    it stopped (items not yet credited) and pays nobody twice. Done when every village's total
+    is logged.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Berjalan")
+        DONE = "done", _("Selesai")
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="cycles")
+    number = models.PositiveIntegerField()
+    version = models.ForeignKey(RuleVersion, on_delete=models.PROTECT, related_name="cycles")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_on = models.DateField(help_text=_("Hak yang tidak dibelanjakan ditarik sesudahnya"))
+    clawed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["programme_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="benefit_cycle_once")
+        ]
+
+
+class CycleItem(models.Model):
+    """Hold one eligible registrant's entitlement in a cycle (snapshot), under its pseudonym."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="items")
+    registrant = models.ForeignKey(Registrant, on_delete=models.PROTECT, related_name="+")
+    village_code = models.CharField(max_length=13)
+    pseudonym = models.CharField(max_length=32)
+    amount = models.BigIntegerField()
+    credited = models.BooleanField(default=False)
+    clawed_back = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["cycle_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "registrant"], name="cycle_item_once"),
+            models.UniqueConstraint(fields=["cycle", "pseudonym"], name="cycle_pseudonym_once"),
+        ]
+
+
+class CycleVillage(models.Model):
+    """Hold one village's figures in a cycle: allocated at the snapshot, refusals by reason."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="villages")
+    village_code = models.CharField(max_length=13)
+    allocated = models.BigIntegerField(default=0)
+    eligible = models.PositiveIntegerField(default=0)
+    ineligible = models.PositiveIntegerField(default=0)
+    deceased = models.PositiveIntegerField(default=0)
+    duplicate = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["cycle_id", "village_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "village_code"], name="cycle_village_once")
+        ]

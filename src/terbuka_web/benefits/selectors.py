@@ -90,8 +90,8 @@ def public_totals(version: RuleVersion | None) -> PublicTotals:
 
 
 def programme_cycles(programme: Programme) -> list[int]:
-    """Return the numbers of programme's disbursement cycles (none yet: cycles come later)."""
-    return []
+    """Return the numbers of programme's disbursement cycles, oldest first."""
+    return list(programme.cycles.order_by("number").values_list("number", flat=True))
 
 
 def dry_run_viewer(user: Any, programme: Programme) -> bool:

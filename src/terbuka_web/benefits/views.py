@@ -4,6 +4,8 @@ see a dry run of the pending rules. No page ever shows a registrant."""
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +16,14 @@ from django.views.decorators.http import require_safe
 from terbuka.errors import TerbukaError
 from terbuka_web.accounts.services import audit_record
 from terbuka_web.benefits import selectors
+from terbuka_web.benefits.audit import (
+    COLUMNS,
+    cycle_get,
+    cycle_leakage,
+    cycle_villages,
+    programme_cycle_numbers,
+)
+from terbuka_web.benefits.models import Cycle
 from terbuka_web.common.charts import Bar, bar_chart
 from terbuka_web.portal.templatetags.terbuka import rupiah
 
@@ -61,6 +71,8 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
         "chart": _chart(totals),
         "pending": selectors.proposals_pending(found),
         "small": selectors.SMALL_COUNT,
+        "cycles": found.cycles.order_by("-number"),
+        "auditor": selectors.dry_run_viewer(request.user, found),
     }
     if selectors.dry_run_viewer(request.user, found):
         context["dry_run"], context["dry_run_error"] = None, None
@@ -89,3 +101,44 @@ def village_registry(request: HttpRequest, code: str) -> HttpResponse:
         action="benefits:identity:view", target=code[:13], data={"registrants": len(rows)},
     )  # fmt: skip
     return render(request, "benefits/village.html", {"code": code[:13], "rows": rows})
+
+
+def _audited_cycle(request: HttpRequest, slug: str, number: int) -> Cycle:
+    """Return the cycle for an auditor or the programme's managers; 404 or 403 otherwise."""
+    found = selectors.programme_get(slug[:60])
+    cycle = cycle_get(found, number) if found is not None else None
+    if found is None or cycle is None:
+        raise Http404(slug)
+    if not selectors.dry_run_viewer(request.user, found):
+        raise HttpForbidden
+    return cycle
+
+
+@login_required
+@require_safe
+def cycle_audit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Show a cycle's audit per village (allocated, credited, spent, clawed back, refused by
+    reason) and the zero-leakage check read from the ledger; auditors and managers only."""
+    cycle = _audited_cycle(request, slug, number)
+    rows = cycle_villages(cycle)
+    sums = {c: sum(r[c] for r in rows) for c in COLUMNS[1:]}
+    context = {
+        "programme": cycle.programme, "cycle": cycle, "rows": rows, "sums": sums,
+        "leakage": cycle_leakage(cycle), "numbers": programme_cycle_numbers(cycle.programme),
+    }  # fmt: skip
+    return render(request, "benefits/cycle_audit.html", context)
+
+
+@login_required
+@require_safe
+def cycle_audit_csv(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Export a cycle's audit per village as CSV (UTF-8, header row COLUMNS)."""
+    cycle = _audited_cycle(request, slug, number)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"audit-{cycle.programme.slug}-siklus-{cycle.number}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow(COLUMNS)
+    for row in cycle_villages(cycle):
+        writer.writerow([row[c] for c in COLUMNS])
+    return response

@@ -15,7 +15,7 @@ from pytest_django.fixtures import Settings
 from terbuka.registry.identity import kk_hash, nik_hash
 from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.benefits.keys import hmac_key
-from terbuka_web.benefits.models import Programme, Registrant
+from terbuka_web.benefits.models import Cycle, Programme, Registrant
 from terbuka_web.common.demo.benefits import demo_benefits_create, registry_csv
 from terbuka_web.common.demo.consortium import demo_consortium_create
 from terbuka_web.governance.models import Proposal
@@ -44,7 +44,7 @@ def test_the_api_lists_programmes_in_the_acceptance_shape(demo: object, client: 
         assert set(item) == {"id", "name", "rule_hash", "cycles"}
         programme = Programme.objects.get(slug=item["id"])
         assert programme.current is not None and item["rule_hash"] == programme.current.rule_hash
-        assert item["cycles"] == []
+        assert item["cycles"] == ([1, 2] if item["id"] == "blt-desil" else [1])
 
 
 def test_the_programme_page_shows_rules_budget_and_village_totals(
@@ -81,6 +81,10 @@ def _public_texts(client: Client) -> list[str]:
     """Return every public page, API answer and log entry the benefits app produces."""
     urls = ["/bantuan/", "/api/benefits/programmes", "/api/openapi.json", "/konsorsium/"]
     urls += [f"/bantuan/{p.slug}/" for p in Programme.objects.all()]
+    urls += [
+        f"/api/benefits/programmes/{c.programme.slug}/cycles/{c.number}/villages"
+        for c in Cycle.objects.select_related("programme")
+    ]
     urls += [f"/konsorsium/usulan/{p.uid}/" for p in Proposal.objects.all()]
     urls += [f"/api/governance/proposals/{p.uid}" for p in Proposal.objects.all()]
     texts = []

@@ -5,10 +5,10 @@ The registry: 5–10 fictional households in each of Bojonegoro's villages, with
 of valid format (the village's district, a real birth date, a serial) that belong to nobody,
 a few flagged deceased and two NIK duplicates; imported through registry_import as an
 operator's CSV would be. The programmes: a monthly cash transfer by income decile, and flood
-relief for four kecamatan along the Bengawan Solo. Each rule set is proposed as a
-programme_rules proposal and voted by the demo members' keys in DATA_DIR/demo-consortium
-(made by consortium.py), recused members abstaining. Runs only once (no programme yet) and
-only after the demo consortium exists.
+relief for four kecamatan along the Bengawan Solo, with completed disbursement cycles. Each
+rule set is proposed as a programme_rules proposal and voted by the demo members' keys in
+DATA_DIR/demo-consortium (made by consortium.py), recused members abstaining. Runs only once
+(no programme yet) and only after the demo consortium exists.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from django.utils import timezone
 from terbuka.governance.keys import private_key_load
 from terbuka.governance.vote import vote_sign
 from terbuka_web.accounts.models import Agency
+from terbuka_web.benefits.cycles import cycle_run
 from terbuka_web.benefits.models import Programme
 from terbuka_web.benefits.registry import registry_import
 from terbuka_web.benefits.services import programme_create, programme_rules_propose
@@ -175,4 +176,13 @@ def demo_benefits_create(*, seed: int = 2026) -> int | None:
                 actor=None, programme=programme, rules=rules, text=text, deadline=week
             )
             _adopt(proposal)
+    demo_cycles_run()
     return source.rows
+
+
+def demo_cycles_run() -> None:
+    """Run completed disbursement cycles of the demo programmes whose rules were adopted: two
+    monthly cycles of the cash programme, one of the flood relief (ledger bulk path)."""
+    for programme in Programme.objects.filter(current__isnull=False).order_by("slug"):
+        for _ in range(2 if programme.slug == "blt-desil" else 1):
+            cycle_run(programme=programme)

@@ -1,7 +1,8 @@
 """Benefit programmes: `import FILE` (the registry, all or nothing), `create` (a programme),
 `propose PROGRAMME --rules FILE --text TEXT` (rules put to the consortium) and `dry-run
 PROGRAMME` (eligible registrants and Rupiah per village against the rules in force; moves no
-money)."""
+money), `disburse PROGRAMME` (a new disbursement cycle now, or resume an interrupted one) and
+`clawback PROGRAMME` (unspent entitlements of expired cycles back to the fund)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ from terbuka.errors import TerbukaError
 from terbuka.registry.errors import RegistryImportError
 from terbuka.rules.ruleset import ruleset_parse
 from terbuka_web.accounts.models import Agency
+from terbuka_web.benefits.audit import cycle_villages
+from terbuka_web.benefits.cycles import cycle_clawback, cycle_run
+from terbuka_web.benefits.models import Programme
 from terbuka_web.benefits.registry import registry_import
 from terbuka_web.benefits.selectors import (
     dry_run_candidate,
@@ -53,6 +57,17 @@ class Command(BaseCommand):
         new.add_argument("--regions", required=True, help="comma-separated codes, e.g. 35.22")
         new.add_argument("--agency", required=True, help="kode perangkat daerah, e.g. 3522-dinsos")
         new.add_argument("--description", default="")
+        pay = sub.add_parser(
+            "disburse", help="jalankan siklus penyaluran / run a disbursement cycle now "
+            "(resumes an interrupted one)",
+        )  # fmt: skip
+        pay.add_argument("programme", help="kode program / programme id, e.g. blt-desil")
+        pay.add_argument("--chunk", type=int, default=2000, help="credits per committed batch")
+        back = sub.add_parser(
+            "clawback", help="tarik hak yang kedaluwarsa / claw back expired entitlements"
+        )
+        back.add_argument("programme", help="kode program / programme id, e.g. blt-desil")
+        back.add_argument("--today", type=dt.date.fromisoformat, help="YYYY-MM-DD (default today)")
         pro = sub.add_parser(
             "propose", help="usulkan aturan ke konsorsium / propose rules to the consortium"
         )
@@ -69,6 +84,10 @@ class Command(BaseCommand):
                 self.create(options)
             elif action == "propose":
                 self.propose(options)
+            elif action == "disburse":
+                self.disburse(options["programme"], options["chunk"])
+            elif action == "clawback":
+                self.clawback(options["programme"], options["today"])
             else:
                 self.dry_run(options["programme"], options["rules"], options["json"])
         except RegistryImportError as error:
@@ -101,6 +120,34 @@ class Command(BaseCommand):
             agency=agency,
         )  # fmt: skip
         self.stdout.write(f"program dibuat / programme created: {programme.slug}")
+
+    def _programme(self, slug: str) -> Programme:
+        programme = programme_get(slug)
+        if programme is None:
+            raise CommandError(f"program tidak ditemukan / programme not found: {slug}")
+        return programme
+
+    def disburse(self, slug: str, chunk: int) -> None:
+        programme = self._programme(slug)
+        if chunk < 1:
+            raise CommandError("--chunk harus ≥ 1 / --chunk must be ≥ 1")
+        done = [0]
+
+        def progress(n: int) -> None:
+            done[0] += n
+            self.stdout.write(f"dikreditkan / credited: {done[0]}")
+            self.stdout.flush()
+
+        cycle = cycle_run(programme=programme, chunk=chunk, progress=progress)
+        rows = cycle_villages(cycle)
+        self.stdout.write(
+            f"siklus / cycle {cycle.number}: {sum(r['credited'] for r in rows)} Rupiah, "
+            f"{len(rows)} desa / villages, {sum(r['refused'] for r in rows)} ditolak / refused"
+        )
+
+    def clawback(self, slug: str, today: dt.date | None) -> None:
+        total = cycle_clawback(programme=self._programme(slug), today=today)
+        self.stdout.write(f"ditarik kembali / clawed back: {total} Rupiah")
 
     def propose(self, options: dict[str, Any]) -> None:
         programme = programme_get(options["programme"])

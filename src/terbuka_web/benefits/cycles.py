@@ -1,0 +1,290 @@
+"""Run disbursement cycles: snapshot, evaluate, check the fund, credit in chunks, log; claw back.
+
+cycle_run(programme=…) starts a new cycle (or resumes the one left running by a killed process):
+1. snapshot, in one transaction: every registrant of the programme's regions is evaluated under
+   the rule version in force (an evaluation error for one refuses the whole cycle, naming its
+   row, before anything is written); deceased and duplicate registrants are refused and
+   counted; the allocation is checked against the programme fund; the cycle, its items (one
+   per eligible registrant, under a per-programme pseudonym) and its village figures are
+   written together;
+2. credit, in committed chunks of CHUNK items: one ledger posting per item (programme fund →
+   entitlement, idempotency key "cycle:<programme>:<n>:<pseudonym>"), its benefit.credit log
+   entry and the item marked credited, all in one transaction: a kill between chunks leaves
+   whole chunks only, and the resumed run takes the items not yet credited;
+3. finish: one benefit.village_total entry per village, the cycle marked done.
+cycle_clawback moves the unspent entitlements of expired cycles back to the programme fund.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from terbuka.canonical import canonical_json
+from terbuka.errors import ValidationError
+from terbuka.money.posting import posting_make
+from terbuka.registry.cycles import (
+    CLAWBACK,
+    CREDIT,
+    VILLAGE_TOTAL,
+    credit_payload,
+    pseudonym,
+    village_total_payload,
+)
+from terbuka.rules.environment import Registrant as RuleRegistrant
+from terbuka.rules.evaluate import CompiledRules, Refusal, context_for, evaluate
+from terbuka.rules.ruleset import ruleset_parse
+from terbuka_web.accounts.models import User
+from terbuka_web.accounts.selectors import Action
+from terbuka_web.accounts.services import audit_record, permission_require
+from terbuka_web.benefits.keys import pseudonym_key
+from terbuka_web.benefits.models import Cycle, CycleItem, CycleVillage, Programme, Registrant
+from terbuka_web.ledger.models import Account
+from terbuka_web.ledger.services import posting_record, postings_record
+from terbuka_web.transparency.services import entry_append, entry_append_many
+
+CHUNK = 2000
+ENTITLEMENT_DAYS = 90
+TREASURY = "treasury:apbd"
+
+
+def fund_account(programme: Programme) -> str:
+    """Return the ledger key of programme's fund, e.g. "programme:blt-desil"."""
+    return f"programme:{programme.slug}"
+
+
+def entitlement_prefix(cycle: Cycle) -> str:
+    """Return the key prefix of cycle's entitlement accounts, "entitlement:<programme>:<n>:"."""
+    return f"entitlement:{cycle.programme.slug}:{cycle.number}:"
+
+
+def programme_fund(programme: Programme) -> bool:
+    """Fund programme's account with its budget from the treasury once; True when done now."""
+    return posting_record(
+        key=f"fund:{programme.slug}",
+        legs=[(TREASURY, "debit", programme.budget), (fund_account(programme), "credit",
+              programme.budget)],
+        memo=f"Pagu {programme.name}"[:500],
+    )  # fmt: skip
+
+
+def _refused(message_id: str, message_en: str, where: str) -> ValidationError:
+    return ValidationError(message_id, message_en, where=where)
+
+
+def _registrants(programme: Programme) -> Q:
+    within = Q()
+    for prefix in programme.regions:
+        within |= Q(village_code__startswith=f"{prefix}.") | Q(village_code=prefix)
+    return within
+
+
+def _snapshot(programme: Programme, cycle: Cycle, today: dt.date, size: int) -> None:
+    """Evaluate every registrant and write cycle's items and village figures.
+
+    Raises RuleEvaluationError naming the row, ValidationError when the fund is short.
+    """
+    assert programme.current is not None
+    rules = ruleset_parse(programme.current.rules)
+    compiled = CompiledRules(rules, context_for(rules, today))
+    key = pseudonym_key()
+    items: list[CycleItem] = []
+    villages: dict[str, CycleVillage] = {}
+    fields = ("id", "nik_hash", "source_id", "row", "village_code", "desil", "household",
+              "disabilitas", "lansia", "meninggal", "duplicate")  # fmt: skip
+    rows = Registrant.objects.filter(_registrants(programme)).order_by("id").values_list(*fields)
+    stream = rows.iterator(CHUNK)
+    try:
+        for pk, nik, source, row, village, desil, household, disab, old, dead, dup in stream:
+            who = RuleRegistrant(
+                f"impor {source} baris {row}", village, desil, household, disab, old, dead, dup
+            )
+            outcome = evaluate(compiled, who)
+            figures = villages.setdefault(village, CycleVillage(cycle=cycle, village_code=village))
+            if outcome.refusal is Refusal.DECEASED:
+                figures.deceased += 1
+            elif outcome.refusal is Refusal.DUPLICATE:
+                figures.duplicate += 1
+            elif not outcome.eligible or outcome.amount == 0:
+                figures.ineligible += 1
+            else:
+                figures.eligible += 1
+                figures.allocated += outcome.amount
+                items.append(CycleItem(
+                    cycle=cycle, registrant_id=pk, village_code=village, amount=outcome.amount,
+                    pseudonym=pseudonym(key, programme.slug, nik),
+                ))  # fmt: skip
+                if len(items) >= size:  # memory flat in the registry's size (rolled back on error)
+                    CycleItem.objects.bulk_create(items)
+                    items = []
+    finally:  # a failed evaluation leaves PostgreSQL's server-side cursor open: close it now
+        stream.close()  # type: ignore[attr-defined]
+    CycleItem.objects.bulk_create(items)
+    _fund_check(programme, sum(v.allocated for v in villages.values()))
+    CycleVillage.objects.bulk_create(villages.values(), batch_size=CHUNK)
+
+
+def _fund_check(programme: Programme, allocated: int) -> None:
+    """Raise ValidationError when programme's fund holds less than allocated."""
+    found = Account.objects.filter(key=fund_account(programme))
+    balance = found.values_list("balance", flat=True).first() or 0
+    if allocated > balance:
+        raise _refused(
+            f"dana program Rp {balance} tidak cukup untuk siklus sebesar Rp {allocated}",
+            f"the programme fund of Rp {balance} is short of the cycle's Rp {allocated}",
+            "fund",
+        )
+
+
+@transaction.atomic
+def _cycle_start(programme: Programme, today: dt.date, size: int) -> Cycle:
+    """Create the next cycle of programme with its snapshot (all or nothing)."""
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if programme.current is None:
+        raise _refused(
+            "program belum punya aturan yang berlaku", "the programme has no rules in force",
+            "programme",
+        )  # fmt: skip
+    running = programme.cycles.filter(status=Cycle.Status.RUNNING).first()
+    if running is not None:  # another process started it while we waited for the lock
+        return running
+    programme_fund(programme)
+    number = programme.cycles.order_by("-number").values_list("number", flat=True).first() or 0
+    cycle = Cycle.objects.create(
+        programme=programme, number=number + 1, version=programme.current,
+        started_at=timezone.now(), expires_on=today + dt.timedelta(days=ENTITLEMENT_DAYS),
+    )  # fmt: skip
+    _snapshot(programme, cycle, today, size)
+    return cycle
+
+
+@transaction.atomic
+def _chunk_credit(cycle: Cycle, size: int) -> int:
+    """Credit up to size pending items of cycle with their log entries; return how many.
+
+    The cycle's row lock serialises two processes resuming the same cycle (PostgreSQL; SQLite
+    writers are serialised already), so the second sees the first's items as credited.
+    """
+    list(Cycle.objects.select_for_update().filter(pk=cycle.pk).values_list("pk", flat=True))
+    items = list(
+        CycleItem.objects.filter(cycle=cycle, credited=False)
+        .order_by("id")[:size]
+        .values_list("id", "pseudonym", "amount", "village_code")
+    )
+    if not items:
+        return 0
+    slug, n = cycle.programme.slug, cycle.number
+    fund, prefix = fund_account(cycle.programme), entitlement_prefix(cycle)
+    memo = f"Siklus {n} {cycle.programme.name}"[:500]
+    postings_record(postings=[
+        posting_make(f"cycle:{slug}:{n}:{ps}", [(fund, "debit", amount),
+                     (prefix + ps, "credit", amount)], memo)
+        for _pk, ps, amount, _village in items
+    ])  # fmt: skip
+    entry_append_many(kind=CREDIT, entries=[
+        (f"bantuan/{slug}/siklus/{n}/{ps}", canonical_json({"kind": CREDIT, **credit_payload(
+            programme=slug, cycle=n, pseudonym=ps, amount=amount, village_code=village)}))
+        for _pk, ps, amount, village in items
+    ])  # fmt: skip
+    CycleItem.objects.filter(id__in=[pk for pk, *_ in items]).update(credited=True)
+    return len(items)
+
+
+@transaction.atomic
+def _cycle_finish(cycle: Cycle) -> None:
+    """Log one benefit.village_total per village of cycle and mark it done."""
+    credited = dict(
+        CycleItem.objects.filter(cycle=cycle, credited=True)
+        .values("village_code").annotate(total=Sum("amount")).values_list("village_code", "total")
+    )  # fmt: skip
+    slug, n = cycle.programme.slug, cycle.number
+    for code in cycle.villages.order_by("village_code").values_list("village_code", flat=True):
+        entry_append(
+            kind=VILLAGE_TOTAL, ref=f"bantuan/{slug}/siklus/{n}/desa/{code}",
+            payload=village_total_payload(
+                programme=slug, cycle=n, village_code=code, credited=credited.get(code, 0)
+            ),
+        )  # fmt: skip
+    cycle.status, cycle.finished_at = Cycle.Status.DONE, timezone.now()
+    cycle.save(update_fields=["status", "finished_at"])
+
+
+def cycle_run(
+    *, programme: Programme, actor: User | None = None, today: dt.date | None = None,
+    chunk: int = CHUNK, progress: Callable[[int], None] | None = None,
+) -> Cycle:  # fmt: skip
+    """Run a new cycle of programme now, or resume its unfinished one; return the cycle.
+
+    Raises PermissionDenied unless actor (None: the system) manages the programme's agency;
+    RuleEvaluationError naming the registrant row whose rules fail (nothing written);
+    ValidationError when there are no rules in force or the fund is short; MoneyError from
+    the ledger. progress(n) is called after each committed chunk of n credits.
+    """
+    if actor is not None:
+        permission_require(user=actor, action=Action.PROGRAMME_MANAGE, agency=programme.agency)
+    cycle = Cycle.objects.filter(programme=programme, status=Cycle.Status.RUNNING).first()
+    if cycle is None:
+        cycle = _cycle_start(programme, today or timezone.localdate(), chunk)
+        audit_record(
+            actor=actor, action="benefits:cycle:start", target=f"{programme.slug}/{cycle.number}",
+            agency=programme.agency,
+        )  # fmt: skip
+    cycle.programme = programme
+    while done := _chunk_credit(cycle, chunk):
+        if progress is not None:
+            progress(done)
+    _cycle_finish(cycle)
+    return cycle
+
+
+@transaction.atomic
+def cycle_clawback(*, programme: Programme, today: dt.date | None = None) -> int:
+    """Move the unspent entitlements of programme's expired cycles back to its fund; return Rp.
+
+    A cycle expires the day after its expires_on; each is clawed back once, logged per village
+    as {"kind":"benefit.clawback","programme":"blt-desil","cycle":1,"village_code":"35.22…",
+    "clawed_back":300000}.
+    """
+    today = today or timezone.localdate()
+    total = 0
+    due = programme.cycles.filter(
+        status=Cycle.Status.DONE, clawed_at__isnull=True, expires_on__lt=today
+    ).select_for_update()
+    for cycle in due:
+        cycle.programme = programme
+        total += _clawback(cycle)
+        cycle.clawed_at = timezone.now()
+        cycle.save(update_fields=["clawed_at"])
+    return total
+
+
+def _clawback(cycle: Cycle) -> int:
+    prefix, slug, n = entitlement_prefix(cycle), cycle.programme.slug, cycle.number
+    left = dict(
+        Account.objects.filter(key__startswith=prefix, balance__gt=0).values_list("key", "balance")
+    )
+    items = CycleItem.objects.filter(cycle=cycle, pseudonym__in=[k[len(prefix) :] for k in left])
+    per_village: dict[str, int] = defaultdict(int)
+    postings = []
+    for item in items:
+        amount = left[prefix + item.pseudonym]
+        postings.append(posting_make(
+            f"clawback:{slug}:{n}:{item.pseudonym}",
+            [(prefix + item.pseudonym, "debit", amount), (fund_account(cycle.programme),
+             "credit", amount)], f"Tarik kembali siklus {n}",
+        ))  # fmt: skip
+        item.clawed_back += amount
+        per_village[item.village_code] += amount
+    postings_record(postings=postings)
+    CycleItem.objects.bulk_update(items, ["clawed_back"], batch_size=CHUNK)
+    for code, amount in sorted(per_village.items()):
+        entry_append(
+            kind=CLAWBACK, ref=f"bantuan/{slug}/siklus/{n}/tarik/{code}",
+            payload={"programme": slug, "cycle": n, "village_code": code, "clawed_back": amount},
+        )  # fmt: skip
+    return sum(per_village.values())
