@@ -137,3 +137,17 @@ def witnesses_write(env: dict[str, str], data_dir: Path, groups: list[str]) -> l
         )
     (data_dir / "witnesses.json").write_text(json.dumps(entries), encoding="utf-8")
     return [entry["port"] for entry in entries]
+
+
+def demo_witnesses_move_to_free_ports(data_dir: Path) -> None:
+    """Move the demo witnesses in data_dir/witnesses.json to free ephemeral ports.
+
+    `terbuka demo` takes the first free ports of 7381-7399 when it runs, so two tests that
+    seed a demo at the same moment can take the same ones and collide once both serve.
+    """
+    path = data_dir / "witnesses.json"
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    for entry in entries:
+        entry["port"] = free_port()
+        entry["url"] = f"http://127.0.0.1:{entry['port']}"
+    path.write_text(json.dumps(entries), encoding="utf-8")

@@ -17,6 +17,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
+from terbuka_web.api.errors import ERRORS
 from terbuka_web.benefits import selectors
 from terbuka_web.benefits.audit import cycle_get, cycle_villages
 
@@ -30,7 +31,7 @@ class ProgrammeOut(Schema):
     cycles: list[int]
 
 
-@router.get("/programmes", response=list[ProgrammeOut])
+@router.get("/programmes", response={200: list[ProgrammeOut], **ERRORS})
 def programmes_list(request: HttpRequest) -> list[dict[str, Any]]:
     """Daftar program bantuan / benefit programmes, with the hash of the rules in force."""
     return [
@@ -53,7 +54,7 @@ class VillageOut(Schema):
     refused: int
 
 
-@router.get("/programmes/{id}/cycles/{n}/villages", response=list[VillageOut])
+@router.get("/programmes/{id}/cycles/{n}/villages", response={200: list[VillageOut], **ERRORS})
 def cycle_villages_list(request: HttpRequest, id: str, n: int) -> list[dict[str, Any]]:
     """Angka per desa satu siklus / a cycle's figures per village, in Rupiah (404 if none)."""
     programme = selectors.programme_get(id[:60])

@@ -75,8 +75,8 @@ class StatisticsOut(Schema):
 
 
 class CaseFilters(Schema):
-    agency: str = ""
-    state: str = ""
+    agency: str = Field("", max_length=80, pattern=r"^[A-Za-z0-9._-]*$")  # an agency code
+    state: str = Field("", max_length=12, pattern=r"^[a-z_]*$")  # a workflow state code
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
 
 
@@ -95,9 +95,9 @@ def cases_list(request: HttpRequest, filters: Query[CaseFilters]) -> list[dict[s
     """Public cases, newest first; filter by agency code and state; limit ≤ 200."""
     cases = cases_public()
     if filters.agency:
-        cases = cases.filter(agency__code=filters.agency[:80])
+        cases = cases.filter(agency__code=filters.agency)
     if filters.state:
-        cases = cases.filter(state=filters.state[:12])
+        cases = cases.filter(state=filters.state)
     return [_case_out(c) for c in cases[: filters.limit]]
 
 

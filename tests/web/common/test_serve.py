@@ -11,7 +11,13 @@ import sys
 import time
 from pathlib import Path
 
-from tests.web.processes import cosigners, free_port, get, processes
+from tests.web.processes import (
+    cosigners,
+    demo_witnesses_move_to_free_ports,
+    free_port,
+    get,
+    processes,
+)
 
 
 def workers(data_dir: Path, marker: str = "--loop") -> dict[int, str]:
@@ -72,6 +78,7 @@ def test_serve_runs_the_site_and_its_workers_and_stops_them(tmp_path: Path) -> N
 
 def test_serve_runs_the_demo_consortium_whose_witnesses_cosign(tmp_path: Path) -> None:
     demo(tmp_path, 2)
+    demo_witnesses_move_to_free_ports(tmp_path)
     members = json.loads((tmp_path / "witnesses.json").read_text())
     names = {member["name"] for member in members}
     port = free_port()

@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.processes import child_env, cosigners, database_url, free_port, get, sql
+from tests.web.processes import (
+    child_env,
+    cosigners,
+    database_url,
+    demo_witnesses_move_to_free_ports,
+    free_port,
+    get,
+    sql,
+)
 
 ORIGIN = "kab-bojonegoro.example/log"
 
@@ -106,6 +114,7 @@ def test_harvest_since_then_a_forked_remote_stops_with_an_alert(tmp_path: Path) 
     local.mkdir()
     remote_env, local_env = env_of(remote, ORIGIN), child_env(local)
     seeded(remote_env, 2)
+    demo_witnesses_move_to_free_ports(remote)
     assert run(local_env, "manage", "migrate").returncode == 0
     names = {m["name"] for m in json.loads((remote / "witnesses.json").read_text())}
     port = free_port()
