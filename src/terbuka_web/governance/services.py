@@ -33,6 +33,7 @@ from terbuka.tlog.cosignature import CosignatureVerifier
 from terbuka_web.accounts.models import User
 from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
+from terbuka_web.contracting.models import Release
 from terbuka_web.contracting.uploads import filename_check, pdf_check
 from terbuka_web.governance.effects import effect_for, payload_check
 from terbuka_web.governance.models import (
@@ -49,6 +50,7 @@ from terbuka_web.governance.models import (
     StakeholderClass,
     Vote,
 )
+from terbuka_web.transparency.models import LogEntry
 from terbuka_web.transparency.services import entry_append
 
 MAX_DEADLINE_DAYS = 90
@@ -85,6 +87,25 @@ def _text_check(value: str, field: str, *, low: int, high: int) -> str:
             where=field,
         )
     return value
+
+
+def _record_check(record: str) -> str:
+    """Return record when it names a published record, else raise GovernanceError.
+
+    A published record is one in the transparency log: the ref of a log entry (a release
+    `<ocid>/<release id>`, a decision, a budget batch…) or the ocid of a process whose releases
+    are published.
+    """
+    record = _text_check(record, "record", low=3, high=300)
+    if Release.objects.filter(ocid=record).exists() or LogEntry.objects.filter(ref=record).exists():
+        return record
+    raise GovernanceError(
+        f"catatan {record!r} tidak ada di log transparansi: sengketa diajukan atas catatan yang "
+        "sudah terbit (OCID atau rujukan entri log)",
+        f"record {record!r} is not in the transparency log: a dispute is on a published record "
+        "(an ocid or a log entry's ref)",
+        where="record",
+    )
 
 
 # --- Members ------------------------------------------------------------------------------
@@ -555,7 +576,7 @@ def dispute_open(
         code=secrets.token_hex(5).upper(),
         opener=opener,
         member=member,
-        record=_text_check(record, "record", low=3, high=300),
+        record=_record_check(record),
         description=_text_check(description, "description", low=10, high=4000),
     )
     entry_append(

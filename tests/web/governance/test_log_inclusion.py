@@ -14,7 +14,7 @@ from terbuka.tlog.note import generate_key
 from terbuka_web.governance.services import dispute_open, minutes_add, vote_cast
 from terbuka_web.transparency.models import LogEntry
 from terbuka_web.transparency.selectors import policy_current
-from terbuka_web.transparency.services import log_export, log_sequence
+from terbuka_web.transparency.services import entry_append, log_export, log_sequence
 
 from .conftest import Seat, propose
 
@@ -28,8 +28,9 @@ def test_decisions_and_outcomes_verify_with_terbuka_verify(
         "LOG_ORIGIN": "test.terbuka.example/log",
         "LOG_KEY": skey,
     }
+    entry_append(kind="release", ref="ocds-tbk352-9/r1", payload={"ocid": "ocds-tbk352-9"})
     dispute = dispute_open(
-        opener="penyedia", record="ocds-tbk352-9", description="Nama salah tulis."
+        opener="penyedia", record="ocds-tbk352-9/r1", description="Nama salah tulis."
     )
     resolve = propose(
         type="dispute_resolve",

@@ -28,6 +28,7 @@ from terbuka_web.governance.services import (
     vote_cast,
 )
 from terbuka_web.transparency.models import LogEntry
+from terbuka_web.transparency.services import entry_append
 
 from .conftest import Seat, propose, spec_new
 
@@ -135,7 +136,15 @@ def test_admission_and_suspension_are_decisions(seats: list[Seat]) -> None:
     assert seats[0].member.key_id not in later.canonical["electorate"]
 
 
+def test_a_dispute_on_a_record_that_was_never_published_is_refused(seats: list[Seat]) -> None:
+    with pytest.raises(GovernanceError) as refused:
+        dispute_open(opener="warga", record="ocds-tbk352-0001", description="Nilai kontrak beda.")
+    assert refused.value.where == "record" and "log transparansi" in refused.value.message_id
+    assert not Dispute.objects.exists()
+
+
 def test_a_dispute_is_resolved_by_a_decision_and_its_outcome_logged(seats: list[Seat]) -> None:
+    entry_append(kind="release", ref="ocds-tbk352-0001", payload={"ocid": "ocds-tbk352-0001"})
     dispute = dispute_open(
         opener="warga", record="ocds-tbk352-0001", description="Nilai kontrak berbeda dari SPK."
     )

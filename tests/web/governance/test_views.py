@@ -14,6 +14,7 @@ from terbuka_web.accounts.models import Role, User
 from terbuka_web.common.demo.pdf import pdf_render
 from terbuka_web.governance.models import Decision, Dispute, Proposal, Vote
 from terbuka_web.governance.services import interest_declare
+from terbuka_web.transparency.services import entry_append
 
 from .conftest import Seat, propose
 
@@ -121,6 +122,7 @@ def test_the_admin_has_no_governance_back_door(client: Client) -> None:
 
 
 def test_citizen_opens_and_tracks_a_dispute_without_an_account(client: Client, db: None) -> None:
+    entry_append(kind="release", ref="ocds-tbk352-1", payload={"ocid": "ocds-tbk352-1"})
     response = client.post(
         "/konsorsium/sengketa/",
         {"opener": "warga", "record": "ocds-tbk352-1", "description": "Nilai kontrak keliru."},

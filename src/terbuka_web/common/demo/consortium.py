@@ -18,9 +18,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.utils import timezone
 
+from terbuka.governance.errors import GovernanceError
 from terbuka.governance.keys import private_key_generate, private_key_load, public_key_format
 from terbuka.governance.vote import vote_sign
+from terbuka_web.common.demo.road import TITLE as ROAD_TITLE
 from terbuka_web.common.demo.scope import demo_scope_create
+from terbuka_web.contracting.models import Release
 from terbuka_web.governance.models import Decision, Member, Proposal
 from terbuka_web.governance.services import (
     MemberSpec,
@@ -75,6 +78,18 @@ def _vote_until_decided(
         _vote(proposal, keys[slug])
 
 
+def _disputed_ocid() -> str:
+    """Return the ocid the demo citizen disputes: the road story's, else the first published."""
+    published = Release.objects.order_by("id")
+    chosen = published.filter(process__title=ROAD_TITLE).first() or published.first()
+    if chosen is None:
+        raise GovernanceError(
+            "demo: belum ada proses terbit untuk disengketakan",
+            "demo: no published process to dispute",
+        )
+    return chosen.ocid
+
+
 def demo_consortium_create() -> int | None:
     """Seed the demo consortium; return its number of members, or None when one exists."""
     if Member.objects.exists():
@@ -103,7 +118,7 @@ def demo_consortium_create() -> int | None:
         value="Sepupu ketua LBH bekerja di Dinas Sosial",
     )  # fmt: skip
     dispute = dispute_open(
-        opener="warga", record="ocds-tbk352-demo-sengketa",
+        opener="warga", record=_disputed_ocid(),
         description="Nilai kontrak di portal berbeda dengan SPK yang ditempel di kantor desa.",
     )  # fmt: skip
     resolve = proposal_create(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 from pytest_django.fixtures import Settings
+from tests.web.factories import agency_create, process_create
 
 from terbuka.governance.decision import decision_verify
 from terbuka_web.common.demo.consortium import demo_consortium_create
@@ -22,12 +23,14 @@ from terbuka_web.transparency.models import LogEntry
 @pytest.mark.django_db
 def test_demo_consortium(settings: Settings, tmp_path: Path) -> None:
     settings.DATA_DIR = tmp_path
+    disputed = process_create(agency=agency_create())  # the demo citizen disputes a published one
     assert demo_consortium_create() == 7
     assert {m.stakeholder_class for m in Member.objects.all()} == {
         "pemerintah", "auditor", "warga", "teknologi", "hukum"
     }  # fmt: skip
     assert Decision.objects.filter(proposal__type="member_admit").count() == 2
     assert Dispute.objects.get().status == Dispute.Status.RESOLVED
+    assert Dispute.objects.get().record == disputed.ocid
     opened = {p.type: p for p in proposals_open()}
     assert set(opened) == {"charter_amend", "scope_change"}
     assert Recusal.objects.get().proposal == opened["charter_amend"]
