@@ -18,7 +18,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.utils import timezone
 
-from terbuka.governance.errors import GovernanceError
 from terbuka.governance.keys import private_key_generate, private_key_load, public_key_format
 from terbuka.governance.vote import vote_sign
 from terbuka_web.common.demo.road import TITLE as ROAD_TITLE
@@ -34,6 +33,7 @@ from terbuka_web.governance.services import (
     proposal_create,
     vote_cast,
 )
+from terbuka_web.transparency.models import LogEntry
 
 FOUNDERS = (
     ("pemda", "Diskominfo Kabupaten Bojonegoro", "pemerintah"),
@@ -78,16 +78,14 @@ def _vote_until_decided(
         _vote(proposal, keys[slug])
 
 
-def _disputed_ocid() -> str:
-    """Return the ocid the demo citizen disputes: the road story's, else the first published."""
+def _disputed_record() -> str:
+    """Return the record the demo citizen disputes: the road story's ocid, else the first
+    published process's, else (a consortium seeded alone) the first logged admission's ref."""
     published = Release.objects.order_by("id")
     chosen = published.filter(process__title=ROAD_TITLE).first() or published.first()
-    if chosen is None:
-        raise GovernanceError(
-            "demo: belum ada proses terbit untuk disengketakan",
-            "demo: no published process to dispute",
-        )
-    return chosen.ocid
+    if chosen is not None:
+        return chosen.ocid
+    return str(LogEntry.objects.exclude(ref="").order_by("id").values_list("ref", flat=True)[0])
 
 
 def demo_consortium_create() -> int | None:
@@ -118,7 +116,7 @@ def demo_consortium_create() -> int | None:
         value="Sepupu ketua LBH bekerja di Dinas Sosial",
     )  # fmt: skip
     dispute = dispute_open(
-        opener="warga", record=_disputed_ocid(),
+        opener="warga", record=_disputed_record(),
         description="Nilai kontrak di portal berbeda dengan SPK yang ditempel di kantor desa.",
     )  # fmt: skip
     resolve = proposal_create(
