@@ -42,7 +42,7 @@ def _governments() -> tuple[str, ...]:
     return tuple(sorted(c for c in codes if c))
 
 
-def contracting_dataset() -> Dataset:
+def contracting_dataset(spatial: tuple[str, ...]) -> Dataset:
     """Describe every published contracting process, as OCDS packages, CSV and XLSX."""
     from terbuka_web.contracting.models import Process
 
@@ -95,7 +95,7 @@ def contracting_dataset() -> Dataset:
         themes=("GOVE", "ECON"),
         modified=span["modified"],
         temporal=temporal,
-        spatial=_governments(),
+        spatial=spatial,
         conforms_to="https://standard.open-contracting.org/1.1/en/",
     )
 
@@ -147,7 +147,7 @@ def regions_dataset() -> Dataset:
     )
 
 
-def log_dataset() -> Dataset:
+def log_dataset(spatial: tuple[str, ...]) -> Dataset:
     """Describe the transparency log: its signed checkpoint and its tiles (C2SP tlog-tiles)."""
     from terbuka_web.transparency.models import Checkpoint
 
@@ -184,11 +184,11 @@ def log_dataset() -> Dataset:
         themes=("GOVE",),
         modified=span["last"],
         temporal=temporal,
-        spatial=_governments(),
+        spatial=spatial,
     )  # fmt: skip
 
 
-def flags_dataset() -> Dataset:
+def flags_dataset(spatial: tuple[str, ...]) -> Dataset:
     """Describe the red flags: one JSON distribution per process-local indicator."""
     from terbuka_web.flags.models import ProcessFlag
 
@@ -219,10 +219,16 @@ def flags_dataset() -> Dataset:
         keywords=("tanda bahaya", "red flags", "risiko", "integrity"),
         themes=("GOVE", "JUST"),
         modified=computed,
-        spatial=_governments(),
+        spatial=spatial,
     )
 
 
 def main_datasets() -> list[Dataset]:
     """Return the datasets of the apps on main, in the order the catalogue lists them."""
-    return [contracting_dataset(), regions_dataset(), log_dataset(), flags_dataset()]
+    spatial = _governments()
+    return [
+        contracting_dataset(spatial),
+        regions_dataset(),
+        log_dataset(spatial),
+        flags_dataset(spatial),
+    ]
