@@ -91,9 +91,15 @@ def resource_dict(
     }
 
 
+def license_of(site: Site) -> tuple[str, str]:
+    """Return the site's licence as CKAN names it: (license_id, license_title); a licence CKAN
+    does not know is its own id and title, e.g. ("cc-by", "Creative Commons Attribution")."""
+    return LICENSES.get(site.license, (site.license, site.license))
+
+
 def package_dict(dataset: Dataset, site: Site) -> dict[str, Any]:
     """Return one dataset as CKAN's package_show gives it, resources and organisation inside."""
-    license_id, license_title = LICENSES.get(site.license, (site.license, site.license))
+    license_id, license_title = license_of(site)
     extras = {
         "title_en": dataset.title_en,
         "notes_en": dataset.description_en,

@@ -12,6 +12,7 @@ parameter, keyed by field), 400 "Bad Request" (unknown action, bad JSON body).
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from terbuka_web.catalog import ckan
 from terbuka_web.catalog.dcat import Site
-from terbuka_web.catalog.registry import Dataset
+from terbuka_web.catalog.registry import Dataset, dataset_find
 from terbuka_web.catalog.selectors import catalog_read
 
 MAX_ROWS = 1000
@@ -76,10 +77,10 @@ def _dataset(params: dict[str, Any], datasets: list[Dataset]) -> Dataset:
     key = params.get("id") or params.get("name_or_id")
     if not key:
         raise _missing("id")
-    for dataset in datasets:
-        if str(key) in (dataset.name, dataset.id):
-            return dataset
-    raise _not_found("dataset")
+    found = dataset_find(datasets, str(key))
+    if found is None:
+        raise _not_found("dataset")
+    return found
 
 
 def package_show(params: dict[str, Any], datasets: list[Dataset], site: Site) -> Any:
@@ -99,16 +100,13 @@ def package_search(params: dict[str, Any], datasets: list[Dataset], site: Site) 
     )
 
 
-def _counts(datasets: list[Dataset], site: Site) -> dict[str, int]:
-    counts = {agent.key: 0 for agent in ckan.organizations(datasets, site)}
-    for dataset in datasets:
-        counts[dataset.producer.key] += 1
-    return counts
+def _counts(datasets: list[Dataset]) -> Counter[str]:
+    return Counter(dataset.producer.key for dataset in datasets)
 
 
 def organization_list(params: dict[str, Any], datasets: list[Dataset], site: Site) -> Any:
     """Return the organisation names, or their dicts with all_fields=true."""
-    counts = _counts(datasets, site)
+    counts = _counts(datasets)
     agents = ckan.organizations(datasets, site)
     if str(params.get("all_fields", "")).lower() in ("true", "1"):
         return [ckan.organization_dict(a, counts[a.key]) for a in agents]
@@ -120,7 +118,7 @@ def organization_show(params: dict[str, Any], datasets: list[Dataset], site: Sit
     key = params.get("id")
     if not key:
         raise _missing("id")
-    counts = _counts(datasets, site)
+    counts = _counts(datasets)
     for agent in ckan.organizations(datasets, site):
         if str(key) in (agent.key, ckan.organization_id(agent)):
             result = ckan.organization_dict(agent, counts[agent.key])

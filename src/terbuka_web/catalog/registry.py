@@ -113,9 +113,9 @@ def datasets_all() -> list[Dataset]:
     return list(seen.values())
 
 
-def dataset_get(name_or_id: str) -> Dataset | None:
-    """Return the dataset of that name or CKAN id, or None."""
-    for dataset in datasets_all():
+def dataset_find(datasets: list[Dataset], name_or_id: str) -> Dataset | None:
+    """Return the dataset of that name or CKAN id among datasets, or None."""
+    for dataset in datasets:
         if name_or_id in (dataset.name, dataset.id):
             return dataset
     return None

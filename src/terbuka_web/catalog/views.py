@@ -10,8 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from terbuka_web.catalog.ckan import LICENSES
+from terbuka_web.catalog.ckan import license_of
 from terbuka_web.catalog.dcat import catalog_graph, graph_serialise
+from terbuka_web.catalog.registry import dataset_find
 from terbuka_web.catalog.selectors import catalog_read
 
 RDF_TYPES = {"json-ld": "application/ld+json", "turtle": "text/turtle"}
@@ -22,7 +23,7 @@ def catalog_page(request: HttpRequest) -> HttpResponse:
     """Render the list of datasets with their formats, licence and last update."""
     datasets, site = catalog_read(request)
     context = {"datasets": datasets, "license": site.license, "site": site}
-    context["license_title"] = LICENSES.get(site.license, (site.license, site.license))[1]
+    context["license_title"] = license_of(site)[1]
     return render(request, "catalog/index.html", context)
 
 
@@ -30,12 +31,12 @@ def catalog_page(request: HttpRequest) -> HttpResponse:
 def dataset_page(request: HttpRequest, name: str) -> HttpResponse:
     """Render one dataset: description, publisher, coverage and its distributions."""
     datasets, site = catalog_read(request)
-    dataset = next((d for d in datasets if d.name == name), None)
+    dataset = dataset_find(datasets, name)
     if dataset is None:
         raise Http404("dataset tidak ada / no such dataset")
     spatial = [(code, site.regions.get(code, "")) for code in dataset.spatial]
     context = {"dataset": dataset, "site": site, "spatial": spatial}
-    context["license_title"] = LICENSES.get(site.license, (site.license, site.license))[1]
+    context["license_title"] = license_of(site)[1]
     return render(request, "catalog/dataset.html", context)
 
 
