@@ -436,20 +436,10 @@ def backend_pids(name: str) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def server_pids(server: subprocess.Popen, database_url: str) -> tuple[list[int], list[int]]:
-    """Return the gunicorn worker pids and the PostgreSQL backend pids serving database_url."""
+def worker_pids(server: subprocess.Popen) -> list[int]:
+    """Return the gunicorn worker pids (the server's children)."""
     children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-    name = database_url.rsplit("/", 1)[1].split("?")[0]
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
-            " AND backend_type = 'client backend'",
-            [name],
-        )
-        backends = [row[0] for row in cursor.fetchall()]
-    return [int(c) for c in children], backends
+    return [int(c) for c in children]
 
 
 def explain_text_search() -> str:
@@ -479,7 +469,7 @@ def http_run(args: argparse.Namespace, database_url: str, cache_seconds: int) ->
         )
         try:
             run_clients(http_client, args.clients, 2.0, port, False, 0, seed_base=1000)
-            workers, _backends = server_pids(server, database_url)
+            workers = worker_pids(server)
             app0, load0 = cpu_seconds(workers), os.getloadavg()[0]
             database = BackendCpu(database_url).start()
             NOT_MODIFIED.clear()

@@ -31,11 +31,11 @@ from terbuka_web.benefits.models import Programme
 from terbuka_web.benefits.registry import registry_import
 from terbuka_web.benefits.services import programme_create, programme_rules_propose
 from terbuka_web.common.demo.consortium import ADMITTED, FOUNDERS
+from terbuka_web.common.demo.seed import GOVERNMENT
 from terbuka_web.governance.models import Decision, Member, Proposal
 from terbuka_web.governance.services import vote_cast
 from terbuka_web.regions.models import Region
 
-GOVERNMENT = "35.22"
 FLOOD_DISTRICTS = ("35.22.10", "35.22.11", "35.22.15", "35.22.23")  # Baureno, Kanor, Kota, Trucuk
 FIRST = (
     "Siti",

@@ -22,8 +22,9 @@ from terbuka.governance.keys import private_key_generate, private_key_load, publ
 from terbuka.governance.vote import vote_sign
 from terbuka_web.common.demo.road import TITLE as ROAD_TITLE
 from terbuka_web.common.demo.scope import demo_scope_create
+from terbuka_web.common.demo.votes import vote_until_decided
 from terbuka_web.contracting.models import Release
-from terbuka_web.governance.models import Decision, Member, Proposal
+from terbuka_web.governance.models import Member
 from terbuka_web.governance.services import (
     MemberSpec,
     consortium_found,
@@ -64,20 +65,6 @@ def _spec(slug: str, name: str, kind: str, keys: dict[str, Ed25519PrivateKey]) -
     return MemberSpec(name, kind, public_key_format(keys[slug].public_key().public_bytes_raw()))
 
 
-def _vote(proposal: Proposal, key: Ed25519PrivateKey, choice: str = "yes") -> None:
-    vote_cast(proposal=proposal, signed=vote_sign(key, proposal.hash, choice).format().decode())
-
-
-def _vote_until_decided(
-    proposal: Proposal, keys: dict[str, Ed25519PrivateKey], slugs: list[str]
-) -> None:
-    """Cast the yes votes of slugs, in order, until the proposal is decided."""
-    for slug in slugs:
-        if Decision.objects.filter(proposal=proposal).exists():
-            return
-        _vote(proposal, keys[slug])
-
-
 def _disputed_record() -> str:
     """Return the record the demo citizen disputes: the road story's ocid, else the first
     published process's, else (a consortium seeded alone) the first logged admission's ref."""
@@ -104,7 +91,7 @@ def demo_consortium_create() -> int | None:
             body=f"Usulan penerimaan {name} (kelas {kind}).",
             payload=_spec(slug, name, kind, keys).as_data(), deadline=week,
         )  # fmt: skip
-        _vote_until_decided(admit, keys, voters)
+        vote_until_decided(admit, keys, voters)
         voters.append(slug)
         minutes_add(actor=None, decision=admit.decision, text=f"Rapat pleno: {name} diterima.")
     members = {m.name: m for m in Member.objects.all()}
@@ -126,7 +113,7 @@ def demo_consortium_create() -> int | None:
                  "(koreksi, bukan suntingan).", "correction": "rilis koreksi tahap kontrak"},
         deadline=week,
     )  # fmt: skip
-    _vote_until_decided(resolve, keys, voters)
+    vote_until_decided(resolve, keys, voters)
     minutes_add(actor=None, decision=resolve.decision, text="Rapat pleno: sengketa selesai.")
     pending = proposal_create(
         actor=None, type="charter_amend", title="Piagam: Dinas Sosial melapor tiap triwulan",

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.accounts.services import agency_create, user_create
+from terbuka_web.common.demo.seed import GOVERNMENT
 from terbuka_web.participation.deadlines import deadlines_apply
 from terbuka_web.participation.models import Case, Coordinator, Level
 from terbuka_web.participation.open311 import DEMO_KEY, apikey_create
@@ -35,7 +36,6 @@ from terbuka_web.participation.services import (
 )
 from terbuka_web.regions.models import Region
 
-GOVERNMENT = "35.22"
 TOPICS = (
     ("complaint", "jalan-jembatan", "dpupr", "Jalan poros desa berlubang",
      "Jalan poros desa rusak dan berlubang sepanjang kurang lebih 300 meter sejak musim hujan."),

@@ -16,9 +16,8 @@ from unittest import mock
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.utils import timezone
 
-from terbuka.governance.vote import vote_sign
-from terbuka_web.governance.models import Decision, Proposal
-from terbuka_web.governance.services import minutes_add, proposal_create, vote_cast
+from terbuka_web.common.demo.votes import vote_until_decided
+from terbuka_web.governance.services import minutes_add, proposal_create
 
 DECIDED_AGO = 320  # days
 DEADLINES = {"planning": 10, "tender": 5, "award": 10, "contract": 10, "implementation": 15}
@@ -47,15 +46,6 @@ EXPANSION: dict[str, Any] = {
 }  # fmt: skip
 
 
-def _decide(proposal: Proposal, keys: dict[str, Ed25519PrivateKey], voters: list[str]) -> None:
-    for slug in voters:
-        if Decision.objects.filter(proposal=proposal).exists():
-            return
-        vote_cast(
-            proposal=proposal, signed=vote_sign(keys[slug], proposal.hash, "yes").format().decode()
-        )
-
-
 def demo_scope_create(keys: dict[str, Ed25519PrivateKey], voters: list[str]) -> None:
     """Decide the pilot scope (in the story's past) and open the expansion proposal."""
     now = timezone.now()
@@ -68,7 +58,7 @@ def demo_scope_create(keys: dict[str, Ed25519PrivateKey], voters: list[str]) -> 
             payload={"policy": PILOT}, deadline=then + dt.timedelta(days=7),
             effective_from=then + dt.timedelta(days=10),
         )  # fmt: skip
-        _decide(pilot, keys, voters)
+        vote_until_decided(pilot, keys, voters)
         minutes_add(
             actor=None, decision=pilot.decision,
             text="Rapat pleno: cakupan fase pilot disetujui, berlaku sepuluh hari kemudian.",
