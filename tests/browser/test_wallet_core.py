@@ -8,6 +8,7 @@ QR code is checked for segno's version and level M (its format information).
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import http.server
 import random
@@ -22,11 +23,13 @@ from cryptography.hazmat.primitives import serialization
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
+from terbuka.errors import TerbukaError
 from terbuka.money.allowance import Allowance, allowance_sign
 from terbuka.money.enrol import enrol_proof_sign, enrol_proof_verify
 from terbuka.money.errors import WalletFormatError
 from terbuka.money.intent import GENESIS, Intent, SignedIntent, intent_sign, intent_verify
 from terbuka.money.keys import WalletKey, wallet_key_from_seed
+from terbuka.money.purpose import Merchant, refusal_reason
 from terbuka.money.qr import qr_make
 from terbuka.money.voucher import Voucher, offline_check
 
@@ -54,6 +57,7 @@ def wallet_page(page: Page, static_url: str) -> Page:
     page.goto(f"{static_url}/terbuka/")
     page.add_script_tag(url=f"{static_url}/vendor/qrcode-generator/qrcode.js")
     page.add_script_tag(url=f"{static_url}/terbuka/wallet-core.js")
+    page.add_script_tag(url=f"{static_url}/terbuka/wallet-check.js")
     return page
 
 
@@ -244,3 +248,104 @@ def test_the_device_wallet_keeps_its_key_unexportable_and_chains_its_intents(
     assert (first.intent.counter, first.intent.prev) == (1, GENESIS)
     assert (second.intent.counter, second.intent.prev) == (2, first.hash())
     assert (made["counter"], made["prev"]) == (2, second.hash())
+
+
+NOW = 1796515000
+SHOP = Merchant("toko-ani", "atk", "3522012001")
+
+
+def _case(
+    counter: int = 1, amount: int = 25000, prev: str = GENESIS, expires: int = NOW + 600
+) -> tuple[str, SignedIntent]:
+    """Return a voucher of the zero-seed wallet under the test allowance, and its intent."""
+    key = wallet_key_from_seed(bytes(32))
+    _issuer, allowance_text, programme = _voucher(key)
+    signed = intent_sign(
+        key, Intent(key.did, "toko-ani", programme, amount, counter, expires, prev)
+    )
+    short = allowance_text.split(".")
+    short[1] = short[2] = ""
+    return signed.format() + "~" + ".".join(short), signed
+
+
+def _cases() -> list[tuple[str, str, dict[str, Any]]]:
+    """Return (name, payload, options) for every rule of the offline check, and bad formats."""
+    good, first = _case()
+    other_issuer = Allowance(first.intent.wallet, "pip-2026", 150000, 5, 1, 1797120000)
+    foreign = allowance_sign(wallet_key_from_seed(bytes([7] * 32)), other_issuer).format_short()
+    sibling = _case(amount=1000)[1].format()
+    chain = [first]
+    for counter in (2, 3):
+        chain.append(_case(counter=counter, amount=50000, prev=chain[-1].hash())[1])
+    overdrawn = _case(counter=4, amount=30000, prev=chain[-1].hash())[0]
+    return [
+        ("valid", good, {}),
+        ("valid without merchant", good, {"merchant": None}),
+        ("forged intent", good.replace(".25000.", ".25001.", 1), {}),
+        ("forged allowance", good.split("~")[0] + "~" + foreign, {}),
+        ("outside allowance", _case(counter=6, prev=first.hash())[0], {}),
+        ("intent expired", _case(expires=NOW - 1)[0], {}),
+        ("allowance expired", good, {"now": 1797120001}),
+        ("wrong merchant", good, {"merchant": Merchant("toko-budi", "atk", "3522012001")}),
+        ("wrong category", good, {"merchant": Merchant("toko-ani", "apotek", "3522012001")}),
+        ("wrong region", good, {"merchant": Merchant("toko-ani", "atk", "3501012001")}),
+        ("replay", good, {"seen": [first.format()]}),
+        ("same counter", good, {"seen": [sibling]}),
+        ("same prev", _case(counter=2, prev=GENESIS)[0], {"seen": [first.format()]}),
+        ("overdrawn", overdrawn, {"seen": [signed.format() for signed in chain]}),
+        ("payment cap", _case(amount=50001)[0], {}),
+        ("day cap", _case(amount=30000)[0], {"spent_today": 80000}),
+        ("no tilde", good.replace("~", "."), {}),
+        ("bad base64", good.replace(".AAAAAAAAAA", ".AAAAAAAAA!", 1), {}),
+        ("padded integer", good.replace(".25000.", ".025000.", 1), {}),
+    ]
+
+
+def _core(payload: str, options: dict[str, Any]) -> str:
+    try:
+        voucher = Voucher.parse(payload)
+    except WalletFormatError:
+        return "format"
+    try:
+        offline_check(
+            voucher,
+            issuer=wallet_key_from_seed(bytes(range(32))).did,
+            merchant=options.get("merchant", SHOP),
+            now=options.get("now", NOW),
+            seen=[SignedIntent.parse(text) for text in options.get("seen", [])],
+            spent_today=options.get("spent_today", 0),
+        )
+    except TerbukaError as exc:
+        return refusal_reason(exc)
+    return "valid"
+
+
+CHECK = """
+([payload, issuer, merchant, now, seen, spentToday]) =>
+  TerbukaWallet.offlineCheck(payload, {issuer, merchant, now, seen, spentToday})
+"""
+
+
+def test_the_merchants_offline_check_gives_the_cores_reason_for_every_rule(
+    wallet_page: Page,
+) -> None:
+    issuer = wallet_key_from_seed(bytes(range(32))).did
+    reasons = set()
+    for name, payload, options in _cases():
+        merchant = options.get("merchant", SHOP)
+        shop = None if merchant is None else dataclasses.asdict(merchant)
+        browser = wallet_page.evaluate(
+            CHECK,
+            [payload, issuer, shop, options.get("now", NOW), options.get("seen", []),
+             options.get("spent_today", 0)],
+        )  # fmt: skip
+        expected = _core(payload, options)
+        got = "valid" if browser["valid"] else browser["reason"]
+        assert got == expected, name
+        assert browser["valid"] or (browser["message_id"] and browser["message_en"]), name
+        reasons.add(expected)
+    assert reasons == {
+        "valid", "forged", "outside_allowance", "expired", "wrong_merchant", "wrong_category",
+        "wrong_region", "replay", "double_spend", "allowance_overdrawn", "over_payment_cap",
+        "over_day_cap", "format",
+    }  # fmt: skip
