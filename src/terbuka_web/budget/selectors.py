@@ -6,10 +6,12 @@ the lines, so a province page costs the same with 83k villages as with 43.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.db.models.functions import Length, Substr
 
 from terbuka.budget.accounts import account_name
@@ -259,3 +261,39 @@ def budget_breakdown_for(
             }
         )
     return out
+
+
+def export_years() -> list[int]:
+    """Return the fiscal years holding any current budget line, newest first."""
+    years = BudgetLine.objects.filter(current=True).values_list("year", flat=True).distinct()
+    return sorted(set(years), reverse=True)
+
+
+def export_rows(*, year: int) -> Iterator[tuple[object, ...]]:
+    """Yield every current budget line of year as a row of terbuka.budget.fdp.HEADER: region,
+    kind, agency, year, phase, semester, codes, description and amount, by region and batch."""
+    rows = (
+        BudgetLine.objects.filter(year=year, current=True)
+        .order_by("region_id", "batch_id", "id")
+        .values_list(
+            "region_id", "region__name", "batch__kind", "agency__code", "agency__name", "year",
+            "phase", "batch__semester", "programme", "account", "fungsi", "name", "amount",
+        )
+    )  # fmt: skip
+    for row in rows.iterator(chunk_size=5000):
+        yield tuple("" if value is None else value for value in row)
+
+
+def export_modified() -> datetime | None:
+    """Return when the newest budget batch was published (the catalogue's modified date)."""
+    return BudgetBatch.objects.aggregate(last=Max("created_at"))["last"]
+
+
+def export_regions() -> tuple[str, ...]:
+    """Return the top regions holding budget batches (those no other batch region contains)."""
+    codes = sorted(set(BudgetBatch.objects.values_list("region_id", flat=True).distinct()))
+    tops: list[str] = []
+    for code in codes:
+        if not any(code.startswith(top + ".") for top in tops):
+            tops.append(code)
+    return tuple(tops)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 
@@ -14,6 +13,7 @@ from terbuka_web.catalog.ckan import license_of
 from terbuka_web.catalog.dcat import catalog_graph, graph_serialise
 from terbuka_web.catalog.registry import dataset_find
 from terbuka_web.catalog.selectors import catalog_read
+from terbuka_web.common.downloads import csv_response
 
 RDF_TYPES = {"json-ld": "application/ld+json", "turtle": "text/turtle"}
 
@@ -60,11 +60,6 @@ def catalog_turtle(request: HttpRequest) -> HttpResponse:
     return _rdf(request, "turtle")
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _region_rows() -> Iterator[tuple[str, str, str, str]]:
     from terbuka_web.regions.models import Region
 
@@ -76,14 +71,7 @@ def _region_rows() -> Iterator[tuple[str, str, str, str]]:
 @require_safe
 def regions_csv(request: HttpRequest) -> StreamingHttpResponse:
     """Stream every region as CSV, e.g. "code,name,level,parent" then "35.22,Bojonegoro,…"."""
-    writer = csv.writer(_Echo())
-    header = iter([writer.writerow(["code", "name", "level", "parent"])])
-    body = (writer.writerow(row) for row in _region_rows())
-    response = StreamingHttpResponse(
-        (line for part in (header, body) for line in part), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="wilayah.csv"'
-    return response
+    return csv_response(["code", "name", "level", "parent"], _region_rows(), "wilayah.csv")
 
 
 def _json_list() -> Iterator[str]:
