@@ -12,7 +12,10 @@ from pathlib import Path
 import pypdf
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from pytest_django.fixtures import Settings
+from rdflib import Graph
+from rdflib.namespace import DCAT, DCTERMS, RDF
 
 from terbuka.canonical import canonical_json
 from terbuka_web.accounts.models import Agency, AuditEvent, User
@@ -191,3 +194,38 @@ def test_an_interrupted_run_loses_only_its_batch_and_the_next_run_completes(
     assert all(p.stages_published for p in processes)
     stages = sum(len(p.stages_published) for p in processes)
     assert Release.objects.count() == stages + updates
+
+
+def test_the_demo_catalogue_lists_every_apps_data_and_every_download_answers(
+    client: Client,
+) -> None:
+    demo()
+    listed = client.get("/api/3/action/package_list").json()["result"]
+    assert set(listed) >= {
+        "pengadaan-ocds", "wilayah-kemendagri", "log-transparansi", "tanda-bahaya",
+        "anggaran-apbd-apbdes", "keputusan-konsorsium", "indeks-keterbukaan",
+        "bantuan-per-desa", "laporan-warga",
+    }  # fmt: skip
+    graph = Graph().parse(data=client.get("/data/catalog.ttl").content, format="turtle")
+    for name in listed:
+        package = client.get("/api/3/action/package_show", {"id": name}).json()["result"]
+        assert package["license_id"], name
+        for resource in package["resources"]:
+            if resource["resource_type"] == "api":  # an access point, e.g. the tile root
+                continue
+            path = "/" + resource["url"].split("://", 1)[1].split("/", 1)[1]
+            response = client.get(path)
+            if path.startswith("/api/ocds/bulk/"):  # built by serve's bulk worker, not here
+                assert response.status_code in (200, 503), path
+            elif path == "/log/checkpoint":  # signed by serve's sequencer, not here
+                assert response.status_code in (200, 404), path
+            else:
+                assert response.status_code == 200, path
+    datasets = list(graph.subjects(RDF.type, DCAT.Dataset))
+    assert len(datasets) == len(listed)
+    for dataset in datasets:  # DCAT-AP: the licence and the URL are the distribution's
+        distributions = list(graph.objects(dataset, DCAT.distribution))
+        assert distributions, dataset
+        for dist in distributions:
+            assert graph.value(dist, DCTERMS.license) is not None, dist
+            assert graph.value(dist, DCAT.accessURL) is not None, dist

@@ -26,7 +26,10 @@ EU = "http://publications.europa.eu/resource/authority/"
 IANA = "https://www.iana.org/assignments/media-types/"
 DCAT_AP_3 = "http://data.europa.eu/r5r/"  # DCAT-AP 3 namespace, as dct:conformsTo of the catalogue
 # Our short format labels → EU file-type authority codes.
-FILE_TYPES = {"JSON": "JSON", "CSV": "CSV", "XLSX": "XLSX", "TXT": "TXT", "BIN": "BIN"}
+FILE_TYPES = {
+    "JSON": "JSON", "CSV": "CSV", "XLSX": "XLSX", "TXT": "TXT", "BIN": "BIN", "XML": "XML",
+    "ATOM": "ATOM",
+}  # fmt: skip
 PREFIXES = {
     "dcat": DCAT,
     "dct": DCTERMS,
