@@ -56,6 +56,7 @@ def wallet_page(page: Page, static_url: str) -> Page:
     """Open a page with the QR encoder and wallet-core.js loaded."""
     page.goto(f"{static_url}/terbuka/")
     page.add_script_tag(url=f"{static_url}/vendor/qrcode-generator/qrcode.js")
+    page.add_script_tag(url=f"{static_url}/terbuka/store.js")
     page.add_script_tag(url=f"{static_url}/terbuka/wallet-core.js")
     page.add_script_tag(url=f"{static_url}/terbuka/wallet-check.js")
     return page

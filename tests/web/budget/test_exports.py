@@ -14,19 +14,10 @@ from django.test import Client
 from frictionless import validate
 
 from terbuka.budget.fdp import HEADER
-from terbuka_web.budget.demo import budget_demo_seed
 from terbuka_web.budget.models import BudgetLine
 from tests.paths import FIXTURES
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seeded(bojonegoro: str) -> None:
-    from terbuka_web.accounts.services import agencies_seed
-
-    agencies_seed(actor=None)
-    budget_demo_seed()
 
 
 def _csv(client: Client, year: int) -> str:

@@ -5,18 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from terbuka_web.budget.demo import budget_demo_seed
 from terbuka_web.budget.models import VillageProject
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seeded(bojonegoro: str) -> None:
-    from terbuka_web.accounts.services import agencies_seed
-
-    agencies_seed(actor=None)
-    budget_demo_seed()
 
 
 def test_regency_page_shows_totals_children_and_djpk_check(seeded: None, client: Client) -> None:

@@ -4,7 +4,8 @@
 // QR code (byte mode, error correction M, version 15 at most). The private key is made
 // non-extractable and kept in this device's IndexedDB with the wallet's chain head (last
 // counter and intent hash). No network, no server: the wallet page and the service worker
-// load this file; tests/browser/test_wallet_core.py checks it against the core's vectors.
+// load this file after store.js; tests/browser/test_wallet_core.py checks it against the
+// core's vectors.
 // Exposes window.TerbukaWallet (or self.TerbukaWallet in a worker).
 "use strict";
 
@@ -150,27 +151,8 @@
     return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}" role="img" aria-label="${title}" shape-rendering="crispEdges"><rect width="${side}" height="${side}" fill="#fff"/><path d="${path}" fill="#000"/></svg>`;
   }
 
-  // The device store: one wallet key (non-extractable) and its chain head.
-  const DB = "terbuka-dompet";
-  const STORE = "wallet";
-
-  function database() {
-    return new Promise((resolve, reject) => {
-      const request = indexedDB.open(DB, 1);
-      request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-  }
-
-  async function stored(mode, act) {
-    const db = await database();
-    return new Promise((resolve, reject) => {
-      const request = act(db.transaction(STORE, mode).objectStore(STORE));
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-  }
+  // The device store (store.js): one wallet key (non-extractable) and its chain head.
+  const stored = self.terbukaStore("terbuka-dompet", "wallet");
 
   async function walletCreate() {
     // Make the wallet's key on this device (never exportable) and store it with an empty

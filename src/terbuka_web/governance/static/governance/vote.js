@@ -2,7 +2,8 @@
 // non-extractable and kept in this device's IndexedDB; the server only ever sees the public
 // key and signed votes. The vote statement is terbuka.governance.vote's exact bytes:
 //   terbuka/governance-vote/v1\nproposal <hash>\nchoice <yes|no|abstain>\nmember <key id>\n
-// followed by "signature <base64>\n". Loaded as a static file (CSP: no inline script).
+// followed by "signature <base64>\n". Loaded as a static file after store.js (CSP: no
+// inline script).
 "use strict";
 
 (() => {
@@ -12,23 +13,7 @@
   const english = document.documentElement.lang === "en";
   const say = (id, en) => (english ? en : id);
 
-  function database() {
-    return new Promise((resolve, reject) => {
-      const request = indexedDB.open(DB, 1);
-      request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-  }
-
-  async function stored(mode, act) {
-    const db = await database();
-    return new Promise((resolve, reject) => {
-      const request = act(db.transaction(STORE, mode).objectStore(STORE));
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-  }
+  const stored = self.terbukaStore(DB, STORE);
 
   const keyLoad = () => stored("readonly", (s) => s.get(SLOT));
   const keySave = (record) => stored("readwrite", (s) => s.put(record, SLOT));
