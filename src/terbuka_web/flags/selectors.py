@@ -278,8 +278,8 @@ class Progress:
 
 def contract_progress(agency_id: int, limit: int = 200) -> list[Progress]:
     """Return the agency's published contracts with physical against financial progress, those
-    paid ahead of the work first (largest gap), then by title; one query over their compiled
-    releases (an agency has tens to a few hundred contracts)."""
+    paid ahead of the work first (largest gap), then by title, the first limit of them; one
+    query over all their compiled releases (an agency has tens to a few hundred contracts)."""
     from terbuka_web.contracting.models import Process
     from terbuka_web.portal.story import _progress_of
 
@@ -287,8 +287,8 @@ def contract_progress(agency_id: int, limit: int = 200) -> list[Progress]:
     rows = Process.objects.filter(pk__in=ids.values("process_id")).values_list(
         "ocid", "title", "compiled_release"
     )
-    found = [Progress(o, t, *_progress_of(state or {})) for o, t, state in rows[:limit]]
-    return sorted(
+    found = [Progress(o, t, *_progress_of(state or {})) for o, t, state in rows]
+    ordered = sorted(
         found,
         key=lambda p: (
             not p.paid_ahead,
@@ -296,3 +296,4 @@ def contract_progress(agency_id: int, limit: int = 200) -> list[Progress]:
             p.title,
         ),
     )
+    return ordered[:limit]  # sorted first: a paid-ahead contract is never cut off

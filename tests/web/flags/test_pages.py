@@ -17,6 +17,7 @@ from terbuka.ocds.stage_examples import EXAMPLE_STAGE_DATA
 from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.contracting import services
 from terbuka_web.contracting.models import Process, StageDraft
+from terbuka_web.flags import selectors
 from terbuka_web.flags.models import FlagSubject, FlagSupplier
 from terbuka_web.regions.models import Region
 
@@ -31,8 +32,10 @@ def published(
     tenderers: int,
     days: int,
     stages: tuple[str, ...] = ("planning", "tender", "award"),
+    physical: int | None = None,
 ) -> Process:
-    """Publish stages (planning, tender with tenderers bids in days, award…) for agency."""
+    """Publish stages (planning, tender with tenderers bids in days, award…) for agency; the
+    implementation at physical % built when given (the example's 60 % else, 30 % paid)."""
     operator = User.objects.create_user(f"op-{title[:20]}", role=Role.OPERATOR, agency=agency)
     ppk = User.objects.create_user(f"ppk-{title[:20]}", role=Role.PPK, agency=agency)
     process = services.process_create(user=operator, agency=agency, title=title, fiscal_year=2026)
@@ -42,6 +45,8 @@ def published(
         "number_of_tenderers": tenderers,
     }
     data: dict[str, dict[str, Any]] = {**EXAMPLE_STAGE_DATA, "tender": tender}
+    if physical is not None:
+        data["implementation"] = {**data["implementation"], "physical_progress": physical}
     for stage in stages:
         StageDraft.objects.create(process=process, stage=stage, data=data[stage])
         services.stage_publish(user=ppk, process=process, stage=stage)
@@ -179,6 +184,19 @@ def test_the_agency_page_monitors_contracts_past_their_end_and_late_milestones(
     assert "<dt>Dengan tahapan terlambat</dt><dd>1</dd>" in page
     listing = client.get("/tanda-bahaya/perangkat-daerah/").content.decode()
     assert 'href="/tanda-bahaya/perangkat-daerah/dinas-pu/">Dinas PU</a>' in listing
+
+
+def test_contract_progress_keeps_a_paid_ahead_contract_beyond_the_limit() -> None:
+    """The paid-ahead contracts come first even when the limit leaves others out (the limit
+    once cut the rows before they were sorted, losing a paid-ahead contract)."""
+    region = Region.objects.create(code="35.22", name="Bojonegoro", level="regency")
+    pu = Agency.objects.create(code="dinas-pu", name="Dinas PU", kind="dinas", government=region)
+    stages = ("planning", "tender", "award", "contract", "implementation")
+    ahead = published(pu, "Jalan A", tenderers=3, days=18, stages=stages, physical=10)
+    for title in ("Jalan B", "Jalan C"):  # published later: read first, newest first
+        published(pu, title, tenderers=3, days=18, stages=stages)  # 60 % built, 30 % paid
+    rows = selectors.contract_progress(pu.id, limit=1)
+    assert [(r.ocid, r.paid_ahead) for r in rows] == [(ahead.ocid, True)]
 
 
 def test_operators_see_their_agency_late_work_on_their_dashboard(
