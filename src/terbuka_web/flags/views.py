@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from terbuka_web.accounts.models import Agency
 from terbuka_web.common.charts import Bar, bar_chart, grouped_bars_figure
+from terbuka_web.contracting.labels import code_label
 from terbuka_web.flags import selectors, words
 from terbuka_web.flags.selectors import Rate
 
@@ -54,7 +55,7 @@ def _code_chart(counts: dict[str, int], search: dict[str, str]) -> SafeString:
     """Return a bar chart of flagged processes per indicator, rows linked to the search."""
     bars = [
         Bar(
-            f"{code} · {words.title_of(code)}",
+            f"{code} · {code_label(code, 'flag')}",
             n,
             _count(n),
             reverse("portal:home") + "?" + urlencode({**search, "tanda": code}),
