@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -21,16 +20,8 @@ from terbuka_web.accounts.models import Agency
 from terbuka_web.common.charts import Bar, bar_chart, grouped_bars_figure
 from terbuka_web.contracting.labels import code_label
 from terbuka_web.flags import selectors, words
+from terbuka_web.flags.explain import count, percent
 from terbuka_web.flags.selectors import Rate
-
-
-def _percent(rate: float) -> str:
-    """Return a rate as "12,5%" in the active language's number format."""
-    return number_format(round(rate * 100, 1), decimal_pos=1) + "%"
-
-
-def _count(n: int) -> str:
-    return number_format(n, force_grouping=True)
 
 
 def _rate_chart(
@@ -41,9 +32,9 @@ def _rate_chart(
         Bar(
             row.name or row.key,
             round(row.rate * 1000),
-            _percent(row.rate),
+            percent(row.rate),
             (link + row.key + "/") if link else "",
-            (f"{_count(row.flagged)} / {_count(row.eligible)}",),
+            (f"{count(row.flagged)} / {count(row.eligible)}",),
         )
         for row in rows
     ]
@@ -57,7 +48,7 @@ def _code_chart(counts: dict[str, int], search: dict[str, str]) -> SafeString:
         Bar(
             f"{code} · {code_label(code, 'flag')}",
             n,
-            _count(n),
+            count(n),
             reverse("portal:home") + "?" + urlencode({**search, "tanda": code}),
         )
         for code, n in counts.items()
@@ -79,9 +70,9 @@ def _year_figure(ident: str, overall: Sequence[Rate], single: Sequence[Rate]) ->
         "%(single)s hanya satu penawar."
     ) % {
         "year": last.key,
-        "rate": _percent(last.rate),
-        "n": _count(last.eligible),
-        "single": _percent(by_year.get(last.key, 0.0)),
+        "rate": percent(last.rate),
+        "n": count(last.eligible),
+        "single": percent(by_year.get(last.key, 0.0)),
     }
     return grouped_bars_figure(
         ident=ident,
@@ -108,7 +99,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     totals = selectors.totals()
     context = {
         "totals": totals,
-        "rate_text": _percent(totals.rate),
+        "rate_text": percent(totals.rate),
         "code_chart": _code_chart(selectors.code_counts(), {}),
         "year_figure": _year_figure(
             "tren", selectors.trend_by_year(), selectors.trend_by_year(code="R018")
@@ -162,7 +153,7 @@ def agency(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "agency": found,
         "totals": totals,
-        "rate_text": _percent(totals.rate),
+        "rate_text": percent(totals.rate),
         "code_chart": _code_chart(selectors.code_counts(agency_id=found.id), {"agency": code}),
         "year_figure": _year_figure(
             "tren",
