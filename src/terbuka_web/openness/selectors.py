@@ -11,8 +11,9 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
@@ -21,9 +22,11 @@ from terbuka.openness import WEIGHTS, Component, Index, index
 from terbuka_web.accounts.models import Agency
 from terbuka_web.contracting.models import Document, Process
 from terbuka_web.flags.models import FlagSubject
+from terbuka_web.flags.selectors import FLAGGED
 from terbuka_web.participation.models import Case
 from terbuka_web.portal.selectors import _cache_through, publication_stamp
 from terbuka_web.scope.models import StageDue
+from terbuka_web.scope.selectors import _counts as stage_counts
 
 Counts = dict[str, list[int]]  # component key → [numerator, denominator]
 Key = tuple[int, int]  # (agency id, fiscal year)
@@ -39,7 +42,7 @@ class Scored:
     index: Index
 
 
-def _add(table: dict[Key, Counts], key: Key, component: str, n: int, d: int) -> None:
+def _add(table: dict[Any, Counts], key: Any, component: str, n: int, d: int) -> None:
     cell = table[key].setdefault(component, [0, 0])
     cell[0] += n
     cell[1] += d
@@ -48,17 +51,14 @@ def _add(table: dict[Key, Counts], key: Key, component: str, n: int, d: int) -> 
 def _scope(table: dict[Key, Counts], today: date) -> None:
     rows = (
         StageDue.objects.filter(agency__isnull=False)
-        .values_list("agency_id", "process__fiscal_year")
-        .annotate(
-            on_time=Count("id", filter=Q(published_on__lte=F("due_on"))),
-            late=Count("id", filter=Q(published_on__gt=F("due_on"))),
-            missing=Count("id", filter=Q(published_on__isnull=True, due_on__lt=today)),
-        )
+        .values("agency_id", "process__fiscal_year")
+        .annotate(**stage_counts(today))
         .order_by()
     )
-    for agency, year, on_time, late, missing in rows:
-        _add(table, (agency, year), "coverage", on_time + late, on_time + late + missing)
-        _add(table, (agency, year), "timeliness", on_time, on_time + late)
+    for r in rows:
+        key, published = (r["agency_id"], r["process__fiscal_year"]), r["on_time"] + r["late"]
+        _add(table, key, "coverage", published, published + r["missing"])
+        _add(table, key, "timeliness", r["on_time"], published)
 
 
 def _stages(table: dict[Key, Counts]) -> None:
@@ -89,7 +89,7 @@ def _flags(table: dict[Key, Counts]) -> None:
     rows = (
         FlagSubject.objects.filter(agency__isnull=False)
         .values_list("agency_id", "fiscal_year")
-        .annotate(judged=Count("pk"), flagged=Count("pk", filter=Q(flag_count__gt=0)))
+        .annotate(judged=Count("pk"), flagged=FLAGGED)
         .order_by()
     )
     for agency, year, judged, flagged in rows:
@@ -139,11 +139,8 @@ def _compute() -> dict[str, list[Scored]]:
         a = agencies[agency_id]
         agency_rows.append(Scored(a["code"], a["name"], year, _index_of(counts)))
         if a["government__code"]:
-            region = by_region[(a["government__code"], year)]
             for k, (n, d) in counts.items():
-                cell = region.setdefault(k, [0, 0])
-                cell[0] += n
-                cell[1] += d
+                _add(by_region, (a["government__code"], year), k, n, d)
     names = {a["government__code"]: a["government__name"] for a in agencies.values()}
     region_rows = [
         Scored(code, names[code], year, _index_of(counts))
