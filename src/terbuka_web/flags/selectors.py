@@ -84,32 +84,21 @@ def code_counts(*, agency_id: int | None = None) -> dict[str, int]:
     return {row["code"]: row["n"] for row in counted}
 
 
-def rates_by_agency() -> list[Rate]:
-    """Return each agency's judged and flagged processes, highest rate first."""
-    rows = (
-        FlagSubject.objects.filter(agency__isnull=False)
-        .values("agency__code", "agency__name")
-        .annotate(eligible=Count("pk"), flagged=FLAGGED)
-    )
-    found = [Rate(r["agency__code"], r["agency__name"], r["eligible"], r["flagged"]) for r in rows]
-    return sorted(found, key=lambda r: (-r.rate, -r.eligible, r.name))
+# The grouping of a dashboard dimension: the path from FlagSubject to its code and name.
+GROUPINGS = {"agency": "agency", "region": "agency__government"}
 
 
-def rates_by_region() -> list[Rate]:
-    """Return each region's (the agencies' government) judged and flagged processes."""
+def rates_by(group: str) -> list[Rate]:
+    """Return each agency's (group="agency") or region's (group="region": the agencies'
+    government) judged and flagged processes, highest rate first."""
+    prefix = GROUPINGS[group]
     rows = (
-        FlagSubject.objects.filter(agency__government__isnull=False)
-        .values("agency__government__code", "agency__government__name")
+        FlagSubject.objects.filter(**{f"{prefix}__isnull": False})
+        .values(f"{prefix}__code", f"{prefix}__name")
         .annotate(eligible=Count("pk"), flagged=FLAGGED)
     )
     found = [
-        Rate(
-            r["agency__government__code"],
-            r["agency__government__name"],
-            r["eligible"],
-            r["flagged"],
-        )
-        for r in rows
+        Rate(r[f"{prefix}__code"], r[f"{prefix}__name"], r["eligible"], r["flagged"]) for r in rows
     ]
     return sorted(found, key=lambda r: (-r.rate, -r.eligible, r.name))
 
@@ -197,33 +186,19 @@ def monitoring_of(agency_id: int, today: date) -> Monitoring:
     return Monitoring("", "", found["contracts"], found["overdue"], found["late_milestones"])
 
 
-def monitoring_by_agency(today: date) -> list[Monitoring]:
-    """Return each agency's contracts and late items as of today, most overdue first."""
+def monitoring_by(group: str, today: date) -> list[Monitoring]:
+    """Return each agency's (group="agency") or region's (group="region") contracts and late
+    items as of today, most overdue first."""
+    prefix = GROUPINGS[group]
     rows = (
-        FlagSubject.objects.filter(agency__isnull=False, contract_end__isnull=False)
-        .values("agency__code", "agency__name")
+        FlagSubject.objects.filter(**{f"{prefix}__isnull": False, "contract_end__isnull": False})
+        .values(f"{prefix}__code", f"{prefix}__name")
         .annotate(**_monitoring_counts(today))
     )
     found = [
         Monitoring(
-            r["agency__code"], r["agency__name"], r["contracts"], r["overdue"], r["late_milestones"]
-        )
-        for r in rows
-    ]
-    return sorted(found, key=lambda m: (-m.overdue, -m.late_milestones, m.name))
-
-
-def monitoring_by_region(today: date) -> list[Monitoring]:
-    """Return each region's (the agencies' government) contracts and late items as of today."""
-    rows = (
-        FlagSubject.objects.filter(agency__government__isnull=False, contract_end__isnull=False)
-        .values("agency__government__code", "agency__government__name")
-        .annotate(**_monitoring_counts(today))
-    )
-    found = [
-        Monitoring(
-            r["agency__government__code"],
-            r["agency__government__name"],
+            r[f"{prefix}__code"],
+            r[f"{prefix}__name"],
             r["contracts"],
             r["overdue"],
             r["late_milestones"],

@@ -110,19 +110,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "flags/dashboard.html", context)
 
 
-GROUPS = {
-    "agency": selectors.rates_by_agency,
-    "region": selectors.rates_by_region,
-    "supplier": selectors.rates_by_supplier,
-}
-
-
-MONITORING = {
-    "agency": selectors.monitoring_by_agency,
-    "region": selectors.monitoring_by_region,
-}
-
-
 def groups(request: HttpRequest, by: str) -> HttpResponse:
     """Render one dimension's table and chart: per agency, region or supplier (by)."""
     titles = {
@@ -130,12 +117,14 @@ def groups(request: HttpRequest, by: str) -> HttpResponse:
         "region": (_("Proses bertanda per wilayah"), _("Wilayah")),
         "supplier": (_("Penyedia dengan proses bertanda terbanyak"), _("Penyedia")),
     }
-    rows = GROUPS[by]()
+    rows = selectors.rates_by_supplier() if by == "supplier" else selectors.rates_by(by)
     title, name = titles[by]
     link = reverse("flags:agencies") if by == "agency" else ""
     context = {
         "by": by,
-        "monitoring": MONITORING[by](timezone.localdate()) if by in MONITORING else [],
+        "monitoring": (
+            selectors.monitoring_by(by, timezone.localdate()) if by in selectors.GROUPINGS else []
+        ),
         "title": title,
         "chart": _rate_chart(by, title, name, rows, link) if rows else None,
         "not_an_accusation": words.NOT_AN_ACCUSATION,
