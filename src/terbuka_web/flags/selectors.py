@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, F, Q
 
 from terbuka_web.flags.models import FlagSubject, FlagSupplier, ProcessFlag
 
@@ -84,13 +84,14 @@ def code_counts(*, agency_id: int | None = None) -> dict[str, int]:
     return {row["code"]: row["n"] for row in counted}
 
 
-# The grouping of a dashboard dimension: the path from FlagSubject to its code and name.
-GROUPINGS = {"agency": "agency", "region": "agency__government"}
+# The grouping of a dashboard dimension: the path from FlagSubject to its code and name. A
+# process's region is where it is delivered when an item says so, else its agency's government.
+GROUPINGS = {"agency": "agency", "region": "region"}
 
 
 def rates_by(group: str) -> list[Rate]:
-    """Return each agency's (group="agency") or region's (group="region": the agencies'
-    government) judged and flagged processes, highest rate first."""
+    """Return each agency's (group="agency") or region's (group="region": the delivery region,
+    else the agency's government) judged and flagged processes, highest rate first."""
     prefix = GROUPINGS[group]
     rows = (
         FlagSubject.objects.filter(**{f"{prefix}__isnull": False})
@@ -162,28 +163,50 @@ def trend_by_quarter(*, agency_id: int | None = None) -> list[Rate]:
 
 @dataclass(frozen=True)
 class Monitoring:
-    """Count a group's contracts, those past their end date not completed, and those with a
-    milestone past its due date not met (issue 15 part 3), as of a day."""
+    """Count a group's contracts, those past their end date not completed, those with a
+    milestone past its due date not met, and those paid ahead of the work (financial above
+    physical progress), with the mean physical and financial progress (%) of the contracts that
+    publish both (None without) — issue 15 part 3, as of a day."""
 
     key: str
     name: str
     contracts: int
     overdue: int
     late_milestones: int
+    paid_ahead: int = 0
+    measured: int = 0
+    physical: float | None = None
+    financial: float | None = None
 
 
 def _monitoring_counts(today: date) -> dict[str, Any]:
+    both = Q(physical__isnull=False, financial__isnull=False)
     return {
         "contracts": Count("pk", filter=Q(contract_end__isnull=False)),
         "overdue": Count("pk", filter=Q(contract_end__lt=today, completed=False)),
         "late_milestones": Count("pk", filter=Q(open_due__lt=today)),
+        "paid_ahead": Count("pk", filter=both & Q(financial__gt=F("physical"))),
+        "measured": Count("pk", filter=both),
+        "mean_physical": Avg("physical", filter=both),
+        "mean_financial": Avg("financial", filter=both),
     }
+
+
+def _monitoring(key: str, name: str, found: dict[str, Any]) -> Monitoring:
+    fields = ("contracts", "overdue", "late_milestones", "paid_ahead", "measured")
+    return Monitoring(
+        key,
+        name,
+        *(found[f] for f in fields),
+        physical=found["mean_physical"],
+        financial=found["mean_financial"],
+    )
 
 
 def monitoring_of(agency_id: int, today: date) -> Monitoring:
     """Return one agency's contracts and late items as of today."""
     found = FlagSubject.objects.filter(agency_id=agency_id).aggregate(**_monitoring_counts(today))
-    return Monitoring("", "", found["contracts"], found["overdue"], found["late_milestones"])
+    return _monitoring("", "", found)
 
 
 def monitoring_by(group: str, today: date) -> list[Monitoring]:
@@ -195,17 +218,8 @@ def monitoring_by(group: str, today: date) -> list[Monitoring]:
         .values(f"{prefix}__code", f"{prefix}__name")
         .annotate(**_monitoring_counts(today))
     )
-    found = [
-        Monitoring(
-            r[f"{prefix}__code"],
-            r[f"{prefix}__name"],
-            r["contracts"],
-            r["overdue"],
-            r["late_milestones"],
-        )
-        for r in rows
-    ]
-    return sorted(found, key=lambda m: (-m.overdue, -m.late_milestones, m.name))
+    found = [_monitoring(r[f"{prefix}__code"], r[f"{prefix}__name"], r) for r in rows]
+    return sorted(found, key=lambda m: (-m.overdue, -m.late_milestones, -m.paid_ahead, m.name))
 
 
 def late_processes(agency_id: int, today: date, limit: int = 20) -> dict[str, list[dict[str, Any]]]:
@@ -254,15 +268,10 @@ class Progress:
 def contract_progress(agency_id: int, limit: int = 200) -> list[Progress]:
     """Return the agency's published contracts with physical against financial progress, those
     paid ahead of the work first (largest gap), then by title, the first limit of them; one
-    query over all their compiled releases (an agency has tens to a few hundred contracts)."""
-    from terbuka_web.contracting.models import Process
-    from terbuka_web.portal.story import _progress_of
-
-    ids = FlagSubject.objects.filter(agency_id=agency_id, contract_end__isnull=False)
-    rows = Process.objects.filter(pk__in=ids.values("process_id")).values_list(
-        "ocid", "title", "compiled_release"
-    )
-    found = [Progress(o, t, *_progress_of(state or {})) for o, t, state in rows]
+    query over their stored subjects (an agency has tens to a few hundred contracts)."""
+    rows = FlagSubject.objects.filter(agency_id=agency_id, contract_end__isnull=False)
+    fields = ("process__ocid", "process__title", "physical", "financial")
+    found = [Progress(*row) for row in rows.values_list(*fields)]
     ordered = sorted(
         found,
         key=lambda p: (

@@ -21,7 +21,7 @@ from terbuka_web.common.charts import Bar, bar_chart, grouped_bars_figure
 from terbuka_web.contracting.labels import code_label
 from terbuka_web.flags import selectors, words
 from terbuka_web.flags.explain import count, percent
-from terbuka_web.flags.selectors import Rate
+from terbuka_web.flags.selectors import Monitoring, Rate
 
 
 def _rate_chart(
@@ -110,6 +110,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "flags/dashboard.html", context)
 
 
+def _progress_figure(by: str, rows: Sequence[Monitoring]) -> SafeString | None:
+    """Return the grouped chart of each group's mean physical and financial progress (groups
+    whose contracts publish neither left out), None when no group has them."""
+    measured = [m for m in rows if m.measured]
+    if not measured:
+        return None
+    ahead = sum(m.paid_ahead for m in measured)
+    summary = _(
+        "%(ahead)s dari %(n)s kontrak dengan kedua progres dibayar melebihi progres fisiknya."
+    ) % {"ahead": count(ahead), "n": count(sum(m.measured for m in measured))}
+    return grouped_bars_figure(
+        ident=f"progres-{by}",
+        title=_("Rata-rata progres fisik dan keuangan kontrak (persen)"),
+        summary=summary,
+        series=[_("Progres fisik"), _("Progres keuangan")],
+        groups=[(m.name, [m.physical or 0.0, m.financial or 0.0]) for m in measured],
+    )
+
+
 def groups(request: HttpRequest, by: str) -> HttpResponse:
     """Render one dimension's table and chart: per agency, region or supplier (by)."""
     titles = {
@@ -120,11 +139,13 @@ def groups(request: HttpRequest, by: str) -> HttpResponse:
     rows = selectors.rates_by_supplier() if by == "supplier" else selectors.rates_by(by)
     title, name = titles[by]
     link = reverse("flags:agencies") if by == "agency" else ""
+    monitoring = (
+        selectors.monitoring_by(by, timezone.localdate()) if by in selectors.GROUPINGS else []
+    )
     context = {
         "by": by,
-        "monitoring": (
-            selectors.monitoring_by(by, timezone.localdate()) if by in selectors.GROUPINGS else []
-        ),
+        "monitoring": monitoring,
+        "progress_figure": _progress_figure(by, monitoring),
         "title": title,
         "chart": _rate_chart(by, title, name, rows, link) if rows else None,
         "not_an_accusation": words.NOT_AN_ACCUSATION,

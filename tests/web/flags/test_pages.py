@@ -19,6 +19,7 @@ from terbuka_web.contracting import services
 from terbuka_web.contracting.models import Process, StageDraft
 from terbuka_web.flags import selectors
 from terbuka_web.flags.models import FlagSubject, FlagSupplier
+from terbuka_web.flags.services import process_flags_recompute
 from terbuka_web.regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +212,36 @@ def test_operators_see_their_agency_late_work_on_their_dashboard(
     assert 'href="/tanda-bahaya/perangkat-daerah/dinas-pu/#pemantauan"' in page
     client.force_login(User.objects.get(username="op-Puskesmas Dander"))  # Dinkes: none late
     assert "Pekerjaan terlambat" not in client.get("/kelola/").content.decode()
+
+
+def test_monitoring_per_region_weighs_payments_against_physical_progress(client: Client) -> None:
+    """Part 3 per region: paid-ahead contracts and mean physical against financial progress;
+    a contract whose item names a loaded Kemendagri region in its delivery address counts
+    there, the others in their agency's government."""
+    region = Region.objects.create(code="35.22", name="Bojonegoro", level="regency")
+    Region.objects.create(code="35.22.01", name="Margomulyo", level="district", parent=region)
+    pu = Agency.objects.create(code="dinas-pu", name="Dinas PU", kind="dinas", government=region)
+    stages = ("planning", "tender", "award", "contract", "implementation")
+    ahead = published(pu, "Jalan A", tenderers=3, days=18, stages=stages, physical=10)
+    published(pu, "Jalan B", tenderers=3, days=18, stages=stages)  # 60 % built, 30 % paid
+    delivered = published(pu, "Jalan C", tenderers=3, days=18, stages=stages)
+    compiled = Process.objects.get(pk=delivered.pk).compiled_release
+    compiled["tender"]["items"][0]["deliveryAddress"] = {"region": "352201"}
+    Process.objects.filter(pk=delivered.pk).update(compiled_release=compiled)
+    process_flags_recompute(process_ids=[delivered.pk])
+    assert FlagSubject.objects.get(process=delivered).region_id == "35.22.01"
+    assert FlagSubject.objects.get(process=ahead).region_id == "35.22"
+    rows = {m.key: m for m in selectors.monitoring_by("region", date(2026, 12, 6))}
+    regency = rows["35.22"]
+    assert (regency.contracts, regency.overdue, regency.paid_ahead, regency.measured) == (
+        2,
+        2,
+        1,
+        2,
+    )
+    assert regency.physical == pytest.approx(35.0) and regency.financial == pytest.approx(30.0)
+    assert (rows["35.22.01"].contracts, rows["35.22.01"].paid_ahead) == (1, 0)
+    page = client.get("/tanda-bahaya/wilayah/").content.decode()
+    assert 'id="progres-region' in page and "Margomulyo" in page
+    assert '<td data-label="Progres fisik rata-rata">35,0%</td>' in page
+    assert "1 dari 3 kontrak dengan kedua progres dibayar melebihi progres fisiknya." in page
