@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from terbuka.flags.indicators.id002 import DEFAULT_CEILINGS
-from terbuka.flags.indicators.r003 import DAY_MICROSECONDS
+from terbuka.flags.indicators.r003 import DEFAULT_THRESHOLD, whole_days
 from terbuka.flags.release import (
     JsonObject,
     array,
@@ -25,7 +25,6 @@ from terbuka.flags.release import (
     text,
 )
 
-R003_THRESHOLD = 15  # Cardinal's default, the one the web project stores flags with
 ID001_THRESHOLD = 0.1
 
 Facts = dict[str, Any]
@@ -46,12 +45,9 @@ def _r003(release: JsonObject) -> Facts:
     period = obj(obj(release, "tender"), "tenderPeriod")
     start, end = text(period, "startDate"), text(period, "endDate")
     begun, ended = rfc3339(start), rfc3339(end)
-    days = None
-    if begun is not None and ended is not None:
-        delta = ended - begun
-        micro = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-        days = abs(micro) // DAY_MICROSECONDS * (1 if micro >= 0 else -1)
-    return {"days": days, "threshold": R003_THRESHOLD, "start": start, "end": end}
+    days = whole_days(begun, ended) if begun is not None and ended is not None else None
+    # the default threshold: the web project stores flags with Cardinal's defaults
+    return {"days": days, "threshold": DEFAULT_THRESHOLD, "start": start, "end": end}
 
 
 def _r018(release: JsonObject) -> Facts:

@@ -24,16 +24,26 @@ class FlagExplained:
     facts: list[tuple[str, str]]  # (label, value written out)
 
 
+def percent(rate: float) -> str:
+    """Return a share as "12,5%" in the active language's number format."""
+    return number_format(round(rate * 100, 1), decimal_pos=1) + "%"
+
+
+def count(n: int) -> str:
+    """Return a whole number with the active language's grouping ("1.200")."""
+    return number_format(n, force_grouping=True)
+
+
 def _written(value: Any, kind: str) -> str:
     """Return a fact in the active language: money as Rupiah, a share as a percentage."""
     if kind == "money":
         return rupiah(value)
     if kind == "percent":
-        return number_format(round(float(value) * 100, 1), decimal_pos=1) + "%"
+        return percent(float(value))
     if kind == "date":
         return when(value)
     if kind == "number":
-        return number_format(value, force_grouping=True)
+        return count(value)
     return str(value)
 
 

@@ -55,12 +55,21 @@ class FlagSubject(models.Model):
     contract_end = models.DateField(null=True, blank=True)
     completed = models.BooleanField(default=False)
     open_due = models.DateField(null=True, blank=True)
+    # Physical progress (%) against financial progress (paid / contract value, %) of the first
+    # contract, None when not published; the region where the work is delivered: the Kemendagri
+    # region coded in an item's deliveryAddress.region when loaded, else the agency's government.
+    physical = models.PositiveSmallIntegerField(null=True, blank=True)
+    financial = models.FloatField(null=True, blank=True)
+    region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         indexes = [
             models.Index(fields=["agency", "fiscal_year"], name="flag_subject_agency_year"),
             models.Index(fields=["tender_year", "tender_quarter"], name="flag_subject_quarter"),
             models.Index(fields=["agency", "contract_end"], name="flag_subject_contract_end"),
+            models.Index(fields=["region", "contract_end"], name="flag_subject_region_end"),
         ]
 
     def __str__(self) -> str:

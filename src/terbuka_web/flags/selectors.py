@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, F, Q
 
 from terbuka_web.flags.models import FlagSubject, FlagSupplier, ProcessFlag
 
@@ -84,32 +84,22 @@ def code_counts(*, agency_id: int | None = None) -> dict[str, int]:
     return {row["code"]: row["n"] for row in counted}
 
 
-def rates_by_agency() -> list[Rate]:
-    """Return each agency's judged and flagged processes, highest rate first."""
-    rows = (
-        FlagSubject.objects.filter(agency__isnull=False)
-        .values("agency__code", "agency__name")
-        .annotate(eligible=Count("pk"), flagged=FLAGGED)
-    )
-    found = [Rate(r["agency__code"], r["agency__name"], r["eligible"], r["flagged"]) for r in rows]
-    return sorted(found, key=lambda r: (-r.rate, -r.eligible, r.name))
+# The grouping of a dashboard dimension: the path from FlagSubject to its code and name. A
+# process's region is where it is delivered when an item says so, else its agency's government.
+GROUPINGS = {"agency": "agency", "region": "region"}
 
 
-def rates_by_region() -> list[Rate]:
-    """Return each region's (the agencies' government) judged and flagged processes."""
+def rates_by(group: str) -> list[Rate]:
+    """Return each agency's (group="agency") or region's (group="region": the delivery region,
+    else the agency's government) judged and flagged processes, highest rate first."""
+    prefix = GROUPINGS[group]
     rows = (
-        FlagSubject.objects.filter(agency__government__isnull=False)
-        .values("agency__government__code", "agency__government__name")
+        FlagSubject.objects.filter(**{f"{prefix}__isnull": False})
+        .values(f"{prefix}__code", f"{prefix}__name")
         .annotate(eligible=Count("pk"), flagged=FLAGGED)
     )
     found = [
-        Rate(
-            r["agency__government__code"],
-            r["agency__government__name"],
-            r["eligible"],
-            r["flagged"],
-        )
-        for r in rows
+        Rate(r[f"{prefix}__code"], r[f"{prefix}__name"], r["eligible"], r["flagged"]) for r in rows
     ]
     return sorted(found, key=lambda r: (-r.rate, -r.eligible, r.name))
 
@@ -173,64 +163,63 @@ def trend_by_quarter(*, agency_id: int | None = None) -> list[Rate]:
 
 @dataclass(frozen=True)
 class Monitoring:
-    """Count a group's contracts, those past their end date not completed, and those with a
-    milestone past its due date not met (issue 15 part 3), as of a day."""
+    """Count a group's contracts, those past their end date not completed, those with a
+    milestone past its due date not met, and those paid ahead of the work (financial above
+    physical progress), with the mean physical and financial progress (%) of the contracts that
+    publish both (None without) — issue 15 part 3, as of a day."""
 
     key: str
     name: str
     contracts: int
     overdue: int
     late_milestones: int
+    paid_ahead: int = 0
+    measured: int = 0
+    physical: float | None = None
+    financial: float | None = None
 
 
 def _monitoring_counts(today: date) -> dict[str, Any]:
+    both = Q(physical__isnull=False, financial__isnull=False)
     return {
         "contracts": Count("pk", filter=Q(contract_end__isnull=False)),
         "overdue": Count("pk", filter=Q(contract_end__lt=today, completed=False)),
         "late_milestones": Count("pk", filter=Q(open_due__lt=today)),
+        "paid_ahead": Count("pk", filter=both & Q(financial__gt=F("physical"))),
+        "measured": Count("pk", filter=both),
+        "mean_physical": Avg("physical", filter=both),
+        "mean_financial": Avg("financial", filter=both),
     }
+
+
+def _monitoring(key: str, name: str, found: dict[str, Any]) -> Monitoring:
+    fields = ("contracts", "overdue", "late_milestones", "paid_ahead", "measured")
+    return Monitoring(
+        key,
+        name,
+        *(found[f] for f in fields),
+        physical=found["mean_physical"],
+        financial=found["mean_financial"],
+    )
 
 
 def monitoring_of(agency_id: int, today: date) -> Monitoring:
     """Return one agency's contracts and late items as of today."""
     found = FlagSubject.objects.filter(agency_id=agency_id).aggregate(**_monitoring_counts(today))
-    return Monitoring("", "", found["contracts"], found["overdue"], found["late_milestones"])
+    return _monitoring("", "", found)
 
 
-def monitoring_by_agency(today: date) -> list[Monitoring]:
-    """Return each agency's contracts and late items as of today, most overdue first."""
+def monitoring_by(group: str, today: date) -> list[Monitoring]:
+    """Return each agency's (group="agency") or region's (group="region") contracts and late
+    items as of today, most overdue first."""
+    prefix = GROUPINGS[group]
     rows = (
-        FlagSubject.objects.filter(agency__isnull=False, contract_end__isnull=False)
-        .values("agency__code", "agency__name")
+        FlagSubject.objects.filter(**{f"{prefix}__isnull": False, "contract_end__isnull": False})
+        .values(f"{prefix}__code", f"{prefix}__name")
         .annotate(**_monitoring_counts(today))
     )
-    found = [
-        Monitoring(
-            r["agency__code"], r["agency__name"], r["contracts"], r["overdue"], r["late_milestones"]
-        )
-        for r in rows
-    ]
-    return sorted(found, key=lambda m: (-m.overdue, -m.late_milestones, m.name))
-
-
-def monitoring_by_region(today: date) -> list[Monitoring]:
-    """Return each region's (the agencies' government) contracts and late items as of today."""
-    rows = (
-        FlagSubject.objects.filter(agency__government__isnull=False, contract_end__isnull=False)
-        .values("agency__government__code", "agency__government__name")
-        .annotate(**_monitoring_counts(today))
-    )
-    found = [
-        Monitoring(
-            r["agency__government__code"],
-            r["agency__government__name"],
-            r["contracts"],
-            r["overdue"],
-            r["late_milestones"],
-        )
-        for r in rows
-    ]
-    return sorted(found, key=lambda m: (-m.overdue, -m.late_milestones, m.name))
+    found = [_monitoring(r[f"{prefix}__code"], r[f"{prefix}__name"], r) for r in rows]
+    return sorted(found, key=lambda m: (-m.overdue, -m.late_milestones, -m.paid_ahead, m.name))
 
 
 def late_processes(agency_id: int, today: date, limit: int = 20) -> dict[str, list[dict[str, Any]]]:
@@ -278,17 +267,12 @@ class Progress:
 
 def contract_progress(agency_id: int, limit: int = 200) -> list[Progress]:
     """Return the agency's published contracts with physical against financial progress, those
-    paid ahead of the work first (largest gap), then by title; one query over their compiled
-    releases (an agency has tens to a few hundred contracts)."""
-    from terbuka_web.contracting.models import Process
-    from terbuka_web.portal.story import _progress_of
-
-    ids = FlagSubject.objects.filter(agency_id=agency_id, contract_end__isnull=False)
-    rows = Process.objects.filter(pk__in=ids.values("process_id")).values_list(
-        "ocid", "title", "compiled_release"
-    )
-    found = [Progress(o, t, *_progress_of(state or {})) for o, t, state in rows[:limit]]
-    return sorted(
+    paid ahead of the work first (largest gap), then by title, the first limit of them; one
+    query over their stored subjects (an agency has tens to a few hundred contracts)."""
+    rows = FlagSubject.objects.filter(agency_id=agency_id, contract_end__isnull=False)
+    fields = ("process__ocid", "process__title", "physical", "financial")
+    found = [Progress(*row) for row in rows.values_list(*fields)]
+    ordered = sorted(
         found,
         key=lambda p: (
             not p.paid_ahead,
@@ -296,3 +280,4 @@ def contract_progress(agency_id: int, limit: int = 200) -> list[Progress]:
             p.title,
         ),
     )
+    return ordered[:limit]  # sorted first: a paid-ahead contract is never cut off

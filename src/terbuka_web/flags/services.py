@@ -20,8 +20,12 @@ from terbuka.flags.compute import process_flags
 from terbuka.flags.registry import LOCAL_CODES, settings_load
 from terbuka.flags.release import array, has_status, ident, obj, rfc3339, text
 from terbuka.ocds.build import PROGRESS_MILESTONE_ID
+from terbuka.regions.codes import code_parse
+from terbuka.regions.errors import RegionCodeError
 from terbuka_web.contracting.models import Process
 from terbuka_web.flags.models import FlagSubject, FlagSupplier, ProcessFlag
+from terbuka_web.portal.story import _progress_of
+from terbuka_web.regions.models import Region
 
 # R003 only for open methods (Tender, Seleksi): pengadaan langsung, penunjukan langsung and
 # e-purchasing have no competitive submission period for a short one to shorten.
@@ -38,7 +42,8 @@ def process_flags_recompute(*, process_ids: Iterable[int]) -> int:
     """Replace the stored flags of the processes by those of their compiled releases.
 
     Also replaces what the dashboards count (FlagSubject, FlagSupplier) for each process that
-    has a tender. Runs in the caller's transaction (a publication or an import), so the flags
+    has a tender, with its progress and the region where it is delivered (else its agency's
+    government). Runs in the caller's transaction (a publication or an import), so the flags
     commit or roll back with the release that changed them. Returns the number of flags stored.
     """
     ids = sorted(set(process_ids))
@@ -49,10 +54,14 @@ def process_flags_recompute(*, process_ids: Iterable[int]) -> int:
             ProcessFlag.objects.filter(process_id__in=part).delete()
             FlagSubject.objects.filter(process_id__in=part).delete()
             rows, subjects, suppliers = [], [], []
-            found = Process.objects.filter(pk__in=part).values_list(
-                "pk", "compiled_release", "agency_id", "fiscal_year"
+            found = list(
+                Process.objects.filter(pk__in=part).values_list(
+                    "pk", "compiled_release", "agency_id", "fiscal_year", "agency__government_id"
+                )
             )
-            for pk, compiled, agency_id, year in found:
+            codes = {pk: _delivery_code(compiled or {}) for pk, compiled, *_rest in found}
+            known = _known_regions(codes.values())
+            for pk, compiled, agency_id, year, government in found:
                 flags = process_flags(compiled or {}, SETTINGS)
                 rows += [
                     ProcessFlag(
@@ -64,7 +73,9 @@ def process_flags_recompute(*, process_ids: Iterable[int]) -> int:
                     for code, value in flags.items()
                 ]
                 if isinstance((compiled or {}).get("tender"), dict):
-                    subjects.append(_subject(pk, compiled, agency_id, year, len(flags)))
+                    subject = _subject(pk, compiled, agency_id, year, len(flags))
+                    subject.region_id = codes[pk] if codes[pk] in known else government
+                    subjects.append(subject)
                     suppliers += _suppliers(pk, compiled)
             stored += len(ProcessFlag.objects.bulk_create(rows))
             FlagSubject.objects.bulk_create(subjects)
@@ -88,6 +99,7 @@ def _subject(
         and text(m, "status") not in ("met", "notMet")
         and (due := rfc3339(text(m, "dueDate"))) is not None
     ]
+    physical, financial = _progress_of(compiled)
     return FlagSubject(
         process_id=pk,
         agency_id=agency_id,
@@ -98,6 +110,31 @@ def _subject(
         contract_end=end.date() if end else None,
         completed=has_status(contract, "complete") or any(has_status(m, "met") for m in progress),
         open_due=min(open_dues, default=None),
+        physical=physical,
+        financial=financial,
+    )
+
+
+def _delivery_code(compiled: dict[str, Any]) -> str | None:
+    """Return the dotted Kemendagri code of the first item (tender's, then the contract's) whose
+    deliveryAddress.region is one ("35.22.01" or "352201"), None when no item names one."""
+    contract = next(iter(array(compiled, "contracts")), {})
+    for item in [*array(obj(compiled, "tender"), "items"), *array(contract, "items")]:
+        raw = text(obj(item, "deliveryAddress"), "region")
+        try:
+            return str(code_parse(raw or ""))
+        except RegionCodeError:
+            continue
+    return None
+
+
+def _known_regions(codes: Iterable[str | None]) -> set[str]:
+    """Return those of codes that are loaded regions (one query; none when no code)."""
+    wanted = {c for c in codes if c}
+    return (
+        set(Region.objects.filter(code__in=wanted).values_list("code", flat=True))
+        if wanted
+        else set()
     )
 
 

@@ -13,23 +13,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from terbuka_web.accounts.models import Agency
 from terbuka_web.common.charts import Bar, bar_chart, grouped_bars_figure
+from terbuka_web.contracting.labels import code_label
 from terbuka_web.flags import selectors, words
-from terbuka_web.flags.selectors import Rate
-
-
-def _percent(rate: float) -> str:
-    """Return a rate as "12,5%" in the active language's number format."""
-    return number_format(round(rate * 100, 1), decimal_pos=1) + "%"
-
-
-def _count(n: int) -> str:
-    return number_format(n, force_grouping=True)
+from terbuka_web.flags.explain import count, percent
+from terbuka_web.flags.selectors import Monitoring, Rate
 
 
 def _rate_chart(
@@ -40,9 +32,9 @@ def _rate_chart(
         Bar(
             row.name or row.key,
             round(row.rate * 1000),
-            _percent(row.rate),
+            percent(row.rate),
             (link + row.key + "/") if link else "",
-            (f"{_count(row.flagged)} / {_count(row.eligible)}",),
+            (f"{count(row.flagged)} / {count(row.eligible)}",),
         )
         for row in rows
     ]
@@ -54,9 +46,9 @@ def _code_chart(counts: dict[str, int], search: dict[str, str]) -> SafeString:
     """Return a bar chart of flagged processes per indicator, rows linked to the search."""
     bars = [
         Bar(
-            f"{code} · {words.title_of(code)}",
+            f"{code} · {code_label(code, 'flag')}",
             n,
-            _count(n),
+            count(n),
             reverse("portal:home") + "?" + urlencode({**search, "tanda": code}),
         )
         for code, n in counts.items()
@@ -78,9 +70,9 @@ def _year_figure(ident: str, overall: Sequence[Rate], single: Sequence[Rate]) ->
         "%(single)s hanya satu penawar."
     ) % {
         "year": last.key,
-        "rate": _percent(last.rate),
-        "n": _count(last.eligible),
-        "single": _percent(by_year.get(last.key, 0.0)),
+        "rate": percent(last.rate),
+        "n": count(last.eligible),
+        "single": percent(by_year.get(last.key, 0.0)),
     }
     return grouped_bars_figure(
         ident=ident,
@@ -107,7 +99,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     totals = selectors.totals()
     context = {
         "totals": totals,
-        "rate_text": _percent(totals.rate),
+        "rate_text": percent(totals.rate),
         "code_chart": _code_chart(selectors.code_counts(), {}),
         "year_figure": _year_figure(
             "tren", selectors.trend_by_year(), selectors.trend_by_year(code="R018")
@@ -118,17 +110,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "flags/dashboard.html", context)
 
 
-GROUPS = {
-    "agency": selectors.rates_by_agency,
-    "region": selectors.rates_by_region,
-    "supplier": selectors.rates_by_supplier,
-}
-
-
-MONITORING = {
-    "agency": selectors.monitoring_by_agency,
-    "region": selectors.monitoring_by_region,
-}
+def _progress_figure(by: str, rows: Sequence[Monitoring]) -> SafeString | None:
+    """Return the grouped chart of each group's mean physical and financial progress (groups
+    whose contracts publish neither left out), None when no group has them."""
+    measured = [m for m in rows if m.measured]
+    if not measured:
+        return None
+    ahead = sum(m.paid_ahead for m in measured)
+    summary = _(
+        "%(ahead)s dari %(n)s kontrak dengan kedua progres dibayar melebihi progres fisiknya."
+    ) % {"ahead": count(ahead), "n": count(sum(m.measured for m in measured))}
+    return grouped_bars_figure(
+        ident=f"progres-{by}",
+        title=_("Rata-rata progres fisik dan keuangan kontrak (persen)"),
+        summary=summary,
+        series=[_("Progres fisik"), _("Progres keuangan")],
+        groups=[(m.name, [m.physical or 0.0, m.financial or 0.0]) for m in measured],
+    )
 
 
 def groups(request: HttpRequest, by: str) -> HttpResponse:
@@ -138,12 +136,16 @@ def groups(request: HttpRequest, by: str) -> HttpResponse:
         "region": (_("Proses bertanda per wilayah"), _("Wilayah")),
         "supplier": (_("Penyedia dengan proses bertanda terbanyak"), _("Penyedia")),
     }
-    rows = GROUPS[by]()
+    rows = selectors.rates_by_supplier() if by == "supplier" else selectors.rates_by(by)
     title, name = titles[by]
     link = reverse("flags:agencies") if by == "agency" else ""
+    monitoring = (
+        selectors.monitoring_by(by, timezone.localdate()) if by in selectors.GROUPINGS else []
+    )
     context = {
         "by": by,
-        "monitoring": MONITORING[by](timezone.localdate()) if by in MONITORING else [],
+        "monitoring": monitoring,
+        "progress_figure": _progress_figure(by, monitoring),
         "title": title,
         "chart": _rate_chart(by, title, name, rows, link) if rows else None,
         "not_an_accusation": words.NOT_AN_ACCUSATION,
@@ -161,7 +163,7 @@ def agency(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "agency": found,
         "totals": totals,
-        "rate_text": _percent(totals.rate),
+        "rate_text": percent(totals.rate),
         "code_chart": _code_chart(selectors.code_counts(agency_id=found.id), {"agency": code}),
         "year_figure": _year_figure(
             "tren",

@@ -9,7 +9,6 @@ to show beside a flag on the process page. A flag is a reason to look, never an 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -217,9 +216,3 @@ def indicators() -> list[IndicatorWords]:
         )
         for code in CODES
     ]
-
-
-def title_of(code: Any) -> str:
-    """Return the title of an indicator code in the active language, the code if unknown."""
-    found = TITLES.get(str(code))
-    return str(found) if found is not None else str(code)

@@ -1,10 +1,12 @@
-"""JSON API of the openness index: GET /api/openness?year=2026 (mounted by the api app).
+"""JSON API of the openness index: GET /api/openness?year=2026[&quarter=3] (mounted by the api
+app).
 
-Answers a JSON list of the agencies with an index in that fiscal year (default the newest),
-best score first, e.g. [{"agency": {"code": "dinas-pu", "name": "…"}, "year": 2026,
-"score": 74.2, "components": [{"key": "coverage", "weight": 25, "numerator": 8,
-"denominator": 10, "score": 80.0}, …], "missing": ["complaints"]}]. A component without data
-has score null and is left out of the weighted mean (docs/openness.md).
+Answers a JSON list of the agencies with an index in that fiscal year (default the newest) or,
+with quarter, in that quarter of it, best score first, e.g. [{"agency": {"code": "dinas-pu",
+"name": "…"}, "year": 2026, "quarter": null, "period": "2026", "score": 74.2, "components":
+[{"key": "coverage", "weight": 25, "numerator": 8, "denominator": 10, "score": 80.0}, …],
+"missing": ["complaints"]}]. A component without data has score null and is left out of the
+weighted mean (docs/openness.md).
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ class OpennessQuery(KnownParams):
     year: int | None = Field(
         None, ge=2000, le=2100, description="tahun anggaran / fiscal year (default newest)"
     )
+    quarter: int | None = Field(
+        None, ge=1, le=4, description="triwulan 1–4 / quarter of the year (default: whole year)"
+    )
 
 
 class OpennessAgency(Schema):
@@ -42,6 +47,8 @@ class OpennessComponent(Schema):
 class OpennessRow(Schema):
     agency: OpennessAgency
     year: int
+    quarter: int | None = Field(description="1–4; null: the whole fiscal year")
+    period: str = Field(description='"2026" or "2026-Q3"')
     score: float | None
     components: list[OpennessComponent]
     missing: list[str]
@@ -49,7 +56,8 @@ class OpennessRow(Schema):
 
 @router.get("", response={200: list[OpennessRow], **ERRORS})
 def openness_list(request: HttpRequest, query: Query[OpennessQuery]) -> list[dict[str, Any]]:
-    """Indeks keterbukaan per perangkat daerah / openness index per agency of a fiscal year."""
+    """Indeks keterbukaan per perangkat daerah / openness index per agency of a fiscal year or
+    one of its quarters."""
     years = selectors.years()
     year = query.year if query.year is not None else (years[0] if years else None)
     if year is None:
@@ -58,6 +66,8 @@ def openness_list(request: HttpRequest, query: Query[OpennessQuery]) -> list[dic
         {
             "agency": {"code": s.key, "name": s.name},
             "year": s.year,
+            "quarter": s.quarter,
+            "period": s.period,
             "score": s.index.score,
             "components": [
                 {
@@ -71,5 +81,5 @@ def openness_list(request: HttpRequest, query: Query[OpennessQuery]) -> list[dic
             ],
             "missing": list(s.index.missing),
         }
-        for s in selectors.ranking(year=year)
+        for s in selectors.ranking(year=year, quarter=query.quarter)
     ]

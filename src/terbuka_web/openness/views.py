@@ -38,12 +38,19 @@ def _score_text(score: float | None) -> str:
     return _("tanpa data") if score is None else number_format(score, decimal_pos=1)
 
 
-def _year_of(request: HttpRequest) -> tuple[int | None, list[int]]:
-    """Return the asked fiscal year (default the newest with data) and the years."""
-    years = selectors.years()
-    raw = request.GET.get("tahun", "")
-    year = int(raw) if raw.isdigit() and int(raw) in years else (years[0] if years else None)
-    return year, years
+def period_label(period: str) -> str:
+    """Return a period as people read it: "2026" or "2026 triwulan 3" (English "2026 Q3")."""
+    if "-Q" not in period:
+        return period
+    year, quarter = period.split("-Q")
+    return _("%(year)s triwulan %(q)s") % {"year": year, "q": quarter}
+
+
+def _period_of(request: HttpRequest, known: list[str], default: str | None) -> str | None:
+    """Return the asked period (?periode=2026-Q3, or the older ?tahun=2026) when it has an
+    index, else default."""
+    raw = request.GET.get("periode", "") or request.GET.get("tahun", "")
+    return raw if raw in known else default
 
 
 def _components(found: Index) -> list[dict[str, object]]:
@@ -66,82 +73,91 @@ def _components(found: Index) -> list[dict[str, object]]:
     return rows
 
 
-def _ranking_chart(rows: list[Scored], by: str, year: int) -> SafeString:
+def _ranking_chart(rows: list[Scored], by: str, period: str) -> SafeString:
     link = reverse("openness:ranking") if by == "agency" else ""
     bars = [
         Bar(
             r.name,
             round((r.index.score or 0) * 10),
             _score_text(r.index.score),
-            f"{link}{r.key}/?tahun={year}" if link else "",
+            f"{link}{r.key}/?periode={period}" if link else "",
             (f"{len(WEIGHTS) - len(r.index.missing)} / {len(WEIGHTS)}",),
         )
         for r in rows
     ]
     name = _("Perangkat daerah") if by == "agency" else _("Wilayah")
-    title = _("Indeks keterbukaan %(year)s (0–100)") % {"year": year}
+    title = _("Indeks keterbukaan %(year)s (0–100)") % {"year": period_label(period)}
     headers = (name, _("Skor"), _("Komponen dengan data"))
     return bar_chart(key=f"indeks-{by}", title=title, headers=headers, bars=bars)
 
 
 def ranking(request: HttpRequest) -> HttpResponse:
-    """Render the ranking of one fiscal year per agency and per region."""
-    year, years = _year_of(request)
+    """Render the ranking of one period (fiscal year or quarter) per agency and per region."""
+    known = selectors.periods()
+    period = _period_of(request, known, known[0] if known else None)
     charts = {}
-    if year is not None:
+    if period is not None:
+        year, quarter = int(period[:4]), int(period[-1]) if "-Q" in period else None
         for by in ("agency", "region"):
-            rows = selectors.ranking(year=year, by=by)
-            charts[by] = _ranking_chart(rows, by, year) if rows else None
+            rows = selectors.ranking(year=year, quarter=quarter, by=by)
+            charts[by] = _ranking_chart(rows, by, period) if rows else None
     context = {
-        "year": year,
-        "years": years,
+        "period": period,
+        "period_label": period_label(period) if period else "",
+        "periods": [(p, period_label(p), "-Q" in p) for p in known],
         "charts": charts,
         "weights": [(LABELS[k], w) for k, w in WEIGHTS.items()],
     }
     return render(request, "openness/ranking.html", context)
 
 
-def _trend_figure(trend: list[Scored]) -> SafeString | None:
-    """Return the grouped chart of the score per fiscal year (years without a score left out;
-    each year's components are on the page of that year)."""
+def _trend_figure(trend: list[Scored], by: str) -> SafeString | None:
+    """Return the grouped chart of the score per fiscal year (by=YEAR) or quarter (periods
+    without a score left out; each period's components are on the page of that period)."""
     scored = [s for s in trend if s.index.score is not None]
     if not scored:
         return None
     last = scored[-1]
-    summary = _("Tahun anggaran %(year)s: skor %(score)s.") % {
-        "year": last.year,
+    summary = _("%(period)s: skor %(score)s.") % {
+        "period": period_label(last.period),
         "score": _score_text(last.index.score),
     }
+    yearly = by == selectors.YEAR
     return grouped_bars_figure(
-        ident="tren-keterbukaan",
-        title=_("Tren per tahun anggaran (0–100)"),
+        ident="tren-keterbukaan" if yearly else "tren-keterbukaan-triwulan",
+        title=_("Tren per tahun anggaran (0–100)") if yearly else _("Tren per triwulan (0–100)"),
         summary=summary,
         series=[_("Skor")],
-        groups=[(str(s.year), [s.index.score or 0.0]) for s in scored],
+        groups=[(period_label(s.period), [s.index.score or 0.0]) for s in scored],
         unit="",
     )
 
 
 def agency(request: HttpRequest, code: str) -> HttpResponse:
-    """Render one agency's index of a year: each component with its counts, and the trend."""
+    """Render one agency's index of a period: each component with its counts, and the trends
+    per year and per quarter."""
     found = Agency.objects.filter(code=code).only("id", "code", "name").first()
     if found is None:
         raise Http404("perangkat daerah tidak ditemukan / agency not found")
     trend = selectors.agency_trend(code)
-    years = [s.year for s in trend]
-    raw = request.GET.get("tahun", "")
-    year = int(raw) if raw.isdigit() and int(raw) in years else (years[-1] if years else None)
-    current = next((s for s in trend if s.year == year), None)
+    quarters = selectors.agency_trend(code, by=selectors.QUARTER)
+    known = [s.period for s in trend + quarters]
+    period = _period_of(request, known, trend[-1].period if trend else None)
+    current = next((s for s in trend + quarters if s.period == period), None)
+    newest_first = [s.period for s in reversed(trend)] + [s.period for s in reversed(quarters)]
     context = {
         "agency": found,
-        "year": year,
-        "years": sorted(years, reverse=True),
+        "period": period,
+        "period_label": period_label(period) if period else "",
+        "periods": [(p, period_label(p), "-Q" in p) for p in newest_first],
         "score": _score_text(current.index.score) if current else None,
         "components": _components(current.index) if current else [],
-        "trend_figure": _trend_figure(trend),
+        "trend_figure": _trend_figure(trend, selectors.YEAR),
+        "quarter_figure": _trend_figure(quarters, selectors.QUARTER),
     }
-    if current is not None:
-        context["embed_code"] = _embed_code(request, found, current)
+    if trend:  # the badge shows the newest fiscal year
+        context["embed_code"] = _embed_code(request, found, trend[-1])
+        context["badge_score"] = _score_text(trend[-1].index.score)
     return render(request, "openness/agency.html", context)
 
 

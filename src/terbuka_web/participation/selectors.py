@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import statistics
+import threading
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
 
 from terbuka_web.accounts.models import Role, User
 from terbuka_web.accounts.selectors import Action, user_can
@@ -133,45 +134,97 @@ class CaseStats:
     median_days: float | None = None
 
 
-STAT_FIELDS = (
-    "agency__code", "agency__name", "region_id", "forwarded_on_time", "answered_on_time",
-    "followup_days", "escalations",
-)  # fmt: skip
+Counted = dict[str, int]  # CaseStats count field → number
+Days = dict[int, int]  # working days to the follow-up → cases
+COUNTS = {
+    "received": Count("pk"),
+    "forwarded": Count("pk", filter=Q(forwarded_on_time__isnull=False)),
+    "forwarded_on_time": Count("pk", filter=Q(forwarded_on_time=True)),
+    "answered": Count("pk", filter=Q(answered_on_time__isnull=False)),
+    "answered_on_time": Count("pk", filter=Q(answered_on_time=True)),
+    "escalated": Count("pk", filter=Q(escalations__gt=0)),
+}
+_STATS_LOCK = threading.Lock()
+DISTRICT_CODE_LENGTH = 8  # "35.22.01": a district's code, the prefix of its villages' codes
 
 
-def _stats(key: str, label: str, rows: Iterable[dict[str, object]]) -> CaseStats:
-    stats = CaseStats(key, label)
-    days = []
-    for row in rows:
-        stats.received += 1
-        stats.forwarded += row["forwarded_on_time"] is not None
-        stats.forwarded_on_time += row["forwarded_on_time"] is True
-        stats.answered += row["answered_on_time"] is not None
-        stats.answered_on_time += row["answered_on_time"] is True
-        stats.escalated += bool(row["escalations"])
-        if row["followup_days"] is not None:
-            days.append(int(row["followup_days"]))  # type: ignore[call-overload]
-    stats.median_days = statistics.median(days) if days else None
-    return stats
+def _median(days: Days) -> float | None:
+    """Return the median of a histogram as statistics.median gives it of the values."""
+    n = sum(days.values())
+    if not n:
+        return None
+    values = sorted(days)
+    wanted = (n - 1) // 2, n // 2  # the middle one, or the middle two
+    found, seen = [], 0
+    for value in values:
+        for position in wanted:
+            if seen <= position < seen + days[value]:
+                found.append(value)
+        seen += days[value]
+    return found[0] if n % 2 else (found[0] + found[1]) / 2
 
 
-def stats_public() -> tuple[CaseStats, list[CaseStats], list[CaseStats]]:
-    """Return the figures of every public case, per agency and per kecamatan (by code).
+def _stats(key: str, label: str, counted: Counted, days: Days) -> CaseStats:
+    return CaseStats(key, label, **counted, median_days=_median(days))
+
+
+def _add_to(table: dict[Any, Counted], key: Any, row: dict[str, Any]) -> None:
+    cell = table[key]
+    for name in COUNTS:
+        cell[name] = cell.get(name, 0) + row[name]
+
+
+def stats_compute() -> tuple[CaseStats, list[CaseStats], list[CaseStats]]:
+    """Return the figures of every public case, per agency and per kecamatan (by code), from
+    three GROUP BY queries (counts per agency and district, follow-up days per agency and per
+    district): never a read of every case (stats_public caches it).
 
     Rahasia cases count nowhere: a count per agency could reveal that one exists.
     """
-    rows = list(Case.objects.filter(rahasia=False).values(*STAT_FIELDS))
-    by_agency: dict[tuple[str, str], list[dict[str, object]]] = defaultdict(list)
-    by_district: dict[str, list[dict[str, object]]] = defaultdict(list)
-    for row in rows:
-        if row["agency__code"]:
-            by_agency[(str(row["agency__code"]), str(row["agency__name"]))].append(row)
-        region = str(row["region_id"] or "")
-        if region.count(".") >= 2:
-            by_district[".".join(region.split(".")[:3])].append(row)
+    public = Case.objects.filter(rahasia=False).annotate(
+        district=Substr("region_id", 1, DISTRICT_CODE_LENGTH)
+    )
+    agency = ("agency__code", "agency__name")
+    counted: dict[Any, Counted] = defaultdict(dict)
+    by_district: dict[str, Counted] = defaultdict(dict)
+    for row in public.values(*agency, "district").annotate(**COUNTS).order_by():
+        _add_to(counted, (row["agency__code"], row["agency__name"]), row)
+        if (row["district"] or "").count(".") >= 2:
+            _add_to(by_district, row["district"], row)
+    days: dict[Any, Days] = defaultdict(dict)
+    dated = public.filter(followup_days__isnull=False)
+    for row in dated.values(*agency, "followup_days").annotate(n=Count("pk")).order_by():
+        days[(row["agency__code"], row["agency__name"])][row["followup_days"]] = row["n"]
+    district_days: dict[str, Days] = defaultdict(dict)
+    for row in dated.values("district", "followup_days").annotate(n=Count("pk")).order_by():
+        if (row["district"] or "").count(".") >= 2:
+            district_days[row["district"]][row["followup_days"]] = row["n"]
+    total: Counted = {name: sum(c.get(name, 0) for c in counted.values()) for name in COUNTS}
+    all_days: Days = defaultdict(int)
+    for histogram in days.values():
+        for value, n in histogram.items():
+            all_days[value] += n
     from terbuka_web.regions.models import Region
 
     names = dict(Region.objects.filter(code__in=by_district).values_list("code", "name"))
-    agencies = [_stats(code, name, r) for (code, name), r in sorted(by_agency.items())]
-    districts = [_stats(code, names.get(code, code), r) for code, r in sorted(by_district.items())]
-    return _stats("", "", rows), agencies, districts
+    agencies = [
+        _stats(code, name, c, days.get((code, name), {}))
+        for (code, name), c in sorted((k, c) for k, c in counted.items() if k[0])
+    ]
+    districts = [
+        _stats(code, names.get(code, code), c, district_days.get(code, {}))
+        for code, c in sorted(by_district.items())
+    ]
+    return _stats("", "", total, all_days), agencies, districts
+
+
+def stats_public() -> tuple[CaseStats, list[CaseStats], list[CaseStats]]:
+    """Return stats_compute(), cached per publication stamp: every public change of a case
+    appends a transparency log entry, which moves the stamp (a change shows within a second,
+    portal.selectors.STAMP_TTL)."""
+    from terbuka_web.portal.selectors import _cache_through, publication_stamp
+
+    seed = f"lapor-stats|{publication_stamp()}"
+    key = "lapor-stats:" + hashlib.sha256(seed.encode()).hexdigest()
+    found: tuple[CaseStats, list[CaseStats], list[CaseStats]] = _cache_through(key, stats_compute)
+    return found

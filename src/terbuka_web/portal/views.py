@@ -22,10 +22,11 @@ from terbuka.errors import ValidationError
 from terbuka.flags.registry import LOCAL_CODES
 from terbuka_web.api import selectors as ocds
 from terbuka_web.common.charts import Bar, bar_chart, grouped_bars_figure
+from terbuka_web.contracting.labels import code_label
 from terbuka_web.contracting.models import Method, Process
 from terbuka_web.federation.selectors import harvested_processes
 from terbuka_web.flags.explain import process_flags_explained
-from terbuka_web.flags.words import NOT_AN_ACCUSATION, title_of
+from terbuka_web.flags.words import NOT_AN_ACCUSATION
 from terbuka_web.portal import selectors, story
 from terbuka_web.portal.links import ocid_link_maker
 from terbuka_web.portal.templatetags.terbuka import rupiah, rupiah_short
@@ -109,7 +110,7 @@ def _search_body(
         "stage_options": _options_html(selectors.STAGE_LABELS.items(), filters.stage),
         "method_options": _options_html(Method.choices, filters.method),
         "flag_options": _options_html(
-            ((code, f"{code} · {title_of(code)}") for code in LOCAL_CODES), filters.flag
+            ((code, f"{code} · {code_label(code, 'flag')}") for code in LOCAL_CODES), filters.flag
         ),
         "sort_options": _options_html(
             selectors.SORTS.items(), filters.sort or ("relevance" if filters.q else "newest")

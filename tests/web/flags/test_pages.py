@@ -17,7 +17,9 @@ from terbuka.ocds.stage_examples import EXAMPLE_STAGE_DATA
 from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.contracting import services
 from terbuka_web.contracting.models import Process, StageDraft
+from terbuka_web.flags import selectors
 from terbuka_web.flags.models import FlagSubject, FlagSupplier
+from terbuka_web.flags.services import process_flags_recompute
 from terbuka_web.regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +33,10 @@ def published(
     tenderers: int,
     days: int,
     stages: tuple[str, ...] = ("planning", "tender", "award"),
+    physical: int | None = None,
 ) -> Process:
-    """Publish stages (planning, tender with tenderers bids in days, award…) for agency."""
+    """Publish stages (planning, tender with tenderers bids in days, award…) for agency; the
+    implementation at physical % built when given (the example's 60 % else, 30 % paid)."""
     operator = User.objects.create_user(f"op-{title[:20]}", role=Role.OPERATOR, agency=agency)
     ppk = User.objects.create_user(f"ppk-{title[:20]}", role=Role.PPK, agency=agency)
     process = services.process_create(user=operator, agency=agency, title=title, fiscal_year=2026)
@@ -42,6 +46,8 @@ def published(
         "number_of_tenderers": tenderers,
     }
     data: dict[str, dict[str, Any]] = {**EXAMPLE_STAGE_DATA, "tender": tender}
+    if physical is not None:
+        data["implementation"] = {**data["implementation"], "physical_progress": physical}
     for stage in stages:
         StageDraft.objects.create(process=process, stage=stage, data=data[stage])
         services.stage_publish(user=ppk, process=process, stage=stage)
@@ -181,6 +187,19 @@ def test_the_agency_page_monitors_contracts_past_their_end_and_late_milestones(
     assert 'href="/tanda-bahaya/perangkat-daerah/dinas-pu/">Dinas PU</a>' in listing
 
 
+def test_contract_progress_keeps_a_paid_ahead_contract_beyond_the_limit() -> None:
+    """The paid-ahead contracts come first even when the limit leaves others out (the limit
+    once cut the rows before they were sorted, losing a paid-ahead contract)."""
+    region = Region.objects.create(code="35.22", name="Bojonegoro", level="regency")
+    pu = Agency.objects.create(code="dinas-pu", name="Dinas PU", kind="dinas", government=region)
+    stages = ("planning", "tender", "award", "contract", "implementation")
+    ahead = published(pu, "Jalan A", tenderers=3, days=18, stages=stages, physical=10)
+    for title in ("Jalan B", "Jalan C"):  # published later: read first, newest first
+        published(pu, title, tenderers=3, days=18, stages=stages)  # 60 % built, 30 % paid
+    rows = selectors.contract_progress(pu.id, limit=1)
+    assert [(r.ocid, r.paid_ahead) for r in rows] == [(ahead.ocid, True)]
+
+
 def test_operators_see_their_agency_late_work_on_their_dashboard(
     client: Client, flagged: dict[str, Process]
 ) -> None:
@@ -193,3 +212,36 @@ def test_operators_see_their_agency_late_work_on_their_dashboard(
     assert 'href="/tanda-bahaya/perangkat-daerah/dinas-pu/#pemantauan"' in page
     client.force_login(User.objects.get(username="op-Puskesmas Dander"))  # Dinkes: none late
     assert "Pekerjaan terlambat" not in client.get("/kelola/").content.decode()
+
+
+def test_monitoring_per_region_weighs_payments_against_physical_progress(client: Client) -> None:
+    """Part 3 per region: paid-ahead contracts and mean physical against financial progress;
+    a contract whose item names a loaded Kemendagri region in its delivery address counts
+    there, the others in their agency's government."""
+    region = Region.objects.create(code="35.22", name="Bojonegoro", level="regency")
+    Region.objects.create(code="35.22.01", name="Margomulyo", level="district", parent=region)
+    pu = Agency.objects.create(code="dinas-pu", name="Dinas PU", kind="dinas", government=region)
+    stages = ("planning", "tender", "award", "contract", "implementation")
+    ahead = published(pu, "Jalan A", tenderers=3, days=18, stages=stages, physical=10)
+    published(pu, "Jalan B", tenderers=3, days=18, stages=stages)  # 60 % built, 30 % paid
+    delivered = published(pu, "Jalan C", tenderers=3, days=18, stages=stages)
+    compiled = Process.objects.get(pk=delivered.pk).compiled_release
+    compiled["tender"]["items"][0]["deliveryAddress"] = {"region": "352201"}
+    Process.objects.filter(pk=delivered.pk).update(compiled_release=compiled)
+    process_flags_recompute(process_ids=[delivered.pk])
+    assert FlagSubject.objects.get(process=delivered).region_id == "35.22.01"
+    assert FlagSubject.objects.get(process=ahead).region_id == "35.22"
+    rows = {m.key: m for m in selectors.monitoring_by("region", date(2026, 12, 6))}
+    regency = rows["35.22"]
+    assert (regency.contracts, regency.overdue, regency.paid_ahead, regency.measured) == (
+        2,
+        2,
+        1,
+        2,
+    )
+    assert regency.physical == pytest.approx(35.0) and regency.financial == pytest.approx(30.0)
+    assert (rows["35.22.01"].contracts, rows["35.22.01"].paid_ahead) == (1, 0)
+    page = client.get("/tanda-bahaya/wilayah/").content.decode()
+    assert 'id="progres-region' in page and "Margomulyo" in page
+    assert '<td data-label="Progres fisik rata-rata">35,0%</td>' in page
+    assert "1 dari 3 kontrak dengan kedua progres dibayar melebihi progres fisiknya." in page

@@ -3,6 +3,7 @@ component shown with its counts, missing components said so, the ranking and the
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any
 
@@ -38,11 +39,63 @@ def agencies() -> dict[str, Process]:
 
 def test_raw_counts_per_agency_and_year(agencies: dict[str, Process]) -> None:
     pu = Agency.objects.get(code="dinas-pu")
-    counts = selectors.raw_counts()[(pu.id, 2026)]
+    counts = selectors.raw_counts()[(pu.id, "2026")]
     assert counts["completeness"] == [6, 10]  # three of five stages, two processes
     assert counts["flags"] == [1, 2]
     assert counts["documents"][1] == 6
     assert "complaints" not in counts  # no report followed up: left out, not zero
+
+
+def _first_published_in(process: Process, month: int) -> None:
+    """Move a process's first publication to the 1st of month 2026 (cache cleared)."""
+    when = dt.datetime(2026, month, 1, 10, tzinfo=dt.UTC)
+    Process.objects.filter(pk=process.pk).update(first_published_at=when)
+    cache.clear()
+
+
+def test_raw_counts_per_quarter_place_a_process_by_its_first_publication(
+    agencies: dict[str, Process],
+) -> None:
+    _first_published_in(agencies["single"], 8)
+    _first_published_in(agencies["fine"], 2)
+    pu = Agency.objects.get(code="dinas-pu")
+    table = selectors.raw_counts(by=selectors.QUARTER)
+    assert table[(pu.id, "2026-Q3")]["completeness"] == [3, 5]
+    assert table[(pu.id, "2026-Q3")]["flags"] == [1, 1]  # the single-bid one
+    assert table[(pu.id, "2026-Q1")]["flags"] == [0, 1]
+    assert selectors.raw_counts()[(pu.id, "2026")]["flags"] == [1, 2]  # the year: both
+
+
+def test_ranking_and_agency_pages_per_quarter_with_the_quarterly_trend(
+    client: Client, agencies: dict[str, Process]
+) -> None:
+    _first_published_in(agencies["single"], 8)
+    _first_published_in(agencies["fine"], 2)
+    assert selectors.periods()[0] == "2026" and "2026-Q3" in selectors.periods()
+    page = client.get("/keterbukaan/", {"periode": "2026-Q3"}).content.decode()
+    assert '<option value="2026-Q3" selected>2026 triwulan 3</option>' in page
+    assert 'href="/keterbukaan/dinas-pu/?periode=2026-Q3"' in page
+    assert "Indeks keterbukaan 2026 triwulan 3" in page
+    one = client.get("/keterbukaan/dinas-pu/", {"periode": "2026-Q1"}).content.decode()
+    assert "2026 triwulan 1: <strong>" in one
+    assert "0 / 1" in one  # Q1: the fine process judged, not flagged
+    assert 'id="tren-keterbukaan-triwulan' in one and "Tren per triwulan (0–100)" in one
+    assert '<th scope="row">2026 triwulan 3</th>' in one  # the trend's data table
+    older = client.get("/keterbukaan/dinas-pu/", {"tahun": "2026"}).content.decode()
+    assert "1 / 2" in older  # the older ?tahun= link still picks the year
+
+
+def test_api_per_quarter_adds_to_the_yearly_answer(
+    client: Client, agencies: dict[str, Process]
+) -> None:
+    _first_published_in(agencies["single"], 8)
+    rows = client.get("/api/openness", {"year": 2026, "quarter": 3}).json()
+    assert [(r["agency"]["code"], r["period"], r["quarter"]) for r in rows] == [
+        ("dinas-pu", "2026-Q3", 3)
+    ]
+    yearly = client.get("/api/openness", {"year": 2026}).json()
+    assert {(r["period"], r["quarter"], r["year"]) for r in yearly} == {("2026", None, 2026)}
+    assert client.get("/api/openness", {"year": 2026, "quarter": 5}).status_code == 422
 
 
 def test_ranking_page_shows_agencies_regions_and_the_formula(
@@ -54,7 +107,7 @@ def test_ranking_page_shows_agencies_regions_and_the_formula(
     page = response.content.decode()
     assert response.status_code == 200
     assert "Dinas PU" in page and "Dinas Kesehatan" in page and "Bojonegoro" in page
-    assert 'href="/keterbukaan/dinas-pu/?tahun=2026"' in page
+    assert 'href="/keterbukaan/dinas-pu/?periode=2026"' in page
     assert "bobot" in page and "Tindak lanjut laporan warga" in page
     assert "<table" in page and "<svg" in page
 

@@ -13,6 +13,7 @@ Settings: `[R003] threshold = 15`, `procurement_methods = open|selective|limited
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from terbuka.flags.indicators.base import Indicator
@@ -21,6 +22,14 @@ from terbuka.flags.run import Run
 from terbuka.flags.settings import Settings
 
 DAY_MICROSECONDS = 86_400_000_000
+DEFAULT_THRESHOLD = 15  # days, Cardinal's default
+
+
+def whole_days(start: datetime, end: datetime) -> int:
+    """Return end − start in whole days, truncated toward zero (Cardinal's rule)."""
+    delta = end - start
+    micro = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return abs(micro) // DAY_MICROSECONDS * (1 if micro >= 0 else -1)
 
 
 class R003(Indicator):
@@ -33,7 +42,7 @@ class R003(Indicator):
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
-        self.threshold = self.section.integer("threshold", 15)
+        self.threshold = self.section.integer("threshold", DEFAULT_THRESHOLD)
         self.methods = self.section.pipe_list("procurement_methods")
         self.by_details = settings.section("R003.procurement_method_details").natural_numbers()
 
@@ -46,9 +55,7 @@ class R003(Indicator):
         start, end = rfc3339(text(period, "startDate")), rfc3339(text(period, "endDate"))
         if start is None or end is None:
             return
-        delta = end - start
-        micro = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-        days = abs(micro) // DAY_MICROSECONDS * (1 if micro >= 0 else -1)
+        days = whole_days(start, end)
         details = text(tender, "procurementMethodDetails")
         threshold = (
             self.threshold if details is None else self.by_details.get(details, self.threshold)

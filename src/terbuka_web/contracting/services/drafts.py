@@ -72,5 +72,7 @@ def stage_draft_save(
         agency=process.agency,
         data={"confirmed": [w.key for w in warnings]} if warnings else None,
     )
-    process_scope_refresh(process_ids=[process.pk])  # a stage's event may now be known
+    published = Process.objects.filter(pk=process.pk, first_published_at__isnull=False)
+    if published.exists():  # an unpublished process has no scope rows to rewrite
+        process_scope_refresh(process_ids=[process.pk])  # a stage's event may now be known
     return draft

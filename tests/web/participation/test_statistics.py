@@ -1,0 +1,104 @@
+"""The public report statistics from GROUP BY queries give what a read of every public case
+gives (counts, medians of follow-up days per agency and kecamatan), and the cached figures move
+with the first public change of a case."""
+
+from __future__ import annotations
+
+import random
+import statistics
+from collections import defaultdict
+
+import pytest
+from django.core.cache import cache
+
+from terbuka_web.participation import selectors
+from terbuka_web.participation.models import Case
+from terbuka_web.participation.services import case_forward
+from tests.web.participation.conftest import OTHER_VILLAGE, VILLAGE, World, at, file
+
+pytestmark = pytest.mark.django_db
+
+
+def reference(cases: list[Case]) -> dict[str, tuple[int, int, int, int, int, int, float | None]]:
+    """Return group → figures of the public cases, counted one case at a time."""
+    groups: dict[str, list[Case]] = defaultdict(list)
+    for c in cases:
+        if c.rahasia:
+            continue
+        groups["total"].append(c)
+        if c.agency_id:
+            groups[c.agency.code].append(c)
+        if c.region_id and c.region_id.count(".") >= 2:
+            groups[".".join(c.region_id.split(".")[:3])].append(c)
+    found = {}
+    for key, rows in groups.items():
+        days = [c.followup_days for c in rows if c.followup_days is not None]
+        found[key] = (
+            len(rows),
+            sum(c.forwarded_on_time is not None for c in rows),
+            sum(c.forwarded_on_time is True for c in rows),
+            sum(c.answered_on_time is not None for c in rows),
+            sum(c.answered_on_time is True for c in rows),
+            sum(c.escalations > 0 for c in rows),
+            statistics.median(days) if days else None,
+        )
+    return found
+
+
+def figures(s: selectors.CaseStats) -> tuple[int, int, int, int, int, int, float | None]:
+    return (
+        s.received, s.forwarded, s.forwarded_on_time, s.answered, s.answered_on_time,
+        s.escalated, s.median_days,
+    )  # fmt: skip
+
+
+def test_grouped_statistics_equal_a_case_by_case_count(world: World) -> None:
+    rng = random.Random(15)
+    for i in range(40):
+        case, _secret = file(
+            at(2026, 3, 2 + i % 20),
+            ip=f"203.0.113.{i}",
+            region=rng.choice([VILLAGE, OTHER_VILLAGE]),
+            contact=f"warga{i}@example.org",
+        )
+        Case.objects.filter(pk=case.pk).update(
+            agency=rng.choice([None, world.dinas, world.other]),
+            rahasia=rng.random() < 0.15,
+            forwarded_on_time=rng.choice([None, True, False]),
+            answered_on_time=rng.choice([None, True, False]),
+            followup_days=rng.choice([None, 0, 1, 2, 3, 5, 8, 13]),
+            escalations=rng.choice([0, 0, 1, 2]),
+        )
+    total, agencies, districts = selectors.stats_compute()
+    expected = reference(list(Case.objects.select_related("agency")))
+    assert figures(total) == expected["total"]
+    assert {a.key: figures(a) for a in agencies} == {
+        k: v for k, v in expected.items() if k in (world.dinas.code, world.other.code)
+    }
+    assert {d.key: figures(d) for d in districts} == {
+        k: v for k, v in expected.items() if k.count(".") == 2
+    }
+    assert [d.key for d in districts] == sorted(d.key for d in districts)
+
+
+def test_median_of_a_histogram_is_statistics_median() -> None:
+    rng = random.Random(7)
+    for _ in range(200):
+        values = [rng.randrange(12) for _ in range(rng.randrange(1, 15))]
+        histogram: dict[int, int] = defaultdict(int)
+        for v in values:
+            histogram[v] += 1
+        assert selectors._median(histogram) == statistics.median(values)
+    assert selectors._median({}) is None
+
+
+def test_cached_statistics_move_with_a_public_change(world: World) -> None:
+    cache.clear()
+    case, _secret = file(at(2026, 3, 2), region=VILLAGE)
+    before = selectors.stats_public()[0]
+    assert before.forwarded == 0
+    case_forward(actor=world.verifier, case=case, agency=world.dinas, now=at(2026, 3, 3))
+    from terbuka_web.portal import selectors as portal
+
+    portal._choices.stamp_at = float("-inf")  # the next read asks for the stamp (TTL passed)
+    assert selectors.stats_public()[0].forwarded == 1
