@@ -16,18 +16,24 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
 from terbuka_web.accounts.models import Role, User
 from terbuka_web.accounts.selectors import Action, user_can
 from terbuka_web.participation.models import LEVELS, Case, CaseEvent, Category, Coordinator
+from terbuka_web.participation.survey_selectors import (
+    Satisfaction,
+    satisfaction_by,
+    satisfaction_results,
+)
 
 PUBLIC_HIDDEN_STATES = (Case.State.RECEIVED, Case.State.REJECTED)  # unverified, or abuse
 RAHASIA_AGENCY_ROLES = (Role.PA, Role.PPK)
 
 
-def _area(region_code: str | None) -> Q:
+def area(region_code: str | None) -> Q:
     """Return the filter of cases in region_code or below it (None: everywhere)."""
     if region_code is None:
         return Q()
@@ -36,7 +42,7 @@ def _area(region_code: str | None) -> Q:
 
 def _coordinator_filter(coordination: Coordinator) -> Q:
     higher = LEVELS[LEVELS.index(coordination.level) :]
-    return _area(coordination.region_id) & (Q(rahasia=False) | Q(level__in=higher))
+    return area(coordination.region_id) & (Q(rahasia=False) | Q(level__in=higher))
 
 
 def cases_visible(*, user: User | None) -> QuerySet[Case]:
@@ -131,6 +137,8 @@ class CaseStats:
     answered_on_time: int = 0
     escalated: int = 0
     median_days: float | None = None
+    rated: int = 0  # satisfaction survey answers (cases and visits)
+    satisfied: Decimal | None = None  # percent Sangat Puas + Puas
 
 
 STAT_FIELDS = (
@@ -174,4 +182,36 @@ def stats_public() -> tuple[CaseStats, list[CaseStats], list[CaseStats]]:
     names = dict(Region.objects.filter(code__in=by_district).values_list("code", "name"))
     agencies = [_stats(code, name, r) for (code, name), r in sorted(by_agency.items())]
     districts = [_stats(code, names.get(code, code), r) for code, r in sorted(by_district.items())]
-    return _stats("", "", rows), agencies, districts
+    total = _stats("", "", rows)
+    _satisfaction_add(total, agencies, districts)
+    return total, agencies, districts
+
+
+def _satisfaction_add(
+    total: CaseStats, agencies: list[CaseStats], districts: list[CaseStats]
+) -> None:
+    """Set the survey answers and the share satisfied of each row (districts by prefix)."""
+    by_agency = satisfaction_by("agency__code")
+    per_district: dict[str, Satisfaction] = defaultdict(lambda: Satisfaction("", ""))
+    everything = Satisfaction("", "")
+    for region, counted in satisfaction_by("region_id").items():
+        district = per_district[".".join(region.split(".")[:3])]
+        for i, n in enumerate(counted.counts):
+            district.counts[i] += n
+            everything.counts[i] += n
+    for row, counted in (
+        *((r, by_agency.get(r.key)) for r in agencies),
+        *((r, per_district.get(r.key)) for r in districts),
+        (total, everything),
+    ):
+        if counted is not None:
+            row.rated, row.satisfied = counted.answers, counted.satisfied
+
+
+def stats_region(region_code: str) -> CaseStats:
+    """Return the public figures of the cases and survey answers in region_code and below."""
+    rows = Case.objects.filter(rahasia=False).filter(area(region_code)).values(*STAT_FIELDS)
+    stats = _stats(region_code, region_code, rows)
+    total, _agencies = satisfaction_results(region_code=region_code)
+    stats.rated, stats.satisfied = total.answers, total.satisfied
+    return stats
