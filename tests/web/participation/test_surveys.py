@@ -260,3 +260,22 @@ def test_two_simultaneous_answers_to_one_case_or_token_keep_one() -> None:
     outcomes = race(6, lambda: survey_answer_visit(code=code, rating=Rating.PUAS))
     assert outcomes["ok"] == 1, outcomes
     assert SurveyAnswer.objects.count() == 2
+
+
+def test_region_pages_link_to_reports_and_satisfaction(world: World, client: Client) -> None:
+    case, secret = closed(world)
+    survey_answer_case(case=case, secret=secret, rating=Rating.TIDAK_PUAS, now=at(2026, 12, 8))
+    budget = client.get("/anggaran/35.22/").content.decode()
+    assert 'href="/lapor/wilayah/35.22/"' in budget
+    statistics = client.get("/lapor/statistik/?periode=2026-12").content.decode()
+    assert 'href="/lapor/wilayah/35.22.01/"' in statistics  # the kecamatan row
+    assert "0,0% (1)" in statistics  # the one answer: Tidak Puas
+    district = client.get("/lapor/wilayah/35.22.01/?periode=2026-12").content.decode()
+    assert case.title in district and "/lapor/baru/?wilayah=35.22.01" in district
+    assert "Tidak Puas" in district and 'href="/anggaran/35.22.01/"' in district
+    other = client.get("/lapor/wilayah/35.22.02/?periode=2026-12").content.decode()
+    assert case.title not in other and "0 jawaban" in other
+    form = client.get("/lapor/baru/?wilayah=35.22.01.2001").content.decode()
+    assert 'value="35.22.01.2001" selected' in form
+    assert client.get("/lapor/wilayah/99.99/").status_code == 404
+    assert client.get("/lapor/wilayah/35.22/?periode=2026-13").status_code == 404
