@@ -191,14 +191,13 @@ def _visible_or_404(request: HttpRequest, tracking_id: str) -> Case:
 
 def _officer_page(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
     user = request.user
+    coordinates = selectors.case_coordinated_by(user=user, case=case)  # type: ignore[arg-type]
     context = {
         "case": case,
         "events": selectors.case_timeline(case=case, public=False),
         "identity": selectors.identity_visible(case=case),
-        "can_verify": user_can(user, Action.REPORT_VERIFY)  # type: ignore[arg-type]
-        or selectors.case_coordinated_by(user=user, case=case),  # type: ignore[arg-type]
-        "can_answer": user_can(user, Action.REPORT_ANSWER, case.agency)  # type: ignore[arg-type]
-        or selectors.case_coordinated_by(user=user, case=case),  # type: ignore[arg-type]
+        "can_verify": coordinates or user_can(user, Action.REPORT_VERIFY),  # type: ignore[arg-type]
+        "can_answer": coordinates or user_can(user, Action.REPORT_ANSWER, case.agency),  # type: ignore[arg-type]
         "reject": forms.get("reject", RejectForm()),
         "forward": forms.get("forward", ForwardForm(initial={"agency": case.category.agency})),
         "answer": forms.get("answer", AnswerForm()),
