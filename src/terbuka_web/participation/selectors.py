@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet
 
 from terbuka_web.accounts.models import Role, User
 from terbuka_web.accounts.selectors import Action, user_can
-from terbuka_web.participation.models import LEVELS, Case, CaseEvent, Category, Coordinator
+from terbuka_web.participation.models import LEVELS, Case, CaseEvent, Coordinator
 from terbuka_web.participation.survey_selectors import (
     Satisfaction,
     satisfaction_by,
@@ -117,11 +117,6 @@ def case_timeline(*, case: Case, public: bool) -> list[CaseEvent]:
     if public:
         events = events.exclude(kind=CaseEvent.Kind.REMINDER)
     return list(events)
-
-
-def categories() -> QuerySet[Category]:
-    """Return the report categories by name."""
-    return Category.objects.all()
 
 
 @dataclass
