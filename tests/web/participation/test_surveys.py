@@ -5,10 +5,12 @@ comments, and no identity, case or rahasia answer in any public output."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.test import Client
 
@@ -279,3 +281,32 @@ def test_region_pages_link_to_reports_and_satisfaction(world: World, client: Cli
     assert 'value="35.22.01.2001" selected' in form
     assert client.get("/lapor/wilayah/99.99/").status_code == 404
     assert client.get("/lapor/wilayah/35.22/?periode=2026-13").status_code == 404
+
+
+def test_moderation_page_for_verifiers_only(world: World, client: Client) -> None:
+    code = visit_tokens_create(actor=world.dinas_operator, agency=world.dinas, service="Loket")[0]
+    answer = survey_answer_visit(code=code, rating=Rating.PUAS, comment=COMMENT)
+    client.force_login(world.dinas_operator)
+    assert client.get("/lapor/kelola/survei/komentar/").status_code == 403
+    assert client.post(f"/lapor/kelola/survei/komentar/{answer.pk}/",
+                       {"action": "publish"}).status_code == 403  # fmt: skip
+    client.force_login(world.verifier)
+    assert COMMENT in client.get("/lapor/kelola/survei/komentar/").content.decode()
+    client.post(f"/lapor/kelola/survei/komentar/{answer.pk}/", {"action": "hide"})
+    answer.refresh_from_db()
+    assert answer.comment_state == SurveyAnswer.Comment.HIDDEN
+    assert COMMENT not in client.get("/lapor/kelola/survei/komentar/").content.decode()
+    assert client.post(f"/lapor/kelola/survei/komentar/{answer.pk}/").status_code == 404
+
+
+def test_question_command_shows_and_versions(world: World) -> None:
+    out = io.StringIO()
+    call_command("terbuka_participation", "question", "case", stdout=out)
+    assert out.getvalue().startswith("case v1: Seberapa puas")
+    call_command(
+        "terbuka_participation", "question", "case", "--text", "Puaskah Anda dengan jawabannya?",
+        "--text-en", "Are you satisfied with the answer?", stdout=out,
+    )  # fmt: skip
+    assert "case v2: Puaskah Anda" in out.getvalue()
+    with pytest.raises(CommandError, match="10–300"):
+        call_command("terbuka_participation", "question", "case", "--text", "pendek")
