@@ -1,6 +1,7 @@
 """A citizen files a report with a photo at phone width, an officer forwards it, the agency
-answers, the citizen follows it with the secret and closes it, and the public statistics
-change; every page is axe-clean and does not scroll sideways."""
+answers, the citizen follows it with the secret, closes it and rates the answer, and the
+public statistics change; a visitor answers the survey of a printed visit token. Every page
+is axe-clean and does not scroll sideways."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from tests.browser.axe import wcag_violations
 from tests.browser.test_contracting import PASSWORD
 from tests.web.participation.conftest import VILLAGE, world_create
 
-from terbuka_web.participation.models import Case
+from terbuka_web.participation.models import Case, SurveyAnswer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 OVERFLOW = "document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
@@ -91,10 +92,59 @@ def test_report_forward_answer_follow_and_statistics(
     _clean(page)
     page.get_by_role("button", name="Puas, tutup laporan").click()
     assert "Laporan ditutup" in page.content()
+    _clean(page)
+    page.goto(base + "/lapor/statistik/")
+    before = page.locator("tr", has_text="Dinas PU").first.inner_text()
+    assert "%" not in before  # closed but not rated yet: no satisfaction figure
+    page.goto(base + "/lapor/lacak/")
+    page.locator("#id_tracking_id").fill(tracking)
+    page.locator("#id_secret").fill(secret)
+    page.get_by_role("button", name="Lacak").click()
+    page.get_by_label("Sangat Puas").check()
+    page.locator("#id_comment").fill("Cepat ditangani, terima kasih.")
+    page.get_by_role("button", name="Kirim penilaian").click()
+    assert "Terima kasih atas penilaian Anda" in page.content()
+    _clean(page)
+    assert SurveyAnswer.objects.get(case__tracking_id=tracking).question_text
     page.goto(f"{base}/lapor/kasus/{tracking}/")
     _clean(page)
     assert "membersihkan gorong-gorong" in page.content()
     page.goto(base + "/lapor/statistik/")
     _clean(page)
-    assert "Dinas PU" in page.content()
+    after = page.locator("tr", has_text="Dinas PU").first.inner_text()
+    assert "100,0% (1)" in after and after != before
     screenshot(page, "lapor-statistics-phone")
+    page.goto(base + "/lapor/kepuasan/")
+    _clean(page)
+    assert "Dinas PU" in page.content()
+
+
+def test_visit_token_printed_and_answered_at_phone_width(
+    live_server: object, page: Page, screenshot: Callable[[Page, str], Path]
+) -> None:
+    base = live_server.url  # type: ignore[attr-defined]
+    world = world_create()
+    world.other_operator.set_password(PASSWORD)
+    world.other_operator.save()
+    _login(page, base, world.other_operator.username)
+    page.goto(base + "/lapor/kelola/survei/token/")
+    _clean(page)
+    page.locator("#id_service").fill("Loket pendaftaran Puskesmas")
+    page.locator("#id_count").fill("2")
+    page.get_by_role("button", name="Buat dan cetak token").click()
+    _clean(page)
+    screenshot(page, "lapor-visit-tokens-phone")
+    codes = page.locator(".visit-code").all_inner_texts()
+    assert len(codes) == 2 and page.locator("svg.qr").count() == 2
+    page.context.clear_cookies()
+    page.goto(f"{base}/lapor/survei/?kode={codes[0]}")
+    _clean(page)
+    page.get_by_label("Cukup Puas").check()
+    page.get_by_role("button", name="Kirim penilaian").click()
+    assert "Terima kasih atas penilaian Anda" in page.content()
+    _clean(page)
+    page.goto(f"{base}/lapor/kepuasan/")
+    _clean(page)
+    assert "Dinas Kesehatan" in page.content()
+    page.goto(f"{base}/lapor/wilayah/35.22/")
+    _clean(page)

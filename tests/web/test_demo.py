@@ -24,6 +24,7 @@ from terbuka_web.budget.models import BudgetBatch
 from terbuka_web.common.demo import road as road_module
 from terbuka_web.common.demo.seed import DEMO_ACCOUNTS, demo_seed
 from terbuka_web.contracting.models import Document, Process, Release
+from terbuka_web.participation.models import SurveyAnswer
 from terbuka_web.regions.models import Region
 from terbuka_web.transparency.models import LogEntry
 
@@ -56,10 +57,13 @@ def counts() -> dict[str, int]:
         "releases": Release.objects.count(),
         "documents": Document.objects.count(),
         "log": LogEntry.objects.exclude(kind__startswith="governance.")
-        .exclude(kind__in=["decision", "scope.version", "participation.case", "budget.batch"])
+        .exclude(kind__in=["decision", "scope.version", "budget.batch"])
+        .exclude(kind__startswith="participation.")
         .exclude(kind__startswith="benefit.")
         .count(),
         "lapor": LogEntry.objects.filter(kind="participation.case").count(),
+        "surveys": SurveyAnswer.objects.count(),
+        "survey_log": LogEntry.objects.filter(kind="participation.survey").count(),
         "budget_log": LogEntry.objects.filter(kind="budget.batch").count(),
         "budget_batches": BudgetBatch.objects.count(),
         "benefit_rules": LogEntry.objects.filter(kind="benefit.rules").count(),
@@ -84,6 +88,10 @@ def test_demo_seeds_publishes_and_is_idempotent(data_dir: Path) -> None:
         assert User.objects.get(username=username).check_password(password)
     assert first["governance"] > 0  # the demo governance consortium (test_demo_consortium)
     assert first["lapor"] > 0  # the citizens' reports (participation.case entries)
+    assert first["surveys"] > 60  # closed cases rated, 5 agencies × 12 visit tokens answered
+    assert SurveyAnswer.objects.filter(case__isnull=False).exists()
+    assert SurveyAnswer.objects.filter(comment_state="published").count() == 5
+    assert first["survey_log"] > first["surveys"]  # each answer, two questions, 5 comments
     assert first["benefit_rules"] == 2  # two programmes adopted by decisions (demo/benefits.py)
     assert first["benefit_cycles"] == 3  # completed cycles: two of blt-desil, one flood relief
     # every release and every newly published document was logged in its transaction

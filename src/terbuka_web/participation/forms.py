@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from terbuka_web.accounts.models import Agency
-from terbuka_web.participation.models import Case, Category
+from terbuka_web.participation.models import Case, Category, Rating
 from terbuka_web.regions.models import Region
 
 MAX_REGION_CHOICES = 3000
@@ -120,3 +120,29 @@ class AnswerForm(forms.Form):
     answer = forms.CharField(
         label=_("Tindak lanjut"), widget=forms.Textarea(attrs={"rows": 5}), max_length=4000
     )
+
+
+class SurveyForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Seberapa puas Anda?"), choices=Rating.choices, coerce=int,
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    comment = forms.CharField(
+        label=_("Komentar (opsional)"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Diterbitkan tanpa identitas setelah dimoderasi. Jangan tulis nama atau "
+                    "data pribadi."),
+    )  # fmt: skip
+
+
+class VisitSurveyForm(SurveyForm):
+    code = forms.CharField(label=_("Kode kunjungan"), max_length=20)
+    field_order = ["code", "rating", "comment"]
+
+
+class VisitTokenForm(forms.Form):
+    service = forms.CharField(
+        label=_("Layanan atau loket"), max_length=200,
+        help_text=_("Misalnya: Loket pendaftaran Puskesmas Ngasem."),
+    )  # fmt: skip
+    count = forms.IntegerField(label=_("Jumlah token"), min_value=1, max_value=100, initial=10)

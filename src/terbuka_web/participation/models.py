@@ -209,3 +209,97 @@ class RequestToken(models.Model):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="open311_token")
     api_key = models.ForeignKey(ApiKey, on_delete=models.PROTECT, related_name="+")
     token_hash = models.CharField(max_length=64, unique=True)
+
+
+class SurveyQuestion(models.Model):
+    """Hold one version of a satisfaction question; editing a question adds a version, so the
+    answers given to an older one keep it (and their own frozen copy of its text)."""
+
+    class Key(models.TextChoices):
+        CASE = "case", _("Tindak lanjut laporan")
+        VISIT = "visit", _("Kunjungan layanan")
+
+    key = models.CharField(max_length=8, choices=Key.choices)
+    version = models.PositiveIntegerField()
+    text = models.CharField(max_length=300)
+    text_en = models.CharField(max_length=300)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["key", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "version"], name="survey_question_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} v{self.version}"
+
+
+class VisitToken(models.Model):
+    """Hold one visit token (kept as its SHA-256) an officer hands out at a public service of
+    their agency; it buys one survey answer."""
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    service = models.CharField(max_length=200)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class Rating(models.IntegerChoices):
+    """Name the four points of the satisfaction scale, best first in RATINGS."""
+
+    SANGAT_PUAS = 4, _("Sangat Puas")
+    PUAS = 3, _("Puas")
+    CUKUP_PUAS = 2, _("Cukup Puas")
+    TIDAK_PUAS = 1, _("Tidak Puas")
+
+
+RATINGS = [rating.value for rating in Rating]
+
+
+class SurveyAnswer(models.Model):
+    """Hold one satisfaction answer: for a closed case (its reporter) or a visit token, with a
+    frozen copy of the question's text; its comment is published only once moderated."""
+
+    class Comment(models.TextChoices):
+        NONE = "none", _("Tanpa komentar")
+        PENDING = "pending", _("Menunggu moderasi")
+        PUBLISHED = "published", _("Diterbitkan")
+        HIDDEN = "hidden", _("Tidak diterbitkan")
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.OneToOneField(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="survey_answer"
+    )
+    visit = models.OneToOneField(
+        VisitToken, null=True, blank=True, on_delete=models.CASCADE, related_name="answer"
+    )
+    service = models.CharField(max_length=200, blank=True)
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.PROTECT, related_name="answers")
+    question_text = models.CharField(max_length=300)
+    question_text_en = models.CharField(max_length=300)
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    comment = models.TextField(blank=True)
+    comment_state = models.CharField(
+        max_length=10, choices=Comment.choices, default=Comment.NONE, db_index=True
+    )
+    answered_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-answered_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False, visit__isnull=True)
+                | models.Q(case__isnull=True, visit__isnull=False),
+                name="survey_answer_one_subject",
+            )
+        ]

@@ -12,7 +12,6 @@ limits per client address and contact) and answers, to the poster only, the trac
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from django.utils import timezone
 from terbuka.errors import TerbukaError
 from terbuka_web.participation.models import ApiKey, Case, CaseEvent, Category, RequestToken
 from terbuka_web.participation.reports import ReportInput
-from terbuka_web.participation.selectors import cases_public
+from terbuka_web.participation.selectors import cases_public, secret_hash
 from terbuka_web.participation.services import report_submit
 
 MAX_RESULTS = 1000
@@ -52,10 +51,6 @@ def nul_refuse(*values: str) -> None:
         raise Open311Error(400, "karakter NUL tidak diizinkan / NUL characters are not allowed")
 
 
-def _hash(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
-
-
 @transaction.atomic
 def apikey_create(*, name: str, key: str | None = None) -> str:
     """Create an API key for the application name; return the key (only its hash is kept).
@@ -66,9 +61,9 @@ def apikey_create(*, name: str, key: str | None = None) -> str:
     if not name:
         raise TerbukaError("nama aplikasi kosong", "the application name is empty", where="name")
     key = key or KEY_PREFIX + secrets.token_urlsafe(24)
-    if ApiKey.objects.filter(key_hash=_hash(key)).exists():
+    if ApiKey.objects.filter(key_hash=secret_hash(key)).exists():
         raise TerbukaError("kunci sudah ada", "that key exists already", where="key")
-    ApiKey.objects.create(name=name, key_hash=_hash(key), created_at=timezone.now())
+    ApiKey.objects.create(name=name, key_hash=secret_hash(key), created_at=timezone.now())
     return key
 
 
@@ -81,7 +76,9 @@ def apikey_revoke(*, name: str) -> int:
 
 def apikey_check(key: str) -> ApiKey:
     """Return the active API key key; raise Open311Error 403 when missing or not valid."""
-    found = ApiKey.objects.filter(key_hash=_hash(key.strip()), revoked_at__isnull=True).first()
+    found = ApiKey.objects.filter(
+        key_hash=secret_hash(key.strip()), revoked_at__isnull=True
+    ).first()
     if not key.strip() or found is None:
         raise Open311Error(403, "api_key tidak ada atau tidak sah / api_key missing or invalid")
     return found
@@ -254,7 +251,7 @@ def request_get(service_request_id: str) -> list[dict[str, Any]]:
 def token_get(token: str) -> list[dict[str, Any]]:
     """Return the service_request_id a token stands for; raise Open311Error 404 (400: NUL)."""
     nul_refuse(token)
-    found = RequestToken.objects.filter(token_hash=_hash(token.strip()[:100])).first()
+    found = RequestToken.objects.filter(token_hash=secret_hash(token.strip()[:100])).first()
     if found is None or not token.strip():
         raise Open311Error(404, "token tidak ditemukan / not found")
     return [{"service_request_id": found.case.tracking_id, "token": token.strip()}]
@@ -317,7 +314,7 @@ def request_post(*, params: dict[str, str], client_ip: str) -> list[dict[str, An
     try:
         with transaction.atomic():
             case, secret = report_submit(report=report, client_ip=client_ip)
-            RequestToken.objects.create(case=case, api_key=api_key, token_hash=_hash(token))
+            RequestToken.objects.create(case=case, api_key=api_key, token_hash=secret_hash(token))
     except TerbukaError as exc:
         raise Open311Error(400, f"{exc.where}: {exc.message_id} / {exc.message_en}") from None
     notice = (

@@ -15,6 +15,7 @@ import hmac
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -22,13 +23,18 @@ from django.db.models.functions import Substr
 
 from terbuka_web.accounts.models import Role, User
 from terbuka_web.accounts.selectors import Action, user_can
-from terbuka_web.participation.models import LEVELS, Case, CaseEvent, Category, Coordinator
+from terbuka_web.participation.models import LEVELS, Case, CaseEvent, Coordinator
+from terbuka_web.participation.survey_selectors import (
+    Satisfaction,
+    satisfaction_by,
+    satisfaction_results,
+)
 
 PUBLIC_HIDDEN_STATES = (Case.State.RECEIVED, Case.State.REJECTED)  # unverified, or abuse
 RAHASIA_AGENCY_ROLES = (Role.PA, Role.PPK)
 
 
-def _area(region_code: str | None) -> Q:
+def area(region_code: str | None) -> Q:
     """Return the filter of cases in region_code or below it (None: everywhere)."""
     if region_code is None:
         return Q()
@@ -37,7 +43,7 @@ def _area(region_code: str | None) -> Q:
 
 def _coordinator_filter(coordination: Coordinator) -> Q:
     higher = LEVELS[LEVELS.index(coordination.level) :]
-    return _area(coordination.region_id) & (Q(rahasia=False) | Q(level__in=higher))
+    return area(coordination.region_id) & (Q(rahasia=False) | Q(level__in=higher))
 
 
 def cases_visible(*, user: User | None) -> QuerySet[Case]:
@@ -114,11 +120,6 @@ def case_timeline(*, case: Case, public: bool) -> list[CaseEvent]:
     return list(events)
 
 
-def categories() -> QuerySet[Category]:
-    """Return the report categories by name."""
-    return Category.objects.all()
-
-
 @dataclass
 class CaseStats:
     """Hold the public figures of a group of cases (an agency, a region, everything)."""
@@ -132,6 +133,8 @@ class CaseStats:
     answered_on_time: int = 0
     escalated: int = 0
     median_days: float | None = None
+    rated: int = 0  # satisfaction survey answers (cases and visits)
+    satisfied: Decimal | None = None  # percent Sangat Puas + Puas
 
 
 Counted = dict[str, int]  # CaseStats count field → number
@@ -215,7 +218,9 @@ def stats_compute() -> tuple[CaseStats, list[CaseStats], list[CaseStats]]:
         _stats(code, names.get(code, code), c, district_days.get(code, {}))
         for code, c in sorted(by_district.items())
     ]
-    return _stats("", "", total, all_days), agencies, districts
+    everything = _stats("", "", total, all_days)
+    _satisfaction_add(everything, agencies, districts)
+    return everything, agencies, districts
 
 
 def stats_public() -> tuple[CaseStats, list[CaseStats], list[CaseStats]]:
@@ -228,3 +233,36 @@ def stats_public() -> tuple[CaseStats, list[CaseStats], list[CaseStats]]:
     key = "lapor-stats:" + hashlib.sha256(seed.encode()).hexdigest()
     found: tuple[CaseStats, list[CaseStats], list[CaseStats]] = _cache_through(key, stats_compute)
     return found
+
+
+def _satisfaction_add(
+    total: CaseStats, agencies: list[CaseStats], districts: list[CaseStats]
+) -> None:
+    """Set the survey answers and the share satisfied of each row (districts by prefix)."""
+    by_agency = satisfaction_by("agency__code")
+    per_district: dict[str, Satisfaction] = defaultdict(lambda: Satisfaction("", ""))
+    everything = Satisfaction("", "")
+    for region, counted in satisfaction_by("region_id").items():
+        district = per_district[".".join(region.split(".")[:3])]
+        for i, n in enumerate(counted.counts):
+            district.counts[i] += n
+            everything.counts[i] += n
+    for row, counted in (
+        *((r, by_agency.get(r.key)) for r in agencies),
+        *((r, per_district.get(r.key)) for r in districts),
+        (total, everything),
+    ):
+        if counted is not None:
+            row.rated, row.satisfied = counted.answers, counted.satisfied
+
+
+def stats_region(region_code: str) -> CaseStats:
+    """Return the public figures of the cases and survey answers in region_code and below."""
+    public = Case.objects.filter(rahasia=False).filter(area(region_code))
+    counted = public.aggregate(**COUNTS)
+    dated = public.filter(followup_days__isnull=False).order_by()
+    days = dict(dated.values_list("followup_days").annotate(n=Count("pk")))
+    stats = _stats(region_code, region_code, counted, days)
+    total, _agencies = satisfaction_results(region_code=region_code)
+    stats.rated, stats.satisfied = total.answers, total.satisfied
+    return stats

@@ -19,7 +19,13 @@ from terbuka_web.accounts.selectors import Action, user_can
 from terbuka_web.common.charts import Bar, bar_chart
 from terbuka_web.common.client_ip import client_ip
 from terbuka_web.common.views import form_errors, service_error_attach
-from terbuka_web.participation import selectors, services
+from terbuka_web.participation import (
+    selectors,
+    services,
+    survey_selectors,
+    survey_services,
+    survey_views,
+)
 from terbuka_web.participation.forms import (
     AnswerForm,
     FollowForm,
@@ -27,6 +33,7 @@ from terbuka_web.participation.forms import (
     RejectForm,
     ReopenForm,
     ReportForm,
+    SurveyForm,
 )
 from terbuka_web.participation.models import Case
 from terbuka_web.participation.reports import ReportInput
@@ -44,7 +51,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 def report_new(request: HttpRequest) -> HttpResponse:
     """File a report; on success show its tracking ID and follow secret, once."""
-    initial = {"ocid": request.GET.get("ocid", "")[:120]}
+    initial = {
+        "ocid": request.GET.get("ocid", "")[:120],
+        "region": request.GET.get("wilayah", "")[:20],
+    }
     if initial["ocid"]:
         initial["subject"] = Case.Subject.PROCESS
     form = ReportForm(request.POST or None, request.FILES or None, initial=initial)
@@ -71,10 +81,12 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def follow(request: HttpRequest) -> HttpResponse:
-    """Show a reporter their case (tracking ID and secret, posted), and let them close it or
-    dispute the follow-up (action=close / action=reopen)."""
+    """Show a reporter their case (tracking ID and secret, posted), and let them close it,
+    dispute the follow-up or, once closed, rate it (action=close / reopen / rate)."""
     form = FollowForm(request.POST or None)
-    reopen = ReopenForm(request.POST if request.POST.get("action") == "reopen" else None)
+    action = request.POST.get("action", "")
+    reopen = ReopenForm(request.POST if action == "reopen" else None)
+    survey = SurveyForm(request.POST if action == "rate" else None)
     case = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -82,17 +94,23 @@ def follow(request: HttpRequest) -> HttpResponse:
         if case is None:
             form.add_error(None, _("Nomor pelacakan atau kode rahasia salah."))
         else:
-            case = _reporter_act(request, case, data["secret"], reopen)
+            case = _reporter_act(request, case, data["secret"], reopen, survey)
+    bound = [f for f in (reopen, survey) if f.is_bound and f.errors]
     context = {
-        "form": form, "case": case, "reopen": reopen,
+        "form": form, "case": case, "reopen": reopen, "survey": survey,
+        "rated": survey_selectors.answer_of_case(case.pk) if case else None,
+        "question": survey_services.question_current("case"),
         "events": selectors.case_timeline(case=case, public=True) if case else [],
-        **form_errors(form if not case else reopen),
+        **form_errors(form if not case else (bound[0] if bound else reopen)),
     }  # fmt: skip
     return render(request, "participation/follow.html", context, status=400 if form.errors else 200)
 
 
-def _reporter_act(request: HttpRequest, case: Case, secret: str, reopen: ReopenForm) -> Case:
+def _reporter_act(
+    request: HttpRequest, case: Case, secret: str, reopen: ReopenForm, survey: SurveyForm
+) -> Case:
     action = request.POST.get("action", "")
+    target: Any = survey if action == "rate" else reopen
     try:
         if action == "close":
             case = services.case_close(case=case, secret=secret)
@@ -101,8 +119,11 @@ def _reporter_act(request: HttpRequest, case: Case, secret: str, reopen: ReopenF
             reason = reopen.cleaned_data["reason"]
             case = services.case_reopen(case=case, secret=secret, reason=reason)
             messages.success(request, _("Laporan dibuka kembali."))
+        elif action == "rate" and survey.is_valid():
+            survey_services.survey_answer_case(case=case, secret=secret, **survey.cleaned_data)
+            messages.success(request, _("Terima kasih atas penilaian Anda."))
     except TerbukaError as exc:
-        service_error_attach(reopen, exc)
+        service_error_attach(target, exc)
     return case
 
 
@@ -139,7 +160,15 @@ def statistics(request: HttpRequest) -> HttpResponse:
             headers=(_("Kecamatan"), _("Laporan")), bars=_stat_bars(districts, "received"),
         ),
     ]  # fmt: skip
-    context = {"total": total, "agencies": agencies, "districts": districts, "charts": charts}
+    period = survey_views.period_of(request)
+    results, per_agency = survey_selectors.satisfaction_results(period=period)
+    charts_satisfaction = survey_views.satisfaction_charts("satisfaction", results, per_agency)
+    context = {
+        "total": total, "agencies": agencies, "districts": districts, "charts": charts,
+        "period": period, "links": survey_views.period_links(), "results": results,
+        "satisfaction_charts": charts_satisfaction,
+        "comments": survey_selectors.comments_published(period=period)[: survey_views.RECENT],
+    }  # fmt: skip
     return render(request, "participation/statistics.html", context)
 
 
@@ -148,7 +177,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
 def officer_list(request: HttpRequest) -> HttpResponse:
     """List the cases this official has a need to know."""
     cases = selectors.cases_visible(user=request.user)[:200]  # type: ignore[arg-type]
-    return render(request, "participation/officer_list.html", {"cases": cases})
+    can_moderate = user_can(request.user, Action.REPORT_VERIFY)  # type: ignore[arg-type]
+    context = {"cases": cases, "can_moderate": can_moderate}
+    return render(request, "participation/officer_list.html", context)
 
 
 def _visible_or_404(request: HttpRequest, tracking_id: str) -> Case:
@@ -160,14 +191,13 @@ def _visible_or_404(request: HttpRequest, tracking_id: str) -> Case:
 
 def _officer_page(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
     user = request.user
+    coordinates = selectors.case_coordinated_by(user=user, case=case)  # type: ignore[arg-type]
     context = {
         "case": case,
         "events": selectors.case_timeline(case=case, public=False),
         "identity": selectors.identity_visible(case=case),
-        "can_verify": user_can(user, Action.REPORT_VERIFY)  # type: ignore[arg-type]
-        or selectors.case_coordinated_by(user=user, case=case),  # type: ignore[arg-type]
-        "can_answer": user_can(user, Action.REPORT_ANSWER, case.agency)  # type: ignore[arg-type]
-        or selectors.case_coordinated_by(user=user, case=case),  # type: ignore[arg-type]
+        "can_verify": coordinates or user_can(user, Action.REPORT_VERIFY),  # type: ignore[arg-type]
+        "can_answer": coordinates or user_can(user, Action.REPORT_ANSWER, case.agency),  # type: ignore[arg-type]
         "reject": forms.get("reject", RejectForm()),
         "forward": forms.get("forward", ForwardForm(initial={"agency": case.category.agency})),
         "answer": forms.get("answer", AnswerForm()),

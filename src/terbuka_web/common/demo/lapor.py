@@ -4,7 +4,10 @@ Three village governments (Pemerintah Desa) join the agencies; complaint coordin
 for a kecamatan, the kabupaten, the province and the nation. Cases are filed and moved
 through the workflow at past moments, then the deadline tick runs on three past days and
 today, so some close automatically and some are escalated. Some reporters are *anonim*, one
-case is *rahasia*. The Open311 demo key DEMO_KEY is created. Runs only when no case exists.
+case is *rahasia*. The Open311 demo key DEMO_KEY is created. Satisfaction survey answers
+follow: the reporters of closed cases rate them, and visitors answer visit tokens of a few
+agencies across the last twelve months, some with comments (a few published by the admin).
+Runs only when no case exists.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from django.utils.text import slugify
 from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.accounts.services import agency_create, user_create
 from terbuka_web.common.demo.seed import GOVERNMENT
+from terbuka_web.participation import survey_selectors
 from terbuka_web.participation.deadlines import deadlines_apply
 from terbuka_web.participation.models import Case, Coordinator, Level
 from terbuka_web.participation.open311 import DEMO_KEY, apikey_create
@@ -33,6 +37,12 @@ from terbuka_web.participation.services import (
     case_verify,
     categories_seed,
     report_submit,
+)
+from terbuka_web.participation.survey_services import (
+    comment_moderate,
+    survey_answer_case,
+    survey_answer_visit,
+    visit_tokens_create,
 )
 from terbuka_web.regions.models import Region
 
@@ -79,9 +89,11 @@ def demo_reports_create(*, now: dt.datetime | None = None) -> int | None:
         apikey_create(name="demo", key=DEMO_KEY)  # Open311: documented in docs/demo.md
         desa = _villages_seed(villages[::97][:3])
         _coordinators_seed(villages[0])
-        count = _cases_seed(now, admin, agencies, desa, villages)
+        count, secrets = _cases_seed(now, admin, agencies, desa, villages)
     for days in (25, 12, 5, 0):  # the tick as it would have run: auto-close, escalation
         deadlines_apply(now=now - dt.timedelta(days=days))
+    with transaction.atomic():
+        _surveys_seed(now, admin, secrets, [*agencies.values(), *desa])
     return count
 
 
@@ -117,9 +129,9 @@ def _coordinators_seed(village: Region) -> None:
 def _cases_seed(
     now: dt.datetime, admin: User, agencies: dict[str, Agency], desa: list[Agency],
     villages: list[Region],
-) -> int:  # fmt: skip
+) -> tuple[int, list[tuple[Case, str]]]:  # fmt: skip
     steps = list(_scripts().items())
-    count = 0
+    count, secrets = 0, []
     for n in range(32):
         kind, category, short, title, text = TOPICS[n % len(TOPICS)]
         _name, script = steps[n % len(steps)]
@@ -134,8 +146,46 @@ def _cases_seed(
         )  # fmt: skip
         case, secret = report_submit(report=report, client_ip=f"10.0.{n}.1", now=start)
         script[1](case, secret, agency, admin, start)
+        secrets.append((case, secret))
         count += 1
-    return count
+    return count, secrets
+
+
+RATINGS_SPREAD = (4, 3, 3, 4, 2, 3, 1, 3, 4, 3, 2, 3)  # mostly satisfied, as published results are
+COMMENTS = (
+    "Petugas ramah dan cepat melayani.",
+    "Antrean panjang, loket perlu ditambah pada hari Senin.",
+    "Ruang tunggu bersih, tetapi informasi persyaratan kurang jelas.",
+)
+VISITS_PER_AGENCY = 12
+
+
+def _surveys_seed(
+    now: dt.datetime, admin: User, secrets: list[tuple[Case, str]], agencies: list[Agency]
+) -> None:
+    """Rate the closed cases, answer visit tokens of the first agencies with an official over
+    the last twelve months, and publish the first comments."""
+    for n, (case, secret) in enumerate(secrets):
+        case.refresh_from_db(fields=["state", "closed_at"])
+        if case.state == Case.State.CLOSED and case.closed_at is not None:
+            survey_answer_case(
+                case=case, secret=secret, rating=RATINGS_SPREAD[n % len(RATINGS_SPREAD)],
+                now=case.closed_at + dt.timedelta(hours=2),
+            )  # fmt: skip
+    staffed = [(a, o) for a in agencies if (o := _officer(a)) is not None][:5]
+    for i, (agency, officer) in enumerate(staffed):
+        codes = visit_tokens_create(
+            actor=officer, agency=agency, service=f"Loket pelayanan {agency.name}"[:200],
+            count=VISITS_PER_AGENCY, now=now - dt.timedelta(days=365),
+        )  # fmt: skip
+        for n, code in enumerate(codes):
+            comment = COMMENTS[(i + n) % len(COMMENTS)] if n % 4 == 0 else ""
+            survey_answer_visit(
+                code=code, rating=RATINGS_SPREAD[(i * 5 + n) % len(RATINGS_SPREAD)],
+                comment=comment, now=now - dt.timedelta(days=30 * n + i + 1),
+            )  # fmt: skip
+    for n, answer in enumerate(survey_selectors.comments_pending()[:6]):
+        comment_moderate(actor=admin, answer=answer, publish=n != 5)
 
 
 def _officer(agency: Agency) -> User:

@@ -2,6 +2,7 @@
 
 terbuka participation tick [--loop] [--interval S] [--now ISO]   deadlines: close, remind, escalate
 terbuka participation apikey NAME [--revoke]                     Open311 API key of an application
+terbuka participation question KEY [--text T --text-en E]        show or edit a survey question
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from terbuka.errors import TerbukaError
 from terbuka_web.common.rounds import rounds_run
 from terbuka_web.participation.deadlines import deadlines_apply
 from terbuka_web.participation.open311 import apikey_create, apikey_revoke
+from terbuka_web.participation.survey_services import question_current, question_revise
 
 
 def _moment(text: str) -> dt.datetime:
@@ -34,7 +36,9 @@ class Command(BaseCommand):
         "days: closes cases answered 10 working days ago, records (and e-mails) reminders one "
         "working day before a deadline, escalates overdue cases desa → kecamatan → "
         "kabupaten/kota → provinsi → nasional. Idempotent; `terbuka serve` runs it with --loop. "
-        "`apikey NAME` prints a new Open311 API key (kept hashed); `--revoke` revokes NAME's keys."
+        "`apikey NAME` prints a new Open311 API key (kept hashed); `--revoke` revokes NAME's keys. "
+        "`question KEY` prints the satisfaction question (case or visit); with --text and "
+        "--text-en it adds a new version (answers keep the text they were given)."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -52,10 +56,19 @@ class Command(BaseCommand):
         apikey.add_argument(
             "--revoke", action="store_true", help="revoke every key of NAME instead"
         )
+        question = commands.add_parser(
+            "question", help="show or edit (new version) a satisfaction survey question"
+        )
+        question.add_argument("key", choices=("case", "visit"), metavar="KEY", help="case or visit")
+        question.add_argument("--text", default="", help="the new text in Bahasa Indonesia")
+        question.add_argument("--text-en", default="", help="the new text in English")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["command"] == "apikey":
             self._apikey(options["name"], revoke=options["revoke"])
+            return
+        if options["command"] == "question":
+            self._question(options["key"], options["text"], options["text_en"])
             return
         now = _moment(options["now"]) if options["now"] else None
 
@@ -82,3 +95,13 @@ class Command(BaseCommand):
             self.stdout.write(apikey_create(name=name))
         except TerbukaError as exc:
             raise CommandError(f"{exc.message_id} / {exc.message_en}") from None
+
+    def _question(self, key: str, text: str, text_en: str) -> None:
+        try:
+            if text or text_en:
+                question = question_revise(key=key, text=text, text_en=text_en)
+            else:
+                question = question_current(key)
+        except TerbukaError as exc:
+            raise CommandError(f"{exc.message_id} / {exc.message_en}") from None
+        self.stdout.write(f"{key} v{question.version}: {question.text} / {question.text_en}")
