@@ -16,8 +16,7 @@ from typing import Any, Protocol
 
 from terbuka.canonical import canonical_json
 from terbuka.federation.errors import HarvestInputError, RemoteFeedError
-from terbuka.tlog.errors import UnavailableError
-from terbuka.tlog.verify_source import RELEASE_KIND, HttpAnswer, http_call
+from terbuka.tlog.verify_source import RELEASE_KIND, HttpAnswer, answer_body, http_call
 
 Fetch = Callable[[str], HttpAnswer]
 PAGE_LIMIT = 500
@@ -47,14 +46,9 @@ class DatasetKind(Protocol):
 
 def _json_page(answer: HttpAnswer, url: str) -> dict[str, Any]:
     """Return the JSON object of a 200 answer; raise RemoteFeedError / UnavailableError."""
-    if answer.status != 200:
-        raise UnavailableError(
-            f"{url} menjawab HTTP {answer.status}",
-            f"{url} answered HTTP {answer.status}",
-            where=url,
-        )
+    body = answer_body(answer, url)
     try:
-        data = json.loads(answer.body)
+        data = json.loads(body)
     except ValueError as exc:
         raise RemoteFeedError(
             f"umpan {url} bukan JSON: {exc}", f"feed {url} is not JSON: {exc}", where=url

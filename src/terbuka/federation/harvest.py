@@ -13,7 +13,7 @@ from typing import Any
 
 from terbuka.federation.feed import DatasetKind, Fetch, fetch_default
 from terbuka.federation.inclusion import indices_of
-from terbuka.federation.remote import FetchSource, Seen, Verified, checkpoint_verify
+from terbuka.federation.remote import Seen, Verified, checkpoint_verify, log_source
 from terbuka.tlog.verify import served_by_log
 
 
@@ -42,7 +42,7 @@ def harvest_plan(
     for a malformed feed, VerificationError for a bad inclusion proof, UnavailableError when
     the remote cannot be reached. Example: harvest_plan("http://kab.example/", ...).
     """
-    source = FetchSource(base_url, fetch)
+    source = log_source(base_url, fetch)
     with served_by_log("checkpoint"):
         note = source.read("checkpoint")
     verified = checkpoint_verify(note, source, policy_text, seen)
