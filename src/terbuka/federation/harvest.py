@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from terbuka.federation.feed import DatasetKind, Fetch, fetch_default
-from terbuka.federation.inclusion import indices_of
+from terbuka.federation.inclusion import LogIndex
 from terbuka.federation.remote import Seen, Verified, checkpoint_verify, log_source
 from terbuka.tlog.verify import served_by_log
 
@@ -46,9 +46,9 @@ def harvest_plan(
     with served_by_log("checkpoint"):
         note = source.read("checkpoint")
     verified = checkpoint_verify(note, source, policy_text, seen)
-    harvest = Harvest(verified, cursor)
+    harvest, log = Harvest(verified, cursor), LogIndex(verified.checkpoint, source)
     for page in kind.pages(base_url, cursor, fetch):
-        indices = indices_of([kind.entry(i) for i in page.items], verified.checkpoint, source)
+        indices = log.indices_of([kind.entry(i) for i in page.items])
         for item, index in zip(page.items, indices, strict=True):
             if index is None:
                 harvest.held_back = len(page.items) - indices.index(None)
