@@ -156,6 +156,8 @@ def test_pages_show_harvested_processes_with_their_origin(client: Client) -> Non
     page = client.get("/federasi/?q=desa 1").content.decode()
     assert "Jalan desa 1" in page and "dari kab.example/log" in page
     assert "Jalan desa 0" not in page
+    nul = client.get("/federasi/?q=desa%00")  # a NUL was a 500 on PostgreSQL
+    assert nul.status_code == 200 and "Jalan desa 1" in nul.content.decode()
     search = client.get("/?q=Jalan").content.decode()
     assert "dari kab.example/log" in search
     assert client.get("/federasi/instansi/").status_code in (302, 403)
