@@ -24,7 +24,7 @@ from terbuka.errors import ValidationError
 from terbuka.regions.codes import code_parse
 from terbuka_web.api.errors import ERRORS, ErrorOut, KnownParams
 from terbuka_web.budget.models import VillageToken
-from terbuka_web.budget.selectors import batches_logged, region_rollup
+from terbuka_web.budget.selectors import Totals, batches_logged, region_rollup
 from terbuka_web.budget.services import budget_rows_publish
 from terbuka_web.regions.models import Region
 
@@ -71,12 +71,13 @@ class PublishedOut(Schema):
     lines: int
 
 
-@router.get("/regions/{code}", response={200: RegionBudgetOut, **ERRORS})
+@router.get("/regions/{code}", response={200: RegionBudgetOut, **ERRORS}, exclude_unset=True)
 def region_budget(request: HttpRequest, code: str, params: Query[YearIn]) -> Any:
     """Return a region's spending of a year and its children's, computed from the children.
 
     Figures include the totals harvested from other instances, each also listed in harvested
-    with its origin (the remote log's name) and URL.
+    with its origin (the remote log's name) and URL; harvested is absent when there are none,
+    so the shape stays exactly the documented one on an instance that harvests nothing.
     """
     dotted = str(code_parse(code))
     region = Region.objects.filter(code=dotted).first()
@@ -96,12 +97,17 @@ def region_budget(request: HttpRequest, code: str, params: Query[YearIn]) -> Any
                 "planned": c.planned,
                 "adjusted": c.adjusted,
                 "realised": c.realised,
-                "harvested": [asdict(h) for h in c.harvested],
+                **_harvested(c),
             }
             for c in children
         ],
-        "harvested": [asdict(h) for h in totals.harvested],
+        **_harvested(totals),
     }
+
+
+def _harvested(totals: Totals) -> dict[str, Any]:
+    """Return {"harvested": [...]} for totals holding harvested figures, else {}."""
+    return {"harvested": [asdict(h) for h in totals.harvested]} if totals.harvested else {}
 
 
 class BatchQuery(KnownParams):
