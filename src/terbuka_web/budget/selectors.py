@@ -276,6 +276,7 @@ def budget_breakdown_for(
     return out
 
 
+PAGE_LINES = 20_000
 LINE_FIELDS = ("programme", "account", "fungsi", "name", "amount")
 
 
@@ -284,13 +285,23 @@ def batches_logged(*, after: int, limit: int) -> tuple[list[dict[str, Any]], int
 
     Each: {"entry": the "budget.batch" log entry as logged, "lines": its lines as hashed
     (sha256 of their RFC 8785 JSON is the entry's)}, plus the last entry id (the cursor).
+    A page stops before PAGE_LINES lines (a few MB; harvesters read at most 16 MiB) unless
+    its first batch alone holds more.
     """
-    logged = list(
+    logged: list[tuple[int, bytes]] = []
+    entries: list[dict[str, Any]] = []
+    count = 0
+    for pk, data in (
         LogEntry.objects.filter(kind="budget.batch", id__gt=after)
         .order_by("id")
         .values_list("id", "data")[:limit]
-    )
-    entries = [json.loads(bytes(data)) for _id, data in logged]
+    ):
+        entry = json.loads(bytes(data))
+        count += int(entry.get("rows", 0))
+        if entries and count > PAGE_LINES:
+            break
+        logged.append((pk, data))
+        entries.append(entry)
     lines: dict[int, list[dict[str, Any]]] = {e["batch"]: [] for e in entries}
     rows = (
         BudgetLine.objects.filter(batch_id__in=list(lines))

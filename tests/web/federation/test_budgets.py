@@ -10,6 +10,7 @@ from django.test import Client
 from terbuka.budget.djpk import SummaryLine
 from terbuka.federation.errors import RemoteFeedError
 from terbuka.federation.feed import BudgetBatches, batch_check
+from terbuka_web.budget import selectors as budget_selectors
 from terbuka_web.budget.bulk import batches_bulk_publish
 from terbuka_web.budget.demo import _village
 from terbuka_web.budget.selectors import budget_years, region_rollup
@@ -102,9 +103,10 @@ def test_a_batch_not_yet_logged_waits(bojonegoro: str) -> None:
 
 
 def test_the_batch_feed_serves_each_logged_entry_with_the_lines_it_hashes(
-    bojonegoro: str, client: Client
+    bojonegoro: str, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The remote side: what /api/budget/batches serves is exactly what the log holds."""
+    monkeypatch.setattr(budget_selectors, "PAGE_LINES", 30)  # pages end by lines, not count
     specs = _village(random.Random(3), VILLAGE_A, 2026)[0]
     batches_bulk_publish(actor=None, specs=specs, source="test")
     summary = [SummaryLine("Belanja Daerah", "5", 900, 800), SummaryLine("Pendapatan", "4", 7, 6)]
@@ -121,12 +123,15 @@ def test_the_batch_feed_serves_each_logged_entry_with_the_lines_it_hashes(
         .order_by("id")
         .values_list("data", flat=True)
     ]
-    served, url = [], "/api/budget/batches?limit=2"
+    served, pages, url = [], 0, "/api/budget/batches?limit=3"
     while (answer := client.get(url)).status_code == 200:
         page = answer.json()
+        assert len(page["batches"]) == 1 or sum(len(b["lines"]) for b in page["batches"]) <= 30
         served += page["batches"]
+        pages += 1
         url = page["links"]["next"].removeprefix("http://testserver")
     assert answer.status_code == 204 and len(served) == len(logged) == len(specs) + 2
+    assert pages > (len(served) + 2) // 3  # more pages than three batches each would need
     for item, data in zip(served, logged, strict=True):
         batch_check(item)  # the lines hash to the logged sha256
         assert BudgetBatches().entry(item) == data
