@@ -7,12 +7,13 @@ import pytest
 from playwright.sync_api import Browser
 from tests.browser.axe import wcag_violations
 from tests.browser.test_contracting import PASSWORD, login
-from tests.web.federation.fake_remote import BASE, FakeRemote, release
+from tests.web.federation.fake_remote import BASE, FakeRemote, batch, release
 from tests.web.federation.test_services import forked
 
 from terbuka.federation.errors import RemoteForkError
 from terbuka_web.accounts.models import Role, User
 from terbuka_web.federation.services import remote_harvest
+from terbuka_web.regions.services import regions_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 OVERFLOW = "document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
@@ -36,6 +37,23 @@ def test_federation_pages_are_accessible_and_fit(live_server, browser: Browser, 
     page.goto(live_server.url + "/federasi/instansi/")
     alert = page.get_by_role("alert").inner_text()
     assert "BERCABANG ATAU MUNDUR" in alert and "ROLLED BACK" in alert
+    assert wcag_violations(page) == []
+    assert page.evaluate(OVERFLOW) <= 0
+    context.close()
+
+
+def test_a_province_page_shows_a_harvested_regency_accessibly(
+    live_server, browser: Browser
+) -> None:
+    regions_load(within="35.22")
+    remote = FakeRemote()
+    remote.publish_budget([batch(1, "35.22.01.2001", amounts=(1_500_000,))])
+    remote_harvest(url=BASE, fetch=remote.fetch)
+    context = browser.new_context(locale="id-ID", viewport={"width": 360, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + "/anggaran/35/?tahun=2026")
+    text = page.locator("main").inner_text()
+    assert "dipanen dari kab.example/log" in text and "1.500.000" in text
     assert wcag_violations(page) == []
     assert page.evaluate(OVERFLOW) <= 0
     context.close()

@@ -38,7 +38,13 @@ from terbuka.tlog.verify import (
     served_by_log,
     verify_receipt,
 )
-from terbuka.tlog.verify_source import LogSource, entry_from_record, http_call, open_source
+from terbuka.tlog.verify_source import (
+    LogSource,
+    answer_body,
+    entry_from_record,
+    http_call,
+    open_source,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
 VERDICTS = {
@@ -153,14 +159,7 @@ def published_read(args: argparse.Namespace, source: LogSource) -> bytes:
             f"{args.cycle}/villages",
         )
     if spec.startswith(("http://", "https://")):
-        answer = http_call(spec)
-        if answer.status != 200:
-            raise UnavailableError(
-                f"{spec} menjawab HTTP {answer.status}",
-                f"{spec} answered HTTP {answer.status}",
-                where=spec,
-            )
-        return answer.body
+        return answer_body(http_call(spec), spec)
     return read_input(Path(spec), "total terbit / published totals")
 
 

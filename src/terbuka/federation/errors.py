@@ -27,3 +27,9 @@ class HarvestInputError(FormatError):
     """Report a wrong harvest request: a bad URL, key or dataset kind."""
 
     code = "federation_input"
+
+
+class RemoteKeyChangedError(RemoteTrustError):
+    """Report a remote that rotated its log key or witness policy: re-pin it out of band."""
+
+    code = "federation_key"

@@ -1,43 +1,62 @@
 """Check that harvested items are in the remote's log: RFC 6962 inclusion against its checkpoint.
 
-The remote's entry bundles (C2SP tlog-tiles) are read from the start until every wanted entry
-is found; each found entry's inclusion proof, built from tiles authenticated against the
-signed root, must lead to that root. An entry not (yet) in the log is reported as None: the
-remote may have published it after signing the checkpoint, so it waits for the next harvest.
+One LogIndex per harvest reads the remote's entry bundles (C2SP tlog-tiles) once, from the
+start, only as far as the wanted entries require, remembering each entry's leaf hash and
+index; later pages (and other dataset kinds) continue where it stopped. Each found entry's
+inclusion proof, built from tiles authenticated against the signed root, must lead to that
+root. An entry not (yet) in the log is reported as None: the remote may have published it
+after signing the checkpoint, so it waits for the next harvest.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from terbuka.tlog.checkpoint import Checkpoint
 from terbuka.tlog.hashing import leaf_hash
+from terbuka.tlog.tiles import TileHashReader
 from terbuka.tlog.tree import check_inclusion, prove_inclusion
 from terbuka.tlog.verify import read_entries, served_by_log, tree_reader
 from terbuka.tlog.verify_source import LogSource
 
 
-def indices_of(
-    entries: Sequence[bytes], checkpoint: Checkpoint, source: LogSource
-) -> list[int | None]:
-    """Return each entry's index in the remote's tree, None for an entry not in it.
+class LogIndex:
+    """Find entries in one checkpoint's tree, reading the remote's bundles at most once.
 
-    Raises VerificationError (ProofError) when a found entry's inclusion proof does not lead
-    to the checkpoint's root, UnavailableError when a tile cannot be fetched.
+    Memory: one 32-byte hash and an index per entry read (about 100 bytes each).
     """
-    wanted = {leaf_hash(e): i for i, e in enumerate(entries)}
-    found: dict[bytes, int] = {}
-    if wanted and checkpoint.size:
-        for index, data in read_entries(source, checkpoint.size):
+
+    def __init__(self, checkpoint: Checkpoint, source: LogSource) -> None:
+        self.checkpoint, self._source = checkpoint, source
+        self._entries: Iterator[tuple[int, bytes]] = read_entries(source, checkpoint.size)
+        self._read: dict[bytes, int] = {}
+        self._reader: TileHashReader | None = None
+
+    def indices_of(self, entries: Sequence[bytes]) -> list[int | None]:
+        """Return each entry's index in the remote's tree, None for an entry not in it.
+
+        Raises VerificationError (ProofError) when a found entry's inclusion proof does not
+        lead to the checkpoint's root, UnavailableError when a tile cannot be fetched.
+        """
+        hashes = [leaf_hash(e) for e in entries]
+        missing = {h for h in hashes if h not in self._read}
+        for index, data in self._entries if missing else ():
             hashed = leaf_hash(data)
-            if hashed in wanted and hashed not in found:
-                found[hashed] = index
-                if len(found) == len(wanted):
-                    break
-    reader = tree_reader(checkpoint, source) if found else None
-    for hashed, index in found.items():
-        assert reader is not None
+            self._read.setdefault(hashed, index)
+            missing.discard(hashed)
+            if not missing:
+                break
+        found = [self._read.get(h) for h in hashes]
+        for hashed, at in zip(hashes, found, strict=True):
+            if at is not None:
+                self._prove(hashed, at)
+        return found
+
+    def _prove(self, hashed: bytes, index: int) -> None:
+        """Check the inclusion proof of the leaf hashed at index against the signed root."""
+        size, root = self.checkpoint.size, self.checkpoint.root
+        if self._reader is None:
+            self._reader = tree_reader(self.checkpoint, self._source)
         with served_by_log("tile"):
-            proof = prove_inclusion(checkpoint.size, index, reader)
-        check_inclusion(proof, checkpoint.size, checkpoint.root, index, hashed)
-    return [found.get(leaf_hash(e)) for e in entries]
+            proof = prove_inclusion(size, index, self._reader)
+        check_inclusion(proof, size, root, index, hashed)

@@ -18,12 +18,12 @@ from pathlib import Path
 from terbuka.errors import FormatError, TerbukaError
 from terbuka.federation.errors import HarvestInputError, RemoteForkError, RemoteTrustError
 from terbuka.tlog.checkpoint import Checkpoint
-from terbuka.tlog.errors import MismatchError, ProofError, SignatureError, UnavailableError
+from terbuka.tlog.errors import MismatchError, ProofError, SignatureError
 from terbuka.tlog.note import Verifier
 from terbuka.tlog.origin_state import OriginState
 from terbuka.tlog.policy import Policy
 from terbuka.tlog.verify import Report, check_checkpoint, check_consistency_with_state
-from terbuka.tlog.verify_source import MAX_FETCH_BYTES, HttpAnswer, LogSource
+from terbuka.tlog.verify_source import HttpAnswer, HttpSource, LogSource
 
 LOG_PATH = "log/"
 POLICY_PATH = "log/saksi/kebijakan.txt"
@@ -72,24 +72,9 @@ def base_url_check(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-class FetchSource:
-    """Read the remote's log (C2SP tlog-tiles under BASE/log/) through a fetch function."""
-
-    def __init__(self, base_url: str, fetch: Callable[[str], HttpAnswer]) -> None:
-        self.location = base_url + LOG_PATH
-        self._fetch = fetch
-
-    def read(self, path: str) -> bytes:
-        """Return BASE/log/path; raise UnavailableError on any status but 200 or over 16 MiB."""
-        url = self.location + path
-        answer = self._fetch(url)
-        if answer.status != 200 or len(answer.body) > MAX_FETCH_BYTES:
-            raise UnavailableError(
-                f"{url} menjawab HTTP {answer.status}",
-                f"{url} answered HTTP {answer.status}",
-                where=url,
-            )
-        return answer.body
+def log_source(base_url: str, fetch: Callable[[str], HttpAnswer]) -> HttpSource:
+    """Return the remote's log (C2SP tlog-tiles under BASE/log/) read through fetch."""
+    return HttpSource(base_url + LOG_PATH, fetch)
 
 
 def policy_pin(policy_text: bytes, key: str | None) -> tuple[str, str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -69,27 +70,35 @@ def http_call(url: str, data: bytes | None = None, *, limit: int = MAX_FETCH_BYT
         ) from exc
 
 
-class HttpSource:
-    """Read a log served over http:// or https:// (the prefix URL, e.g. .../log/)."""
+def answer_body(answer: HttpAnswer, url: str) -> bytes:
+    """Return the body of a 200 answer; raise UnavailableError on another status or > 16 MiB."""
+    if answer.status != 200:
+        raise UnavailableError(
+            f"{url} menjawab HTTP {answer.status}",
+            f"{url} answered HTTP {answer.status}",
+            where=url,
+        )
+    if len(answer.body) > MAX_FETCH_BYTES:
+        raise UnavailableError(
+            f"{url} lebih dari 16 MiB", f"{url} is larger than 16 MiB", where=url
+        )
+    return answer.body
 
-    def __init__(self, url: str) -> None:
+
+class HttpSource:
+    """Read a log served over http:// or https:// (the prefix URL, e.g. .../log/).
+
+    fetch answers a GET (http_call by default; a harvester passes its own).
+    """
+
+    def __init__(self, url: str, fetch: Callable[[str], HttpAnswer] = http_call) -> None:
         self.location = url if url.endswith("/") else url + "/"
+        self._fetch = fetch
 
     def read(self, path: str) -> bytes:
         """Fetch prefix + path; raise UnavailableError on any HTTP or network failure."""
         url = self.location + path
-        answer = http_call(url)
-        if answer.status != 200:
-            raise UnavailableError(
-                f"{url} menjawab HTTP {answer.status}",
-                f"{url} answered HTTP {answer.status}",
-                where=url,
-            )
-        if len(answer.body) > MAX_FETCH_BYTES:
-            raise UnavailableError(
-                f"{url} lebih dari 16 MiB", f"{url} is larger than 16 MiB", where=url
-            )
-        return answer.body
+        return answer_body(self._fetch(url), url)
 
 
 class DirSource:

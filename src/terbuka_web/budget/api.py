@@ -4,28 +4,39 @@ GET /api/budget/regions/{code}?year=YYYY → {code, level, year, planned, adjust
 children: [{code, planned, adjusted, realised}]}, spending (belanja) in integer Rupiah.
 POST /api/budget/villages/{code}/lines with "Authorization: Bearer <village token>" publishes
 APBDes rows for that village only (the token is stored hashed).
+GET /api/budget/batches?after=CURSOR → {batches: [{entry, lines}], links: {next}}, 204 when
+nothing is newer: every published batch with its "budget.batch" log entry, for harvesters.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import asdict
 from typing import Any
 
-from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema, Status
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from terbuka.budget.errors import BudgetFileError
 from terbuka.budget.rows import rows_check
 from terbuka.errors import ValidationError
 from terbuka.regions.codes import code_parse
-from terbuka_web.api.errors import ERRORS, ErrorOut
+from terbuka_web.api.errors import ERRORS, ErrorOut, KnownParams
 from terbuka_web.budget.models import VillageToken
-from terbuka_web.budget.selectors import region_rollup
+from terbuka_web.budget.selectors import Totals, batches_logged, region_rollup
 from terbuka_web.budget.services import budget_rows_publish
 from terbuka_web.regions.models import Region
 
 router = Router(tags=["budget"])
+
+
+class HarvestedOut(Schema):
+    origin: str
+    url: str
+    planned: int
+    adjusted: int
+    realised: int
 
 
 class ChildOut(Schema):
@@ -33,6 +44,7 @@ class ChildOut(Schema):
     planned: int
     adjusted: int
     realised: int
+    harvested: list[HarvestedOut] = []
 
 
 class RegionBudgetOut(Schema):
@@ -43,6 +55,7 @@ class RegionBudgetOut(Schema):
     adjusted: int
     realised: int
     children: list[ChildOut]
+    harvested: list[HarvestedOut] = []
 
 
 class YearIn(Schema):
@@ -58,9 +71,14 @@ class PublishedOut(Schema):
     lines: int
 
 
-@router.get("/regions/{code}", response={200: RegionBudgetOut, **ERRORS})
+@router.get("/regions/{code}", response={200: RegionBudgetOut, **ERRORS}, exclude_unset=True)
 def region_budget(request: HttpRequest, code: str, params: Query[YearIn]) -> Any:
-    """Return a region's spending of a year and its children's, computed from the children."""
+    """Return a region's spending of a year and its children's, computed from the children.
+
+    Figures include the totals harvested from other instances, each also listed in harvested
+    with its origin (the remote log's name) and URL; harvested is absent when there are none,
+    so the shape stays exactly the documented one on an instance that harvests nothing.
+    """
     dotted = str(code_parse(code))
     region = Region.objects.filter(code=dotted).first()
     if region is None:
@@ -74,10 +92,44 @@ def region_budget(request: HttpRequest, code: str, params: Query[YearIn]) -> Any
         "adjusted": totals.adjusted,
         "realised": totals.realised,
         "children": [
-            {"code": c.code, "planned": c.planned, "adjusted": c.adjusted, "realised": c.realised}
+            {
+                "code": c.code,
+                "planned": c.planned,
+                "adjusted": c.adjusted,
+                "realised": c.realised,
+                **_harvested(c),
+            }
             for c in children
         ],
+        **_harvested(totals),
     }
+
+
+def _harvested(totals: Totals) -> dict[str, Any]:
+    """Return {"harvested": [...]} for totals holding harvested figures, else {}."""
+    return {"harvested": [asdict(h) for h in totals.harvested]} if totals.harvested else {}
+
+
+class BatchQuery(KnownParams):
+    after: int = Field(0, ge=0, description="cursor from links.next (a log entry id)")
+    limit: int = Field(100, ge=1, le=500)
+
+
+@router.get("/batches", response={200: dict[str, Any], 204: None, **ERRORS})
+def budget_batches(request: HttpRequest, query: Query[BatchQuery]) -> HttpResponse:
+    """Return published batches logged after the cursor, each with its log entry and lines.
+
+    Follow links.next until the answer is 204 No Content; keep the last links.next to get
+    later only what was published since. A batch's lines hash (SHA-256 of their RFC 8785
+    JSON) to its entry's sha256, and the entry is in /log/: a harvester checks both.
+    """
+    items, last = batches_logged(after=query.after, limit=query.limit)
+    if not items:
+        return HttpResponse(status=204)
+    params = request.GET.copy()
+    params["after"] = str(last)
+    following = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+    return JsonResponse({"batches": items, "links": {"next": following}})
 
 
 @router.post("/villages/{code}/lines", response={201: PublishedOut, 401: ErrorOut, **ERRORS})

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Sum
 
+from terbuka.budget.rollup import totals_roll
 from terbuka.canonical import canonical_json
 from terbuka_web.accounts.models import User
 from terbuka_web.accounts.services import audit_record
@@ -167,20 +168,7 @@ def region_totals_rebuild(*, year: int) -> int:
     )
     for region, agency, phase, total in rows:
         sums[(region, agency, phase)] = int(total or 0)
-    own: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for region, agency in {(r, a) for r, a, _p in sums}:
-        dpa = sums.get((region, agency, "dpa"), 0)
-        figures = own[region]
-        figures[0] += dpa
-        figures[1] += sums.get((region, agency, "perubahan"), dpa)
-        figures[2] += sums.get((region, agency, "realisasi"), 0)
-    subtree: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for region, figures in own.items():
-        parts = region.split(".")
-        for cut in range(1, len(parts) + 1):
-            target = subtree[".".join(parts[:cut])]
-            for index in range(3):
-                target[index] += figures[index]
+    own, subtree = totals_roll(sums)
     present = set(Region.objects.filter(code__in=list(subtree)).values_list("code", flat=True))
     RegionBudget.objects.filter(year=year).delete()
     made = RegionBudget.objects.bulk_create(

@@ -6,6 +6,7 @@ the lines, so a province page costs the same with 83k villages as with 43.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +21,13 @@ from terbuka.budget.village import ACCOUNTS as VILLAGE_ACCOUNTS
 from terbuka.budget.village import BIDANG as VILLAGE_BIDANG
 from terbuka.regions.codes import code_parse
 from terbuka_web.budget.models import BudgetBatch, BudgetLine, RegionBudget, VillageProject
+from terbuka_web.federation.selectors import (
+    HarvestedTotals,
+    harvested_budget_years,
+    harvested_region_totals,
+)
 from terbuka_web.regions.models import Region
+from terbuka_web.transparency.models import LogEntry
 
 FIGURES = ("planned", "adjusted", "realised")
 
@@ -35,6 +42,7 @@ class Totals:
     adjusted: int = 0
     realised: int = 0
     own: dict[str, int] = field(default_factory=dict)
+    harvested: list[HarvestedTotals] = field(default_factory=list)
 
     @property
     def percent(self) -> float | None:
@@ -46,13 +54,15 @@ def budget_years(*, code: str) -> list[int]:
     """Return the years holding any budget for region code, newest first."""
     rows = RegionBudget.objects.filter(region_id=code).values_list("year", flat=True)
     summary = BudgetBatch.objects.filter(region_id=code).values_list("year", flat=True)
-    return sorted(set(rows) | set(summary), reverse=True)
+    return sorted(set(rows) | set(summary) | harvested_budget_years(code=code), reverse=True)
 
 
 def region_rollup(*, code: str, year: int) -> tuple[Totals, list[Totals]]:
     """Return region code's totals of year and one Totals per child region (by code).
 
     Raises RegionCodeError for a malformed code. Children without a budget show zeros.
+    Totals harvested from other instances (terbuka_web.federation) are added to the figures
+    and listed, with their origin, in each Totals' harvested.
     """
     dotted = str(code_parse(code))
     region = Region.objects.filter(code=dotted).first()
@@ -63,26 +73,31 @@ def region_rollup(*, code: str, year: int) -> tuple[Totals, list[Totals]]:
             region_id__in=[dotted, *(c for c, _n in children)], year=year
         )
     }
-    return _totals(dotted, region.name if region else "", stored.get(dotted)), [
-        _totals(child, name, stored.get(child)) for child, name in children
+    harvested = harvested_region_totals(codes=[dotted, *(c for c, _n in children)], year=year)
+    totals = [
+        _totals(code, name, stored.get(code), harvested.get(code, []))
+        for code, name in [(dotted, region.name if region else ""), *children]
     ]
+    return totals[0], totals[1:]
 
 
-def _totals(code: str, name: str, row: RegionBudget | None) -> Totals:
-    if row is None:
-        return Totals(code=code, name=name, own={f: 0 for f in FIGURES})
-    return Totals(
-        code=code,
-        name=name,
-        planned=row.planned,
-        adjusted=row.adjusted,
-        realised=row.realised,
-        own={
+def _totals(
+    code: str, name: str, row: RegionBudget | None, harvested: list[HarvestedTotals]
+) -> Totals:
+    """Return code's own and subtree figures plus the totals harvested from other instances."""
+    totals = Totals(code=code, name=name, own={f: 0 for f in FIGURES}, harvested=harvested)
+    if row is not None:
+        totals.planned, totals.adjusted, totals.realised = row.planned, row.adjusted, row.realised
+        totals.own = {
             "planned": row.own_planned,
             "adjusted": row.own_adjusted,
             "realised": row.own_realised,
-        },
-    )
+        }
+    for remote in harvested:
+        totals.planned += remote.planned
+        totals.adjusted += remote.adjusted
+        totals.realised += remote.realised
+    return totals
 
 
 def reported_check(*, code: str, year: int, own: dict[str, int]) -> list[dict[str, Any]]:
@@ -297,3 +312,41 @@ def export_regions() -> tuple[str, ...]:
         if not any(code.startswith(top + ".") for top in tops):
             tops.append(code)
     return tuple(tops)
+
+
+PAGE_LINES = 20_000
+LINE_FIELDS = ("programme", "account", "fungsi", "name", "amount")
+
+
+def batches_logged(*, after: int, limit: int) -> tuple[list[dict[str, Any]], int | None]:
+    """Return up to limit published batches logged after log entry id after, oldest first.
+
+    Each: {"entry": the "budget.batch" log entry as logged, "lines": its lines as hashed
+    (sha256 of their RFC 8785 JSON is the entry's)}, plus the last entry id (the cursor).
+    A page stops before PAGE_LINES lines (a few MB; harvesters read at most 16 MiB) unless
+    its first batch alone holds more.
+    """
+    logged: list[tuple[int, bytes]] = []
+    entries: list[dict[str, Any]] = []
+    count = 0
+    for pk, data in (
+        LogEntry.objects.filter(kind="budget.batch", id__gt=after)
+        .order_by("id")
+        .values_list("id", "data")[:limit]
+    ):
+        entry = json.loads(bytes(data))
+        count += int(entry.get("rows", 0))
+        if entries and count > PAGE_LINES:
+            break
+        logged.append((pk, data))
+        entries.append(entry)
+    lines: dict[int, list[dict[str, Any]]] = {e["batch"]: [] for e in entries}
+    rows = (
+        BudgetLine.objects.filter(batch_id__in=list(lines))
+        .order_by("batch_id", "id")
+        .values_list("batch_id", *LINE_FIELDS)
+    )
+    for batch, *values in rows:
+        lines[batch].append(dict(zip(LINE_FIELDS, values, strict=True)))
+    items = [{"entry": e, "lines": lines[e["batch"]]} for e in entries]
+    return items, (logged[-1][0] if logged else None)

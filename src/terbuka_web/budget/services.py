@@ -108,8 +108,14 @@ def budget_summary_publish(
     """
     _permission(actor, region, None)
     for phase, pick in (("dpa", "planned"), ("realisasi", "realised")):
-        payload = [
-            {"account": line.code, "name": line.name, "amount": getattr(line, pick)}
+        payload = [  # the shape of every batch's lines (a feed re-hashes them)
+            {
+                "programme": "",
+                "account": line.code,
+                "fungsi": "",
+                "name": line.name,
+                "amount": getattr(line, pick),
+            }
             for line in lines
         ]
         batch = _batch_create(

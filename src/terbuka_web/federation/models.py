@@ -1,9 +1,10 @@
 """Models of the federation app: remote Terbuka instances, what was harvested, and alerts.
 
 A Remote pins the other instance's tlog-policy (log key and witnesses) and remembers the last
-checkpoint accepted from it, so a later fork or rollback is caught. Harvested releases keep
-their remote (and its origin) for good: they are never re-signed nor put in this instance's
-log as its own. An alert is written when a harvest is stopped; it is never deleted.
+checkpoint accepted from it, so a later fork or rollback is caught. Harvested releases and
+budget batches keep their remote (and its origin) for good: they are never re-signed nor put
+in this instance's log as its own; the remote's region totals are computed from its batches.
+An alert is written when a harvest is stopped; it is never deleted.
 """
 
 from __future__ import annotations
@@ -74,3 +75,52 @@ class RemoteAlert(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class HarvestedBudget(models.Model):
+    """Hold one budget batch as the remote published and logged it, with its lines.
+
+    current is False once a later batch of the same government, agency, year, phase and
+    semester came from the same remote (as the remote supersedes it). spending is the sum of
+    its belanja (akun 5) lines, 0 for a reported DJPK summary.
+    """
+
+    remote = models.ForeignKey(Remote, on_delete=models.PROTECT, related_name="budgets")
+    batch = models.BigIntegerField(help_text="the batch's id on the remote")
+    kind = models.CharField(max_length=8, help_text="apbd, apbdes or summary")
+    region = models.CharField(max_length=40, help_text="Kemendagri code, e.g. 35.22")
+    agency = models.CharField(max_length=40, blank=True)
+    year = models.PositiveSmallIntegerField()
+    phase = models.CharField(max_length=10)
+    semester = models.PositiveSmallIntegerField(default=0)
+    spending = models.BigIntegerField(default=0)
+    entry = models.JSONField(help_text="the remote's budget.batch log entry")
+    lines = models.JSONField(help_text="the lines, as hashed into the entry's sha256")
+    log_index = models.BigIntegerField(help_text="index in the remote's log")
+    current = models.BooleanField(default=True)
+    harvested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["remote", "batch"], name="harvested_budget_unique")
+        ]
+        indexes = [models.Index(fields=["remote", "year", "current"], name="harvested_budget_year")]
+
+
+class HarvestedRegionBudget(models.Model):
+    """Keep one remote's spending totals of a region's subtree and year, from its batches."""
+
+    remote = models.ForeignKey(Remote, on_delete=models.PROTECT, related_name="region_budgets")
+    region = models.CharField(max_length=40)
+    year = models.PositiveSmallIntegerField()
+    planned = models.BigIntegerField(default=0)
+    adjusted = models.BigIntegerField(default=0)
+    realised = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["remote", "region", "year"], name="harvested_region_budget_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["region", "year"], name="harvested_region_year")]

@@ -1,4 +1,5 @@
-"""Selectors of the federation app: harvested processes (with their origin), remotes, alerts."""
+"""Selectors of the federation app: harvested processes and region budget totals (with their
+origin), remotes, alerts."""
 
 from __future__ import annotations
 
@@ -6,7 +7,12 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from terbuka_web.federation.models import HarvestedRelease, Remote, RemoteAlert
+from terbuka_web.federation.models import (
+    HarvestedRegionBudget,
+    HarvestedRelease,
+    Remote,
+    RemoteAlert,
+)
 
 
 @dataclass(frozen=True)
@@ -52,3 +58,36 @@ def remotes() -> QuerySet[Remote]:
 def alerts_latest(limit: int = 50) -> QuerySet[RemoteAlert]:
     """Return the latest alerts (harvests stopped), newest first."""
     return RemoteAlert.objects.select_related("remote").order_by("-created_at", "-id")[:limit]
+
+
+@dataclass(frozen=True)
+class HarvestedTotals:
+    """Hold one remote's spending totals of a region's subtree, in integer Rupiah."""
+
+    origin: str
+    url: str
+    planned: int
+    adjusted: int
+    realised: int
+
+
+def harvested_region_totals(*, codes: list[str], year: int) -> dict[str, list[HarvestedTotals]]:
+    """Return, per region code of codes, every remote's harvested totals of year, by origin."""
+    out: dict[str, list[HarvestedTotals]] = {}
+    rows = (
+        HarvestedRegionBudget.objects.filter(region__in=codes, year=year)
+        .select_related("remote")
+        .order_by("region", "remote__origin")
+    )
+    for row in rows:
+        out.setdefault(row.region, []).append(
+            HarvestedTotals(
+                row.remote.origin, row.remote.url, row.planned, row.adjusted, row.realised
+            )
+        )
+    return out
+
+
+def harvested_budget_years(*, code: str) -> set[int]:
+    """Return the years in which some remote's harvested budget covers region code."""
+    return set(HarvestedRegionBudget.objects.filter(region=code).values_list("year", flat=True))

@@ -9,12 +9,13 @@ from django.views.decorators.http import require_safe
 
 from terbuka_web.accounts.selectors import Action, user_can
 from terbuka_web.federation import selectors
+from terbuka_web.portal.selectors import clean_text
 
 
 @require_safe
 def harvested(request: HttpRequest) -> HttpResponse:
     """List harvested processes, each with the instance it comes from ("dari <origin>")."""
-    q = " ".join(request.GET.get("q", "")[:200].split())
+    q = " ".join(clean_text(request.GET.get("q", "")[:200]).split())
     rows = selectors.harvested_processes(q=q, limit=100)
     return render(request, "federation/harvested.html", {"rows": rows, "q": q})
 

@@ -10,10 +10,10 @@ from tests.web.federation.fake_remote import BASE, FakeRemote, release
 from terbuka.federation.errors import HarvestInputError, RemoteForkError, RemoteTrustError
 from terbuka.federation.feed import OcdsReleases, kind_get
 from terbuka.federation.remote import (
-    FetchSource,
     Seen,
     base_url_check,
     checkpoint_verify,
+    log_source,
     policy_pin,
 )
 from terbuka.tlog.note import generate_key
@@ -44,7 +44,7 @@ def test_the_policy_pins_the_log_key_and_origin() -> None:
 def test_verification_remembers_and_catches_rollback_and_fork() -> None:
     remote = FakeRemote()
     remote.publish([release(n) for n in range(5)])
-    source = FetchSource(BASE, remote.fetch)
+    source = log_source(BASE, remote.fetch)
     first = checkpoint_verify(remote.note, source, remote.policy, Seen())
     assert first.checkpoint.size == 5 and first.cosigners == ("saksi-warga",)
     seen = Seen(5, first.checkpoint.root)

@@ -2,11 +2,12 @@
 
 It holds OCDS releases as log entries, its tiles and entry bundles (C2SP tlog-tiles), a
 checkpoint signed by its log key and cosigned by one witness, its tlog-policy and the
-/api/ocds/releases feed (cursor = number of releases already read).
+/api/ocds/releases and /api/budget/batches feeds (cursor = number of items already read).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 import urllib.parse
@@ -28,6 +29,7 @@ from terbuka.tlog.tiles import (
 from terbuka.tlog.verify_source import HttpAnswer
 
 BASE = "http://kab.example/"
+FEEDS = {"api/ocds/releases": "releases", "api/budget/batches": "batches"}
 
 
 def release(n: int, tag: str = "") -> dict[str, Any]:
@@ -42,6 +44,32 @@ def release(n: int, tag: str = "") -> dict[str, Any]:
     }
 
 
+def batch(
+    n: int, region: str, phase: str = "dpa", amounts: tuple[int, ...] = (100, 50)
+) -> dict[str, Any]:
+    """Return budget batch number n of region: one belanja line per amount, one pendapatan."""
+    lines = [
+        {"programme": "", "account": f"5.{i + 1}", "fungsi": "", "name": "", "amount": amount}
+        for i, amount in enumerate(amounts)
+    ]
+    lines.append({"programme": "", "account": "4.1", "fungsi": "", "name": "", "amount": 7})
+    entry = {
+        "kind": "budget.batch",
+        "batch": n,
+        "type": "apbdes",
+        "region": region,
+        "agency": None,
+        "year": 2026,
+        "phase": phase,
+        "semester": 0,
+        "rows": len(lines),
+        "total": sum(line["amount"] for line in lines),
+        "sha256": hashlib.sha256(canonical_json(lines)).hexdigest(),
+        "supersedes": [],
+    }
+    return {"entry": entry, "lines": lines}
+
+
 class FakeRemote:
     """Hold one remote log and feed; `fetch` answers like `terbuka serve` would."""
 
@@ -53,6 +81,7 @@ class FakeRemote:
         self.origin = origin
         self.entries: list[bytes] = []
         self.releases: list[dict[str, Any]] = []
+        self.batches: list[dict[str, Any]] = []
         self.tiles: dict[TileRef, bytes] = {}
         self.note = b""
         self.cosign = True
@@ -72,6 +101,12 @@ class FakeRemote:
         self.releases += releases
         if logged:
             self.log([canonical_json({"kind": "ocds.release", "release": r}) for r in releases])
+
+    def publish_budget(self, batches: list[dict[str, Any]], *, logged: bool = True) -> None:
+        """Publish budget batches ({entry, lines}); with logged, also log their entries."""
+        self.batches += batches
+        if logged:
+            self.log([canonical_json(b["entry"]) for b in batches])
 
     def log(self, entries: list[bytes]) -> None:
         """Append entries to the log, rewrite tiles and bundles, sign a new checkpoint."""
@@ -102,22 +137,24 @@ class FakeRemote:
         """Answer GET url as a Terbuka instance would."""
         assert url.startswith(BASE), url
         path = url.removeprefix(BASE)
-        if path.startswith("api/ocds/releases?"):
-            return self._feed(urllib.parse.parse_qs(path.split("?", 1)[1]))
+        feed, _, query = path.partition("?")
+        if feed in FEEDS:
+            items = self.releases if feed == "api/ocds/releases" else self.batches
+            return self._feed(items, feed, urllib.parse.parse_qs(query))
         body = self.files.get(path)
         if body is None:
             return HttpAnswer(404, "text/plain", b"not found")
         return HttpAnswer(200, "application/octet-stream", body)
 
-    def _feed(self, query: dict[str, list[str]]) -> HttpAnswer:
+    def _feed(self, items: list[Any], feed: str, query: dict[str, list[str]]) -> HttpAnswer:
         start = int(query.get("after", ["0"])[0])
         limit = int(query["limit"][0])
-        page = self.releases[start : start + limit]
+        page = items[start : start + limit]
         if not page:
             return HttpAnswer(204, "", b"")
         after = start + len(page)
         package = {
-            "releases": page,
-            "links": {"next": f"{BASE}api/ocds/releases?limit={limit}&after={after}"},
+            FEEDS[feed]: page,
+            "links": {"next": f"{BASE}{feed}?limit={limit}&after={after}"},
         }
         return HttpAnswer(200, "application/json", json.dumps(package).encode())

@@ -1,4 +1,5 @@
-"""Two real Terbuka instances on loopback: one harvests the other, then the other forks."""
+"""Two real Terbuka instances on loopback: one harvests the other (OCDS releases and budgets),
+then the other forks; the harvesting province shows the regency's budget as harvested."""
 
 from __future__ import annotations
 
@@ -82,12 +83,33 @@ def cosigned_size(port: int, witnesses: set[str], at_least: int, data_dir: Path)
     return size
 
 
-def published(data_dir: Path) -> int:
-    """Return how many release log entries the instance in data_dir holds."""
+def published(data_dir: Path, kind: str = "ocds.release") -> int:
+    """Return how many log entries of kind ("" = any) the instance in data_dir holds."""
     with sqlite3.connect(data_dir / "terbuka.sqlite3") as db:
         return db.execute(
-            "select count(*) from transparency_logentry where kind = 'ocds.release'"
+            "select count(*) from transparency_logentry where kind = ? or ? = ''", (kind, kind)
         ).fetchone()[0]
+
+
+def remote_totals(data_dir: Path, region: str, year: int) -> list[int]:
+    """Return [planned, adjusted, realised] of region's subtree on the SQLite instance."""
+    with sqlite3.connect(data_dir / "terbuka.sqlite3") as db:
+        row = db.execute(
+            "select planned, adjusted, realised from budget_regionbudget"
+            " where region_id = ? and year = ?",
+            (region, year),
+        ).fetchone()
+    return list(row)
+
+
+def budget_csv(tmp_path: Path) -> Path:
+    """Return an APBDes 2027 of one demo village (500 million spending) as a CSV file."""
+    path = tmp_path / "apbdes-2027.csv"
+    path.write_text(
+        "tahun,tahap,wilayah,kode_program,kode_rekening,uraian,jumlah,semester\n"
+        "2027,apbdes,35.22.01.2001,2.3.10,5.3,Jalan desa,500.000.000,\n"
+    )
+    return path
 
 
 def harvested(data_dir: Path, table: str = "federation_harvestedrelease") -> list[tuple]:
@@ -121,19 +143,25 @@ def test_harvest_since_then_a_forked_remote_stops_with_an_alert(tmp_path: Path) 
     url = f"http://127.0.0.1:{port}/"
     server = serve(remote_env, port)
     try:
-        cosigned_size(port, names, published(remote), remote)
+        cosigned_size(port, names, published(remote, ""), remote)
         first = run(local_env, "harvest", url)
         assert first.returncode == 0, first.stderr
         assert "checkpoint" in first.stdout and "verified" in first.stdout
         rows = harvested(local)
         assert len(rows) == published(remote) > 0
+        budgets = harvested(local, "federation_harvestedbudget")
+        assert len(budgets) == published(remote, "budget.batch") > 400
         seeded(remote_env, 3)  # the remote publishes one more process
-        cosigned_size(port, names, published(remote), remote)
+        imported = run(remote_env, "budget", "import", str(budget_csv(tmp_path)))
+        assert imported.returncode == 0, imported.stderr
+        cosigned_size(port, names, published(remote, ""), remote)
         again = run(local_env, "harvest", url)
         assert again.returncode == 0, again.stderr
         rows_after = harvested(local)
         assert rows_after[: len(rows)] == rows  # only the new ones were added
         assert len(rows_after) == published(remote) > len(rows)
+        budgets_after = harvested(local, "federation_harvestedbudget")
+        assert budgets_after[: len(budgets)] == budgets and len(budgets_after) == len(budgets) + 1
     finally:
         stop(server)
     fork = tmp_path / "kabupaten-fork"
@@ -150,6 +178,7 @@ def test_harvest_since_then_a_forked_remote_stops_with_an_alert(tmp_path: Path) 
     assert "ALERT: harvest stopped" in refused.stderr
     assert "FORK" in refused.stderr or "smaller tree" in refused.stderr, refused.stderr
     assert harvested(local) == rows_after  # nothing of the fork is merged
+    assert harvested(local, "federation_harvestedbudget") == budgets_after
     alerts = harvested(local, "federation_remotealert")
     assert len(alerts) == 1 and alerts[0][1] == "federation_fork"
     url_db = database_url(local)
@@ -157,3 +186,26 @@ def test_harvest_since_then_a_forked_remote_stops_with_an_alert(tmp_path: Path) 
     kinds = [k for (k,) in sql(url_db, "select kind from transparency_logentry order by id")]
     assert status == "stopped" and size > 0
     assert kinds == ["federation.harvest", "federation.harvest"]  # never the remote's releases
+    province_shows_the_harvested_regency(local_env, remote)
+
+
+def province_shows_the_harvested_regency(local_env: dict[str, str], remote: Path) -> None:
+    """The province (serving its regions) rolls the regency's harvested totals up, marked."""
+    assert run(local_env, "regions", "--within", "35.22", "--quiet").returncode == 0
+    port = free_port()
+    server = serve(local_env, port)
+    try:
+        deadline = time.monotonic() + 60
+        base = f"http://127.0.0.1:{port}"
+        body = json.loads(get(f"{base}/api/budget/regions/35?year=2026", deadline))
+        page = get(f"{base}/anggaran/35/?tahun=2026", deadline).decode()
+        body_2027 = json.loads(get(f"{base}/api/budget/regions/35.22?year=2027", deadline))
+    finally:
+        stop(server)
+    regency = next(c for c in body["children"] if c["code"] == "35.22")
+    figures = [regency[k] for k in ("planned", "adjusted", "realised")]
+    assert figures == remote_totals(remote, "35.22", 2026) and figures[0] > 0
+    assert [body[k] for k in ("planned", "adjusted", "realised")] == figures
+    assert [h["origin"] for h in regency["harvested"]] == [ORIGIN]
+    assert f"dipanen dari {ORIGIN}" in page
+    assert body_2027["planned"] == 500_000_000  # the village budget harvested with since

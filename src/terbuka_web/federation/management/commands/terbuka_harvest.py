@@ -1,6 +1,6 @@
-"""`terbuka harvest URL`: pull a remote Terbuka's OCDS releases after verifying its log.
+"""`terbuka harvest URL`: pull a remote Terbuka's OCDS releases and budgets after verifying its log.
 
-    terbuka harvest https://kab-bojonegoro.example/ [--key VKEY] [--kind ocds]
+    terbuka harvest https://kab-bojonegoro.example/ [--key VKEY] [--kind ocds|budget] [--pin]
 
 Exit codes: 0 harvested, 1 the remote's log forked, rolled back or is not trusted (the
 harvest is stopped, an alert is recorded, nothing is merged), 2 usage or input error,
@@ -22,8 +22,9 @@ EXIT_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = 1, 2, 3
 
 class Command(BaseCommand):
     help = (
-        "panen data instansi Terbuka lain (OCDS, dengan since) setelah memverifikasi lognya / "
-        "harvest another Terbuka instance's data after verifying its log"
+        "panen data instansi Terbuka lain (OCDS dan anggaran, dengan since) setelah memverifikasi "
+        "lognya / harvest another Terbuka instance's OCDS releases and budgets after verifying "
+        "its log"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,19 +32,30 @@ class Command(BaseCommand):
         parser.add_argument(
             "--key", help="the remote log's verifier key (pinned at the first harvest)"
         )
-        parser.add_argument("--kind", default="ocds", help="dataset kind (default: ocds)")
+        parser.add_argument(
+            "--kind", help="only this dataset kind: ocds or budget (default: every kind)"
+        )
+        parser.add_argument(
+            "--pin",
+            action="store_true",
+            help="re-pin the remote's current policy after checking its new log key (--key) "
+            "or witness policy out of band",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            done = remote_harvest(url=options["url"], key=options["key"], kind=options["kind"])
+            done = remote_harvest(
+                url=options["url"], key=options["key"], kind=options["kind"], pin=options["pin"]
+            )
         except TerbukaError as exc:
             raise SystemExit(self._refused(exc)) from None
         witnesses = ", ".join(done.cosigners) or "-"
+        new = ", ".join(f"{kind} {count}" for kind, count in done.stored.items())
         self.stdout.write(
             f"✓ {done.remote.origin}: checkpoint {done.size} sah (saksi: {witnesses}); "
-            f"{done.stored} rilis baru disimpan, {done.held_back} menunggu log\n"
+            f"baru disimpan: {new}; {done.held_back} menunggu log\n"
             f"  {done.remote.origin}: checkpoint {done.size} verified (witnesses: {witnesses}); "
-            f"{done.stored} new releases stored, {done.held_back} waiting for the log"
+            f"new stored: {new}; {done.held_back} waiting for the log"
         )
 
     def _refused(self, exc: TerbukaError) -> int:
