@@ -1,4 +1,5 @@
-"""URLs of the budget app: /anggaran/ and /anggaran/<region code>/?tahun=YYYY."""
+"""URLs of the budget app: /anggaran/, /anggaran/<region code>/?tahun=YYYY and a village's
+APBDes board: /anggaran/<code>/papan/ (page), papan.pdf and papan.png (?ukuran=a1|ponsel)."""
 
 from django.urls import path
 
@@ -10,4 +11,6 @@ urlpatterns = [
     path("<str:code>/", views.region, name="region"),
     path("<str:code>/unggah/", views.upload, name="upload"),
     path("<str:code>/papan/", views.board, name="board"),
+    path("<str:code>/papan.pdf", views.board_download, {"fmt": "pdf"}, name="board_pdf"),
+    path("<str:code>/papan.png", views.board_download, {"fmt": "png"}, name="board_png"),
 ]
