@@ -6,7 +6,6 @@ entry per batch), written with bulk_create and entry_append_many in one transact
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 
+from terbuka.budget.publication import ENTRY_KIND, batch_entry, lines_sha256, own_totals
 from terbuka.canonical import canonical_json
 from terbuka_web.accounts.models import User
 from terbuka_web.accounts.services import audit_record
@@ -56,7 +56,7 @@ def batches_bulk_publish(*, actor: User | None, specs: list[BatchSpec], source: 
                 phase=spec.phase,
                 semester=spec.semester,
                 source=source,
-                sha256=hashlib.sha256(canonical_json(spec.lines)).hexdigest(),
+                sha256=lines_sha256(spec.lines),
                 rows=len(spec.lines),
             )
             for spec in specs
@@ -85,7 +85,7 @@ def batches_bulk_publish(*, actor: User | None, specs: list[BatchSpec], source: 
     ]
     rows_insert(BudgetLine, list(LINE_COLUMNS), lines)
     entry_append_many(
-        kind="budget.batch",
+        kind=ENTRY_KIND,
         entries=[_entry(batch, spec) for batch, spec in zip(batches, specs, strict=True)],
     )
     audit_record(
@@ -116,33 +116,27 @@ LINE_COLUMNS = (
 
 
 def _entry(batch: BudgetBatch, spec: BatchSpec) -> tuple[str, bytes]:
-    ref = f"anggaran/{spec.region}/{spec.year}/{spec.phase}"
-    ref += f"/{spec.agency_code}" if spec.agency_code else ""
-    payload = {
-        "kind": "budget.batch",
-        "batch": batch.pk,
-        "type": spec.kind,
-        "region": spec.region,
-        "agency": spec.agency_code,
-        "year": spec.year,
-        "phase": spec.phase,
-        "semester": spec.semester,
-        "rows": len(spec.lines),
-        "total": sum(int(line["amount"]) for line in spec.lines),
-        "sha256": batch.sha256,
-        "supersedes": [],
-    }
-    return ref, canonical_json(payload)
+    ref, payload = batch_entry(
+        batch=batch.pk,
+        kind=spec.kind,
+        region=spec.region,
+        agency=spec.agency_code,
+        key=(spec.year, spec.phase, spec.semester),
+        lines=spec.lines,
+        sha256=batch.sha256,
+        supersedes=[],
+    )
+    return ref, canonical_json({"kind": ENTRY_KIND, **payload})
 
 
 @transaction.atomic
 def region_totals_rebuild(*, year: int) -> int:
     """Recompute every region's totals of year from the current detailed lines.
 
-    Own totals per government (see services.region_totals_refresh for the rule), subtree
+    Own totals per government (terbuka.budget.publication.own_totals), subtree
     totals summed up the code prefixes. Returns the number of RegionBudget rows written.
     """
-    sums: dict[tuple[str, int | None, str], int] = defaultdict(int)
+    sums: dict[str, dict[tuple[int | None, str], int]] = defaultdict(dict)
     rows = (
         BudgetLine.objects.filter(year=year, current=True, summary=False, account__startswith="5")
         .values_list("region_id", "agency_id", "phase")
@@ -150,14 +144,8 @@ def region_totals_rebuild(*, year: int) -> int:
         .order_by()
     )
     for region, agency, phase, total in rows:
-        sums[(region, agency, phase)] = int(total or 0)
-    own: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for region, agency in {(r, a) for r, a, _p in sums}:
-        dpa = sums.get((region, agency, "dpa"), 0)
-        figures = own[region]
-        figures[0] += dpa
-        figures[1] += sums.get((region, agency, "perubahan"), dpa)
-        figures[2] += sums.get((region, agency, "realisasi"), 0)
+        sums[region][(agency, phase)] = int(total or 0)
+    own = {region: list(own_totals(by_agency)) for region, by_agency in sums.items()}
     subtree: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for region, figures in own.items():
         parts = region.split(".")
