@@ -4,7 +4,7 @@ Both draw the one layout of terbuka.budget.poster in Bitstream Vera, the font re
 ships with its licence (reportlab/fonts/bitstream-vera-license.txt), so text measured for
 the PDF fits the PNG too. A board is stored once per size, format and version of the
 village's budget (its batches and projects): a new publication or project update makes a
-new file, an unchanged one is served from storage.
+new file (and deletes the earlier version's), an unchanged one is served from storage.
 """
 
 from __future__ import annotations
@@ -131,8 +131,21 @@ def board_file(*, board: Board, version: str, size: str, fmt: str, code: str) ->
             return bytes(handle.read())
     render = board_pdf if fmt == "pdf" else board_png
     data = render(board, SIZES[size])
+    _older_delete(code, board.year, version)
     default_storage.save(name, ContentFile(data))
     return data
+
+
+def _older_delete(code: str, year: int, version: str) -> None:
+    """Delete the boards of code's year drawn for earlier versions of its budget."""
+    folder = f"{STORE}/{code}/{year}"
+    try:
+        _dirs, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for old in files:
+        if not old.startswith(f"{version}-"):
+            default_storage.delete(f"{folder}/{old}")
 
 
 def board_sizes(*, code: str, year: int, version: str) -> dict[tuple[str, str], int]:

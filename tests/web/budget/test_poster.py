@@ -82,6 +82,8 @@ def test_board_is_drawn_once_per_publication(village: list[BatchSpec]) -> None:
     again = client.get(url)
     assert again["ETag"] != first["ETag"]
     assert "kemajuan 100%" in PdfReader(io.BytesIO(again.content)).pages[0].extract_text()
+    kept = default_storage.listdir(f"papan-apbdes/{VILLAGE}/2026")[1]
+    assert kept == [again["ETag"].strip('"').rsplit("-", 2)[0] + "-ponsel.pdf"]  # old one gone
 
 
 def test_village_page_links_the_boards_with_their_size(village: list[BatchSpec]) -> None:
