@@ -87,10 +87,17 @@ def test_board_is_drawn_once_per_publication(village: list[BatchSpec]) -> None:
 
 
 def test_village_page_links_the_boards_with_their_size(village: list[BatchSpec]) -> None:
-    text = Client().get(f"/anggaran/{VILLAGE}/?tahun=2026").content.decode()
+    client = Client()
+    page = f"/anggaran/{VILLAGE}/?tahun=2026"
+    text = client.get(page).content.decode()
     for query in ("papan.pdf?ukuran=a1", "papan.png?ukuran=a1", "papan.pdf?ukuran=ponsel"):
         assert f"/anggaran/{VILLAGE}/{query}&amp;tahun=2026" in text
-    assert text.count("KB)") + text.count("MB)") >= 4
+    assert "KB)" not in text  # the page draws nothing: a board is drawn on its first download
+    drawn = client.get(f"/anggaran/{VILLAGE}/papan.pdf?ukuran=a1&tahun=2026")
+    size = f"{len(drawn.content) / 1024:.1f}".replace(".", ",")  # 42,8 KB
+    after = client.get(page).content.decode()
+    assert f"PDF, poster A1 (594 × 841 mm)</a> ({size}\xa0KB)" in after
+    assert after.count("KB)") == 1  # the other three are not drawn yet
 
 
 def test_village_without_apbdes_gets_a_clear_404(village: list[BatchSpec]) -> None:
