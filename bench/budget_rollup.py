@@ -104,6 +104,7 @@ def budget_seed(codes: list[str], lines: int, year: int) -> dict[str, Any]:
         cursor.execute("SELECT count(*) FROM budget_budgetline WHERE year = %s", [year])
         have = cursor.fetchone()[0]
     if have == want:
+        indexes_ensure()
         return {"seeded": False, "lines": have}
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE budget_budgetline, budget_regionbudget, budget_budgetbatch")
@@ -113,13 +114,8 @@ def budget_seed(codes: list[str], lines: int, year: int) -> dict[str, Any]:
         cursor.execute("SELECT region_id, id FROM budget_budgetbatch WHERE year = %s", [year])
         batch_of = dict(cursor.fetchall())
         # As a bulk load does: the line indexes are built once after COPY, not row by row.
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'budget_budgetline'"
-            " AND indexname NOT LIKE '%%_pkey'"
-        )
-        indexes = cursor.fetchall()
-        for name, _definition in indexes:
-            cursor.execute(f'DROP INDEX "{name}"')
+        for name, _definition in line_indexes():
+            cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
         # Django's foreign keys are deferred: 3 checks per row queued until the end of the
         # COPY (GBs for 16M rows). The rows are generated against codes and batches read
         # just above, so the seed skips the checks as a restore does.
@@ -128,9 +124,7 @@ def budget_seed(codes: list[str], lines: int, year: int) -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = DEFAULT")
     copy_s = time.monotonic() - t0
-    with connection.cursor() as cursor:
-        for _name, definition in indexes:
-            cursor.execute(definition)
+    indexes_ensure()
     index_s = time.monotonic() - t0 - copy_s
     t1 = time.monotonic()
     region_totals_rebuild(year=year)
@@ -146,6 +140,29 @@ def budget_seed(codes: list[str], lines: int, year: int) -> dict[str, Any]:
         "index_build_s": round(index_s, 1),
         "totals_rebuild_s": round(rebuild_s, 1),
     }
+
+
+def line_indexes() -> list[tuple[str, str]]:
+    """Return (name, CREATE INDEX statement) of budget_budgetline's indexes, from the
+    migration's own SQL (so a seed stopped between drop and create cannot lose them)."""
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("sqlmigrate", "budget", "0001", stdout=out)
+    return [
+        (line.split('"')[1], line.rstrip(";"))
+        for line in out.getvalue().splitlines()
+        if line.startswith("CREATE INDEX") and '"budget_budgetline"' in line
+    ]
+
+
+def indexes_ensure() -> None:
+    """Create budget_budgetline's indexes that are missing."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for _name, definition in line_indexes():
+            cursor.execute(definition.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
 
 
 def _batches_copy(codes: list[str], lines: int, year: int) -> None:
