@@ -1,4 +1,5 @@
-"""A citizen on a phone opens a village's budget page: its APBDes, its projects, the charts.
+"""A citizen on a phone opens a village's budget page: its APBDes, its projects, the charts,
+and downloads its APBDes board (the phone PNG and the A1 PDF).
 
 WCAG 2.1 AA by axe-core, no sideways scrolling at 320 CSS px, in Indonesian and English.
 """
@@ -9,7 +10,9 @@ import random
 from typing import Any
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, Page
+from pypdf import PdfReader
 from tests.browser.axe import wcag_violations
 
 from terbuka_web.budget.bulk import batches_bulk_publish
@@ -51,6 +54,16 @@ def test_village_budget_on_a_phone(
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"scrolls sideways: {widths}"
     assert wcag_violations(page) == []
+    downloads = page.locator("ul.tb-downloads a")
+    assert downloads.count() == 4  # PDF and PNG, A1 and phone, each with its file size
+    with page.expect_download() as fetched:
+        page.click("ul.tb-downloads a[href*='papan.png?ukuran=ponsel']")
+    png = Image.open(fetched.value.path())
+    assert png.size[0] == 1080 and png.size[1] > 1080
+    with page.expect_download() as fetched:
+        page.click("ul.tb-downloads a[href*='papan.pdf?ukuran=a1']")
+    text = PdfReader(fetched.value.path()).pages[0].extract_text()
+    assert "Pemerintah Desa" in text and "Dana Desa" in text and "Rp " in text
     page.click("a[href*='/papan/']")  # the board villages print and put up
     assert "4.2.1" not in page.locator("main").inner_text()  # names, not codes
     assert page.locator("section[aria-labelledby=papan-proyek] li").count() >= 1

@@ -1,8 +1,8 @@
 """Roll budget lines up the region tree: own totals per government, subtree totals per code.
 
-The rule (Permendagri 77/2020 figures as the pages show them): a government's planned is its
-agencies' DPA, adjusted each agency's perubahan where it has one (else its DPA), realised the
-sum of its realisations; a region's subtree totals add every government at or below its code
+A government's own figures follow terbuka.budget.publication.own_totals (planned: its
+agencies' DPA; adjusted: each agency's perubahan where it has one, else its DPA; realised:
+its realisations); a region's subtree totals add every government at or below its code
 (Kemendagri codes nest by prefix: 35 ⊃ 35.22 ⊃ 35.22.01 ⊃ 35.22.01.2001).
 """
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Mapping
+
+from terbuka.budget.publication import own_totals
 
 Figures = list[int]  # [planned, adjusted, realised]
 
@@ -22,13 +24,10 @@ def totals_roll(
     Example: {("35.22", 1, "dpa"): 10, ("35.22", 1, "perubahan"): 12} → own["35.22"] ==
     [10, 12, 0] and subtree["35"] == [10, 12, 0].
     """
-    own: dict[str, Figures] = defaultdict(lambda: [0, 0, 0])
-    for region, agency in {(r, a) for r, a, _p in sums}:
-        dpa = sums.get((region, agency, "dpa"), 0)
-        figures = own[region]
-        figures[0] += dpa
-        figures[1] += sums.get((region, agency, "perubahan"), dpa)
-        figures[2] += sums.get((region, agency, "realisasi"), 0)
+    by_region: dict[str, dict[tuple[Hashable, str], int]] = defaultdict(dict)
+    for (region, agency, phase), total in sums.items():
+        by_region[region][(agency, phase)] = total
+    own = {region: list(own_totals(by_agency)) for region, by_agency in by_region.items()}
     subtree: dict[str, Figures] = defaultdict(lambda: [0, 0, 0])
     for region, figures in own.items():
         parts = region.split(".")
@@ -36,4 +35,4 @@ def totals_roll(
             target = subtree[".".join(parts[:cut])]
             for index in range(3):
                 target[index] += figures[index]
-    return dict(own), dict(subtree)
+    return own, dict(subtree)

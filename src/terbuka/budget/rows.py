@@ -26,7 +26,6 @@ from terbuka.errors import FormatError, TerbukaError, ValidationError
 from terbuka.regions.codes import code_parse
 
 REQUIRED: Final = ("tahun", "tahap", "wilayah", "kode_rekening", "jumlah")
-OPTIONAL: Final = ("perangkat_daerah", "kode_program", "fungsi", "uraian", "semester")
 PHASES: Final[dict[str, str]] = {
     "rka": "rka",
     "dpa": "dpa",

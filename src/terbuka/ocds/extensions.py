@@ -13,6 +13,7 @@ Example breakdown: {"id": "1.03.10.2.01.0001/5.2.04.01.01.0001", "description": 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from typing import Any, Final
 
 EXTENSIONS: Final = (
@@ -21,6 +22,27 @@ EXTENSIONS: Final = (
     "https://raw.githubusercontent.com/open-contracting-extensions/"
     "ocds_budget_and_spend_extension/master/extension.json",
 )
+
+
+def extensions_used(releases: Iterable[dict[str, Any]]) -> tuple[str, ...]:
+    """Return the extension URLs releases use, for a package's "extensions" (OCDS 1.1.5).
+
+    A release whose planning.budget has a budgetBreakdown uses both budget extensions;
+    a record counts by its compiledRelease and its embedded releases. Example:
+    [{"planning": {"budget": {"budgetBreakdown": [...]}}}] → EXTENSIONS.
+    """
+    for release in releases:
+        for item in (release, release.get("compiledRelease"), *_embedded(release)):
+            planning = item.get("planning") if isinstance(item, dict) else None
+            budget = planning.get("budget") if isinstance(planning, dict) else None
+            if isinstance(budget, dict) and "budgetBreakdown" in budget:
+                return EXTENSIONS
+    return ()
+
+
+def _embedded(record: dict[str, Any]) -> list[Any]:
+    releases = record.get("releases") if "compiledRelease" in record else None
+    return releases if isinstance(releases, list) else []
 
 
 def _breakdown(

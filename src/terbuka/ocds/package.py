@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import IO, Any
 
 from terbuka.canonical import json_loads_checked
 from terbuka.ocds.errors import OcdsFormatError
+from terbuka.ocds.extensions import extensions_used
 from terbuka.ocds.merge import compile_release, versioned_release
 from terbuka.ocds.validate import bounds_issues, raise_for_issues
 
@@ -23,7 +24,8 @@ VERSION = "1.1"
 
 @dataclass(frozen=True)
 class PackageMeta:
-    """Hold a package's metadata: where it lives, who publishes it, when and under what terms."""
+    """Hold a package's metadata: where it lives, who publishes it, when and under what terms,
+    and the OCDS extensions its releases use (extension.json URLs, declared when any)."""
 
     uri: str
     published_date: str
@@ -31,12 +33,14 @@ class PackageMeta:
     publication_policy: str = ""
     license: str = CC_BY_4
     version: str = VERSION
+    extensions: tuple[str, ...] = ()
 
     def envelope(self) -> dict[str, Any]:
         """Return the package fields other than releases/records, in the spec's order."""
-        env: dict[str, Any] = {
-            "uri": self.uri,
-            "version": self.version,
+        env: dict[str, Any] = {"uri": self.uri, "version": self.version}
+        if self.extensions:
+            env["extensions"] = list(self.extensions)
+        env |= {
             "publishedDate": self.published_date,
             "publisher": dict(self.publisher),
             "license": self.license,
@@ -46,14 +50,21 @@ class PackageMeta:
         return env
 
 
+def declared(meta: PackageMeta, items: Iterable[dict[str, Any]]) -> PackageMeta:
+    """Return meta declaring, besides its own, the extensions items (releases or records) use."""
+    found = extensions_used(items)
+    return replace(meta, extensions=tuple(dict.fromkeys((*meta.extensions, *found))))
+
+
 def release_package(releases: Iterable[dict[str, Any]], meta: PackageMeta) -> dict[str, Any]:
-    """Return a release package holding releases.
+    """Return a release package holding releases, declaring the extensions they use.
 
     Example: {"uri":"https://x/p.json","version":"1.1","publishedDate":"2025-01-01T00:00:00Z",
     "publisher":{"name":"Terbuka"},"license":"https://creativecommons.org/licenses/by/4.0/",
     "releases":[…]}.
     """
-    return {**meta.envelope(), "releases": list(releases)}
+    items = list(releases)
+    return {**declared(meta, items).envelope(), "releases": items}
 
 
 def linked_release(release: dict[str, Any], package_uri: str) -> dict[str, Any]:
@@ -89,11 +100,13 @@ def build_record(
 def record_package(
     records: Iterable[dict[str, Any]], meta: PackageMeta, *, packages: list[str] | None = None
 ) -> dict[str, Any]:
-    """Return a record package holding records; packages lists the release packages linked to."""
-    body: dict[str, Any] = meta.envelope()
+    """Return a record package holding records, declaring the extensions they use; packages
+    lists the release packages linked to."""
+    items = list(records)
+    body: dict[str, Any] = declared(meta, items).envelope()
     if packages:
         body["packages"] = packages
-    body["records"] = list(records)
+    body["records"] = items
     return body
 
 
@@ -186,7 +199,8 @@ def write_release_package(
 ) -> int:
     """Stream a release package of releases to binary file fp with flat memory; return the count.
 
-    The bytes equal package_format(release_package(releases, meta)).
+    A stream is read once: meta.extensions must already name the extensions releases use
+    (extensions_used). The bytes then equal package_format(release_package(releases, meta)).
     """
     return _write_stream(fp, meta.envelope(), "releases", releases)
 
@@ -198,7 +212,10 @@ def write_record_package(
     *,
     packages: list[str] | None = None,
 ) -> int:
-    """Stream a record package of records to binary file fp with flat memory; return the count."""
+    """Stream a record package of records to binary file fp with flat memory; return the count.
+
+    As for write_release_package, meta.extensions must name the extensions records use.
+    """
     envelope = meta.envelope()
     if packages:
         envelope["packages"] = packages

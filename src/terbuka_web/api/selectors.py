@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from terbuka.ocds.package import PackageMeta, build_record, package_format
 from terbuka.ocds.package import record_package as record_package_build
 from terbuka.ocds.package import release_package as release_package_build
 from terbuka_web.contracting.models import Process, Release
+from terbuka_web.contracting.selectors import releases_extensions
 
 
 def _iso(moment: datetime) -> str:
@@ -166,7 +167,8 @@ def release_package_stream(uri: str, chunk: int = 500) -> Iterator[bytes]:
     Rows are read with a server-side cursor (QuerySet.iterator) and written one at a time;
     the bytes joined equal package_format(release_package(...)) of the same releases.
     """
-    head = package_format(package_meta(uri, last_published_at()).envelope())
+    meta = replace(package_meta(uri, last_published_at()), extensions=releases_extensions())
+    head = package_format(meta.envelope())
     yield head[:-1] + b',"releases":['
     first = True
     for data in releases_public().values_list("data", flat=True).iterator(chunk_size=chunk):

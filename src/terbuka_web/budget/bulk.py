@@ -6,19 +6,20 @@ entry per batch), written with bulk_create and entry_append_many in one transact
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Sum
 
+from terbuka.budget.publication import ENTRY_KIND, batch_entry, lines_sha256
 from terbuka.budget.rollup import totals_roll
 from terbuka.canonical import canonical_json
 from terbuka_web.accounts.models import User
 from terbuka_web.accounts.services import audit_record
 from terbuka_web.budget.models import BudgetBatch, BudgetLine, RegionBudget
+from terbuka_web.common.bulk import rows_insert
 from terbuka_web.regions.models import Region
 from terbuka_web.transparency.services import entry_append_many
 
@@ -56,7 +57,7 @@ def batches_bulk_publish(*, actor: User | None, specs: list[BatchSpec], source: 
                 phase=spec.phase,
                 semester=spec.semester,
                 source=source,
-                sha256=hashlib.sha256(canonical_json(spec.lines)).hexdigest(),
+                sha256=lines_sha256(spec.lines),
                 rows=len(spec.lines),
             )
             for spec in specs
@@ -83,9 +84,9 @@ def batches_bulk_publish(*, actor: User | None, specs: list[BatchSpec], source: 
         for batch, spec in zip(batches, specs, strict=True)
         for line in spec.lines
     ]
-    _lines_insert(lines)
+    rows_insert(BudgetLine, list(LINE_COLUMNS), lines)
     entry_append_many(
-        kind="budget.batch",
+        kind=ENTRY_KIND,
         entries=[_entry(batch, spec) for batch, spec in zip(batches, specs, strict=True)],
     )
     audit_record(
@@ -115,49 +116,27 @@ LINE_COLUMNS = (
 )
 
 
-def _lines_insert(rows: list[tuple[Any, ...]]) -> None:
-    """Insert line tuples (LINE_COLUMNS order): COPY on PostgreSQL, executemany on SQLite.
-
-    Django's bulk_create spends ~0.1 ms per row preparing values; the demo writes 60k+.
-    """
-    table = connection.ops.quote_name(BudgetLine._meta.db_table)
-    columns = ", ".join(LINE_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(LINE_COLUMNS))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
-
-
 def _entry(batch: BudgetBatch, spec: BatchSpec) -> tuple[str, bytes]:
-    ref = f"anggaran/{spec.region}/{spec.year}/{spec.phase}"
-    ref += f"/{spec.agency_code}" if spec.agency_code else ""
-    payload = {
-        "kind": "budget.batch",
-        "batch": batch.pk,
-        "type": spec.kind,
-        "region": spec.region,
-        "agency": spec.agency_code,
-        "year": spec.year,
-        "phase": spec.phase,
-        "semester": spec.semester,
-        "rows": len(spec.lines),
-        "total": sum(int(line["amount"]) for line in spec.lines),
-        "sha256": batch.sha256,
-        "supersedes": [],
-    }
-    return ref, canonical_json(payload)
+    ref, payload = batch_entry(
+        batch=batch.pk,
+        kind=spec.kind,
+        region=spec.region,
+        agency=spec.agency_code,
+        key=(spec.year, spec.phase, spec.semester),
+        lines=spec.lines,
+        sha256=batch.sha256,
+        supersedes=[],
+    )
+    return ref, canonical_json({"kind": ENTRY_KIND, **payload})
 
 
 @transaction.atomic
 def region_totals_rebuild(*, year: int) -> int:
     """Recompute every region's totals of year from the current detailed lines.
 
-    Own totals per government (see services.region_totals_refresh for the rule), subtree
-    totals summed up the code prefixes. Returns the number of RegionBudget rows written.
+    Own totals per government and subtree totals up the code prefixes, by
+    terbuka.budget.rollup.totals_roll (the rule of terbuka.budget.publication.own_totals).
+    Returns the number of RegionBudget rows written.
     """
     sums: dict[tuple[str, int | None, str], int] = defaultdict(int)
     rows = (

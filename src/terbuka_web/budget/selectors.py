@@ -6,16 +6,19 @@ the lines, so a province page costs the same with 83k villages as with 43.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Max, Sum
+from django.conf import settings
+from django.db.models import Count, Max, Sum
 from django.db.models.functions import Length, Substr
 
 from terbuka.budget.accounts import account_name
+from terbuka.budget.poster import Board, Project, Row
 from terbuka.budget.programmes import BIDANG, URUSAN
 from terbuka.budget.village import ACCOUNTS as VILLAGE_ACCOUNTS
 from terbuka.budget.village import BIDANG as VILLAGE_BIDANG
@@ -27,6 +30,7 @@ from terbuka_web.federation.selectors import (
     harvested_region_totals,
 )
 from terbuka_web.regions.models import Region
+from terbuka_web.regions.selectors import region_ancestors
 from terbuka_web.transparency.models import LogEntry
 
 FIGURES = ("planned", "adjusted", "realised")
@@ -228,6 +232,76 @@ def village_lines(*, code: str, year: int) -> list[dict[str, Any]]:
 def village_projects(*, code: str, year: int) -> list[VillageProject]:
     """Return a village's projects of year, by title."""
     return list(VillageProject.objects.filter(region_id=code, year=year))
+
+
+def village_board(*, code: str, year: int) -> Board | None:
+    """Return village code's APBDes board of year, None when it published no APBDes then.
+
+    Amounts are the budget after perubahan where one exists (else the APBDes) and the
+    realisation of both semesters; belanja is summed per bidang.
+    """
+    lines = village_lines(code=code, year=year)
+    if not lines:
+        return None
+    chain = region_ancestors(code=code)
+    belanja: dict[str, list[int]] = {}
+    for line in lines:
+        if line["account"].startswith("5"):
+            key = (line["programme"] or "?")[0]
+            item = belanja.setdefault(key, [0, 0])
+            item[0] += _adjusted(line)
+            item[1] += line["realisasi"]
+    base = str(settings.TERBUKA["BASE_URL"]).rstrip("/")
+    return Board(
+        village=chain[-1].name,
+        place=", ".join(_titled(r) for r in reversed(chain[:-1])),
+        year=year,
+        pendapatan=_rows(lines, "4"),
+        belanja=[
+            Row(f"{key}. {VILLAGE_BIDANG.get(key, key)}", planned, realised)
+            for key, (planned, realised) in sorted(belanja.items())
+        ],
+        pembiayaan=_rows(lines, "6"),
+        projects=[
+            Project(p.title, p.location, p.volume, p.total, p.progress)
+            for p in village_projects(code=code, year=year)
+        ],
+        footer=(
+            "Sumber: APBDes yang diterbitkan di Terbuka dan dicatat di log transparansi. "
+            f"{base}/anggaran/{code}/?tahun={year}"
+        ),
+    )
+
+
+def _titled(region: Region) -> str:
+    """Return "Kecamatan Ngraho", "Kabupaten Bojonegoro" (named so), "Provinsi Jawa Timur"."""
+    prefix = {"district": "Kecamatan ", "province": "Provinsi "}.get(region.level, "")
+    return prefix + region.name
+
+
+def _adjusted(line: dict[str, Any]) -> int:
+    return int(line["perubahan"] if line["perubahan"] is not None else line["dpa"])
+
+
+def _rows(lines: list[dict[str, Any]], prefix: str) -> list[Row]:
+    return [
+        Row(line["name"], _adjusted(line), line["realisasi"], outgoing=line["account"] >= "6.2")
+        for line in lines
+        if line["account"].startswith(prefix)
+    ]
+
+
+def board_version(*, code: str, year: int) -> str:
+    """Return a short digest that changes with every publication or project update of the
+    village's budget of year (it keys the stored board files)."""
+    batches = BudgetBatch.objects.filter(region_id=code, year=year).aggregate(
+        last=Max("id"), count=Count("id"), at=Max("created_at")
+    )
+    projects = VillageProject.objects.filter(region_id=code, year=year).aggregate(
+        last=Max("updated_at"), count=Count("id")
+    )
+    seen = f"{sorted(batches.items())}:{sorted(projects.items())}"
+    return hashlib.sha256(seen.encode()).hexdigest()[:16]
 
 
 def process_budget_lines(*, agency_id: int | None, year: int, programme: str) -> list[BudgetLine]:

@@ -18,8 +18,8 @@ from django.db.models import F, Sum
 
 from terbuka.budget.djpk import SummaryLine
 from terbuka.budget.errors import BudgetFileError
+from terbuka.budget.publication import ENTRY_KIND, batch_entry, lines_sha256, own_totals
 from terbuka.budget.rows import BudgetRow, realisations_check, rows_check, table_read
-from terbuka.canonical import canonical_json
 from terbuka.errors import FormatError, ValidationError
 from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action
@@ -155,7 +155,7 @@ def _batch_create(
 ) -> BudgetBatch:
     """Create a batch, supersede the earlier one of the same key, log and audit it."""
     year, phase, semester = key
-    digest = hashlib.sha256(canonical_json(lines)).hexdigest()
+    digest = lines_sha256(lines)
     batch = BudgetBatch.objects.create(
         kind=kind,
         region=region,
@@ -179,24 +179,17 @@ def _batch_create(
     if old_ids:
         BudgetLine.objects.filter(batch_id__in=old_ids).update(current=False)
         earlier.update(current=False, superseded_by=batch)
-    total = sum(int(line["amount"]) for line in lines)
-    entry_append(
-        kind="budget.batch",
-        ref=f"anggaran/{region.code}/{year}/{phase}" + (f"/{agency.code}" if agency else ""),
-        payload={
-            "batch": batch.pk,
-            "type": kind,
-            "region": region.code,
-            "agency": agency.code if agency else None,
-            "year": year,
-            "phase": phase,
-            "semester": semester,
-            "rows": len(lines),
-            "total": total,
-            "sha256": digest,
-            "supersedes": old_ids,
-        },
+    ref, payload = batch_entry(
+        batch=batch.pk,
+        kind=kind,
+        region=region.code,
+        agency=agency.code if agency else None,
+        key=key,
+        lines=lines,
+        sha256=digest,
+        supersedes=old_ids,
     )
+    entry_append(kind=ENTRY_KIND, ref=ref, payload=payload)
     audit_record(
         actor=actor,
         action="budget:batch:publish",
@@ -308,8 +301,8 @@ def _known_keys(rows: list[BudgetRow]) -> set[tuple[str, str, str, str]]:
 def region_totals_refresh(*, region: str, year: int) -> RegionBudget:
     """Recompute region's own spending totals of year and add the change to its ancestors.
 
-    Own totals: sums of current detailed belanja (akun 5) lines per agency and phase; adjusted
-    is an agency's perubahan where it has one, else its DPA; realised sums the semesters.
+    Own totals: sums of current detailed belanja (akun 5) lines per agency and phase, by
+    terbuka.budget.publication.own_totals (perubahan where there is one, else the DPA).
     """
     sums: dict[tuple[int | None, str], int] = defaultdict(int)
     rows = (
@@ -322,12 +315,7 @@ def region_totals_refresh(*, region: str, year: int) -> RegionBudget:
     )
     for agency, phase, total in rows:
         sums[(agency, phase)] = int(total or 0)
-    agencies = {agency for agency, _phase in sums}
-    planned = sum(sums[(a, "dpa")] for a in agencies)
-    adjusted = sum(
-        sums[(a, "perubahan")] if (a, "perubahan") in sums else sums[(a, "dpa")] for a in agencies
-    )
-    realised = sum(sums[(a, "realisasi")] for a in agencies)
+    planned, adjusted, realised = own_totals(sums)
     own, _ = RegionBudget.objects.select_for_update().get_or_create(region_id=region, year=year)
     delta = (planned - own.own_planned, adjusted - own.own_adjusted, realised - own.own_realised)
     RegionBudget.objects.filter(pk=own.pk).update(

@@ -23,6 +23,7 @@ from terbuka.ocds.package import (
     write_release_package,
 )
 from terbuka_web.contracting.models import Release
+from terbuka_web.contracting.selectors import releases_extensions
 
 RELEASES_FILE = "releases.json"
 RECORDS_FILE = "records.json"
@@ -43,7 +44,8 @@ class ExportResult:
 
 
 def package_meta(name: str, published_date: str | None = None) -> PackageMeta:
-    """Return the metadata of package file name from settings.TERBUKA (publisher, CC BY 4.0)."""
+    """Return the metadata of package file name from settings.TERBUKA (publisher, CC BY 4.0)
+    and the extensions the published releases use."""
     conf = settings.TERBUKA
     publisher = {"name": conf["PUBLISHER_NAME"]}
     if conf.get("PUBLISHER_URI"):
@@ -54,6 +56,7 @@ def package_meta(name: str, published_date: str | None = None) -> PackageMeta:
         publisher=publisher,
         publication_policy=conf.get("PUBLICATION_POLICY", ""),
         license=conf.get("LICENSE") or PackageMeta.license,
+        extensions=releases_extensions(),
     )
 
 

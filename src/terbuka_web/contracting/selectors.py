@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from terbuka.ocds.codes import STAGES
+from terbuka.ocds.extensions import EXTENSIONS
 from terbuka_web.accounts.models import User
 from terbuka_web.accounts.selectors import GLOBAL_ACTIONS, Action, user_can
 from terbuka_web.contracting.labels import code_label
@@ -141,3 +142,10 @@ def process_stage_statuses(*, processes: list[Process]) -> dict[int, list[StageS
 def release_log_ref(ocid: str, release_id: str) -> str:
     """Return the log-entry ref of one release: "<ocid>/<release id>" (publish and import)."""
     return f"{ocid}/{release_id}"
+
+
+def releases_extensions() -> tuple[str, ...]:
+    """Return the OCDS extensions the published releases use, for a streamed package's
+    "extensions": the budget extensions once any release has planning.budget.budgetBreakdown."""
+    with_breakdown = Release.objects.filter(data__planning__budget__has_key="budgetBreakdown")
+    return EXTENSIONS if with_breakdown.exists() else ()

@@ -1,8 +1,9 @@
-"""Write ledger rows in bulk with plain SQL: the three statements postings_record needs.
+"""Write ledger rows in bulk with plain SQL: the statements postings_record needs besides
+common.bulk.rows_insert (COPY of postings and legs).
 
 The ORM's bulk_create and bulk_update spend more time building each row's SQL than the
 database spends writing it (bulk_update's CASE grows with the batch), and one statement per
-row waits on a round trip each. So, on PostgreSQL: COPY for postings and legs, one INSERT …
+row waits on a round trip each. So, on PostgreSQL: one INSERT …
 SELECT FROM unnest(arrays) for new accounts and one UPDATE … FROM unnest(arrays) for balances;
 on SQLite (in-process, no round trips): multi-row INSERT and UPDATE … FROM VALUES of ROWS rows.
 Table and column names come from our models only, never from input.
@@ -11,46 +12,19 @@ Table and column names come from our models only, never from input.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from django.db import connection, models
+from django.db import connection
 
 from terbuka.money.accounts import CURRENCY
+from terbuka_web.common.bulk import ROWS, quote
 from terbuka_web.ledger.models import Account
-
-ROWS = 500  # rows per multi-row statement on SQLite: at most 2,500 of its 32,766 parameters
-
-
-def _quote(name: str) -> str:
-    """Return name quoted for the database in use."""
-    return str(connection.ops.quote_name(name))
-
-
-def rows_insert(model: type[models.Model], columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """Insert rows (values in the order of columns) into model's table."""
-    if not rows:
-        return
-    table, names = _quote(model._meta.db_table), ", ".join(_quote(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as stream:
-                for row in rows:
-                    stream.write_row(row)
-            return
-        mark = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        for start in range(0, len(rows), ROWS):
-            part = rows[start : start + ROWS]
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([mark] * len(part))}",
-                [value for row in part for value in row],
-            )
 
 
 def accounts_insert(keys_kinds: list[tuple[str, str]], now: datetime) -> None:
     """Insert an empty IDR account per (key, kind), skipping keys that exist already."""
     if not keys_kinds:
         return
-    table = _quote(Account._meta.db_table)
+    table = quote(Account._meta.db_table)
     names = "key, kind, currency, balance, created_at"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -74,7 +48,7 @@ def balances_set(rows: list[tuple[int, int]]) -> None:
     """Set the balance of each (account id, balance)."""
     if not rows:
         return
-    table = _quote(Account._meta.db_table)
+    table = quote(Account._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(

@@ -33,7 +33,8 @@ from terbuka.money.ledger import Batch, postings_apply
 from terbuka.money.posting import Leg as CoreLeg
 from terbuka.money.posting import Posting as CorePosting
 from terbuka.money.posting import posting_make
-from terbuka_web.ledger.bulk import accounts_insert, balances_set, rows_insert
+from terbuka_web.common.bulk import rows_insert
+from terbuka_web.ledger.bulk import accounts_insert, balances_set
 from terbuka_web.ledger.models import Account, Leg, Posting
 
 RETRIES = 3

@@ -227,3 +227,50 @@ def test_flatten_rejects_a_non_package(tmp_path: Path) -> None:
     with pytest.raises(OcdsFormatError) as info:
         flatten_package(source, tmp_path / "out")
     assert "tidak dapat diratakan" in info.value.message_id
+
+
+def _with_breakdown(release: dict[str, Any]) -> dict[str, Any]:
+    budget = {
+        "amount": {"amount": 1_500_000_000, "currency": "IDR"},
+        "budgetBreakdown": [
+            {
+                "id": "1.03.10.2.01.0001/5.2.04.01.01.0001",
+                "amount": {"amount": 1_500_000_000, "currency": "IDR"},
+                "classifications": {"akun": "5.2.04.01.01.0001"},
+                "measures": {"dpa": 1_500_000_000},
+            }
+        ],
+    }
+    return {**release, "planning": {**release.get("planning", {}), "budget": budget}}
+
+
+def test_packages_declare_the_budget_extensions_only_when_a_release_uses_them() -> None:
+    from terbuka.ocds.extensions import EXTENSIONS, extensions_used
+
+    plain = [
+        r for r in lifecycle() if "budgetBreakdown" not in r.get("planning", {}).get("budget", {})
+    ]
+    assert "extensions" not in release_package(plain, META)
+    used = [*plain[:-1], _with_breakdown(plain[-1])]
+    package = release_package(used, META)
+    assert list(package)[:3] == ["uri", "version", "extensions"]
+    assert package["extensions"] == list(EXTENSIONS)
+    assert errors_only(validate_package(package)) == []
+    records = record_package([build_record(used)], META)
+    assert records["extensions"] == list(EXTENSIONS)
+    assert errors_only(validate_record_package(records)) == []
+    assert extensions_used([{"compiledRelease": used[-1]}]) == EXTENSIONS
+    assert extensions_used([{"compiledRelease": {}, "releases": [used[-1]]}]) == EXTENSIONS
+    assert extensions_used([{"planning": {"budget": {"amount": {}}}}, {"planning": None}]) == ()
+
+
+def test_a_streamed_package_declares_what_its_meta_names() -> None:
+    from dataclasses import replace
+
+    from terbuka.ocds.extensions import EXTENSIONS
+
+    used = [_with_breakdown(r) for r in lifecycle()]
+    meta = replace(META, extensions=EXTENSIONS)
+    out = io.BytesIO()
+    write_release_package(out, iter(used), meta)
+    assert out.getvalue() == package_format(release_package(used, META))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -44,9 +47,10 @@ def test_pages_in_english(seeded: None, client: Client) -> None:
     assert "Spending" in text
 
 
-def test_process_links_to_its_budget_line_in_ocds_and_on_its_page(client: Client) -> None:
+@pytest.fixture
+def linked() -> tuple[Any, Any]:
+    """Publish a process whose planning names an APBD line (DPA and realisation imported)."""
     from terbuka.ocds.stage_examples import EXAMPLE_STAGE_DATA
-    from terbuka.ocds.validate import validate_release
     from terbuka_web.accounts.models import Role, User
     from terbuka_web.budget.services import budget_file_import
     from terbuka_web.contracting.services import process_create, stage_draft_save, stage_publish
@@ -67,6 +71,17 @@ def test_process_links_to_its_budget_line_in_ocds_and_on_its_page(client: Client
         user=operator, process=process, stage="planning", data=EXAMPLE_STAGE_DATA["planning"]
     )
     release = stage_publish(user=ppk, process=process, stage="planning")
+    return process, release
+
+
+def test_process_links_to_its_budget_line_in_ocds_and_on_its_page(
+    client: Client, linked: tuple[Any, Any]
+) -> None:
+    from terbuka.ocds.stage_examples import EXAMPLE_STAGE_DATA
+    from terbuka.ocds.validate import validate_release
+
+    process, release = linked
+    programme = EXAMPLE_STAGE_DATA["planning"]["budget_line"]
     breakdown = release.data["planning"]["budget"]["budgetBreakdown"]
     assert breakdown[0]["id"] == f"{programme}/5.2.04.01.01.0001"
     assert breakdown[0]["classifications"]["bidang"] == "5.02"
@@ -78,3 +93,54 @@ def test_process_links_to_its_budget_line_in_ocds_and_on_its_page(client: Client
     page = client.get(f"/proses/{process.ocid}/").content.decode()
     assert "Baris APBD sub kegiatan ini" in page
     assert "Rp 700.000.000" in page
+
+
+def test_packages_using_the_budget_breakdown_declare_its_extensions(
+    client: Client, linked: tuple[Any, Any], tmp_path: Path
+) -> None:
+    from terbuka.ocds.extensions import EXTENSIONS
+    from terbuka.ocds.package import package_parse
+    from terbuka.ocds.validate import errors_only, validate_package, validate_record_package
+    from terbuka_web.contracting.exports import ocds_export
+
+    process, _release = linked
+    declared = list(EXTENSIONS)
+    releases = client.get("/api/ocds/releases").json()
+    assert list(releases)[:3] == ["uri", "version", "extensions"]  # OCDS 1.1.5 packaging order
+    assert releases["extensions"] == declared
+    assert errors_only(validate_package(releases)) == []
+    record = client.get(f"/api/ocds/records/{process.ocid}").json()
+    assert record["extensions"] == declared
+    assert errors_only(validate_record_package(record)) == []
+    assert client.get("/api/ocds/records").json()["extensions"] == declared
+    assert json_of(client.get("/api/ocds/bulk/releases.json"))["extensions"] == declared
+    assert client.get(f"/proses/{process.ocid}/record.json").json()["extensions"] == declared
+    files = ocds_export(out_dir=tmp_path, flat=False)
+    for path in (files.release_package, files.record_package):
+        assert package_parse(path.read_bytes())["extensions"] == declared
+
+
+def test_packages_without_a_budget_breakdown_declare_no_extension(client: Client) -> None:
+    from terbuka.ocds.stage_examples import EXAMPLE_STAGE_DATA
+    from terbuka_web.accounts.models import Role, User
+    from terbuka_web.contracting.services import process_create, stage_draft_save, stage_publish
+    from tests.web.factories import agency_create
+
+    agency = agency_create()
+    operator = User.objects.create_user("op", role=Role.OPERATOR, agency=agency)
+    ppk = User.objects.create_user("ppk", role=Role.PPK, agency=agency)
+    process = process_create(user=operator, agency=agency, title="Jalan Desa", fiscal_year=2026)
+    stage_draft_save(
+        user=operator, process=process, stage="planning", data=EXAMPLE_STAGE_DATA["planning"]
+    )
+    release = stage_publish(user=ppk, process=process, stage="planning")
+    assert "budgetBreakdown" not in release.data["planning"]["budget"]  # no APBD line imported
+    assert "extensions" not in client.get("/api/ocds/releases").json()
+    assert "extensions" not in json_of(client.get("/api/ocds/bulk/releases.json"))
+
+
+def json_of(response: Any) -> Any:
+    """Return the JSON of a streamed response."""
+    import json
+
+    return json.loads(b"".join(response.streaming_content))
