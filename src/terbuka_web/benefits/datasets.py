@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db.models import Max
 
-from terbuka_web.benefits.models import Cycle
+from terbuka_web.benefits.models import Cycle, Programme
 from terbuka_web.catalog.providers import walidata
 from terbuka_web.catalog.registry import Dataset, Distribution
 
@@ -20,6 +20,12 @@ def _cycle_distribution(programme: str, number: int) -> Distribution:
         "Dialokasikan, dikreditkan, dibelanjakan, ditarik kembali dan ditolak per desa.",
         "Allocated, credited, spent, clawed back and refused per village.",
     )  # fmt: skip
+
+
+def _regions() -> tuple[str, ...]:
+    """Return the region codes the programmes cover."""
+    covered = Programme.objects.values_list("regions", flat=True)
+    return tuple(sorted({code for codes in covered for code in codes}))
 
 
 def benefits_datasets() -> list[Dataset]:
@@ -48,6 +54,7 @@ def benefits_datasets() -> list[Dataset]:
                 "transparency log with `terbuka verify --programme P --cycle C`. No identity."
             ),
             producer=walidata(),
+            spatial=_regions(),
             distributions=(programmes, *(_cycle_distribution(p, n) for p, n in cycles)),
             keywords=("bantuan sosial", "social assistance", "penyaluran", "desa"),
             themes=("SOCI", "GOVE"),

@@ -30,7 +30,7 @@ def walidata() -> Agent:
     return Agent("walidata", conf["PUBLISHER_NAME"], conf["PUBLISHER_URI"], role="walidata")
 
 
-def _governments() -> tuple[str, ...]:
+def governments() -> tuple[str, ...]:
     """Return the region codes of the governments whose agencies published a process."""
     from terbuka_web.contracting.models import Process
 
@@ -225,7 +225,7 @@ def flags_dataset(spatial: tuple[str, ...]) -> Dataset:
 
 def main_datasets() -> list[Dataset]:
     """Return the datasets of the apps on main, in the order the catalogue lists them."""
-    spatial = _governments()
+    spatial = governments()
     return [
         contracting_dataset(spatial),
         regions_dataset(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Max
 
-from terbuka_web.catalog.providers import walidata
+from terbuka_web.catalog.providers import governments, walidata
 from terbuka_web.catalog.registry import Dataset, Distribution
 from terbuka_web.governance.models import Decision
 
@@ -46,6 +46,7 @@ def governance_datasets() -> list[Dataset]:
                 "publication scope's phases included, recorded in the transparency log."
             ),
             producer=walidata(),
+            spatial=governments(),
             distributions=distributions,
             keywords=("konsorsium", "governance", "keputusan", "decisions", "cakupan"),
             themes=("GOVE",),

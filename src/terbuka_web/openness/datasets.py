@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from terbuka_web.catalog.providers import walidata
+from terbuka_web.catalog.providers import governments, walidata
 from terbuka_web.catalog.registry import Dataset, Distribution
 from terbuka_web.openness import selectors
 
@@ -31,6 +31,7 @@ def openness_datasets() -> list[Dataset]:
                 "and answers to citizens' reports; an open formula (docs/openness.md)."
             ),
             producer=walidata(),
+            spatial=governments(),
             distributions=(distribution,),
             keywords=("keterbukaan", "openness", "indeks", "index"),
             themes=("GOVE",),

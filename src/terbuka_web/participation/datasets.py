@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db.models import Max
 
-from terbuka_web.catalog.providers import walidata
+from terbuka_web.catalog.providers import governments, walidata
 from terbuka_web.catalog.registry import Dataset, Distribution
 from terbuka_web.participation.models import CaseEvent
 
@@ -52,6 +52,7 @@ def participation_datasets() -> list[Dataset]:
                 "reporter's identity."
             ),
             producer=walidata(),
+            spatial=governments(),
             distributions=distributions,
             keywords=("pengaduan", "complaints", "LAPOR", "Open311", "partisipasi"),
             themes=("GOVE", "SOCI"),
