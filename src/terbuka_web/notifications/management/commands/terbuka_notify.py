@@ -24,7 +24,7 @@ class Command(BaseCommand):
         commands = parser.add_subparsers(dest="command", required=True)
         send = commands.add_parser("send", help="deliver the notices that are due")
         send.add_argument("--loop", action="store_true", help="run as a background worker")
-        send.add_argument("--interval", type=float, default=10.0, help="seconds between rounds")
+        send.add_argument("--interval", type=float, default=5.0, help="seconds between rounds")
 
     def handle(self, *args: Any, **options: Any) -> None:
         gateway = delivery_check()  # a configuration mistake: one line, exit 2
