@@ -7,8 +7,9 @@ so claims are serialised. Each notice is then sent outside any transaction (a sl
 server holds no lock and no workflow waits for it) and its row updated only if the claim
 is still ours. A worker killed mid-round leaves rows sending; they are due again when the
 lease ends. A failed send is tried again after backoff_seconds · 2^(attempts−1) (capped at
-BACKOFF_CAP); after max_attempts it is failed, visible in the admin. A notice sent or finally
-failed keeps no address. Errors are stored without the address or any secret.
+BACKOFF_CAP); after max_attempts it is failed (admins see it at /akun/pemberitahuan/). A
+notice sent or finally failed keeps no address. Errors are stored without the address or any
+secret.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         "Pemberitahuan / notices. `send` delivers the notices due in the outbox: e-mail "
         "through EMAIL_BACKEND (TERBUKA_EMAIL_*), SMS and WhatsApp through "
         "TERBUKA_SMS_BACKEND; a failed send is tried again with exponential backoff, then "
-        "marked failed (Django admin). Concurrent workers never send a notice twice. "
+        "marked failed (/akun/pemberitahuan/). Concurrent workers never send a notice twice. "
         "`terbuka serve` runs it with --loop."
     )
 
