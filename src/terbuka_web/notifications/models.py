@@ -28,7 +28,7 @@ class Notification(models.Model):
         FAILED = "failed", _("Gagal")
 
     kind = models.CharField(max_length=60, help_text="event, e.g. participation.forwarded")
-    ref = models.CharField(max_length=200, blank=True, help_text="what it is about")
+    ref = models.CharField(max_length=200, blank=True, db_index=True, help_text="what it is about")
     audience = models.CharField(max_length=150, help_text="reporter, or an officer's username")
     channel = models.CharField(max_length=10, choices=Channel.choices)
     recipient = models.BinaryField(editable=False, help_text="sealed address; empty once done")

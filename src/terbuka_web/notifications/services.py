@@ -81,11 +81,14 @@ def _reporter_channel(case: Case) -> str | None:
     return str(settings.NOTIFY["PHONE_CHANNEL"])
 
 
-def _reporter_language(ref: str) -> str:
-    """Return the language of the reporter's first notice (the one they filed in), else the
-    active language."""
-    first = Notification.objects.filter(ref=ref, audience=REPORTER).order_by("id").first()
-    return first.language if first else (translation.get_language() or "id")
+def _reporter_language(case: Case, ref: str) -> str:
+    """Return the language the reporter filed in: the active one when the case is new, else
+    that of their first notice."""
+    if case.state != Case.State.RECEIVED:
+        first = Notification.objects.filter(ref=ref, audience=REPORTER).order_by("id").first()
+        if first is not None:
+            return first.language
+    return translation.get_language() or "id"
 
 
 def _agency_officers(case: Case) -> Iterable[User]:
@@ -139,7 +142,7 @@ def _reporter_notify(case: Case, ref: str) -> int:
     follow = m.site_url(reverse("participation:follow"))
     notification_queue(
         kind=m.REPORTER_STATE, ref=ref, audience=REPORTER, channel=channel,
-        address=case.contact, language=_reporter_language(ref),
+        address=case.contact, language=_reporter_language(case, ref),
         fields=lambda language: {
             "tracking_id": case.tracking_id, "state": case.get_state_display(), "url": follow,
         },
