@@ -98,4 +98,5 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_forwarder(
         subparsers, "benefits", "program bantuan / benefit programmes", "terbuka_benefits"
     )
+    add_forwarder(subparsers, "notify", "kirim pemberitahuan / send notices", "terbuka_notify")
     add_forwarder(subparsers, "manage", "perintah Django / any Django command")

@@ -46,6 +46,7 @@ from terbuka_web.benefits.keys import pseudonym_key
 from terbuka_web.benefits.models import Cycle, CycleItem, CycleVillage, Programme, Registrant
 from terbuka_web.ledger.models import Account
 from terbuka_web.ledger.services import posting_record, postings_record
+from terbuka_web.notifications.services import cycle_done_notify, cycle_refused_notify
 from terbuka_web.transparency.services import entry_append, entry_append_many
 
 CHUNK = 2000
@@ -197,7 +198,7 @@ def _chunk_credit(cycle: Cycle, size: int) -> int:
 
 @transaction.atomic
 def _cycle_finish(cycle: Cycle) -> None:
-    """Log one benefit.village_total per village of cycle and mark it done."""
+    """Log one benefit.village_total per village of cycle, mark it done, notify its officers."""
     credited = dict(
         CycleItem.objects.filter(cycle=cycle, credited=True)
         .values("village_code").annotate(total=Sum("amount")).values_list("village_code", "total")
@@ -212,6 +213,7 @@ def _cycle_finish(cycle: Cycle) -> None:
         )  # fmt: skip
     cycle.status, cycle.finished_at = Cycle.Status.DONE, timezone.now()
     cycle.save(update_fields=["status", "finished_at"])
+    cycle_done_notify(cycle=cycle)
 
 
 def cycle_run(
@@ -222,14 +224,19 @@ def cycle_run(
 
     Raises PermissionDenied unless actor (None: the system) manages the programme's agency;
     RuleEvaluationError naming the registrant row whose rules fail (nothing written);
-    ValidationError when there are no rules in force or the fund is short; MoneyError from
-    the ledger. progress(n) is called after each committed chunk of n credits.
+    ValidationError when there are no rules in force or the fund is short (the programme's
+    officers are notified of such a refusal); MoneyError from the ledger. progress(n) is
+    called after each committed chunk of n credits.
     """
     if actor is not None:
         permission_require(user=actor, action=Action.PROGRAMME_MANAGE, agency=programme.agency)
     cycle = Cycle.objects.filter(programme=programme, status=Cycle.Status.RUNNING).first()
     if cycle is None:
-        cycle = _cycle_start(programme, today or timezone.localdate(), chunk)
+        try:
+            cycle = _cycle_start(programme, today or timezone.localdate(), chunk)
+        except ValidationError as exc:  # RuleEvaluationError too
+            cycle_refused_notify(programme=programme, error=exc)
+            raise
         audit_record(
             actor=actor, action="benefits:cycle:start", target=f"{programme.slug}/{cycle.number}",
             agency=programme.agency,

@@ -40,6 +40,11 @@ that list complete). Main ones:
                                DATA_DIR/registry-hmac.key)
   TERBUKA_REGISTRY_SEAL_KEY[_FILE]  key sealing registrants' names/addresses (debug/demo make
                                DATA_DIR/registry-seal.key)
+  TERBUKA_EMAIL_HOST, _PORT, _USER, _PASSWORD[_FILE], _TLS, _SSL, _FROM, _BACKEND, _TIMEOUT
+                               the mail server of notices (unset host: files in DATA_DIR/mail)
+  TERBUKA_SMS_BACKEND          gateway class of SMS/WhatsApp notices (default files in
+                               DATA_DIR/sms); TERBUKA_SMS_WEBHOOK_URL, _TOKEN[_FILE], _TIMEOUT
+  TERBUKA_NOTIFY_PHONE_CHANNEL, _MAX_ATTEMPTS, _BACKOFF_SECONDS   notices' channel and retries
 """
 
 from __future__ import annotations
@@ -62,6 +67,7 @@ from terbuka_web.config.env import (
     env_int,
     env_required,
 )
+from terbuka_web.config.notify import email_from_env, notify_from_env
 from terbuka_web.config.secrets import load_secret
 
 
@@ -114,6 +120,7 @@ INSTALLED_APPS = [
     "terbuka_web.benefits",
     "terbuka_web.federation",
     "terbuka_web.openness",
+    "terbuka_web.notifications",
 ]
 
 MIDDLEWARE = [
@@ -346,6 +353,17 @@ TERBUKA = {
     "REGISTRY_SEAL_KEY": os.environ.get("TERBUKA_REGISTRY_SEAL_KEY", ""),
     "REGISTRY_SEAL_KEY_FILE": os.environ.get("TERBUKA_REGISTRY_SEAL_KEY_FILE", ""),
 }
+
+# Notices (notifications app): e-mail through Django's backends, SMS/WhatsApp through a gateway.
+_email = email_from_env(DATA_DIR)
+EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT = (
+    _email[k] for k in ("EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT")
+)
+EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_USER"], _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS, EMAIL_USE_SSL = _email["EMAIL_USE_TLS"], _email["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT, EMAIL_FILE_PATH = _email["EMAIL_TIMEOUT"], _email["EMAIL_FILE_PATH"]
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = _email["DEFAULT_FROM_EMAIL"]
+NOTIFY = notify_from_env(DATA_DIR, EMAIL_BACKEND)
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {

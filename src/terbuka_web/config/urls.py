@@ -17,6 +17,7 @@ urlpatterns = [
     # Accounts and agencies are managed on Terbuka's own audited screens (/akun/pengguna/),
     # not in Django's admin, whose edits would bypass the services' checks and audit trail.
     path("admin/", RedirectView.as_view(pattern_name="accounts:users", permanent=False)),
+    path("akun/pemberitahuan/", include("terbuka_web.notifications.urls")),
     path("akun/", include("terbuka_web.accounts.urls")),
     path("kelola/", include("terbuka_web.contracting.urls")),
     # CKAN Action API (plain Django views, CKAN's envelope), before the JSON API's catch-all 404.

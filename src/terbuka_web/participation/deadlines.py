@@ -3,8 +3,8 @@ escalation. Idempotent: a second run on the same day changes nothing.
 
 - A case answered CLOSE_DAYS working days ago without the reporter's reply is closed.
 - One working day before a deadline to forward or to follow up, a reminder is recorded on
-  the case (once per deadline) and e-mailed to the officers who must act, when they have
-  an address (Django's e-mail backend; a failed send never blocks the tick).
+  the case (once per deadline) and notified to the officers who must act, when they have
+  an address (queued with the step: notifications.services.case_event_notify).
 - A missed deadline escalates the case one level up the ladder desa → kecamatan →
   kabupaten/kota → provinsi → nasional, recorded (and logged, unless rahasia) on the case;
   the new level gets the same number of working days. At nasional it stays overdue.
@@ -15,11 +15,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from terbuka_web.accounts.models import Role, User
 from terbuka_web.common.calendar import work_calendar
 from terbuka_web.participation.models import LEVELS, Case, CaseEvent, Level
 from terbuka_web.participation.services import ANSWER_DAYS, FORWARD_DAYS, _step, case_close
@@ -83,31 +81,11 @@ def case_escalate(*, case: Case, now: dt.datetime) -> int:
 
 @transaction.atomic
 def _remind(case: Case, *, now: dt.datetime) -> int:
-    """Record (and e-mail) one reminder per deadline; return 1 when one was recorded."""
+    """Record (and notify) one reminder per deadline; return 1 when one was recorded."""
     case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
     if case.reminded_on == case.due_on or case.due_on is None:
         return 0
     case.reminded_on = case.due_on
     case.save(update_fields=["reminded_on"])
     _step(case, now=now, kind=CaseEvent.Kind.REMINDER, note=case.due_kind)
-    _mail(case)
     return 1
-
-
-def _mail(case: Case) -> None:
-    """E-mail the reminder to the officers who must act; a failure is ignored."""
-    if case.due_kind == Case.Due.ANSWER and case.agency_id is not None:
-        roles = (Role.PA, Role.PPK) if case.rahasia else tuple(Role)
-        users = User.objects.filter(agency_id=case.agency_id, role__in=roles)
-    else:
-        users = User.objects.filter(role=Role.ADMIN)
-    addresses = [u.email for u in users.filter(is_active=True) if u.email]
-    if addresses:
-        send_mail(
-            f"[Terbuka] Tenggat laporan {case.tracking_id} {case.due_on} / report deadline",
-            f"Laporan {case.tracking_id} jatuh tempo {case.due_on} ({case.due_kind}).\n"
-            f"Report {case.tracking_id} is due on {case.due_on} ({case.due_kind}).",
-            None,
-            addresses,
-            fail_silently=True,
-        )

@@ -24,6 +24,7 @@ from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action, user_can
 from terbuka_web.accounts.services import PermissionDenied, audit_record
 from terbuka_web.common.calendar import work_calendar
+from terbuka_web.notifications.services import case_event_notify
 from terbuka_web.participation.models import LEVELS, Case, CaseEvent, Category, Level
 from terbuka_web.participation.reports import ReportInput, report_check
 from terbuka_web.participation.selectors import case_coordinated_by, secret_hash, secret_matches
@@ -102,7 +103,8 @@ def _step(
     note: str = "",
     by_reporter: bool = False,
 ) -> CaseEvent:
-    """Record one step of case's timeline; log it unless the case is rahasia."""
+    """Record one step of case's timeline; log it unless the case is rahasia; queue its
+    notices to the reporter and officers (notifications.services.case_event_notify)."""
     event = CaseEvent.objects.create(
         case=case, at=now, kind=kind, state=state, level=case.level, agency=case.agency,
         actor=actor, by_reporter=by_reporter, note=note,
@@ -111,6 +113,7 @@ def _step(
         audit_record(actor=actor, action=f"participation:case:{state or kind}", target=str(case))
     if not case.rahasia and kind != CaseEvent.Kind.REMINDER:
         entry_append(kind=LOG_KIND, ref=f"lapor/{case.tracking_id}", payload=_log_payload(event))
+    case_event_notify(event=event)
     return event
 
 

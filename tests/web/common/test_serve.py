@@ -68,6 +68,7 @@ def test_serve_runs_the_site_and_its_workers_and_stops_them(tmp_path: Path) -> N
         running = " | ".join(workers(tmp_path).values())
         assert "log sequence --loop" in running and "ocds bulk --loop" in running, running
         assert "participation tick --loop" in running, running
+        assert "notify send --loop" in running, running
         checkpoint = get(f"http://127.0.0.1:{port}/log/checkpoint", deadline)
         assert checkpoint.splitlines()[1] == b"0"  # an empty log, signed
     finally:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core import mail
 
 from terbuka_web.accounts.services import PermissionDenied
+from terbuka_web.notifications.models import Notification
 from terbuka_web.participation.deadlines import deadlines_apply
 from terbuka_web.participation.models import Case, CaseEvent
 from terbuka_web.participation.selectors import cases_visible
@@ -114,7 +114,9 @@ def test_unforwarded_report_escalates_and_reminders_are_sent_once(world: World) 
     assert case.level == "kabupaten"
     assert deadlines_apply(now=at(2026, 12, 29)).reminded == 1  # one working day before 30 Dec
     assert deadlines_apply(now=at(2026, 12, 29, 15)).reminded == 0
-    assert [m.to for m in mail.outbox] == [["admin.lapor@pemda.example"]]
+    assert [n.audience for n in Notification.objects.filter(kind="participation.reminder")] == [
+        "admin.lapor"
+    ]
     assert deadlines_apply(now=at(2026, 12, 31)).escalated == 1
     case.refresh_from_db()
     assert case.level == "provinsi" and case.reminded_on is None

@@ -1,5 +1,5 @@
 """Serve Terbuka: migrate, start the local witnesses and the background workers (log sequencer,
-bulk file builder), and run the HTTP server."""
+bulk file builder, reports' deadlines, notices), and run the HTTP server."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from terbuka.cli.supervisor import (
     port_holder,
     previous_run_reclaim,
 )
+from terbuka_web.notifications.sending import delivery_check
 from terbuka_web.transparency.keys import log_vkey
 from terbuka_web.transparency.witnesses import LocalWitness, witnesses_local
 
@@ -85,7 +86,8 @@ class Command(BaseCommand):
     help = (
         "Migrate, start the local witnesses of TERBUKA_WITNESSES_FILE (the demo consortium), "
         "the transparency-log sequencer, the bulk CSV/XLSX builder and the citizens' reports' "
-        "deadline tick (`terbuka participation tick`) as background workers "
+        "deadline tick (`terbuka participation tick`) and the notices' sender (`terbuka notify "
+        "send`) as background workers "
         "and serve Terbuka at ADDRPORT (default 127.0.0.1:8000). A worker that dies is "
         "restarted after 1, 2, 4 … up to 60 s (back to 1 s after it ran 60 s), with one line "
         "on standard error; the workers stop when serve dies, even by kill -9. "
@@ -111,6 +113,11 @@ class Command(BaseCommand):
             help="do not start `terbuka participation tick --loop` (run it elsewhere)",
         )
         parser.add_argument(
+            "--no-notify",
+            action="store_true",
+            help="do not start `terbuka notify send --loop` (run it elsewhere)",
+        )
+        parser.add_argument(
             "--no-bulk",
             action="store_true",
             help="do not start `terbuka ocds bulk --loop` (run it elsewhere)",
@@ -124,12 +131,15 @@ class Command(BaseCommand):
         no_sequencer: bool,
         no_bulk: bool,
         no_participation: bool,
+        no_notify: bool,
         **options: Any,
     ) -> None:
         # The configuration first: a mistake (ConfigError, SettingError) stops serve with one
         # line (terbuka_web.cli.run_django) before the database is migrated.
         witnesses = [] if no_witnesses else witnesses_local()
         log = log_vkey() if witnesses or not no_sequencer else ""
+        if not no_notify:
+            delivery_check()  # the e-mail backend and SMS gateway (SettingError)
         pidfile = Path(settings.DATA_DIR) / PIDFILE
         previous_run_stop(pidfile)
         call_command("migrate", interactive=False, verbosity=0)
@@ -139,6 +149,7 @@ class Command(BaseCommand):
         workers += [] if no_bulk else [Worker("bulk", ["ocds", "bulk", "--loop"])]
         tick = Worker("participation", ["participation", "tick", "--loop", "--interval", "60"])
         workers += [] if no_participation else [tick]
+        workers += [] if no_notify else [Worker("notify", ["notify", "send", "--loop"])]
         signal.signal(signal.SIGTERM, stop_on_sigterm)
         supervisor = supervisor_start(workers, witnesses, pidfile)
         try:
