@@ -23,11 +23,13 @@ from terbuka_web.benefits.audit import (
     cycle_villages,
     programme_cycle_numbers,
 )
+from terbuka_web.benefits.disasters import disasters_list
 from terbuka_web.benefits.models import Cycle
 from terbuka_web.common.charts import Bar, bar_chart
 from terbuka_web.portal.templatetags.terbuka import rupiah
 
 CHART_VILLAGES = 30
+DISASTERS_SHOWN = 50
 
 
 @require_safe
@@ -36,6 +38,7 @@ def programmes(request: HttpRequest) -> HttpResponse:
     context = {
         "programmes": selectors.programmes_list(),
         "registry": selectors.registry_counts(),
+        "disasters": disasters_list()[:DISASTERS_SHOWN],
     }
     return render(request, "benefits/programmes.html", context)
 
