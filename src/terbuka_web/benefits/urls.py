@@ -13,4 +13,9 @@ urlpatterns = [
     path(
         "<slug:slug>/siklus/<int:number>/audit.csv", views.cycle_audit_csv, name="cycle_audit_csv"
     ),
+    path(
+        "<slug:slug>/siklus/<int:number>/audit.xlsx",
+        views.cycle_audit_xlsx,
+        name="cycle_audit_xlsx",
+    ),
 ]
