@@ -128,9 +128,14 @@ class DryRun:
         }
 
 
-def dry_run_candidate(programme: Programme) -> RuleSet | None:
-    """Return the rules to try: the newest pending proposal's, else the version in force."""
-    pending = proposals_pending(programme)
+def dry_run_candidate(
+    programme: Programme, pending: list[Proposal] | None = None
+) -> RuleSet | None:
+    """Return the rules to try: the newest pending proposal's, else the version in force.
+
+    pending: programme's proposals_pending when the caller has them already.
+    """
+    pending = proposals_pending(programme) if pending is None else pending
     if pending:
         return ruleset_parse(pending[0].canonical["payload"]["rules"])
     if programme.current is not None:

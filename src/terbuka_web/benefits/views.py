@@ -71,19 +71,21 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
     if found is None:
         raise Http404(slug)
     totals = selectors.public_totals(found.current)
+    pending = selectors.proposals_pending(found)
+    auditor = selectors.dry_run_viewer(request.user, found)
     context = {
         "programme": found,
         "versions": found.versions.select_related("decision__proposal").order_by("-number"),
         "totals": totals,
         "chart": _chart(totals),
-        "pending": selectors.proposals_pending(found),
+        "pending": pending,
         "small": selectors.SMALL_COUNT,
         "cycles": found.cycles.order_by("-number"),
-        "auditor": selectors.dry_run_viewer(request.user, found),
+        "auditor": auditor,
     }
-    if selectors.dry_run_viewer(request.user, found):
+    if auditor:
         context["dry_run"], context["dry_run_error"] = None, None
-        rules = selectors.dry_run_candidate(found)
+        rules = selectors.dry_run_candidate(found, pending)
         if rules is not None:
             try:
                 run = selectors.programme_dry_run_compare(found, rules)
