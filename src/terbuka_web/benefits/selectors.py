@@ -89,11 +89,6 @@ def public_totals(version: RuleVersion | None) -> PublicTotals:
     return result
 
 
-def programme_cycles(programme: Programme) -> list[int]:
-    """Return the numbers of programme's disbursement cycles, oldest first."""
-    return list(programme.cycles.order_by("number").values_list("number", flat=True))
-
-
 def dry_run_viewer(user: Any, programme: Programme) -> bool:
     """Report whether user may see programme's dry runs: its agency's managers, auditors."""
     if getattr(user, "role", None) == Role.AUDITOR and user.is_active:
