@@ -206,11 +206,7 @@ class Command(BaseCommand):
         )  # fmt: skip
 
     def propose(self, options: dict[str, Any]) -> None:
-        programme = programme_get(options["programme"])
-        if programme is None:
-            raise CommandError(
-                f"program tidak ditemukan / programme not found: {options['programme']}"
-            )
+        programme = self._programme(options["programme"])
         try:
             rules = json.loads(options["rules"].read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -222,9 +218,7 @@ class Command(BaseCommand):
         self.stdout.write(f"usulan / proposal: /konsorsium/usulan/{proposal.uid}/ {proposal.hash}")
 
     def dry_run(self, slug: str, rules_path: Path | None, as_json: bool) -> None:
-        programme = programme_get(slug)
-        if programme is None:
-            raise CommandError(f"program tidak ditemukan / programme not found: {slug}")
+        programme = self._programme(slug)
         if rules_path is not None:
             try:
                 rules = ruleset_parse(json.loads(rules_path.read_text(encoding="utf-8")))
