@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
@@ -110,6 +111,40 @@ def village_registry(request: HttpRequest, code: str) -> HttpResponse:
         action="benefits:identity:view", target=code[:13], data={"registrants": len(rows)},
     )  # fmt: skip
     return render(request, "benefits/village.html", {"code": code[:13], "rows": rows})
+
+
+def _cycle_chart(rows: list[dict[str, Any]], names: dict[str, tuple[str, str]]) -> str:
+    top = sorted(rows, key=lambda r: -r["credited"])[:CHART_VILLAGES]
+    return bar_chart(
+        key="siklus",
+        title=_("Bantuan dikreditkan per desa (terbanyak)"),
+        headers=(_("Desa"), _("Dikreditkan")),
+        bars=[
+            Bar("{} ({})".format(*names.get(r["village_code"], (r["village_code"], ""))),
+                r["credited"], rupiah(r["credited"]))
+            for r in top if r["credited"] > 0
+        ],
+    )  # fmt: skip
+
+
+@require_safe
+def cycle(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Show one cycle's public figures per village (Rupiah: allocated, credited, spent, clawed
+    back; refusals counted) as a chart and a table; the same as the API, no registrant."""
+    found = selectors.programme_get(slug[:60])
+    shown = cycle_get(found, number) if found is not None else None
+    if found is None or shown is None:
+        raise Http404(slug)
+    rows = cycle_villages(shown)
+    names = selectors.region_names([r["village_code"] for r in rows])
+    for row in rows:
+        row["name"], row["district"] = names.get(row["village_code"], ("", ""))
+    context = {
+        "programme": found, "cycle": shown, "rows": rows,
+        "sums": {c: sum(r[c] for r in rows) for c in COLUMNS[1:]},
+        "chart": _cycle_chart(rows, names), "numbers": programme_cycle_numbers(found),
+    }  # fmt: skip
+    return render(request, "benefits/cycle.html", context)
 
 
 def _audited_cycle(request: HttpRequest, slug: str, number: int) -> Cycle:
