@@ -8,6 +8,7 @@ import io
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.test import Client
 from pytest_django.fixtures import Settings
@@ -109,7 +110,14 @@ def test_no_public_page_api_or_log_entry_reveals_a_registrant(
     for row in demo:
         secrets |= {row["nik"], row["no_kk"], row["nama"], row["alamat"]}
         secrets |= {nik_hash(key, row["nik"]), kk_hash(key, row["no_kk"])}
-    blob = "\n".join(_public_texts(client, demo))
+    texts = _public_texts(client, demo)
+    client.force_login(User.objects.create_user("pemeriksa", role=Role.AUDITOR))
+    for c in Cycle.objects.select_related("programme"):  # the auditors' exports too
+        base = f"/bantuan/{c.programme.slug}/siklus/{c.number}/audit"
+        texts.append(client.get(base + ".csv").content.decode())
+        sheet = openpyxl.load_workbook(io.BytesIO(client.get(base + ".xlsx").content)).active
+        texts.append(repr(list(sheet.iter_rows(values_only=True))))
+    blob = "\n".join(texts)
     found = sorted(s for s in secrets if s in blob)
     assert found == []
     assert json.loads(client.get("/api/benefits/programmes").content)  # scanned something
