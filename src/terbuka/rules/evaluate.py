@@ -61,10 +61,11 @@ class CompiledRules:
         self.shared = self.context.shared()
 
 
-def context_for(rules: RuleSet, today: Any) -> Context:
-    """Return the Context of rules on today: its disaster_zones parameter, if any, as zones."""
-    zones = rules.parameters.get("disaster_zones", [])
-    return Context(today=today, disaster_zones=tuple(zones), parameters=rules.parameters)
+def context_for(rules: RuleSet, today: Any, declared: Iterable[str] = ()) -> Context:
+    """Return the Context of rules on today: the zones declared (disasters in force on today)
+    and the rules' disaster_zones parameter, if any, as disaster_zones (sorted, once each)."""
+    zones = {*rules.parameters.get("disaster_zones", []), *declared}
+    return Context(today=today, disaster_zones=tuple(sorted(zones)), parameters=rules.parameters)
 
 
 def _failure(registrant: Registrant, name: str, detail: str) -> RuleEvaluationError:

@@ -66,6 +66,11 @@ REGISTRY_ACTIONS: dict[str, frozenset[Action]] = {
     Role.PPK: frozenset({Action.REGISTRY_IDENTITY_VIEW, Action.PROGRAMME_MANAGE}),
     Role.PA: frozenset({Action.REGISTRY_IDENTITY_VIEW, Action.PROGRAMME_MANAGE}),
 }
+# Every action a role may take on its own agency: the two tables above, folded once.
+AGENCY_ACTIONS: dict[str, frozenset[Action]] = {
+    role: OWN_AGENCY_ACTIONS.get(role, frozenset()) | REGISTRY_ACTIONS.get(role, frozenset())
+    for role in (*OWN_AGENCY_ACTIONS, *REGISTRY_ACTIONS)
+}
 # Actions a role may take whatever the agency (system-wide roles).
 GLOBAL_ACTIONS: dict[str, frozenset[Action]] = {
     Role.ADMIN: frozenset(
@@ -96,10 +101,7 @@ def user_can(user: User | None, action: Action, agency: Agency | None = None) ->
         return False
     if action in GLOBAL_ACTIONS.get(user.role, frozenset()):
         return True
-    own = OWN_AGENCY_ACTIONS.get(user.role, frozenset()) | REGISTRY_ACTIONS.get(
-        user.role, frozenset()
-    )
-    if action not in own:
+    if action not in AGENCY_ACTIONS.get(user.role, frozenset()):
         return False
     return agency is not None and user.agency_id is not None and user.agency_id == agency.pk
 

@@ -19,7 +19,7 @@ from ninja import Router, Schema
 
 from terbuka_web.api.errors import ERRORS
 from terbuka_web.benefits import selectors
-from terbuka_web.benefits.audit import cycle_get, cycle_villages
+from terbuka_web.benefits.audit import cycle_get, cycle_villages, programme_cycle_numbers
 
 router = Router(tags=["benefits"])
 
@@ -39,7 +39,7 @@ def programmes_list(request: HttpRequest) -> list[dict[str, Any]]:
             "id": p.slug,
             "name": p.name,
             "rule_hash": p.current.rule_hash if p.current else None,
-            "cycles": selectors.programme_cycles(p),
+            "cycles": programme_cycle_numbers(p),
         }
         for p in selectors.programmes_list()
     ]

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Sum
 
+from terbuka.spreadsheet import Sheet
 from terbuka_web.benefits.cycles import entitlement_prefix, fund_account
 from terbuka_web.benefits.models import Cycle, CycleItem, Programme
 from terbuka_web.ledger.models import Account, Leg
@@ -59,6 +60,17 @@ def cycle_villages(cycle: Cycle) -> list[dict[str, Any]]:
             "duplicate": v.duplicate, "ineligible": v.ineligible,
         })  # fmt: skip
     return rows
+
+
+def cycle_audit_sheet(cycle: Cycle) -> Sheet:
+    """Return cycle's audit per village as one sheet (headings COLUMNS, Rupiah and counts as
+    numbers), named "<programme>-siklus-<n>"."""
+    rows = cycle_villages(cycle)
+    return Sheet(
+        name=f"{cycle.programme.slug}-siklus-{cycle.number}",
+        headings=COLUMNS,
+        rows=lambda: ([row[c] for c in COLUMNS] for row in rows),
+    )
 
 
 @dataclass

@@ -42,6 +42,7 @@ from terbuka.rules.ruleset import ruleset_parse
 from terbuka_web.accounts.models import User
 from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
+from terbuka_web.benefits.disasters import declared_zones
 from terbuka_web.benefits.keys import pseudonym_key
 from terbuka_web.benefits.models import Cycle, CycleItem, CycleVillage, Programme, Registrant
 from terbuka_web.ledger.models import Account
@@ -92,7 +93,7 @@ def _snapshot(programme: Programme, cycle: Cycle, today: dt.date, size: int) -> 
     """
     assert programme.current is not None
     rules = ruleset_parse(programme.current.rules)
-    compiled = CompiledRules(rules, context_for(rules, today))
+    compiled = CompiledRules(rules, context_for(rules, today, declared_zones(today)))
     key = pseudonym_key()
     items: list[CycleItem] = []
     villages: dict[str, CycleVillage] = {}
@@ -143,8 +144,11 @@ def _fund_check(programme: Programme, allocated: int) -> None:
 
 
 @transaction.atomic
-def _cycle_start(programme: Programme, today: dt.date, size: int) -> Cycle:
-    """Create the next cycle of programme with its snapshot (all or nothing)."""
+def _cycle_start(programme: Programme, today: dt.date, size: int, trigger: str) -> Cycle:
+    """Create the next cycle of programme with its snapshot (all or nothing).
+
+    Raises IntegrityError when a cycle of programme already ran for trigger (not "").
+    """
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if programme.current is None:
         raise _refused(
@@ -159,6 +163,7 @@ def _cycle_start(programme: Programme, today: dt.date, size: int) -> Cycle:
     cycle = Cycle.objects.create(
         programme=programme, number=number + 1, version=programme.current,
         started_at=timezone.now(), expires_on=today + dt.timedelta(days=ENTITLEMENT_DAYS),
+        trigger=trigger,
     )  # fmt: skip
     _snapshot(programme, cycle, today, size)
     return cycle
@@ -198,7 +203,12 @@ def _chunk_credit(cycle: Cycle, size: int) -> int:
 
 @transaction.atomic
 def _cycle_finish(cycle: Cycle) -> None:
-    """Log one benefit.village_total per village of cycle, mark it done, notify its officers."""
+    """Log one benefit.village_total per village of cycle, mark it done and notify its
+    officers (once: a second process resuming the same cycle finds it done under the row
+    lock)."""
+    locked = Cycle.objects.select_for_update().filter(pk=cycle.pk)
+    if locked.values_list("status", flat=True).get() == Cycle.Status.DONE:
+        return
     credited = dict(
         CycleItem.objects.filter(cycle=cycle, credited=True)
         .values("village_code").annotate(total=Sum("amount")).values_list("village_code", "total")
@@ -218,7 +228,7 @@ def _cycle_finish(cycle: Cycle) -> None:
 
 def cycle_run(
     *, programme: Programme, actor: User | None = None, today: dt.date | None = None,
-    chunk: int = CHUNK, progress: Callable[[int], None] | None = None,
+    chunk: int = CHUNK, progress: Callable[[int], None] | None = None, trigger: str = "",
 ) -> Cycle:  # fmt: skip
     """Run a new cycle of programme now, or resume its unfinished one; return the cycle.
 
@@ -226,14 +236,16 @@ def cycle_run(
     RuleEvaluationError naming the registrant row whose rules fail (nothing written);
     ValidationError when there are no rules in force or the fund is short (the programme's
     officers are notified of such a refusal); MoneyError from the ledger. progress(n) is
-    called after each committed chunk of n credits.
+    called after each committed chunk of n credits. trigger names the condition that started
+    it ("jadwal:2026-03"; "" for an officer): a second start for the same trigger raises
+    IntegrityError (terbuka_web.benefits.schedule).
     """
     if actor is not None:
         permission_require(user=actor, action=Action.PROGRAMME_MANAGE, agency=programme.agency)
     cycle = Cycle.objects.filter(programme=programme, status=Cycle.Status.RUNNING).first()
     if cycle is None:
         try:
-            cycle = _cycle_start(programme, today or timezone.localdate(), chunk)
+            cycle = _cycle_start(programme, today or timezone.localdate(), chunk, trigger)
         except ValidationError as exc:  # RuleEvaluationError too
             cycle_refused_notify(programme=programme, error=exc)
             raise

@@ -15,8 +15,7 @@ from pathlib import Path
 from django.conf import settings
 
 from terbuka.registry.identity import key_derive
-from terbuka_web.config.env import SettingError
-from terbuka_web.config.secrets import read_secret_file, secret_file_generate
+from terbuka_web.config.secrets import secret_file_generate, setting_secret
 
 KINDS = {"hmac": "REGISTRY_HMAC_KEY", "seal": "REGISTRY_SEAL_KEY"}
 
@@ -24,21 +23,11 @@ KINDS = {"hmac": "REGISTRY_HMAC_KEY", "seal": "REGISTRY_SEAL_KEY"}
 def _secret(kind: str) -> str:
     """Return the secret text of kind ("hmac" or "seal"); raise SettingError when none."""
     name = KINDS[kind]
-    conf = settings.TERBUKA
-    if conf.get(name):
-        return str(conf[name]).strip()
-    if conf.get(f"{name}_FILE"):
-        return read_secret_file(Path(conf[f"{name}_FILE"]), where=f"TERBUKA_{name}_FILE")
-    path = Path(settings.DATA_DIR) / f"registry-{kind}.key"
-    if path.exists():
-        return read_secret_file(path, where=f"TERBUKA_{name}_FILE")
-    if not conf.get("LOG_KEY_GENERATE"):
-        raise SettingError(
-            f"TERBUKA_{name}",
-            f"kunci registri belum diatur: isi TERBUKA_{name} atau TERBUKA_{name}_FILE",
-            f"no registry key: set TERBUKA_{name} or TERBUKA_{name}_FILE",
-        )
-    return secret_file_generate(path)
+    return setting_secret(
+        name, default_file=Path(settings.DATA_DIR) / f"registry-{kind}.key",
+        generate=secret_file_generate, words=("kunci registri", "registry key"),
+        default_where=f"TERBUKA_{name}_FILE",
+    )  # fmt: skip
 
 
 @functools.cache

@@ -70,6 +70,12 @@ class Programme(models.Model):
     current = models.ForeignKey(
         "RuleVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    schedule_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("Siklus otomatis tiap bulan pada tanggal ini (1–28)")
+    )
+    on_disaster = models.BooleanField(
+        default=False, help_text=_("Siklus otomatis saat bencana ditetapkan di wilayahnya")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -156,11 +162,22 @@ class Cycle(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_on = models.DateField(help_text=_("Hak yang tidak dibelanjakan ditarik sesudahnya"))
     clawed_at = models.DateTimeField(null=True, blank=True)
+    trigger = models.CharField(
+        max_length=40,
+        blank=True,
+        default="",
+        help_text='"jadwal:2026-03", "bencana:4"; "": officer',
+    )
 
     class Meta:
         ordering = ["programme_id", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "number"], name="benefit_cycle_once")
+            models.UniqueConstraint(fields=["programme", "number"], name="benefit_cycle_once"),
+            models.UniqueConstraint(
+                fields=["programme", "trigger"],
+                condition=~models.Q(trigger=""),
+                name="benefit_cycle_trigger_once",
+            ),
         ]
 
 
@@ -199,3 +216,27 @@ class CycleVillage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cycle", "village_code"], name="cycle_village_once")
         ]
+
+
+class Disaster(models.Model):
+    """Hold one declared disaster: region codes and dates; public, and logged when declared.
+
+    While declared (starts_on ≤ today ≤ ends_on) its regions are in the rules' disaster_zones,
+    and each programme with on_disaster whose regions overlap them gets one cycle.
+    """
+
+    title = models.CharField(max_length=200)
+    regions = models.JSONField(help_text='e.g. ["35.22.05"]: region codes')
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    declared_at = models.DateTimeField(auto_now_add=True)
+    entry_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from terbuka.registry.identity import unseal
 from terbuka.rules import dryrun
@@ -15,7 +15,7 @@ from terbuka.rules.ruleset import RuleSet, ruleset_parse
 from terbuka_web.accounts.models import Role, User
 from terbuka_web.accounts.selectors import Action, user_can
 from terbuka_web.benefits.keys import seal_key
-from terbuka_web.benefits.models import Programme, Registrant, RuleVersion
+from terbuka_web.benefits.models import CycleItem, Programme, Registrant, RuleVersion
 from terbuka_web.benefits.totals import programme_dry_run, version_totals
 from terbuka_web.governance.models import Proposal
 from terbuka_web.regions.models import Region
@@ -54,7 +54,8 @@ class PublicTotals:
     amount: int | None = 0
 
 
-def _names(codes: list[str]) -> dict[str, tuple[str, str]]:
+def region_names(codes: list[str]) -> dict[str, tuple[str, str]]:
+    """Return {code: (name, parent's name)} of the regions among codes."""
     regions = Region.objects.filter(code__in=codes).select_related("parent")
     return {r.code: (r.name, r.parent.name if r.parent else "") for r in regions}
 
@@ -71,7 +72,7 @@ def public_totals(version: RuleVersion | None) -> PublicTotals:
     if version is None:
         return result
     totals = [t for t in version_totals(version).values() if t.eligible > 0]
-    names = _names([t.village_code for t in totals])
+    names = region_names([t.village_code for t in totals])
     small = [t for t in totals if t.eligible < SMALL_COUNT]
     for t in totals:
         if t.eligible >= SMALL_COUNT:
@@ -89,9 +90,40 @@ def public_totals(version: RuleVersion | None) -> PublicTotals:
     return result
 
 
-def programme_cycles(programme: Programme) -> list[int]:
-    """Return the numbers of programme's disbursement cycles, oldest first."""
-    return list(programme.cycles.order_by("number").values_list("number", flat=True))
+@dataclass
+class RegionProgramme:
+    """Hold a programme active in a region and what its latest cycle credited there."""
+
+    programme: Programme
+    cycle: int | None
+    credited: int
+    villages: int
+
+
+def _covers(prefixes: list[str], code: str) -> bool:
+    """Report whether code lies within a prefix, or a prefix within code."""
+    return any(code == p or code.startswith(p + ".") or p.startswith(code + ".") for p in prefixes)
+
+
+def region_programmes(code: str) -> list[RegionProgramme]:
+    """Return the programmes whose regions overlap region code, each with its latest cycle's
+    Rupiah credited to the villages within code and how many villages (aggregates only)."""
+    found = []
+    for programme in programmes_list():
+        if not _covers(programme.regions, code):
+            continue
+        latest = programme.cycles.order_by("-number").first()
+        credited, villages = 0, 0
+        if latest is not None:
+            items = CycleItem.objects.filter(cycle=latest, credited=True).filter(
+                Q(village_code=code) | Q(village_code__startswith=code + ".")
+            )
+            figures = items.aggregate(
+                total=Sum("amount"), villages=Count("village_code", distinct=True)
+            )
+            credited, villages = figures["total"] or 0, figures["villages"]
+        found.append(RegionProgramme(programme, latest and latest.number, credited, villages))
+    return found
 
 
 def dry_run_viewer(user: Any, programme: Programme) -> bool:
@@ -128,9 +160,14 @@ class DryRun:
         }
 
 
-def dry_run_candidate(programme: Programme) -> RuleSet | None:
-    """Return the rules to try: the newest pending proposal's, else the version in force."""
-    pending = proposals_pending(programme)
+def dry_run_candidate(
+    programme: Programme, pending: list[Proposal] | None = None
+) -> RuleSet | None:
+    """Return the rules to try: the newest pending proposal's, else the version in force.
+
+    pending: programme's proposals_pending when the caller has them already.
+    """
+    pending = proposals_pending(programme) if pending is None else pending
     if pending:
         return ruleset_parse(pending[0].canonical["payload"]["rules"])
     if programme.current is not None:

@@ -21,8 +21,9 @@ from terbuka_web.governance.models import Proposal
 from terbuka_web.governance.services import proposal_create
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_REGION = re.compile(r"\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?")
+REGION = re.compile(r"\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?")
 MAX_BUDGET = 10**15
+MAX_SCHEDULE_DAY = 28  # every month has it
 
 
 def _invalid(message_id: str, message_en: str, where: str) -> ValidationError:
@@ -33,11 +34,15 @@ def _invalid(message_id: str, message_en: str, where: str) -> ValidationError:
 def programme_create(
     *, actor: User | None, slug: str, name: str, description: str, budget: int,
     period_start: dt.date, period_end: dt.date, regions: list[str], agency: Agency,
+    schedule_day: int | None = None, on_disaster: bool = False,
 ) -> Programme:  # fmt: skip
     """Create a programme (no rules in force until a decision adopts a version).
 
-    Raises ValidationError naming the field (slug, name, budget, period_end, regions) or
-    PermissionDenied unless actor (None: the system) may manage agency's programmes.
+    schedule_day N (1–28) starts a cycle on day N of each month of the period; on_disaster
+    starts one when a disaster is declared over its regions (`terbuka benefits tick`).
+    Raises ValidationError naming the field (slug, name, budget, period_end, regions,
+    schedule_day) or PermissionDenied unless actor (None: the system) may manage agency's
+    programmes.
     """
     if actor is not None:
         permission_require(user=actor, action=Action.PROGRAMME_MANAGE, agency=agency)
@@ -51,14 +56,18 @@ def programme_create(
         raise _invalid(
             "akhir periode sebelum awalnya", "the period ends before it starts", "period_end"
         )
-    if not regions or not all(_REGION.fullmatch(r) for r in regions):
+    if not regions or not all(REGION.fullmatch(r) for r in regions):
         raise _invalid(
             "wilayah harus kode Kemendagri, mis. 35.22", "regions: Kemendagri codes", "regions"
+        )
+    if schedule_day is not None and not 1 <= schedule_day <= MAX_SCHEDULE_DAY:
+        raise _invalid(
+            "tanggal jadwal harus 1–28", "schedule_day: a day of the month 1–28", "schedule_day"
         )
     programme = Programme.objects.create(
         slug=slug, name=name.strip(), description=description.strip(), budget=budget,
         period_start=period_start, period_end=period_end, regions=sorted(set(regions)),
-        agency=agency,
+        agency=agency, schedule_day=schedule_day, on_disaster=on_disaster,
     )  # fmt: skip
     audit_record(actor=actor, action="benefits:programme:create", target=slug, agency=agency)
     return programme

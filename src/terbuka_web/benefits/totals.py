@@ -15,6 +15,7 @@ from terbuka.rules import dryrun
 from terbuka.rules.environment import Registrant as RuleRegistrant
 from terbuka.rules.evaluate import CompiledRules, context_for
 from terbuka.rules.ruleset import RuleSet, ruleset_parse
+from terbuka_web.benefits.disasters import declared_zones
 from terbuka_web.benefits.models import Programme, Registrant, RuleVersion, VillageTotal
 
 FIELDS = (
@@ -42,7 +43,8 @@ def programme_dry_run(
 
     Raises RuleEvaluationError naming the registrant row whose evaluation failed.
     """
-    compiled = CompiledRules(rules, context_for(rules, today or timezone.localdate()))
+    day = today or timezone.localdate()
+    compiled = CompiledRules(rules, context_for(rules, day, declared_zones(day)))
     rows = registrants_of(programme)
     try:
         return dryrun.dry_run(compiled, rows)

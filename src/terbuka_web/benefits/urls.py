@@ -9,8 +9,14 @@ urlpatterns = [
     path("", views.programmes, name="programmes"),
     path("kelola/desa/<str:code>/", views.village_registry, name="village"),
     path("<slug:slug>/", views.programme, name="programme"),
+    path("<slug:slug>/siklus/<int:number>/", views.cycle, name="cycle"),
     path("<slug:slug>/siklus/<int:number>/audit/", views.cycle_audit, name="cycle_audit"),
     path(
         "<slug:slug>/siklus/<int:number>/audit.csv", views.cycle_audit_csv, name="cycle_audit_csv"
+    ),
+    path(
+        "<slug:slug>/siklus/<int:number>/audit.xlsx",
+        views.cycle_audit_xlsx,
+        name="cycle_audit_xlsx",
     ),
 ]

@@ -22,6 +22,7 @@ from terbuka.budget.rows import rows_check, table_read
 from terbuka.budget.village import BIDANG as VILLAGE_BIDANG
 from terbuka.errors import TerbukaError, ValidationError
 from terbuka.regions.codes import code_parse
+from terbuka_web.benefits.selectors import region_programmes
 from terbuka_web.budget import poster, selectors
 from terbuka_web.budget.models import BudgetBatch
 from terbuka_web.budget.services import budget_rows_publish
@@ -66,6 +67,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         "summary": selectors.summary_lines(code=dotted, year=year),
         "charts": _charts(dotted, year),
         "village": place.level == Region.Level.VILLAGE,
+        "programmes": region_programmes(dotted),
     }
     if context["village"]:
         context["apbdes"] = _apbdes_sections(selectors.village_lines(code=dotted, year=year))

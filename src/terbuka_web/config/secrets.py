@@ -6,8 +6,10 @@ import functools
 import os
 import secrets
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.functional import lazy
 
 from terbuka.errors import SecretFileError
@@ -25,6 +27,33 @@ def read_secret_file(path: Path, *, where: str = "") -> str:
         return core_read_secret_file(path)
     except SecretFileError as exc:
         raise SettingError(where or str(path), exc.message_id, exc.message_en) from exc
+
+
+def setting_secret(
+    name: str, *, default_file: Path, generate: Callable[[Path], str], words: tuple[str, str],
+    default_where: str = "",
+) -> str:  # fmt: skip
+    """Return secret TERBUKA_NAME from the setting, the 0600 file of TERBUKA_NAME_FILE, or
+    default_file; when none exists, generate(default_file) in debug or demo mode.
+
+    words names the secret in errors, e.g. ("kunci log", "log key"); default_where names the
+    default file in them (default its path). Raises SettingError naming the variable when no
+    secret is configured outside debug/demo or a file is readable by others or unreadable.
+    """
+    conf = settings.TERBUKA
+    if conf.get(name):
+        return str(conf[name]).strip()
+    if conf.get(f"{name}_FILE"):
+        return read_secret_file(Path(conf[f"{name}_FILE"]), where=f"TERBUKA_{name}_FILE")
+    if default_file.exists():
+        return read_secret_file(default_file, where=default_where)
+    if not conf.get("LOG_KEY_GENERATE"):
+        raise SettingError(
+            f"TERBUKA_{name}",
+            f"{words[0]} belum diatur: isi TERBUKA_{name} atau TERBUKA_{name}_FILE",
+            f"no {words[1]}: set TERBUKA_{name} or TERBUKA_{name}_FILE",
+        )
+    return generate(default_file)
 
 
 def load_secret(name: str, *, default_file: Path) -> str:

@@ -16,7 +16,7 @@ from terbuka.cli.keys import generate_command
 from terbuka.errors import TerbukaError
 from terbuka.tlog.note import Signer
 from terbuka_web.config.env import SettingError, directory_make
-from terbuka_web.config.secrets import read_secret_file
+from terbuka_web.config.secrets import read_secret_file, setting_secret
 
 
 def log_origin() -> str:
@@ -36,21 +36,10 @@ def log_skey() -> str:
     Raises SettingError when no key is configured outside debug/demo, or when the
     key file is readable by group or others.
     """
-    conf = settings.TERBUKA
-    if conf.get("LOG_KEY"):
-        return str(conf["LOG_KEY"]).strip()
-    if conf.get("LOG_KEY_FILE"):
-        return read_secret_file(Path(conf["LOG_KEY_FILE"]), where="TERBUKA_LOG_KEY_FILE")
-    path = log_key_path()
-    if path.exists():
-        return read_secret_file(path)
-    if not conf.get("LOG_KEY_GENERATE"):
-        raise SettingError(
-            "TERBUKA_LOG_KEY",
-            "kunci log belum diatur: isi TERBUKA_LOG_KEY atau TERBUKA_LOG_KEY_FILE",
-            "no log key: set TERBUKA_LOG_KEY or TERBUKA_LOG_KEY_FILE",
-        )
-    return log_key_generate(path)
+    return setting_secret(
+        "LOG_KEY", default_file=log_key_path(), generate=log_key_generate,
+        words=("kunci log", "log key"),
+    )  # fmt: skip
 
 
 def log_key_generate(path: Path) -> str:

@@ -2,7 +2,8 @@
 
 `setup N`: load Bojonegoro, found a consortium, import N fictional registrants (every tenth
 deceased, one duplicate pair, desil 1–10) and adopt the cash rules of programme blt-uji by
-decision. `dump OUT`: write what the cycle left as JSON to OUT (items, postings, log entries).
+decision. `dump OUT`: write what the cycles left as JSON to OUT (cycles, items, postings, log
+entries).
 The database comes from DATABASE_URL, the settings from the environment.
 """
 
@@ -52,7 +53,7 @@ def setup(n: int) -> None:
 
 def dump(out: Path) -> None:
     """Write the cycle's items, postings and credit entries as JSON to out."""
-    from terbuka_web.benefits.models import CycleItem
+    from terbuka_web.benefits.models import Cycle, CycleItem
     from terbuka_web.ledger.models import Account, Posting
     from terbuka_web.transparency.models import LogEntry
 
@@ -65,6 +66,8 @@ def dump(out: Path) -> None:
             bytes(d).decode()
             for d in LogEntry.objects.filter(kind="benefit.credit").values_list("data", flat=True)
         ],
+        "cycles": list(Cycle.objects.values_list("number", "trigger", "status")),
+        "village_totals": LogEntry.objects.filter(kind="benefit.village_total").count(),
         "fund": Account.objects.get(key="programme:blt-uji").balance,
         "budget": 1_000_000_000,
     }

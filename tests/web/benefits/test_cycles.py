@@ -11,6 +11,7 @@ import io
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -256,3 +257,35 @@ def test_the_commands_disburse_and_claw_back(adopted: Programme) -> None:
     assert f"clawed back: {allocated} Rupiah" in out.getvalue()
     with pytest.raises(CommandError, match="not found"):
         call_command("terbuka_benefits", "disburse", "tidak-ada")
+
+
+def test_the_audit_xlsx_holds_the_csv_s_numbers_and_no_identity(
+    adopted: Programme, client: Client
+) -> None:
+    cycle_run(programme=adopted)
+    export = "/bantuan/blt-uji/siklus/1/audit.xlsx"
+    assert client.get(export).status_code == 302  # to the login page
+    client.force_login(
+        User.objects.create_user(
+            "ppk.pu", role=Role.PPK, agency=Agency.objects.get(code="3522-dpupr")
+        )
+    )
+    assert client.get(export).status_code == 403
+    client.force_login(User.objects.create_user("aud", role=Role.AUDITOR))
+    response = client.get(export)
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="audit-blt-uji-siklus-1.xlsx"' in response["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True).active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    csv_rows = list(csv.reader(io.StringIO(client.get(export[:-4] + "csv").content.decode())))
+    assert rows[0] == csv_rows[0] and len(rows) == len(csv_rows) == 3
+    for got, want in zip(rows[1:], csv_rows[1:], strict=True):
+        assert got[0] == want[0] and all(type(v) is int for v in got[1:])
+        assert got[1:] == [int(v) for v in want[1:]]
+    key = hmac_key()
+    text = repr(rows)
+    for row in _people():
+        for secret in (row["nik"], row["no_kk"], row["nama"], row["alamat"],
+                       nik_hash(key, str(row["nik"]))):  # fmt: skip
+            assert str(secret) not in text
+    assert not any(item.pseudonym in text for item in CycleItem.objects.all())

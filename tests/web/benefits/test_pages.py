@@ -8,6 +8,7 @@ import io
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.test import Client
 from pytest_django.fixtures import Settings
@@ -19,6 +20,7 @@ from terbuka_web.benefits.models import Cycle, Programme, Registrant
 from terbuka_web.common.demo.benefits import demo_benefits_create, registry_csv
 from terbuka_web.common.demo.consortium import demo_consortium_create
 from terbuka_web.governance.models import Proposal
+from terbuka_web.portal.templatetags.terbuka import rupiah
 from terbuka_web.regions.models import Region
 from terbuka_web.transparency.models import LogEntry
 
@@ -77,7 +79,7 @@ def test_officers_of_the_agency_and_auditors_see_the_dry_run(demo: object, clien
     assert "Uji coba aturan" not in client.get("/bantuan/blt-desil/").content.decode()
 
 
-def _public_texts(client: Client) -> list[str]:
+def _public_texts(client: Client, demo: list[dict[str, str]]) -> list[str]:
     """Return every public page, API answer and log entry the benefits app produces."""
     urls = ["/bantuan/", "/api/benefits/programmes", "/api/openapi.json", "/konsorsium/"]
     urls += [f"/bantuan/{p.slug}/" for p in Programme.objects.all()]
@@ -85,6 +87,9 @@ def _public_texts(client: Client) -> list[str]:
         f"/api/benefits/programmes/{c.programme.slug}/cycles/{c.number}/villages"
         for c in Cycle.objects.select_related("programme")
     ]
+    urls += [f"/bantuan/{c.programme.slug}/siklus/{c.number}/" for c in Cycle.objects.all()]
+    urls += ["/anggaran/35.22/", "/anggaran/35.22.10/"]
+    urls += [f"/anggaran/{code}/" for code in {r["kode_desa"] for r in demo[:50]}]
     urls += [f"/konsorsium/usulan/{p.uid}/" for p in Proposal.objects.all()]
     urls += [f"/api/governance/proposals/{p.uid}" for p in Proposal.objects.all()]
     texts = []
@@ -105,7 +110,48 @@ def test_no_public_page_api_or_log_entry_reveals_a_registrant(
     for row in demo:
         secrets |= {row["nik"], row["no_kk"], row["nama"], row["alamat"]}
         secrets |= {nik_hash(key, row["nik"]), kk_hash(key, row["no_kk"])}
-    blob = "\n".join(_public_texts(client))
+    texts = _public_texts(client, demo)
+    client.force_login(User.objects.create_user("pemeriksa", role=Role.AUDITOR))
+    for c in Cycle.objects.select_related("programme"):  # the auditors' exports too
+        base = f"/bantuan/{c.programme.slug}/siklus/{c.number}/audit"
+        texts.append(client.get(base + ".csv").content.decode())
+        sheet = openpyxl.load_workbook(io.BytesIO(client.get(base + ".xlsx").content)).active
+        texts.append(repr(list(sheet.iter_rows(values_only=True))))
+    blob = "\n".join(texts)
     found = sorted(s for s in secrets if s in blob)
     assert found == []
     assert json.loads(client.get("/api/benefits/programmes").content)  # scanned something
+
+
+def test_a_cycle_page_charts_and_tables_its_village_figures(demo: object, client: Client) -> None:
+    cycle = Cycle.objects.select_related("programme").order_by("id").first()
+    assert cycle is not None
+    slug, n = cycle.programme.slug, cycle.number
+    api = json.loads(client.get(f"/api/benefits/programmes/{slug}/cycles/{n}/villages").content)
+    html = client.get(f"/bantuan/{slug}/siklus/{n}/").content.decode()
+    assert '<svg class="chart-svg" role="img"' in html and "Tabel data" in html
+    top = max(api, key=lambda r: r["credited"])
+    assert f'id="desa-{top["village_code"]}"' in html
+    name = Region.objects.get(code=top["village_code"]).name
+    assert name in html  # named in the chart's text alternative and the table
+    assert f'href="/bantuan/{slug}/siklus/{n}/"' in client.get(f"/bantuan/{slug}/").content.decode()
+    assert client.get(f"/bantuan/{slug}/siklus/99/").status_code == 404
+
+
+def test_region_pages_link_the_programmes_active_there(demo: object, client: Client) -> None:
+    cycle = Cycle.objects.select_related("programme").order_by("id").first()
+    assert cycle is not None
+    slug, n = cycle.programme.slug, cycle.number
+    api = json.loads(client.get(f"/api/benefits/programmes/{slug}/cycles/{n}/villages").content)
+    village = max(api, key=lambda r: r["credited"])
+    latest = cycle.programme.cycles.order_by("-number").first()
+    assert latest is not None and latest.number == n  # the demo runs one cycle a programme
+    html = client.get(f"/anggaran/{village['village_code']}/").content.decode()
+    assert f'href="/bantuan/{slug}/"' in html
+    assert f'href="/bantuan/{slug}/siklus/{n}/#desa-{village["village_code"]}"' in html
+    assert rupiah(village["credited"]) in html
+    district = village["village_code"][:8]
+    within = sum(r["credited"] for r in api if r["village_code"].startswith(district + "."))
+    assert rupiah(within) in client.get(f"/anggaran/{district}/").content.decode()
+    outside = client.get("/anggaran/35.23/")
+    assert outside.status_code == 404 or f"/bantuan/{slug}/" not in outside.content.decode()

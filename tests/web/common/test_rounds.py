@@ -1,5 +1,5 @@
 """The background workers (`terbuka log sequence --loop`, `terbuka ocds bulk --loop`,
-`terbuka participation tick --loop`) live
+`terbuka participation tick --loop`, `terbuka benefits tick --loop`) live
 through a database error: they report it in one line and try again next round.
 
 Real worker processes on the suite's database; the error is real too: the table the worker
@@ -28,8 +28,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
         (["ocds", "bulk"], "contracting_release"),
         (["log", "sequence"], "transparency_logentry"),
         (["participation", "tick"], "participation_case"),
+        (["benefits", "tick"], "benefits_programme"),
     ],
-    ids=["bulk", "sequencer", "participation"],
+    ids=["bulk", "sequencer", "participation", "benefits"],
 )
 def test_worker_loop_survives_a_database_error(
     tmp_path: Path, command: list[str], table: str

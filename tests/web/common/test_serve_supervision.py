@@ -116,9 +116,10 @@ def test_serve_restarts_killed_workers_and_dies_without_orphans(
     kill_and_see_restart(data_dir, serve, "bulk", "ocds", "bulk", "--loop")
     kill_and_see_restart(data_dir, serve, "participation", "participation", "tick", "--loop")
     kill_and_see_restart(data_dir, serve, "notify", "notify", "send", "--loop")
+    kill_and_see_restart(data_dir, serve, "benefits", "benefits", "tick", "--loop")
 
     children = [pid for pid in processes(data_dir) if pid != serve.process.pid]
-    assert len(children) == len(GROUPS) + 4, processes(data_dir)
+    assert len(children) == len(GROUPS) + 5, processes(data_dir)
     serve.process.send_signal(signal.SIGKILL)
     serve.process.wait()
     wait_for("every worker to stop", lambda: not any(alive(pid) for pid in children), 15)

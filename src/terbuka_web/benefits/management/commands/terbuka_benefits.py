@@ -2,7 +2,9 @@
 `propose PROGRAMME --rules FILE --text TEXT` (rules put to the consortium) and `dry-run
 PROGRAMME` (eligible registrants and Rupiah per village against the rules in force; moves no
 money), `disburse PROGRAMME` (a new disbursement cycle now, or resume an interrupted one) and
-`clawback PROGRAMME` (unspent entitlements of expired cycles back to the fund)."""
+`clawback PROGRAMME` (unspent entitlements of expired cycles back to the fund), `declare`
+(a disaster for region codes, public and logged) and `tick [--loop]` (start the cycles due by
+schedule or declared disaster, once each, and claw back expired ones; `terbuka serve` runs it)."""
 
 from __future__ import annotations
 
@@ -20,14 +22,17 @@ from terbuka.rules.ruleset import ruleset_parse
 from terbuka_web.accounts.models import Agency
 from terbuka_web.benefits.audit import cycle_villages
 from terbuka_web.benefits.cycles import cycle_clawback, cycle_run
+from terbuka_web.benefits.disasters import disaster_declare
 from terbuka_web.benefits.models import Programme
 from terbuka_web.benefits.registry import registry_import
+from terbuka_web.benefits.schedule import benefits_tick
 from terbuka_web.benefits.selectors import (
     dry_run_candidate,
     programme_dry_run_compare,
     programme_get,
 )
 from terbuka_web.benefits.services import programme_create, programme_rules_propose
+from terbuka_web.common.rounds import rounds_run
 
 
 class Command(BaseCommand):
@@ -57,6 +62,30 @@ class Command(BaseCommand):
         new.add_argument("--regions", required=True, help="comma-separated codes, e.g. 35.22")
         new.add_argument("--agency", required=True, help="kode perangkat daerah, e.g. 3522-dinsos")
         new.add_argument("--description", default="")
+        new.add_argument(
+            "--schedule-day", type=int, help="siklus otomatis tiap bulan pada tanggal ini / "
+            "start a cycle automatically on this day of each month (1–28)",
+        )  # fmt: skip
+        new.add_argument(
+            "--on-disaster", action="store_true", help="siklus otomatis saat bencana ditetapkan "
+            "di wilayahnya / start a cycle when a disaster is declared over its regions",
+        )  # fmt: skip
+        bad = sub.add_parser(
+            "declare", help="tetapkan bencana / declare a disaster for region codes (logged)"
+        )
+        bad.add_argument("--title", required=True, help="e.g. Banjir Bengawan Solo")
+        bad.add_argument("--regions", required=True, help="comma-separated codes, e.g. 35.22.05")
+        bad.add_argument("--start", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD")
+        bad.add_argument("--end", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD")
+        tick = sub.add_parser(
+            "tick", help="mulai siklus yang jatuh tempo, tarik hak kedaluwarsa / start due "
+            "cycles (schedule, disaster) once each, claw back expired entitlements",
+        )  # fmt: skip
+        tick.add_argument("--loop", action="store_true", help="run as a background worker")
+        tick.add_argument("--interval", type=float, default=300.0, help="seconds between rounds")
+        tick.add_argument(
+            "--today", type=dt.date.fromisoformat, help="act as on YYYY-MM-DD (tests, catching up)"
+        )
         pay = sub.add_parser(
             "disburse", help="jalankan siklus penyaluran / run a disbursement cycle now "
             "(resumes an interrupted one)",
@@ -88,6 +117,10 @@ class Command(BaseCommand):
                 self.disburse(options["programme"], options["chunk"])
             elif action == "clawback":
                 self.clawback(options["programme"], options["today"])
+            elif action == "declare":
+                self.declare(options)
+            elif action == "tick":
+                self.tick(options)
             else:
                 self.dry_run(options["programme"], options["rules"], options["json"])
         except RegistryImportError as error:
@@ -117,7 +150,8 @@ class Command(BaseCommand):
             description=options["description"], budget=options["budget"],
             period_start=options["start"], period_end=options["end"],
             regions=[r.strip() for r in options["regions"].split(",") if r.strip()],
-            agency=agency,
+            agency=agency, schedule_day=options["schedule_day"],
+            on_disaster=options["on_disaster"],
         )  # fmt: skip
         self.stdout.write(f"program dibuat / programme created: {programme.slug}")
 
@@ -149,12 +183,30 @@ class Command(BaseCommand):
         total = cycle_clawback(programme=self._programme(slug), today=today)
         self.stdout.write(f"ditarik kembali / clawed back: {total} Rupiah")
 
+    def declare(self, options: dict[str, Any]) -> None:
+        disaster = disaster_declare(
+            actor=None, title=options["title"], regions=options["regions"].split(","),
+            starts_on=options["start"], ends_on=options["end"],
+        )  # fmt: skip
+        self.stdout.write(f"bencana ditetapkan / disaster declared: {disaster.pk}")
+
+    def tick(self, options: dict[str, Any]) -> None:
+        def report(line: str) -> None:
+            self.stderr.write(f"benefits tick: {line}")
+
+        def work() -> None:
+            result = benefits_tick(today=options["today"], report=report)
+            if not options["loop"] or result.started or result.clawed_back:
+                self.stdout.write(f"benefits tick: {result}")
+                self.stdout.flush()
+
+        rounds_run(
+            work, loop=options["loop"], interval=options["interval"], name="benefits",
+            report=report,
+        )  # fmt: skip
+
     def propose(self, options: dict[str, Any]) -> None:
-        programme = programme_get(options["programme"])
-        if programme is None:
-            raise CommandError(
-                f"program tidak ditemukan / programme not found: {options['programme']}"
-            )
+        programme = self._programme(options["programme"])
         try:
             rules = json.loads(options["rules"].read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -166,9 +218,7 @@ class Command(BaseCommand):
         self.stdout.write(f"usulan / proposal: /konsorsium/usulan/{proposal.uid}/ {proposal.hash}")
 
     def dry_run(self, slug: str, rules_path: Path | None, as_json: bool) -> None:
-        programme = programme_get(slug)
-        if programme is None:
-            raise CommandError(f"program tidak ditemukan / programme not found: {slug}")
+        programme = self._programme(slug)
         if rules_path is not None:
             try:
                 rules = ruleset_parse(json.loads(rules_path.read_text(encoding="utf-8")))

@@ -86,8 +86,9 @@ class Command(BaseCommand):
     help = (
         "Migrate, start the local witnesses of TERBUKA_WITNESSES_FILE (the demo consortium), "
         "the transparency-log sequencer, the bulk CSV/XLSX builder and the citizens' reports' "
-        "deadline tick (`terbuka participation tick`) and the notices' sender (`terbuka notify "
-        "send`) as background workers "
+        "deadline tick (`terbuka participation tick`), the notices' sender (`terbuka notify "
+        "send`) and the benefit programmes' tick (`terbuka benefits tick`: cycles due by "
+        "schedule or declared disaster, clawbacks) as background workers "
         "and serve Terbuka at ADDRPORT (default 127.0.0.1:8000). A worker that dies is "
         "restarted after 1, 2, 4 … up to 60 s (back to 1 s after it ran 60 s), with one line "
         "on standard error; the workers stop when serve dies, even by kill -9. "
@@ -118,6 +119,11 @@ class Command(BaseCommand):
             help="do not start `terbuka notify send --loop` (run it elsewhere)",
         )
         parser.add_argument(
+            "--no-benefits",
+            action="store_true",
+            help="do not start `terbuka benefits tick --loop` (run it elsewhere)",
+        )
+        parser.add_argument(
             "--no-bulk",
             action="store_true",
             help="do not start `terbuka ocds bulk --loop` (run it elsewhere)",
@@ -132,6 +138,7 @@ class Command(BaseCommand):
         no_bulk: bool,
         no_participation: bool,
         no_notify: bool,
+        no_benefits: bool,
         **options: Any,
     ) -> None:
         # The configuration first: a mistake (ConfigError, SettingError) stops serve with one
@@ -150,6 +157,8 @@ class Command(BaseCommand):
         tick = Worker("participation", ["participation", "tick", "--loop", "--interval", "60"])
         workers += [] if no_participation else [tick]
         workers += [] if no_notify else [Worker("notify", ["notify", "send", "--loop"])]
+        benefits = Worker("benefits", ["benefits", "tick", "--loop", "--interval", "60"])
+        workers += [] if no_benefits else [benefits]
         signal.signal(signal.SIGTERM, stop_on_sigterm)
         supervisor = supervisor_start(workers, witnesses, pidfile)
         try:
