@@ -52,17 +52,12 @@ def wallet_balances(wallet: Wallet) -> list[Balance]:
     result = []
     for programme in Programme.objects.filter(slug__in=list(held)).order_by("slug"):
         r = restrictions_of(programme)
+        categories, regions = sorted(r.categories), list(r.regions)
+        balance = held[programme.slug]
         result.append(
-            Balance(
-                programme.slug,
-                held[programme.slug],
-                r.expires,
-                sorted(r.categories),
-                list(r.regions),
-                r.payment_cap,
-                r.day_cap,
-            )  # fmt: skip
-        )
+            Balance(programme.slug, balance, r.expires, categories, regions, r.payment_cap,
+                    r.day_cap)
+        )  # fmt: skip
     return result
 
 

@@ -49,7 +49,7 @@ class World:
 
 
 @pytest.fixture
-def world(region: list[Agency], consortium: Consortium) -> World:
+def world(region: list[Agency], consortium: Consortium) -> World:  # noqa: F811
     registry_import(
         actor=None, filename="r.csv",
         data=registry_bytes([person(i, A) for i in range(3)] + [person(9, B)]),
