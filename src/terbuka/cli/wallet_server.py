@@ -69,14 +69,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     pay.set_defaults(handler=pay_command)
 
 
-def merchants_print(rows: Iterable[Mapping[str, Any]], as_json: bool) -> None:
-    """Print merchants as one JSON array, or one tab-separated line each (id, name, …)."""
+def merchants_lines(rows: Iterable[Mapping[str, Any]], as_json: bool) -> list[str]:
+    """Return merchants as one JSON array line, or one tab-separated line each (id, name, …)."""
     rows = [{field: row[field] for field in MERCHANT_FIELDS} for row in rows]
     if as_json:
-        print(json.dumps(rows, ensure_ascii=False))
-        return
-    for row in rows:
-        print("\t".join(str(row[field]) for field in MERCHANT_FIELDS))
+        return [json.dumps(rows, ensure_ascii=False)]
+    return ["\t".join(str(row[field]) for field in MERCHANT_FIELDS) for row in rows]
 
 
 def request(server: str | None, path: str, body: Mapping[str, Any] | None = None) -> Any:
@@ -129,7 +127,8 @@ def merchants_command(args: argparse.Namespace) -> int:
         return LOCAL["merchants"](["--json"] if args.json else [])
 
     def listing() -> int:
-        merchants_print(request(args.server, "/api/wallets/merchants"), args.json)
+        for line in merchants_lines(request(args.server, "/api/wallets/merchants"), args.json):
+            print(line)
         return 0
 
     return _run(listing)

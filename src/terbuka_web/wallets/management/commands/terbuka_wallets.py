@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from terbuka.cli.wallet_server import merchants_print
+from terbuka.cli.wallet_server import merchants_lines
 from terbuka.errors import TerbukaError
 from terbuka.registry.identity import nik_hash
 from terbuka_web.accounts.models import User
@@ -52,12 +52,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
             if action == "merchants":
-                rows = merchants_approved()
-                merchants_print(
-                    ({"id": m.code, "name": m.name, "category": m.category,
-                      "village_code": m.village_id, "village": m.village.name} for m in rows),
-                    options["json"],
+                rows = (
+                    {"id": m.code, "name": m.name, "category": m.category,
+                     "village_code": m.village_id, "village": m.village.name}
+                    for m in merchants_approved()
                 )  # fmt: skip
+                for line in merchants_lines(rows, options["json"]):
+                    self.stdout.write(line)
             elif action == "challenge":
                 self.challenge(options["officer"], options["nik"])
             elif action == "approve":
