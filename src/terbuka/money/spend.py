@@ -101,11 +101,10 @@ def _rekey(posting: Posting, rekeyed: Callable[[str, str], bool]) -> bool:
     if len(posting.legs) != 2:
         return False
     debit, credit = posting.legs
-    programme, _, rest = posting.key[len(REKEY_PREFIX) :].partition(":did:key:")
-    old, _, new = ("did:key:" + rest).partition(":did:key:")
-    new = "did:key:" + new
+    old, _, programme = debit.account[len(WALLET_PREFIX) :].rpartition(":")
+    new = credit.account[len(WALLET_PREFIX) :].rpartition(":")[0]
     try:
         expected = rekey_posting(old, new, programme, debit.amount)
     except TerbukaError:
         return False
-    return expected == posting and credit.side is Side.CREDIT and rekeyed(old, new)
+    return expected == posting and rekeyed(old, new)
