@@ -99,4 +99,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         subparsers, "benefits", "program bantuan / benefit programmes", "terbuka_benefits"
     )
     add_forwarder(subparsers, "notify", "kirim pemberitahuan / send notices", "terbuka_notify")
+    add_forwarder(subparsers, "wallets", "dompet warga di server / wallets", "terbuka_wallets")
     add_forwarder(subparsers, "manage", "perintah Django / any Django command")
+    from terbuka.cli import wallet_server
+
+    # `terbuka wallet merchants` without --server reads this install's database.
+    wallet_server.LOCAL["merchants"] = lambda argv: run_django(
+        ["terbuka_wallets", "merchants", *argv]
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import stat
 from collections import Counter
 from pathlib import Path
 
@@ -18,15 +19,18 @@ from rdflib import Graph
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
 from terbuka.canonical import canonical_json
+from terbuka.money.walletfile import wallet_file_read
 from terbuka_web.accounts.models import Agency, AuditEvent, User
 from terbuka_web.benefits.models import Cycle
 from terbuka_web.budget.models import BudgetBatch
 from terbuka_web.common.demo import road as road_module
 from terbuka_web.common.demo.seed import DEMO_ACCOUNTS, demo_seed
 from terbuka_web.contracting.models import Document, Process, Release
+from terbuka_web.ledger.selectors import ledger_check
 from terbuka_web.participation.models import SurveyAnswer
 from terbuka_web.regions.models import Region
 from terbuka_web.transparency.models import LogEntry
+from terbuka_web.wallets.models import Merchant, Payment, Wallet
 
 from .ocds_schema import package_validate
 
@@ -60,6 +64,7 @@ def counts() -> dict[str, int]:
         .exclude(kind__in=["decision", "scope.version", "budget.batch"])
         .exclude(kind__startswith="participation.")
         .exclude(kind__startswith="benefit.")
+        .exclude(kind__startswith="wallet.")
         .count(),
         "lapor": LogEntry.objects.filter(kind="participation.case").count(),
         "surveys": SurveyAnswer.objects.count(),
@@ -70,6 +75,7 @@ def counts() -> dict[str, int]:
         "benefit_cycles": Cycle.objects.filter(status=Cycle.Status.DONE).count(),
         "governance": LogEntry.objects.filter(kind__startswith="governance.").count(),
         "audit": AuditEvent.objects.exclude(action="regions:region:load").count(),
+        "wallet_log": LogEntry.objects.filter(kind__startswith="wallet.").count(),
     }
 
 
@@ -94,6 +100,8 @@ def test_demo_seeds_publishes_and_is_idempotent(data_dir: Path) -> None:
     assert first["survey_log"] > first["surveys"]  # each answer, two questions, 5 comments
     assert first["benefit_rules"] == 2  # two programmes adopted by decisions (demo/benefits.py)
     assert first["benefit_cycles"] == 3  # completed cycles: two of blt-desil, one flood relief
+    _demo_wallets_check(data_dir)
+    assert first["wallet_log"] == 12 + 8 + 16  # merchants, enrolments, payments
     # every release and every newly published document was logged in its transaction
     assert first["log"] == first["releases"] + first["documents"]
     assert first["budget_log"] == first["budget_batches"] > 1000  # each budget batch logged
@@ -102,6 +110,24 @@ def test_demo_seeds_publishes_and_is_idempotent(data_dir: Path) -> None:
     second_output = demo()
     assert counts() == first
     assert "0 baru / new" in second_output and "demo-admin-2026" not in second_output
+
+
+def _demo_wallets_check(data_dir: Path) -> None:
+    """Merchants of three categories in four villages, eight enrolled wallets whose key files
+    (0600) pay online, and `terbuka wallet merchants` listing the merchants."""
+    files = sorted((data_dir / "demo-wallets").iterdir())
+    assert len(files) == Wallet.objects.count() == 8
+    assert {stat.S_IMODE(f.stat().st_mode) for f in files} == {0o600}
+    for path in files:
+        wallet = wallet_file_read(path)
+        assert Wallet.objects.get(did=wallet.key.did).counter == wallet.counter > 0
+    merchants = Merchant.objects.all()
+    assert {m.category for m in merchants} == {"atk", "warung", "apotek"}
+    assert len({m.village_id for m in merchants}) == 4
+    assert Payment.objects.count() == 16 and ledger_check().ok
+    out = io.StringIO()
+    call_command("terbuka_wallets", "merchants", stdout=out)
+    assert len(out.getvalue().splitlines()) == merchants.count()
 
 
 def test_demo_releases_are_valid_ocds_115_and_showcase_has_real_pdfs() -> None:

@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+from terbuka.cli import wallet_server
 from terbuka.errors import TerbukaError
 from terbuka.money.allowance import Allowance, SignedAllowance, allowance_sign
 from terbuka.money.didkey import did_key_parse
@@ -43,7 +44,7 @@ from terbuka.money.walletfile import (
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `wallet` command: keygen, allow, allowance-add, offline-pay, sign, verify,
-    conflicts."""
+    conflicts, and the server subcommands merchants, enrol, balance, pay (wallet_server)."""
     wallet = subparsers.add_parser(
         "wallet", help="dompet warga: kunci, niat bayar, verifikasi luring / citizen wallets"
     )
@@ -72,6 +73,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     conflicts.add_argument("file", type=Path, help="voucher, satu per baris / one per line")
     conflicts.add_argument("--issuer", help="did:key penerbit (bawaan: TERBUKA_WALLET_ISSUER)")
     conflicts.set_defaults(handler=conflicts_command)
+    wallet_server.register(sub)
 
 
 def _add_sign(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -17,9 +17,10 @@ import re
 from enum import StrEnum
 from typing import Any
 
+from terbuka.bounds import MAX_SAFE_INTEGER
 from terbuka.money.errors import AmountRefused, BalanceNegative, MoneyError
 
-MAX_AMOUNT = 2**53 - 1
+MAX_AMOUNT = MAX_SAFE_INTEGER
 # A balance must fit a signed 64-bit column (PostgreSQL bigint, SQLite INTEGER).
 MAX_BALANCE = 2**63 - 1
 CURRENCY = "IDR"
@@ -94,7 +95,7 @@ def balance_check(account: str, balance: int) -> int:
     would go below zero, MoneyError when a balance leaves the signed 64-bit range.
     Example: ("wallet:x", -1) raises.
     """
-    if balance < 0 and not account.startswith("treasury:"):
+    if balance < 0 and not _KINDS[account.partition(":")[0]].may_go_negative:
         raise BalanceNegative(
             f"saldo akun {account} tidak cukup: akan menjadi {balance} Rupiah",
             f"account {account} has too little: its balance would become {balance} Rupiah",

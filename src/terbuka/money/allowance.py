@@ -23,7 +23,6 @@ wallet and programme fields are left empty ("TOA1...150000.5.1...."): they are t
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -39,12 +38,12 @@ from terbuka.money.wire import (
     integer_check,
     integer_parse,
 )
+from terbuka.regions.codes import UNDOTTED
 
 ALLOWANCE_TYPE = "terbuka/offline-allowance/1"
 ALLOWANCE_HEADER = "TOA1"
 MAX_ALLOWANCE_TEXT = 600
 MAX_LIST = 4
-_REGION = re.compile(r"[0-9]{2}(?:[0-9]{2}(?:[0-9]{2}(?:[0-9]{4})?)?)?")
 
 
 @dataclass(frozen=True)
@@ -199,7 +198,7 @@ def _list_check(items: tuple[str, ...], where: str, check: Callable[[str, str], 
 
 def _region_check(text: str, where: str) -> str:
     """Return text when it is a Kemendagri code without dots (2, 4, 6 or 10 digits)."""
-    if not _REGION.fullmatch(text):
+    if not UNDOTTED.fullmatch(text):
         raise WalletFormatError(
             f"awalan kode wilayah {text!r} harus kode Kemendagri tanpa titik (mis. 3522)",
             f"region prefix {text!r} must be a Kemendagri code without dots (e.g. 3522)",

@@ -8,9 +8,7 @@ a did:key (terbuka.money.didkey). The allowance issuer (the server) uses the sam
 from __future__ import annotations
 
 import functools
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -86,13 +84,6 @@ def wallet_key_load(pem: bytes, where: str = "key") -> WalletKey:
             where=where,
         )
     return WalletKey(key)
-
-
-def wallet_key_write(key: WalletKey, path: Path) -> None:
-    """Write key to path as PEM with mode 0600, never overwriting; raise OSError when it exists."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key.pem())
 
 
 def signature_valid(did: str, signature: bytes, message: bytes) -> bool:

@@ -6,18 +6,21 @@ What the phone keeps in the browser, `terbuka wallet` keeps in a JSON file of mo
      "did":"did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp",
      "key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
      "counter":0,"prev":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-     "allowances":{"pip-2026":{"allowance":"TOA1...","spent":0}}}
+     "allowances":{"pip-2026":{"allowance":"TOA1...","spent":0}},
+     "days":{"pip-2026":[20793,25000]}}
 
 "key" is the 32-byte Ed25519 seed in base64url; "counter" and "prev" are the last intent's
-number and hash (0 and 43 "A" before the first). A payment advances them and the file is
-replaced atomically before the payload is shown, so a crash never reuses a counter.
+number and hash (0 and 43 "A" before the first); "days" holds per programme the day number
+(terbuka.money.purpose.day_of) of the last offline payment and what was paid offline that
+day, for the allowance's per-day cap (absent in a file written before any such payment).
+A payment advances them and the file is replaced atomically before the payload is shown,
+so a crash never reuses a counter.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -25,8 +28,10 @@ from terbuka.money.allowance import SignedAllowance
 from terbuka.money.errors import PaymentRefused, WalletFormatError
 from terbuka.money.intent import GENESIS, HASH_SIZE, Intent, SignedIntent, intent_sign
 from terbuka.money.keys import SEED_SIZE, WalletKey, wallet_key_from_seed, wallet_key_load
+from terbuka.money.purpose import cap_check, day_of
 from terbuka.money.voucher import Voucher
 from terbuka.money.wire import b64url_decode, b64url_encode, integer_check
+from terbuka.tlog.origin_state import write_atomically
 
 WALLET_FILE_TYPE = "terbuka/wallet-file/1"
 
@@ -39,6 +44,7 @@ class WalletFile:
     counter: int = 0
     prev: str = GENESIS
     allowances: dict[str, tuple[SignedAllowance, int]] = field(default_factory=dict)
+    days: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def as_data(self) -> dict[str, object]:
         """Return the file's JSON object (see the module doc)."""
@@ -52,6 +58,7 @@ class WalletFile:
                 programme: {"allowance": signed.format(), "spent": spent}
                 for programme, (signed, spent) in sorted(self.allowances.items())
             },
+            "days": {programme: list(day) for programme, day in sorted(self.days.items())},
         }
 
     @classmethod
@@ -71,6 +78,10 @@ class WalletFile:
                 )
                 for programme, entry in data["allowances"].items()
             }
+            days = {
+                str(programme): (integer_check(day, "day"), integer_check(paid, "day"))
+                for programme, (day, paid) in data.get("days", {}).items()
+            }
             counter = integer_check(data["counter"], "counter")
             prev = data["prev"]
             b64url_decode(prev, HASH_SIZE, "prev")
@@ -80,7 +91,7 @@ class WalletFile:
                 f"the wallet file is not valid ({exc})",
                 where=where,
             ) from exc
-        return cls(key, counter, prev, allowances)
+        return cls(key, counter, prev, allowances, days)
 
 
 def wallet_file_read(path: Path) -> WalletFile:
@@ -105,16 +116,7 @@ def wallet_file_write(wallet: WalletFile, path: Path, *, new: bool = False) -> N
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         return
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".wallet-")  # mode 0600
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, data)
 
 
 def wallet_allowance_add(wallet: WalletFile, signed: SignedAllowance) -> WalletFile:
@@ -157,9 +159,10 @@ def wallet_pay_offline(
 
     Raises PaymentRefused when the wallet holds no allowance for programme
     (outside_allowance), when it has expired (expired), when the next counter is outside it
-    (outside_allowance) or when the amount passes what is left of it or its per-payment cap
-    (allowance_overdrawn, over_payment_cap): an honest wallet never makes a voucher a
-    merchant would refuse.
+    (outside_allowance) or when the amount passes its per-payment cap, what the wallet may
+    still pay offline today under its per-day cap, or what is left of it (over_payment_cap,
+    over_day_cap, allowance_overdrawn): an honest wallet never makes a voucher a merchant
+    would refuse.
     """
     held = wallet.allowances.get(programme)
     if held is None:
@@ -172,13 +175,15 @@ def wallet_pay_offline(
     signed, spent = held
     allowance = signed.allowance
     _offline_limits(allowance.expires, allowance.covers(wallet.counter + 1), now)
-    if allowance.payment_cap and amount > allowance.payment_cap:
-        raise PaymentRefused(
-            "over_payment_cap",
-            f"Rp {amount} melebihi batas per pembayaran Rp {allowance.payment_cap}",
-            f"Rp {amount} is above the per-payment cap of Rp {allowance.payment_cap}",
-            where="amount",
-        )
+    advanced, intent = wallet_pay(
+        wallet, merchant=merchant, amount=amount, programme=programme, expires=expires
+    )
+    voucher = Voucher(intent, signed)
+    restrictions = voucher.restrictions()
+    day = day_of(now, restrictions)
+    last_day, paid_that_day = wallet.days.get(programme, (day, 0))
+    paid_today = paid_that_day if last_day == day else 0
+    cap_check(intent, restrictions, paid_today)
     if spent + amount > allowance.amount:
         raise PaymentRefused(
             "allowance_overdrawn",
@@ -187,11 +192,9 @@ def wallet_pay_offline(
             f"{amount}",
             where="amount",
         )
-    advanced, intent = wallet_pay(
-        wallet, merchant=merchant, amount=amount, programme=programme, expires=expires
-    )
     allowances = {**advanced.allowances, programme: (signed, spent + amount)}
-    return replace(advanced, allowances=allowances), Voucher(intent, signed)
+    days = {**advanced.days, programme: (day, paid_today + amount)}
+    return replace(advanced, allowances=allowances, days=days), voucher
 
 
 def _offline_limits(expires: int, covered: bool, now: int) -> None:

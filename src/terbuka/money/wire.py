@@ -12,9 +12,9 @@ import base64
 import binascii
 import re
 
+from terbuka.bounds import MAX_SAFE_INTEGER as MAX_SAFE
 from terbuka.money.errors import WalletFormatError
 
-MAX_SAFE = 2**53 - 1
 _ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _DIGITS = re.compile(r"0|[1-9][0-9]{0,15}")
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")

@@ -40,7 +40,7 @@ EXAMPLES: Final = {
     "village": "35.22.01.2001",
 }
 VILLAGE_KINDS: Final = {"1": "kelurahan", "2": "desa", "3": "desa_adat"}
-_UNDOTTED = re.compile(r"[0-9]{2}(?:[0-9]{2}(?:[0-9]{2}(?:[0-9]{4})?)?)?")
+UNDOTTED = re.compile(r"[0-9]{2}(?:[0-9]{2}(?:[0-9]{2}(?:[0-9]{4})?)?)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +76,7 @@ def code_parse(text: str, *, level: Level | None = None) -> RegionCode:
     Example: code_parse("3522012001") == RegionCode(("35", "22", "01", "2001")).
     """
     raw = text.strip() if isinstance(text, str) else ""
-    dotted = _dot(raw) if _UNDOTTED.fullmatch(raw) else raw
+    dotted = _dot(raw) if UNDOTTED.fullmatch(raw) else raw
     found = next((lv for lv, rx in PATTERNS.items() if rx.fullmatch(dotted)), None)
     if found is None:
         raise RegionCodeError(

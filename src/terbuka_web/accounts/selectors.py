@@ -31,6 +31,8 @@ class Action(StrEnum):
     REGISTRY_IDENTITY_VIEW = "registry_identity_view"
     PROGRAMME_MANAGE = "programme_manage"
     FEDERATION_MANAGE = "federation_manage"
+    WALLET_ENROL = "wallet_enrol"  # bind a citizen's wallet key at the desk (wallets app)
+    MERCHANT_APPROVE = "merchant_approve"  # approve merchants for purpose-bound money
 
 
 # Actions a role may take on its own agency's processes.
@@ -62,9 +64,25 @@ OWN_AGENCY_ACTIONS: dict[str, frozenset[Action]] = {
 # Registry and programme actions of an agency's officials (benefits app): on registrants of the
 # agency's government region only (benefits.selectors.identity_visible checks the region).
 REGISTRY_ACTIONS: dict[str, frozenset[Action]] = {
-    Role.OPERATOR: frozenset({Action.REGISTRY_IMPORT, Action.REGISTRY_IDENTITY_VIEW}),
-    Role.PPK: frozenset({Action.REGISTRY_IDENTITY_VIEW, Action.PROGRAMME_MANAGE}),
-    Role.PA: frozenset({Action.REGISTRY_IDENTITY_VIEW, Action.PROGRAMME_MANAGE}),
+    Role.OPERATOR: frozenset(
+        {Action.REGISTRY_IMPORT, Action.REGISTRY_IDENTITY_VIEW, Action.WALLET_ENROL}
+    ),
+    Role.PPK: frozenset(
+        {
+            Action.REGISTRY_IDENTITY_VIEW,
+            Action.PROGRAMME_MANAGE,
+            Action.WALLET_ENROL,
+            Action.MERCHANT_APPROVE,
+        }
+    ),
+    Role.PA: frozenset(
+        {
+            Action.REGISTRY_IDENTITY_VIEW,
+            Action.PROGRAMME_MANAGE,
+            Action.WALLET_ENROL,
+            Action.MERCHANT_APPROVE,
+        }
+    ),
 }
 # Every action a role may take on its own agency: the two tables above, folded once.
 AGENCY_ACTIONS: dict[str, frozenset[Action]] = {

@@ -63,6 +63,8 @@ ACTION_WORDS: dict[Action, tuple[str, str]] = {
         "see beneficiaries' identities",
     ),
     Action.PROGRAMME_MANAGE: ("mengelola program bantuan", "manage benefit programmes"),
+    Action.WALLET_ENROL: ("mendaftarkan dompet warga", "enrol citizens' wallets"),
+    Action.MERCHANT_APPROVE: ("menyetujui pedagang", "approve merchants"),
 }
 
 

@@ -46,6 +46,7 @@ from terbuka_web.participation.api import router as lapor_router
 from terbuka_web.portal import selectors as portal
 from terbuka_web.portal.links import ocid_link_maker
 from terbuka_web.scope.api import router as scope_router
+from terbuka_web.wallets.api import router as wallets_router
 
 api = NinjaAPI(
     title="Terbuka API",
@@ -66,6 +67,7 @@ api.add_router("/governance/", scope_router)
 api.add_router("/lapor/", lapor_router)
 api.add_router("/budget/", budget_router)
 api.add_router("/benefits", benefits_router)
+api.add_router("/wallets", wallets_router)
 
 StageCode = Literal["planning", "tender", "award", "contract", "implementation"]
 MethodCode = Literal[

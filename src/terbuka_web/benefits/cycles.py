@@ -45,6 +45,7 @@ from terbuka_web.accounts.services import audit_record, permission_require
 from terbuka_web.benefits.disasters import declared_zones
 from terbuka_web.benefits.keys import pseudonym_key
 from terbuka_web.benefits.models import Cycle, CycleItem, CycleVillage, Programme, Registrant
+from terbuka_web.benefits.signals import cycle_done
 from terbuka_web.ledger.models import Account
 from terbuka_web.ledger.services import posting_record, postings_record
 from terbuka_web.notifications.services import cycle_done_notify, cycle_refused_notify
@@ -258,6 +259,7 @@ def cycle_run(
         if progress is not None:
             progress(done)
     _cycle_finish(cycle)
+    cycle_done.send(sender=Programme, cycle=cycle)
     return cycle
 
 

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "terbuka_web.participation",
     "terbuka_web.budget",
     "terbuka_web.benefits",
+    "terbuka_web.wallets",
     "terbuka_web.federation",
     "terbuka_web.openness",
     "terbuka_web.notifications",

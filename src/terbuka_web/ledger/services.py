@@ -15,8 +15,11 @@ Any refusal raises the core's bilingual MoneyError and writes nothing. A duplica
 in from another process hits the unique key; the batch is then retried once the other commits,
 so it becomes a no-op (same content) or an IdempotencyConflict (other content).
 
-These services check money rules only: the callers (benefits, wallets) check who may move
-money. There is no path from the admin, the API or the pages to here.
+These services check money rules, and one rule of authority whoever calls them: a posting that
+debits a citizen's wallet is refused unless it is the posting of an intent the wallet signed,
+or a key rotation the wallets app recorded (terbuka.money.spend.wallet_debit_check). The
+callers (benefits, wallets) check who may move any other money. There is no path from the
+admin, the API or the pages to here.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from django.apps import apps
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
@@ -33,6 +37,7 @@ from terbuka.money.ledger import Batch, postings_apply
 from terbuka.money.posting import Leg as CoreLeg
 from terbuka.money.posting import Posting as CorePosting
 from terbuka.money.posting import posting_make
+from terbuka.money.spend import wallet_debit_check
 from terbuka_web.common.bulk import rows_insert
 from terbuka_web.ledger.bulk import accounts_insert, balances_set
 from terbuka_web.ledger.models import Account, Leg, Posting
@@ -88,12 +93,22 @@ def _retryable(exc: Exception) -> bool:
 
 def _write(postings: Sequence[CorePosting]) -> Recorded:
     """Check and write postings inside the caller's transaction."""
+    for posting in postings:
+        wallet_debit_check(posting, _rekeyed)
     keys = sorted({leg.account for p in postings for leg in p.legs})
     ids, balances = _accounts_locked(keys)
     known = _known_hashes([p.key for p in postings])
     batch = postings_apply(balances, known, postings)
     _store(batch, ids)
     return Recorded(created=len(batch.applied), repeated=len(batch.skipped))
+
+
+def _rekeyed(old: str, new: str) -> bool:
+    """Return True when the wallets app recorded wallet old as replaced by wallet new."""
+    if not apps.is_installed("terbuka_web.wallets"):
+        return False
+    wallet = apps.get_model("wallets", "Wallet")
+    return bool(wallet.objects.filter(did=old, replaced_by__did=new).exists())
 
 
 def _accounts_locked(keys: list[str]) -> tuple[dict[str, int], dict[str, int]]:

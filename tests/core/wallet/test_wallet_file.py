@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import stat
 from pathlib import Path
 
@@ -83,7 +84,7 @@ def test_bad_wallet_file_is_refused(text: str) -> None:
 def test_offline_payments_chain_and_pass_the_merchant() -> None:
     wallet = wallet_allowance_add(WalletFile(WALLET), allowance_of())
     seen = []
-    for amount in (25000, 40000, 50000):
+    for amount in (25000, 40000, 35000):  # Rp 100,000: the allowance's per-day cap
         wallet, voucher = wallet_pay_offline(
             wallet, merchant="toko-ani", amount=amount, programme="pip-2026",
             expires=NOW + 60, now=NOW,
@@ -91,7 +92,18 @@ def test_offline_payments_chain_and_pass_the_merchant() -> None:
         offline_check(voucher, issuer=ISSUER.did, merchant=SHOP, now=NOW, seen=seen)
         seen.append(voucher.intent)
     assert wallet.counter == 3 and wallet.prev == seen[-1].hash()
-    assert wallet.allowances["pip-2026"][1] == 115000
+    assert wallet.allowances["pip-2026"][1] == 100000
+
+
+def test_offline_payments_keep_the_per_day_cap() -> None:
+    wallet = _pay(_pay(wallet_allowance_add(WalletFile(WALLET), allowance_of()), 50000), 50000)
+    with pytest.raises(PaymentRefused) as info:
+        _pay(wallet, 1)
+    assert refusal_reason(info.value) == "over_day_cap"
+    tomorrow = NOW + 86400
+    wallet = _pay(wallet, 50000, tomorrow)
+    assert wallet.days["pip-2026"] == ((tomorrow + 7 * 3600) // 86400, 50000)
+    assert WalletFile.parse(json.dumps(wallet.as_data())) == wallet  # the day survives a save
 
 
 @pytest.mark.parametrize(
@@ -111,11 +123,11 @@ def test_honest_wallet_refuses_what_a_merchant_would(
     if setup != "none":
         wallet = wallet_allowance_add(wallet, allowance_of(count=2 if setup == "used" else 5))
     if setup == "spent":
-        wallet = _pay(_pay(_pay(wallet, 50000), 50000), 50000)
+        wallet = _pay(_pay(_pay(wallet, 50000), 50000, NOW + 86400), 50000, NOW + 86400)
     if setup == "used":
         wallet = _pay(_pay(wallet, 1), 1)
     with pytest.raises(PaymentRefused) as info:
-        _pay(wallet, amount, now)
+        _pay(wallet, amount, now if setup != "spent" else NOW + 2 * 86400)
     assert refusal_reason(info.value) == reason
 
 

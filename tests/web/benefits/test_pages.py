@@ -19,10 +19,14 @@ from terbuka_web.benefits.keys import hmac_key
 from terbuka_web.benefits.models import Cycle, Programme, Registrant
 from terbuka_web.common.demo.benefits import demo_benefits_create, registry_csv
 from terbuka_web.common.demo.consortium import demo_consortium_create
+from terbuka_web.common.demo.wallets import demo_wallets_create
 from terbuka_web.governance.models import Proposal
 from terbuka_web.portal.templatetags.terbuka import rupiah
 from terbuka_web.regions.models import Region
 from terbuka_web.transparency.models import LogEntry
+from terbuka_web.transparency.selectors import entries_pending
+from terbuka_web.transparency.services import log_sequence
+from terbuka_web.wallets.models import Payment, Wallet
 
 
 @pytest.fixture
@@ -92,6 +96,8 @@ def _public_texts(client: Client, demo: list[dict[str, str]]) -> list[str]:
     urls += [f"/anggaran/{code}/" for code in {r["kode_desa"] for r in demo[:50]}]
     urls += [f"/konsorsium/usulan/{p.uid}/" for p in Proposal.objects.all()]
     urls += [f"/api/governance/proposals/{p.uid}" for p in Proposal.objects.all()]
+    urls += ["/api/wallets/merchants"] + [f"/api/wallets/{w.did}" for w in Wallet.objects.all()]
+    urls += [f"/api/wallets/payments/{p.intent_hash}" for p in Payment.objects.all()]
     texts = []
     for url in urls:
         response = client.get(url)
@@ -105,6 +111,11 @@ def test_no_public_page_api_or_log_entry_reveals_a_registrant(
     demo: list[dict[str, str]], client: Client
 ) -> None:
     assert Registrant.objects.count() == len(demo)
+    dinsos = Agency.objects.get(code="3522-dinsos")
+    User.objects.create_user("ppk.dinsos", role=Role.PPK, agency=dinsos)
+    assert demo_wallets_create()  # enrolled wallets, their payments and receipts
+    while entries_pending():
+        log_sequence()
     key = hmac_key()
     secrets = set()
     for row in demo:
@@ -121,6 +132,7 @@ def test_no_public_page_api_or_log_entry_reveals_a_registrant(
     found = sorted(s for s in secrets if s in blob)
     assert found == []
     assert json.loads(client.get("/api/benefits/programmes").content)  # scanned something
+    assert "c2sp.org/tlog-proof@v1" in blob  # receipts with their proofs scanned
 
 
 def test_a_cycle_page_charts_and_tables_its_village_figures(demo: object, client: Client) -> None:

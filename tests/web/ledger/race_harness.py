@@ -52,7 +52,8 @@ def withdraw(worker: str, count: int, go: Path, out: Path) -> None:
     out.write_text(json.dumps({"paid": paid, "accepted": accepted, "refused": refused}))
 
 
-WALLETS = [f"wallet:w{i}:pangan" for i in range(4)]
+# Entitlements, not wallets: a wallet is debited only by its signed intent (money.spend).
+WALLETS = [f"entitlement:pangan:w{i}" for i in range(4)]
 
 
 def shuffle(worker: str, count: int, go: Path, out: Path) -> None:

@@ -115,7 +115,7 @@ def test_crossing_transfers_neither_deadlock_nor_overdraw(
     reports = race(env, tmp_path, [["shuffle", f"s{w}", "25"] for w in range(WORKERS)])
     state = ledger_state(env, tmp_path)
     assert state["problems"] == [] and state["total"] == 0
-    wallets = {k: v for k, v in state["balances"].items() if k.startswith("wallet:")}
+    wallets = {k: v for k, v in state["balances"].items() if k.startswith("entitlement:")}
     assert len(wallets) == 4 and min(wallets.values()) >= 0
     assert sum(wallets.values()) == 400_000
     assert state["postings"] == 1 + sum(r["accepted"] for r in reports)

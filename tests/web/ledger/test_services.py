@@ -173,8 +173,10 @@ def test_admin_is_read_only(model: type) -> None:
 def test_replaying_the_canonical_rows_in_the_core_gives_the_balances() -> None:
     """What docs/ledger.md tells an auditor: parse each posting, apply in id order, compare."""
     posting_record(key="fund:1", legs=FUND)
-    posting_record(key="c:1", legs=[("programme:pkh", "debit", 7), ("wallet:w:food", "credit", 7)])
-    posting_record(key="c:2", legs=[("wallet:w:food", "debit", 5), ("merchant:m", "credit", 5)])
+    posting_record(
+        key="c:1", legs=[("programme:pkh", "debit", 7), ("entitlement:p:f", "credit", 7)]
+    )
+    posting_record(key="c:2", legs=[("entitlement:p:f", "debit", 5), ("merchant:m", "credit", 5)])
     book = Ledger()
     for canonical in Posting.objects.order_by("id").values_list("canonical", flat=True):
         assert book.post(posting_parse(canonical.encode()))

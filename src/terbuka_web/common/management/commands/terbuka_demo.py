@@ -15,6 +15,7 @@ from terbuka_web.common.demo.benefits import demo_benefits_create
 from terbuka_web.common.demo.consortium import demo_consortium_create
 from terbuka_web.common.demo.lapor import demo_reports_create
 from terbuka_web.common.demo.seed import DemoResult, demo_seed
+from terbuka_web.common.demo.wallets import demo_wallets_create, demo_wallets_directory
 from terbuka_web.common.demo.witnesses import demo_witnesses_create
 
 
@@ -65,6 +66,9 @@ class Command(BaseCommand):
                 started = time.perf_counter()
                 registrants = demo_benefits_create(seed=options["seed"])
                 result.seconds["benefits"] = time.perf_counter() - started
+                started = time.perf_counter()
+                wallets = demo_wallets_create()
+                result.seconds["wallets"] = time.perf_counter() - started
             except TerbukaError as error:
                 raise CommandError(f"{error.message_id} / {error.message_en}") from error
         self._report(console, result)
@@ -82,6 +86,11 @@ class Command(BaseCommand):
         if registrants is not None:
             console.print(
                 f"registri bantuan demo / demo benefit registry: {registrants}; 2 programs"
+            )
+        if wallets is not None:
+            console.print(
+                f"dompet demo / demo wallets: {wallets}, berkas kunci / key files in "
+                f"{demo_wallets_directory()}"
             )
 
     def _report(self, console: Console, result: DemoResult) -> None:

@@ -1,0 +1,110 @@
+"""Tie every debit of a wallet to the wallet's signature: the posting a signed intent makes.
+
+A wallet's money sits in one ledger account per programme, "wallet:<did>:<programme>"; a
+merchant's in "merchant:<id>". Money leaves a wallet account in exactly two ways:
+
+- a payment: the posting intent_posting builds from a signed intent, key "pay:<intent hash>",
+  the wallet account debited and the merchant's account credited by the intent's amount, and
+  the intent's wire text (TPI1…) as memo, so anyone holding the ledger re-checks the
+  wallet's signature;
+- a key rotation after key loss: key "rekey:<programme>:<old did>:<new did>" moving the whole
+  balance to the new key's account, allowed only when the old wallet is recorded as replaced
+  by the new one (the caller's rekeyed check: an officer and the registrant in person).
+
+wallet_debit_check refuses any other posting that debits a wallet account: the ledger calls
+it for every posting it records, whoever calls the ledger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from terbuka.errors import TerbukaError
+from terbuka.money.errors import PaymentRefused
+from terbuka.money.intent import SignedIntent, intent_verify
+from terbuka.money.posting import Posting, Side, posting_make
+
+WALLET_PREFIX = "wallet:"
+PAY_PREFIX = "pay:"
+REKEY_PREFIX = "rekey:"
+
+
+def wallet_account(did: str, programme: str) -> str:
+    """Return the ledger key of did's balance in programme, "wallet:did:key:z6Mk…:pip-2026"."""
+    return f"{WALLET_PREFIX}{did}:{programme}"
+
+
+def merchant_account(merchant: str) -> str:
+    """Return the ledger key of a merchant's takings, "merchant:toko-ani"."""
+    return f"merchant:{merchant}"
+
+
+def intent_posting(signed: SignedIntent) -> Posting:
+    """Return the posting of a signed intent: wallet account → merchant account, memo the intent."""
+    intent = signed.intent
+    return posting_make(
+        PAY_PREFIX + signed.hash(),
+        [
+            (wallet_account(intent.wallet, intent.programme), "debit", intent.amount),
+            (merchant_account(intent.merchant), "credit", intent.amount),
+        ],
+        signed.format(),
+    )
+
+
+def rekey_posting(old: str, new: str, programme: str, amount: int) -> Posting:
+    """Return the posting moving amount of programme from wallet old to wallet new (dids)."""
+    return posting_make(
+        f"{REKEY_PREFIX}{programme}:{old}:{new}",
+        [
+            (wallet_account(old, programme), "debit", amount),
+            (wallet_account(new, programme), "credit", amount),
+        ],
+        "Pindah kunci dompet / wallet key rotation",
+    )
+
+
+def wallet_debit_check(posting: Posting, rekeyed: Callable[[str, str], bool]) -> None:
+    """Refuse posting when it debits a wallet account without the wallet's authority.
+
+    Allowed: no wallet debit; intent_posting of an intent whose signature holds; a
+    rekey_posting whose old and new dids rekeyed(old, new) confirms. Raises PaymentRefused
+    with reason "unsigned_debit" otherwise.
+    """
+    debits = [g for g in posting.legs if g.side is Side.DEBIT and g.account.startswith("wallet:")]
+    if not debits:
+        return
+    if posting.key.startswith(PAY_PREFIX) and _signed_payment(posting):
+        return
+    if posting.key.startswith(REKEY_PREFIX) and _rekey(posting, rekeyed):
+        return
+    raise PaymentRefused(
+        "unsigned_debit",
+        f"posting {posting.key} mendebit dompet tanpa niat bertanda tangan pemiliknya",
+        f"posting {posting.key} debits a wallet without its owner's signed intent",
+        where=debits[0].account,
+    )
+
+
+def _signed_payment(posting: Posting) -> bool:
+    """Return True when posting is exactly intent_posting of a validly signed intent (memo)."""
+    try:
+        signed = SignedIntent.parse(posting.memo)
+        intent_verify(signed)
+    except TerbukaError:
+        return False
+    return intent_posting(signed) == posting
+
+
+def _rekey(posting: Posting, rekeyed: Callable[[str, str], bool]) -> bool:
+    """Return True when posting is a rekey_posting between two dids that rekeyed confirms."""
+    if len(posting.legs) != 2:
+        return False
+    debit, credit = posting.legs
+    old, _, programme = debit.account[len(WALLET_PREFIX) :].rpartition(":")
+    new = credit.account[len(WALLET_PREFIX) :].rpartition(":")[0]
+    try:
+        expected = rekey_posting(old, new, programme, debit.amount)
+    except TerbukaError:
+        return False
+    return expected == posting and rekeyed(old, new)

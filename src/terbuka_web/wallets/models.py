@@ -1,0 +1,135 @@
+"""Models of the wallets app: citizens' wallet keys, enrolment challenges, programmes' purpose
+bindings, approved merchants and accepted payments.
+
+A Wallet holds only the public key (its did:key) and the head of its intent chain; the money
+is on the ledger ("wallet:<did>:<programme>"). Its registrant link is private: nothing public
+names it, the log shows the did:key only (a pseudonym).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from terbuka.money.intent import GENESIS
+
+
+class Wallet(models.Model):
+    """Hold one enrolled wallet key of a registrant: its did:key, its chain head, its state."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Aktif")
+        REVOKED = "revoked", _("Dicabut")
+
+    did = models.CharField(max_length=60, unique=True)
+    registrant = models.ForeignKey(
+        "benefits.Registrant", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    counter = models.BigIntegerField(default=0, help_text="counter of the last accepted intent")
+    head = models.CharField(max_length=43, default=GENESIS, help_text="hash of that intent")
+    enrolled_at = models.DateTimeField()
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registrant"],
+                condition=models.Q(status="active"),
+                name="wallet_one_active_per_registrant",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.did
+
+
+class EnrolChallenge(models.Model):
+    """Hold a challenge an officer issued at the desk for one registrant (used once).
+
+    replaces is the registrant's active wallet when the challenge re-enrols a lost key.
+    """
+
+    challenge = models.CharField(max_length=43, unique=True)
+    registrant = models.ForeignKey(
+        "benefits.Registrant", on_delete=models.PROTECT, related_name="+"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    expires = models.BigIntegerField(help_text="unix seconds")
+    replaces = models.ForeignKey(
+        Wallet, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    used = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Purpose(models.Model):
+    """Hold what a programme's money in wallets may buy: merchant categories and caps.
+
+    Its regions are the programme's; its expiry the programme's last day (WIB).
+    """
+
+    programme = models.OneToOneField(
+        "benefits.Programme", on_delete=models.PROTECT, related_name="purpose"
+    )
+    categories = models.JSONField(default=list, help_text='e.g. ["atk"]; empty: any')
+    payment_cap = models.BigIntegerField(default=0, help_text=_("Rupiah; 0: tanpa batas"))
+    day_cap = models.BigIntegerField(default=0, help_text=_("Rupiah; 0: tanpa batas"))
+
+
+class Merchant(models.Model):
+    """Hold a merchant approved by an officer of its region for one category."""
+
+    class Category(models.TextChoices):
+        ATK = "atk", _("Toko alat tulis dan perlengkapan sekolah")
+        BIMBEL = "bimbel", _("Bimbingan belajar")
+        WARUNG = "warung", _("Warung sembako")
+        APOTEK = "apotek", _("Apotek")
+
+    code = models.CharField(max_length=32, unique=True, help_text="e.g. toko-ani")
+    name = models.CharField(max_length=200)
+    category = models.CharField(max_length=8, choices=Category.choices)
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Payment(models.Model):
+    """Hold one accepted payment: the signed intent's wire text and what it moved."""
+
+    intent_hash = models.CharField(max_length=43, unique=True)
+    wallet = models.ForeignKey(Wallet, on_delete=models.PROTECT, related_name="payments")
+    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="payments")
+    programme = models.CharField(max_length=32)
+    amount = models.BigIntegerField()
+    counter = models.BigIntegerField()
+    day = models.IntegerField(help_text="day number in the cap's time zone (WIB)")
+    intent = models.TextField(help_text="TPI1 wire text, as signed")
+    offline = models.BooleanField(default=False)
+    accepted_at = models.DateTimeField()
+    entry_id = models.BigIntegerField(help_text="its transparency-log entry")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["wallet", "counter"], name="payment_counter_once")
+        ]

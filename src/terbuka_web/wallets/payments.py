@@ -1,0 +1,133 @@
+"""Accept a wallet's signed payment intent: the one service that spends a wallet's money.
+
+payment_accept(intent=…) runs in one transaction:
+1. parses the intent (TPI1 wire text) and locks the wallet's row (SELECT … FOR UPDATE on
+   PostgreSQL; SQLite transactions are IMMEDIATE, so payments are serialised there), so two
+   payments of one wallet are decided one after the other, each against the chain head and
+   the balance the other left;
+2. refuses, with the reason, an unknown or revoked wallet, an unknown merchant or programme,
+   and every rule of terbuka.money.purpose.payment_check (forged, replay, chain_fork,
+   chain_gap, expired, wrong_category, wrong_region, over_payment_cap, over_day_cap), then a
+   balance short of the amount (insufficient_balance);
+3. posts the intent's posting (wallet → merchant, memo the signed intent: the ledger itself
+   refuses any wallet debit without it), appends a pseudonymous wallet.payment log entry
+   (the signed intent: a did:key, never a name), advances the chain and records the payment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from terbuka.money.errors import PaymentRefused
+from terbuka.money.intent import SignedIntent
+from terbuka.money.purpose import ChainHead, Restrictions, day_of, payment_check
+from terbuka.money.purpose import Merchant as RuleMerchant
+from terbuka.money.spend import intent_posting, wallet_account
+from terbuka_web.benefits.models import Programme
+from terbuka_web.ledger.models import Account
+from terbuka_web.ledger.services import postings_record
+from terbuka_web.transparency.services import entry_append
+from terbuka_web.wallets.models import Merchant, Payment, Purpose, Wallet
+
+PAYMENT = "wallet.payment"
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def restrictions_of(programme: Programme) -> Restrictions:
+    """Return the purpose binding of programme's wallet money (none set: regions and expiry).
+
+    The money expires at the end of the programme's last day, WIB.
+    """
+    purpose = Purpose.objects.filter(programme=programme).first()
+    last = dt.datetime.combine(programme.period_end + dt.timedelta(days=1), dt.time(), WIB)
+    return Restrictions(
+        programme=programme.slug,
+        expires=int(last.timestamp()) - 1,
+        categories=frozenset(purpose.categories if purpose else ()),
+        regions=tuple(programme.regions),
+        payment_cap=purpose.payment_cap if purpose else 0,
+        day_cap=purpose.day_cap if purpose else 0,
+    )
+
+
+def _refused(reason: str, message_id: str, message_en: str, where: str) -> PaymentRefused:
+    return PaymentRefused(reason, message_id, message_en, where=where)
+
+
+def _wallet_locked(did: str) -> Wallet:
+    """Return the wallet of did locked for this transaction; refuse unknown or revoked."""
+    wallet = Wallet.objects.select_for_update().filter(did=did).first()
+    if wallet is None:
+        raise _refused("unknown_wallet", "dompet tidak terdaftar", "unknown wallet", "wallet")
+    if wallet.status != Wallet.Status.ACTIVE:
+        raise _refused(
+            "revoked_wallet",
+            "kunci dompet ini sudah dicabut (diganti kunci baru)",
+            "this wallet key was revoked (replaced by a new key)",
+            "wallet",
+        )
+    return wallet
+
+
+@transaction.atomic
+def payment_accept(*, intent: str, now: int | None = None, offline: bool = False) -> Payment:
+    """Accept the signed intent (TPI1 wire text) and move its money; return the Payment.
+
+    Raises WalletFormatError for text that does not parse, SignatureRefused for a forged
+    signature, PaymentRefused with its reason for every other refusal (module doc). Writes
+    nothing when it raises.
+    """
+    signed = SignedIntent.parse(intent)
+    i = signed.intent
+    wallet = _wallet_locked(i.wallet)
+    merchant = Merchant.objects.filter(code=i.merchant).first()
+    if merchant is None:
+        raise _refused(
+            "unknown_merchant", "pedagang tidak disetujui", "merchant not approved", "merchant"
+        )
+    programme = Programme.objects.filter(slug=i.programme).first()
+    if programme is None:
+        raise _refused("wrong_programme", "program tidak dikenal", "unknown programme", "programme")
+    restrictions = restrictions_of(programme)
+    moment = now if now is not None else int(time.time())
+    day = day_of(moment, restrictions)
+    spent = Payment.objects.filter(wallet=wallet, programme=i.programme, day=day)
+    payment_check(
+        signed,
+        restrictions=restrictions,
+        merchant=RuleMerchant(merchant.code, merchant.category, merchant.village_id),
+        head=ChainHead(wallet.counter, wallet.head),
+        spent_today=spent.aggregate(total=Sum("amount"))["total"] or 0,
+        now=moment,
+    )
+    _balance_check(wallet_account(i.wallet, i.programme), i.amount)
+    postings_record(postings=[intent_posting(signed)])
+    entry = entry_append(
+        kind=PAYMENT, ref=f"dompet/{i.wallet}/{i.counter}",
+        payload={"intent": signed.format(), "hash": signed.hash(), "offline": offline},
+    )  # fmt: skip
+    wallet.counter, wallet.head = i.counter, signed.hash()
+    wallet.save(update_fields=["counter", "head"])
+    return Payment.objects.create(
+        intent_hash=signed.hash(), wallet=wallet, merchant=merchant, programme=i.programme,
+        amount=i.amount, counter=i.counter, day=day, intent=signed.format(), offline=offline,
+        accepted_at=timezone.now(), entry_id=entry.pk,
+    )  # fmt: skip
+
+
+def _balance_check(account: str, amount: int) -> None:
+    """Refuse (insufficient_balance) when account holds less than amount Rupiah."""
+    balance = Account.objects.filter(key=account).values_list("balance", flat=True).first() or 0
+    if balance < amount:
+        raise _refused(
+            "insufficient_balance",
+            f"saldo Rp {balance} kurang dari Rp {amount}",
+            f"the balance of Rp {balance} is short of Rp {amount}",
+            "amount",
+        )

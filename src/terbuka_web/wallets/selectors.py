@@ -1,0 +1,94 @@
+"""Read the wallets app: approved merchants, a wallet's balances, a payment's receipt.
+
+Nothing here names a registrant: a wallet is its did:key, a payment its signed intent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from terbuka_web.benefits.models import Programme
+from terbuka_web.ledger.models import Account
+from terbuka_web.transparency.selectors import entry_index_of, receipt_for
+from terbuka_web.wallets.models import Merchant, Payment, Wallet
+from terbuka_web.wallets.payments import restrictions_of
+
+
+def merchants_approved() -> QuerySet[Merchant]:
+    """Return the approved merchants with their villages, by code."""
+    return Merchant.objects.select_related("village").order_by("code")
+
+
+@dataclass(frozen=True)
+class Balance:
+    """Hold one programme's balance in a wallet with the restrictions on spending it."""
+
+    programme: str
+    balance: int
+    expires: int
+    categories: list[str]
+    regions: list[str]
+    payment_cap: int
+    day_cap: int
+
+
+def wallet_get(did: str) -> Wallet | None:
+    """Return the wallet of did (active or revoked), or None."""
+    return Wallet.objects.filter(did=did).first()
+
+
+def wallet_balances(wallet: Wallet) -> list[Balance]:
+    """Return wallet's balance per programme (Rupiah) with its restrictions, by programme."""
+    prefix = f"wallet:{wallet.did}:"
+    held = dict(
+        (key[len(prefix) :], balance)
+        for key, balance in Account.objects.filter(key__startswith=prefix).values_list(
+            "key", "balance"
+        )
+    )
+    result = []
+    for programme in Programme.objects.filter(slug__in=list(held)).order_by("slug"):
+        r = restrictions_of(programme)
+        categories, regions = sorted(r.categories), list(r.regions)
+        balance = held[programme.slug]
+        result.append(
+            Balance(programme.slug, balance, r.expires, categories, regions, r.payment_cap,
+                    r.day_cap)
+        )  # fmt: skip
+    return result
+
+
+def payment_receipt(intent_hash: str) -> dict[str, Any] | None:
+    """Return the receipt of the payment with intent_hash, or None when there is none.
+
+    "proof" is the C2SP tlog-proof of its log entry (inclusion proof and checkpoint), None
+    until the sequencer has integrated it ("log_index" None too).
+    """
+    payment = (
+        Payment.objects.select_related("wallet", "merchant").filter(intent_hash=intent_hash).first()
+    )
+    if payment is None:
+        return None
+    index = entry_index_of(payment.entry_id)
+    proof = receipt_for(index) if index is not None else None
+    return {
+        "hash": payment.intent_hash,
+        "wallet": payment.wallet.did,
+        "merchant": payment.merchant.code,
+        "programme": payment.programme,
+        "amount": payment.amount,
+        "counter": payment.counter,
+        "intent": payment.intent,
+        "offline": payment.offline,
+        "accepted_at": payment.accepted_at,
+        "log_index": index,
+        "proof": proof.decode("utf-8") if proof is not None else None,
+    }
+
+
+def wallet_replaced(wallet: Wallet) -> str | None:
+    """Return the did:key of the wallet that wallet replaced (a re-enrolment), or None."""
+    return Wallet.objects.filter(replaced_by=wallet).values_list("did", flat=True).first()
