@@ -321,7 +321,18 @@ if OCID_PREFIXES[0] in IMPORT_OCID_PREFIXES:
         "may never use"
     )
 
+WALLET_ISSUER = os.environ.get("TERBUKA_WALLET_ISSUER", "").strip()
+if WALLET_ISSUER:
+    from terbuka.errors import TerbukaError
+    from terbuka.money.didkey import did_key_parse
+
+    try:
+        did_key_parse(WALLET_ISSUER, "TERBUKA_WALLET_ISSUER")
+    except TerbukaError as exc:
+        raise ImproperlyConfigured(f"TERBUKA_WALLET_ISSUER: {exc}") from None
+
 TERBUKA = {
+    "WALLET_ISSUER": WALLET_ISSUER,
     "OCID_PREFIX": OCID_PREFIXES[0],
     "IMPORT_OCID_PREFIXES": IMPORT_OCID_PREFIXES,
     "PUBLISHER_NAME": os.environ.get("TERBUKA_PUBLISHER_NAME", "Pemerintah Kabupaten Bojonegoro"),

@@ -35,6 +35,7 @@ urlpatterns = [
     path("anggaran/", include("terbuka_web.budget.urls")),
     path("bantuan/", include("terbuka_web.benefits.urls")),
     path("federasi/", include("terbuka_web.federation.urls")),
+    path("dompet/", include("terbuka_web.wallets.urls")),
     # Browsers and feed readers ask /favicon.ico of any page, the JSON and text ones too.
     path("favicon.ico", RedirectView.as_view(url=lazy(static_url, str)("terbuka/favicon.ico"))),
     path("media/<path:name>", document_file, name="document_file"),

@@ -1,0 +1,75 @@
+// The merchant's page (/dompet/pedagang/): check a pasted QR payment offline with
+// TerbukaWallet.offlineCheck (wallet-check.js), against the payments this device already took
+// (kept in IndexedDB until synced), and keep the page working with no signal (sw.js).
+"use strict";
+
+(() => {
+  const english = document.documentElement.lang === "en";
+  const stored = self.terbukaStore("terbuka-pedagang", "vouchers");
+  const WIB = 7 * 3600;
+  const dayOf = (seconds) => Math.floor((seconds + WIB) / 86400);
+  const rupiah = (n) => n.toLocaleString("id-ID");
+  const fill = (id, values) =>
+    document.getElementById(id).content.textContent.trim().replace(/\{(\w+)\}/g, (_m, k) => values[k]);
+
+  async function takenShow() {
+    const list = document.getElementById("taken");
+    const records = (await stored("readonly", (s) => s.getAll())) || [];
+    list.replaceChildren(
+      ...records.map((r) => {
+        const item = document.createElement("li");
+        item.textContent = `Rp ${rupiah(r.amount)} · ${r.merchant} · ${r.wallet.slice(8, 20)}… #${r.counter}`;
+        return item;
+      }),
+    );
+  }
+
+  async function check(form) {
+    const select = form.elements.merchant;
+    const option = select.selectedOptions[0];
+    localStorage.setItem("terbuka-pedagang", select.value);
+    const merchant = { id: select.value, category: option.dataset.category, region: option.dataset.region };
+    const now = Math.floor(Date.now() / 1000);
+    const records = (await stored("readonly", (s) => s.getAll())) || [];
+    const payload = form.elements.payload.value.trim();
+    const wallet = "did:key:" + (payload.split(".")[1] || "");
+    const spentToday = records
+      .filter((r) => r.wallet === wallet && r.day === dayOf(now))
+      .reduce((sum, r) => sum + r.amount, 0);
+    const result = await TerbukaWallet.offlineCheck(payload, {
+      issuer: form.dataset.issuer, merchant, now, seen: records.map((r) => r.intent), spentToday,
+    });
+    const out = document.getElementById("check-result");
+    if (!result.valid) {
+      const message = english ? result.message_en : result.message_id;
+      out.className = "usa-alert usa-alert--error usa-alert__text";
+      out.textContent = fill("text-refused", { reason: result.reason, message });
+      return;
+    }
+    const i = result.intent;
+    const record = {
+      payload, intent: payload.split("~")[0], wallet: i.wallet, merchant: i.merchant,
+      amount: i.amount, counter: i.counter, day: dayOf(now), at: now,
+    };
+    await stored("readwrite", (s) => s.put(record, result.hash));
+    out.className = "usa-alert usa-alert--success usa-alert__text";
+    out.textContent = fill("text-valid", { amount: rupiah(i.amount), wallet: i.wallet.slice(8, 20) + "…", counter: i.counter });
+    form.elements.payload.value = "";
+    await takenShow();
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const form = document.getElementById("merchant-check");
+    if (!form) return;
+    const chosen = localStorage.getItem("terbuka-pedagang");
+    if (chosen && [...form.elements.merchant.options].some((o) => o.value === chosen)) {
+      form.elements.merchant.value = chosen;
+    }
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      check(form);
+    });
+    takenShow();
+    if ("serviceWorker" in navigator) navigator.serviceWorker.register("/dompet/sw.js", { scope: "/dompet/" });
+  });
+})();

@@ -1,0 +1,12 @@
+"""URLs of the wallets app's pages under /dompet/ (the JSON API is /api/wallets/)."""
+
+from django.urls import path
+
+from terbuka_web.wallets import views
+
+app_name = "wallets"
+urlpatterns = [
+    path("pedagang/", views.merchant_check, name="merchant"),
+    path("sw.js", views.service_worker, name="sw"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+]
