@@ -2,7 +2,8 @@
 
 A syntax error and a name the environment does not declare are both refused at compile time
 (that is, at proposal and adoption), as "line:column" in the error's where, e.g.
-"eligibility:2:7". Macro variables (`zones.exists(z, region.startsWith(z))`) are allowed.
+"eligibility:2:7". Macro variables (`zones.exists(z, region.startsWith(z))`) are allowed; a
+name read from the root (`.desil`) counts as read like `desil`.
 """
 
 from __future__ import annotations
@@ -77,12 +78,12 @@ def _bound(tree: Tree[Any]) -> set[str]:
 
 def _names_check(tree: Tree[Any], name: str) -> frozenset[str]:
     """Return the declared names tree reads; raise RuleError at the first identifier neither
-    declared nor bound by a macro."""
+    declared nor bound by a macro (`name` and `.name` alike)."""
     allowed = set(DECLARED) | _bound(tree)
     idents = [
         node.children[0]
         for node in tree.iter_subtrees()
-        if node.data == "ident" and isinstance(node.children[0], Token)
+        if node.data in ("ident", "dot_ident") and isinstance(node.children[0], Token)
     ]
     for token in sorted(idents, key=lambda t: (t.line or 0, t.column or 0)):
         if str(token) not in allowed:
