@@ -3,11 +3,13 @@
 A syntax error and a name the environment does not declare are both refused at compile time
 (that is, at proposal and adoption), as "line:column" in the error's where, e.g.
 "eligibility:2:7". Macro variables (`zones.exists(z, region.startsWith(z))`) are allowed; a
-name read from the root (`.desil`) counts as read like `desil`.
+name read from the root (`.desil`) counts as read like `desil`. A text is compiled once per
+process (the last 128 are kept): checking rules and then evaluating them compiles them once.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +38,7 @@ class Expression:
     names: frozenset[str]
 
 
+@functools.lru_cache(maxsize=128)
 def rule_compile(text: str, *, name: str) -> Expression:
     """Return the compiled Expression of text (named name in errors, e.g. "eligibility").
 
