@@ -9,7 +9,6 @@ stops, so nobody is paid by a partial run.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -125,8 +124,3 @@ def evaluate(compiled: CompiledRules, registrant: Registrant) -> Outcome:
             registrant, "entitlement", f"hasil bukan Rupiah bulat 0–10^12 / not 0–10^12: {amount!r}"
         )
     return Outcome(True, int(amount))
-
-
-def evaluate_all(compiled: CompiledRules, registrants: Iterable[Registrant]) -> list[Outcome]:
-    """Return the Outcome of every registrant, in order; the first failure raises for all."""
-    return [evaluate(compiled, registrant) for registrant in registrants]
