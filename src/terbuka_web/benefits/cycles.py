@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from terbuka.canonical import canonical_json
@@ -44,6 +44,7 @@ from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
 from terbuka_web.benefits.keys import pseudonym_key
 from terbuka_web.benefits.models import Cycle, CycleItem, CycleVillage, Programme, Registrant
+from terbuka_web.benefits.totals import within
 from terbuka_web.ledger.models import Account
 from terbuka_web.ledger.services import posting_record, postings_record
 from terbuka_web.transparency.services import entry_append, entry_append_many
@@ -77,13 +78,6 @@ def _refused(message_id: str, message_en: str, where: str) -> ValidationError:
     return ValidationError(message_id, message_en, where=where)
 
 
-def _registrants(programme: Programme) -> Q:
-    within = Q()
-    for prefix in programme.regions:
-        within |= Q(village_code__startswith=f"{prefix}.") | Q(village_code=prefix)
-    return within
-
-
 def _snapshot(programme: Programme, cycle: Cycle, today: dt.date, size: int) -> None:
     """Evaluate every registrant and write cycle's items and village figures.
 
@@ -97,7 +91,7 @@ def _snapshot(programme: Programme, cycle: Cycle, today: dt.date, size: int) -> 
     villages: dict[str, CycleVillage] = {}
     fields = ("id", "nik_hash", "source_id", "row", "village_code", "desil", "household",
               "disabilitas", "lansia", "meninggal", "duplicate")  # fmt: skip
-    rows = Registrant.objects.filter(_registrants(programme)).order_by("id").values_list(*fields)
+    rows = Registrant.objects.filter(within(programme)).order_by("id").values_list(*fields)
     stream = rows.iterator(CHUNK)
     try:
         for pk, nik, source, row, village, desil, household, disab, old, dead, dup in stream:
