@@ -157,6 +157,11 @@ def _cycle_start(programme: Programme, today: dt.date, size: int) -> Cycle:
     return cycle
 
 
+def _logged(kind: str, payload: dict[str, object]) -> bytes:
+    """Return the log entry bytes of payload under kind (as entry_append makes them)."""
+    return canonical_json({"kind": kind, **payload})
+
+
 @transaction.atomic
 def _chunk_credit(cycle: Cycle, size: int) -> int:
     """Credit up to size pending items of cycle with their log entries; return how many.
@@ -181,8 +186,8 @@ def _chunk_credit(cycle: Cycle, size: int) -> int:
         for _pk, ps, amount, _village in items
     ])  # fmt: skip
     entry_append_many(kind=CREDIT, entries=[
-        (f"bantuan/{slug}/siklus/{n}/{ps}", canonical_json({"kind": CREDIT, **credit_payload(
-            programme=slug, cycle=n, pseudonym=ps, amount=amount, village_code=village)}))
+        (f"bantuan/{slug}/siklus/{n}/{ps}", _logged(CREDIT, credit_payload(
+            programme=slug, cycle=n, pseudonym=ps, amount=amount, village_code=village)))
         for _pk, ps, amount, village in items
     ])  # fmt: skip
     CycleItem.objects.filter(id__in=[pk for pk, *_ in items]).update(credited=True)
@@ -197,13 +202,12 @@ def _cycle_finish(cycle: Cycle) -> None:
         .values("village_code").annotate(total=Sum("amount")).values_list("village_code", "total")
     )  # fmt: skip
     slug, n = cycle.programme.slug, cycle.number
-    for code in cycle.villages.order_by("village_code").values_list("village_code", flat=True):
-        entry_append(
-            kind=VILLAGE_TOTAL, ref=f"bantuan/{slug}/siklus/{n}/desa/{code}",
-            payload=village_total_payload(
-                programme=slug, cycle=n, village_code=code, credited=credited.get(code, 0)
-            ),
-        )  # fmt: skip
+    codes = cycle.villages.order_by("village_code").values_list("village_code", flat=True)
+    entry_append_many(kind=VILLAGE_TOTAL, entries=[
+        (f"bantuan/{slug}/siklus/{n}/desa/{code}", _logged(VILLAGE_TOTAL, village_total_payload(
+            programme=slug, cycle=n, village_code=code, credited=credited.get(code, 0))))
+        for code in codes
+    ])  # fmt: skip
     cycle.status, cycle.finished_at = Cycle.Status.DONE, timezone.now()
     cycle.save(update_fields=["status", "finished_at"])
 
