@@ -16,14 +16,13 @@ the public log can compare them with what the portal publishes (`terbuka verify 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from terbuka.errors import FormatError, VerificationError
+from terbuka.registry.identity import keyed_hash
 
 CREDIT = "benefit.credit"
 VILLAGE_TOTAL = "benefit.village_total"
@@ -33,8 +32,7 @@ PSEUDONYM_HEX = 32
 
 def pseudonym(key: bytes, programme: str, nik_hash: str) -> str:
     """Return registrant's pseudonym (32 hex) in programme; e.g. ("k", "blt", "ab…") → "5d0c…"."""
-    message = f"terbuka/pseudonym/v1:{programme}:{nik_hash}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:PSEUDONYM_HEX]
+    return keyed_hash(key, "pseudonym", f"{programme}:{nik_hash}")[:PSEUDONYM_HEX]
 
 
 def credit_payload(

@@ -31,18 +31,20 @@ def key_derive(secret: str, *, purpose: str) -> bytes:
     return hkdf.derive(secret.encode("utf-8"))
 
 
-def _keyed(key: bytes, label: str, digits: str) -> str:
-    return hmac.new(key, f"terbuka/{label}/v1:{digits}".encode(), hashlib.sha256).hexdigest()
+def keyed_hash(key: bytes, label: str, text: str) -> str:
+    """Return HMAC-SHA-256 (64 hex) under key of "terbuka/<label>/v1:<text>" (label: the
+    domain, e.g. "nik"), the one keyed hash of the registry: NIK, KK, pseudonyms."""
+    return hmac.new(key, f"terbuka/{label}/v1:{text}".encode(), hashlib.sha256).hexdigest()
 
 
 def nik_hash(key: bytes, nik: str) -> str:
     """Return the keyed hash (64 hex) of a 16-digit NIK."""
-    return _keyed(key, "nik", nik)
+    return keyed_hash(key, "nik", nik)
 
 
 def kk_hash(key: bytes, number: str) -> str:
     """Return the keyed hash (64 hex) of a 16-digit KK (family card) number."""
-    return _keyed(key, "kk", number)
+    return keyed_hash(key, "kk", number)
 
 
 def seal(key: bytes, text: str, *, field: str) -> bytes:

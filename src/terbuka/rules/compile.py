@@ -2,11 +2,14 @@
 
 A syntax error and a name the environment does not declare are both refused at compile time
 (that is, at proposal and adoption), as "line:column" in the error's where, e.g.
-"eligibility:2:7". Macro variables (`zones.exists(z, region.startsWith(z))`) are allowed.
+"eligibility:2:7". Macro variables (`zones.exists(z, region.startsWith(z))`) are allowed; a
+name read from the root (`.desil`) counts as read like `desil`. A text is compiled once per
+process (the last 128 are kept): checking rules and then evaluating them compiles them once.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +38,7 @@ class Expression:
     names: frozenset[str]
 
 
+@functools.lru_cache(maxsize=128)
 def rule_compile(text: str, *, name: str) -> Expression:
     """Return the compiled Expression of text (named name in errors, e.g. "eligibility").
 
@@ -77,12 +81,12 @@ def _bound(tree: Tree[Any]) -> set[str]:
 
 def _names_check(tree: Tree[Any], name: str) -> frozenset[str]:
     """Return the declared names tree reads; raise RuleError at the first identifier neither
-    declared nor bound by a macro."""
+    declared nor bound by a macro (`name` and `.name` alike)."""
     allowed = set(DECLARED) | _bound(tree)
     idents = [
         node.children[0]
         for node in tree.iter_subtrees()
-        if node.data == "ident" and isinstance(node.children[0], Token)
+        if node.data in ("ident", "dot_ident") and isinstance(node.children[0], Token)
     ]
     for token in sorted(idents, key=lambda t: (t.line or 0, t.column or 0)):
         if str(token) not in allowed:

@@ -9,9 +9,10 @@ stops, so nobody is paid by a partial run.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any
 
 from celpy import celtypes
@@ -46,19 +47,39 @@ class Outcome:
 class CompiledRules:
     """Hold a rule set's two compiled expressions, its shared context values, and the results
     already computed, keyed by the registrant attributes each expression reads (an expression
-    that reads only desil is evaluated once per decile, not once per registrant)."""
+    that reads only desil is evaluated once per decile, not once per registrant).
+
+    Exact: an expression's value depends only on the activation, whose other entries (today,
+    disaster_zones, p) are the same for every registrant of one CompiledRules; so it depends
+    only on the registrant attributes it names, and equal names give an equal value. The
+    results held are at most one per distinct tuple of those attributes, never one per row.
+    """
 
     rules: RuleSet
     context: Context
     eligibility: Expression = field(init=False)
     entitlement: Expression = field(init=False)
     shared: dict[str, Any] = field(init=False)
-    seen: dict[tuple[str, tuple[Any, ...]], Any] = field(init=False, default_factory=dict)
+    seen: dict[str, dict[Any, Any]] = field(init=False)
+    reads: dict[str, Callable[[Registrant], Any]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.eligibility = rule_compile(self.rules.eligibility, name="eligibility")
         self.entitlement = rule_compile(self.rules.entitlement, name="entitlement")
         self.shared = self.context.shared()
+        self.seen = {"eligibility": {}, "entitlement": {}}
+        self.reads = {
+            "eligibility": _reader(self.eligibility),
+            "entitlement": _reader(self.entitlement),
+        }
+
+
+def _reader(expression: Expression) -> Callable[[Registrant], Any]:
+    """Return a function of a registrant giving the attributes expression reads (its memo key)."""
+    names = [a for a in ATTRIBUTES if a in expression.names]
+    if not names:
+        return lambda _registrant: ()
+    return attrgetter(*names)
 
 
 def context_for(rules: RuleSet, today: Any, declared: Iterable[str] = ()) -> Context:
@@ -89,15 +110,16 @@ def _detail(exc: BaseException) -> str:
 
 def _run(compiled: CompiledRules, name: str, registrant: Registrant) -> Any:
     """Return the value of compiled's expression name for registrant (cached by what it reads)."""
+    seen = compiled.seen[name]
+    key = compiled.reads[name](registrant)
+    if key in seen:
+        return seen[key]
     expression: Expression = getattr(compiled, name)
-    key = (name, tuple(getattr(registrant, a) for a in ATTRIBUTES if a in expression.names))
-    if key in compiled.seen:
-        return compiled.seen[key]
     try:
         value = expression.runner.evaluate(activation(registrant, compiled.shared))
     except CELEvalError as exc:
         raise _failure(registrant, name, _detail(exc)) from exc
-    compiled.seen[key] = value
+    seen[key] = value
     return value
 
 
@@ -126,8 +148,3 @@ def evaluate(compiled: CompiledRules, registrant: Registrant) -> Outcome:
             registrant, "entitlement", f"hasil bukan Rupiah bulat 0–10^12 / not 0–10^12: {amount!r}"
         )
     return Outcome(True, int(amount))
-
-
-def evaluate_all(compiled: CompiledRules, registrants: Iterable[Registrant]) -> list[Outcome]:
-    """Return the Outcome of every registrant, in order; the first failure raises for all."""
-    return [evaluate(compiled, registrant) for registrant in registrants]

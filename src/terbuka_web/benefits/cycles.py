@@ -12,6 +12,10 @@ cycle_run(programme=…) starts a new cycle (or resumes the one left running by 
    entry and the item marked credited, all in one transaction: a kill between chunks leaves
    whole chunks only, and the resumed run takes the items not yet credited;
 3. finish: one benefit.village_total entry per village, the cycle marked done.
+Memory stays flat in the registry's size: registrants are streamed, items written and read
+back in batches, each rule evaluated once per distinct tuple of the attributes it reads
+(terbuka.rules.evaluate). Every chunk reads on from the last item id it credited, so a
+million items take a few hundred index range reads, not ever longer scans.
 cycle_clawback moves the unspent entitlements of expired cycles back to the programme fund.
 """
 
@@ -22,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from terbuka.canonical import canonical_json
@@ -36,8 +40,9 @@ from terbuka.registry.cycles import (
     pseudonym,
     village_total_payload,
 )
+from terbuka.rules.dryrun import VillageTotal
 from terbuka.rules.environment import Registrant as RuleRegistrant
-from terbuka.rules.evaluate import CompiledRules, Refusal, context_for, evaluate
+from terbuka.rules.evaluate import CompiledRules, Outcome, Refusal, context_for, evaluate
 from terbuka.rules.ruleset import ruleset_parse
 from terbuka_web.accounts.models import User
 from terbuka_web.accounts.selectors import Action
@@ -46,12 +51,19 @@ from terbuka_web.benefits.disasters import declared_zones
 from terbuka_web.benefits.keys import pseudonym_key
 from terbuka_web.benefits.models import Cycle, CycleItem, CycleVillage, Programme, Registrant
 from terbuka_web.benefits.signals import cycle_done
+from terbuka_web.benefits.totals import within
+from terbuka_web.common.bulk import rows_insert
 from terbuka_web.ledger.models import Account
 from terbuka_web.ledger.services import posting_record, postings_record
 from terbuka_web.notifications.services import cycle_done_notify, cycle_refused_notify
 from terbuka_web.transparency.services import entry_append, entry_append_many
 
 CHUNK = 2000
+SNAPSHOT_BATCH = 5000  # items written per statement batch while the snapshot streams
+ITEM_COLUMNS = ["cycle_id", "registrant_id", "village_code", "pseudonym", "amount", "credited",
+                "clawed_back"]  # fmt: skip
+FIELDS = ("id", "nik_hash", "source_id", "row", "village_code", "desil", "household",
+          "disabilitas", "lansia", "meninggal", "duplicate")  # fmt: skip
 ENTITLEMENT_DAYS = 90
 TREASURY = "treasury:apbd"
 
@@ -80,56 +92,55 @@ def _refused(message_id: str, message_en: str, where: str) -> ValidationError:
     return ValidationError(message_id, message_en, where=where)
 
 
-def _registrants(programme: Programme) -> Q:
-    within = Q()
-    for prefix in programme.regions:
-        within |= Q(village_code__startswith=f"{prefix}.") | Q(village_code=prefix)
-    return within
-
-
-def _snapshot(programme: Programme, cycle: Cycle, today: dt.date, size: int) -> None:
+def _snapshot(programme: Programme, cycle: Cycle, today: dt.date) -> None:
     """Evaluate every registrant and write cycle's items and village figures.
 
     Raises RuleEvaluationError naming the row, ValidationError when the fund is short.
     """
     assert programme.current is not None
-    rules = ruleset_parse(programme.current.rules)
+    rules = ruleset_parse(programme.current.rules)  # compiled once: rule_compile keeps it
     compiled = CompiledRules(rules, context_for(rules, today, declared_zones(today)))
     key = pseudonym_key()
-    items: list[CycleItem] = []
-    villages: dict[str, CycleVillage] = {}
-    fields = ("id", "nik_hash", "source_id", "row", "village_code", "desil", "household",
-              "disabilitas", "lansia", "meninggal", "duplicate")  # fmt: skip
-    rows = Registrant.objects.filter(_registrants(programme)).order_by("id").values_list(*fields)
+    items: list[tuple[object, ...]] = []
+    tallies: dict[str, VillageTotal] = {}
+    rows = Registrant.objects.filter(within(programme)).order_by("id").values_list(*FIELDS)
     stream = rows.iterator(CHUNK)
     try:
-        for pk, nik, source, row, village, desil, household, disab, old, dead, dup in stream:
-            who = RuleRegistrant(
-                f"impor {source} baris {row}", village, desil, household, disab, old, dead, dup
-            )
+        for pk, nik, source, row, village, *attributes in stream:
+            who = RuleRegistrant(f"impor {source} baris {row}", village, *attributes)
             outcome = evaluate(compiled, who)
-            figures = villages.setdefault(village, CycleVillage(cycle=cycle, village_code=village))
-            if outcome.refusal is Refusal.DECEASED:
-                figures.deceased += 1
-            elif outcome.refusal is Refusal.DUPLICATE:
-                figures.duplicate += 1
-            elif not outcome.eligible or outcome.amount == 0:
-                figures.ineligible += 1
-            else:
-                figures.eligible += 1
-                figures.allocated += outcome.amount
-                items.append(CycleItem(
-                    cycle=cycle, registrant_id=pk, village_code=village, amount=outcome.amount,
-                    pseudonym=pseudonym(key, programme.slug, nik),
-                ))  # fmt: skip
-                if len(items) >= size:  # memory flat in the registry's size (rolled back on error)
-                    CycleItem.objects.bulk_create(items)
+            tally = tallies.get(village) or tallies.setdefault(village, VillageTotal(village))
+            if _counted(tally, outcome):
+                items.append((cycle.pk, pk, village, pseudonym(key, programme.slug, nik),
+                              outcome.amount, False, 0))  # fmt: skip
+                if len(items) >= SNAPSHOT_BATCH:  # memory flat (rolled back on an error)
+                    rows_insert(CycleItem, ITEM_COLUMNS, items)
                     items = []
     finally:  # a failed evaluation leaves PostgreSQL's server-side cursor open: close it now
         stream.close()  # type: ignore[attr-defined]
-    CycleItem.objects.bulk_create(items)
-    _fund_check(programme, sum(v.allocated for v in villages.values()))
-    CycleVillage.objects.bulk_create(villages.values(), batch_size=CHUNK)
+    rows_insert(CycleItem, ITEM_COLUMNS, items)
+    _fund_check(programme, sum(t.amount for t in tallies.values()))
+    CycleVillage.objects.bulk_create(
+        [CycleVillage(cycle=cycle, village_code=t.village_code, allocated=t.amount,
+                      eligible=t.eligible, ineligible=t.ineligible, deceased=t.deceased,
+                      duplicate=t.duplicate) for t in tallies.values()],
+        batch_size=CHUNK,
+    )  # fmt: skip
+
+
+def _counted(tally: VillageTotal, outcome: Outcome) -> bool:
+    """Count outcome in its village's tally; return True when it is a credit (amount > 0)."""
+    if outcome.refusal is Refusal.DECEASED:
+        tally.deceased += 1
+    elif outcome.refusal is Refusal.DUPLICATE:
+        tally.duplicate += 1
+    elif not outcome.eligible or outcome.amount == 0:
+        tally.ineligible += 1
+    else:
+        tally.eligible += 1
+        tally.amount += outcome.amount
+        return True
+    return False
 
 
 def _fund_check(programme: Programme, allocated: int) -> None:
@@ -145,7 +156,7 @@ def _fund_check(programme: Programme, allocated: int) -> None:
 
 
 @transaction.atomic
-def _cycle_start(programme: Programme, today: dt.date, size: int, trigger: str) -> Cycle:
+def _cycle_start(programme: Programme, today: dt.date, trigger: str) -> Cycle:
     """Create the next cycle of programme with its snapshot (all or nothing).
 
     Raises IntegrityError when a cycle of programme already ran for trigger (not "").
@@ -166,25 +177,30 @@ def _cycle_start(programme: Programme, today: dt.date, size: int, trigger: str) 
         started_at=timezone.now(), expires_on=today + dt.timedelta(days=ENTITLEMENT_DAYS),
         trigger=trigger,
     )  # fmt: skip
-    _snapshot(programme, cycle, today, size)
+    _snapshot(programme, cycle, today)
     return cycle
 
 
+def _logged(kind: str, payload: dict[str, object]) -> bytes:
+    """Return the log entry bytes of payload under kind (as entry_append makes them)."""
+    return canonical_json({"kind": kind, **payload})
+
+
 @transaction.atomic
-def _chunk_credit(cycle: Cycle, size: int) -> int:
-    """Credit up to size pending items of cycle with their log entries; return how many.
+def _chunk_credit(cycle: Cycle, size: int, after: int) -> tuple[int, int]:
+    """Credit up to size pending items of cycle above id after with their log entries; return
+    how many and the last item id (items below after are credited already).
 
     The cycle's row lock serialises two processes resuming the same cycle (PostgreSQL; SQLite
     writers are serialised already), so the second sees the first's items as credited.
     """
     list(Cycle.objects.select_for_update().filter(pk=cycle.pk).values_list("pk", flat=True))
+    pending = CycleItem.objects.filter(cycle=cycle, credited=False, id__gt=after)
     items = list(
-        CycleItem.objects.filter(cycle=cycle, credited=False)
-        .order_by("id")[:size]
-        .values_list("id", "pseudonym", "amount", "village_code")
+        pending.order_by("id")[:size].values_list("id", "pseudonym", "amount", "village_code")
     )
     if not items:
-        return 0
+        return 0, after
     slug, n = cycle.programme.slug, cycle.number
     fund, prefix = fund_account(cycle.programme), entitlement_prefix(cycle)
     memo = f"Siklus {n} {cycle.programme.name}"[:500]
@@ -194,12 +210,13 @@ def _chunk_credit(cycle: Cycle, size: int) -> int:
         for _pk, ps, amount, _village in items
     ])  # fmt: skip
     entry_append_many(kind=CREDIT, entries=[
-        (f"bantuan/{slug}/siklus/{n}/{ps}", canonical_json({"kind": CREDIT, **credit_payload(
-            programme=slug, cycle=n, pseudonym=ps, amount=amount, village_code=village)}))
+        (f"bantuan/{slug}/siklus/{n}/{ps}", _logged(CREDIT, credit_payload(
+            programme=slug, cycle=n, pseudonym=ps, amount=amount, village_code=village)))
         for _pk, ps, amount, village in items
     ])  # fmt: skip
-    CycleItem.objects.filter(id__in=[pk for pk, *_ in items]).update(credited=True)
-    return len(items)
+    last = items[-1][0]
+    pending.filter(id__lte=last).update(credited=True)  # exactly the items read, by range
+    return len(items), last
 
 
 @transaction.atomic
@@ -215,13 +232,12 @@ def _cycle_finish(cycle: Cycle) -> None:
         .values("village_code").annotate(total=Sum("amount")).values_list("village_code", "total")
     )  # fmt: skip
     slug, n = cycle.programme.slug, cycle.number
-    for code in cycle.villages.order_by("village_code").values_list("village_code", flat=True):
-        entry_append(
-            kind=VILLAGE_TOTAL, ref=f"bantuan/{slug}/siklus/{n}/desa/{code}",
-            payload=village_total_payload(
-                programme=slug, cycle=n, village_code=code, credited=credited.get(code, 0)
-            ),
-        )  # fmt: skip
+    codes = cycle.villages.order_by("village_code").values_list("village_code", flat=True)
+    entry_append_many(kind=VILLAGE_TOTAL, entries=[
+        (f"bantuan/{slug}/siklus/{n}/desa/{code}", _logged(VILLAGE_TOTAL, village_total_payload(
+            programme=slug, cycle=n, village_code=code, credited=credited.get(code, 0))))
+        for code in codes
+    ])  # fmt: skip
     cycle.status, cycle.finished_at = Cycle.Status.DONE, timezone.now()
     cycle.save(update_fields=["status", "finished_at"])
     cycle_done_notify(cycle=cycle)
@@ -246,7 +262,7 @@ def cycle_run(
     cycle = Cycle.objects.filter(programme=programme, status=Cycle.Status.RUNNING).first()
     if cycle is None:
         try:
-            cycle = _cycle_start(programme, today or timezone.localdate(), chunk, trigger)
+            cycle = _cycle_start(programme, today or timezone.localdate(), trigger)
         except ValidationError as exc:  # RuleEvaluationError too
             cycle_refused_notify(programme=programme, error=exc)
             raise
@@ -255,9 +271,11 @@ def cycle_run(
             agency=programme.agency,
         )  # fmt: skip
     cycle.programme = programme
-    while done := _chunk_credit(cycle, chunk):
+    done, after = _chunk_credit(cycle, chunk, 0)
+    while done:
         if progress is not None:
             progress(done)
+        done, after = _chunk_credit(cycle, chunk, after)
     _cycle_finish(cycle)
     cycle_done.send(sender=Programme, cycle=cycle)
     return cycle

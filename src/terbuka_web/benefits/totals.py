@@ -24,12 +24,17 @@ FIELDS = (
 )  # fmt: skip
 
 
+def within(programme: Programme) -> Q:
+    """Return the filter of registrants living in programme's regions (code prefixes)."""
+    found = Q()
+    for prefix in programme.regions:
+        found |= Q(village_code__startswith=f"{prefix}.") | Q(village_code=prefix)
+    return found
+
+
 def registrants_of(programme: Programme) -> Generator[RuleRegistrant, None, None]:
     """Yield the rule attributes of every registrant in programme's regions (no identity)."""
-    within = Q()
-    for prefix in programme.regions:
-        within |= Q(village_code__startswith=f"{prefix}.") | Q(village_code=prefix)
-    rows = Registrant.objects.filter(within).order_by("id").values_list(*FIELDS)
+    rows = Registrant.objects.filter(within(programme)).order_by("id").values_list(*FIELDS)
     for source, row, village, desil, household, disab, lansia, dead, dup in rows.iterator(2000):
         yield RuleRegistrant(
             f"impor {source} baris {row}", village, desil, household, disab, lansia, dead, dup

@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from terbuka.rules.compile import rule_compile
@@ -165,3 +165,71 @@ def test_any_text_compiles_or_is_refused_with_a_rule_error(text: str) -> None:
         rule_compile(text, name="eligibility")
     except RuleError as error:
         assert error.where.startswith("eligibility")
+
+
+def test_a_name_read_from_the_root_counts_as_read() -> None:
+    assert rule_compile(".desil <= 3", name="eligibility").names == {"desil"}
+    with pytest.raises(RuleError) as caught:
+        rule_compile("desil > 1 && .nik == 'x'", name="eligibility")
+    assert caught.value.where == "eligibility:1:15"
+    compiled = _compiled({**CASH, "eligibility": ".desil <= p.max_desil"})
+    rows = [Registrant("a", "35.22.01.2001", 2, 4), Registrant("b", "35.22.01.2001", 9, 4)]
+    assert [evaluate(compiled, r).eligible for r in rows] == [True, False]
+
+
+CONDITIONS = st.sampled_from([
+    "desil <= 3", ".desil > 5", "household >= 5", "disabilitas", "lansia", "!meninggal",
+    'region.startsWith("35.22.01.")', 'disaster_zones.exists(z, region.startsWith(z + "."))',
+    "p.max_desil >= desil", "today >= '2027-01-01'", "true",
+])  # fmt: skip
+AMOUNTS = st.sampled_from([
+    "p.base", "p.base * household", "(household > 4 ? 50000 * (household - 4) : 0)",
+    "desil * 1000", "(disabilitas || lansia ? 100000 : 0)", "p.base / (household - 3)",
+    '(region.endsWith("2") ? 7 : 0)',
+])  # fmt: skip
+eligibilities = st.recursive(
+    CONDITIONS,
+    lambda inner: st.tuples(inner, st.sampled_from([" && ", " || "]), inner).map(
+        lambda t: f"({t[0]}{t[1]}{t[2]})"
+    ),
+    max_leaves=4,
+)
+entitlements = st.lists(AMOUNTS, min_size=1, max_size=3).map(" + ".join)
+few_registrants = st.builds(
+    Registrant,
+    row=st.integers(1, 10**6).map(lambda n: f"impor 1 baris {n}"),
+    region=st.sampled_from(["35.22.01.2001", "35.22.01.2002", "35.22.11.2003"]),
+    desil=st.integers(1, 10),
+    household=st.integers(1, 8),
+    disabilitas=st.booleans(),
+    lansia=st.booleans(),
+    meninggal=st.integers(0, 9).map(lambda n: n == 0),  # refused before the rules: rarely
+    duplicate=st.integers(0, 9).map(lambda n: n == 0),
+)
+
+
+def _outcomes(rules: dict[str, object], rows: list[Registrant], *, memo: bool) -> list[object]:
+    """Return each row's Outcome under rules, ending with the failing row's name if one fails;
+    memo: one CompiledRules for all rows (its cache shared), else a fresh one per row."""
+    shared = _compiled(rules)
+    results: list[object] = []
+    for row in rows:
+        try:
+            results.append(evaluate(shared if memo else _compiled(rules), row))
+        except RuleEvaluationError as error:
+            results.append(error.where)
+            break
+    return results
+
+
+@settings(max_examples=300, deadline=None)  # a shared machine: timing is not the point
+@given(eligibilities, entitlements, st.lists(few_registrants, max_size=30))
+def test_memoised_evaluation_equals_plain_per_row_evaluation(
+    eligibility: str, entitlement: str, rows: list[Registrant]
+) -> None:
+    rules = {
+        "eligibility": eligibility,
+        "entitlement": entitlement,
+        "parameters": {"max_desil": 4, "base": 300000, "disaster_zones": ["35.22.11"]},
+    }
+    assert _outcomes(rules, rows, memo=True) == _outcomes(rules, rows, memo=False)
