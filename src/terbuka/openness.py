@@ -1,6 +1,6 @@
 """Compute the openness index of a group of processes (an agency or a region, one fiscal year).
 
-Six components, each a share turned into a score 0–100 from its raw numerator and denominator:
+Seven components, each a share turned into a score 0–100 from its raw numerator and denominator:
 
 - coverage:     obligatory stages published (on time or late) / obligatory stages due
 - completeness: stage slots published / (public processes × 5 stages)
@@ -8,6 +8,7 @@ Six components, each a share turned into a score 0–100 from its raw numerator 
 - documents:    published stages with a document attached / published stages
 - flags:        100 − 100 × processes with a red flag / processes judged (lower rate is better)
 - complaints:   citizens' reports followed up on time / reports followed up
+- satisfaction: survey answers Sangat Puas or Puas / survey answers (cases and visits)
 
 score = Σ weight × component / Σ weight, over the components that have data (denominator > 0).
 A component without data is left out of both sums and named as such, never counted as zero;
@@ -27,6 +28,7 @@ WEIGHTS: dict[str, int] = {
     "documents": 15,
     "flags": 15,
     "complaints": 10,
+    "satisfaction": 10,
 }
 INVERTED = frozenset({"flags"})  # the numerator counts what is bad
 

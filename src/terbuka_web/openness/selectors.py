@@ -28,7 +28,8 @@ from terbuka_web.accounts.models import Agency
 from terbuka_web.contracting.models import Document, Process
 from terbuka_web.flags.models import FlagSubject
 from terbuka_web.flags.selectors import FLAGGED
-from terbuka_web.participation.models import Case
+from terbuka_web.participation.models import Case, Rating
+from terbuka_web.participation.survey_selectors import answers_public
 from terbuka_web.portal.selectors import _cache_through, publication_stamp
 from terbuka_web.scope.models import StageDue
 from terbuka_web.scope.selectors import _counts as stage_counts
@@ -143,6 +144,18 @@ def _complaints(table: dict[Key, Counts], by: str) -> None:
         _add(table, _key(r), "complaints", r["on_time"], r["done"])
 
 
+def _satisfaction(table: dict[Key, Counts], by: str) -> None:
+    """Count satisfaction survey answers that count in public (not a rahasia case's) and those
+    Sangat Puas or Puas, per calendar year (or quarter) they were given."""
+    rows = answers_public()
+    grouped = _grouped(rows, "agency_id", by, ExtractYear("answered_at"), "answered_at")
+    counted = grouped.annotate(
+        answers=Count("pk"), satisfied=Count("pk", filter=Q(rating__gte=Rating.PUAS))
+    )
+    for r in counted.order_by():
+        _add(table, _key(r), "satisfaction", r["satisfied"], r["answers"])
+
+
 def raw_counts(today: date | None = None, by: str = YEAR) -> dict[Key, Counts]:
     """Return (agency id, period) → component → [numerator, denominator] (uncached), per
     fiscal year (by=YEAR, periods "2026") or per quarter (by=QUARTER, periods "2026-Q3")."""
@@ -151,6 +164,7 @@ def raw_counts(today: date | None = None, by: str = YEAR) -> dict[Key, Counts]:
     _stages(table, by)
     _flags(table, by)
     _complaints(table, by)
+    _satisfaction(table, by)
     for counts in table.values():
         for cell in counts.values():
             cell[0] = min(cell[0], cell[1])  # a stage with a document is a published stage

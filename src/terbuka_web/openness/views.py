@@ -30,6 +30,7 @@ LABELS = {
     "documents": gettext_lazy("Dokumen terlampir"),
     "flags": gettext_lazy("Bebas tanda bahaya"),
     "complaints": gettext_lazy("Tindak lanjut laporan warga"),
+    "satisfaction": gettext_lazy("Kepuasan warga"),
 }
 BADGE_MAX_AGE = 3600
 

@@ -17,17 +17,20 @@ def test_golden_all_components() -> None:
             Component("documents", 1, 2),  # 50 × 15
             Component("flags", 1, 4),  # 75 × 15
             Component("complaints", 3, 3),  # 100 × 10
+            Component("satisfaction", 3, 4),  # 75 × 10
         ]
     )
-    # (2000 + 1200 + 1350 + 750 + 1125 + 1000) / 100 = 74.25 → 74.2 (half to even)
-    assert found.score == 74.2
+    # (2000 + 1200 + 1350 + 750 + 1125 + 1000 + 750) / 110 = 74.318… → 74.3
+    assert found.score == 74.3
     assert found.missing == ()
 
 
 def test_missing_components_are_left_out_not_zero() -> None:
     found = index([Component("coverage", 1, 2), Component("flags", 0, 0)])
     assert found.score == 50.0
-    assert found.missing == ("completeness", "timeliness", "documents", "flags", "complaints")
+    assert found.missing == (
+        "completeness", "timeliness", "documents", "flags", "complaints", "satisfaction"
+    )  # fmt: skip
 
 
 def test_no_data_no_score() -> None:
