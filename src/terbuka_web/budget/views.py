@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from lokal import format_rupiah_short
 
 from terbuka.budget.errors import BudgetFileError
+from terbuka.budget.poster import percent
 from terbuka.budget.rows import rows_check, table_read
 from terbuka.budget.village import BIDANG as VILLAGE_BIDANG
 from terbuka.errors import TerbukaError, ValidationError
@@ -112,7 +113,7 @@ def _charts(code: str, year: int) -> list[SafeString]:
                     format_rupiah_short(item["planned"]),
                     extra=(
                         format_rupiah_short(item["realised"]),
-                        _percent(item["realised"], item["planned"]),
+                        percent(item["realised"], item["planned"]),
                     ),
                 )
                 for item in items
@@ -120,10 +121,6 @@ def _charts(code: str, year: int) -> list[SafeString]:
         )
         for by, items in found.items()
     ]
-
-
-def _percent(part: int, whole: int) -> str:
-    return f"{part * 100 / whole:.1f}%".replace(".", ",") if whole else "—"
 
 
 def _apbdes_sections(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
