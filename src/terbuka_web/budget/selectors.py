@@ -353,9 +353,10 @@ def budget_breakdown_for(
 
 
 def export_years() -> list[int]:
-    """Return the fiscal years holding any current budget line, newest first."""
-    years = BudgetLine.objects.filter(current=True).values_list("year", flat=True).distinct()
-    return sorted(set(years), reverse=True)
+    """Return the fiscal years holding any current budget line, newest first: read from the
+    batches (a batch and its lines become current or superseded together), not the lines."""
+    batches = BudgetBatch.objects.filter(current=True, rows__gt=0)
+    return sorted(set(batches.values_list("year", flat=True).distinct()), reverse=True)
 
 
 def export_rows(*, year: int) -> Iterator[tuple[object, ...]]:
