@@ -19,12 +19,32 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from terbuka.errors import ValidationError
-from terbuka_web.participation.models import RATINGS, Rating, SurveyAnswer
+from terbuka_web.participation.models import RATINGS, Rating, SurveyAnswer, SurveyQuestion
 
 PERIOD = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(0[1-9]|1[0-2])))?$")
 TENTHS = 1000  # 100.0 % in tenths of a percent
 ONE_DECIMAL = Decimal("0.1")
 SATISFIED = (Rating.SANGAT_PUAS, Rating.PUAS)
+
+
+# The questions every instance starts with (version 1 of each key).
+DEFAULT_QUESTIONS = {
+    "case": ("Seberapa puas Anda dengan tindak lanjut laporan Anda?",
+             "How satisfied are you with the follow-up of your report?"),
+    "visit": ("Seberapa puas Anda dengan layanan yang Anda terima?",
+              "How satisfied are you with the service you received?"),
+}  # fmt: skip
+
+
+def question_shown(key: str) -> SurveyQuestion:
+    """Return the newest version of question key ("case" or "visit"), or, before the first
+    answer stored one, an unsaved version 1 with DEFAULT_QUESTIONS' text (a page shows it
+    without writing; survey_services.question_current stores it with the first answer)."""
+    question = SurveyQuestion.objects.filter(key=key).order_by("-version").first()
+    if question is not None:
+        return question
+    text, text_en = DEFAULT_QUESTIONS.get(key, ("", ""))
+    return SurveyQuestion(key=key, version=1, text=text, text_en=text_en)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from terbuka_web.participation.services import (
     _secret_require,
     _text,
 )
+from terbuka_web.participation.survey_selectors import question_shown
 from terbuka_web.transparency.services import entry_append
 
 LOG_KIND = "participation.survey"
@@ -46,24 +47,17 @@ MAX_TOKENS = 100  # per request: a day's counter, printed on a few sheets
 TOKEN_PREFIX = "SRV-"
 
 
-# The questions every instance starts with (version 1 of each key).
-DEFAULT_QUESTIONS = {
-    "case": ("Seberapa puas Anda dengan tindak lanjut laporan Anda?",
-             "How satisfied are you with the follow-up of your report?"),
-    "visit": ("Seberapa puas Anda dengan layanan yang Anda terima?",
-              "How satisfied are you with the service you received?"),
-}  # fmt: skip
-
-
 def question_current(key: str) -> SurveyQuestion:
     """Return the newest version of question key ("case" or "visit"), first adding version 1
-    (DEFAULT_QUESTIONS, logged) when there is none. Raises WorkflowError for another key."""
-    question = SurveyQuestion.objects.filter(key=key).order_by("-version").first()
-    if question is not None:
+    (survey_selectors.DEFAULT_QUESTIONS, logged) when there is none.
+
+    Raises WorkflowError for another key.
+    """
+    question = question_shown(key)
+    if question.pk is not None:
         return question
-    text, text_en = DEFAULT_QUESTIONS.get(key, ("", ""))
     try:
-        return question_revise(key=key, text=text, text_en=text_en)
+        return question_revise(key=key, text=question.text, text_en=question.text_en)
     except IntegrityError:  # another request added version 1 meanwhile
         return SurveyQuestion.objects.get(key=key, version=1)
 

@@ -48,7 +48,7 @@ def visit_survey(request: HttpRequest) -> HttpResponse:
         else:
             return render(request, "participation/survey_thanks.html", {"answer": answer})
     context = {
-        "survey": survey, "question": survey_services.question_current("visit"),
+        "survey": survey, "question": survey_selectors.question_shown("visit"),
         **form_errors(survey),
     }  # fmt: skip
     return render(

@@ -99,7 +99,7 @@ def follow(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form, "case": case, "reopen": reopen, "survey": survey,
         "rated": survey_selectors.answer_of_case(case.pk) if case else None,
-        "question": survey_services.question_current("case"),
+        "question": survey_selectors.question_shown("case"),
         "events": selectors.case_timeline(case=case, public=True) if case else [],
         **form_errors(form if not case else (bound[0] if bound else reopen)),
     }  # fmt: skip

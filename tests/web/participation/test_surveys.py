@@ -16,7 +16,13 @@ from django.test import Client
 
 from terbuka.errors import ValidationError
 from terbuka_web.accounts.services import PermissionDenied
-from terbuka_web.participation.models import Case, Rating, SurveyAnswer, VisitToken
+from terbuka_web.participation.models import (
+    Case,
+    Rating,
+    SurveyAnswer,
+    SurveyQuestion,
+    VisitToken,
+)
 from terbuka_web.participation.selectors import stats_public, stats_region
 from terbuka_web.participation.services import (
     WorkflowError,
@@ -240,8 +246,13 @@ def test_visit_survey_page_and_officer_tokens(world: World, client: Client) -> N
     client.force_login(world.auditor)  # no agency: no tokens
     assert client.get("/lapor/kelola/survei/token/").status_code == 403
     client.logout()
-    assert code in client.get(f"/lapor/survei/?kode={code}").content.decode()
+    logged = LogEntry.objects.count()
+    page = client.get(f"/lapor/survei/?kode={code}").content.decode()
+    assert code in page and "Seberapa puas Anda dengan layanan" in page
+    # showing the question writes nothing: version 1 is stored with the first answer
+    assert not SurveyQuestion.objects.exists() and LogEntry.objects.count() == logged
     done = client.post("/lapor/survei/", {"code": code, "rating": "4"})
+    assert SurveyQuestion.objects.get().version == 1
     assert done.status_code == 200 and "Terima kasih" in done.content.decode()
     twice = client.post("/lapor/survei/", {"code": code, "rating": "4"})
     assert twice.status_code == 400 and "one answer only" in twice.content.decode()
