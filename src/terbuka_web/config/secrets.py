@@ -74,6 +74,17 @@ def load_secret(name: str, *, default_file: Path) -> str:
     return text
 
 
+def secret_fallbacks_load(name: str) -> list[str]:
+    """Return the former secret keys in the file $NAME names, one per line ([] when unset).
+
+    Raises SettingError naming the variable when the file is readable by others or unreadable.
+    """
+    if not (file_name := os.environ.get(name)):
+        return []
+    text = read_secret_file(Path(file_name), where=name)
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def secret_file_generate(path: Path) -> str:
     """Write a fresh random secret to path (0600) unless it exists; return the file's secret.
 

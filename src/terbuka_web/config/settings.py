@@ -6,6 +6,7 @@ that list complete). Main ones:
   TERBUKA_DATA_DIR             where the SQLite file, media, keys and log tiles live (default ./var)
   DATABASE_URL                 postgres://user@127.0.0.1:5432/terbuka (default: SQLite)
   TERBUKA_SECRET_KEY[_FILE]    Django secret key (else DATA_DIR/secret_key, generated when missing)
+  TERBUKA_SECRET_KEY_FALLBACKS_FILE  former secret keys, one per line (0600), after a rotation
   TERBUKA_ALLOWED_HOSTS        comma-separated host names
   TERBUKA_OCID_PREFIX          the publisher's registered OCDS prefix, "ocds-" + 6 lowercase
                                letters/digits (default ocds-demo00: the demo's, never publish it)
@@ -68,7 +69,7 @@ from terbuka_web.config.env import (
     env_required,
 )
 from terbuka_web.config.notify import email_from_env, notify_from_env
-from terbuka_web.config.secrets import load_secret
+from terbuka_web.config.secrets import load_secret, secret_fallbacks_load
 
 
 def env_ocid_prefixes(name: str, default: str = "") -> list[str]:
@@ -89,6 +90,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = data_dir_from_env()
 DEBUG = env_flag("TERBUKA_DEBUG")
 SECRET_KEY = load_secret("TERBUKA_SECRET_KEY", default_file=DATA_DIR / "secret_key")
+SECRET_KEY_FALLBACKS = secret_fallbacks_load("TERBUKA_SECRET_KEY_FALLBACKS_FILE")
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("TERBUKA_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 ]

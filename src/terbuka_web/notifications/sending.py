@@ -144,14 +144,14 @@ def notifications_send(
     for row in _claim(now or timezone.now(), batch):
         address = recipient_open(row.recipient, channel=row.channel)
         error: str | None = None
-        if address is None:
+        if not address:
             error = "alamat tidak dapat dibuka (SECRET_KEY berganti?) / address does not open"
         else:
             try:
                 _deliver(row, address, gateway)
             except Exception as exc:  # any backend failure is the row's, never the worker's
                 error = _error_text(exc, address)
-        status = _finish(row, timezone.now(), error, final=address is None)
+        status = _finish(row, timezone.now(), error, final=not address)
         result.sent += status == Status.SENT
         result.retried += status == Status.PENDING
         result.failed += status == Status.FAILED

@@ -3,8 +3,9 @@ attachments, categories (the Open311 service codes), complaint coordinators, and
 API keys and tokens.
 
 A report needs no account: the reporter holds its tracking ID and a follow secret (stored as
-its SHA-256). Identity (name, contact) is never published; *anonim* hides it from officers
-too; *rahasia* hides the whole case from the public and from officers with no need to know.
+its SHA-256). Identity (name, contact) is kept sealed and never published; *anonim* hides it
+from officers too; *rahasia* hides the whole case from the public and from officers with no
+need to know.
 """
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from terbuka_web.common.sealing import text_open, text_seal
+
+IDENTITY = "case-identity"  # the sealing purpose of reporters' names and contacts
 
 
 class Level(models.TextChoices):
@@ -94,11 +99,11 @@ class Case(models.Model):
     text = models.TextField()
     anonim = models.BooleanField(default=False)
     rahasia = models.BooleanField(default=False)
-    reporter_name = models.CharField(max_length=150, blank=True)
+    reporter_name_sealed = models.BinaryField(default=b"", editable=False)
     contact_preference = models.CharField(
         max_length=8, choices=Contact.choices, default=Contact.NONE
     )
-    contact = models.CharField(max_length=200, blank=True)
+    contact_sealed = models.BinaryField(default=b"", editable=False)
     contact_hash = models.CharField(max_length=64, blank=True, db_index=True)
     client_hash = models.CharField(max_length=64, blank=True, db_index=True)
     state = models.CharField(
@@ -129,6 +134,25 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.tracking_id
+
+    # The reporter's name and contact are kept sealed (common.sealing); these read and set
+    # them in clear, for the officers entitled to see them and for notices. "" when absent;
+    # None when sealed with a secret key that is no longer configured.
+    @property
+    def reporter_name(self) -> str | None:
+        return text_open(self.reporter_name_sealed, purpose=IDENTITY, field="reporter_name")
+
+    @reporter_name.setter
+    def reporter_name(self, value: str) -> None:
+        self.reporter_name_sealed = text_seal(value, purpose=IDENTITY, field="reporter_name")
+
+    @property
+    def contact(self) -> str | None:
+        return text_open(self.contact_sealed, purpose=IDENTITY, field="contact")
+
+    @contact.setter
+    def contact(self, value: str) -> None:
+        self.contact_sealed = text_seal(value, purpose=IDENTITY, field="contact")
 
 
 class CaseEvent(models.Model):

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from terbuka.tlog.note import generate_key
+from terbuka_web.config.secrets import secret_fallbacks_load
 
 TERBUKA = Path(sys.executable).with_name("terbuka")
 ORIGIN = "config.example/log"
@@ -88,6 +89,12 @@ BAD_SETTINGS = [
     ({"TERBUKA_SECRET_KEY_FILE": "{etc}/absent"}, "TERBUKA_SECRET_KEY_FILE", POLICY),
     ({"TERBUKA_SECRET_KEY_FILE": "{etc}"}, "TERBUKA_SECRET_KEY_FILE", CHECK),  # a directory
     ({"TERBUKA_SECRET_KEY_FILE": "{world}"}, "TERBUKA_SECRET_KEY_FILE", POLICY),
+    ({"TERBUKA_SECRET_KEY_FALLBACKS_FILE": "{world}"}, "TERBUKA_SECRET_KEY_FALLBACKS_FILE", CHECK),
+    (
+        {"TERBUKA_SECRET_KEY_FALLBACKS_FILE": "{etc}/absent"},
+        "TERBUKA_SECRET_KEY_FALLBACKS_FILE",
+        POLICY,
+    ),
     ({"TERBUKA_DATA_DIR": "{world}"}, "TERBUKA_DATA_DIR", CHECK),
     ({"TERBUKA_DATA_DIR": "{world}/var"}, "TERBUKA_DATA_DIR", POLICY),
 ]
@@ -173,3 +180,18 @@ def test_the_data_dir_and_secret_key_are_made_when_first_used(cwd: Path) -> None
     assert key.stat().st_mode & 0o777 == 0o600
     assert terbuka(cwd, "manage", "shell", "-c", probe).stdout == first.stdout  # kept
     assert [p.name for p in (cwd / "var").iterdir() if p.name.startswith(".")] == []
+
+
+def test_former_secret_keys_are_read_one_per_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    former = tmp_path / "former-keys"
+    former.write_text("first-old-key\n\n  second-old-key  \n")
+    former.chmod(0o600)
+    monkeypatch.setenv("TERBUKA_SECRET_KEY_FALLBACKS_FILE", str(former))
+    assert secret_fallbacks_load("TERBUKA_SECRET_KEY_FALLBACKS_FILE") == [
+        "first-old-key",
+        "second-old-key",
+    ]
+    monkeypatch.delenv("TERBUKA_SECRET_KEY_FALLBACKS_FILE")
+    assert secret_fallbacks_load("TERBUKA_SECRET_KEY_FALLBACKS_FILE") == []

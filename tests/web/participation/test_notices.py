@@ -4,13 +4,15 @@ the tracking ID and state only, to the officers who see the case; none for a rol
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import translation
 
 from terbuka_web.notifications.models import Notification
 from terbuka_web.notifications.recipients import recipient_open
 from terbuka_web.participation.deadlines import deadlines_apply
+from terbuka_web.participation.models import Case
 from terbuka_web.participation.services import case_answer, case_forward, case_verify
 
 from .conftest import World, at, file
@@ -104,3 +106,27 @@ def test_reminders_and_escalations_reach_the_officers_who_must_act(world: World)
     assert [n.audience for n in escalated] == ["koordinator.kecamatan"]
     assert "tingkat Kecamatan" in escalated[0].subject
     assert not [n for n in notices(REPORTER) if "Kecamatan" in n.body]
+
+
+def test_the_reporters_name_and_contact_are_sealed_at_rest_and_survive_a_key_rotation(
+    world: World,
+) -> None:
+    case, _ = file(at(2026, 12, 1))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM participation_case WHERE id = %s", [case.pk])
+        stored = b" ".join(
+            bytes(v) if isinstance(v, bytes | memoryview) else str(v).encode()
+            for v in cursor.fetchone()
+        )
+    assert b"siti.unik" not in stored and b"Siti" not in stored
+    fresh = Case.objects.get(pk=case.pk)
+    assert fresh.contact == "siti.unik@example.org" and (fresh.reporter_name or "").startswith(
+        "Siti"
+    )
+    old_key = settings.SECRET_KEY
+    with override_settings(
+        SECRET_KEY="a-new-secret-key-" + "x" * 40, SECRET_KEY_FALLBACKS=[old_key]
+    ):
+        assert Case.objects.get(pk=case.pk).contact == "siti.unik@example.org"
+    with override_settings(SECRET_KEY="a-new-secret-key-" + "x" * 40, SECRET_KEY_FALLBACKS=[]):
+        assert Case.objects.get(pk=case.pk).contact is None  # sealed under a key that is gone
