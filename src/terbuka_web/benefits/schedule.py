@@ -7,7 +7,8 @@ A programme with rules in force gets one cycle per condition met, each named by 
   programme's last scheduled start whose day N has passed (and lies in the period) is due,
   each once, oldest first. Before the first scheduled start only the current month is due
   (no back pay for months before the schedule was first met);
-- "bencana:4": on_disaster set, disaster 4 in force and over the programme's regions;
+- "bencana:4": on_disaster set, disaster 4 in force and over the programme's regions (a
+  start refused meanwhile is not attempted once the declaration has ended);
 - "petugas:…": an officer asked for a cycle from the web or the API.
 The unique trigger makes a start exactly-once: a second tick (another process) that races to
 start the same trigger waits for the programme's row lock and then resumes the running cycle
@@ -32,6 +33,7 @@ from terbuka_web.benefits.models import CycleStart, Disaster, Programme
 from terbuka_web.benefits.starts import start_attempt, start_note
 
 SCHEDULE = "jadwal:"
+DECLARED = "bencana:"
 
 
 @dataclass
@@ -97,7 +99,7 @@ def triggers_due(
             if date <= day and programme.period_start <= date <= programme.period_end:
                 due.append(f"{SCHEDULE}{date:%Y-%m}")
     if programme.on_disaster and programme.period_start <= day <= programme.period_end:
-        due += [f"bencana:{d.pk}" for d in disasters if _overlaps(d.regions, programme.regions)]
+        due += [f"{DECLARED}{d.pk}" for d in disasters if _overlaps(d.regions, programme.regions)]
     return due
 
 
@@ -113,11 +115,14 @@ def benefits_tick(
     day = today or timezone.localdate()
     result = TickResult()
     disasters = list(disasters_in_force(day))
+    declared = {f"{DECLARED}{d.pk}" for d in disasters}
     for programme in Programme.objects.filter(current__isnull=False).order_by("slug"):
         for trigger in triggers_due(programme, day, disasters, _last_scheduled(programme)):
             start_note(programme, trigger)
         waiting = programme.starts.exclude(state=CycleStart.State.STARTED).order_by("id")
         for start in waiting.select_related("requested_by"):
+            if start.trigger.startswith(DECLARED) and start.trigger not in declared:
+                continue  # a disaster no longer in force starts nothing (still listed)
             start.programme = programme
             try:
                 cycle = start_attempt(start, day)

@@ -130,13 +130,13 @@ def _started(start: CycleStart, cycle: Cycle) -> None:
 def start_attempt(start: CycleStart, day: dt.date) -> Cycle | None:
     """Run start's cycle unless it ran or its refusal still holds; return the cycle run now.
 
-    A running cycle of the programme (a killed run) is resumed first. Raises the refusal
-    (TerbukaError) after recording it with its reason and fingerprint; a start refused
-    under the same fingerprint is left alone (None).
+    A running cycle of the programme (a killed run, of this trigger or another) is resumed.
+    Raises the refusal (TerbukaError) after recording it with its reason and fingerprint; a
+    start refused under the same fingerprint is left alone (None).
     """
     programme = start.programme
     done = programme.cycles.filter(trigger=start.trigger).first()
-    if done is not None:
+    if done is not None and done.status == Cycle.Status.DONE:
         _started(start, done)
         return None
     fingerprint = start_fingerprint(programme, day)
