@@ -5,8 +5,8 @@ The registry: 5–10 fictional households in each of Bojonegoro's villages, with
 of valid format (the village's district, a real birth date, a serial) that belong to nobody,
 a few flagged deceased and two NIK duplicates; imported through registry_import as an
 operator's CSV would be. The programmes: a monthly cash transfer by income decile, and flood
-relief for four kecamatan along the Bengawan Solo, whose cycle the benefits tick starts from
-the flood declared over them, with completed disbursement cycles. Each
+relief for four kecamatan along the Bengawan Solo (on_disaster), whose cycle the benefits tick
+starts from the flood declared over them, with completed disbursement cycles. Each
 rule set is proposed as a programme_rules proposal and voted by the demo members' keys in
 DATA_DIR/demo-consortium (made by consortium.py), recused members abstaining. Runs only once
 (no programme yet) and only after the demo consortium exists.
@@ -170,6 +170,7 @@ def demo_benefits_create(*, seed: int = 2026) -> int | None:
          "keluarga terdampak banjir.", 2_500_000_000, (today, today + dt.timedelta(days=90)),
          FLOOD_RULES, FLOOD_TEXT),
     ]  # fmt: skip
+    demo_flood_declare(today)  # before the relief's rules: their village totals see its zones
     for slug, name, about, budget, (start, end), rules, text in specs:
         with transaction.atomic():
             programme = programme_create(
@@ -185,18 +186,20 @@ def demo_benefits_create(*, seed: int = 2026) -> int | None:
     return source.rows
 
 
+def demo_flood_declare(today: dt.date) -> None:
+    """Declare the Bengawan Solo flood over FLOOD_DISTRICTS from today (a benefit.disaster log
+    entry): its zones are in the flood relief's rules while it is in force."""
+    disaster_declare(
+        actor=None, title=FLOOD_TITLE, regions=list(FLOOD_DISTRICTS), starts_on=today,
+        ends_on=today + dt.timedelta(days=FLOOD_DAYS),
+    )  # fmt: skip
+
+
 def demo_cycles_run() -> None:
-    """Run completed disbursement cycles of the demo programmes whose rules were adopted: two
-    monthly cycles of the cash programme (started as an officer would), and the flood
-    relief's from the flood declared over FLOOD_DISTRICTS (a benefit.disaster log entry),
-    started by the benefits tick as `terbuka serve` would."""
+    """Run completed disbursement cycles of the demo programmes whose rules were adopted: the
+    flood relief's, started by the benefits tick from the declared flood as `terbuka serve`
+    would, and two monthly cycles of the cash programme (started as an officer would)."""
+    benefits_tick(today=timezone.localdate())
     cash = Programme.objects.filter(slug="blt-desil", current__isnull=False).first()
     for _ in range(2 if cash is not None else 0):
         cycle_run(programme=cash)  # type: ignore[arg-type]
-    if Programme.objects.filter(on_disaster=True, current__isnull=False).exists():
-        today = timezone.localdate()
-        disaster_declare(
-            actor=None, title=FLOOD_TITLE, regions=list(FLOOD_DISTRICTS), starts_on=today,
-            ends_on=today + dt.timedelta(days=FLOOD_DAYS),
-        )  # fmt: skip
-        benefits_tick(today=today)
