@@ -18,7 +18,7 @@ from terbuka_web.benefits.disasters import disaster_declare
 from terbuka_web.benefits.models import CycleItem, CycleStart, Programme
 from terbuka_web.benefits.registry import registry_import
 from terbuka_web.benefits.schedule import benefits_tick, triggers_due
-from terbuka_web.benefits.starts import cycle_request, start_retry
+from terbuka_web.benefits.starts import cycle_request, start_note, start_retry
 from terbuka_web.ledger.services import posting_record
 from terbuka_web.notifications.models import Notification
 from terbuka_web.transparency.models import LogEntry
@@ -174,7 +174,8 @@ def test_clawback_logs_each_village_once_in_one_batch(people: None, consortium: 
 
 def test_the_tick_resumes_its_own_interrupted_cycle(people: None, consortium: Consortium) -> None:
     programme = adopt(consortium, "blt-sela", schedule_day=5)
-    cycle = _cycle_start(programme, day(3, 5), "jadwal:2026-03")  # a run killed after its snapshot
+    start_note(programme, "jadwal:2026-03")  # the tick notes the start, then runs it …
+    cycle = _cycle_start(programme, day(3, 5), "jadwal:2026-03")  # … and is killed after this
     assert not CycleItem.objects.filter(cycle=cycle, credited=True).exists()
     assert benefits_tick(today=day(3, 6)).started == ["blt-sela/1"]
     cycle.refresh_from_db()
