@@ -4,11 +4,13 @@ and village registry, with a screenshot of each."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, Page
 from pytest_django.fixtures import Settings
 from tests.browser.axe import wcag_violations
@@ -105,4 +107,47 @@ def test_an_auditor_sees_the_cycle_audit_on_a_phone(
     page.locator("#kebocoran").wait_for()
     assert page.locator(".usa-alert--success").count() == 1
     screenshot(page, "benefits-cycle-audit")
+    context.close()
+
+
+def _fits(page: Page) -> list[str]:
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"{page.url} scrolls sideways: {widths}"
+    return wcag_violations(page)
+
+
+def test_an_officer_starts_a_cycle_and_declares_a_disaster_on_a_phone(
+    live_server: Any,
+    browser: Browser,
+    programmes: None,
+    screenshot: Callable[[Page, str], Path],
+) -> None:
+    dinsos = Agency.objects.get(code="3522-dinsos")
+    User.objects.create_user("ppk.sosial", password=PASSWORD, role=Role.PPK, agency=dinsos)
+    context = browser.new_context(locale="id-ID", viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/akun/masuk/")
+    page.locator("#id_username").fill("ppk.sosial")
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_load_state()
+    assert _check(page, live_server.url + "/bantuan/blt-desil/siklus/baru/") == []
+    screenshot(page, "benefits-cycle-new")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Mulai siklus").click()
+    assert page.url.endswith("/bantuan/blt-desil/") and _fits(page) == []
+    assert _check(page, live_server.url + "/bantuan/kelola/bencana/") == []
+    page.locator("#id_title").fill("Banjir Kali Gandong")
+    page.locator("#id_regions").fill("35.22.15")
+    today = timezone.localdate()
+    page.locator("#id_starts_on").fill(today.isoformat())
+    page.locator("#id_ends_on").fill((today + dt.timedelta(days=14)).isoformat())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lihat siklus yang akan dimulai").click()
+    assert "Bantuan Korban Banjir Bengawan Solo" in page.content() and _fits(page) == []
+    screenshot(page, "benefits-disaster-preview")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tetapkan bencana").click()
+    assert page.url.endswith("/bantuan/") and "Banjir Kali Gandong" in page.content()
     context.close()

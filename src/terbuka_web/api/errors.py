@@ -128,8 +128,10 @@ def on_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
 
 
 def on_terbuka(request: HttpRequest, exc: TerbukaError) -> HttpResponse:
-    """Answer 422 with the core error's own bilingual text and location."""
-    return JsonResponse({"error": {**exc.as_dict(), "code": exc.code}}, status=422)
+    """Answer 422 with the core error's own bilingual text and location (403 for a write the
+    user's role or region does not allow, error code "forbidden")."""
+    status = 403 if exc.code == "forbidden" else 422
+    return JsonResponse({"error": {**exc.as_dict(), "code": exc.code}}, status=status)
 
 
 def on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -8,18 +8,34 @@ GET /api/benefits/programmes/{id}/cycles/{n}/villages answers, per village, Rupi
 (refused: registrants refused, deceased + duplicate + ineligible):
 [{"village_code": "35.22.01.2001", "allocated": 900000, "credited": 900000, "spent": 0,
 "clawed_back": 0, "refused": 2}].
+
+Officers' writes carry "Authorization: Bearer <officer token>" (`terbuka benefits token
+USER`; stored as its SHA-256, like a village system's token), act as that user and check
+the same role and agency or region as the web pages (403 "forbidden" otherwise, 401 for a
+missing or wrong token):
+POST /api/benefits/programmes/{id}/cycles asks for a new cycle (202 {"programme", "trigger",
+"state": "pending"}; the benefits tick starts it within a minute);
+POST /api/benefits/disasters {"title", "regions", "starts_on", "ends_on"} declares a
+disaster (201 {"id", …, "programmes"}: the on_disaster programmes it starts a cycle of).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
 
-from terbuka_web.api.errors import ERRORS
+from terbuka_web.accounts.models import User
+from terbuka_web.api.errors import ERRORS, ErrorOut
 from terbuka_web.benefits import selectors
 from terbuka_web.benefits.audit import cycle_get, cycle_villages, programme_cycle_numbers
+from terbuka_web.benefits.disasters import disaster_declare
+from terbuka_web.benefits.schedule import disaster_programmes
+from terbuka_web.benefits.starts import cycle_request, officer_by_token
 
 router = Router(tags=["benefits"])
 
@@ -62,3 +78,69 @@ def cycle_villages_list(request: HttpRequest, id: str, n: int) -> list[dict[str,
     if cycle is None:
         raise Http404("siklus tidak ditemukan / cycle not found")
     return cycle_villages(cycle)
+
+
+WRITES: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, **ERRORS}
+
+
+def _officer(request: HttpRequest) -> User:
+    """Return the officer whose token the request carries; raise 401 otherwise."""
+    header = request.headers.get("Authorization", "")
+    user = officer_by_token(header.removeprefix("Bearer ").strip())
+    if not header.startswith("Bearer ") or user is None:
+        raise HttpError(401, "token petugas tidak sah / the officer token is not valid")
+    return user
+
+
+def _programme(id: str) -> Any:
+    programme = selectors.programme_get(id[:60])
+    if programme is None:
+        raise Http404("program tidak ditemukan / programme not found")
+    return programme
+
+
+class StartOut(Schema):
+    programme: str
+    trigger: str
+    state: str
+
+
+@router.post("/programmes/{id}/cycles", response={202: StartOut, **WRITES})
+def cycle_create(request: HttpRequest, id: str) -> Status[dict[str, Any]]:
+    """Minta siklus baru / ask for a new cycle of a programme (the tick starts it)."""
+    officer = _officer(request)
+    start = cycle_request(actor=officer, programme=_programme(id))
+    return Status(202, {"programme": start.programme.slug, "trigger": start.trigger,
+                        "state": start.state})  # fmt: skip
+
+
+class DisasterIn(Schema):
+    title: str = Field(max_length=200)
+    regions: list[str] = Field(max_length=200)
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+class DisasterOut(Schema):
+    id: int
+    title: str
+    regions: list[str]
+    starts_on: dt.date
+    ends_on: dt.date
+    programmes: list[str]
+
+
+@router.post("/disasters", response={201: DisasterOut, **WRITES})
+def disaster_create(request: HttpRequest, body: DisasterIn) -> Status[dict[str, Any]]:
+    """Tetapkan bencana / declare a disaster for region codes (logged, public)."""
+    officer = _officer(request)
+    disaster = disaster_declare(
+        actor=officer, title=body.title, regions=body.regions, starts_on=body.starts_on,
+        ends_on=body.ends_on,
+    )  # fmt: skip
+    return Status(201, {
+        "id": disaster.pk, "title": disaster.title, "regions": disaster.regions,
+        "starts_on": disaster.starts_on, "ends_on": disaster.ends_on,
+        "programmes": [p.slug for p in disaster_programmes(
+            disaster.regions, max(disaster.starts_on, timezone.localdate()))],
+    })  # fmt: skip

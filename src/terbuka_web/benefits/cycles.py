@@ -56,7 +56,7 @@ from terbuka_web.common.bulk import rows_insert
 from terbuka_web.ledger.models import Account
 from terbuka_web.ledger.services import posting_record, postings_record
 from terbuka_web.notifications.services import cycle_done_notify, cycle_refused_notify
-from terbuka_web.transparency.services import entry_append, entry_append_many
+from terbuka_web.transparency.services import entry_append_many
 
 CHUNK = 2000
 SNAPSHOT_BATCH = 5000  # items written per statement batch while the snapshot streams
@@ -287,7 +287,7 @@ def cycle_clawback(*, programme: Programme, today: dt.date | None = None) -> int
 
     A cycle expires the day after its expires_on; each is clawed back once, logged per village
     as {"kind":"benefit.clawback","programme":"blt-desil","cycle":1,"village_code":"35.22…",
-    "clawed_back":300000}.
+    "clawed_back":300000}, a cycle's village entries appended in one batch.
     """
     today = today or timezone.localdate()
     total = 0
@@ -321,9 +321,9 @@ def _clawback(cycle: Cycle) -> int:
         per_village[item.village_code] += amount
     postings_record(postings=postings)
     CycleItem.objects.bulk_update(items, ["clawed_back"], batch_size=CHUNK)
-    for code, amount in sorted(per_village.items()):
-        entry_append(
-            kind=CLAWBACK, ref=f"bantuan/{slug}/siklus/{n}/tarik/{code}",
-            payload={"programme": slug, "cycle": n, "village_code": code, "clawed_back": amount},
-        )  # fmt: skip
+    entry_append_many(kind=CLAWBACK, entries=[
+        (f"bantuan/{slug}/siklus/{n}/tarik/{code}", _logged(CLAWBACK, {
+            "programme": slug, "cycle": n, "village_code": code, "clawed_back": amount}))
+        for code, amount in sorted(per_village.items())
+    ])  # fmt: skip
     return sum(per_village.values())

@@ -67,6 +67,19 @@ def _within(user: User, codes: list[str]) -> None:
         )
 
 
+def disaster_check(
+    *, actor: User | None, title: str, regions: list[str], starts_on: dt.date, ends_on: dt.date
+) -> list[str]:
+    """Return the declaration's region codes, sorted once each, writing nothing (a preview).
+
+    Raises what disaster_declare raises for it: ValidationError, PermissionDenied.
+    """
+    codes = _checked(title, regions, starts_on, ends_on)
+    if actor is not None:
+        _within(actor, codes)
+    return codes
+
+
 @transaction.atomic
 def disaster_declare(
     *, actor: User | None, title: str, regions: list[str], starts_on: dt.date, ends_on: dt.date
@@ -77,9 +90,9 @@ def disaster_declare(
     actor (None: the system) manages programmes: an admin anywhere, an agency's PPK or PA
     within its government's region only.
     """
-    codes = _checked(title, regions, starts_on, ends_on)
-    if actor is not None:
-        _within(actor, codes)
+    codes = disaster_check(
+        actor=actor, title=title, regions=regions, starts_on=starts_on, ends_on=ends_on
+    )
     disaster = Disaster.objects.create(
         title=title.strip(), regions=codes, starts_on=starts_on, ends_on=ends_on,
         declared_by=actor, agency=getattr(actor, "agency", None),

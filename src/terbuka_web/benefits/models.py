@@ -240,3 +240,56 @@ class Disaster(models.Model):
 
     class Meta:
         ordering = ["-starts_on", "-id"]
+
+
+class CycleStart(models.Model):
+    """Hold one condition that asks for a cycle of a programme, and what became of it.
+
+    Its trigger is that of the cycle it starts: "jadwal:2026-03" (a schedule month, caught up
+    when the tick was down), "bencana:4" (a declared disaster) or "petugas:…" (an officer's
+    request from the web or the API). The benefits tick attempts the pending ones; a refusal
+    (fund short, a rule failing for one row …) is recorded here once with its reason and the
+    fingerprint of what it depended on (rule version, fund balance, last registry import,
+    declared zones), and attempted again only when that changes or an officer retries.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Menunggu")
+        REFUSED = "refused", _("Ditolak")
+        STARTED = "started", _("Dimulai")
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="starts")
+    trigger = models.CharField(max_length=40)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    attempted_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    reason = models.TextField(blank=True)
+    reason_en = models.TextField(blank=True)
+    where = models.CharField(max_length=200, blank=True)
+    fingerprint = models.CharField(max_length=200, blank=True)
+    cycle = models.ForeignKey(
+        Cycle, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["programme_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "trigger"], name="benefit_start_once")
+        ]
+
+
+class OfficerToken(models.Model):
+    """Hold the SHA-256 of an officer's token for the benefits API's writes (never the token).
+
+    A request with "Authorization: Bearer <token>" acts as user, whose role and agency are
+    checked by each write as on the web.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked = models.BooleanField(default=False)

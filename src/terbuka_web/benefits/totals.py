@@ -6,7 +6,7 @@ Only aggregates leave here (terbuka.rules.dryrun): counts and Rupiah per village
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 
 from django.db.models import Q
 from django.utils import timezone
@@ -42,14 +42,16 @@ def registrants_of(programme: Programme) -> Generator[RuleRegistrant, None, None
 
 
 def programme_dry_run(
-    programme: Programme, rules: RuleSet, today: dt.date | None = None
-) -> dict[str, dryrun.VillageTotal]:
+    programme: Programme, rules: RuleSet, today: dt.date | None = None,
+    zones: Sequence[str] = (),
+) -> dict[str, dryrun.VillageTotal]:  # fmt: skip
     """Return rules' totals per village over programme's registrants; moves no money.
 
+    zones: region codes taken as declared besides those in force (a declaration's preview).
     Raises RuleEvaluationError naming the registrant row whose evaluation failed.
     """
     day = today or timezone.localdate()
-    compiled = CompiledRules(rules, context_for(rules, day, declared_zones(day)))
+    compiled = CompiledRules(rules, context_for(rules, day, [*declared_zones(day), *zones]))
     rows = registrants_of(programme)
     try:
         return dryrun.dry_run(compiled, rows)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from terbuka.errors import TerbukaError
 from terbuka.spreadsheet import xlsx_write
+from terbuka_web.accounts.selectors import Action, user_can
 from terbuka_web.accounts.services import audit_record
 from terbuka_web.benefits import selectors
 from terbuka_web.benefits.audit import (
@@ -29,7 +30,7 @@ from terbuka_web.benefits.audit import (
     programme_cycle_numbers,
 )
 from terbuka_web.benefits.disasters import disasters_list
-from terbuka_web.benefits.models import Cycle
+from terbuka_web.benefits.models import Cycle, CycleStart
 from terbuka_web.common.charts import Bar, bar_chart
 from terbuka_web.portal.templatetags.terbuka import rupiah
 
@@ -44,6 +45,11 @@ def programmes(request: HttpRequest) -> HttpResponse:
         "programmes": selectors.programmes_list(),
         "registry": selectors.registry_counts(),
         "disasters": disasters_list()[:DISASTERS_SHOWN],
+        "declare": user_can(
+            request.user,  # type: ignore[arg-type]
+            Action.PROGRAMME_MANAGE,
+            getattr(request.user, "agency", None),
+        ),
     }
     return render(request, "benefits/programmes.html", context)
 
@@ -83,6 +89,8 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
         "small": selectors.SMALL_COUNT,
         "cycles": found.cycles.order_by("-number"),
         "auditor": auditor,
+        "manager": user_can(request.user, Action.PROGRAMME_MANAGE, found.agency),  # type: ignore[arg-type]
+        "refused": found.starts.filter(state=CycleStart.State.REFUSED).count(),
     }
     if auditor:
         context["dry_run"], context["dry_run_error"] = None, None

@@ -167,3 +167,19 @@ def test_region_pages_link_the_programmes_active_there(demo: object, client: Cli
     assert rupiah(within) in client.get(f"/anggaran/{district}/").content.decode()
     outside = client.get("/anggaran/35.23/")
     assert outside.status_code == 404 or f"/bantuan/{slug}/" not in outside.content.decode()
+
+
+def test_the_demo_flood_relief_is_started_by_its_declared_disaster(demo: object) -> None:
+    entry = LogEntry.objects.get(kind="benefit.disaster")
+    declared = json.loads(bytes(entry.data))
+    assert declared["title"] == "Banjir Bengawan Solo"
+    assert declared["regions"] == ["35.22.10", "35.22.11", "35.22.15", "35.22.23"]
+    flood = Cycle.objects.get(programme__slug="banjir-bengawan-solo")
+    assert flood.trigger == f"bencana:{declared['id']}" and flood.status == "done"
+    assert set(Programme.objects.get(slug="banjir-bengawan-solo").current.rules["parameters"]) == {
+        "max_desil",
+        "base",
+        "per_member",
+    }  # the zones come from the declaration alone
+    villages = set(flood.items.values_list("village_code", flat=True))
+    assert villages and all(v[:8] in declared["regions"] for v in villages)

@@ -151,8 +151,8 @@ def test_a_refused_cycle_is_reported_and_the_others_go_on(
     adopt(consortium, "b-cukup", schedule_day=1)
     lines: list[str] = []
     result = benefits_tick(today=day(6, 1), report=lines.append)
-    assert result.started == ["b-cukup/1"] and result.refused == ["a-kecil"]
-    assert len(lines) == 1 and "a-kecil" in lines[0] and "fund" in lines[0]
+    assert result.started == ["b-cukup/1"] and result.refused == ["a-kecil/jadwal:2026-06"]
+    assert len(lines) == 1 and "a-kecil" in lines[0] and "tidak cukup" in lines[0]
     assert not Cycle.objects.filter(programme__slug="a-kecil").exists()
 
 

@@ -5,7 +5,8 @@ The registry: 5–10 fictional households in each of Bojonegoro's villages, with
 of valid format (the village's district, a real birth date, a serial) that belong to nobody,
 a few flagged deceased and two NIK duplicates; imported through registry_import as an
 operator's CSV would be. The programmes: a monthly cash transfer by income decile, and flood
-relief for four kecamatan along the Bengawan Solo, with completed disbursement cycles. Each
+relief for four kecamatan along the Bengawan Solo (on_disaster), whose cycle the benefits tick
+starts from the flood declared over them, with completed disbursement cycles. Each
 rule set is proposed as a programme_rules proposal and voted by the demo members' keys in
 DATA_DIR/demo-consortium (made by consortium.py), recused members abstaining. Runs only once
 (no programme yet) and only after the demo consortium exists.
@@ -27,8 +28,10 @@ from terbuka.governance.keys import private_key_load
 from terbuka.governance.vote import vote_sign
 from terbuka_web.accounts.models import Agency
 from terbuka_web.benefits.cycles import cycle_run
+from terbuka_web.benefits.disasters import disaster_declare
 from terbuka_web.benefits.models import Programme
 from terbuka_web.benefits.registry import registry_import
+from terbuka_web.benefits.schedule import benefits_tick
 from terbuka_web.benefits.services import programme_create, programme_rules_propose
 from terbuka_web.common.demo.consortium import ADMITTED, FOUNDERS
 from terbuka_web.common.demo.seed import GOVERNMENT
@@ -88,9 +91,10 @@ CASH_TEXT = (
 FLOOD_RULES = {
     "eligibility": 'desil <= p.max_desil && disaster_zones.exists(z, region.startsWith(z + "."))',
     "entitlement": "p.base + p.per_member * household",
-    "parameters": {"disaster_zones": list(FLOOD_DISTRICTS), "max_desil": 6, "base": 750000,
-                   "per_member": 150000},
+    "parameters": {"max_desil": 6, "base": 750000, "per_member": 150000},
 }  # fmt: skip
+FLOOD_TITLE = "Banjir Bengawan Solo"
+FLOOD_DAYS = 30
 FLOOD_TEXT = (
     "Keluarga desil 1–6 di kecamatan Baureno, Kanor, Bojonegoro dan Trucuk yang dilanda banjir "
     "Bengawan Solo menerima sekali Rp 750.000 ditambah Rp 150.000 per anggota keluarga."
@@ -166,11 +170,13 @@ def demo_benefits_create(*, seed: int = 2026) -> int | None:
          "keluarga terdampak banjir.", 2_500_000_000, (today, today + dt.timedelta(days=90)),
          FLOOD_RULES, FLOOD_TEXT),
     ]  # fmt: skip
+    demo_flood_declare(today)  # before the relief's rules: their village totals see its zones
     for slug, name, about, budget, (start, end), rules, text in specs:
         with transaction.atomic():
             programme = programme_create(
                 actor=None, slug=slug, name=name, description=about, budget=budget,
                 period_start=start, period_end=end, regions=[GOVERNMENT], agency=dinsos,
+                on_disaster=rules is FLOOD_RULES,
             )  # fmt: skip
             proposal = programme_rules_propose(
                 actor=None, programme=programme, rules=rules, text=text, deadline=week
@@ -180,9 +186,20 @@ def demo_benefits_create(*, seed: int = 2026) -> int | None:
     return source.rows
 
 
+def demo_flood_declare(today: dt.date) -> None:
+    """Declare the Bengawan Solo flood over FLOOD_DISTRICTS from today (a benefit.disaster log
+    entry): its zones are in the flood relief's rules while it is in force."""
+    disaster_declare(
+        actor=None, title=FLOOD_TITLE, regions=list(FLOOD_DISTRICTS), starts_on=today,
+        ends_on=today + dt.timedelta(days=FLOOD_DAYS),
+    )  # fmt: skip
+
+
 def demo_cycles_run() -> None:
-    """Run completed disbursement cycles of the demo programmes whose rules were adopted: two
-    monthly cycles of the cash programme, one of the flood relief (ledger bulk path)."""
-    for programme in Programme.objects.filter(current__isnull=False).order_by("slug"):
-        for _ in range(2 if programme.slug == "blt-desil" else 1):
-            cycle_run(programme=programme)
+    """Run completed disbursement cycles of the demo programmes whose rules were adopted: the
+    flood relief's, started by the benefits tick from the declared flood as `terbuka serve`
+    would, and two monthly cycles of the cash programme (started as an officer would)."""
+    benefits_tick(today=timezone.localdate())
+    cash = Programme.objects.filter(slug="blt-desil", current__isnull=False).first()
+    for _ in range(2 if cash is not None else 0):
+        cycle_run(programme=cash)  # type: ignore[arg-type]

@@ -3,7 +3,8 @@
 PROGRAMME` (eligible registrants and Rupiah per village against the rules in force; moves no
 money), `disburse PROGRAMME` (a new disbursement cycle now, or resume an interrupted one) and
 `clawback PROGRAMME` (unspent entitlements of expired cycles back to the fund), `declare`
-(a disaster for region codes, public and logged) and `tick [--loop]` (start the cycles due by
+(a disaster for region codes, public and logged), `token USER [--revoke]` (an officer's token
+for the API's writes) and `tick [--loop]` (start the cycles due by
 schedule or declared disaster, once each, and claw back expired ones; `terbuka serve` runs it)."""
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils import timezone
 from terbuka.errors import TerbukaError
 from terbuka.registry.errors import RegistryImportError
 from terbuka.rules.ruleset import ruleset_parse
-from terbuka_web.accounts.models import Agency
+from terbuka_web.accounts.models import Agency, User
 from terbuka_web.benefits.audit import cycle_villages
 from terbuka_web.benefits.cycles import cycle_clawback, cycle_run
 from terbuka_web.benefits.disasters import disaster_declare
@@ -32,6 +33,7 @@ from terbuka_web.benefits.selectors import (
     programme_get,
 )
 from terbuka_web.benefits.services import programme_create, programme_rules_propose
+from terbuka_web.benefits.starts import officer_token_create, officer_tokens_revoke
 from terbuka_web.common.rounds import rounds_run
 
 
@@ -86,6 +88,13 @@ class Command(BaseCommand):
         tick.add_argument(
             "--today", type=dt.date.fromisoformat, help="act as on YYYY-MM-DD (tests, catching up)"
         )
+        tok = sub.add_parser(
+            "token", help="token API petugas / an officer's token for the benefits API's writes"
+        )
+        tok.add_argument("username", help="nama pengguna petugas / the officer's username")
+        tok.add_argument(
+            "--revoke", action="store_true", help="cabut semua tokennya / revoke all their tokens"
+        )
         pay = sub.add_parser(
             "disburse", help="jalankan siklus penyaluran / run a disbursement cycle now "
             "(resumes an interrupted one)",
@@ -121,6 +130,8 @@ class Command(BaseCommand):
                 self.declare(options)
             elif action == "tick":
                 self.tick(options)
+            elif action == "token":
+                self.token(options["username"], options["revoke"])
             else:
                 self.dry_run(options["programme"], options["rules"], options["json"])
         except RegistryImportError as error:
@@ -204,6 +215,16 @@ class Command(BaseCommand):
             work, loop=options["loop"], interval=options["interval"], name="benefits",
             report=report,
         )  # fmt: skip
+
+    def token(self, username: str, revoke: bool) -> None:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"pengguna tidak ada / unknown user: {username}")
+        if revoke:
+            n = officer_tokens_revoke(actor=None, user=user)
+            self.stdout.write(f"dicabut / revoked: {n} token")
+            return
+        self.stdout.write(officer_token_create(actor=None, user=user))
 
     def propose(self, options: dict[str, Any]) -> None:
         programme = self._programme(options["programme"])
