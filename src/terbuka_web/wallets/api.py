@@ -56,9 +56,11 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
 
-from terbuka_web.api.errors import ERRORS
+from terbuka_web.api.errors import ERRORS, ErrorOut
 from terbuka_web.wallets import selectors
+from terbuka_web.wallets.offline import MAX_VOUCHERS, allowance_issue, vouchers_sync
 from terbuka_web.wallets.payments import payment_accept
 from terbuka_web.wallets.services import wallet_enrol
 
@@ -138,6 +140,62 @@ def _receipt(intent_hash: str) -> dict[str, Any]:
     if receipt is None:
         raise Http404("pembayaran tidak ditemukan / payment not found")
     return receipt
+
+
+class AllowanceIn(Schema):
+    intent: str = Field(max_length=400)
+    count: int
+
+
+class AllowanceOut(Schema):
+    allowance: str
+    hash: str
+    request: str
+    programme: str
+    amount: int
+    count: int
+    start: int
+    expires: int
+    next_counter: int
+    next_prev: str
+
+
+@router.post("/allowances", response={201: AllowanceOut, **ERRORS})
+def allowance_create(request: HttpRequest, body: AllowanceIn) -> Status[dict[str, Any]]:
+    """Minta jatah luring / ask for an offline allowance with a signed intent to "luring"."""
+    a = allowance_issue(intent=body.intent, count=body.count)
+    return Status(201, {
+        "allowance": a.text, "hash": a.hash, "request": a.request_hash, "programme": a.programme,
+        "amount": a.amount, "count": a.count, "start": a.start, "expires": a.expires,
+        "next_counter": a.start + a.count, "next_prev": a.hash,
+    })  # fmt: skip
+
+
+class SyncIn(Schema):
+    vouchers: list[str] = Field(max_length=MAX_VOUCHERS)
+
+
+class SyncResultOut(Schema):
+    hash: str | None
+    status: str
+    reason: str | None
+    receipt: str | None
+
+
+class SyncOut(Schema):
+    merchant: str
+    results: list[SyncResultOut]
+
+
+@router.post("/sync", response={200: SyncOut, 401: ErrorOut, **ERRORS})
+def vouchers_sync_create(request: HttpRequest, body: SyncIn) -> dict[str, Any]:
+    """Sinkronkan voucher luring pedagang / a merchant hands in its offline vouchers."""
+    token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    merchant = selectors.merchant_of_token(token) if token else None
+    if merchant is None:
+        raise HttpError(401, "token pedagang tidak sah / the merchant token is not valid")
+    results = vouchers_sync(merchant=merchant, vouchers=body.vouchers)
+    return {"merchant": merchant.code, "results": [r.as_data() for r in results]}
 
 
 class BalanceOut(Schema):
