@@ -4,10 +4,8 @@ sync mixes, idempotent and interrupted syncs, reserves returned, concurrent merc
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,18 +39,6 @@ from terbuka_web.wallets.services import merchant_token_issue
 from .conftest import ENTITLEMENT, SLUG, World, approved, enrol, intent
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def issuer(settings: Any, tmp_path: Path) -> WalletKey:
-    key = wallet_key_generate()
-    path = tmp_path / "issuer.pem"
-    path.write_bytes(key.pem())
-    os.chmod(path, 0o600)
-    settings.TERBUKA = {
-        **settings.TERBUKA, "WALLET_ISSUER": key.did, "WALLET_ISSUER_KEY_FILE": str(path)
-    }  # fmt: skip
-    return key
 
 
 def balance(key: str) -> int:
