@@ -266,7 +266,7 @@ def _random_mix(world: World, data: st.DataObject) -> None:
         merchant = data.draw(st.sampled_from(MERCHANTS))
         amount = data.draw(st.integers(1, 30)) * 1000
         if chain and data.draw(st.booleans()):  # a double spend off an earlier intent
-            at = data.draw(st.integers(0, len(chain)))
+            at = data.draw(st.integers(0, min(len(chain), allowance.count - 1)))
             prev = request if at == 0 else SignedIntent.parse(chain[at - 1].split("~")[0]).hash()
             made.append(w.pay(merchant, amount, counter=allowance.start + at, prev=prev))
         elif w.counter < allowance.start + allowance.count - 1:
