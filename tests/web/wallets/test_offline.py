@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from terbuka.money.allowance import Allowance, SignedAllowance, allowance_sign
+from terbuka.money.allowance import SignedAllowance, allowance_sign
 from terbuka.money.intent import Intent, SignedIntent, intent_sign
 from terbuka.money.keys import WalletKey, wallet_key_generate
 from terbuka.money.spend import merchant_account, offline_account, wallet_account
@@ -165,7 +166,7 @@ def test_attacks_at_sync_are_refused_or_queued_with_evidence(
     a = w.allowance.allowance
     forged_allowance = allowance_sign(thief, a)  # not the issuer's key
     signed = SignedIntent.parse(w.pay("toko-ani", 1000, counter=a.start).split("~")[0])
-    never_issued = allowance_sign(issuer, Allowance(**{**a.__dict__, "amount": 10**9}))
+    never_issued = allowance_sign(issuer, replace(a, amount=10**9))
     other_wallets = Voucher(signed, v.allowance).format()  # v's allowance, w's intent
     answer = statuses(sync(token, [
         Voucher(signed, forged_allowance).format(), other_wallets,
