@@ -233,11 +233,11 @@ def _offline_limits(expires: int, covered: bool, now: int) -> None:
         )
 
 
-def issuer_key_read(path: Path, did: str) -> WalletKey:
+def issuer_key_read(path: Path, did: str = "") -> WalletKey:
     """Return the allowance issuer's key from path (0600: a PEM key or a wallet file).
 
     Raises SecretFileError for a missing, unreadable or too open file, WalletFormatError
-    when it holds no key or a key whose did:key is not did (TERBUKA_WALLET_ISSUER).
+    when it holds no key or, did given, a key whose did:key is not did (TERBUKA_WALLET_ISSUER).
     """
     where = "TERBUKA_WALLET_ISSUER_KEY_FILE"
     text = read_secret_file(path, where=where)
@@ -245,7 +245,7 @@ def issuer_key_read(path: Path, did: str) -> WalletKey:
         key = wallet_key_load(text.encode("utf-8"), where)
     else:
         key = WalletFile.parse(text, where).key
-    if key.did != did:
+    if did and key.did != did:
         raise WalletFormatError(
             f"kunci di {path} bukan kunci penerbit TERBUKA_WALLET_ISSUER ({did or '-'})",
             f"the key in {path} is not the key of TERBUKA_WALLET_ISSUER ({did or '-'})",
