@@ -83,16 +83,19 @@ def voucher_posting(signed: SignedIntent) -> Posting:
     )
 
 
-def reserve_return_posting(allowance: str, did: str, programme: str, amount: int) -> Posting:
+def reserve_return_posting(
+    allowance: str, did: str, programme: str, amount: int, owner: str = ""
+) -> Posting:
     """Return the posting giving an expired allowance's unused amount back to the wallet.
 
-    allowance is the allowance's hash (the posting's key is "unreserve:<hash>": once).
+    allowance is the allowance's hash (the posting's key is "unreserve:<hash>": once); did
+    the allowance's wallet; owner its current key when did was replaced since (re-enrolment).
     """
     return posting_make(
         RETURN_PREFIX + allowance,
         [
             (offline_account(did, programme), "debit", amount),
-            (wallet_account(did, programme), "credit", amount),
+            (wallet_account(owner or did, programme), "credit", amount),
         ],
         "Sisa jatah luring kembali ke dompet / unused offline allowance back to the wallet",
     )

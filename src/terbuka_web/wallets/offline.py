@@ -21,8 +21,8 @@ hash, so a retried or overlapping sync changes nothing already decided.
 
 allowances_close(): past its expiry plus GRACE_SECONDS an allowance closes: vouchers still
 waiting for a predecessor go to the grievance queue (gap), what the reserve holds returns to
-the wallet (unreserve:<hash> posting, wallet.allowance_return log entry), and later vouchers
-are grievances (late).
+the wallet — to its current key after a re-enrolment — (unreserve:<hash> posting,
+wallet.allowance_return log entry), and later vouchers are grievances (late).
 """
 
 from __future__ import annotations
@@ -367,10 +367,12 @@ def _close_if_due(allowance: OfflineAllowance, now: int) -> None:
         _grievance(row, Grievance.Reason.GAP, [row.intent], stamp)
     left = allowance.amount - allowance.spent
     did = allowance.wallet.did
+    owner = allowance.wallet
+    while owner.replaced_by is not None:  # a re-enrolled wallet gets it on its current key
+        owner = owner.replaced_by
     if left > 0:
-        postings_record(
-            postings=[reserve_return_posting(allowance.hash, did, allowance.programme, left)]
-        )
+        posting = reserve_return_posting(allowance.hash, did, allowance.programme, left, owner.did)
+        postings_record(postings=[posting])
     entry_append(
         kind=RETURN, ref=f"dompet/{did}/jatah/{allowance.start}",
         payload={"wallet": did, "allowance": allowance.hash, "programme": allowance.programme,

@@ -231,6 +231,20 @@ def test_expired_allowances_return_the_reserve_and_later_vouchers_are_late(
     assert ledger_check().ok
 
 
+def test_a_reserve_returns_to_the_new_key_after_a_re_enrolment(
+    world: World, issuer: WalletKey
+) -> None:
+    w = offline(world, 60_000, 3)
+    new = enrol(world, world.people[0])  # key lost: re-enrolled at the desk
+    assert balance(wallet_account(new.did, SLUG)) == ENTITLEMENT - 60_000
+    paid = w.pay("toko-ani", 10_000)  # taken before the loss, synced after
+    assert vouchers_sync(merchant=approved("toko-ani"), vouchers=[paid])[0].status == "accepted"
+    assert allowances_close(now=w.allowance.allowance.expires + GRACE_SECONDS + 1) == 1
+    assert balance(wallet_account(new.did, SLUG)) == ENTITLEMENT - 10_000
+    assert balance(wallet_account(w.key.did, SLUG)) == 0
+    assert ledger_check().ok
+
+
 def test_an_interrupted_sync_retried_loses_and_duplicates_nothing(
     world: World, issuer: WalletKey
 ) -> None:
