@@ -23,7 +23,9 @@ chromium:
 
 ## Install, migrate, load the demo regency and serve at http://127.0.0.1:$(PORT) (make demo PORT=8080)
 demo: export TERBUKA_BASE_URL ?= http://127.0.0.1:$(PORT)
+demo: export TERBUKA_WALLET_ISSUER_KEY_FILE ?= $(CURDIR)/var/wallet-issuer.json
 demo: install-web
+	mkdir -p var && test -f "$$TERBUKA_WALLET_ISSUER_KEY_FILE" || $(BIN)/terbuka wallet keygen --out "$$TERBUKA_WALLET_ISSUER_KEY_FILE"
 	$(BIN)/terbuka manage migrate --verbosity 0
 	$(BIN)/terbuka demo
 	$(BIN)/terbuka serve 127.0.0.1:$(PORT)

@@ -371,12 +371,15 @@ def test_make_demo_serves_on_the_port_given(tmp_path: Path) -> None:
     (tmp_path / "terbuka").write_text(f'#!/bin/sh\necho "$TERBUKA_BASE_URL $*" >> {calls}\n')
     (tmp_path / "terbuka").chmod(0o755)
     env = {k: v for k, v in os.environ.items() if k != "TERBUKA_BASE_URL" and k != "PORT"}
+    issuer = tmp_path / "issuer.json"  # absent: make demo makes the allowance issuer's key
+    env["TERBUKA_WALLET_ISSUER_KEY_FILE"] = str(issuer)
     for args, port in (([], 8000), (["PORT=8123"], 8123)):
         calls.unlink(missing_ok=True)
         make = ["make", "-s", "-C", str(REPO), "demo", f"BIN={tmp_path}", *args]
         subprocess.run(make, check=True, env=env, capture_output=True)
         base = f"http://127.0.0.1:{port}"
         assert calls.read_text().splitlines() == [
+            f"{base} wallet keygen --out {issuer}",
             f"{base} manage migrate --verbosity 0",
             f"{base} demo",
             f"{base} serve 127.0.0.1:{port}",

@@ -11,13 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tests.core.wallet.samples import ISSUER, NOW, OTHER, SHOP, WALLET, allowance_of
 
-from terbuka.errors import TerbukaError
+from terbuka.errors import SecretFileError, TerbukaError
 from terbuka.money.errors import PaymentRefused, WalletFormatError
 from terbuka.money.intent import GENESIS
 from terbuka.money.purpose import refusal_reason
 from terbuka.money.voucher import offline_check
 from terbuka.money.walletfile import (
     WalletFile,
+    issuer_key_read,
     wallet_allowance_add,
     wallet_file_read,
     wallet_file_write,
@@ -145,6 +146,39 @@ def test_online_pay_advances_the_chain() -> None:
         wallet, merchant="toko-ani", amount=1, programme="pip-2026", expires=NOW
     )
     assert second.intent.prev == first.hash() and wallet.counter == 2
+
+
+def test_online_pay_skips_the_counters_an_allowance_reserves() -> None:
+    """After an allowance for 2..6 (requested by intent 1), online intent 7 follows its hash;
+    offline intents use 2.. after the request; the allowance is then left behind."""
+    wallet = wallet_allowance_add(WalletFile(WALLET, counter=1), allowance_of(start=2))
+    offline, voucher = wallet_pay_offline(
+        wallet, merchant="toko-ani", amount=1000, programme="pip-2026", expires=NOW, now=NOW
+    )
+    assert voucher.intent.intent.counter == 2
+    online, signed = wallet_pay(
+        offline, merchant="toko-ani", amount=1, programme="pip-2026", expires=NOW
+    )
+    assert signed.intent.counter == 7 and signed.intent.prev == allowance_of(start=2).hash()
+    with pytest.raises(PaymentRefused) as refused:
+        wallet_pay_offline(
+            online, merchant="toko-ani", amount=1, programme="pip-2026", expires=NOW, now=NOW
+        )
+    assert refused.value.reason == "outside_allowance"
+
+
+def test_issuer_key_is_read_from_a_private_file_and_must_be_the_issuer(tmp_path: Path) -> None:
+    path = tmp_path / "issuer.pem"
+    path.write_bytes(ISSUER.pem())
+    path.chmod(0o600)
+    assert issuer_key_read(path, ISSUER.did) == ISSUER == issuer_key_read(path)
+    with pytest.raises(WalletFormatError):
+        issuer_key_read(path, OTHER.did)
+    path.chmod(0o644)
+    with pytest.raises(SecretFileError):
+        issuer_key_read(path, ISSUER.did)
+    with pytest.raises(SecretFileError):
+        issuer_key_read(tmp_path / "absent", ISSUER.did)
 
 
 @given(st.text(max_size=300))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,11 +19,18 @@ from tests.core.wallet.samples import (
 )
 
 from terbuka.errors import TerbukaError
+from terbuka.money.allowance import SignedAllowance
 from terbuka.money.errors import WalletFormatError
 from terbuka.money.intent import GENESIS, SignedIntent
 from terbuka.money.keys import WalletKey
 from terbuka.money.purpose import ChainHead, Merchant, refusal_reason
-from terbuka.money.voucher import Voucher, chain_accept, conflicts_find, offline_check
+from terbuka.money.voucher import (
+    Voucher,
+    chain_accept,
+    conflicts_find,
+    offline_check,
+    vouchers_verify,
+)
 
 PAYLOAD = (
     "TPI1.z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp.toko-ani.pip-2026.25000.1."
@@ -248,3 +257,22 @@ def test_every_overdrawn_allowance_is_caught(amounts: list[int], limit: int, rng
     assert kinds == (["overdrawn"] if sum(amounts) > limit else [])
     outcome = chain_accept(vouchers, {})
     assert sum(v.intent.intent.amount for v in outcome.accepted) <= limit
+
+
+def test_vouchers_verify_checks_each_allowance_once_but_never_trusts_a_lookalike() -> None:
+    good = allowance_of()
+    payloads = [Voucher(intent_of(counter=n), good).format() for n in (1, 2)]
+    # same fields as the good allowance, the good signature, but a larger amount: forged
+    a = good.allowance
+    lookalike = SignedAllowance(replace(a, amount=a.amount * 10), good.signature)
+    payloads.append(Voucher(intent_of(counter=3), lookalike).format())
+    payloads.append(Voucher(intent_of(counter=9), good).format())  # outside 1..5
+    payloads.append(Voucher(intent_of(OTHER, counter=4), allowance_of(OTHER)).format())
+    payloads.append("TPI1.x")
+    checked = vouchers_verify(payloads, ISSUER.did)
+    reasons = [v if isinstance(v, Voucher) else refusal_reason(v) for v in checked]
+    assert reasons[:2] == [Voucher.parse(p) for p in payloads[:2]]
+    assert reasons[2:4] == ["forged", "outside_allowance"]
+    assert isinstance(reasons[4], Voucher) and reasons[5] == "wallet_format"
+    assert checked[0].allowance is checked[1].allowance  # type: ignore[union-attr]
+    assert [refusal_reason(v) for v in vouchers_verify(payloads[:1], OTHER.did)] == ["forged"]

@@ -1,6 +1,9 @@
 """Seed the demo wallets: purposes of the demo programmes, approved merchants (school-supply
 shops, warung, apotek) in four villages, enrolled wallets of registrants credited by the demo
-cycles, and online payments signed by those wallets.
+cycles, online payments signed by those wallets and, when the server has an allowance issuer
+key (TERBUKA_WALLET_ISSUER_KEY_FILE; `make demo` makes one), offline payments: two wallets
+get an offline allowance, pay two merchants offline, the merchants sync, and one wallet's
+reused counter (a double spend at a second shop) lands in the grievance queue.
 
 Each demo wallet's key is made here as a citizen's device would, enrolled at Dinas Sosial's
 desk (challenge, proof of possession) and written as a wallet file (0600) to
@@ -15,13 +18,22 @@ from pathlib import Path
 
 from django.conf import settings
 
+from terbuka.money.allowance import SignedAllowance
 from terbuka.money.enrol import enrol_proof_sign
 from terbuka.money.keys import wallet_key_generate
-from terbuka.money.walletfile import WalletFile, wallet_file_write, wallet_pay
+from terbuka.money.spend import OFFLINE_MERCHANT
+from terbuka.money.walletfile import (
+    WalletFile,
+    wallet_allowance_add,
+    wallet_file_write,
+    wallet_pay,
+    wallet_pay_offline,
+)
 from terbuka_web.accounts.models import Role, User
 from terbuka_web.benefits.models import CycleItem, Programme, Registrant
 from terbuka_web.regions.models import Region
 from terbuka_web.wallets.models import Merchant
+from terbuka_web.wallets.offline import allowance_issue, vouchers_sync
 from terbuka_web.wallets.payments import payment_accept
 from terbuka_web.wallets.services import (
     enrol_challenge_create,
@@ -43,6 +55,8 @@ SHOPS = (
     ("apotek", "Apotek Sehat {}"),
 )
 PAYMENTS = (("warung", 85_000), ("atk", 42_500), ("apotek", 27_000))
+OFFLINE_WALLETS = 2
+OFFLINE = (("warung", 30_000), ("atk", 15_000))  # allowance 60,000 in 4 intents
 
 
 def demo_wallets_directory() -> Path:
@@ -75,6 +89,8 @@ def demo_wallets_create() -> int | None:
             enrolled += 1
             wallet = _enrol(officer, item.registrant)
             wallet = _pay(wallet, village, enrolled)
+            if enrolled <= OFFLINE_WALLETS and settings.TERBUKA["WALLET_ISSUER_KEY_FILE"]:
+                wallet = _pay_offline(wallet, village, double_spend=enrolled == 1)
             wallet_file_write(wallet, directory / f"dompet-{enrolled:02d}.json")
     return enrolled
 
@@ -108,4 +124,36 @@ def _pay(wallet: WalletFile, village: str, n: int) -> WalletFile:
             expires=int(time.time()) + 3600,
         )  # fmt: skip
         payment_accept(intent=signed.format())
+    return wallet
+
+
+def _pay_offline(wallet: WalletFile, village: str, *, double_spend: bool) -> WalletFile:
+    """Get an offline allowance, pay two merchants offline and let them sync.
+
+    With double_spend, the wallet also signs another intent with its first offline counter
+    for a third shop (a cloned phone, say), which that shop syncs: a grievance.
+    """
+    now = int(time.time())
+    wallet, request = wallet_pay(
+        wallet, merchant=OFFLINE_MERCHANT, amount=60_000, programme="blt-desil",
+        expires=now + 600,
+    )  # fmt: skip
+    granted = allowance_issue(intent=request.format(), count=4)
+    before = wallet = wallet_allowance_add(wallet, SignedAllowance.parse(granted.text))
+    digits = village.replace(".", "")
+    taken: list[tuple[str, str]] = []
+    for category, amount in OFFLINE:
+        wallet, voucher = wallet_pay_offline(
+            wallet, merchant=f"{category}-{digits}", amount=amount, programme="blt-desil",
+            expires=now + 3600, now=now,
+        )  # fmt: skip
+        taken.append((f"{category}-{digits}", voucher.format()))
+    if double_spend:
+        _clone, voucher = wallet_pay_offline(
+            before, merchant=f"apotek-{digits}", amount=20_000, programme="blt-desil",
+            expires=now + 3600, now=now,
+        )  # fmt: skip
+        taken.append((f"apotek-{digits}", voucher.format()))
+    for code, payload in taken:
+        vouchers_sync(merchant=Merchant.objects.get(code=code), vouchers=[payload])
     return wallet

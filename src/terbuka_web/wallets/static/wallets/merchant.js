@@ -1,6 +1,9 @@
 // The merchant's page (/dompet/pedagang/): check a pasted QR payment offline with
 // TerbukaWallet.offlineCheck (wallet-check.js), against the payments this device already took
-// (kept in IndexedDB until synced), and keep the page working with no signal (sw.js).
+// (kept in IndexedDB until synced), and keep the page working with no signal (sw.js). When
+// online, "Sinkronkan" posts the selected shop's vouchers to POST /api/wallets/sync with the
+// shop's token and marks each record with the server's answer (accepted, duplicate, waiting,
+// grievance, refused); records stay on the device for the replay and double-spend checks.
 "use strict";
 
 (() => {
@@ -18,7 +21,8 @@
     list.replaceChildren(
       ...records.map((r) => {
         const item = document.createElement("li");
-        item.textContent = `Rp ${rupiah(r.amount)} · ${r.merchant} · ${r.wallet.slice(8, 20)}… #${r.counter}`;
+        const state = r.synced ? ` · ${r.synced}${r.reason ? " (" + r.reason + ")" : ""}` : "";
+        item.textContent = `Rp ${rupiah(r.amount)} · ${r.merchant} · ${r.wallet.slice(8, 20)}… #${r.counter}${state}`;
         return item;
       }),
     );
@@ -58,7 +62,48 @@
     await takenShow();
   }
 
+  async function sync(form) {
+    const merchant = document.getElementById("merchant").value;
+    const token = form.elements.token.value.trim();
+    localStorage.setItem("terbuka-pedagang-token", token);
+    const records = ((await stored("readonly", (s) => s.getAll())) || []).filter(
+      (r) => r.merchant === merchant && !["accepted", "duplicate"].includes(r.synced),
+    );
+    const out = document.getElementById("sync-result");
+    let answer;
+    try {
+      const response = await fetch("/api/wallets/sync", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ vouchers: records.map((r) => r.payload) }),
+      });
+      answer = await response.json();
+      if (!response.ok) throw new Error(english ? answer.error.message_en : answer.error.message);
+    } catch (error) {
+      out.className = "usa-alert usa-alert--error usa-alert__text";
+      out.textContent = fill("text-sync-failed", { message: error.message });
+      return;
+    }
+    const counts = { accepted: 0, waiting: 0, grievance: 0, refused: 0 };
+    for (const [n, result] of answer.results.entries()) {
+      const record = { ...records[n], synced: result.status, reason: result.reason };
+      await stored("readwrite", (s) => s.put(record, result.hash || records[n].intent));
+      counts[result.status === "duplicate" ? "accepted" : result.status] += 1;
+    }
+    out.className = "usa-alert usa-alert--info usa-alert__text";
+    out.textContent = fill("text-synced", counts);
+    await takenShow();
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    const syncForm = document.getElementById("merchant-sync");
+    if (syncForm) {
+      syncForm.elements.token.value = localStorage.getItem("terbuka-pedagang-token") || "";
+      syncForm.addEventListener("submit", (event) => {
+        event.preventDefault();
+        sync(syncForm);
+      });
+    }
     const form = document.getElementById("merchant-check");
     if (!form) return;
     const chosen = localStorage.getItem("terbuka-pedagang");
