@@ -44,7 +44,9 @@
 
   async function noteOpen(note, vkey) {
     // Verify the log's signature of the note; return its checkpoint {origin, size, root}.
-    const [name, hexId, key64] = vkey.split("+");
+    const vkeyParts = /^([^+]+)\+([0-9a-f]{8})\+(.+)$/.exec(vkey); // base64 may hold "+"
+    if (!vkeyParts) throw fail("kunci log tidak dikenali", "unrecognised log key");
+    const [, name, hexId, key64] = vkeyParts;
     const raw = b64(key64);
     if (raw[0] !== 0x01 || raw.length !== 33) throw fail("kunci log bukan Ed25519", "the log key is not Ed25519");
     const split = note.indexOf("\n\n");

@@ -240,11 +240,11 @@
     }
     if (answer.status !== 201) return say(out, "error", refusal(answer.data));
     await W.walletHeadSet(answer.data.counter, answer.data.hash);
-    say(out, "success", text("t-paid", { amount: rupiah(pay.amount), merchant: pay.merchant, counter: answer.data.counter }));
     form.elements.amount.value = "";
     $("qr").hidden = true;
     const wallet = await load();
     if (wallet) render(wallet);
+    say(out, "success", text("t-paid", { amount: rupiah(pay.amount), merchant: pay.merchant, counter: answer.data.counter }));
   }
 
   async function payQr(form) {
