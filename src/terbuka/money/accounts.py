@@ -3,9 +3,10 @@
 An account is named by a key "<kind>:<reference>", the kind first, so the key alone says
 which rules apply to it: "programme:pkh-2026" (a programme's fund), "entitlement:pkh-2026:
 3f9a0c" (a registrant's entitlement under a per-programme pseudonym, never a NIK),
-"wallet:<did>:<purpose>", "merchant:<id>", "settlement:<bank>", "clawback:<programme>",
-"treasury:<source>". Only treasury accounts (money entering from outside, APBN/APBD) may
-go below zero; every other kind holds money and never goes negative.
+"wallet:<did>:<purpose>", "offline:<did>:<purpose>" (a wallet's offline reserve),
+"merchant:<id>", "settlement:<bank>", "clawback:<programme>", "treasury:<source>". Only
+treasury accounts (money entering from outside, APBN/APBD) may go below zero; every other
+kind holds money and never goes negative.
 
 Amounts are integer Rupiah: never a float, never a bool, at least 1 in a leg, at most
 2^53 - 1 (exact in any JSON reader, RFC 8785 §3.2.2.3).
@@ -33,6 +34,7 @@ class Kind(StrEnum):
     PROGRAMME = "programme"
     ENTITLEMENT = "entitlement"
     WALLET = "wallet"
+    OFFLINE = "offline"
     MERCHANT = "merchant"
     SETTLEMENT = "settlement"
     CLAWBACK = "clawback"
@@ -45,7 +47,7 @@ class Kind(StrEnum):
 
 _KINDS = {kind.value: kind for kind in Kind}
 _KEY = re.compile(
-    r"(treasury|programme|entitlement|wallet|merchant|settlement|clawback):[A-Za-z0-9._:@+/=-]{1,200}"
+    r"(treasury|programme|entitlement|wallet|offline|merchant|settlement|clawback):[A-Za-z0-9._:@+/=-]{1,200}"
 )
 
 

@@ -7,6 +7,10 @@ merchant's in "merchant:<id>". Money leaves a wallet account in exactly two ways
   the wallet account debited and the merchant's account credited by the intent's amount, and
   the intent's wire text (TPI1…) as memo, so anyone holding the ledger re-checks the
   wallet's signature;
+- an offline allowance request: the same, for an intent paying the reserved merchant id
+  "luring", whose posting credits the wallet's offline reserve "offline:<did>:<programme>"
+  instead of a merchant (offline vouchers are paid from there at sync: voucher_posting;
+  what is left returns to the wallet after expiry: reserve_return_posting);
 - a key rotation after key loss: key "rekey:<programme>:<old did>:<new did>" moving the whole
   balance to the new key's account, allowed only when the old wallet is recorded as replaced
   by the new one (the caller's rekeyed check: an officer and the registrant in person).
@@ -27,6 +31,8 @@ from terbuka.money.posting import Posting, Side, posting_make
 WALLET_PREFIX = "wallet:"
 PAY_PREFIX = "pay:"
 REKEY_PREFIX = "rekey:"
+RETURN_PREFIX = "unreserve:"
+OFFLINE_MERCHANT = "luring"  # an intent to it asks for an offline allowance (never a merchant)
 
 
 def wallet_account(did: str, programme: str) -> str:
@@ -39,16 +45,56 @@ def merchant_account(merchant: str) -> str:
     return f"merchant:{merchant}"
 
 
+def offline_account(did: str, programme: str) -> str:
+    """Return the ledger key of did's offline reserve in programme, "offline:did:key:…:pip-2026"."""
+    return f"offline:{did}:{programme}"
+
+
 def intent_posting(signed: SignedIntent) -> Posting:
-    """Return the posting of a signed intent: wallet account → merchant account, memo the intent."""
+    """Return the posting of a signed intent: wallet account → merchant account, memo the intent.
+
+    An intent to OFFLINE_MERCHANT credits the wallet's offline reserve instead.
+    """
     intent = signed.intent
+    if intent.merchant == OFFLINE_MERCHANT:
+        credit = offline_account(intent.wallet, intent.programme)
+    else:
+        credit = merchant_account(intent.merchant)
     return posting_make(
         PAY_PREFIX + signed.hash(),
         [
             (wallet_account(intent.wallet, intent.programme), "debit", intent.amount),
+            (credit, "credit", intent.amount),
+        ],
+        signed.format(),
+    )
+
+
+def voucher_posting(signed: SignedIntent) -> Posting:
+    """Return the posting of an offline intent accepted at sync: reserve → merchant."""
+    intent = signed.intent
+    return posting_make(
+        PAY_PREFIX + signed.hash(),
+        [
+            (offline_account(intent.wallet, intent.programme), "debit", intent.amount),
             (merchant_account(intent.merchant), "credit", intent.amount),
         ],
         signed.format(),
+    )
+
+
+def reserve_return_posting(allowance: str, did: str, programme: str, amount: int) -> Posting:
+    """Return the posting giving an expired allowance's unused amount back to the wallet.
+
+    allowance is the allowance's hash (the posting's key is "unreserve:<hash>": once).
+    """
+    return posting_make(
+        RETURN_PREFIX + allowance,
+        [
+            (offline_account(did, programme), "debit", amount),
+            (wallet_account(did, programme), "credit", amount),
+        ],
+        "Sisa jatah luring kembali ke dompet / unused offline allowance back to the wallet",
     )
 
 

@@ -23,8 +23,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from terbuka.errors import TerbukaError
 from terbuka.money.allowance import Allowance, SignedAllowance, allowance_verify
-from terbuka.money.errors import PaymentRefused, WalletFormatError
+from terbuka.money.errors import PaymentRefused, SignatureRefused, WalletFormatError
 from terbuka.money.intent import SignedIntent, intent_verify
 from terbuka.money.purpose import (
     ChainHead,
@@ -116,9 +117,43 @@ def voucher_verify(voucher: Voucher, issuer: str) -> None:
 
     Raises SignatureRefused (forged) or PaymentRefused (wrong_wallet, outside_allowance).
     """
+    allowance_verify(voucher.allowance, issuer)
+    _intent_verify(voucher)
+
+
+def vouchers_verify(texts: Iterable[str], issuer: str) -> list[Voucher | TerbukaError]:
+    """Return each voucher of texts parsed and checked as voucher_verify does, or its refusal.
+
+    A sync batch carries few allowances and many intents: each distinct allowance's
+    signature is checked once, each intent's every time.
+    """
+    allowances: dict[SignedAllowance, TerbukaError | None] = {}  # keyed by fields + signature
+    checked: list[Voucher | TerbukaError] = []
+    for text in texts:
+        try:
+            voucher = Voucher.parse(text)
+            signed = voucher.allowance
+            if signed not in allowances:
+                try:
+                    allowance_verify(signed, issuer)
+                    allowances[signed] = None
+                except SignatureRefused as exc:
+                    allowances[signed] = exc
+            refusal = allowances[signed]
+            if refusal is not None:
+                raise refusal
+            _intent_verify(voucher)
+        except TerbukaError as exc:
+            checked.append(exc)
+            continue
+        checked.append(voucher)
+    return checked
+
+
+def _intent_verify(voucher: Voucher) -> None:
+    """Check the wallet's signature, that the allowance is the wallet's and covers the counter."""
     signed, allowance = voucher.intent, voucher.allowance.allowance
     intent_verify(signed)
-    allowance_verify(voucher.allowance, issuer)
     intent = signed.intent
     if intent.wallet != allowance.wallet:
         raise PaymentRefused(

@@ -31,6 +31,7 @@ from terbuka.money.keys import SEED_SIZE, WalletKey, wallet_key_from_seed, walle
 from terbuka.money.purpose import cap_check, day_of
 from terbuka.money.voucher import Voucher
 from terbuka.money.wire import b64url_decode, b64url_encode, integer_check
+from terbuka.secrets import read_secret_file
 from terbuka.tlog.origin_state import write_atomically
 
 WALLET_FILE_TYPE = "terbuka/wallet-file/1"
@@ -138,7 +139,24 @@ def wallet_allowance_add(wallet: WalletFile, signed: SignedAllowance) -> WalletF
 def wallet_pay(
     wallet: WalletFile, *, merchant: str, amount: int, programme: str, expires: int
 ) -> tuple[WalletFile, SignedIntent]:
-    """Return the wallet advanced by one intent and that intent (online: no allowance used)."""
+    """Return the wallet advanced by one online intent and that intent.
+
+    Online intents skip the counters an allowance reserves: when a held allowance covers the
+    next counter, the intent is number start+count, prev the allowance's hash (docs/wallet.md).
+    """
+    for signed, _spent in wallet.allowances.values():
+        a = signed.allowance
+        if a.covers(wallet.counter + 1):
+            wallet = replace(wallet, counter=a.start + a.count - 1, prev=signed.hash())
+    return _wallet_sign(
+        wallet, merchant=merchant, amount=amount, programme=programme, expires=expires
+    )
+
+
+def _wallet_sign(
+    wallet: WalletFile, *, merchant: str, amount: int, programme: str, expires: int
+) -> tuple[WalletFile, SignedIntent]:
+    """Return the wallet advanced by its next intent (counter + 1 after prev) and that intent."""
     intent = Intent(
         wallet=wallet.key.did,
         merchant=merchant,
@@ -175,7 +193,7 @@ def wallet_pay_offline(
     signed, spent = held
     allowance = signed.allowance
     _offline_limits(allowance.expires, allowance.covers(wallet.counter + 1), now)
-    advanced, intent = wallet_pay(
+    advanced, intent = _wallet_sign(
         wallet, merchant=merchant, amount=amount, programme=programme, expires=expires
     )
     voucher = Voucher(intent, signed)
@@ -213,3 +231,24 @@ def _offline_limits(expires: int, covered: bool, now: int) -> None:
             "the offline allowance is used up: go online for a new one",
             where="allowance",
         )
+
+
+def issuer_key_read(path: Path, did: str) -> WalletKey:
+    """Return the allowance issuer's key from path (0600: a PEM key or a wallet file).
+
+    Raises SecretFileError for a missing, unreadable or too open file, WalletFormatError
+    when it holds no key or a key whose did:key is not did (TERBUKA_WALLET_ISSUER).
+    """
+    where = "TERBUKA_WALLET_ISSUER_KEY_FILE"
+    text = read_secret_file(path, where=where)
+    if text.startswith("-----BEGIN"):
+        key = wallet_key_load(text.encode("utf-8"), where)
+    else:
+        key = WalletFile.parse(text, where).key
+    if key.did != did:
+        raise WalletFormatError(
+            f"kunci di {path} bukan kunci penerbit TERBUKA_WALLET_ISSUER ({did or '-'})",
+            f"the key in {path} is not the key of TERBUKA_WALLET_ISSUER ({did or '-'})",
+            where=where,
+        )
+    return key

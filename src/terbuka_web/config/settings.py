@@ -330,9 +330,21 @@ if WALLET_ISSUER:
         did_key_parse(WALLET_ISSUER, "TERBUKA_WALLET_ISSUER")
     except TerbukaError as exc:
         raise ImproperlyConfigured(f"TERBUKA_WALLET_ISSUER: {exc}") from None
+# The allowance issuer's private key (0600: PEM or wallet file), checked here once: a bad,
+# missing or too open file, or a key that is not TERBUKA_WALLET_ISSUER's, stops the start.
+WALLET_ISSUER_KEY_FILE = os.environ.get("TERBUKA_WALLET_ISSUER_KEY_FILE", "").strip()
+if WALLET_ISSUER_KEY_FILE:
+    from terbuka.errors import TerbukaError
+    from terbuka.money.walletfile import issuer_key_read
+
+    try:
+        issuer_key_read(Path(WALLET_ISSUER_KEY_FILE), WALLET_ISSUER)
+    except TerbukaError as exc:
+        raise ImproperlyConfigured(f"{exc.message_id} / {exc.message_en}") from None
 
 TERBUKA = {
     "WALLET_ISSUER": WALLET_ISSUER,
+    "WALLET_ISSUER_KEY_FILE": WALLET_ISSUER_KEY_FILE,
     "OCID_PREFIX": OCID_PREFIXES[0],
     "IMPORT_OCID_PREFIXES": IMPORT_OCID_PREFIXES,
     "PUBLISHER_NAME": os.environ.get("TERBUKA_PUBLISHER_NAME", "Pemerintah Kabupaten Bojonegoro"),

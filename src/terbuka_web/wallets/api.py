@@ -7,6 +7,47 @@ the challenge an officer issued (201); POST /api/wallets/payments {"intent": "TP
 GET /api/wallets/{did} the wallet's chain head and balances; GET /api/wallets/{did}/payments
 its receipts (proofs included) and GET /api/wallets/{did}/credits the money that came in (the
 citizen app's history and notices); GET /api/wallets/merchants the approved merchants.
+
+Offline payments (docs/wallet.md, "Offline allowances and sync"):
+
+POST /api/wallets/allowances {"intent": "TPI1…", "count": K} — the wallet asks for an
+offline allowance with an ordinary signed intent of its own chain (counter = the wallet's
+"counter" + 1, prev = its "head", as GET /api/wallets/{did} shows) paying the allowance's
+amount to the reserved merchant id "luring" (the wallet's offline reserve); K (1–20) is how
+many offline intents it wants. Accepted like a payment (row lock, chain, expiry, balance),
+it moves the amount from the wallet's balance to its offline reserve on the ledger and
+answers 201:
+
+    {"allowance": "TOA1.<wallet>.<programme>.<amount>.<count>.<start>.<expires>…<sig>",
+     "hash": "<allowance hash>", "request": "<the request intent's hash>",
+     "programme": "pip-2026", "amount": 150000, "count": 5, "start": 8,
+     "expires": 1797120000, "next_counter": 13, "next_prev": "<allowance hash>"}
+
+The allowance covers counters start..start+count-1 with start = request counter + 1: the
+first offline intent has prev = the request's hash, each next one the previous one's hash.
+Online intents skip the reserved counters: the wallet's next online intent (or next
+allowance request) is number next_counter with prev = next_prev (the allowance's hash); the
+wallet's head shown by GET /api/wallets/{did} says the same. Refusals: 422 payment_refused
+with "reason" (forged, chain_fork, chain_gap, expired, wrong_programme,
+insufficient_balance, unknown_wallet, revoked_wallet, …); 400 for a bad count.
+
+POST /api/wallets/sync {"vouchers": ["TPI1…~TOA1…", …]} (at most 500), header
+"Authorization: Bearer <merchant token>" (the token an officer issued for the merchant,
+`terbuka wallet merchant-token`; 401 without a valid one) — the merchant hands in the
+vouchers it took offline. Answer 200, one result per voucher in the order sent:
+
+    {"merchant": "toko-ani",
+     "results": [{"hash": "<intent hash>", "status": "accepted", "reason": null,
+                  "receipt": "/api/wallets/payments/<hash>"}, …]}
+
+status: "accepted" (paid now from the wallet's offline reserve to the merchant; the
+receipt has the log's inclusion proof), "duplicate" (accepted by an earlier sync),
+"waiting" (an earlier intent of that wallet's offline chain has not been synced yet: decided
+when it arrives), "grievance" (a double spend — reason "counter", "fork", "overdrawn" or
+"late" — queued for an officer with both signed intents), "refused" (not a payment to this
+merchant: reason forged, wrong_wallet, outside_allowance, unknown_allowance,
+wrong_merchant or a format error; "hash" null when it does not parse). Retrying a sync
+(same or overlapping vouchers) is idempotent.
 """
 
 from __future__ import annotations
@@ -16,10 +57,12 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
 
-from terbuka_web.api.errors import ERRORS
+from terbuka_web.api.errors import ERRORS, ErrorOut
 from terbuka_web.wallets import selectors
 from terbuka_web.wallets.models import Wallet
+from terbuka_web.wallets.offline import MAX_VOUCHERS, allowance_issue, vouchers_sync
 from terbuka_web.wallets.payments import payment_accept
 from terbuka_web.wallets.services import wallet_enrol
 
@@ -99,6 +142,62 @@ def _receipt(intent_hash: str) -> dict[str, Any]:
     if receipt is None:
         raise Http404("pembayaran tidak ditemukan / payment not found")
     return receipt
+
+
+class AllowanceIn(Schema):
+    intent: str = Field(max_length=400)
+    count: int
+
+
+class AllowanceOut(Schema):
+    allowance: str
+    hash: str
+    request: str
+    programme: str
+    amount: int
+    count: int
+    start: int
+    expires: int
+    next_counter: int
+    next_prev: str
+
+
+@router.post("/allowances", response={201: AllowanceOut, **ERRORS})
+def allowance_create(request: HttpRequest, body: AllowanceIn) -> Status[dict[str, Any]]:
+    """Minta jatah luring / ask for an offline allowance with a signed intent to "luring"."""
+    a = allowance_issue(intent=body.intent, count=body.count)
+    return Status(201, {
+        "allowance": a.text, "hash": a.hash, "request": a.request_hash, "programme": a.programme,
+        "amount": a.amount, "count": a.count, "start": a.start, "expires": a.expires,
+        "next_counter": a.start + a.count, "next_prev": a.hash,
+    })  # fmt: skip
+
+
+class SyncIn(Schema):
+    vouchers: list[str] = Field(max_length=MAX_VOUCHERS)
+
+
+class SyncResultOut(Schema):
+    hash: str | None
+    status: str
+    reason: str | None
+    receipt: str | None
+
+
+class SyncOut(Schema):
+    merchant: str
+    results: list[SyncResultOut]
+
+
+@router.post("/sync", response={200: SyncOut, 401: ErrorOut, **ERRORS})
+def vouchers_sync_create(request: HttpRequest, body: SyncIn) -> dict[str, Any]:
+    """Sinkronkan voucher luring pedagang / a merchant hands in its offline vouchers."""
+    token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    merchant = selectors.merchant_of_token(token) if token else None
+    if merchant is None:
+        raise HttpError(401, "token pedagang tidak sah / the merchant token is not valid")
+    results = vouchers_sync(merchant=merchant, vouchers=body.vouchers)
+    return {"merchant": merchant.code, "results": [r.as_data() for r in results]}
 
 
 class BalanceOut(Schema):

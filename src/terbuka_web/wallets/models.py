@@ -1,5 +1,6 @@
 """Models of the wallets app: citizens' wallet keys, enrolment challenges, programmes' purpose
-bindings, approved merchants and accepted payments.
+bindings, approved merchants, accepted payments, offline allowances, synced vouchers and
+the grievance queue of offline double spends.
 
 A Wallet holds only the public key (its did:key) and the head of its intent chain; the money
 is on the ledger ("wallet:<did>:<programme>"). Its registrant link is private: nothing public
@@ -105,6 +106,9 @@ class Merchant(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_at = models.DateTimeField()
+    sync_token_sha256 = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 (hex) of the merchant's sync token"
+    )
 
     class Meta:
         ordering = ["code"]
@@ -133,3 +137,84 @@ class Payment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["wallet", "counter"], name="payment_counter_once")
         ]
+
+
+class OfflineAllowance(models.Model):
+    """Hold an offline allowance the server signed for a wallet, and its offline chain.
+
+    The request (a signed intent to "luring") moved amount into the wallet's offline reserve;
+    vouchers synced under the allowance are paid from there. head_counter/head_hash are the
+    last accepted offline intent (start - 1 and the request's hash before any); spent what
+    the accepted ones paid; returned what went back to the wallet when it closed.
+    """
+
+    hash = models.CharField(max_length=43, unique=True, help_text="allowance hash")
+    wallet = models.ForeignKey(Wallet, on_delete=models.PROTECT, related_name="allowances")
+    programme = models.CharField(max_length=32)
+    text = models.TextField(help_text="TOA1 wire text, as signed")
+    request = models.TextField(help_text="the request intent's TPI1 wire text")
+    request_hash = models.CharField(max_length=43, unique=True)
+    amount = models.BigIntegerField()
+    start = models.BigIntegerField()
+    count = models.IntegerField()
+    expires = models.BigIntegerField(help_text="unix seconds")
+    head_counter = models.BigIntegerField()
+    head_hash = models.CharField(max_length=43)
+    spent = models.BigIntegerField(default=0)
+    returned = models.BigIntegerField(null=True, blank=True)
+    issued_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class OfflineVoucher(models.Model):
+    """Hold one voucher a merchant synced, in arrival order (id), and what became of it."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Menunggu niat sebelumnya")
+        ACCEPTED = "accepted", _("Diterima")
+        GRIEVANCE = "grievance", _("Pengaduan (belanja ganda)")
+
+    intent_hash = models.CharField(max_length=43, unique=True)
+    allowance = models.ForeignKey(
+        OfflineAllowance, on_delete=models.PROTECT, related_name="vouchers"
+    )
+    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="+")
+    intent = models.TextField(help_text="TPI1 wire text, as signed")
+    counter = models.BigIntegerField()
+    amount = models.BigIntegerField()
+    status = models.CharField(max_length=9, choices=Status.choices)
+    synced_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Grievance(models.Model):
+    """Hold an offline double spend for an officer: the losing voucher and the signed evidence.
+
+    reason: counter (one counter, two intents), fork (two intents after one intent, or one
+    after a losing branch), overdrawn (above the allowance), late (synced after the allowance
+    closed), gap (its predecessor never synced before the allowance closed).
+    """
+
+    class Reason(models.TextChoices):
+        COUNTER = "counter", _("Nomor urut dipakai dua kali")
+        FORK = "fork", _("Rantai niat bercabang")
+        OVERDRAWN = "overdrawn", _("Melebihi jatah luring")
+        LATE = "late", _("Disinkronkan setelah jatah ditutup")
+        GAP = "gap", _("Niat sebelumnya tidak pernah disinkronkan")
+
+    voucher = models.OneToOneField(
+        OfflineVoucher, on_delete=models.PROTECT, related_name="grievance"
+    )
+    wallet = models.ForeignKey(Wallet, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=9, choices=Reason.choices)
+    evidence = models.JSONField(help_text="signed intents (TPI1 wire texts) of the conflict")
+    created_at = models.DateTimeField()
+    resolved = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]

@@ -5,6 +5,8 @@ Nothing here names a registrant: a wallet is its did:key, a payment its signed i
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,3 +119,13 @@ def _receipt_of(payment: Payment) -> dict[str, Any]:
 def wallet_replaced(wallet: Wallet) -> str | None:
     """Return the did:key of the wallet that wallet replaced (a re-enrolment), or None."""
     return Wallet.objects.filter(replaced_by=wallet).values_list("did", flat=True).first()
+
+
+def merchant_of_token(token: str) -> Merchant | None:
+    """Return the merchant whose sync token is token ("<code>.<secret>"), or None."""
+    code = token.partition(".")[0]
+    merchant = Merchant.objects.filter(code=code).exclude(sync_token_sha256="").first()
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    if merchant is None or not hmac.compare_digest(merchant.sync_token_sha256, digest):
+        return None
+    return merchant

@@ -1,5 +1,6 @@
 """Write services of the wallets app: enrolment at the officer's desk, re-enrolment after key
-loss, crediting entitlements into wallets, programmes' purpose bindings, merchant approval.
+loss, crediting entitlements into wallets, programmes' purpose bindings, merchant approval
+and the merchant's sync token.
 
 Enrolment (docs/wallet.md): an officer of the registrant's region, holding WALLET_ENROL,
 checks the citizen's identity card and issues a challenge (enrol_challenge_create); the
@@ -13,6 +14,8 @@ Payments are in payments.py.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import time
 
 from django.db import transaction
@@ -21,7 +24,7 @@ from django.utils import timezone
 from terbuka.errors import ValidationError
 from terbuka.money.enrol import enrol_challenge_new, enrol_proof_verify
 from terbuka.money.posting import Posting, posting_make
-from terbuka.money.spend import rekey_posting, wallet_account
+from terbuka.money.spend import OFFLINE_MERCHANT, rekey_posting, wallet_account
 from terbuka.money.wire import identifier_check
 from terbuka_web.accounts.models import User
 from terbuka_web.accounts.selectors import Action
@@ -218,6 +221,10 @@ def merchant_approve(
     ValidationError (WalletFormatError for the code) naming the bad field.
     """
     identifier_check(code, "code")
+    if code == OFFLINE_MERCHANT:
+        raise _refused(
+            f"kode '{code}' dicadangkan untuk jatah luring", f"code '{code}' is reserved", "code"
+        )
     place = Region.objects.filter(code=village, level=Region.Level.VILLAGE).first()
     if place is None:
         raise _refused("desa tidak dikenal", "unknown village", "village")
@@ -239,3 +246,22 @@ def merchant_approve(
     )  # fmt: skip
     audit_record(actor=officer, action="wallets:merchant:approve", target=code)
     return merchant
+
+
+@transaction.atomic
+def merchant_token_issue(*, officer: User, code: str) -> str:
+    """Return a new sync token for merchant code (shown once; only its SHA-256 is kept).
+
+    The token is "<code>.<43 random characters>"; issuing one revokes the previous. Raises
+    PermissionDenied unless officer holds MERCHANT_APPROVE for the merchant's village,
+    ValidationError for an unknown merchant.
+    """
+    merchant = Merchant.objects.select_for_update().filter(code=code).first()
+    if merchant is None:
+        raise _refused("pedagang tidak dikenal", "unknown merchant", "code")
+    officer_require(officer, Action.MERCHANT_APPROVE, merchant.village_id)
+    token = f"{code}.{secrets.token_urlsafe(32)}"
+    merchant.sync_token_sha256 = hashlib.sha256(token.encode()).hexdigest()
+    merchant.save(update_fields=["sync_token_sha256"])
+    audit_record(actor=officer, action="wallets:merchant:token", target=code)
+    return token
