@@ -2,11 +2,14 @@
 against a live server: the officer finds the registrant and issues the enrolment code, the
 phone makes its key and enrols, a disbursement cycle credits the wallet (a notice), the phone
 pays a merchant online, the log sequences the payment and the phone checks its inclusion
-proof, and the app keeps working with the network cut (service worker)."""
+proof; then it takes an offline allowance, goes offline (the app keeps working: service
+worker), pays by showing a voucher QR that the merchant's page checks with no network, the
+merchant syncs, and the phone sees the offline payment in its history with its proof."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,7 @@ from tests.web.benefits.conftest import (  # noqa: F401  (fixtures)
 )
 from tests.web.conftest import bojonegoro  # noqa: F401  (fixture)
 
+from terbuka.money.keys import wallet_key_generate
 from terbuka.tlog.note import generate_key
 from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.benefits.cycles import cycle_run
@@ -33,7 +37,7 @@ from terbuka_web.benefits.models import Programme
 from terbuka_web.benefits.registry import registry_import
 from terbuka_web.transparency.services import log_sequence
 from terbuka_web.wallets.models import Payment, Wallet
-from terbuka_web.wallets.services import merchant_approve, purpose_set
+from terbuka_web.wallets.services import merchant_approve, merchant_token_issue, purpose_set
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,13 +49,20 @@ PHONE = {"width": 360, "height": 740}
 @pytest.fixture
 def programme(
     settings: Settings,
+    tmp_path: Path,
     region: list[Agency],  # noqa: F811
     consortium: Consortium,  # noqa: F811
 ) -> Programme:
-    """A programme with its rules adopted and no cycle yet, an approved shop, an operator."""
+    """A programme with its rules adopted and no cycle yet, an approved shop, an operator, the
+    log's key and the offline allowances' issuer."""
     skey, _vkey = generate_key("dompet.terbuka.example/log")
+    issuer = wallet_key_generate()
+    issuer_file = tmp_path / "issuer.pem"
+    issuer_file.write_bytes(issuer.pem())
+    os.chmod(issuer_file, 0o600)
     settings.TERBUKA = {
         **settings.TERBUKA, "LOG_ORIGIN": "dompet.terbuka.example/log", "LOG_KEY": skey,
+        "WALLET_ISSUER": issuer.did, "WALLET_ISSUER_KEY_FILE": str(issuer_file),
     }  # fmt: skip
     registry_import(actor=None, filename="r.csv", data=registry_bytes([person(0, VILLAGE)]))
     programme = programme_new("pip-uji", period_end=dt.date(2099, 12, 31), regions=["35.22.01"])
@@ -111,6 +122,7 @@ def test_a_citizen_enrols_receives_money_pays_and_checks_the_proof_offline_too(
     assert wallet.registrant.village_code == VILLAGE and did.startswith("did:key:z6Mk")
     desk.wait_for_selector("#desk-status.usa-alert--success")  # the desk saw it done
     assert "Selesai" in desk.inner_text("#desk-status")
+    desk.context.close()
     assert "Belum ada saldo" in phone.inner_text("#balances")
 
     cycle_run(programme=programme)  # the disbursement: credited into the enrolled wallet
@@ -156,11 +168,63 @@ def test_a_citizen_enrols_receives_money_pays_and_checks_the_proof_offline_too(
     shown = phone.input_value("#qr-text")
     assert shown.startswith("TPI1." + did[len("did:key:") :] + ".toko-ani.pip-uji.10000.2.")
 
+    phone.fill("#allow-amount", "100000")
+    phone.fill("#allow-count", "3")
+    phone.get_by_role("button", name="Minta jatah luring").click()
+    phone.wait_for_selector("#allow-result.usa-alert--success")
+    assert "Rp 100.000 untuk 3 kali bayar" in phone.inner_text("#allow-result")
+    assert "pip-uji: Rp 175.000" in phone.inner_text("#balances")
+    assert "sisa Rp 100.000 untuk 3 kali bayar" in phone.inner_text("#allowances")
+
+    shop = browser.new_context(locale="id-ID", viewport=PHONE)
+    merchant = shop.new_page()
+    merchant.set_default_timeout(15_000)
+    merchant.goto(live_server.url + "/dompet/pedagang/")
+    assert merchant.evaluate("navigator.serviceWorker.ready.then(() => true)")
+
     context.set_offline(True)
+    shop.set_offline(True)
     phone.reload()
     phone.wait_for_selector("#wallet:not([hidden])")
     assert not phone.locator("#network").is_hidden()
-    assert "pip-uji: Rp 275.000" in phone.inner_text("#balances")
+    assert "pip-uji: Rp 175.000" in phone.inner_text("#balances")
+    phone.select_option("#pay-merchant", "toko-ani")
+    phone.fill("#pay-amount", "20000")
+    phone.click("#pay-qr")
+    phone.wait_for_selector("#qr:not([hidden]) svg")
+    voucher = phone.input_value("#qr-text")
+    assert "~TOA1.." in voucher and ".toko-ani.pip-uji.20000." in voucher
+    assert "sisa Rp 80.000 untuk 2 kali bayar" in phone.inner_text("#allowances")
     assert wcag_violations(phone) == []
+    screenshot(phone, "wallet-citizen-offline-qr")
+
+    merchant.reload()
+    merchant.fill("#payload", voucher)
+    merchant.click("#merchant-check button[type=submit]")
+    merchant.wait_for_selector("#check-result.usa-alert--success")
+    assert "SAH: Rp 20.000" in merchant.inner_text("#check-result")
+    shop.set_offline(False)
+    merchant.fill("#sync-token", merchant_token_issue(officer=ppk(), code="toko-ani"))
+    merchant.get_by_role("button", name="Sinkronkan", exact=True).click()
+    merchant.wait_for_selector("#sync-result.usa-alert--success")
+    assert "1 diterima" in merchant.inner_text("#sync-result")
+    assert "status server: accepted" in merchant.inner_text("#taken")
+    assert wcag_violations(merchant) == []
+    offline = Payment.objects.get(wallet=wallet, offline=True)
+    assert (offline.amount, offline.merchant.code) == (20_000, "toko-ani")
+
+    context.set_offline(False)
+    log_sequence()
+    phone.reload()
+    phone.locator("#history details").nth(1).wait_for()
+    assert phone.locator("#network").is_hidden()
+    for summary in phone.locator("#history details summary").all():
+        summary.click()
+    phone.locator("#history .tb-proof-ok").nth(1).wait_for()
+    assert "luring" in phone.inner_text("#history")
+    shop.close()
     context.close()
-    desk.context.close()
+
+
+def ppk() -> User:
+    return User.objects.get(username="ppk.dinsos")

@@ -83,16 +83,20 @@ def wallet_receipts(wallet: Wallet, *, limit: int = 50) -> list[dict[str, Any]]:
     return [_receipt_of(p) for p in payments.order_by("-counter")[:limit]]
 
 
+CREDIT_KINDS = {"towallet": "entitlement", "rekey": "rekey", "unreserve": "unreserve"}
+
+
 def wallet_credits(wallet: Wallet, *, limit: int = 50) -> list[dict[str, Any]]:
     """Return the last limit credits into wallet's balances, newest first: {id, programme,
-    amount, kind, at}; kind "entitlement" (a cycle's money moved in) or "rekey" (balances
-    moved from the lost key). id is the ledger posting's number (rising: notices compare it)."""
+    amount, kind, at}; kind "entitlement" (a cycle's money moved in), "rekey" (balances moved
+    from the lost key) or "unreserve" (an expired offline allowance's unused amount back).
+    id is the ledger posting's number (rising: notices compare it)."""
     prefix = wallet_account(wallet.did, "")
     legs = Leg.objects.filter(account__key__startswith=prefix, side=Leg.Side.CREDIT)
     rows = legs.select_related("posting", "account").order_by("-posting_id")[:limit]
     return [
         {"id": leg.posting_id, "programme": leg.account.key[len(prefix) :], "amount": leg.amount,
-         "kind": "rekey" if leg.posting.key.startswith("rekey:") else "entitlement",
+         "kind": CREDIT_KINDS.get(leg.posting.key.partition(":")[0], "entitlement"),
          "at": leg.posting.created_at}
         for leg in rows
     ]  # fmt: skip

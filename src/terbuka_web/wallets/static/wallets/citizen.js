@@ -1,14 +1,17 @@
 // The citizen's wallet app (/dompet/): the key made on this phone (wallet-core.js), enrolment
 // with the officer's code, balances per programme, notices of money that came in, history with
 // log proofs checked here (tlog-proof.js), and paying: online (the signed intent posted) or by
-// showing a QR code. What the server last said is kept in localStorage, so the app shows it with
-// no signal (the service worker keeps the page and its scripts).
+// showing a QR code — an offline voucher (intent~allowance) while an offline allowance covers
+// it, else the intent for the merchant to submit. What the server last said is kept in
+// localStorage, so the app shows it with no signal (the service worker keeps the page and its
+// scripts); so are the offline allowances with their own chain (docs/wallet.md).
 "use strict";
 
 (() => {
   const W = self.TerbukaWallet;
   const english = document.documentElement.lang === "en";
   const INTENT_SECONDS = 900;
+  const OFFLINE_MERCHANT = "luring"; // an intent to it asks for an offline allowance
   const $ = (id) => document.getElementById(id);
   const text = (id, values = {}) =>
     $(id).content.textContent.trim().replace(/\{(\w+)\}/g, (_m, k) => values[k]);
@@ -75,7 +78,6 @@
 
   function balancesShow(wallet) {
     const list = $("balances");
-    const select = $("pay-programme");
     const none = text("t-none");
     list.replaceChildren(...wallet.balances.map((b) => {
       const item = document.createElement("li");
@@ -93,9 +95,32 @@
       return item;
     }));
     if (!wallet.balances.length) list.textContent = text("t-no-balance");
-    const chosen = select.value;
-    select.replaceChildren(...wallet.balances.map((b) => new Option(`${b.programme} (Rp ${rupiah(b.balance)})`, b.programme)));
-    if (chosen) select.value = chosen;
+    for (const select of [$("pay-programme"), $("allow-programme")]) {
+      const chosen = select.value;
+      select.replaceChildren(...wallet.balances.map((b) => new Option(`${b.programme} (Rp ${rupiah(b.balance)})`, b.programme)));
+      if (chosen) select.value = chosen;
+    }
+  }
+
+  function allowances(did) {
+    // This wallet's offline allowances still usable: not expired, not used up.
+    const now = Math.floor(Date.now() / 1000);
+    return (kept("allowances") || []).filter((a) => a.wallet === did && a.expires > now && a.used < a.count && a.spent < a.amount);
+  }
+
+  function allowanceSave(changed) {
+    kept("allowances", (kept("allowances") || []).map((a) => (a.hash === changed.hash ? changed : a)));
+  }
+
+  function allowancesShow(did) {
+    $("allowances").replaceChildren(...allowances(did).map((a) => {
+      const item = document.createElement("li");
+      item.textContent = text("t-allowance", {
+        programme: a.programme, left: rupiah(a.amount - a.spent), times: a.count - a.used,
+        expires: new Date(a.expires * 1000).toLocaleString(english ? "en-GB" : "id-ID"),
+      });
+      return item;
+    }));
   }
 
   function merchantsShow() {
@@ -177,6 +202,7 @@
   function render(wallet) {
     show("wallet");
     balancesShow(wallet);
+    allowancesShow(wallet.wallet);
     merchantsShow();
     noticesShow();
     historyShow();
@@ -248,13 +274,54 @@
   }
 
   async function payQr(form) {
-    // Show the signed intent as a QR code for the merchant to submit (online payment).
+    // Show a QR code: the offline voucher while an allowance of the programme covers the
+    // amount (its chain advanced before it is shown, so a counter is never shown twice),
+    // else, with a network, the signed intent for the merchant to submit.
     const pay = payment(form);
     if (!pay) return;
-    const intent = await intentSign(pay);
+    const record = await W.walletLoad();
+    const a = allowances(record.did).find((x) => x.programme === pay.programme && x.amount - x.spent >= pay.amount);
     $("pay-result").replaceChildren();
     $("pay-result").className = "";
+    if (a) {
+      const intent = await W.intentMake(record.privateKey, record.did, {
+        ...pay, expires: a.expires, counter: a.start + a.used, prev: a.prev,
+      });
+      const left = a.amount - a.spent - pay.amount;
+      allowanceSave({ ...a, used: a.used + 1, prev: intent.hash, spent: a.spent + pay.amount });
+      allowancesShow(record.did);
+      return qrShow(W.voucher(intent.wire, a.allowance), text("t-qr-offline", { amount: rupiah(pay.amount), merchant: pay.merchant, left: rupiah(left) }));
+    }
+    if (!navigator.onLine) return say($("pay-result"), "error", text("t-no-allowance"));
+    const intent = await intentSign(pay);
     qrShow(intent.wire, text("t-qr-online", { amount: rupiah(pay.amount), merchant: pay.merchant }));
+  }
+
+  async function allow(form) {
+    // Ask for an offline allowance: an intent of the online chain to "luring" for the amount.
+    const out = $("allow-result");
+    const amount = Number(form.elements.amount.value.replace(/[.\s]/g, ""));
+    const count = Number(form.elements.count.value);
+    if (!Number.isSafeInteger(amount) || amount < 1) return say(out, "error", text("t-amount"));
+    if (!Number.isInteger(count) || count < 1 || count > 20) return say(out, "error", text("t-count"));
+    const expires = Math.floor(Date.now() / 1000) + INTENT_SECONDS;
+    const intent = await intentSign({ merchant: OFFLINE_MERCHANT, programme: form.elements.programme.value, amount, expires });
+    let answer;
+    try {
+      answer = await api("/api/wallets/allowances", { intent: intent.wire, count });
+    } catch (error) {
+      if (error instanceof Offline) return say(out, "error", text("t-offline"));
+      throw error;
+    }
+    if (answer.status !== 201) return say(out, "error", refusal(answer.data));
+    const record = await W.walletLoad();
+    const given = { ...answer.data, wallet: record.did, used: 0, spent: 0, prev: answer.data.request };
+    kept("allowances", [...(kept("allowances") || []).filter((a) => a.wallet === record.did), given]);
+    await W.walletHeadSet(answer.data.next_counter - 1, answer.data.next_prev);
+    form.elements.amount.value = "";
+    const wallet = await load();
+    if (wallet) render(wallet);
+    say(out, "success", text("t-allowed", { amount: rupiah(given.amount), count: given.count }));
   }
 
   function qrShow(payload, caption) {
@@ -303,6 +370,10 @@
       payOnline(event.target);
     });
     $("pay-qr").addEventListener("click", () => payQr($("pay-form")));
+    $("allow-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      allow(event.target);
+    });
     start();
     if ("serviceWorker" in navigator) navigator.serviceWorker.register("/dompet/sw.js", { scope: "/dompet/" });
   });

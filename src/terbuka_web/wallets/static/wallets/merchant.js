@@ -1,6 +1,8 @@
 // The merchant's page (/dompet/pedagang/): check a pasted QR payment offline with
 // TerbukaWallet.offlineCheck (wallet-check.js), against the payments this device already took
-// (kept in IndexedDB until synced), and keep the page working with no signal (sw.js).
+// (kept in IndexedDB), hand them to the server when there is a network (POST /api/wallets/sync
+// with the shop's token; each keeps the status the server gave), and keep the page working
+// with no signal (sw.js).
 "use strict";
 
 (() => {
@@ -18,7 +20,8 @@
     list.replaceChildren(
       ...records.map((r) => {
         const item = document.createElement("li");
-        item.textContent = `Rp ${rupiah(r.amount)} · ${r.merchant} · ${r.wallet.slice(8, 20)}… #${r.counter}`;
+        const status = r.synced ? ` · ${fill("text-status", { status: r.synced })}` : "";
+        item.textContent = `Rp ${rupiah(r.amount)} · ${r.merchant} · ${r.wallet.slice(8, 20)}… #${r.counter}${status}`;
         return item;
       }),
     );
@@ -58,7 +61,53 @@
     await takenShow();
   }
 
+  async function sync(form) {
+    // Send the vouchers not settled yet; keep each one's final status ("waiting" is sent again).
+    const out = document.getElementById("sync-result");
+    const token = form.elements.token.value.trim();
+    localStorage.setItem("terbuka-pedagang-token", token);
+    const keys = (await stored("readonly", (s) => s.getAllKeys())) || [];
+    const records = (await stored("readonly", (s) => s.getAll())) || [];
+    const open = records.map((r, i) => [keys[i], r]).filter(([, r]) => !r.synced || r.synced === "waiting");
+    let response;
+    try {
+      response = await fetch("/api/wallets/sync", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ vouchers: open.map(([, r]) => r.payload) }),
+      });
+    } catch (_error) {
+      out.className = "usa-alert usa-alert--error usa-alert__text";
+      out.textContent = fill("text-sync-offline", {});
+      return;
+    }
+    const answer = await response.json();
+    if (!response.ok) {
+      const e = answer.error || {};
+      out.className = "usa-alert usa-alert--error usa-alert__text";
+      out.textContent = fill("text-sync-failed", { status: response.status, message: english ? e.message_en : e.message });
+      return;
+    }
+    const counts = { accepted: 0, waiting: 0, refused: 0 };
+    for (const [i, result] of answer.results.entries()) {
+      const [key, record] = open[i];
+      await stored("readwrite", (s) => s.put({ ...record, synced: result.status }, key));
+      if (result.status === "accepted" || result.status === "duplicate") counts.accepted += 1;
+      else if (result.status === "waiting") counts.waiting += 1;
+      else counts.refused += 1;
+    }
+    out.className = "usa-alert usa-alert--success usa-alert__text";
+    out.textContent = fill("text-synced", counts);
+    await takenShow();
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    const syncForm = document.getElementById("merchant-sync");
+    syncForm.elements.token.value = localStorage.getItem("terbuka-pedagang-token") || "";
+    syncForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      sync(syncForm);
+    });
     const form = document.getElementById("merchant-check");
     if (!form) return;
     const chosen = localStorage.getItem("terbuka-pedagang");
