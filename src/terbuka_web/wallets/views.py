@@ -5,6 +5,7 @@ WALLET_ENROL, registrants of the officer's region only)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from django.conf import settings
@@ -155,6 +156,7 @@ def desk_challenge(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "issued": issued, "code": code, "qr": qr_make(code).svg_inline(scale=4, border=4),
         "expired": not issued.used and issued.expires < time.time(),
+        "expires_at": dt.datetime.fromtimestamp(issued.expires, tz=dt.UTC),
         "identity": registrant_identity(request.user, issued.registrant),  # type: ignore[arg-type]
     }  # fmt: skip
     return render(request, "wallets/desk_challenge.html", context)
