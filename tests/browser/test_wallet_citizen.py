@@ -228,3 +228,27 @@ def test_a_citizen_enrols_receives_money_pays_and_checks_the_proof_offline_too(
 
 def ppk() -> User:
     return User.objects.get(username="ppk.dinsos")
+
+
+def test_the_app_reads_in_english_and_refuses_a_bad_code(
+    live_server: Any, browser: Browser
+) -> None:
+    context = browser.new_context(locale="en-GB", viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/dompet/")
+    with page.expect_navigation():
+        page.click("form.lang button[value=en]")
+    assert page.inner_text("h1") == "My wallet"
+    page.get_by_role("button", name="Create the wallet key").click()
+    page.wait_for_selector("#enrol:not([hidden])")
+    page.fill("#enrol-code", "TEN1.not-a-code")
+    page.get_by_role("button", name="Enrol", exact=True).click()
+    page.wait_for_selector("#enrol-result.usa-alert--error")
+    assert "a valid code starts with TEN1." in page.inner_text("#enrol-result")
+    code = "TEN1." + "A" * 43 + ".4102444800"  # well formed, never issued: the server refuses
+    page.fill("#enrol-code", code)
+    page.get_by_role("button", name="Enrol", exact=True).click()
+    page.wait_for_selector("#enrol-result:has-text('unknown or used challenge')")
+    assert wcag_violations(page) == []
+    context.close()

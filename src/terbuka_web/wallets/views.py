@@ -100,7 +100,8 @@ def desk(request: HttpRequest) -> HttpResponse:
     """
     officer = _desk_officer(request)
     if "registrant" in request.POST:
-        registrant = Registrant.objects.filter(pk=request.POST["registrant"][:12]).first()
+        pk = request.POST["registrant"][:12]
+        registrant = Registrant.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
         if registrant is None or registrant_identity(officer, registrant) is None:
             raise HttpForbidden
         try:

@@ -100,6 +100,7 @@ def test_the_desk_refuses_other_regions_other_roles_and_other_officers(world: Wo
     assert unknown.status_code == 400 and "Warga Fiktif" not in unknown.content.decode()
     assert "tidak ada di registri wilayah Anda" in unknown.content.decode()
     assert client.post(DESK, {"registrant": world.people[0].pk}).status_code == 403
+    assert client.post(DESK, {"registrant": "x1"}).status_code == 403
     assert not EnrolChallenge.objects.exists()
     assert client.post(DESK, {"nik": "123"}).status_code == 400
     mine = Registrant.objects.get(village_code="35.22.02.2001")
