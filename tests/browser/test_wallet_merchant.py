@@ -1,6 +1,6 @@
 """The merchant's page (/dompet/pedagang/) in real chromium at phone width: a voucher made by
 the core is checked offline in the browser, a replay refused, and the page keeps working with
-the network cut (service worker)."""
+the network cut (service worker); back online, it syncs its vouchers with the shop's token."""
 
 from __future__ import annotations
 
@@ -12,13 +12,16 @@ from django.utils import timezone
 from playwright.sync_api import Browser
 from pytest_django.fixtures import Settings
 from tests.browser.axe import wcag_violations
+from tests.web.factories import agency_create
 
 from terbuka.money.allowance import Allowance, allowance_sign
 from terbuka.money.intent import GENESIS, Intent, intent_sign
 from terbuka.money.keys import wallet_key_from_seed
 from terbuka.money.voucher import Voucher
+from terbuka_web.accounts.models import Role, User
 from terbuka_web.regions.models import Region
 from terbuka_web.wallets.models import Merchant
+from terbuka_web.wallets.services import merchant_token_issue
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -79,3 +82,36 @@ def test_a_merchant_checks_a_qr_payment_offline_and_refuses_its_replay(
     assert page.locator("#taken li").count() == 2
     assert wcag_violations(page) == []
     context.close()
+
+
+def test_a_merchant_syncs_its_vouchers_and_sees_each_answer(
+    live_server: Any, browser: Browser, shop: None
+) -> None:
+    token = merchant_token_issue(officer=_officer(), code="toko-ani")
+    context = browser.new_context(locale="id-ID", viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/dompet/pedagang/")
+    voucher, _hash = _voucher(1, GENESIS, 25000)
+    page.fill("#payload", voucher)
+    page.click("#merchant-check button[type=submit]")
+    page.wait_for_selector("#check-result.usa-alert--success")
+    page.fill("#sync-token", "toko-ani.salah")
+    page.click("#merchant-sync button[type=submit]")
+    page.wait_for_selector("#sync-result.usa-alert--error")
+    assert "token pedagang tidak sah" in page.inner_text("#sync-result")
+    page.fill("#sync-token", token)
+    page.click("#merchant-sync button[type=submit]")
+    page.wait_for_selector("#sync-result.usa-alert--info")
+    # the allowance was signed by the issuer's key but never issued by this server
+    assert "0 diterima" in page.inner_text("#sync-result")
+    assert "1 ditolak" in page.inner_text("#sync-result")
+    assert "refused (unknown_allowance)" in page.inner_text("#taken")
+    assert wcag_violations(page) == []
+    context.close()
+
+
+def _officer() -> User:
+    """Return a PPK of Kabupaten Bojonegoro's Dinas Sosial (may issue merchant tokens)."""
+    agency = agency_create("3522-dinsos", "Dinas Sosial")
+    return User.objects.create_user("ppk.dinsos", role=Role.PPK, agency=agency)

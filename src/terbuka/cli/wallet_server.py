@@ -1,9 +1,13 @@
-"""Use a citizen wallet against a Terbuka server: `terbuka wallet enrol|balance|pay|merchants`.
+"""Use a citizen wallet against a Terbuka server: `terbuka wallet enrol|balance|pay|merchants|
+allowance|sync`.
 
 The wallet file (terbuka.money.walletfile) stays on the citizen's machine: enrol sends only
 the did:key and the proof of possession, pay sends only the signed intent. The server is
---server URL (default TERBUKA_WALLET_SERVER). `merchants` without a server reads the local
-database when the web extra is installed (the plug-in fills LOCAL). Exit codes: 0 done,
+--server URL (default TERBUKA_WALLET_SERVER). `allowance` asks for an offline allowance
+(a signed intent to "luring") and stores it in the wallet file for `offline-pay`; `sync` is the
+merchant's: it hands in the vouchers it took (a file, one per line) with its sync token.
+`merchants` without a server reads the local database when the web extra is installed (the
+plug-in fills LOCAL). Exit codes: 0 done,
 1 refused by the server (the reason printed), 2 an input or the server cannot be used.
 """
 
@@ -22,13 +26,21 @@ from typing import Any
 from urllib.parse import quote
 
 from terbuka.errors import TerbukaError
+from terbuka.money.allowance import SignedAllowance
 from terbuka.money.enrol import enrol_proof_sign
-from terbuka.money.walletfile import wallet_file_read, wallet_file_write, wallet_pay
+from terbuka.money.spend import OFFLINE_MERCHANT
+from terbuka.money.walletfile import (
+    wallet_allowance_add,
+    wallet_file_read,
+    wallet_file_write,
+    wallet_pay,
+)
 
 # Handlers that answer from the local database instead of a server, set by the web plug-in.
 LOCAL: dict[str, Callable[[list[str]], int]] = {}
 TIMEOUT = 30
 MERCHANT_FIELDS = ("id", "name", "category", "village_code", "village")
+SYNC_BATCH = 500  # the server's limit per sync
 
 
 class ServerRefused(Exception):
@@ -67,6 +79,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     pay.add_argument("--programme", required=True, help="id program / programme id")
     pay.add_argument("--expires-in", type=int, default=600, help="detik berlaku / valid for (s)")
     pay.set_defaults(handler=pay_command)
+    allow = sub.add_parser(
+        "allowance", parents=[server], help="minta jatah luring / get an offline allowance"
+    )
+    allow.add_argument("--wallet", required=True, type=Path, help="berkas dompet / wallet file")
+    allow.add_argument("--programme", required=True, help="id program / programme id")
+    allow.add_argument("--amount", required=True, type=int, help="jumlah Rupiah / amount (Rp)")
+    allow.add_argument("--count", type=int, default=5, help="jumlah niat / intents (1-20)")
+    allow.set_defaults(handler=allowance_command)
+    sync = sub.add_parser(
+        "sync", parents=[server], help="sinkronkan voucher pedagang / a merchant's sync"
+    )
+    sync.add_argument("file", type=Path, help="voucher, satu per baris / vouchers, one a line")
+    sync.add_argument(
+        "--token",
+        default=os.environ.get("TERBUKA_MERCHANT_TOKEN"),
+        help="token sinkron pedagang (bawaan: TERBUKA_MERCHANT_TOKEN) / the merchant's token",
+    )
+    sync.set_defaults(handler=sync_command)
 
 
 def merchants_lines(rows: Iterable[Mapping[str, Any]], as_json: bool) -> list[str]:
@@ -77,8 +107,10 @@ def merchants_lines(rows: Iterable[Mapping[str, Any]], as_json: bool) -> list[st
     return ["\t".join(str(row[field]) for field in MERCHANT_FIELDS) for row in rows]
 
 
-def request(server: str | None, path: str, body: Mapping[str, Any] | None = None) -> Any:
-    """Return the JSON answer of GET (or POST body to) server + path.
+def request(
+    server: str | None, path: str, body: Mapping[str, Any] | None = None, token: str = ""
+) -> Any:
+    """Return the JSON answer of GET (or POST body to) server + path (token: a bearer token).
 
     Raises ValueError without a server, ServerRefused for an error answer, OSError when the
     server cannot be reached.
@@ -89,9 +121,10 @@ def request(server: str | None, path: str, body: Mapping[str, Any] | None = None
             "TERBUKA_WALLET_SERVER"
         )
     data = json.dumps(body).encode() if body is not None else None
-    call = urllib.request.Request(
-        server.rstrip("/") + path, data=data, headers={"Content-Type": "application/json"}
-    )
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    call = urllib.request.Request(server.rstrip("/") + path, data=data, headers=headers)
     try:
         with urllib.request.urlopen(call, timeout=TIMEOUT) as answer:
             return json.loads(answer.read())
@@ -184,3 +217,57 @@ def pay_command(args: argparse.Namespace) -> int:
         return 0
 
     return _run(pay)
+
+
+def allowance_command(args: argparse.Namespace) -> int:
+    """Sign a request to "luring", get the allowance, keep it in the wallet file; print it."""
+
+    def allowance() -> int:
+        wallet = wallet_file_read(args.wallet)
+        advanced, signed = wallet_pay(
+            wallet, merchant=OFFLINE_MERCHANT, amount=args.amount, programme=args.programme,
+            expires=int(time.time()) + 600,
+        )  # fmt: skip
+        wallet_file_write(advanced, args.wallet)  # saved first: a counter is never reused
+        body = {"intent": signed.format(), "count": args.count}
+        try:
+            answer = request(args.server, "/api/wallets/allowances", body)
+        except ServerRefused:  # refused for sure: the counter stays free
+            wallet_file_write(wallet, args.wallet)
+            raise
+        granted = SignedAllowance.parse(answer["allowance"])
+        wallet_file_write(wallet_allowance_add(advanced, granted), args.wallet)
+        print(answer["allowance"])
+        print(
+            f"Rp {answer['amount']}, {answer['count']} niat/intents "
+            f"{answer['start']}..{answer['start'] + answer['count'] - 1}, "
+            f"sampai/until {answer['expires']}"
+        )
+        return 0
+
+    return _run(allowance)
+
+
+def sync_command(args: argparse.Namespace) -> int:
+    """Send the merchant's vouchers; print one line each; exit 1 when any is not paid."""
+
+    def sync() -> int:
+        if not args.token:
+            raise ValueError(
+                "berikan --token atau TERBUKA_MERCHANT_TOKEN / give --token or set "
+                "TERBUKA_MERCHANT_TOKEN (the merchant's sync token)"
+            )
+        lines = args.file.read_text(encoding="utf-8").splitlines()
+        vouchers = [line.strip() for line in lines if "~" in line]
+        unpaid = 0
+        for at in range(0, len(vouchers), SYNC_BATCH):
+            body = {"vouchers": vouchers[at : at + SYNC_BATCH]}
+            answer = request(args.server, "/api/wallets/sync", body, token=args.token)
+            for result in answer["results"]:
+                reason = f" ({result['reason']})" if result["reason"] else ""
+                print(f"{result['status']}{reason}\t{result['hash'] or '-'}")
+                unpaid += result["status"] not in ("accepted", "duplicate")
+        print(f"{len(vouchers)} voucher, {unpaid} belum dibayar / not paid")
+        return 1 if unpaid else 0
+
+    return _run(sync)

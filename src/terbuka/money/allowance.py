@@ -22,6 +22,7 @@ wallet and programme fields are left empty ("TOA1...150000.5.1...."): they are t
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -91,6 +92,10 @@ class Allowance:
 
     def signing_bytes(self) -> bytes:
         """Return the RFC 8785 canonical JSON bytes that the issuer signs."""
+        return self._signing_bytes
+
+    @functools.cached_property
+    def _signing_bytes(self) -> bytes:  # computed once: a sync asks for it per voucher
         return canonical_json(self.as_data(), plain=True)
 
     def covers(self, counter: int) -> bool:
@@ -161,6 +166,10 @@ class SignedAllowance:
 
     def hash(self) -> str:
         """Return base64url SHA-256 of the signing bytes: the allowance's id at sync."""
+        return self._hash
+
+    @functools.cached_property
+    def _hash(self) -> str:
         return b64url_encode(hashlib.sha256(self.allowance.signing_bytes()).digest())
 
 

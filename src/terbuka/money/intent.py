@@ -24,6 +24,7 @@ checks the signature with the public key inside the did:key.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -84,11 +85,19 @@ class Intent:
 
     def signing_bytes(self) -> bytes:
         """Return the RFC 8785 canonical JSON bytes that the wallet signs."""
-        return canonical_json(self.as_data(), plain=True)
+        return self._signing_bytes
 
     def hash(self) -> str:
         """Return the intent hash: base64url of SHA-256 of signing_bytes (the next one's prev)."""
-        return b64url_encode(hashlib.sha256(self.signing_bytes()).digest())
+        return self._hash
+
+    @functools.cached_property
+    def _signing_bytes(self) -> bytes:  # computed once: a sync asks for it several times
+        return canonical_json(self.as_data(), plain=True)
+
+    @functools.cached_property
+    def _hash(self) -> str:
+        return b64url_encode(hashlib.sha256(self._signing_bytes).digest())
 
 
 @dataclass(frozen=True)

@@ -52,8 +52,13 @@ class Voucher:
         return self.intent.format() + "~" + self.allowance.format_short()
 
     @classmethod
-    def parse(cls, text: str) -> Voucher:
-        """Return the voucher of a QR payload; raise WalletFormatError naming the bad part."""
+    def parse(
+        cls, text: str, known: dict[tuple[str, str, str], SignedAllowance] | None = None
+    ) -> Voucher:
+        """Return the voucher of a QR payload; raise WalletFormatError naming the bad part.
+
+        known caches the allowances already parsed in a batch (by text, wallet, programme).
+        """
         if not isinstance(text, str) or len(text) > MAX_VOUCHER_TEXT or text.count("~") != 1:
             raise WalletFormatError(
                 "muatan QR luring harus '<niat>~<jatah>' (satu '~')",
@@ -63,7 +68,12 @@ class Voucher:
         intent_text, allowance_text = text.split("~")
         intent = SignedIntent.parse(intent_text)
         wallet, programme = intent.intent.wallet, intent.intent.programme
-        allowance = SignedAllowance.parse(allowance_text, wallet=wallet, programme=programme)
+        key = (allowance_text, wallet, programme)
+        allowance = known.get(key) if known is not None else None
+        if allowance is None:
+            allowance = SignedAllowance.parse(allowance_text, wallet=wallet, programme=programme)
+            if known is not None:
+                known[key] = allowance
         return cls(intent, allowance)
 
     def restrictions(self) -> Restrictions:
@@ -129,9 +139,10 @@ def vouchers_verify(texts: Iterable[str], issuer: str) -> list[Voucher | Terbuka
     """
     allowances: dict[SignedAllowance, TerbukaError | None] = {}  # keyed by fields + signature
     checked: list[Voucher | TerbukaError] = []
+    parsed: dict[tuple[str, str, str], SignedAllowance] = {}  # one object per allowance
     for text in texts:
         try:
-            voucher = Voucher.parse(text)
+            voucher = Voucher.parse(text, parsed)
             signed = voucher.allowance
             if signed not in allowances:
                 try:

@@ -340,7 +340,9 @@ if WALLET_ISSUER_KEY_FILE:
     try:
         issuer_key_read(Path(WALLET_ISSUER_KEY_FILE), WALLET_ISSUER)
     except TerbukaError as exc:
-        raise ImproperlyConfigured(f"{exc.message_id} / {exc.message_en}") from None
+        raise ImproperlyConfigured(
+            f"TERBUKA_WALLET_ISSUER_KEY_FILE: {exc.message_id} / {exc.message_en}"
+        ) from None
 
 TERBUKA = {
     "WALLET_ISSUER": WALLET_ISSUER,

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from terbuka.money.keys import wallet_key_generate
 from terbuka.tlog.note import generate_key
 
 TERBUKA = Path(sys.executable).with_name("terbuka")
@@ -82,6 +83,8 @@ BAD_SETTINGS = [
         "TERBUKA_WALLET_ISSUER",
         CHECK,
     ),
+    ({"TERBUKA_WALLET_ISSUER_KEY_FILE": "{etc}/absent"}, "TERBUKA_WALLET_ISSUER_KEY_FILE", CHECK),
+    ({"TERBUKA_WALLET_ISSUER_KEY_FILE": "{world}"}, "TERBUKA_WALLET_ISSUER_KEY_FILE", CHECK),
     ({"TERBUKA_EXTRA_DAYS_OFF": "2026-12-24,2026-02-30"}, "TERBUKA_EXTRA_DAYS_OFF", CHECK),
     ({"TERBUKA_STORAGE": "s3"}, "TERBUKA_S3_BUCKET", POLICY),
     ({"TERBUKA_STORAGE": "ftp"}, "TERBUKA_STORAGE", CHECK),
@@ -173,3 +176,13 @@ def test_the_data_dir_and_secret_key_are_made_when_first_used(cwd: Path) -> None
     assert key.stat().st_mode & 0o777 == 0o600
     assert terbuka(cwd, "manage", "shell", "-c", probe).stdout == first.stdout  # kept
     assert [p.name for p in (cwd / "var").iterdir() if p.name.startswith(".")] == []
+
+
+def test_an_issuer_key_that_is_not_the_issuer_is_one_line(cwd: Path) -> None:
+    key = cwd.parent / "etc" / "issuer.pem"
+    key.write_bytes(wallet_key_generate().pem())
+    key.chmod(0o600)
+    issuer = wallet_key_generate().did  # another key's did:key
+    env = {"TERBUKA_WALLET_ISSUER": issuer, "TERBUKA_WALLET_ISSUER_KEY_FILE": str(key)}
+    line = assert_one_line(terbuka(cwd, "manage", "check", **GOOD_LOG, **env), issuer)
+    assert "TERBUKA_WALLET_ISSUER_KEY_FILE" in line

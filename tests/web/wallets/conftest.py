@@ -4,8 +4,11 @@ officers of Dinas Sosial, approved merchants, and enrolment as a citizen's devic
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -97,3 +100,16 @@ def intent(
 
 def approved(code: str) -> Merchant:
     return Merchant.objects.get(code=code)
+
+
+@pytest.fixture
+def issuer(settings: Any, tmp_path: Path) -> WalletKey:
+    """Make this server an allowance issuer: a fresh key in a 0600 file, its did:key set."""
+    key = wallet_key_generate()
+    path = tmp_path / "issuer.pem"
+    path.write_bytes(key.pem())
+    os.chmod(path, 0o600)
+    settings.TERBUKA = {
+        **settings.TERBUKA, "WALLET_ISSUER": key.did, "WALLET_ISSUER_KEY_FILE": str(path)
+    }  # fmt: skip
+    return key

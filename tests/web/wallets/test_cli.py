@@ -1,5 +1,6 @@
-"""Test `terbuka wallet merchants|enrol|balance|pay` against a live server, and `terbuka
-wallets` (merchants from the local database, an officer's challenge by NIK)."""
+"""Test `terbuka wallet merchants|enrol|balance|pay|allowance|offline-pay|sync` against a live
+server, and `terbuka wallets` (merchants from the local database, an officer's challenge by
+NIK, a merchant's sync token)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ import pytest
 from django.core.management import call_command
 
 from terbuka.cli.main import main as terbuka_main
+from terbuka.money.keys import WalletKey
+from terbuka.money.spend import merchant_account, offline_account
 from terbuka.money.walletfile import wallet_file_read
+from terbuka_web.ledger.models import Account
 from terbuka_web.wallets.models import Wallet
-from terbuka_web.wallets.services import enrol_challenge_create
+from terbuka_web.wallets.services import enrol_challenge_create, merchant_token_issue
 from tests.web.benefits.conftest import person
 
 from .conftest import ENTITLEMENT, SLUG, World
@@ -77,3 +81,55 @@ def test_officer_challenge_by_nik(world: World, capsys: pytest.CaptureFixture[st
     )  # fmt: skip
     out = capsys.readouterr().out
     assert out.startswith("tantangan / challenge: ") and "kedaluwarsa / expires: " in out
+
+
+def test_a_terminal_wallet_pays_offline_and_the_merchant_syncs(
+    world: World, issuer: WalletKey, live_server: Any, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    server = live_server.url
+    path = tmp_path / "dompet.json"
+    run(capsys, "wallet", "keygen", "--out", str(path))
+    issued = enrol_challenge_create(officer=world.operator, registrant=world.people[0])
+    run(
+        capsys, "wallet", "enrol", "--server", server, "--wallet", str(path),
+        "--challenge", issued.challenge, "--expires", str(issued.expires),
+    )  # fmt: skip
+    code, out, err = run(
+        capsys, "wallet", "allowance", "--server", server, "--wallet", str(path),
+        "--programme", SLUG, "--amount", "50000", "--count", "3",
+    )  # fmt: skip
+    assert code == 0 and out.startswith("TOA1.") and "2..4" in out, err
+    did = wallet_file_read(path).key.did
+    vouchers = tmp_path / "voucher.txt"
+    taken = []
+    for amount in ("20000", "10000"):
+        code, out, _ = run(
+            capsys, "wallet", "offline-pay", "--wallet", str(path), "--merchant", "toko-ani",
+            "--amount", amount,
+        )  # fmt: skip
+        assert code == 0
+        taken.append(out.splitlines()[0])
+    vouchers.write_text("\n".join(taken) + "\n", encoding="utf-8")
+    token = merchant_token_issue(officer=world.ppk, code="toko-ani")
+    sync = ["wallet", "sync", "--server", server, "--token", token, str(vouchers)]
+    code, out, _ = run(capsys, *sync)
+    assert code == 0 and out.count("accepted\t") == 2
+    code, out, _ = run(capsys, *sync)
+    assert code == 0 and out.count("duplicate\t") == 2
+    code, _, err = run(capsys, "wallet", "sync", "--server", server, "--token", "x", str(vouchers))
+    assert code == 1 and "the merchant token is not valid" in err
+    assert Account.objects.get(key=merchant_account("toko-ani")).balance == 30000
+    assert Account.objects.get(key=offline_account(did, SLUG)).balance == 20000
+    # online payments go on after the allowance's counters
+    code, out, err = run(
+        capsys, "wallet", "pay", "--server", server, "--wallet", str(path), "--programme", SLUG,
+        "--merchant", "toko-ani", "--amount", "1000",
+    )  # fmt: skip
+    assert code == 0, err
+    assert wallet_file_read(path).counter == 5
+
+
+def test_officer_issues_a_merchant_token(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("terbuka_wallets", "token", "toko-ani", "--officer", world.ppk.username)
+    assert capsys.readouterr().out.startswith("toko-ani.")

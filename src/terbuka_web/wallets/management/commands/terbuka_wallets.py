@@ -1,7 +1,9 @@
 """Citizen wallets at the server: `merchants` (approved merchants), `challenge --officer USER
 --nik NIK` (an enrolment challenge for the registrant the officer checked in person),
 `approve CODE --officer USER …` (a merchant), `purpose PROGRAMME …` (what its money may buy)
-and `credit PROGRAMME` (move credited entitlements into enrolled wallets)."""
+`credit PROGRAMME` (move credited entitlements into enrolled wallets), `token CODE --officer
+USER` (a merchant's sync token, shown once) and `close` (close offline allowances past expiry
+and grace: reserves back to the wallets)."""
 
 from __future__ import annotations
 
@@ -15,10 +17,12 @@ from terbuka_web.accounts.models import User
 from terbuka_web.benefits.models import Programme
 from terbuka_web.benefits.selectors import registrant_by_nik
 from terbuka_web.wallets.models import Merchant
+from terbuka_web.wallets.offline import allowances_close
 from terbuka_web.wallets.selectors import merchants_approved
 from terbuka_web.wallets.services import (
     enrol_challenge_create,
     merchant_approve,
+    merchant_token_issue,
     purpose_set,
     wallets_credit,
 )
@@ -47,6 +51,10 @@ class Command(BaseCommand):
         purpose.add_argument("--day-cap", type=int, default=0, help="Rupiah; 0: none")
         credit = sub.add_parser("credit", help="hak masuk dompet / entitlements into wallets")
         credit.add_argument("programme")
+        token = sub.add_parser("token", help="token sinkron pedagang / a merchant's sync token")
+        token.add_argument("code", help="id pedagang / merchant id")
+        token.add_argument("--officer", required=True, help="nama pengguna petugas / username")
+        sub.add_parser("close", help="tutup jatah luring kedaluwarsa / close expired allowances")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
@@ -74,6 +82,14 @@ class Command(BaseCommand):
                     day_cap=options["day_cap"],
                 )  # fmt: skip
                 self.stdout.write(f"peruntukan / purpose set: {options['programme']}")
+            elif action == "token":
+                token = merchant_token_issue(
+                    officer=self._officer(options["officer"]), code=options["code"]
+                )
+                self.stdout.write(token)
+            elif action == "close":
+                closed = allowances_close()
+                self.stdout.write(f"jatah ditutup / allowances closed: {closed}")
             else:
                 moved = wallets_credit(programme=self._programme(options["programme"]))
                 self.stdout.write(f"masuk dompet / into wallets: Rp {moved}")

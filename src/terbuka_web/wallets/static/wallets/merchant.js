@@ -1,8 +1,10 @@
-// The merchant's page (/dompet/pedagang/): check a pasted QR payment offline with
+// The merchant's page (/dompet/pedagang/): submit a pasted online intent (TPI1 with no
+// allowance) to POST /api/wallets/payments, or check a pasted QR payment offline with
 // TerbukaWallet.offlineCheck (wallet-check.js), against the payments this device already took
-// (kept in IndexedDB), hand them to the server when there is a network (POST /api/wallets/sync
-// with the shop's token; each keeps the status the server gave), and keep the page working
-// with no signal (sw.js).
+// (kept in IndexedDB until synced), and keep the page working with no signal (sw.js). When
+// online, "Sinkronkan" posts the selected shop's vouchers to POST /api/wallets/sync with the
+// shop's token and marks each record with the server's answer (accepted, duplicate, waiting,
+// grievance, refused); records stay on the device for the replay and double-spend checks.
 "use strict";
 
 (() => {
@@ -20,8 +22,8 @@
     list.replaceChildren(
       ...records.map((r) => {
         const item = document.createElement("li");
-        const status = r.synced ? ` · ${fill("text-status", { status: r.synced })}` : "";
-        item.textContent = `Rp ${rupiah(r.amount)} · ${r.merchant} · ${r.wallet.slice(8, 20)}… #${r.counter}${status}`;
+        const state = r.synced ? ` · ${r.synced}${r.reason ? " (" + r.reason + ")" : ""}` : "";
+        item.textContent = `Rp ${rupiah(r.amount)} · ${r.merchant} · ${r.wallet.slice(8, 20)}… #${r.counter}${state}`;
         return item;
       }),
     );
@@ -34,9 +36,7 @@
       out.className = "usa-alert usa-alert--error usa-alert__text";
       out.textContent = fill("text-refused", { reason, message });
     };
-    if (intent.split(".")[2] !== shop) {
-      return refused("wrong_merchant", fill("text-other-shop", {}));
-    }
+    if (intent.split(".")[2] !== shop) return refused("wrong_merchant", fill("text-other-shop", {}));
     let response;
     try {
       response = await fetch("/api/wallets/payments", {
@@ -91,52 +91,47 @@
   }
 
   async function sync(form) {
-    // Send the vouchers not settled yet; keep each one's final status ("waiting" is sent again).
-    const out = document.getElementById("sync-result");
+    const merchant = document.getElementById("merchant").value;
     const token = form.elements.token.value.trim();
     localStorage.setItem("terbuka-pedagang-token", token);
-    const keys = (await stored("readonly", (s) => s.getAllKeys())) || [];
-    const records = (await stored("readonly", (s) => s.getAll())) || [];
-    const open = records.map((r, i) => [keys[i], r]).filter(([, r]) => !r.synced || r.synced === "waiting");
-    let response;
+    const records = ((await stored("readonly", (s) => s.getAll())) || []).filter(
+      (r) => r.merchant === merchant && !["accepted", "duplicate"].includes(r.synced),
+    );
+    const out = document.getElementById("sync-result");
+    let answer;
     try {
-      response = await fetch("/api/wallets/sync", {
+      const response = await fetch("/api/wallets/sync", {
         method: "POST",
         headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-        body: JSON.stringify({ vouchers: open.map(([, r]) => r.payload) }),
+        body: JSON.stringify({ vouchers: records.map((r) => r.payload) }),
       });
-    } catch (_error) {
+      answer = await response.json();
+      if (!response.ok) throw new Error(english ? answer.error.message_en : answer.error.message);
+    } catch (error) {
       out.className = "usa-alert usa-alert--error usa-alert__text";
-      out.textContent = fill("text-sync-offline", {});
+      out.textContent = fill("text-sync-failed", { message: error.message });
       return;
     }
-    const answer = await response.json();
-    if (!response.ok) {
-      const e = answer.error || {};
-      out.className = "usa-alert usa-alert--error usa-alert__text";
-      out.textContent = fill("text-sync-failed", { status: response.status, message: english ? e.message_en : e.message });
-      return;
+    const counts = { accepted: 0, waiting: 0, grievance: 0, refused: 0 };
+    for (const [n, result] of answer.results.entries()) {
+      const record = { ...records[n], synced: result.status, reason: result.reason };
+      await stored("readwrite", (s) => s.put(record, result.hash || records[n].intent));
+      counts[result.status === "duplicate" ? "accepted" : result.status] += 1;
     }
-    const counts = { accepted: 0, waiting: 0, refused: 0 };
-    for (const [i, result] of answer.results.entries()) {
-      const [key, record] = open[i];
-      await stored("readwrite", (s) => s.put({ ...record, synced: result.status }, key));
-      if (result.status === "accepted" || result.status === "duplicate") counts.accepted += 1;
-      else if (result.status === "waiting") counts.waiting += 1;
-      else counts.refused += 1;
-    }
-    out.className = "usa-alert usa-alert--success usa-alert__text";
+    out.className = "usa-alert usa-alert--info usa-alert__text";
     out.textContent = fill("text-synced", counts);
     await takenShow();
   }
 
   document.addEventListener("DOMContentLoaded", () => {
     const syncForm = document.getElementById("merchant-sync");
-    syncForm.elements.token.value = localStorage.getItem("terbuka-pedagang-token") || "";
-    syncForm.addEventListener("submit", (event) => {
-      event.preventDefault();
-      sync(syncForm);
-    });
+    if (syncForm) {
+      syncForm.elements.token.value = localStorage.getItem("terbuka-pedagang-token") || "";
+      syncForm.addEventListener("submit", (event) => {
+        event.preventDefault();
+        sync(syncForm);
+      });
+    }
     const form = document.getElementById("merchant-check");
     if (!form) return;
     const chosen = localStorage.getItem("terbuka-pedagang");
