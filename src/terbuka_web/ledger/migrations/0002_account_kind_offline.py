@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledger', '0001_accounts_postings_legs'),
+        ("ledger", "0001_accounts_postings_legs"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='account',
-            name='kind',
-            field=models.CharField(choices=[('treasury', 'treasury'), ('programme', 'programme'), ('entitlement', 'entitlement'), ('wallet', 'wallet'), ('offline', 'offline'), ('merchant', 'merchant'), ('settlement', 'settlement'), ('clawback', 'clawback')], max_length=12),
+            model_name="account",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("treasury", "treasury"),
+                    ("programme", "programme"),
+                    ("entitlement", "entitlement"),
+                    ("wallet", "wallet"),
+                    ("offline", "offline"),
+                    ("merchant", "merchant"),
+                    ("settlement", "settlement"),
+                    ("clawback", "clawback"),
+                ],
+                max_length=12,
+            ),
         ),
     ]
