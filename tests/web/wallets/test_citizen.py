@@ -120,3 +120,13 @@ def test_the_citizen_app_and_its_manifests_are_served(world: World) -> None:
     assert merchant["start_url"] == "/dompet/pedagang/"
     worker = client.get("/dompet/sw.js").content.decode()
     assert '"/dompet/"' in worker and "citizen" in worker
+
+
+def test_the_desk_says_why_a_registrant_cannot_be_enrolled(world: World) -> None:
+    Registrant.objects.filter(pk=world.people[2].pk).update(meninggal=True)
+    client = Client()
+    client.force_login(world.operator)
+    refused = client.post(DESK, {"registrant": world.people[2].pk})
+    assert refused.status_code == 400
+    assert "tidak dapat didaftarkan" in refused.content.decode()
+    assert not EnrolChallenge.objects.exists()
