@@ -9,6 +9,9 @@ At the officer's desk the server makes a fresh random challenge; the citizen's p
 (RFC 8785, one line) with the wallet key and returns the did:key and the signature in
 base64url. The server keeps only the public key (the did:key). A challenge is used once:
 the caller deletes it when enrol_proof_verify has passed.
+
+The desk shows the challenge to the phone as one line, the enrolment code (text and QR):
+"TEN1.<challenge>.<expires>" (enrol_code).
 """
 
 from __future__ import annotations
@@ -22,12 +25,20 @@ from terbuka.money.keys import WalletKey, signature_valid
 from terbuka.money.wire import b64url_decode, b64url_encode, integer_check
 
 ENROL_TYPE = "terbuka/wallet-enrol/1"
+ENROL_CODE = "TEN1"
 CHALLENGE_SIZE = 32
 
 
 def enrol_challenge_new() -> str:
     """Return a fresh challenge: base64url of 32 random bytes."""
     return b64url_encode(secrets.token_bytes(CHALLENGE_SIZE))
+
+
+def enrol_code(challenge: str, expires: int) -> str:
+    """Return the desk's enrolment code for the phone: "TEN1.<challenge>.<expires>"."""
+    b64url_decode(challenge, CHALLENGE_SIZE, "challenge")
+    integer_check(expires, "expires")
+    return f"{ENROL_CODE}.{challenge}.{expires}"
 
 
 def enrol_proof_bytes(wallet: str, challenge: str, expires: int) -> bytes:

@@ -9,12 +9,12 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from terbuka.registry.identity import unseal
+from terbuka.registry.identity import nik_hash, unseal
 from terbuka.rules import dryrun
 from terbuka.rules.ruleset import RuleSet, ruleset_parse
 from terbuka_web.accounts.models import Role, User
 from terbuka_web.accounts.selectors import Action, user_can
-from terbuka_web.benefits.keys import seal_key
+from terbuka_web.benefits.keys import hmac_key, seal_key
 from terbuka_web.benefits.models import CycleItem, Programme, Registrant, RuleVersion
 from terbuka_web.benefits.totals import programme_dry_run, version_totals
 from terbuka_web.governance.models import Proposal
@@ -211,6 +211,13 @@ def registrant_identity(user: User | None, registrant: Registrant) -> dict[str, 
         "nama": unseal(key, bytes(registrant.name_sealed), field="nama"),
         "alamat": unseal(key, bytes(registrant.address_sealed), field="alamat"),
     }
+
+
+def registrant_by_nik(nik: str) -> Registrant | None:
+    """Return the registrant whose NIK (read off the identity card) is nik, not a duplicate;
+    None when the registry holds none. Looked up by keyed hash: the NIK itself is not stored."""
+    rows = Registrant.objects.filter(nik_hash=nik_hash(hmac_key(), nik.strip()), duplicate=False)
+    return rows.order_by("id").first()
 
 
 def registry_counts() -> dict[str, int]:

@@ -4,8 +4,9 @@ POST /api/wallets/enrolments {"challenge", "wallet", "proof"} enrols the device'
 the challenge an officer issued (201); POST /api/wallets/payments {"intent": "TPI1…"} pays
 (201, the receipt) or refuses with the reason (422, error code payment_refused and
 "reason"); GET /api/wallets/payments/{hash} is the receipt with its inclusion proof;
-GET /api/wallets/{did} the wallet's chain head and balances; GET /api/wallets/merchants the
-approved merchants.
+GET /api/wallets/{did} the wallet's chain head and balances; GET /api/wallets/{did}/payments
+its receipts (proofs included) and GET /api/wallets/{did}/credits the money that came in (the
+citizen app's history and notices); GET /api/wallets/merchants the approved merchants.
 
 Offline payments (docs/wallet.md, "Offline allowances and sync"):
 
@@ -60,6 +61,7 @@ from ninja.errors import HttpError
 
 from terbuka_web.api.errors import ERRORS, ErrorOut
 from terbuka_web.wallets import selectors
+from terbuka_web.wallets.models import Wallet
 from terbuka_web.wallets.offline import MAX_VOUCHERS, allowance_issue, vouchers_sync
 from terbuka_web.wallets.payments import payment_accept
 from terbuka_web.wallets.services import wallet_enrol
@@ -216,12 +218,37 @@ class WalletOut(Schema):
     balances: list[BalanceOut]
 
 
-@router.get("/{did}", response={200: WalletOut, **ERRORS})
-def wallet_show(request: HttpRequest, did: str) -> dict[str, Any]:
-    """Saldo dan kepala rantai dompet / a wallet's balances and chain head (no identity)."""
+class CreditOut(Schema):
+    id: int
+    programme: str
+    amount: int
+    kind: str
+    at: dt.datetime
+
+
+@router.get("/{did}/payments", response={200: list[ReceiptOut], **ERRORS})
+def wallet_payments(request: HttpRequest, did: str) -> list[dict[str, Any]]:
+    """Riwayat pembayaran dompet / a wallet's last 50 receipts with proofs, newest first."""
+    return selectors.wallet_receipts(_wallet(did))
+
+
+@router.get("/{did}/credits", response={200: list[CreditOut], **ERRORS})
+def wallet_credits(request: HttpRequest, did: str) -> list[dict[str, Any]]:
+    """Dana masuk ke dompet / the last 50 credits into a wallet, newest first."""
+    return selectors.wallet_credits(_wallet(did))
+
+
+def _wallet(did: str) -> Wallet:
     wallet = selectors.wallet_get(did[:100])
     if wallet is None:
         raise Http404("dompet tidak ditemukan / wallet not found")
+    return wallet
+
+
+@router.get("/{did}", response={200: WalletOut, **ERRORS})
+def wallet_show(request: HttpRequest, did: str) -> dict[str, Any]:
+    """Saldo dan kepala rantai dompet / a wallet's balances and chain head (no identity)."""
+    wallet = _wallet(did)
     return {
         "wallet": wallet.did, "status": wallet.status, "counter": wallet.counter,
         "head": wallet.head, "balances": selectors.wallet_balances(wallet),

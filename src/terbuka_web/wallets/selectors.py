@@ -12,8 +12,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from terbuka.money.spend import wallet_account
 from terbuka_web.benefits.models import Programme
-from terbuka_web.ledger.models import Account
+from terbuka_web.ledger.models import Account, Leg
 from terbuka_web.transparency.selectors import entry_index_of, receipt_for
 from terbuka_web.wallets.models import Merchant, Payment, Wallet
 from terbuka_web.wallets.payments import restrictions_of
@@ -72,8 +73,36 @@ def payment_receipt(intent_hash: str) -> dict[str, Any] | None:
     payment = (
         Payment.objects.select_related("wallet", "merchant").filter(intent_hash=intent_hash).first()
     )
-    if payment is None:
-        return None
+    return _receipt_of(payment) if payment is not None else None
+
+
+def wallet_receipts(wallet: Wallet, *, limit: int = 50) -> list[dict[str, Any]]:
+    """Return the receipts (payment_receipt's shape) of wallet's last limit payments, newest
+    first: online and synced offline ones, each with its inclusion proof once sequenced."""
+    payments = Payment.objects.select_related("wallet", "merchant").filter(wallet=wallet)
+    return [_receipt_of(p) for p in payments.order_by("-counter")[:limit]]
+
+
+CREDIT_KINDS = {"towallet": "entitlement", "rekey": "rekey", "unreserve": "unreserve"}
+
+
+def wallet_credits(wallet: Wallet, *, limit: int = 50) -> list[dict[str, Any]]:
+    """Return the last limit credits into wallet's balances, newest first: {id, programme,
+    amount, kind, at}; kind "entitlement" (a cycle's money moved in), "rekey" (balances moved
+    from the lost key) or "unreserve" (an expired offline allowance's unused amount back).
+    id is the ledger posting's number (rising: notices compare it)."""
+    prefix = wallet_account(wallet.did, "")
+    legs = Leg.objects.filter(account__key__startswith=prefix, side=Leg.Side.CREDIT)
+    rows = legs.select_related("posting", "account").order_by("-posting_id")[:limit]
+    return [
+        {"id": leg.posting_id, "programme": leg.account.key[len(prefix) :], "amount": leg.amount,
+         "kind": CREDIT_KINDS.get(leg.posting.key.partition(":")[0], "entitlement"),
+         "at": leg.posting.created_at}
+        for leg in rows
+    ]  # fmt: skip
+
+
+def _receipt_of(payment: Payment) -> dict[str, Any]:
     index = entry_index_of(payment.entry_id)
     proof = receipt_for(index) if index is not None else None
     return {

@@ -1,14 +1,54 @@
-"""Pages of the wallets app: the merchant's offline check of a QR payment at /dompet/pedagang/,
-its service worker (/dompet/sw.js, scope /dompet/) and the web app manifest."""
+"""Pages of the wallets app: the citizen's wallet app at /dompet/, the merchant's offline check
+of a QR payment at /dompet/pedagang/, their service worker (/dompet/sw.js, scope /dompet/) and
+web app manifest, and the officer's enrolment desk at /dompet/petugas/daftar/ (logged in,
+WALLET_ENROL, registrants of the officer's region only)."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+import datetime as dt
+import time
 
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from terbuka.errors import TerbukaError, ValidationError
+from terbuka.money.enrol import enrol_code
+from terbuka.money.qr import qr_make
+from terbuka_web.accounts.models import User
+from terbuka_web.accounts.selectors import Action, user_can
+from terbuka_web.accounts.services import audit_record
+from terbuka_web.benefits.models import Registrant
+from terbuka_web.benefits.selectors import registrant_by_nik, registrant_identity
+from terbuka_web.common.views import form_errors, service_error_attach
+from terbuka_web.transparency.keys import log_vkey
 from terbuka_web.wallets import selectors
+from terbuka_web.wallets.forms import NikForm
+from terbuka_web.wallets.models import EnrolChallenge, Wallet
+from terbuka_web.wallets.services import enrol_challenge_create
+
+
+@require_safe
+def citizen(request: HttpRequest) -> HttpResponse:
+    """Render the citizen's wallet app: the key, enrolment, balances, history, paying.
+
+    The camera is allowed on this page only (scanning the officer's enrolment code).
+    """
+    response = render(request, "wallets/citizen.html", {"log_vkey": _log_vkey()})
+    policy = settings.PERMISSIONS_POLICY.replace("camera=()", "camera=(self)")
+    response["Permissions-Policy"] = policy
+    return response
+
+
+def _log_vkey() -> str:
+    """Return the log's verifier key for checking receipts in the browser ("" without one)."""
+    try:
+        return log_vkey()
+    except TerbukaError:
+        return ""
 
 
 @require_safe
@@ -31,6 +71,102 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def manifest(request: HttpRequest) -> HttpResponse:
-    """Serve the web app manifest of the wallet pages (installable on a phone)."""
-    return render(request, "wallets/manifest.webmanifest", content_type="application/manifest+json")
+def manifest(
+    request: HttpRequest, start: str = "wallets:citizen", name: str = "Dompet"
+) -> HttpResponse:
+    """Serve the web app manifest of a wallet page, start (a URL name), installable on a phone:
+    the citizen's app (/dompet/) or the merchant's check (/dompet/pedagang/)."""
+    context = {"start": start, "name": name}
+    return render(
+        request, "wallets/manifest.webmanifest", context, content_type="application/manifest+json"
+    )
+
+
+def _desk_officer(request: HttpRequest) -> User:
+    """Return the logged-in officer; 403 unless they hold WALLET_ENROL in their agency."""
+    user: User = request.user  # type: ignore[assignment]
+    if user.agency is None or not user_can(user, Action.WALLET_ENROL, user.agency):
+        raise HttpForbidden
+    return user
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def desk(request: HttpRequest) -> HttpResponse:
+    """Find a registrant of the officer's region by the NIK on the card, then issue a challenge.
+
+    POST nik: shows the registrant's name and address (an audit event). POST registrant:
+    issues the challenge and goes to its page. A NIK outside the region reads as unknown.
+    """
+    officer = _desk_officer(request)
+    if "registrant" in request.POST:
+        pk = request.POST["registrant"][:12]
+        registrant = Registrant.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+        if registrant is None or registrant_identity(officer, registrant) is None:
+            raise HttpForbidden
+        try:
+            issued = enrol_challenge_create(officer=officer, registrant=registrant)
+        except TerbukaError as exc:
+            if exc.code == "forbidden":
+                raise HttpForbidden from exc
+            form = NikForm()
+            return render(
+                request, "wallets/desk.html",
+                {"form": form, "error": f"{exc.message_id} / {exc.message_en}"}, status=400,
+            )  # fmt: skip
+        return redirect("wallets:desk_challenge", pk=issued.pk)
+    form = NikForm(request.POST or None)
+    context: dict[str, object] = {"form": form}
+    if form.is_bound and form.is_valid():
+        found = registrant_by_nik(form.cleaned_data["nik"])
+        identity = registrant_identity(officer, found) if found is not None else None
+        if found is None or identity is None:
+            service_error_attach(form, _unknown_nik())
+        else:
+            audit_record(
+                actor=officer, action="benefits:identity:view", target=f"registrant/{found.pk}"
+            )
+            active = Wallet.objects.filter(registrant=found, status=Wallet.Status.ACTIVE)
+            context.update(registrant=found, identity=identity, enrolled=active.exists())
+    context.update(form_errors(form))
+    return render(request, "wallets/desk.html", context, status=400 if form.errors else 200)
+
+
+def _unknown_nik() -> ValidationError:
+    return ValidationError(
+        "NIK ini tidak ada di registri wilayah Anda", "this NIK is not in your region's registry",
+        where="nik",
+    )  # fmt: skip
+
+
+def _issued(request: HttpRequest, pk: int) -> EnrolChallenge:
+    """Return challenge pk if the logged-in officer issued it; 404 otherwise."""
+    officer = _desk_officer(request)
+    issued = EnrolChallenge.objects.select_related("registrant").filter(pk=pk).first()
+    if issued is None or issued.officer_id != officer.pk:
+        raise Http404
+    return issued
+
+
+@login_required
+@require_safe
+def desk_challenge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show an issued challenge as the enrolment code (text and QR) and whether it was used."""
+    issued = _issued(request, pk)
+    code = enrol_code(issued.challenge, issued.expires)
+    context = {
+        "issued": issued, "code": code, "qr": qr_make(code).svg_inline(scale=4, border=4),
+        "expired": not issued.used and issued.expires < time.time(),
+        "expires_at": dt.datetime.fromtimestamp(issued.expires, tz=dt.UTC),
+        "identity": registrant_identity(request.user, issued.registrant),  # type: ignore[arg-type]
+    }  # fmt: skip
+    return render(request, "wallets/desk_challenge.html", context)
+
+
+@login_required
+@require_safe
+def desk_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """Answer {"used", "expired"} for an issued challenge (the desk page polls it)."""
+    issued = _issued(request, pk)
+    expired = not issued.used and issued.expires < time.time()
+    return JsonResponse({"used": issued.used, "expired": expired})

@@ -176,8 +176,17 @@
     return intent;
   }
 
+  async function walletHeadSet(counter, prev) {
+    // Move the stored chain head to counter and the hash prev (an intent the server accepted,
+    // or the server's head when it is further than this device's).
+    amountCheck("counter", counter, 0);
+    const record = await walletLoad();
+    if (!record) throw new WalletError("wallet", "belum ada dompet di perangkat ini", "no wallet on this device");
+    await stored("readwrite", (s) => s.put({ ...record, counter, prev }, "wallet"));
+  }
+
   self.TerbukaWallet = {
     ZERO_HASH, WalletError, b64url, b64urlDecode, b58, didKey, canonical, intentMake, enrolProof,
-    voucher, qrMake, qrSvg, walletCreate, walletLoad, walletPay,
+    voucher, qrMake, qrSvg, walletCreate, walletLoad, walletPay, walletHeadSet,
   };
 })();

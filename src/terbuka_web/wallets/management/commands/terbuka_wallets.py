@@ -13,10 +13,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from terbuka.cli.wallet_server import merchants_lines
 from terbuka.errors import TerbukaError
-from terbuka.registry.identity import nik_hash
 from terbuka_web.accounts.models import User
-from terbuka_web.benefits.keys import hmac_key
-from terbuka_web.benefits.models import Programme, Registrant
+from terbuka_web.benefits.models import Programme
+from terbuka_web.benefits.selectors import registrant_by_nik
 from terbuka_web.wallets.models import Merchant
 from terbuka_web.wallets.offline import allowances_close
 from terbuka_web.wallets.selectors import merchants_approved
@@ -99,11 +98,7 @@ class Command(BaseCommand):
             raise CommandError(f"{where}{error.message_id} / {error.message_en}") from error
 
     def challenge(self, username: str, nik: str) -> None:
-        registrant = (
-            Registrant.objects.filter(nik_hash=nik_hash(hmac_key(), nik.strip()), duplicate=False)
-            .order_by("id")
-            .first()
-        )
+        registrant = registrant_by_nik(nik)
         if registrant is None:
             raise CommandError("NIK tidak ada di registri / NIK not in the registry")
         issued = enrol_challenge_create(officer=self._officer(username), registrant=registrant)

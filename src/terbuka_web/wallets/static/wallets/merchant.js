@@ -1,4 +1,5 @@
-// The merchant's page (/dompet/pedagang/): check a pasted QR payment offline with
+// The merchant's page (/dompet/pedagang/): submit a pasted online intent (TPI1 with no
+// allowance) to POST /api/wallets/payments, or check a pasted QR payment offline with
 // TerbukaWallet.offlineCheck (wallet-check.js), against the payments this device already took
 // (kept in IndexedDB until synced), and keep the page working with no signal (sw.js). When
 // online, "Sinkronkan" posts the selected shop's vouchers to POST /api/wallets/sync with the
@@ -28,6 +29,32 @@
     );
   }
 
+  async function submit(form, intent, shop) {
+    // An online payment (a signed intent with no allowance): the server checks and pays it.
+    const out = document.getElementById("check-result");
+    const refused = (reason, message) => {
+      out.className = "usa-alert usa-alert--error usa-alert__text";
+      out.textContent = fill("text-refused", { reason, message });
+    };
+    if (intent.split(".")[2] !== shop) return refused("wrong_merchant", fill("text-other-shop", {}));
+    let response;
+    try {
+      response = await fetch("/api/wallets/payments", {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ intent }),
+      });
+    } catch (_error) {
+      return refused("offline", fill("text-online-needed", {}));
+    }
+    const answer = await response.json();
+    if (response.status !== 201) {
+      const e = answer.error || {};
+      return refused(e.reason || e.code, english ? e.message_en : e.message);
+    }
+    out.className = "usa-alert usa-alert--success usa-alert__text";
+    out.textContent = fill("text-valid", { amount: rupiah(answer.amount), wallet: answer.wallet.slice(8, 20) + "…", counter: answer.counter });
+    form.elements.payload.value = "";
+  }
+
   async function check(form) {
     const select = form.elements.merchant;
     const option = select.selectedOptions[0];
@@ -36,6 +63,7 @@
     const now = Math.floor(Date.now() / 1000);
     const records = (await stored("readonly", (s) => s.getAll())) || [];
     const payload = form.elements.payload.value.trim();
+    if (payload.startsWith("TPI1.") && !payload.includes("~")) return submit(form, payload, merchant.id);
     const wallet = "did:key:" + (payload.split(".")[1] || "");
     const spentToday = records
       .filter((r) => r.wallet === wallet && r.day === dayOf(now))

@@ -1,9 +1,12 @@
 {% load static %}// Keep the wallet pages and their scripts on this device so they work with no signal: the
 // page from the network when there is one (and refreshed in the cache), else from the cache.
 "use strict";
-const CACHE = "terbuka-dompet-v1";
+const CACHE = "terbuka-dompet-v2";
 const SHELL = [
+  "{% url 'wallets:citizen' %}",
   "{% url 'wallets:merchant' %}",
+  "{% url 'wallets:manifest' %}",
+  "{% url 'wallets:merchant_manifest' %}",
   "{% static 'vendor/uswds/terbuka-uswds.css' %}",
   "{% static 'terbuka/site.css' %}",
   "{% static 'terbuka/site.js' %}",
@@ -12,6 +15,9 @@ const SHELL = [
   "{% static 'terbuka/wallet-core.js' %}",
   "{% static 'terbuka/wallet-check.js' %}",
   "{% static 'wallets/merchant.js' %}",
+  "{% static 'terbuka/tlog-proof.js' %}",
+  "{% static 'wallets/citizen.js' %}",
+  "{% static 'terbuka/favicon.svg' %}",
 ];
 
 self.addEventListener("install", (event) => {
