@@ -131,6 +131,39 @@ class Case(models.Model):
         return self.tracking_id
 
 
+class TallyCounts(models.Model):
+    """Hold the public statistics' counts of one group of cases (participation.tally)."""
+
+    agency_pk = models.IntegerField(help_text="the cases' agency id; 0: none")
+    district = models.CharField(max_length=8, help_text="the first 8 characters of the region")
+    days = models.IntegerField(help_text="working days to the first follow-up; -1: none")
+    received = models.BigIntegerField(default=0)
+    forwarded = models.BigIntegerField(default=0)
+    forwarded_on_time = models.BigIntegerField(default=0)
+    answered = models.BigIntegerField(default=0)
+    answered_on_time = models.BigIntegerField(default=0)
+    escalated = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class CaseTally(TallyCounts):
+    """Hold the counts of the cases that are not *rahasia*, one row per group: what the public
+    statistics read instead of every case (participation.tally)."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency_pk", "district", "days"], name="tally_group")
+        ]
+
+
+class CaseTallyChange(TallyCounts):
+    """Hold one change (+1/-1 per count) of a group, appended by database triggers on every
+    insert, update and delete of a case in that case's transaction; participation.tally folds
+    the changes into CaseTally (append-only: concurrent reports never wait on a counter row)."""
+
+
 class CaseEvent(models.Model):
     """Hold one step of a case's timeline: a state change, an escalation or a reminder."""
 
