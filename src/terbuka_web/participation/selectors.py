@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -215,18 +216,34 @@ def stats_compute() -> tuple[CaseStats, list[CaseStats], list[CaseStats]]:
     return everything, agencies, by_district
 
 
-def stats_public() -> tuple[CaseStats, list[CaseStats], list[CaseStats]]:
+Stats = tuple[CaseStats, list[CaseStats], list[CaseStats]]  # everything, agencies, districts
+
+
+def _stats_key() -> str:
+    from terbuka_web.portal.selectors import publication_stamp
+
+    seed = f"lapor-stats|{publication_stamp()}"
+    return "lapor-stats:" + hashlib.sha256(seed.encode()).hexdigest()
+
+
+def stats_public() -> Stats:
     """Return stats_compute(), cached per publication stamp: every public change of a case
     appends a transparency log entry, which moves the stamp (a change shows within a second,
     portal.selectors.STAMP_TTL)."""
-    from terbuka_web.portal.selectors import _cache_through, publication_stamp
+    from terbuka_web.portal.selectors import _cache_through
 
-    seed = f"lapor-stats|{publication_stamp()}"
-    key = "lapor-stats:" + hashlib.sha256(seed.encode()).hexdigest()
+    key = _stats_key()
     with _STATS_LOCK:  # one recompute per worker: its other threads wait for it, then hit
-        found: tuple[CaseStats, list[CaseStats], list[CaseStats]] = _cache_through(
-            key, stats_compute
-        )
+        found: Stats = _cache_through(key, stats_compute)
+    return found
+
+
+def stats_public_rendered(variant: str, render: Callable[[Stats], str]) -> str:
+    """Return render(stats_public()), cached per publication stamp and variant (the page's
+    language): the figures' tables and charts are rendered once per change, not per request."""
+    from terbuka_web.portal.selectors import _cache_through
+
+    found: str = _cache_through(f"{_stats_key()}|{variant}", lambda: render(stats_public()))
     return found
 
 
