@@ -31,6 +31,7 @@ import random
 import signal
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -206,6 +207,26 @@ def peer_submit(until: float, seed_: int, out: list[float], errors: list[str]) -
         connection.close()
 
 
+def arrivals(until: float, rate: float, done: list[int], errors: list[str]) -> None:
+    """File reports directly at about rate per second until the deadline: each appends a
+    transparency log entry, so the publication stamp moves under the statistics clients as it
+    does while citizens report (every worker recomputes about once per STAMP_TTL)."""
+    from django.db import connection
+
+    from terbuka_web.participation import open311
+
+    rng = random.Random(7)
+    try:
+        while time.monotonic() < until:
+            open311.request_post(params=_report_params(rng), client_ip=_citizen(rng))
+            done.append(1)
+            time.sleep(1 / rate)
+    except Exception as exc:  # report and stop
+        errors.append(repr(exc))
+    finally:
+        connection.close()
+
+
 def stats_client(port: int, until: float, seed_: int, out: list[float], errors: list[str]) -> None:
     """GET the public statistics page until the deadline."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -239,10 +260,10 @@ def stats_uncached(times: int) -> dict[str, Any]:
 
 
 def served(
-    args: argparse.Namespace, database_url: str, client: Any, warm: float = 2.0
+    args: argparse.Namespace, database_url: str, client: Any, warm: float = 2.0, rate: float = 0
 ) -> dict[str, Any]:
-    """Serve with gunicorn, warm up for warm seconds, run the clients; return figures with the
-    CPU per request."""
+    """Serve with gunicorn, warm up for warm seconds, run the clients (with reports arriving at
+    rate per second meanwhile, when rate > 0); return figures with the CPU per request."""
     port = free_port()
     with tempfile.TemporaryDirectory() as data_dir:
         server = server_start(database_url, port, args.workers, data_dir, args.threads, 60)
@@ -251,9 +272,20 @@ def served(
             workers = worker_pids(server)
             app0, load0 = cpu_seconds(workers), os.getloadavg()[0]
             database = BackendCpu(database_url).start()
+            filed: list[int] = []
+            feeder = threading.Thread(
+                target=arrivals,
+                args=(time.monotonic() + args.seconds, rate, filed, []),
+                daemon=True,
+            )
+            if rate > 0:
+                feeder.start()
             found = run_clients(
                 client, args.clients, args.seconds, port, seed_base=int(time.time())
             )
+            if rate > 0:
+                feeder.join()
+                found["reports_arrived_meanwhile"] = len(filed)
             done = max(found.get("requests", 0), 1)
             found["app_cpu_ms_per_request"] = round(1000 * (cpu_seconds(workers) - app0) / done, 2)
             found["db_cpu_ms_per_request"] = round(1000 * database.stop() / done, 2)
@@ -272,6 +304,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--arrivals", type=float, default=5.0, help="reports/s during stats")
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
@@ -283,7 +316,7 @@ def main() -> None:
     print(f"seeded {added} cases in {time.monotonic() - t0:.1f} s (target {args.n})")
     statistics_peer = stats_uncached(5)
     warm = 2.0 + 3 * statistics_peer["max_ms"] / 1000  # each worker computes once, then caches
-    statistics_page = served(args, database_url, stats_client, warm)
+    statistics_page = served(args, database_url, stats_client, warm, args.arrivals)
     submissions = served(args, database_url, submit_client)
     submissions_peer = run_clients(peer_submit, args.clients, args.seconds, seed_base=99)
     runs = (

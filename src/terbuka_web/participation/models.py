@@ -99,8 +99,8 @@ class Case(models.Model):
         max_length=8, choices=Contact.choices, default=Contact.NONE
     )
     contact = models.CharField(max_length=200, blank=True)
-    contact_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    client_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    contact_hash = models.CharField(max_length=64, blank=True)
+    client_hash = models.CharField(max_length=64, blank=True)
     state = models.CharField(
         max_length=12, choices=State.choices, default=State.RECEIVED, db_index=True
     )
@@ -126,6 +126,10 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
+        indexes = [  # the rate limits: this address's or contact's reports of the last hour
+            models.Index(fields=["client_hash", "received_at"], name="case_client_recent"),
+            models.Index(fields=["contact_hash", "received_at"], name="case_contact_recent"),
+        ]
 
     def __str__(self) -> str:
         return self.tracking_id

@@ -149,6 +149,7 @@ COUNTS = {
     "escalated": Count("pk", filter=Q(escalations__gt=0)),
 }
 _STATS_LOCK = threading.Lock()
+_LATEST: dict[str, Any] = {}  # this worker's last figures ("stats") and renders ("html|…")
 
 
 def _median(days: Days) -> float | None:
@@ -226,24 +227,44 @@ def _stats_key() -> str:
     return "lapor-stats:" + hashlib.sha256(seed.encode()).hexdigest()
 
 
-def stats_public() -> Stats:
-    """Return stats_compute(), cached per publication stamp: every public change of a case
-    appends a transparency log entry, which moves the stamp (a change shows within a second,
-    portal.selectors.STAMP_TTL)."""
+def _stats_current() -> tuple[Stats, str | None]:
+    """Return the figures and their cache key (per publication stamp); the key is None when
+    they are this worker's previous figures, served stale while another of its threads
+    recomputes (a thread with nothing served yet waits for that recompute)."""
     from terbuka_web.portal.selectors import _cache_through
 
     key = _stats_key()
-    with _STATS_LOCK:  # one recompute per worker: its other threads wait for it, then hit
+    if not _STATS_LOCK.acquire(blocking="stats" not in _LATEST):
+        return _LATEST["stats"], None
+    try:  # one recompute per worker at a time
         found: Stats = _cache_through(key, stats_compute)
-    return found
+        _LATEST["stats"] = found
+        return found, key
+    finally:
+        _STATS_LOCK.release()
+
+
+def stats_public() -> Stats:
+    """Return stats_compute(), cached per publication stamp: every public change of a case
+    appends a transparency log entry, which moves the stamp (a change shows within a second,
+    portal.selectors.STAMP_TTL); stale while one thread of the worker recomputes."""
+    return _stats_current()[0]
 
 
 def stats_public_rendered(variant: str, render: Callable[[Stats], str]) -> str:
     """Return render(stats_public()), cached per publication stamp and variant (the page's
-    language): the figures' tables and charts are rendered once per change, not per request."""
+    language): the figures' tables and charts are rendered once per change, not per request;
+    while the figures are stale, this worker's last render of them."""
     from terbuka_web.portal.selectors import _cache_through
 
-    found: str = _cache_through(f"{_stats_key()}|{variant}", lambda: render(stats_public()))
+    stats, key = _stats_current()
+    if key is None and f"html|{variant}" in _LATEST:
+        found: str = _LATEST[f"html|{variant}"]
+        return found
+    if key is None:
+        return render(stats)
+    found = _cache_through(f"{key}|{variant}", lambda: render(stats))
+    _LATEST[f"html|{variant}"] = found
     return found
 
 

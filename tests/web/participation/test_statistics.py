@@ -151,3 +151,16 @@ def test_maintained_tally_follows_every_write_exactly(world: World) -> None:
                 k: v for k, v in expected.items() if k.count(".") == 2
             }
     assert CaseTallyChange.objects.count() == 0  # the last compute folded every change
+
+
+def test_statistics_are_served_stale_while_another_thread_recomputes(world: World) -> None:
+    case, _secret = file(at(2026, 3, 2), region=VILLAGE)
+    assert selectors.stats_public()[0].forwarded == 0  # this worker's latest figures
+    case_forward(actor=world.verifier, case=case, agency=world.dinas, now=at(2026, 3, 3))
+    from terbuka_web.portal import selectors as portal
+
+    portal._choices.stamp_at = float("-inf")
+    with selectors._STATS_LOCK:  # another thread of the worker is recomputing
+        assert selectors.stats_public()[0].forwarded == 0
+        assert selectors.stats_public_rendered("stale", lambda s: str(s[0].forwarded)) == "0"
+    assert selectors.stats_public()[0].forwarded == 1
