@@ -169,15 +169,27 @@ def _statistics_figures(stats: selectors.Stats) -> str:
 @require_safe
 def statistics(request: HttpRequest) -> HttpResponse:
     """Show the public figures per agency and per kecamatan, with charts and tables."""
-    figures = selectors.stats_public_rendered(get_language(), _statistics_figures)
-    period = survey_views.period_of(request)
-    results, per_agency = survey_selectors.satisfaction_results(period=period)
-    charts_satisfaction = survey_views.satisfaction_charts("satisfaction", results, per_agency)
+    language, period = get_language(), survey_views.period_of(request)
+
+    def satisfaction(_stats: selectors.Stats) -> str:
+        results, per_agency = survey_selectors.satisfaction_results(period=period)
+        context = {
+            "period": period, "results": results,
+            "charts": survey_views.satisfaction_charts("satisfaction", results, per_agency),
+            "comments": survey_selectors.comments_published(period=period)[
+                : survey_views.RECENT
+            ],
+        }  # fmt: skip
+        return render_to_string("participation/_satisfaction.html", context)
+
+    # both rendered by the template engine, which escaped them; survey answers counted in
+    # public and published comments are logged, so they move the stamp too
     context = {
-        "figures": mark_safe(figures),  # rendered by the template engine, which escaped it
-        "period": period, "links": survey_views.period_links(), "results": results,
-        "satisfaction_charts": charts_satisfaction,
-        "comments": survey_selectors.comments_published(period=period)[: survey_views.RECENT],
+        "figures": mark_safe(selectors.stats_public_rendered(language, _statistics_figures)),
+        "satisfaction": mark_safe(
+            selectors.stats_public_rendered(f"{language}|{period.code}", satisfaction)
+        ),
+        "period": period, "links": survey_views.period_links(),
     }  # fmt: skip
     return render(request, "participation/statistics.html", context)
 
