@@ -98,7 +98,11 @@ def seed(n: int) -> tuple[int, int]:
         _copy(have, n, category.pk, agencies, villages)
     tally_fold()  # the triggers' changes of the COPY: one fold, as any later statistics read
     with connection.cursor() as cursor:
-        for table in ("participation_case", "participation_casetally"):
+        for table in (
+            "participation_case",
+            "participation_casetally",
+            "participation_casetallychange",
+        ):
             cursor.execute(f"VACUUM ANALYZE {table}")
     return max(n - have, 0), category.pk
 

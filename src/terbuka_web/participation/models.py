@@ -138,8 +138,12 @@ class Case(models.Model):
 class TallyCounts(models.Model):
     """Hold the public statistics' counts of one group of cases (participation.tally)."""
 
-    agency_pk = models.IntegerField(help_text="the cases' agency id; 0: none")
-    district = models.CharField(max_length=8, help_text="the first 8 characters of the region")
+    agency_pk = models.IntegerField(
+        help_text="the cases' agency id (0: none); -1: a district's row"
+    )
+    district = models.CharField(
+        max_length=8, help_text="a district's row: the first 8 characters of the region"
+    )
     days = models.IntegerField(help_text="working days to the first follow-up; -1: none")
     received = models.BigIntegerField(default=0)
     forwarded = models.BigIntegerField(default=0)

@@ -1,10 +1,11 @@
 """The public statistics' counts kept as aggregates: never a read of every case.
 
-Database triggers on participation_case (migration 0004, both databases) append one change row
-per side of every insert, update and delete of a case that is not *rahasia* — −1 for the old
-group, +1 for the new — to CaseTallyChange, in the transaction of the change itself. A group
-is (agency id or 0, the first 8 characters of the region code, the working days to the first
-follow-up or −1); its counts are those of selectors.COUNTS. tally_fold moves the changes into
+Database triggers on participation_case (migration 0004, both databases) append two change
+rows per side of every insert, update and delete of a case that is not *rahasia* — −1 for the
+old groups, +1 for the new — to CaseTallyChange, in the transaction of the change itself. The
+groups: the case's agency (agency id or 0, district "") and its district (agency_pk −1, the
+first 8 characters of the region code), each with the working days to the first follow-up
+(or −1); their counts are those of selectors.COUNTS. tally_fold moves the changes into
 CaseTally (one row per group) and tally_groups reads the folded counts grouped by agency or
 district with their follow-up days: a few hundred rows, whatever the number of cases. Triggers
 see every write (the services, the admin, a COPY, a raw UPDATE), so nothing can forget one.
@@ -60,7 +61,9 @@ def tally_groups(by: Literal["agency_pk", "district"]) -> list[Row]:
     follow-up days, without the groups that hold no case any more."""
     tally = CaseTally._meta.db_table
     sums = ", ".join(f"SUM({c})" for c in COUNT_NAMES)
-    sql = f"SELECT {by}, days, {sums} FROM {tally} GROUP BY {by}, days HAVING SUM(received) > 0"
+    rows = "agency_pk >= 0" if by == "agency_pk" else "agency_pk = -1"  # the migration's
+    sql = f"SELECT {by}, days, {sums} FROM {tally} WHERE {rows} GROUP BY {by}, days "
+    sql += "HAVING SUM(received) > 0"
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return [(key, days, [int(n) for n in counts]) for key, days, *counts in cursor.fetchall()]

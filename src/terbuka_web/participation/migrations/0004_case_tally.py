@@ -1,7 +1,8 @@
 """Keep the public statistics' counts as aggregates (participation.tally).
 
 Triggers on participation_case append, in the transaction of every insert, update and delete,
-one change row per side (−1 for the old group, +1 for the new) when the case is not *rahasia*
+two change rows per side (−1 for the old groups, +1 for the new: its agency's and its
+district's, each with the follow-up days) when the case is not *rahasia*
 and, for an update, when a counted column moved. One SQL text serves both databases (CAST of
 a boolean, coalesce, SELECT without FROM): a PL/pgSQL function on PostgreSQL, trigger bodies
 on SQLite. The tally starts from the existing cases, grouped once.
@@ -26,12 +27,17 @@ KEY = (
 )  # fmt: skip
 
 
-def _values(row: str, sign: str) -> list[str]:
-    """Return the change of the case row (NEW, OLD or the table) with sign, as COLUMNS."""
+def _values(row: str, sign: str, by: str) -> list[str]:
+    """Return the change of the case row (NEW, OLD or the table) with sign, as COLUMNS, in
+    its agency's group (by "agency": district "") or its district's (agency_pk -1)."""
     flag = f"{sign} * CAST(%s AS INTEGER)"
-    return [
+    agency, district = (
         f"coalesce({row}.agency_id, 0)",
         f"substr(coalesce({row}.region_id, ''), 1, 8)",
+    )
+    return [
+        agency if by == "agency" else "-1",
+        "''" if by == "agency" else district,
         f"coalesce({row}.followup_days, -1)",
         sign,
         flag % f"{row}.forwarded_on_time IS NOT NULL",
@@ -45,7 +51,10 @@ def _values(row: str, sign: str) -> list[str]:
 def _change(row: str, sign: str) -> str:
     return (
         f"INSERT INTO participation_casetallychange ({', '.join(COLUMNS)}) "
-        f"SELECT {', '.join(_values(row, sign))} WHERE NOT {row}.rahasia"
+        + " UNION ALL ".join(
+            f"SELECT {', '.join(_values(row, sign, by))} WHERE NOT {row}.rahasia"
+            for by in ("agency", "district")
+        )
     )
 
 
@@ -53,12 +62,15 @@ MOVED = " OR ".join(
     [f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in KEY]
     + ["(OLD.escalations > 0) <> (NEW.escalations > 0)"]
 )
-NAMED = ", ".join(f"{v} AS {c}" for v, c in zip(_values(CASE_TABLE, "1"), COLUMNS, strict=True))
+NAMED = " UNION ALL ".join(
+    f"SELECT {', '.join(f'{v} AS {c}' for v, c in zip(_values(CASE_TABLE, '1', by), COLUMNS, strict=True))} "
+    f"FROM {CASE_TABLE} WHERE NOT {CASE_TABLE}.rahasia"
+    for by in ("agency", "district")
+)
 FILL = (
     f"INSERT INTO participation_casetally ({', '.join(COLUMNS)}) "
     f"SELECT {', '.join(COLUMNS[:3])}, {', '.join(f'SUM({c})' for c in COLUMNS[3:])} FROM ("
-    f"SELECT {NAMED} FROM {CASE_TABLE} WHERE NOT {CASE_TABLE}.rahasia) AS c "
-    f"GROUP BY {', '.join(COLUMNS[:3])}"
+    f"{NAMED}) AS c GROUP BY {', '.join(COLUMNS[:3])}"
 )
 POSTGRES = [
     "CREATE FUNCTION participation_case_tally() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
@@ -117,11 +129,17 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("agency_pk", models.IntegerField(help_text="the cases' agency id; 0: none")),
+                (
+                    "agency_pk",
+                    models.IntegerField(
+                        help_text="the cases' agency id (0: none); -1: a district's row"
+                    ),
+                ),
                 (
                     "district",
                     models.CharField(
-                        help_text="the first 8 characters of the region", max_length=8
+                        help_text="a district's row: the first 8 characters of the region",
+                        max_length=8,
                     ),
                 ),
                 (
@@ -145,11 +163,17 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("agency_pk", models.IntegerField(help_text="the cases' agency id; 0: none")),
+                (
+                    "agency_pk",
+                    models.IntegerField(
+                        help_text="the cases' agency id (0: none); -1: a district's row"
+                    ),
+                ),
                 (
                     "district",
                     models.CharField(
-                        help_text="the first 8 characters of the region", max_length=8
+                        help_text="a district's row: the first 8 characters of the region",
+                        max_length=8,
                     ),
                 ),
                 (
