@@ -18,14 +18,19 @@ address limits run as in production), then:
 Prints the figures and ends with one JSON line. Each gunicorn worker imports the URLconf on
 its first request (~8 s under load 25), hence the 10 s warm-up.
 
-Last run (1,000,000 cases, 20 clients, 2 workers x 4 threads, load 28-30 on 2 cores shared
-by ~8 sessions): submissions 116/s calling open311.request_post directly (was 55/s at load
-16-23), 7.6/s over HTTP (was 30/s at load 16-23; 18 ms worker CPU + 14 ms PostgreSQL CPU a
-submission: starved, not waiting); statistics page p95 4.1 s, p50 1.4 s (was 3.0 s) with 23
-reports arriving, 12.7 ms worker CPU a request (the cached page rendered ~290 ms of template
-in-process before, ~95 ms now under load 11); an uncached recompute 623 ms p50 (was 4.2 s: a
-fold and GROUP BYs over ~26k tally rows instead of 1M cases). Neither target is met on this
-machine; the CPU per request is the figure to compare on an idle one.
+Last run (1,000,000 cases, 20 clients, 2 workers x 4 threads, load 20-25 on 2 cores shared
+by ~8 sessions; the previous figures, load 16-23, in brackets):
+- submissions: 53/s calling open311.request_post directly [55/s; 116/s in a run at load
+  28-30], 20.5/s over HTTP [30/s], 12.1 ms worker CPU + 5.5 ms PostgreSQL CPU a submission:
+  the machine is saturated, no request waits on a lock; 9 round trips a submission [12].
+- statistics page with 37 reports arriving (the stamp moving every second): p50 295 ms, p95
+  1.5 s [p95 3.0 s with the stamp still], 35 requests/s, 8.6 ms worker CPU + 2.0 ms
+  PostgreSQL CPU a request [12.7 + 15.8 ms in a run before the tally split]; an uncached
+  recompute 63 ms p50 [4.2 s]: a fold and two GROUP BYs over ~1.5k tally rows instead of
+  1M cases; the cached page rendered ~290 ms of template in-process under load 11 before its
+  figures were cached rendered, ~95 ms after.
+Neither target is met on this machine; the CPU per request is the figure to compare on an
+idle one (8.6 ms a page: ~230 pages/s on 2 free cores).
 
 Usage:
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/terbuka_lapor \\
