@@ -104,8 +104,8 @@ class Case(models.Model):
         max_length=8, choices=Contact.choices, default=Contact.NONE
     )
     contact_sealed = models.BinaryField(default=b"", editable=False)
-    contact_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    client_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    contact_hash = models.CharField(max_length=64, blank=True)
+    client_hash = models.CharField(max_length=64, blank=True)
     state = models.CharField(
         max_length=12, choices=State.choices, default=State.RECEIVED, db_index=True
     )
@@ -131,6 +131,10 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
+        indexes = [  # the rate limits: this address's or contact's reports of the last hour
+            models.Index(fields=["client_hash", "received_at"], name="case_client_recent"),
+            models.Index(fields=["contact_hash", "received_at"], name="case_contact_recent"),
+        ]
 
     def __str__(self) -> str:
         return self.tracking_id
@@ -153,6 +157,43 @@ class Case(models.Model):
     @contact.setter
     def contact(self, value: str) -> None:
         self.contact_sealed = text_seal(value, purpose=IDENTITY, field="contact")
+
+
+class TallyCounts(models.Model):
+    """Hold the public statistics' counts of one group of cases (participation.tally)."""
+
+    agency_pk = models.IntegerField(
+        help_text="the cases' agency id (0: none); -1: a district's row"
+    )
+    district = models.CharField(
+        max_length=8, help_text="a district's row: the first 8 characters of the region"
+    )
+    days = models.IntegerField(help_text="working days to the first follow-up; -1: none")
+    received = models.BigIntegerField(default=0)
+    forwarded = models.BigIntegerField(default=0)
+    forwarded_on_time = models.BigIntegerField(default=0)
+    answered = models.BigIntegerField(default=0)
+    answered_on_time = models.BigIntegerField(default=0)
+    escalated = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class CaseTally(TallyCounts):
+    """Hold the counts of the cases that are not *rahasia*, one row per group: what the public
+    statistics read instead of every case (participation.tally)."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency_pk", "district", "days"], name="tally_group")
+        ]
+
+
+class CaseTallyChange(TallyCounts):
+    """Hold one change (+1/-1 per count) of a group, appended by database triggers on every
+    insert, update and delete of a case in that case's transaction; participation.tally folds
+    the changes into CaseTally (append-only: concurrent reports never wait on a counter row)."""
 
 
 class CaseEvent(models.Model):

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from terbuka.errors import TerbukaError
 from terbuka_web.participation.models import ApiKey, Case, CaseEvent, Category, RequestToken
-from terbuka_web.participation.reports import ReportInput
+from terbuka_web.participation.reports import ReportInput, category_get
 from terbuka_web.participation.selectors import cases_public, secret_hash
 from terbuka_web.participation.services import report_submit
 
@@ -271,12 +271,16 @@ def _yes(params: dict[str, str], name: str) -> bool:
     return value == "true"
 
 
-def _report(params: dict[str, str]) -> ReportInput:
-    """Return the report a POST describes; raise Open311Error 400 for a missing field."""
+def _report(params: dict[str, str]) -> tuple[ReportInput, Category]:
+    """Return the report a POST describes and its category; raise Open311Error 400 for a
+    missing field."""
     code = _text(params, "service_code", 60)
-    category = Category.objects.filter(code=code).first()
-    if category is None:
-        raise Open311Error(400, f"service_code {code!r} tidak dikenal / unknown service_code")
+    try:
+        category = category_get(code)
+    except TerbukaError:
+        raise Open311Error(
+            400, f"service_code {code!r} tidak dikenal / unknown service_code"
+        ) from None
     description = _text(params, "description", 4000)
     address, address_id = _text(params, "address_string", 200), _text(params, "address_id", 20)
     lat, long = _text(params, "lat", 20), _text(params, "long", 20)
@@ -290,7 +294,7 @@ def _report(params: dict[str, str]) -> ReportInput:
     kind = params.get("attribute[kind]", Case.Kind.COMPLAINT).strip()
     subject = Case.Subject.PLACE if address_id else Case.Subject.SERVICE
     first_line = description.splitlines()[0].strip() if description else ""
-    return ReportInput(
+    report = ReportInput(
         kind=kind, category=code, subject=subject,
         title=first_line[:150] if len(first_line) >= 5 else category.name,
         text=description, service=address or category.name, region=address_id,
@@ -299,6 +303,7 @@ def _report(params: dict[str, str]) -> ReportInput:
         contact_preference="email" if email else ("phone" if phone else "none"),
         contact=email or phone,
     )  # fmt: skip
+    return report, category
 
 
 def request_post(*, params: dict[str, str], client_ip: str) -> list[dict[str, Any]]:
@@ -309,11 +314,11 @@ def request_post(*, params: dict[str, str], client_ip: str) -> list[dict[str, An
     """
     nul_refuse(*params.values())
     api_key = apikey_check(params.get("api_key", ""))
-    report = _report(params)
+    report, category = _report(params)
     token = secrets.token_urlsafe(18)
     try:
         with transaction.atomic():
-            case, secret = report_submit(report=report, client_ip=client_ip)
+            case, secret = report_submit(report=report, client_ip=client_ip, category=category)
             RequestToken.objects.create(case=case, api_key=api_key, token_hash=secret_hash(token))
     except TerbukaError as exc:
         raise Open311Error(400, f"{exc.where}: {exc.message_id} / {exc.message_en}") from None

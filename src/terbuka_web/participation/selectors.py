@@ -14,12 +14,12 @@ import hashlib
 import hmac
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
 
 from terbuka_web.accounts.models import Role, User
 from terbuka_web.accounts.selectors import Action, user_can
@@ -29,6 +29,7 @@ from terbuka_web.participation.survey_selectors import (
     satisfaction_by,
     satisfaction_results,
 )
+from terbuka_web.participation.tally import NO_DAYS, tally_fold, tally_groups
 
 PUBLIC_HIDDEN_STATES = (Case.State.RECEIVED, Case.State.REJECTED)  # unverified, or abuse
 RAHASIA_AGENCY_ROLES = (Role.PA, Role.PPK)
@@ -148,7 +149,7 @@ COUNTS = {
     "escalated": Count("pk", filter=Q(escalations__gt=0)),
 }
 _STATS_LOCK = threading.Lock()
-DISTRICT_CODE_LENGTH = 8  # "35.22.01": a district's code, the prefix of its villages' codes
+_LATEST: dict[str, Any] = {}  # this worker's last figures ("stats") and renders ("html|…")
 
 
 def _median(days: Days) -> float | None:
@@ -171,67 +172,99 @@ def _stats(key: str, label: str, counted: Counted, days: Days) -> CaseStats:
     return CaseStats(key, label, **counted, median_days=_median(days))
 
 
-def _add_to(table: dict[Any, Counted], key: Any, row: dict[str, Any]) -> None:
-    cell = table[key]
-    for name in COUNTS:
-        cell[name] = cell.get(name, 0) + row[name]
+def _grouped(by: Literal["agency_pk", "district"]) -> dict[Any, tuple[Counted, Days]]:
+    """Return key → (counts, follow-up days histogram) from the folded tally."""
+    found: dict[Any, tuple[Counted, Days]] = defaultdict(lambda: ({}, {}))
+    for key, days, counts in tally_groups(by):
+        counted, histogram = found[key]
+        for name, n in zip(COUNTS, counts, strict=True):
+            counted[name] = counted.get(name, 0) + n
+        if days != NO_DAYS:
+            histogram[days] = counts[0]  # received: every case of the group
+    return found
 
 
 def stats_compute() -> tuple[CaseStats, list[CaseStats], list[CaseStats]]:
     """Return the figures of every public case, per agency and per kecamatan (by code), from
-    three GROUP BY queries (counts per agency and district, follow-up days per agency and per
-    district): never a read of every case (stats_public caches it).
+    the maintained tally (participation.tally: folded first, then a few hundred rows read):
+    never a read of every case (stats_public caches it).
 
     Rahasia cases count nowhere: a count per agency could reveal that one exists.
     """
-    public = Case.objects.filter(rahasia=False).annotate(
-        district=Substr("region_id", 1, DISTRICT_CODE_LENGTH)
-    )
-    agency = ("agency__code", "agency__name")
-    counted: dict[Any, Counted] = defaultdict(dict)
-    by_district: dict[str, Counted] = defaultdict(dict)
-    for row in public.values(*agency, "district").annotate(**COUNTS).order_by():
-        _add_to(counted, (row["agency__code"], row["agency__name"]), row)
-        if (row["district"] or "").count(".") >= 2:
-            _add_to(by_district, row["district"], row)
-    days: dict[Any, Days] = defaultdict(dict)
-    dated = public.filter(followup_days__isnull=False)
-    for row in dated.values(*agency, "followup_days").annotate(n=Count("pk")).order_by():
-        days[(row["agency__code"], row["agency__name"])][row["followup_days"]] = row["n"]
-    district_days: dict[str, Days] = defaultdict(dict)
-    for row in dated.values("district", "followup_days").annotate(n=Count("pk")).order_by():
-        if (row["district"] or "").count(".") >= 2:
-            district_days[row["district"]][row["followup_days"]] = row["n"]
-    total: Counted = {name: sum(c.get(name, 0) for c in counted.values()) for name in COUNTS}
-    all_days: Days = defaultdict(int)
-    for histogram in days.values():
-        for value, n in histogram.items():
-            all_days[value] += n
+    from terbuka_web.accounts.models import Agency
     from terbuka_web.regions.models import Region
 
-    names = dict(Region.objects.filter(code__in=by_district).values_list("code", "name"))
+    tally_fold()
+    per_agency, per_district = _grouped("agency_pk"), _grouped("district")
+    total: Counted = {n: sum(c.get(n, 0) for c, _d in per_agency.values()) for n in COUNTS}
+    all_days: Days = defaultdict(int)
+    for _counted, histogram in per_agency.values():
+        for value, n in histogram.items():
+            all_days[value] += n
+    known = Agency.objects.filter(pk__in=per_agency).values_list("pk", "code", "name")
+    agency_of = {pk: (code, name) for pk, code, name in known}
     agencies = [
-        _stats(code, name, c, days.get((code, name), {}))
-        for (code, name), c in sorted((k, c) for k, c in counted.items() if k[0])
+        _stats(code, name, *per_agency[pk])
+        for (code, name), pk in sorted((key, pk) for pk, key in agency_of.items())
     ]
-    districts = [
-        _stats(code, names.get(code, code), c, district_days.get(code, {}))
-        for code, c in sorted(by_district.items())
+    districts = {k: v for k, v in per_district.items() if k.count(".") >= 2}
+    names = dict(Region.objects.filter(code__in=districts).values_list("code", "name"))
+    by_district = [
+        _stats(code, names.get(code, code), *districts[code]) for code in sorted(districts)
     ]
     everything = _stats("", "", total, all_days)
-    _satisfaction_add(everything, agencies, districts)
-    return everything, agencies, districts
+    _satisfaction_add(everything, agencies, by_district)
+    return everything, agencies, by_district
 
 
-def stats_public() -> tuple[CaseStats, list[CaseStats], list[CaseStats]]:
-    """Return stats_compute(), cached per publication stamp: every public change of a case
-    appends a transparency log entry, which moves the stamp (a change shows within a second,
-    portal.selectors.STAMP_TTL)."""
-    from terbuka_web.portal.selectors import _cache_through, publication_stamp
+Stats = tuple[CaseStats, list[CaseStats], list[CaseStats]]  # everything, agencies, districts
+
+
+def _stats_key() -> str:
+    from terbuka_web.portal.selectors import publication_stamp
 
     seed = f"lapor-stats|{publication_stamp()}"
-    key = "lapor-stats:" + hashlib.sha256(seed.encode()).hexdigest()
-    found: tuple[CaseStats, list[CaseStats], list[CaseStats]] = _cache_through(key, stats_compute)
+    return "lapor-stats:" + hashlib.sha256(seed.encode()).hexdigest()
+
+
+def _stats_current() -> tuple[Stats, str | None]:
+    """Return the figures and their cache key (per publication stamp); the key is None when
+    they are this worker's previous figures, served stale while another of its threads
+    recomputes (a thread with nothing served yet waits for that recompute)."""
+    from terbuka_web.portal.selectors import _cache_through
+
+    key = _stats_key()
+    if not _STATS_LOCK.acquire(blocking="stats" not in _LATEST):
+        return _LATEST["stats"], None
+    try:  # one recompute per worker at a time
+        found: Stats = _cache_through(key, stats_compute)
+        _LATEST["stats"] = found
+        return found, key
+    finally:
+        _STATS_LOCK.release()
+
+
+def stats_public() -> Stats:
+    """Return stats_compute(), cached per publication stamp: every public change of a case
+    appends a transparency log entry, which moves the stamp (a change shows within a second,
+    portal.selectors.STAMP_TTL); stale while one thread of the worker recomputes."""
+    return _stats_current()[0]
+
+
+def stats_public_rendered(variant: str, render: Callable[[Stats], str]) -> str:
+    """Return render(stats_public()), cached per publication stamp and variant (the page's
+    language): the figures' tables and charts are rendered once per change, not per request;
+    while the figures are stale, this worker's last render of them."""
+    from terbuka_web.portal.selectors import _cache_through
+
+    stats, key = _stats_current()
+    if key is None and f"html|{variant}" in _LATEST:
+        found: str = _LATEST[f"html|{variant}"]
+        return found
+    if key is None:
+        return render(stats)
+    found = _cache_through(f"{key}|{variant}", lambda: render(stats))
+    _LATEST[f"html|{variant}"] = found
     return found
 
 

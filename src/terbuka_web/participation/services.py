@@ -68,17 +68,23 @@ def _tracking_id() -> str:
 
 
 def report_submit(
-    *, report: ReportInput, client_ip: str, now: dt.datetime | None = None
+    *,
+    report: ReportInput,
+    client_ip: str,
+    now: dt.datetime | None = None,
+    category: Category | None = None,
 ) -> tuple[Case, str]:
     """File a citizen's report; return its case and the follow secret (shown once, kept hashed).
 
     Raises ValidationError (bilingual, naming the field) for bad input, a refused attachment
-    or a rate limit reached (reports.report_check); nothing is written then.
+    or a rate limit reached (reports.report_check); nothing is written then. category: the
+    report's category row when the caller read it already. Inside a caller's transaction the
+    writes join it (no savepoint: a failure rolls the caller's back too).
     """
     now = now or timezone.now()
-    checked = report_check(report=report, client_ip=client_ip, now=now)
+    checked = report_check(report=report, client_ip=client_ip, now=now, category=category)
     secret = secrets.token_urlsafe(12)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         case = Case.objects.create(
             tracking_id=_tracking_id(),
             secret_hash=secret_hash(secret),

@@ -10,6 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -141,10 +144,9 @@ def _stat_bars(rows: list[selectors.CaseStats], field: str) -> list[Bar]:
     return [Bar(r.label, getattr(r, field), str(getattr(r, field))) for r in rows]
 
 
-@require_safe
-def statistics(request: HttpRequest) -> HttpResponse:
-    """Show the public figures per agency and per kecamatan, with charts and tables."""
-    total, agencies, districts = selectors.stats_public()
+def _statistics_figures(stats: selectors.Stats) -> str:
+    """Return the HTML of the figures' tables and charts (cached per change by the caller)."""
+    total, agencies, districts = stats
     headers = (_("Perangkat daerah"), _("Laporan"))
     charts = [
         bar_chart(
@@ -160,14 +162,34 @@ def statistics(request: HttpRequest) -> HttpResponse:
             headers=(_("Kecamatan"), _("Laporan")), bars=_stat_bars(districts, "received"),
         ),
     ]  # fmt: skip
-    period = survey_views.period_of(request)
-    results, per_agency = survey_selectors.satisfaction_results(period=period)
-    charts_satisfaction = survey_views.satisfaction_charts("satisfaction", results, per_agency)
+    context = {"total": total, "agencies": agencies, "districts": districts, "charts": charts}
+    return render_to_string("participation/_statistics_figures.html", context)
+
+
+@require_safe
+def statistics(request: HttpRequest) -> HttpResponse:
+    """Show the public figures per agency and per kecamatan, with charts and tables."""
+    language, period = get_language(), survey_views.period_of(request)
+
+    def satisfaction(_stats: selectors.Stats) -> str:
+        results, per_agency = survey_selectors.satisfaction_results(period=period)
+        context = {
+            "period": period, "results": results,
+            "charts": survey_views.satisfaction_charts("satisfaction", results, per_agency),
+            "comments": survey_selectors.comments_published(period=period)[
+                : survey_views.RECENT
+            ],
+        }  # fmt: skip
+        return render_to_string("participation/_satisfaction.html", context)
+
+    # both rendered by the template engine, which escaped them; survey answers counted in
+    # public and published comments are logged, so they move the stamp too
     context = {
-        "total": total, "agencies": agencies, "districts": districts, "charts": charts,
-        "period": period, "links": survey_views.period_links(), "results": results,
-        "satisfaction_charts": charts_satisfaction,
-        "comments": survey_selectors.comments_published(period=period)[: survey_views.RECENT],
+        "figures": mark_safe(selectors.stats_public_rendered(language, _statistics_figures)),
+        "satisfaction": mark_safe(
+            selectors.stats_public_rendered(f"{language}|{period.code}", satisfaction)
+        ),
+        "period": period, "links": survey_views.period_links(),
     }  # fmt: skip
     return render(request, "participation/statistics.html", context)
 
