@@ -15,15 +15,21 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max, Sum
-from django.db.models.functions import Length, Substr
 
 from terbuka.budget.accounts import account_name
 from terbuka.budget.poster import Board, Project, Row
 from terbuka.budget.programmes import BIDANG, URUSAN
+from terbuka.budget.rollup import BREAKDOWNS
 from terbuka.budget.village import ACCOUNTS as VILLAGE_ACCOUNTS
 from terbuka.budget.village import BIDANG as VILLAGE_BIDANG
 from terbuka.regions.codes import code_parse
-from terbuka_web.budget.models import BudgetBatch, BudgetLine, RegionBudget, VillageProject
+from terbuka_web.budget.models import (
+    BudgetBatch,
+    BudgetLine,
+    RegionBreakdown,
+    RegionBudget,
+    VillageProject,
+)
 from terbuka_web.federation.selectors import (
     HarvestedTotals,
     harvested_budget_years,
@@ -153,42 +159,37 @@ def summary_lines(*, code: str, year: int) -> list[dict[str, Any]]:
     ]
 
 
-def breakdown(*, code: str, year: int, by: str) -> list[dict[str, Any]]:
-    """Return code's subtree spending by "urusan", "bidang" or "account" group, largest first.
+def breakdowns(*, code: str, year: int) -> dict[str, list[dict[str, Any]]]:
+    """Return code's subtree spending by "urusan", "bidang" and "account" group, each largest
+    first (then by key), from the maintained RegionBreakdown rows (a few dozen per region).
 
     Each dict: {key, label, planned, realised}. APBD lines group by their programme's urusan
-    or bidang and their account's jenis; APBDes lines by bidang and jenis belanja (5.x).
+    or bidang and their account's jenis; APBDes lines by bidang and jenis belanja (5.x), a
+    village's bidang as urusan "desa-N" (terbuka.budget.rollup.breakdown_keys).
     """
-    prefix = str(code_parse(code))
-    # The codes in prefix's subtree sort between prefix and prefix + "/" ("." < "/"): an
-    # index range on region_id, where LIKE 'prefix%' would scan.
-    lines = BudgetLine.objects.filter(
-        year=year, current=True, summary=False, account__startswith="5"
-    ).filter(region_id__gte=prefix, region_id__lt=prefix + "/")
-    cut = {"urusan": 1, "bidang": 4, "account": 6}[by]
-    source = "account" if by == "account" else "programme"
     rows = (
-        lines.annotate(key=Substr(source, 1, cut), width=Length("region_id"))
-        .values_list("key", "width", "phase")
-        .annotate(total=Sum("amount"))
+        RegionBreakdown.objects.filter(region_id=str(code_parse(code)), year=year, lines__gt=0)
         .order_by()
+        .values_list("by", "key", "phase", "amount")
     )
-    groups: dict[str, dict[str, int]] = {}
-    for key, width, phase, total in rows:
-        # A village's bidang 1–5 is no urusan 1–5: kept apart as "desa-N".
-        clean = ("desa-" if by == "urusan" and width > 8 else "") + key.rstrip(".")
-        groups.setdefault(clean, {}).setdefault(phase, 0)
-        groups[clean][phase] += int(total or 0)
-    out = [
-        {
-            "key": key,
-            "label": _label(by, key),
-            "planned": phases.get("dpa", 0),
-            "realised": phases.get("realisasi", 0),
-        }
-        for key, phases in groups.items()
-    ]
-    return sorted(out, key=lambda item: -item["planned"])
+    groups: dict[str, dict[str, dict[str, int]]] = {by: {} for by in BREAKDOWNS}
+    for by, key, phase, amount in rows:
+        groups[by].setdefault(key, {})[phase] = amount
+    return {
+        by: sorted(
+            (
+                {
+                    "key": key,
+                    "label": _label(by, key),
+                    "planned": phases.get("dpa", 0),
+                    "realised": phases.get("realisasi", 0),
+                }
+                for key, phases in keys.items()
+            ),
+            key=lambda item: (-item["planned"], item["key"]),
+        )
+        for by, keys in groups.items()
+    }
 
 
 def _label(by: str, key: str) -> str:

@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -85,16 +84,10 @@ def _year(request: HttpRequest, years: list[int]) -> int:
 
 
 def _charts(code: str, year: int) -> list[SafeString]:
-    """Return the spending charts by account group and by bidang, cached per publication."""
-    latest = BudgetBatch.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    key = f"budget:charts:{code}:{year}:{latest}"
-    found = cache.get(key)
-    if found is None:
-        found = {
-            by: selectors.breakdown(code=code, year=year, by=by)[:12]
-            for by in ("account", "urusan", "bidang")
-        }
-        cache.set(key, found, 3600)
+    """Return the spending charts by account group, urusan and bidang (12 largest each), from
+    the maintained breakdowns: a few dozen rows, so nothing is cached (a cache keyed on the
+    latest publication anywhere was emptied by every village's publication)."""
+    found = selectors.breakdowns(code=code, year=year)
     titles = {
         "account": _("Belanja per kelompok rekening (anggaran)"),
         "urusan": _("Belanja per urusan / bidang desa (anggaran)"),
@@ -116,10 +109,10 @@ def _charts(code: str, year: int) -> list[SafeString]:
                         percent(item["realised"], item["planned"]),
                     ),
                 )
-                for item in items
+                for item in found[by][:12]
             ],
         )
-        for by, items in found.items()
+        for by in ("account", "urusan", "bidang")
     ]
 
 
