@@ -10,22 +10,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models, transaction
-from django.db.models import Count, Sum
-from django.db.models.functions import Substr
+from django.db import transaction
+from django.db.models import Sum
 
 from terbuka.budget.publication import ENTRY_KIND, batch_entry, lines_sha256
-from terbuka.budget.rollup import (
-    ACCOUNT_CUT,
-    PROGRAMME_CUT,
-    breakdowns_own,
-    breakdowns_subtree,
-    totals_roll,
-)
+from terbuka.budget.rollup import totals_roll
 from terbuka.canonical import canonical_json
 from terbuka_web.accounts.models import User
 from terbuka_web.accounts.services import audit_record
-from terbuka_web.budget.models import BudgetBatch, BudgetLine, RegionBreakdown, RegionBudget
+from terbuka_web.budget.breakdowns import region_breakdowns_rebuild
+from terbuka_web.budget.models import BudgetBatch, BudgetLine, RegionBudget
 from terbuka_web.common.bulk import rows_insert
 from terbuka_web.regions.models import Region
 from terbuka_web.transparency.services import entry_append_many
@@ -176,48 +170,3 @@ def region_totals_rebuild(*, year: int) -> int:
     )
     region_breakdowns_rebuild(year=year)
     return len(made)
-
-
-def spending_groups(lines: models.QuerySet[Any]) -> list[tuple[str, str, str, str, int, int]]:
-    """Return the current detailed spending (akun 5) of lines grouped as (region,
-    programme[:PROGRAMME_CUT], account[:ACCOUNT_CUT], phase, amount, line count): the input of
-    terbuka.budget.rollup.breakdowns_own."""
-    rows = (
-        lines.filter(current=True, summary=False, account__startswith="5")
-        .annotate(p=Substr("programme", 1, PROGRAMME_CUT), a=Substr("account", 1, ACCOUNT_CUT))
-        .values_list("region_id", "p", "a", "phase")
-        .annotate(total=Sum("amount"), count=Count("id"))
-        .order_by()
-    )
-    return [(r, p, a, phase, int(t or 0), n) for r, p, a, phase, t, n in rows]
-
-
-BREAKDOWN_COLUMNS = ["region_id", "year", "by", "key", "phase", "own_amount", "own_lines"]
-BREAKDOWN_COLUMNS += ["amount", "lines"]
-
-
-@transaction.atomic
-def region_breakdowns_rebuild(
-    *,
-    year: int,
-    line_model: type[models.Model] = BudgetLine,
-    breakdown_model: type[models.Model] = RegionBreakdown,
-    region_model: type[models.Model] = Region,
-) -> int:
-    """Recompute every region's spending breakdowns of year from the current detailed lines
-    (terbuka.budget.rollup); the models are the migration's when it fills the table.
-
-    Returns the number of RegionBreakdown rows written.
-    """
-    own = breakdowns_own(spending_groups(line_model._default_manager.filter(year=year)))
-    subtree = breakdowns_subtree(own)
-    codes = {code for code, _by, _key, _phase in subtree}
-    present = set(region_model._default_manager.values_list("pk", flat=True)) & codes
-    breakdown_model._default_manager.filter(year=year).delete()
-    rows = [
-        (code, year, by, key, phase, *own.get((code, by, key, phase), (0, 0)), amount, lines)
-        for (code, by, key, phase), (amount, lines) in subtree.items()
-        if code in present
-    ]
-    rows_insert(breakdown_model, BREAKDOWN_COLUMNS, rows)
-    return len(rows)

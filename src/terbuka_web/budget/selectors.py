@@ -19,10 +19,10 @@ from django.db.models import Count, Max, Sum
 from terbuka.budget.accounts import account_name
 from terbuka.budget.poster import Board, Project, Row
 from terbuka.budget.programmes import BIDANG, URUSAN
-from terbuka.budget.rollup import BREAKDOWNS
 from terbuka.budget.village import ACCOUNTS as VILLAGE_ACCOUNTS
 from terbuka.budget.village import BIDANG as VILLAGE_BIDANG
 from terbuka.regions.codes import code_parse
+from terbuka_web.budget.breakdowns import KEYS
 from terbuka_web.budget.models import (
     BudgetBatch,
     BudgetLine,
@@ -165,14 +165,14 @@ def breakdowns(*, code: str, year: int) -> dict[str, list[dict[str, Any]]]:
 
     Each dict: {key, label, planned, realised}. APBD lines group by their programme's urusan
     or bidang and their account's jenis; APBDes lines by bidang and jenis belanja (5.x), a
-    village's bidang as urusan "desa-N" (terbuka.budget.rollup.breakdown_keys).
+    village's bidang as urusan "desa-N" (terbuka_web.budget.breakdowns).
     """
     rows = (
         RegionBreakdown.objects.filter(region_id=str(code_parse(code)), year=year, lines__gt=0)
         .order_by()
         .values_list("by", "key", "phase", "amount")
     )
-    groups: dict[str, dict[str, dict[str, int]]] = {by: {} for by in BREAKDOWNS}
+    groups: dict[str, dict[str, dict[str, int]]] = {by: {} for by in KEYS}
     for by, key, phase, amount in rows:
         groups[by].setdefault(key, {})[phase] = amount
     return {

@@ -19,20 +19,14 @@ from django.db.models import F, Sum
 from terbuka.budget.djpk import SummaryLine
 from terbuka.budget.errors import BudgetFileError
 from terbuka.budget.publication import ENTRY_KIND, batch_entry, lines_sha256, own_totals
-from terbuka.budget.rollup import breakdowns_own, code_chain
+from terbuka.budget.rollup import code_chain
 from terbuka.budget.rows import BudgetRow, realisations_check, rows_check, table_read
 from terbuka.errors import FormatError, ValidationError
 from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
-from terbuka_web.budget.bulk import spending_groups
-from terbuka_web.budget.models import (
-    BudgetBatch,
-    BudgetLine,
-    RegionBreakdown,
-    RegionBudget,
-    VillageToken,
-)
+from terbuka_web.budget.breakdowns import region_breakdowns_refresh
+from terbuka_web.budget.models import BudgetBatch, BudgetLine, RegionBudget, VillageToken
 from terbuka_web.regions.models import Region
 from terbuka_web.transparency.services import entry_append
 
@@ -330,60 +324,11 @@ def region_totals_refresh(*, region: str, year: int) -> RegionBudget:
     RegionBudget.objects.filter(pk=own.pk).update(
         own_planned=planned, own_adjusted=adjusted, own_realised=realised
     )
-    _ancestors_add(region, year, delta)
-    _breakdowns_refresh(region, year)
+    chain = _present_chain(region)
+    _ancestors_add(chain, year, delta)
+    region_breakdowns_refresh(region=region, year=year, chain=chain)
     own.refresh_from_db()
     return own
-
-
-def _breakdowns_refresh(region: str, year: int) -> None:
-    """Recompute region's own breakdowns of year and add each change to its ancestors' rows.
-
-    Called under region's RegionBudget row lock; ancestors change by increments only, so
-    publications of different regions under one ancestor commit in any order.
-    """
-    lines = BudgetLine.objects.filter(region_id=region, year=year)
-    fresh = {
-        (by, key, phase): figures
-        for (_r, by, key, phase), figures in breakdowns_own(spending_groups(lines)).items()
-    }
-    stored = {
-        (by, key, phase): [amount, count]
-        for by, key, phase, amount, count in RegionBreakdown.objects.filter(
-            region_id=region, year=year
-        ).values_list("by", "key", "phase", "own_amount", "own_lines")
-    }
-    changes = {
-        group: (figures[0] - old[0], figures[1] - old[1])
-        for group in fresh.keys() | stored.keys()
-        for figures, old in [(fresh.get(group, [0, 0]), stored.get(group, [0, 0]))]
-        if figures != old
-    }
-    if not changes:
-        return
-    chain = _present_chain(region)
-    existing = set(
-        RegionBreakdown.objects.filter(region_id__in=chain, year=year).values_list(
-            "region_id", "by", "key", "phase"
-        )
-    )
-    RegionBreakdown.objects.bulk_create(
-        [
-            RegionBreakdown(region_id=code, year=year, by=by, key=key, phase=phase)
-            for code in chain
-            for by, key, phase in changes
-            if (code, by, key, phase) not in existing
-        ],
-        ignore_conflicts=True,  # a sibling's publication may have just added the row
-    )
-    for (by, key, phase), (amount, count) in changes.items():
-        group = RegionBreakdown.objects.filter(year=year, by=by, key=key, phase=phase)
-        group.filter(region_id__in=chain).update(
-            amount=F("amount") + amount, lines=F("lines") + count
-        )
-        group.filter(region_id=region).update(
-            own_amount=F("own_amount") + amount, own_lines=F("own_lines") + count
-        )
 
 
 def _present_chain(region: str) -> list[str]:
@@ -392,9 +337,9 @@ def _present_chain(region: str) -> list[str]:
     return list(Region.objects.filter(code__in=chain).values_list("code", flat=True))
 
 
-def _ancestors_add(region: str, year: int, delta: tuple[int, int, int]) -> None:
-    """Add delta (planned, adjusted, realised) to region's subtree totals and its ancestors'."""
-    chain = _present_chain(region)
+def _ancestors_add(chain: list[str], year: int, delta: tuple[int, int, int]) -> None:
+    """Add delta (planned, adjusted, realised) to the subtree totals of chain (a region and
+    its ancestors)."""
     existing = set(
         RegionBudget.objects.filter(region_id__in=chain, year=year).values_list(
             "region_id", flat=True

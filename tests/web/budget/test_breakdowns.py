@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from terbuka.budget.rows import BudgetRow
-from terbuka_web.budget.bulk import region_breakdowns_rebuild
+from terbuka_web.budget.breakdowns import region_breakdowns_rebuild
 from terbuka_web.budget.models import BudgetLine, RegionBreakdown
 from terbuka_web.budget.selectors import breakdowns
 from terbuka_web.budget.services import budget_rows_publish

@@ -1,12 +1,12 @@
 """Add RegionBreakdown (spending by urusan, bidang and account group, maintained per region)
 and fill it from the current lines of every year already published, with the rule publishing
-now follows (terbuka_web.budget.bulk.region_breakdowns_rebuild). The reverse drops the table.
+now follows (terbuka_web.budget.breakdowns.region_breakdowns_rebuild). The reverse drops the table.
 """
 
 import django.db.models.deletion
 from django.db import migrations, models
 
-from terbuka_web.budget.bulk import region_breakdowns_rebuild
+from terbuka_web.budget.breakdowns import region_breakdowns_rebuild
 
 
 def breakdowns_fill(apps, schema_editor):
