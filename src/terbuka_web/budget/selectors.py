@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from terbuka.budget.accounts import account_name
 from terbuka.budget.poster import Board, Project, Row
@@ -63,8 +63,9 @@ class Totals:
 def budget_years(*, code: str) -> list[int]:
     """Return the years holding any budget for region code, newest first."""
     rows = RegionBudget.objects.filter(region_id=code).values_list("year", flat=True)
-    summary = BudgetBatch.objects.filter(region_id=code).values_list("year", flat=True)
-    return sorted(set(rows) | set(summary) | harvested_budget_years(code=code), reverse=True)
+    own = BudgetBatch.objects.filter(region_id=code).values_list("year", flat=True)
+    stored = rows.order_by().union(own.order_by())  # one query
+    return sorted(set(stored) | harvested_budget_years(code=code), reverse=True)
 
 
 def region_rollup(*, code: str, year: int) -> tuple[Totals, list[Totals]]:
@@ -75,8 +76,13 @@ def region_rollup(*, code: str, year: int) -> tuple[Totals, list[Totals]]:
     and listed, with their origin, in each Totals' harvested.
     """
     dotted = str(code_parse(code))
-    region = Region.objects.filter(code=dotted).first()
-    children = list(Region.objects.filter(parent_id=dotted).values_list("code", "name"))
+    found = list(
+        Region.objects.filter(Q(code=dotted) | Q(parent_id=dotted))
+        .order_by("code")
+        .values_list("code", "name")
+    )  # the region and its children in one query; its code sorts first
+    own_name = found[0][1] if found and found[0][0] == dotted else ""
+    children = [(c, n) for c, n in found if c != dotted]
     stored = {
         row.region_id: row
         for row in RegionBudget.objects.filter(
@@ -86,7 +92,7 @@ def region_rollup(*, code: str, year: int) -> tuple[Totals, list[Totals]]:
     harvested = harvested_region_totals(codes=[dotted, *(c for c, _n in children)], year=year)
     totals = [
         _totals(code, name, stored.get(code), harvested.get(code, []))
-        for code, name in [(dotted, region.name if region else ""), *children]
+        for code, name in [(dotted, own_name), *children]
     ]
     return totals[0], totals[1:]
 

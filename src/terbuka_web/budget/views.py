@@ -50,15 +50,19 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         dotted = str(code_parse(code))
     except TerbukaError:
         raise Http404(_("Kode wilayah tidak sah.")) from None
-    place = Region.objects.filter(code=dotted).first()
-    if place is None:
+    chain = region_ancestors(code=dotted)
+    if not chain or chain[-1].code != dotted:
         raise Http404(_("Wilayah tidak ditemukan."))
+    place = chain[-1]
     years = selectors.budget_years(code=dotted)
     year = _year(request, years)
     totals, children = selectors.region_rollup(code=dotted, year=year)
     context: dict[str, Any] = {
         "region": place,
-        "ancestors": region_ancestors(code=dotted)[:-1],
+        "ancestors": chain[:-1],
+        # A region's page is the index's path plus its code (urls.py): one reverse, not one
+        # per child row.
+        "pages": reverse("budget:index"),
         "years": years,
         "year": year,
         "totals": totals,
