@@ -14,10 +14,12 @@ group ("5.2.04", a village's jenis "5.2"). The rule is one SQL expression per br
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import F
+from django.db.models import BigIntegerField, Case, F, Q, Value, When
 
 from terbuka_web.budget.models import BudgetLine, RegionBreakdown
 from terbuka_web.regions.models import Region
@@ -135,11 +137,18 @@ def region_breakdowns_refresh(*, region: str, year: int, chain: list[str]) -> No
         ],
         ignore_conflicts=True,  # a sibling's publication may have just added the row
     )
-    for (by, key, phase), (amount, count) in changes.items():
-        group = RegionBreakdown.objects.filter(year=year, by=by, key=key, phase=phase)
-        group.filter(region_id__in=chain).update(
-            amount=F("amount") + amount, lines=F("lines") + count
+    # Two UPDATEs whatever the number of changed keys: each row adds its key's change.
+    keys = {group: Q(by=group[0], key=group[1], phase=group[2]) for group in changes}
+    rows = RegionBreakdown.objects.filter(reduce(or_, keys.values()), year=year)
+    amount, count = (
+        Case(
+            *(When(keys[group], then=Value(change[n])) for group, change in changes.items()),
+            default=Value(0),
+            output_field=BigIntegerField(),
         )
-        group.filter(region_id=region).update(
-            own_amount=F("own_amount") + amount, own_lines=F("own_lines") + count
-        )
+        for n in (0, 1)
+    )
+    rows.filter(region_id__in=chain).update(amount=F("amount") + amount, lines=F("lines") + count)
+    rows.filter(region_id=region).update(
+        own_amount=F("own_amount") + amount, own_lines=F("own_lines") + count
+    )
