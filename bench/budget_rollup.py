@@ -7,12 +7,14 @@ totals (once; later runs reuse them). Starts gunicorn on 127.0.0.1 and runs C co
 clients (default 20) opening /anggaran/<code>/?tahun=YYYY of random provinces, regencies
 and districts (the roll-up pages) for a bounded time, then village pages apart (a village's
 first view draws its APBDes boards). The peer, in the same run, is the same mix of
-regions read as raw SQL by C threads: the region's and its children's maintained totals (what
-the page's figures come from). Also times the raw aggregate of the largest province's lines
-(what a roll-up would cost without maintained totals), and budget import rows per second:
+regions read as raw SQL by C threads: the region's and its children's maintained totals and
+the region's maintained breakdowns (what the page's figures and charts come from). Also times
+the raw aggregate of the largest province's lines (what a roll-up would cost without
+maintained totals), and budget import rows per second:
 `terbuka budget import`'s service (parse, check every code, publish, log, refresh totals)
 against a plain COPY of the same rows. Prints p50/p95/p99 per level and ends with one JSON
-line. Target: p95 < 200 ms.
+line. Target: p95 < 200 ms. Last figures (2026-12-06, load 21–27 on 2 shared cores): roll-up
+pages p95 2.47–2.90 s, peer 35–41 ms, with maintained breakdowns (docs/data.md).
 
 Usage:
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/budget_bench \\
@@ -107,7 +109,10 @@ def budget_seed(codes: list[str], lines: int, year: int) -> dict[str, Any]:
         indexes_ensure()
         return {"seeded": False, "lines": have}
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE budget_budgetline, budget_regionbudget, budget_budgetbatch")
+        cursor.execute(
+            "TRUNCATE budget_budgetline, budget_regionbudget, budget_regionbreakdown,"
+            " budget_budgetbatch"
+        )
     t0 = time.monotonic()
     _batches_copy(codes, lines, year)
     with connection.cursor() as cursor:
@@ -130,7 +135,12 @@ def budget_seed(codes: list[str], lines: int, year: int) -> dict[str, Any]:
     region_totals_rebuild(year=year)
     rebuild_s = time.monotonic() - t1
     with connection.cursor() as cursor:
-        for table in ("budget_budgetline", "budget_budgetbatch", "budget_regionbudget"):
+        for table in (
+            "budget_budgetline",
+            "budget_budgetbatch",
+            "budget_regionbudget",
+            "budget_regionbreakdown",
+        ):
             cursor.execute(f"VACUUM ANALYZE {table}")
     return {
         "seeded": True,
@@ -219,6 +229,7 @@ def import_rate(codes: list[str], rows: int, year: int) -> dict[str, Any]:
     with connection.cursor() as cursor:  # a fresh year each run: nothing to supersede
         cursor.execute("DELETE FROM budget_budgetline WHERE year = %s", [year])
         cursor.execute("DELETE FROM budget_regionbudget WHERE year = %s", [year])
+        cursor.execute("DELETE FROM budget_regionbreakdown WHERE year = %s", [year])
         cursor.execute("DELETE FROM budget_budgetbatch WHERE year = %s", [year])
     rng = random.Random(99)
     table: list[tuple[str, str, str, str, int]] = []
@@ -329,7 +340,8 @@ def http_client(
 
 
 def sql_client(year: int, until: float, seed_: int, out: list[float], errors: list[str]) -> None:
-    """Read the same mix as raw SQL: the region's and its children's maintained totals."""
+    """Read the same mix as raw SQL: the region's and its children's maintained totals, and
+    the region's maintained breakdowns (the charts)."""
     from django.db import connection
 
     rng = random.Random(seed_)
@@ -338,12 +350,18 @@ def sql_client(year: int, until: float, seed_: int, out: list[float], errors: li
         " LEFT JOIN budget_regionbudget b ON b.region_id = r.code AND b.year = %s"
         " WHERE r.code = %s OR r.parent_id = %s"
     )
+    charts = (
+        "SELECT by, key, phase, amount FROM budget_regionbreakdown"
+        " WHERE region_id = %s AND year = %s AND lines > 0"
+    )
     try:
         with connection.cursor() as cursor:
             while time.monotonic() < until:
                 code = rng.choice(REGIONS[rng.choice(ROLLUP)])
                 t0 = time.perf_counter()
                 cursor.execute(sql, [year, code, code])
+                cursor.fetchall()
+                cursor.execute(charts, [code, year])
                 cursor.fetchall()
                 out.append((time.perf_counter() - t0) * 1000)
     except Exception as exc:

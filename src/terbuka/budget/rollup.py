@@ -16,6 +16,12 @@ from terbuka.budget.publication import own_totals
 Figures = list[int]  # [planned, adjusted, realised]
 
 
+def code_chain(code: str) -> list[str]:
+    """Return code and its ancestors' codes, widest first: "35.22" → ["35", "35.22"]."""
+    parts = code.split(".")
+    return [".".join(parts[:cut]) for cut in range(1, len(parts) + 1)]
+
+
 def totals_roll(
     sums: Mapping[tuple[str, Hashable, str], int],
 ) -> tuple[dict[str, Figures], dict[str, Figures]]:
@@ -30,9 +36,8 @@ def totals_roll(
     own = {region: list(own_totals(by_agency)) for region, by_agency in by_region.items()}
     subtree: dict[str, Figures] = defaultdict(lambda: [0, 0, 0])
     for region, figures in own.items():
-        parts = region.split(".")
-        for cut in range(1, len(parts) + 1):
-            target = subtree[".".join(parts[:cut])]
+        for code in code_chain(region):
+            target = subtree[code]
             for index in range(3):
                 target[index] += figures[index]
     return own, dict(subtree)

@@ -18,6 +18,7 @@ from terbuka.budget.rollup import totals_roll
 from terbuka.canonical import canonical_json
 from terbuka_web.accounts.models import User
 from terbuka_web.accounts.services import audit_record
+from terbuka_web.budget.breakdowns import region_breakdowns_rebuild
 from terbuka_web.budget.models import BudgetBatch, BudgetLine, RegionBudget
 from terbuka_web.common.bulk import rows_insert
 from terbuka_web.regions.models import Region
@@ -167,4 +168,5 @@ def region_totals_rebuild(*, year: int) -> int:
         ],
         batch_size=2000,
     )
+    region_breakdowns_rebuild(year=year)
     return len(made)

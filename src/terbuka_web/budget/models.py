@@ -3,7 +3,8 @@
 Phases (RKA → DPA → perubahan → realisasi) sit side by side as separate batches, never
 overwritten: a corrected batch supersedes the earlier one of the same government, agency,
 year, phase and semester, which stays stored. RegionBudget keeps each region's totals
-(its own government's and its whole subtree's) so a roll-up reads a handful of rows.
+(its own government's and its whole subtree's) and RegionBreakdown its spending by urusan,
+bidang and account group, so a roll-up reads a handful of rows.
 """
 
 from __future__ import annotations
@@ -97,6 +98,32 @@ class RegionBudget(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["region", "year"], name="budget_region_year_unique")
+        ]
+
+
+class RegionBreakdown(models.Model):
+    """Keep one region's spending of a year and phase under one breakdown key, maintained on
+    every publication: by "urusan", "bidang" or "account" group (terbuka.budget.rollup).
+
+    own_*: its own government's lines; amount and lines: own plus every region below. A key
+    whose lines were all superseded keeps its row with lines 0 (pages skip it).
+    """
+
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    by = models.CharField(max_length=8)
+    key = models.CharField(max_length=16)
+    phase = models.CharField(max_length=10, choices=Phase.choices)
+    own_amount = models.BigIntegerField(default=0)
+    own_lines = models.IntegerField(default=0)
+    amount = models.BigIntegerField(default=0)
+    lines = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year", "by", "key", "phase"], name="budget_breakdown_unique"
+            )
         ]
 
 

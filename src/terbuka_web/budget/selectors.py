@@ -14,8 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Sum
-from django.db.models.functions import Length, Substr
+from django.db.models import Count, Max, Q, Sum
 
 from terbuka.budget.accounts import account_name
 from terbuka.budget.poster import Board, Project, Row
@@ -23,7 +22,14 @@ from terbuka.budget.programmes import BIDANG, URUSAN
 from terbuka.budget.village import ACCOUNTS as VILLAGE_ACCOUNTS
 from terbuka.budget.village import BIDANG as VILLAGE_BIDANG
 from terbuka.regions.codes import code_parse
-from terbuka_web.budget.models import BudgetBatch, BudgetLine, RegionBudget, VillageProject
+from terbuka_web.budget.breakdowns import KEYS
+from terbuka_web.budget.models import (
+    BudgetBatch,
+    BudgetLine,
+    RegionBreakdown,
+    RegionBudget,
+    VillageProject,
+)
 from terbuka_web.federation.selectors import (
     HarvestedTotals,
     harvested_budget_years,
@@ -57,8 +63,9 @@ class Totals:
 def budget_years(*, code: str) -> list[int]:
     """Return the years holding any budget for region code, newest first."""
     rows = RegionBudget.objects.filter(region_id=code).values_list("year", flat=True)
-    summary = BudgetBatch.objects.filter(region_id=code).values_list("year", flat=True)
-    return sorted(set(rows) | set(summary) | harvested_budget_years(code=code), reverse=True)
+    own = BudgetBatch.objects.filter(region_id=code).values_list("year", flat=True)
+    stored = rows.order_by().union(own.order_by())  # one query
+    return sorted(set(stored) | harvested_budget_years(code=code), reverse=True)
 
 
 def region_rollup(*, code: str, year: int) -> tuple[Totals, list[Totals]]:
@@ -69,8 +76,13 @@ def region_rollup(*, code: str, year: int) -> tuple[Totals, list[Totals]]:
     and listed, with their origin, in each Totals' harvested.
     """
     dotted = str(code_parse(code))
-    region = Region.objects.filter(code=dotted).first()
-    children = list(Region.objects.filter(parent_id=dotted).values_list("code", "name"))
+    found = list(
+        Region.objects.filter(Q(code=dotted) | Q(parent_id=dotted))
+        .order_by("code")
+        .values_list("code", "name")
+    )  # the region and its children in one query; its code sorts first
+    own_name = found[0][1] if found and found[0][0] == dotted else ""
+    children = [(c, n) for c, n in found if c != dotted]
     stored = {
         row.region_id: row
         for row in RegionBudget.objects.filter(
@@ -80,7 +92,7 @@ def region_rollup(*, code: str, year: int) -> tuple[Totals, list[Totals]]:
     harvested = harvested_region_totals(codes=[dotted, *(c for c, _n in children)], year=year)
     totals = [
         _totals(code, name, stored.get(code), harvested.get(code, []))
-        for code, name in [(dotted, region.name if region else ""), *children]
+        for code, name in [(dotted, own_name), *children]
     ]
     return totals[0], totals[1:]
 
@@ -153,42 +165,37 @@ def summary_lines(*, code: str, year: int) -> list[dict[str, Any]]:
     ]
 
 
-def breakdown(*, code: str, year: int, by: str) -> list[dict[str, Any]]:
-    """Return code's subtree spending by "urusan", "bidang" or "account" group, largest first.
+def breakdowns(*, code: str, year: int) -> dict[str, list[dict[str, Any]]]:
+    """Return code's subtree spending by "urusan", "bidang" and "account" group, each largest
+    first (then by key), from the maintained RegionBreakdown rows (a few dozen per region).
 
     Each dict: {key, label, planned, realised}. APBD lines group by their programme's urusan
-    or bidang and their account's jenis; APBDes lines by bidang and jenis belanja (5.x).
+    or bidang and their account's jenis; APBDes lines by bidang and jenis belanja (5.x), a
+    village's bidang as urusan "desa-N" (terbuka_web.budget.breakdowns).
     """
-    prefix = str(code_parse(code))
-    # The codes in prefix's subtree sort between prefix and prefix + "/" ("." < "/"): an
-    # index range on region_id, where LIKE 'prefix%' would scan.
-    lines = BudgetLine.objects.filter(
-        year=year, current=True, summary=False, account__startswith="5"
-    ).filter(region_id__gte=prefix, region_id__lt=prefix + "/")
-    cut = {"urusan": 1, "bidang": 4, "account": 6}[by]
-    source = "account" if by == "account" else "programme"
     rows = (
-        lines.annotate(key=Substr(source, 1, cut), width=Length("region_id"))
-        .values_list("key", "width", "phase")
-        .annotate(total=Sum("amount"))
+        RegionBreakdown.objects.filter(region_id=str(code_parse(code)), year=year, lines__gt=0)
         .order_by()
+        .values_list("by", "key", "phase", "amount")
     )
-    groups: dict[str, dict[str, int]] = {}
-    for key, width, phase, total in rows:
-        # A village's bidang 1–5 is no urusan 1–5: kept apart as "desa-N".
-        clean = ("desa-" if by == "urusan" and width > 8 else "") + key.rstrip(".")
-        groups.setdefault(clean, {}).setdefault(phase, 0)
-        groups[clean][phase] += int(total or 0)
-    out = [
-        {
-            "key": key,
-            "label": _label(by, key),
-            "planned": phases.get("dpa", 0),
-            "realised": phases.get("realisasi", 0),
-        }
-        for key, phases in groups.items()
-    ]
-    return sorted(out, key=lambda item: -item["planned"])
+    groups: dict[str, dict[str, dict[str, int]]] = {by: {} for by in KEYS}
+    for by, key, phase, amount in rows:
+        groups[by].setdefault(key, {})[phase] = amount
+    return {
+        by: sorted(
+            (
+                {
+                    "key": key,
+                    "label": _label(by, key),
+                    "planned": phases.get("dpa", 0),
+                    "realised": phases.get("realisasi", 0),
+                }
+                for key, phases in keys.items()
+            ),
+            key=lambda item: (-item["planned"], item["key"]),
+        )
+        for by, keys in groups.items()
+    }
 
 
 def _label(by: str, key: str) -> str:

@@ -19,11 +19,13 @@ from django.db.models import F, Sum
 from terbuka.budget.djpk import SummaryLine
 from terbuka.budget.errors import BudgetFileError
 from terbuka.budget.publication import ENTRY_KIND, batch_entry, lines_sha256, own_totals
+from terbuka.budget.rollup import code_chain
 from terbuka.budget.rows import BudgetRow, realisations_check, rows_check, table_read
 from terbuka.errors import FormatError, ValidationError
 from terbuka_web.accounts.models import Agency, User
 from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
+from terbuka_web.budget.breakdowns import region_breakdowns_refresh
 from terbuka_web.budget.models import BudgetBatch, BudgetLine, RegionBudget, VillageToken
 from terbuka_web.regions.models import Region
 from terbuka_web.transparency.services import entry_append
@@ -303,6 +305,7 @@ def region_totals_refresh(*, region: str, year: int) -> RegionBudget:
 
     Own totals: sums of current detailed belanja (akun 5) lines per agency and phase, by
     terbuka.budget.publication.own_totals (perubahan where there is one, else the DPA).
+    Its breakdowns (by urusan, bidang, account group) follow, under the same row lock.
     """
     sums: dict[tuple[int | None, str], int] = defaultdict(int)
     rows = (
@@ -321,23 +324,29 @@ def region_totals_refresh(*, region: str, year: int) -> RegionBudget:
     RegionBudget.objects.filter(pk=own.pk).update(
         own_planned=planned, own_adjusted=adjusted, own_realised=realised
     )
-    _ancestors_add(region, year, delta)
+    chain = _present_chain(region)
+    _ancestors_add(chain, year, delta)
+    region_breakdowns_refresh(region=region, year=year, chain=chain)
     own.refresh_from_db()
     return own
 
 
-def _ancestors_add(region: str, year: int, delta: tuple[int, int, int]) -> None:
-    """Add delta (planned, adjusted, realised) to region's subtree totals and its ancestors'."""
-    parts = region.split(".")
-    chain = [".".join(parts[:n]) for n in range(1, len(parts) + 1)]
+def _present_chain(region: str) -> list[str]:
+    """Return region's code and its ancestors' codes that are stored regions."""
+    chain = code_chain(region)
+    return list(Region.objects.filter(code__in=chain).values_list("code", flat=True))
+
+
+def _ancestors_add(chain: list[str], year: int, delta: tuple[int, int, int]) -> None:
+    """Add delta (planned, adjusted, realised) to the subtree totals of chain (a region and
+    its ancestors)."""
     existing = set(
         RegionBudget.objects.filter(region_id__in=chain, year=year).values_list(
             "region_id", flat=True
         )
     )
-    present = set(Region.objects.filter(code__in=chain).values_list("code", flat=True))
     RegionBudget.objects.bulk_create(
-        [RegionBudget(region_id=code, year=year) for code in chain if code in present - existing]
+        [RegionBudget(region_id=code, year=year) for code in chain if code not in existing]
     )
     RegionBudget.objects.filter(region_id__in=chain, year=year).update(
         planned=F("planned") + delta[0],

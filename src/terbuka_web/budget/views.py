@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -51,15 +50,19 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         dotted = str(code_parse(code))
     except TerbukaError:
         raise Http404(_("Kode wilayah tidak sah.")) from None
-    place = Region.objects.filter(code=dotted).first()
-    if place is None:
+    chain = region_ancestors(code=dotted)
+    if not chain or chain[-1].code != dotted:
         raise Http404(_("Wilayah tidak ditemukan."))
+    place = chain[-1]
     years = selectors.budget_years(code=dotted)
     year = _year(request, years)
     totals, children = selectors.region_rollup(code=dotted, year=year)
     context: dict[str, Any] = {
         "region": place,
-        "ancestors": region_ancestors(code=dotted)[:-1],
+        "ancestors": chain[:-1],
+        # A region's page is the index's path plus its code (urls.py): one reverse, not one
+        # per child row.
+        "pages": reverse("budget:index"),
         "years": years,
         "year": year,
         "totals": totals,
@@ -85,16 +88,10 @@ def _year(request: HttpRequest, years: list[int]) -> int:
 
 
 def _charts(code: str, year: int) -> list[SafeString]:
-    """Return the spending charts by account group and by bidang, cached per publication."""
-    latest = BudgetBatch.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    key = f"budget:charts:{code}:{year}:{latest}"
-    found = cache.get(key)
-    if found is None:
-        found = {
-            by: selectors.breakdown(code=code, year=year, by=by)[:12]
-            for by in ("account", "urusan", "bidang")
-        }
-        cache.set(key, found, 3600)
+    """Return the spending charts by account group, urusan and bidang (12 largest each), from
+    the maintained breakdowns: a few dozen rows, so nothing is cached (a cache keyed on the
+    latest publication anywhere was emptied by every village's publication)."""
+    found = selectors.breakdowns(code=code, year=year)
     titles = {
         "account": _("Belanja per kelompok rekening (anggaran)"),
         "urusan": _("Belanja per urusan / bidang desa (anggaran)"),
@@ -116,10 +113,10 @@ def _charts(code: str, year: int) -> list[SafeString]:
                         percent(item["realised"], item["planned"]),
                     ),
                 )
-                for item in items
+                for item in found[by][:12]
             ],
         )
-        for by, items in found.items()
+        for by in ("account", "urusan", "bidang")
     ]
 
 

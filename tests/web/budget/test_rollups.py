@@ -11,7 +11,7 @@ from django.test import Client
 from terbuka_web.budget.bulk import batches_bulk_publish, region_totals_rebuild
 from terbuka_web.budget.demo import _village
 from terbuka_web.budget.models import BudgetLine, RegionBudget
-from terbuka_web.budget.selectors import breakdown, region_rollup
+from terbuka_web.budget.selectors import breakdowns, region_rollup
 from terbuka_web.budget.services import region_totals_refresh
 from terbuka_web.regions.models import Region
 
@@ -97,13 +97,13 @@ def test_maintained_totals_equal_a_rebuild(bojonegoro: str) -> None:
 
 def test_breakdowns(bojonegoro: str) -> None:
     _seed_villages(limit=5)
-    by_bidang = breakdown(code="35.22", year=2025, by="bidang")
-    assert by_bidang[0]["key"] == "1.1"
-    assert {item["key"] for item in breakdown(code="35.22", year=2025, by="account")} == {
+    found = breakdowns(code="35.22", year=2025)
+    assert found["bidang"][0]["key"] == "1.1"
+    assert {item["key"] for item in found["account"]} == {
         "5.1",
         "5.2",
         "5.3",
         "5.4",
     }
-    total = sum(item["planned"] for item in breakdown(code="35.22", year=2025, by="urusan"))
+    total = sum(item["planned"] for item in found["urusan"])
     assert total == region_rollup(code="35.22", year=2025)[0].planned
