@@ -7,7 +7,9 @@ its trigger (Cycle.trigger, unique per programme):
 The unique trigger makes a start exactly-once: a second tick (another process) that races to
 start the same trigger waits for the programme's row lock and then resumes the running cycle
 with the first, or finds the trigger taken (IntegrityError) and leaves it. Then each
-programme's expired cycles are clawed back (cycle_clawback, itself once per cycle).
+programme's expired cycles are clawed back (cycle_clawback, itself once per cycle), and the
+apps listening to signals.programme_ticked claw back what else of it expired (the wallets app:
+wallet balances past the programme's last day).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from terbuka.errors import TerbukaError
 from terbuka_web.benefits.cycles import cycle_clawback, cycle_run
 from terbuka_web.benefits.disasters import disasters_in_force
 from terbuka_web.benefits.models import Cycle, Disaster, Programme
+from terbuka_web.benefits.signals import programme_ticked
 
 
 @dataclass
@@ -95,6 +98,8 @@ def benefits_tick(
                 if cycle is not None:
                     result.started.append(f"{programme.slug}/{cycle.number}")
             result.clawed_back += cycle_clawback(programme=programme, today=day)
+            for _receiver, moved in programme_ticked.send(sender=Programme, programme=programme):
+                result.clawed_back += moved
         except TerbukaError as error:
             result.refused.append(programme.slug)
             if report is not None:

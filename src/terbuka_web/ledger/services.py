@@ -17,13 +17,15 @@ so it becomes a no-op (same content) or an IdempotencyConflict (other content).
 
 These services check money rules, and one rule of authority whoever calls them: a posting that
 debits a citizen's wallet is refused unless it is the posting of an intent the wallet signed,
-or a key rotation the wallets app recorded (terbuka.money.spend.wallet_debit_check). The
+a key rotation the wallets app recorded, or the return of a programme's expired money to its
+own fund after the programme's last day (terbuka.money.spend.wallet_debit_check). The
 callers (benefits, wallets) check who may move any other money. There is no path from the
 admin, the API or the pages to here.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -37,6 +39,7 @@ from terbuka.money.ledger import Batch, postings_apply
 from terbuka.money.posting import Leg as CoreLeg
 from terbuka.money.posting import Posting as CorePosting
 from terbuka.money.posting import posting_make
+from terbuka.money.purpose import money_expires
 from terbuka.money.spend import wallet_debit_check
 from terbuka_web.common.bulk import rows_insert
 from terbuka_web.ledger.bulk import accounts_insert, balances_set
@@ -93,8 +96,9 @@ def _retryable(exc: Exception) -> bool:
 
 def _write(postings: Sequence[CorePosting]) -> Recorded:
     """Check and write postings inside the caller's transaction."""
+    now = int(time.time())
     for posting in postings:
-        wallet_debit_check(posting, _rekeyed)
+        wallet_debit_check(posting, _rekeyed, expires=_expires, now=now)
     keys = sorted({leg.account for p in postings for leg in p.legs})
     ids, balances = _accounts_locked(keys)
     known = _known_hashes([p.key for p in postings])
@@ -109,6 +113,15 @@ def _rekeyed(old: str, new: str) -> bool:
         return False
     wallet = apps.get_model("wallets", "Wallet")
     return bool(wallet.objects.filter(did=old, replaced_by__did=new).exists())
+
+
+def _expires(programme: str) -> int | None:
+    """Return the last unix second of programme's money (its last day, WIB), None if unknown."""
+    if not apps.is_installed("terbuka_web.benefits"):
+        return None
+    model = apps.get_model("benefits", "Programme")
+    last = model.objects.filter(slug=programme).values_list("period_end", flat=True).first()
+    return money_expires(last) if last is not None else None
 
 
 def _accounts_locked(keys: list[str]) -> tuple[dict[str, int], dict[str, int]]:

@@ -16,9 +16,7 @@ payment_accept(intent=…) runs in one transaction:
 
 from __future__ import annotations
 
-import datetime as dt
 import time
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Sum
@@ -26,7 +24,7 @@ from django.utils import timezone
 
 from terbuka.money.errors import PaymentRefused
 from terbuka.money.intent import SignedIntent
-from terbuka.money.purpose import ChainHead, Restrictions, day_of, payment_check
+from terbuka.money.purpose import ChainHead, Restrictions, day_of, money_expires, payment_check
 from terbuka.money.purpose import Merchant as RuleMerchant
 from terbuka.money.spend import intent_posting, wallet_account
 from terbuka_web.benefits.models import Programme
@@ -36,7 +34,6 @@ from terbuka_web.transparency.services import entry_append
 from terbuka_web.wallets.models import Merchant, Payment, Purpose, Wallet
 
 PAYMENT = "wallet.payment"
-WIB = ZoneInfo("Asia/Jakarta")
 
 
 def restrictions_of(programme: Programme) -> Restrictions:
@@ -45,10 +42,9 @@ def restrictions_of(programme: Programme) -> Restrictions:
     The money expires at the end of the programme's last day, WIB.
     """
     purpose = Purpose.objects.filter(programme=programme).first()
-    last = dt.datetime.combine(programme.period_end + dt.timedelta(days=1), dt.time(), WIB)
     return Restrictions(
         programme=programme.slug,
-        expires=int(last.timestamp()) - 1,
+        expires=money_expires(programme.period_end),
         categories=frozenset(purpose.categories if purpose else ()),
         regions=tuple(programme.regions),
         payment_cap=purpose.payment_cap if purpose else 0,

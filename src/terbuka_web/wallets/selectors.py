@@ -8,12 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
+from terbuka_web.accounts.models import User
+from terbuka_web.accounts.selectors import Action, user_can
 from terbuka_web.benefits.models import Programme
 from terbuka_web.ledger.models import Account
 from terbuka_web.transparency.selectors import entry_index_of, receipt_for
-from terbuka_web.wallets.models import Merchant, Payment, Wallet
+from terbuka_web.wallets.models import Merchant, Payment, Settlement, Wallet
 from terbuka_web.wallets.payments import restrictions_of
 
 
@@ -92,3 +94,43 @@ def payment_receipt(intent_hash: str) -> dict[str, Any] | None:
 def wallet_replaced(wallet: Wallet) -> str | None:
     """Return the did:key of the wallet that wallet replaced (a re-enrolment), or None."""
     return Wallet.objects.filter(replaced_by=wallet).values_list("did", flat=True).first()
+
+
+def settling_region(officer: User) -> str | None:
+    """Return the region code whose merchants officer may settle, or None (no such right)."""
+    if not user_can(officer, Action.MERCHANT_APPROVE, officer.agency) or officer.agency is None:
+        return None
+    return str(officer.agency.government.code)
+
+
+def _in_region(code: str) -> Q:
+    return Q(village__code=code) | Q(village__code__startswith=code + ".")
+
+
+def merchants_to_settle(code: str) -> list[tuple[Merchant, int, int]]:
+    """Return the merchants of region code with (merchant, unsettled Rupiah, payments), by code."""
+    merchants = merchants_approved().filter(_in_region(code))
+    open_ = dict(
+        (m, (total, count))
+        for m, total, count in Payment.objects.filter(merchant__in=merchants, settled__isnull=True)
+        .values("merchant")
+        .annotate(total=Sum("amount"), n=Count("id"))
+        .values_list("merchant", "total", "n")
+    )
+    return [(m, *open_.get(m.pk, (0, 0))) for m in merchants]
+
+
+def settlements_of(code: str, limit: int = 50) -> QuerySet[Settlement]:
+    """Return the latest settlements of region code's merchants, newest first."""
+    return Settlement.objects.select_related("merchant").filter(
+        merchant__in=Merchant.objects.filter(_in_region(code))
+    )[:limit]
+
+
+def settlement_get(code: str, key: str) -> Settlement | None:
+    """Return the settlement under key when its merchant lies in region code, else None."""
+    return (
+        Settlement.objects.select_related("merchant__village")
+        .filter(key=key, merchant__in=Merchant.objects.filter(_in_region(code)))
+        .first()
+    )

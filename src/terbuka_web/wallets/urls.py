@@ -9,4 +9,7 @@ urlpatterns = [
     path("pedagang/", views.merchant_check, name="merchant"),
     path("sw.js", views.service_worker, name="sw"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("penyelesaian/", views.settlements, name="settlements"),
+    path("penyelesaian/<str:key>/", views.settlement, name="settlement"),
+    path("penyelesaian/<str:key>.csv", views.settlement_report_csv, name="settlement_csv"),
 ]
