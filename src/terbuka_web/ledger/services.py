@@ -128,8 +128,16 @@ def _accounts_locked(keys: list[str]) -> tuple[dict[str, int], dict[str, int]]:
     """Create the missing accounts among keys, lock them all by id; return ids and balances.
 
     The locks are taken in ascending id over the whole batch (chunks of sorted ids), the one
-    order every writer follows.
+    order every writer follows. A small batch whose accounts all exist (a payment) is read
+    and locked by one query.
     """
+    query = Account.objects.all()
+    if connection.features.has_select_for_update:
+        query = query.select_for_update()
+    if len(keys) <= CHUNK:
+        rows = list(query.filter(key__in=keys).order_by("id").values_list("key", "id", "balance"))
+        if len(rows) == len(keys):
+            return {k: pk for k, pk, _b in rows}, {k: b for k, _pk, b in rows}
     found: dict[str, int] = {}
     for chunk in _chunks(keys):
         found.update(Account.objects.filter(key__in=chunk).values_list("key", "id"))
@@ -139,9 +147,6 @@ def _accounts_locked(keys: list[str]) -> tuple[dict[str, int], dict[str, int]]:
         found.update(Account.objects.filter(key__in=chunk).values_list("key", "id"))
     ids: dict[str, int] = {}
     balances: dict[str, int] = {}
-    query = Account.objects.all()
-    if connection.features.has_select_for_update:
-        query = query.select_for_update()
     for id_chunk in _chunks(sorted(found.values())):
         rows = query.filter(id__in=id_chunk).order_by("id").values_list("key", "id", "balance")
         for key, pk, balance in rows:

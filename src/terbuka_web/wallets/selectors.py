@@ -52,7 +52,8 @@ def wallet_balances(wallet: Wallet) -> list[Balance]:
         )
     )
     result = []
-    for programme in Programme.objects.filter(slug__in=list(held)).order_by("slug"):
+    programmes = Programme.objects.select_related("purpose").filter(slug__in=list(held))
+    for programme in programmes.order_by("slug"):
         r = restrictions_of(programme)
         categories, regions = sorted(r.categories), list(r.regions)
         balance = held[programme.slug]
@@ -74,7 +75,12 @@ def payment_receipt(intent_hash: str) -> dict[str, Any] | None:
     )
     if payment is None:
         return None
-    index = entry_index_of(payment.entry_id)
+    return receipt_of(payment, index=entry_index_of(payment.entry_id))
+
+
+def receipt_of(payment: Payment, *, index: int | None) -> dict[str, Any]:
+    """Return payment's receipt, with the inclusion proof of its log entry at index (None:
+    not integrated yet, proof None). Reads nothing but the proof."""
     proof = receipt_for(index) if index is not None else None
     return {
         "hash": payment.intent_hash,
