@@ -191,11 +191,14 @@ def wallets_expire(*, programme: Programme) -> int:
     Does nothing before the end of the programme's last day (WIB, by the clock: no caller
     picks the moment). One posting per wallet (terbuka.money.spend.expiry_posting), one log
     entry {"kind":"wallet.expiry","programme":"pip-2026","wallets":3,"clawed_back":450000}
-    (no key, no name); a repeat finds nothing left and moves nothing.
+    (no key, no name); a repeat, or a tick racing it (the programme's row is locked), finds
+    nothing left and moves nothing.
     """
     slug = programme.slug
     if int(time.time()) <= money_expires(programme.period_end):
         return 0
+    # two ticks at once: the second waits here, then finds the balances the first left (none)
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
     held = Account.objects.filter(kind="wallet", key__endswith=f":{slug}", balance__gt=0)
     rows = list(held.order_by("id").values_list("id", "key", "balance"))
     credited = dict(

@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import threading
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from terbuka.errors import TerbukaError
 from terbuka.money.errors import PaymentRefused
@@ -104,3 +106,29 @@ def test_after_expiry_the_money_goes_nowhere_but_its_fund(world: World) -> None:
     assert postings_record(postings=[good]).created == 0  # the same clawback is a no-op
     assert balance(account) == 0 and balance(FUND) == fund + ENTITLEMENT
     assert wallets_expire(programme=world.programme) == 0 and ledger_check().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_ticks_claw_back_once(world: World) -> None:
+    if connection.vendor == "sqlite":  # writers there are serialised (BEGIN IMMEDIATE)
+        pytest.skip("threads cannot share SQLite's in-memory test database: PostgreSQL only")
+    keys = [enrol(world, person) for person in world.people[:3]]
+    expire(world)
+    fund = balance(FUND)
+    moved: list[int] = []
+
+    def tick() -> None:
+        try:
+            moved.append(wallets_expire(programme=Programme.objects.get(slug=SLUG)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=tick) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(moved) == [0, 0, 0, 3 * ENTITLEMENT]
+    assert LogEntry.objects.filter(kind="wallet.expiry").count() == 1
+    assert balance(FUND) == fund + 3 * ENTITLEMENT
+    assert all(balance(wallet_account(k.did, SLUG)) == 0 for k in keys) and ledger_check().ok
