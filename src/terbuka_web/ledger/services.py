@@ -48,6 +48,7 @@ from terbuka_web.ledger.models import Account, Leg, Posting
 RETRIES = 3
 T = TypeVar("T")
 CHUNK = 2000
+SMALL = 50  # postings of a batch written by one INSERT … RETURNING id
 
 
 @dataclass(frozen=True)
@@ -167,14 +168,19 @@ def _store(batch: Batch, accounts: dict[str, int]) -> None:
     if not batch.applied:
         return
     now = timezone.now()
-    rows_insert(
-        Posting,
-        ["key", "canonical", "sha256", "created_at"],
-        [(p.key, data.decode(), digest, now) for p, data, digest in batch.applied],
-    )
+    rows = [(p.key, data.decode(), digest, now) for p, data, digest in batch.applied]
     ids: dict[str, int] = {}
-    for chunk in _chunks([p.key for p, _data, _digest in batch.applied]):
-        ids.update(Posting.objects.filter(key__in=chunk).values_list("key", "id"))
+    if len(rows) <= SMALL and connection.features.can_return_rows_from_bulk_insert:
+        # a payment's one posting: the insert returns its id (no second read)
+        made = Posting.objects.bulk_create(
+            Posting(key=key, canonical=text, sha256=digest, created_at=at)
+            for key, text, digest, at in rows
+        )
+        ids.update((posting.key, posting.pk) for posting in made)
+    else:
+        rows_insert(Posting, ["key", "canonical", "sha256", "created_at"], rows)
+        for chunk in _chunks([row[0] for row in rows]):
+            ids.update(Posting.objects.filter(key__in=chunk).values_list("key", "id"))
     rows_insert(
         Leg,
         ["posting_id", "position", "account_id", "side", "amount"],

@@ -14,8 +14,9 @@ from .conftest import World, enrol, intent
 
 # Its transaction (begin, commit); wallet lock, merchant, programme with purpose, spent today
 # (a day cap is set); the ledger: its savepoint, accounts read and locked at once, keys known,
-# posting, its id, legs, balances, release; the log entry, the chain head, the payment.
-PAYMENT_QUERIES = 17
+# posting (returning its id), legs, balances, release; the log entry, the chain head, the
+# payment.
+PAYMENT_QUERIES = 16
 
 
 @pytest.mark.django_db
