@@ -86,10 +86,13 @@ def wallet_key_load(pem: bytes, where: str = "key") -> WalletKey:
     return WalletKey(key)
 
 
+@functools.lru_cache(maxsize=8192)
 def signature_valid(did: str, signature: bytes, message: bytes) -> bool:
     """Report whether signature is the Ed25519 signature of message by did's key.
 
-    Raises WalletFormatError when did is not an Ed25519 did:key.
+    Raises WalletFormatError when did is not an Ed25519 did:key. The answer, a pure function
+    of the three arguments, is memoised: the ledger re-checks the signature of the payment
+    the wallets app has just checked without a second verification.
     """
     try:
         _public_key(did).verify(signature, message)

@@ -20,6 +20,7 @@ payment_check runs them all in that order for an online payment.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from terbuka.errors import TerbukaError
@@ -27,6 +28,13 @@ from terbuka.money.errors import PaymentRefused, SignatureRefused
 from terbuka.money.intent import GENESIS, SignedIntent, intent_verify
 
 WIB = 7 * 3600  # Western Indonesian Time, UTC+7: the default day of a per-day cap
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def money_expires(last_day: dt.date, offset: int = WIB) -> int:
+    """Return the last unix second of a programme's money: the end of last_day in the zone
+    offset seconds east of UTC (WIB by default). Example: 2026-12-31 → 1798736399."""
+    return (last_day.toordinal() - EPOCH_ORDINAL + 1) * 86400 - offset - 1
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Tie every debit of a wallet to the wallet's signature: the posting a signed intent makes.
 
 A wallet's money sits in one ledger account per programme, "wallet:<did>:<programme>"; a
-merchant's in "merchant:<id>". Money leaves a wallet account in exactly two ways:
+merchant's in "merchant:<id>"; a programme's fund in "programme:<programme>". Money leaves a
+wallet account in exactly three ways:
 
 - a payment: the posting intent_posting builds from a signed intent, key "pay:<intent hash>",
   the wallet account debited and the merchant's account credited by the intent's amount, and
@@ -13,7 +14,14 @@ merchant's in "merchant:<id>". Money leaves a wallet account in exactly two ways
   what is left returns to the wallet after expiry: reserve_return_posting);
 - a key rotation after key loss: key "rekey:<programme>:<old did>:<new did>" moving the whole
   balance to the new key's account, allowed only when the old wallet is recorded as replaced
-  by the new one (the caller's rekeyed check: an officer and the registrant in person).
+  by the new one (the caller's rekeyed check: an officer and the registrant in person);
+- the one debit without the owner's signature, the expiry of purpose-bound money: the posting
+  expiry_posting builds, key "clawback:wallet:<programme>:<did>:<credited>", moving Rupiah
+  from the wallet's account of that programme to that same programme's fund and nowhere
+  else, allowed only when now is past the programme's money expiry (the caller's expires,
+  unix seconds; None for an unknown programme refuses). <credited> is the total ever
+  credited to the wallet account, so a repeat of the same clawback is the same posting (a
+  no-op) and a later one, after new money came in, a new one.
 
 wallet_debit_check refuses any other posting that debits a wallet account: the ledger calls
 it for every posting it records, whoever calls the ledger.
@@ -33,6 +41,12 @@ PAY_PREFIX = "pay:"
 REKEY_PREFIX = "rekey:"
 RETURN_PREFIX = "unreserve:"
 OFFLINE_MERCHANT = "luring"  # an intent to it asks for an offline allowance (never a merchant)
+EXPIRY_PREFIX = "clawback:wallet:"
+EXPIRY_MEMO = "Saldo kedaluwarsa kembali ke dana program / expired balance back to its fund"
+
+
+def _no_expiry(programme: str) -> int | None:
+    return None
 
 
 def wallet_account(did: str, programme: str) -> str:
@@ -48,6 +62,11 @@ def merchant_account(merchant: str) -> str:
 def offline_account(did: str, programme: str) -> str:
     """Return the ledger key of did's offline reserve in programme, "offline:did:key:…:pip-2026"."""
     return f"offline:{did}:{programme}"
+
+
+def programme_account(programme: str) -> str:
+    """Return the ledger key of a programme's fund, "programme:pip-2026"."""
+    return f"programme:{programme}"
 
 
 def intent_posting(signed: SignedIntent) -> Posting:
@@ -113,12 +132,34 @@ def rekey_posting(old: str, new: str, programme: str, amount: int) -> Posting:
     )
 
 
-def wallet_debit_check(posting: Posting, rekeyed: Callable[[str, str], bool]) -> None:
+def expiry_posting(did: str, programme: str, amount: int, credited: int) -> Posting:
+    """Return the posting moving amount of wallet did's expired programme money to its fund.
+
+    credited is the total ever credited to the wallet account (the key's last part).
+    """
+    return posting_make(
+        f"{EXPIRY_PREFIX}{programme}:{did}:{credited}",
+        [
+            (wallet_account(did, programme), "debit", amount),
+            (programme_account(programme), "credit", amount),
+        ],
+        EXPIRY_MEMO,
+    )
+
+
+def wallet_debit_check(
+    posting: Posting,
+    rekeyed: Callable[[str, str], bool],
+    *,
+    expires: Callable[[str], int | None] = _no_expiry,
+    now: int = 0,
+) -> None:
     """Refuse posting when it debits a wallet account without the wallet's authority.
 
     Allowed: no wallet debit; intent_posting of an intent whose signature holds; a
-    rekey_posting whose old and new dids rekeyed(old, new) confirms. Raises PaymentRefused
-    with reason "unsigned_debit" otherwise.
+    rekey_posting whose old and new dids rekeyed(old, new) confirms; an expiry_posting of a
+    programme whose money expires(programme) says expired before now (unix seconds). Raises
+    PaymentRefused with reason "unsigned_debit" otherwise.
     """
     debits = [g for g in posting.legs if g.side is Side.DEBIT and g.account.startswith("wallet:")]
     if not debits:
@@ -126,6 +167,8 @@ def wallet_debit_check(posting: Posting, rekeyed: Callable[[str, str], bool]) ->
     if posting.key.startswith(PAY_PREFIX) and _signed_payment(posting):
         return
     if posting.key.startswith(REKEY_PREFIX) and _rekey(posting, rekeyed):
+        return
+    if posting.key.startswith(EXPIRY_PREFIX) and _expired(posting, expires, now):
         return
     raise PaymentRefused(
         "unsigned_debit",
@@ -157,3 +200,22 @@ def _rekey(posting: Posting, rekeyed: Callable[[str, str], bool]) -> bool:
     except TerbukaError:
         return False
     return expected == posting and rekeyed(old, new)
+
+
+def _expired(posting: Posting, expires: Callable[[str], int | None], now: int) -> bool:
+    """Return True when posting is an expiry_posting of a programme whose money has expired."""
+    if len(posting.legs) != 2:
+        return False
+    debit = posting.legs[0]
+    did, _, programme = debit.account[len(WALLET_PREFIX) :].rpartition(":")
+    credited = posting.key.rpartition(":")[2]
+    if not credited.isdigit():
+        return False
+    try:
+        expected = expiry_posting(did, programme, debit.amount, int(credited))
+    except TerbukaError:
+        return False
+    if expected != posting:
+        return False
+    deadline = expires(programme)
+    return deadline is not None and now > deadline

@@ -15,7 +15,8 @@ start the same trigger waits for the programme's row lock and then resumes the r
 with the first, or finds the trigger taken (IntegrityError) and leaves it. A refused start
 is recorded once and attempted again only when what it depended on changes or an officer
 retries it (starts.py). Then each programme's expired cycles are clawed back (cycle_clawback,
-itself once per cycle).
+itself once per cycle), and the apps listening to signals.programme_ticked claw back what else
+of it expired (the wallets app: wallet balances past the programme's last day).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from terbuka.errors import TerbukaError
 from terbuka_web.benefits.cycles import cycle_clawback
 from terbuka_web.benefits.disasters import disasters_in_force
 from terbuka_web.benefits.models import CycleStart, Disaster, Programme
+from terbuka_web.benefits.signals import programme_ticked
 from terbuka_web.benefits.starts import start_attempt, start_note
 
 SCHEDULE = "jadwal:"
@@ -136,6 +138,8 @@ def benefits_tick(
                 result.started.append(f"{programme.slug}/{cycle.number}")
         try:
             result.clawed_back += cycle_clawback(programme=programme, today=day)
+            for _receiver, moved in programme_ticked.send(sender=Programme, programme=programme):
+                result.clawed_back += moved
         except TerbukaError as error:
             if report is not None:
                 report(f"{programme.slug}: {error.message_id} / {error.message_en}")

@@ -17,13 +17,15 @@ so it becomes a no-op (same content) or an IdempotencyConflict (other content).
 
 These services check money rules, and one rule of authority whoever calls them: a posting that
 debits a citizen's wallet is refused unless it is the posting of an intent the wallet signed,
-or a key rotation the wallets app recorded (terbuka.money.spend.wallet_debit_check). The
+a key rotation the wallets app recorded, or the return of a programme's expired money to its
+own fund after the programme's last day (terbuka.money.spend.wallet_debit_check). The
 callers (benefits, wallets) check who may move any other money. There is no path from the
 admin, the API or the pages to here.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -37,6 +39,7 @@ from terbuka.money.ledger import Batch, postings_apply
 from terbuka.money.posting import Leg as CoreLeg
 from terbuka.money.posting import Posting as CorePosting
 from terbuka.money.posting import posting_make
+from terbuka.money.purpose import money_expires
 from terbuka.money.spend import wallet_debit_check
 from terbuka_web.common.bulk import rows_insert
 from terbuka_web.ledger.bulk import accounts_insert, balances_set
@@ -45,6 +48,7 @@ from terbuka_web.ledger.models import Account, Leg, Posting
 RETRIES = 3
 T = TypeVar("T")
 CHUNK = 2000
+SMALL = 50  # postings of a batch written by one INSERT … RETURNING id
 
 
 @dataclass(frozen=True)
@@ -93,8 +97,9 @@ def _retryable(exc: Exception) -> bool:
 
 def _write(postings: Sequence[CorePosting]) -> Recorded:
     """Check and write postings inside the caller's transaction."""
+    now = int(time.time())
     for posting in postings:
-        wallet_debit_check(posting, _rekeyed)
+        wallet_debit_check(posting, _rekeyed, expires=_expires, now=now)
     keys = sorted({leg.account for p in postings for leg in p.legs})
     ids, balances = _accounts_locked(keys)
     known = _known_hashes([p.key for p in postings])
@@ -111,12 +116,29 @@ def _rekeyed(old: str, new: str) -> bool:
     return bool(wallet.objects.filter(did=old, replaced_by__did=new).exists())
 
 
+def _expires(programme: str) -> int | None:
+    """Return the last unix second of programme's money (its last day, WIB), None if unknown."""
+    if not apps.is_installed("terbuka_web.benefits"):
+        return None
+    model = apps.get_model("benefits", "Programme")
+    last = model.objects.filter(slug=programme).values_list("period_end", flat=True).first()
+    return money_expires(last) if last is not None else None
+
+
 def _accounts_locked(keys: list[str]) -> tuple[dict[str, int], dict[str, int]]:
     """Create the missing accounts among keys, lock them all by id; return ids and balances.
 
     The locks are taken in ascending id over the whole batch (chunks of sorted ids), the one
-    order every writer follows.
+    order every writer follows. A small batch whose accounts all exist (a payment) is read
+    and locked by one query.
     """
+    query = Account.objects.all()
+    if connection.features.has_select_for_update:
+        query = query.select_for_update()
+    if len(keys) <= CHUNK:
+        rows = list(query.filter(key__in=keys).order_by("id").values_list("key", "id", "balance"))
+        if len(rows) == len(keys):
+            return {k: pk for k, pk, _b in rows}, {k: b for k, _pk, b in rows}
     found: dict[str, int] = {}
     for chunk in _chunks(keys):
         found.update(Account.objects.filter(key__in=chunk).values_list("key", "id"))
@@ -126,9 +148,6 @@ def _accounts_locked(keys: list[str]) -> tuple[dict[str, int], dict[str, int]]:
         found.update(Account.objects.filter(key__in=chunk).values_list("key", "id"))
     ids: dict[str, int] = {}
     balances: dict[str, int] = {}
-    query = Account.objects.all()
-    if connection.features.has_select_for_update:
-        query = query.select_for_update()
     for id_chunk in _chunks(sorted(found.values())):
         rows = query.filter(id__in=id_chunk).order_by("id").values_list("key", "id", "balance")
         for key, pk, balance in rows:
@@ -149,14 +168,19 @@ def _store(batch: Batch, accounts: dict[str, int]) -> None:
     if not batch.applied:
         return
     now = timezone.now()
-    rows_insert(
-        Posting,
-        ["key", "canonical", "sha256", "created_at"],
-        [(p.key, data.decode(), digest, now) for p, data, digest in batch.applied],
-    )
+    rows = [(p.key, data.decode(), digest, now) for p, data, digest in batch.applied]
     ids: dict[str, int] = {}
-    for chunk in _chunks([p.key for p, _data, _digest in batch.applied]):
-        ids.update(Posting.objects.filter(key__in=chunk).values_list("key", "id"))
+    if len(rows) <= SMALL and connection.features.can_return_rows_from_bulk_insert:
+        # a payment's one posting: the insert returns its id (no second read)
+        made = Posting.objects.bulk_create(
+            Posting(key=key, canonical=text, sha256=digest, created_at=at)
+            for key, text, digest, at in rows
+        )
+        ids.update((posting.key, posting.pk) for posting in made)
+    else:
+        rows_insert(Posting, ["key", "canonical", "sha256", "created_at"], rows)
+        for chunk in _chunks([row[0] for row in rows]):
+            ids.update(Posting.objects.filter(key__in=chunk).values_list("key", "id"))
     rows_insert(
         Leg,
         ["posting_id", "position", "account_id", "side", "amount"],

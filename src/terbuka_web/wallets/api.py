@@ -2,8 +2,9 @@
 
 POST /api/wallets/enrolments {"challenge", "wallet", "proof"} enrols the device's key with
 the challenge an officer issued (201); POST /api/wallets/payments {"intent": "TPI1…"} pays
-(201, the receipt) or refuses with the reason (422, error code payment_refused and
-"reason"); GET /api/wallets/payments/{hash} is the receipt with its inclusion proof;
+(201, the receipt, read from the payment just written: log_index and proof null until the
+sequencer integrates its entry) or refuses with the reason (422, error code payment_refused
+and "reason"); GET /api/wallets/payments/{hash} is the receipt with its inclusion proof;
 GET /api/wallets/{did} the wallet's chain head and balances; GET /api/wallets/{did}/payments
 its receipts (proofs included) and GET /api/wallets/{did}/credits the money that came in (the
 citizen app's history and notices); GET /api/wallets/merchants the approved merchants.
@@ -128,7 +129,7 @@ class ReceiptOut(Schema):
 def payment_create(request: HttpRequest, body: PaymentIn) -> Status[dict[str, Any]]:
     """Bayar dengan niat bertanda tangan / pay with a signed intent (422 with the reason)."""
     payment = payment_accept(intent=body.intent)
-    return Status(201, _receipt(payment.intent_hash))
+    return Status(201, selectors.receipt_of(payment, index=None))
 
 
 @router.get("/payments/{hash}", response={200: ReceiptOut, **ERRORS})

@@ -218,3 +218,38 @@ class Grievance(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+class Settlement(models.Model):
+    """Hold one redemption of a merchant's takings to Rupiah: which payments, how much.
+
+    key is the caller's idempotency key (unique): asking again with it returns this row.
+    totals maps each programme to its Rupiah; the officer stays off every public output.
+    """
+
+    key = models.CharField(max_length=32, unique=True)
+    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="settlements")
+    amount = models.BigIntegerField()
+    count = models.IntegerField(help_text="payments settled")
+    totals = models.JSONField(help_text='{"pip-2026": 450000}')
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    entry_id = models.BigIntegerField(help_text="its transparency-log entry")
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class SettledPayment(models.Model):
+    """Tie a payment to the one settlement that paid it out (unique: never settled twice)."""
+
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="settled")
+    settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="items")
+
+    class Meta:
+        ordering = ["id"]

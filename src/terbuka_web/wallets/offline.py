@@ -44,10 +44,8 @@ from terbuka.money.keys import WalletKey
 from terbuka.money.purpose import ChainHead, chain_check, day_of, expiry_check, refusal_reason
 from terbuka.money.spend import (
     OFFLINE_MERCHANT,
-    intent_posting,
     reserve_return_posting,
     voucher_posting,
-    wallet_account,
 )
 from terbuka.money.voucher import Voucher, chain_accept, conflicts_find, vouchers_verify
 from terbuka.money.walletfile import issuer_key_read
@@ -61,8 +59,7 @@ from terbuka_web.wallets.models import (
     OfflineVoucher,
     Payment,
 )
-from terbuka_web.wallets.payments import PAYMENT, restrictions_of
-from terbuka_web.wallets.payments import _balance_check as balance_check
+from terbuka_web.wallets.payments import PAYMENT, intent_record, restrictions_of
 from terbuka_web.wallets.payments import _wallet_locked as wallet_locked
 
 ALLOWANCE = "wallet.allowance"
@@ -133,7 +130,6 @@ def allowance_issue(*, intent: str, count: int, now: int | None = None) -> Offli
     intent_verify(signed)
     chain_check(signed, ChainHead(wallet.counter, wallet.head))
     expiry_check(signed, restrictions, moment)
-    balance_check(wallet_account(i.wallet, i.programme), i.amount)
     allowance = allowance_sign(
         key,
         Allowance(
@@ -144,7 +140,7 @@ def allowance_issue(*, intent: str, count: int, now: int | None = None) -> Offli
             regions=_regions(list(restrictions.regions)),
         ),
     )  # fmt: skip
-    postings_record(postings=[intent_posting(signed)])
+    intent_record(signed)  # refuses insufficient_balance before anything is written
     entry_append(
         kind=ALLOWANCE, ref=f"dompet/{i.wallet}/{i.counter}",
         payload={"intent": signed.format(), "hash": signed.hash(),

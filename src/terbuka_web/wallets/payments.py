@@ -8,7 +8,7 @@ payment_accept(intent=…) runs in one transaction:
 2. refuses, with the reason, an unknown or revoked wallet, an unknown merchant or programme,
    and every rule of terbuka.money.purpose.payment_check (forged, replay, chain_fork,
    chain_gap, expired, wrong_category, wrong_region, over_payment_cap, over_day_cap), then a
-   balance short of the amount (insufficient_balance);
+   balance short of the amount (insufficient_balance, found by the ledger under its lock);
 3. posts the intent's posting (wallet → merchant, memo the signed intent: the ledger itself
    refuses any wallet debit without it), appends a pseudonymous wallet.payment log entry
    (the signed intent: a did:key, never a name), advances the chain and records the payment.
@@ -16,17 +16,16 @@ payment_accept(intent=…) runs in one transaction:
 
 from __future__ import annotations
 
-import datetime as dt
 import time
-from zoneinfo import ZoneInfo
+from typing import NoReturn
 
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from terbuka.money.errors import PaymentRefused
+from terbuka.money.errors import BalanceNegative, PaymentRefused
 from terbuka.money.intent import SignedIntent
-from terbuka.money.purpose import ChainHead, Restrictions, day_of, payment_check
+from terbuka.money.purpose import ChainHead, Restrictions, day_of, money_expires, payment_check
 from terbuka.money.purpose import Merchant as RuleMerchant
 from terbuka.money.spend import intent_posting, wallet_account
 from terbuka_web.benefits.models import Programme
@@ -36,7 +35,6 @@ from terbuka_web.transparency.services import entry_append
 from terbuka_web.wallets.models import Merchant, Payment, Purpose, Wallet
 
 PAYMENT = "wallet.payment"
-WIB = ZoneInfo("Asia/Jakarta")
 
 
 def restrictions_of(programme: Programme) -> Restrictions:
@@ -44,11 +42,13 @@ def restrictions_of(programme: Programme) -> Restrictions:
 
     The money expires at the end of the programme's last day, WIB.
     """
-    purpose = Purpose.objects.filter(programme=programme).first()
-    last = dt.datetime.combine(programme.period_end + dt.timedelta(days=1), dt.time(), WIB)
+    try:
+        purpose: Purpose | None = programme.purpose  # read with the programme when selected
+    except Purpose.DoesNotExist:
+        purpose = None
     return Restrictions(
         programme=programme.slug,
-        expires=int(last.timestamp()) - 1,
+        expires=money_expires(programme.period_end),
         categories=frozenset(purpose.categories if purpose else ()),
         regions=tuple(programme.regions),
         payment_cap=purpose.payment_cap if purpose else 0,
@@ -91,23 +91,21 @@ def payment_accept(*, intent: str, now: int | None = None, offline: bool = False
         raise _refused(
             "unknown_merchant", "pedagang tidak disetujui", "merchant not approved", "merchant"
         )
-    programme = Programme.objects.filter(slug=i.programme).first()
+    programme = Programme.objects.select_related("purpose").filter(slug=i.programme).first()
     if programme is None:
         raise _refused("wrong_programme", "program tidak dikenal", "unknown programme", "programme")
     restrictions = restrictions_of(programme)
     moment = now if now is not None else int(time.time())
     day = day_of(moment, restrictions)
-    spent = Payment.objects.filter(wallet=wallet, programme=i.programme, day=day)
     payment_check(
         signed,
         restrictions=restrictions,
         merchant=RuleMerchant(merchant.code, merchant.category, merchant.village_id),
         head=ChainHead(wallet.counter, wallet.head),
-        spent_today=spent.aggregate(total=Sum("amount"))["total"] or 0,
+        spent_today=_spent(wallet, i.programme, day) if restrictions.day_cap else 0,
         now=moment,
     )
-    _balance_check(wallet_account(i.wallet, i.programme), i.amount)
-    postings_record(postings=[intent_posting(signed)])
+    intent_record(signed)
     entry = entry_append(
         kind=PAYMENT, ref=f"dompet/{i.wallet}/{i.counter}",
         payload={"intent": signed.format(), "hash": signed.hash(), "offline": offline},
@@ -121,13 +119,32 @@ def payment_accept(*, intent: str, now: int | None = None, offline: bool = False
     )  # fmt: skip
 
 
-def _balance_check(account: str, amount: int) -> None:
-    """Refuse (insufficient_balance) when account holds less than amount Rupiah."""
+def _spent(wallet: Wallet, programme: str, day: int) -> int:
+    """Return the Rupiah wallet spent from programme on day (asked only under a day cap)."""
+    spent = Payment.objects.filter(wallet=wallet, programme=programme, day=day)
+    return int(spent.aggregate(total=Sum("amount"))["total"] or 0)
+
+
+def intent_record(signed: SignedIntent) -> None:
+    """Post signed's intent_posting; refuse (insufficient_balance) when the wallet is short.
+
+    The ledger reads the balance under its lock and refuses to go below zero.
+    """
+    account = wallet_account(signed.intent.wallet, signed.intent.programme)
+    try:
+        postings_record(postings=[intent_posting(signed)])
+    except BalanceNegative as short:
+        if short.where != account:
+            raise
+        _balance_refuse(account, signed.intent.amount)
+
+
+def _balance_refuse(account: str, amount: int) -> NoReturn:
+    """Refuse (insufficient_balance): account holds less than amount Rupiah."""
     balance = Account.objects.filter(key=account).values_list("balance", flat=True).first() or 0
-    if balance < amount:
-        raise _refused(
-            "insufficient_balance",
-            f"saldo Rp {balance} kurang dari Rp {amount}",
-            f"the balance of Rp {balance} is short of Rp {amount}",
-            "amount",
-        )
+    raise _refused(
+        "insufficient_balance",
+        f"saldo Rp {balance} kurang dari Rp {amount}",
+        f"the balance of Rp {balance} is short of Rp {amount}",
+        "amount",
+    )

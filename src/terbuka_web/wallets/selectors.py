@@ -10,13 +10,15 @@ import hmac
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from terbuka.money.spend import wallet_account
+from terbuka_web.accounts.models import User
+from terbuka_web.accounts.selectors import Action, user_can
 from terbuka_web.benefits.models import Programme
 from terbuka_web.ledger.models import Account, Leg
 from terbuka_web.transparency.selectors import entry_index_of, receipt_for
-from terbuka_web.wallets.models import Merchant, Payment, Wallet
+from terbuka_web.wallets.models import Merchant, Payment, Settlement, Wallet
 from terbuka_web.wallets.payments import restrictions_of
 
 
@@ -53,7 +55,8 @@ def wallet_balances(wallet: Wallet) -> list[Balance]:
         )
     )
     result = []
-    for programme in Programme.objects.filter(slug__in=list(held)).order_by("slug"):
+    programmes = Programme.objects.select_related("purpose").filter(slug__in=list(held))
+    for programme in programmes.order_by("slug"):
         r = restrictions_of(programme)
         categories, regions = sorted(r.categories), list(r.regions)
         balance = held[programme.slug]
@@ -73,14 +76,19 @@ def payment_receipt(intent_hash: str) -> dict[str, Any] | None:
     payment = (
         Payment.objects.select_related("wallet", "merchant").filter(intent_hash=intent_hash).first()
     )
-    return _receipt_of(payment) if payment is not None else None
+    if payment is None:
+        return None
+    return receipt_of(payment, index=entry_index_of(payment.entry_id))
 
 
 def wallet_receipts(wallet: Wallet, *, limit: int = 50) -> list[dict[str, Any]]:
     """Return the receipts (payment_receipt's shape) of wallet's last limit payments, newest
     first: online and synced offline ones, each with its inclusion proof once sequenced."""
     payments = Payment.objects.select_related("wallet", "merchant").filter(wallet=wallet)
-    return [_receipt_of(p) for p in payments.order_by("-counter")[:limit]]
+    return [
+        receipt_of(p, index=entry_index_of(p.entry_id))
+        for p in payments.order_by("-counter")[:limit]
+    ]
 
 
 CREDIT_KINDS = {"towallet": "entitlement", "rekey": "rekey", "unreserve": "unreserve"}
@@ -102,8 +110,9 @@ def wallet_credits(wallet: Wallet, *, limit: int = 50) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def _receipt_of(payment: Payment) -> dict[str, Any]:
-    index = entry_index_of(payment.entry_id)
+def receipt_of(payment: Payment, *, index: int | None) -> dict[str, Any]:
+    """Return payment's receipt, with the inclusion proof of its log entry at index (None:
+    not integrated yet, proof None). Reads nothing but the proof."""
     proof = receipt_for(index) if index is not None else None
     return {
         "hash": payment.intent_hash,
@@ -133,3 +142,43 @@ def merchant_of_token(token: str) -> Merchant | None:
     if merchant is None or not hmac.compare_digest(merchant.sync_token_sha256, digest):
         return None
     return merchant
+
+
+def settling_region(officer: User) -> str | None:
+    """Return the region code whose merchants officer may settle, or None (no such right)."""
+    if not user_can(officer, Action.MERCHANT_APPROVE, officer.agency) or officer.agency is None:
+        return None
+    return str(officer.agency.government.code)
+
+
+def _in_region(code: str) -> Q:
+    return Q(village__code=code) | Q(village__code__startswith=code + ".")
+
+
+def merchants_to_settle(code: str) -> list[tuple[Merchant, int, int]]:
+    """Return the merchants of region code with (merchant, unsettled Rupiah, payments), by code."""
+    merchants = merchants_approved().filter(_in_region(code))
+    open_ = dict(
+        (m, (total, count))
+        for m, total, count in Payment.objects.filter(merchant__in=merchants, settled__isnull=True)
+        .values("merchant")
+        .annotate(total=Sum("amount"), n=Count("id"))
+        .values_list("merchant", "total", "n")
+    )
+    return [(m, *open_.get(m.pk, (0, 0))) for m in merchants]
+
+
+def settlements_of(code: str, limit: int = 50) -> QuerySet[Settlement]:
+    """Return the latest settlements of region code's merchants, newest first."""
+    return Settlement.objects.select_related("merchant").filter(
+        merchant__in=Merchant.objects.filter(_in_region(code))
+    )[:limit]
+
+
+def settlement_get(code: str, key: str) -> Settlement | None:
+    """Return the settlement under key when its merchant lies in region code, else None."""
+    return (
+        Settlement.objects.select_related("merchant__village")
+        .filter(key=key, merchant__in=Merchant.objects.filter(_in_region(code)))
+        .first()
+    )

@@ -9,7 +9,10 @@ did:key and the proof (wallet_enrol). The server keeps only the public key. When
 registrant already has a wallet, the challenge re-enrols: the old key is revoked, every
 balance moves to the new key (a rekey posting the ledger accepts only for a recorded
 replacement) and the log says which pseudonymous key replaced which, never who.
-Payments are in payments.py.
+Expiry (wallets_expire, run by `terbuka benefits tick`): once a programme's money is past its
+last day, every wallet's unspent balance of it goes back to the programme's fund, the one
+debit without the owner's signature that the ledger allows (terbuka.money.spend).
+Payments are in payments.py, merchants' settlements in settlements.py.
 """
 
 from __future__ import annotations
@@ -19,19 +22,27 @@ import secrets
 import time
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from terbuka.errors import ValidationError
 from terbuka.money.enrol import enrol_challenge_new, enrol_proof_verify
 from terbuka.money.posting import Posting, posting_make
-from terbuka.money.spend import OFFLINE_MERCHANT, rekey_posting, wallet_account
+from terbuka.money.purpose import money_expires
+from terbuka.money.spend import (
+    OFFLINE_MERCHANT,
+    WALLET_PREFIX,
+    expiry_posting,
+    rekey_posting,
+    wallet_account,
+)
 from terbuka.money.wire import identifier_check
 from terbuka_web.accounts.models import User
 from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import PermissionDenied, audit_record, permission_require
 from terbuka_web.benefits.cycles import entitlement_prefix
 from terbuka_web.benefits.models import CycleItem, Programme, Registrant
-from terbuka_web.ledger.models import Account
+from terbuka_web.ledger.models import Account, Leg
 from terbuka_web.ledger.services import postings_record
 from terbuka_web.regions.models import Region
 from terbuka_web.transparency.services import entry_append
@@ -39,6 +50,7 @@ from terbuka_web.wallets.models import EnrolChallenge, Merchant, Purpose, Wallet
 
 CHALLENGE_SECONDS = 600
 ENROL = "wallet.enrol"
+EXPIRY = "wallet.expiry"
 MERCHANT = "wallet.merchant"
 
 
@@ -179,6 +191,42 @@ def wallets_credit(*, programme: Programme) -> int:
     registrants = CycleItem.objects.filter(cycle__programme=programme).values("registrant_id")
     wallets = Wallet.objects.filter(status=Wallet.Status.ACTIVE, registrant_id__in=registrants)
     return sum(wallet_credit(wallet=w) for w in wallets.order_by("id"))
+
+
+@transaction.atomic
+def wallets_expire(*, programme: Programme) -> int:
+    """Return every wallet's unspent money of programme to its fund once it expired; return Rp.
+
+    Does nothing before the end of the programme's last day (WIB, by the clock: no caller
+    picks the moment). One posting per wallet (terbuka.money.spend.expiry_posting), one log
+    entry {"kind":"wallet.expiry","programme":"pip-2026","wallets":3,"clawed_back":450000}
+    (no key, no name); a repeat, or a tick racing it (the programme's row is locked), finds
+    nothing left and moves nothing.
+    """
+    slug = programme.slug
+    if int(time.time()) <= money_expires(programme.period_end):
+        return 0
+    # two ticks at once: the second waits here, then finds the balances the first left (none)
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    held = Account.objects.filter(kind="wallet", key__endswith=f":{slug}", balance__gt=0)
+    rows = list(held.order_by("id").values_list("id", "key", "balance"))
+    credited = dict(
+        Leg.objects.filter(account_id__in=[pk for pk, _key, _balance in rows], side="credit")
+        .values("account_id").annotate(total=Sum("amount")).values_list("account_id", "total")
+    )  # fmt: skip
+    postings = [
+        expiry_posting(key[len(WALLET_PREFIX) : -len(slug) - 1], slug, balance, credited[pk])
+        for pk, key, balance in rows
+    ]
+    if not postings:
+        return 0
+    postings_record(postings=postings)
+    total = sum(balance for _pk, _key, balance in rows)
+    entry_append(
+        kind=EXPIRY, ref=f"bantuan/{slug}/dompet-kedaluwarsa",
+        payload={"programme": slug, "wallets": len(rows), "clawed_back": total},
+    )  # fmt: skip
+    return total
 
 
 @transaction.atomic

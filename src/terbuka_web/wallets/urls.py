@@ -19,4 +19,7 @@ urlpatterns = [
         {"start": "wallets:merchant", "name": "Pedagang"},
         name="merchant_manifest",
     ),
+    path("penyelesaian/", views.settlements, name="settlements"),
+    path("penyelesaian/<str:key>/", views.settlement, name="settlement"),
+    path("penyelesaian/<str:key>.csv", views.settlement_report_csv, name="settlement_csv"),
 ]

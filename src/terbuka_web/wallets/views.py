@@ -1,11 +1,13 @@
 """Pages of the wallets app: the citizen's wallet app at /dompet/, the merchant's offline check
 of a QR payment at /dompet/pedagang/, their service worker (/dompet/sw.js, scope /dompet/) and
-web app manifest, and the officer's enrolment desk at /dompet/petugas/daftar/ (logged in,
-WALLET_ENROL, registrants of the officer's region only)."""
+web app manifest, the officer's enrolment desk at /dompet/petugas/daftar/ (logged in,
+WALLET_ENROL, registrants of the officer's region only), and the officers' settlements of
+merchants at /dompet/penyelesaian/ with each report (HTML and CSV)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import time
 
 from django.conf import settings
@@ -27,8 +29,9 @@ from terbuka_web.common.views import form_errors, service_error_attach
 from terbuka_web.transparency.keys import log_vkey
 from terbuka_web.wallets import selectors
 from terbuka_web.wallets.forms import NikForm
-from terbuka_web.wallets.models import EnrolChallenge, Wallet
+from terbuka_web.wallets.models import EnrolChallenge, Settlement, Wallet
 from terbuka_web.wallets.services import enrol_challenge_create
+from terbuka_web.wallets.settlements import settlement_create, settlement_csv, settlement_payments
 
 
 @require_safe
@@ -163,6 +166,47 @@ def desk_challenge(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "wallets/desk_challenge.html", context)
 
 
+def _settling_region(request: HttpRequest) -> str:
+    code = selectors.settling_region(request.user)  # type: ignore[arg-type]
+    if code is None:
+        raise HttpForbidden
+    return code
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def settlements(request: HttpRequest) -> HttpResponse:
+    """Show an officer the region's merchants with their unsettled takings and the latest
+    settlements; POST merchant and key settles one (the key makes a resubmission harmless)."""
+    code = _settling_region(request)
+    error = None
+    if request.method == "POST":
+        merchant = selectors.merchants_approved().filter(code=request.POST.get("merchant", "")[:32])
+        try:
+            found = merchant.first()
+            if found is None:
+                raise Http404("pedagang tidak ditemukan / merchant not found")
+            done = settlement_create(
+                officer=request.user,  # type: ignore[arg-type]
+                merchant=found, key=request.POST.get("key", "")[:40],
+            )  # fmt: skip
+            return redirect("wallets:settlement", key=done.key)
+        except TerbukaError as refused:
+            error = refused
+    context = {
+        "rows": selectors.merchants_to_settle(code), "settlements": selectors.settlements_of(code),
+        "key": secrets.token_hex(8), "error": error,
+    }  # fmt: skip
+    return render(request, "wallets/settlements.html", context, status=422 if error else 200)
+
+
+def _settlement(request: HttpRequest, key: str) -> Settlement:
+    found = selectors.settlement_get(_settling_region(request), key[:32])
+    if found is None:
+        raise Http404(key)
+    return found
+
+
 @login_required
 @require_safe
 def desk_status(request: HttpRequest, pk: int) -> JsonResponse:
@@ -170,3 +214,23 @@ def desk_status(request: HttpRequest, pk: int) -> JsonResponse:
     issued = _issued(request, pk)
     expired = not issued.used and issued.expires < time.time()
     return JsonResponse({"used": issued.used, "expired": expired})
+
+
+@login_required
+@require_safe
+def settlement(request: HttpRequest, key: str) -> HttpResponse:
+    """Show a settlement's report: the payments paid out with their intent hashes, totals."""
+    found = _settlement(request, key)
+    context = {"settlement": found, "payments": settlement_payments(found),
+               "totals": sorted(found.totals.items())}  # fmt: skip
+    return render(request, "wallets/settlement.html", context)
+
+
+@login_required
+@require_safe
+def settlement_report_csv(request: HttpRequest, key: str) -> HttpResponse:
+    """Download a settlement's report as CSV (the bytes whose SHA-256 the log entry holds)."""
+    found = _settlement(request, key)
+    response = HttpResponse(settlement_csv(found), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="penyelesaian-{found.key}.csv"'
+    return response

@@ -8,8 +8,10 @@ from tests.core.wallet.samples import OTHER, WALLET, intent_of
 from terbuka.money.errors import PaymentRefused
 from terbuka.money.posting import Posting, posting_make
 from terbuka.money.spend import (
+    expiry_posting,
     intent_posting,
     merchant_account,
+    programme_account,
     rekey_posting,
     wallet_account,
     wallet_debit_check,
@@ -74,3 +76,56 @@ def test_a_rekey_passes_only_when_recorded() -> None:
                              posting.memo)  # fmt: skip
     with pytest.raises(PaymentRefused):
         wallet_debit_check(wrong_way, recorded)
+
+
+EXPIRES = 1_798_736_399  # end of 2026-12-31 WIB
+
+
+def pip_expiry(programme: str) -> int | None:
+    return EXPIRES if programme == "pip-2026" else None
+
+
+def test_expired_money_goes_back_to_its_own_fund_only_after_expiry() -> None:
+    posting = expiry_posting(WALLET.did, "pip-2026", 40_000, 300_000)
+    assert posting.key == f"clawback:wallet:pip-2026:{WALLET.did}:300000"
+    assert [(g.account, g.side.value) for g in posting.legs] == [
+        (ACCOUNT, "debit"), (programme_account("pip-2026"), "credit")
+    ]  # fmt: skip
+    wallet_debit_check(posting, never, expires=pip_expiry, now=EXPIRES + 1)
+    for now in (EXPIRES, EXPIRES - 86_400, 0):  # on or before the last second: refused
+        with pytest.raises(PaymentRefused) as refused:
+            wallet_debit_check(posting, never, expires=pip_expiry, now=now)
+        assert refused.value.reason == "unsigned_debit"
+    with pytest.raises(PaymentRefused):  # the default: no programme ever expires
+        wallet_debit_check(posting, never)
+
+
+def _misdirected() -> list[Posting]:
+    good = expiry_posting(WALLET.did, "pip-2026", 40_000, 300_000)
+    legs = [(ACCOUNT, "debit", 40_000)]
+    return [
+        posting_make(good.key, [*legs, (merchant_account("thief"), "credit", 40_000)], good.memo),
+        posting_make(good.key, [*legs, ("programme:other", "credit", 40_000)], good.memo),
+        posting_make(good.key, [*legs, ("settlement:x", "credit", 40_000)], good.memo),
+        posting_make(
+            good.key, [*legs, (wallet_account(OTHER.did, "pip-2026"), "credit", 40_000)], good.memo
+        ),
+        posting_make(
+            good.key,
+            [*legs, ("programme:pip-2026", "credit", 39_000), ("merchant:thief", "credit", 1_000)],
+            good.memo,
+        ),
+        posting_make(good.key, list(good.legs), "other memo"),
+        posting_make(f"clawback:wallet:pip-2026:{WALLET.did}:x", list(good.legs), good.memo),
+        posting_make(f"clawback:wallet:pip-2026:{OTHER.did}:300000", list(good.legs), good.memo),
+        posting_make("clawback:pip-2026:1:abc", list(good.legs), good.memo),
+        # another programme's wallet money into an expired programme's fund
+        expiry_posting(WALLET.did, "pkh-2026", 40_000, 300_000),
+    ]
+
+
+@pytest.mark.parametrize("posting", _misdirected())
+def test_an_expiry_clawback_cannot_go_anywhere_else(posting: Posting) -> None:
+    with pytest.raises(PaymentRefused) as refused:
+        wallet_debit_check(posting, never, expires=pip_expiry, now=EXPIRES + 1)
+    assert refused.value.reason == "unsigned_debit"

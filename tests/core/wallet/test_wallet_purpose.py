@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
+from zoneinfo import ZoneInfo
 
 import pytest
 from tests.core.wallet.samples import NOW, RESTRICTIONS, SHOP, intent_of
@@ -10,7 +12,14 @@ from tests.core.wallet.samples import NOW, RESTRICTIONS, SHOP, intent_of
 from terbuka.errors import TerbukaError
 from terbuka.money.errors import PaymentRefused
 from terbuka.money.intent import SignedIntent
-from terbuka.money.purpose import ChainHead, Merchant, day_of, payment_check, refusal_reason
+from terbuka.money.purpose import (
+    ChainHead,
+    Merchant,
+    day_of,
+    money_expires,
+    payment_check,
+    refusal_reason,
+)
 
 FIRST = intent_of()
 
@@ -110,3 +119,12 @@ def test_region_codes_match_with_or_without_dots() -> None:
     )
     assert _check(FIRST, merchant=Merchant("toko-ani", "atk", "35.22.01.2001")) == "ok"
     assert _check(FIRST, merchant=Merchant("toko-ani", "atk", "35.23.01.2001")) == "wrong_region"
+
+
+def test_money_expires_at_the_last_second_of_the_last_day_in_wib() -> None:
+    for day in (dt.date(2026, 12, 31), dt.date(2024, 2, 29), dt.date(1999, 1, 1)):
+        midnight = dt.datetime.combine(
+            day + dt.timedelta(days=1), dt.time(), ZoneInfo("Asia/Jakarta")
+        )
+        assert money_expires(day) == int(midnight.timestamp()) - 1
+    assert money_expires(dt.date(2026, 12, 31), offset=0) == 1798761599

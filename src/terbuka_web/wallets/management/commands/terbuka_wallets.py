@@ -1,12 +1,14 @@
 """Citizen wallets at the server: `merchants` (approved merchants), `challenge --officer USER
 --nik NIK` (an enrolment challenge for the registrant the officer checked in person),
-`approve CODE --officer USER …` (a merchant), `purpose PROGRAMME …` (what its money may buy)
+`approve CODE --officer USER …` (a merchant), `purpose PROGRAMME …` (what its money may buy),
 `credit PROGRAMME` (move credited entitlements into enrolled wallets), `token CODE --officer
-USER` (a merchant's sync token, shown once) and `close` (close offline allowances past expiry
-and grace: reserves back to the wallets)."""
+USER` (a merchant's sync token, shown once), `close` (close offline allowances past expiry
+and grace: reserves back to the wallets) and `settle MERCHANT --officer USER --key KEY
+[--csv FILE]` (redeem a merchant's takings to Rupiah, with its report)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -26,6 +28,7 @@ from terbuka_web.wallets.services import (
     purpose_set,
     wallets_credit,
 )
+from terbuka_web.wallets.settlements import settlement_create, settlement_csv
 
 
 class Command(BaseCommand):
@@ -55,6 +58,13 @@ class Command(BaseCommand):
         token.add_argument("code", help="id pedagang / merchant id")
         token.add_argument("--officer", required=True, help="nama pengguna petugas / username")
         sub.add_parser("close", help="tutup jatah luring kedaluwarsa / close expired allowances")
+        settle = sub.add_parser("settle", help="penyelesaian pedagang / settle a merchant")
+        settle.add_argument("merchant", help="id pedagang / merchant id, e.g. toko-ani")
+        settle.add_argument("--officer", required=True, help="nama pengguna petugas / username")
+        settle.add_argument(
+            "--key", required=True, help="kunci idempoten / idempotency key, e.g. 2026-12-06"
+        )
+        settle.add_argument("--csv", type=Path, help="tulis laporan CSV / write the report CSV")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
@@ -90,6 +100,9 @@ class Command(BaseCommand):
             elif action == "close":
                 closed = allowances_close()
                 self.stdout.write(f"jatah ditutup / allowances closed: {closed}")
+            elif action == "settle":
+                self.settle(options["merchant"], options["officer"], options["key"],
+                            options["csv"])  # fmt: skip
             else:
                 moved = wallets_credit(programme=self._programme(options["programme"]))
                 self.stdout.write(f"masuk dompet / into wallets: Rp {moved}")
@@ -104,6 +117,23 @@ class Command(BaseCommand):
         issued = enrol_challenge_create(officer=self._officer(username), registrant=registrant)
         self.stdout.write(f"tantangan / challenge: {issued.challenge}")
         self.stdout.write(f"kedaluwarsa / expires: {issued.expires}")
+
+    def settle(self, code: str, username: str, key: str, report: Path | None) -> None:
+        merchant = Merchant.objects.filter(code=code).first()
+        if merchant is None:
+            raise CommandError(f"pedagang tidak ada / unknown merchant: {code}")
+        done = settlement_create(officer=self._officer(username), merchant=merchant, key=key)
+        totals = ", ".join(f"{p} Rp {a}" for p, a in sorted(done.totals.items()))
+        self.stdout.write(
+            f"diselesaikan / settled {done.key}: {done.merchant.code} Rp {done.amount}, "
+            f"{done.count} pembayaran / payments ({totals})"
+        )
+        if report is not None:
+            try:
+                report.write_bytes(settlement_csv(done))
+            except OSError as error:
+                raise CommandError(f"{report}: {error.strerror}") from error
+            self.stdout.write(f"laporan / report: {report}")
 
     def _officer(self, username: str) -> User:
         officer = User.objects.filter(username=username, is_active=True).first()
