@@ -23,7 +23,8 @@ wallet account in exactly three ways:
   credited to the wallet account, so a repeat of the same clawback is the same posting (a
   no-op) and a later one, after new money came in, a new one.
 
-wallet_debit_check refuses any other posting that debits a wallet account: the ledger calls
+wallet_debit_check refuses any other posting that debits a wallet account or an offline reserve
+(money the wallet signed into it, spent only by its signed vouchers): the ledger calls
 it for every posting it records, whoever calls the ledger.
 """
 
@@ -41,6 +42,8 @@ PAY_PREFIX = "pay:"
 REKEY_PREFIX = "rekey:"
 RETURN_PREFIX = "unreserve:"
 OFFLINE_MERCHANT = "luring"  # an intent to it asks for an offline allowance (never a merchant)
+OFFLINE_PREFIX = "offline:"
+OWNED = (WALLET_PREFIX, OFFLINE_PREFIX)  # a wallet's balances and its offline reserves
 EXPIRY_PREFIX = "clawback:wallet:"
 EXPIRY_MEMO = "Saldo kedaluwarsa kembali ke dana program / expired balance back to its fund"
 
@@ -61,7 +64,7 @@ def merchant_account(merchant: str) -> str:
 
 def offline_account(did: str, programme: str) -> str:
     """Return the ledger key of did's offline reserve in programme, "offline:did:key:…:pip-2026"."""
-    return f"offline:{did}:{programme}"
+    return f"{OFFLINE_PREFIX}{did}:{programme}"
 
 
 def programme_account(programme: str) -> str:
@@ -156,15 +159,19 @@ def wallet_debit_check(
 ) -> None:
     """Refuse posting when it debits a wallet account without the wallet's authority.
 
-    Allowed: no wallet debit; intent_posting of an intent whose signature holds; a
+    A wallet's accounts are its balances ("wallet:…") and its offline reserves ("offline:…").
+    Allowed: no debit of them; intent_posting or voucher_posting of an intent whose signature
+    holds; a reserve_return_posting to the reserve's own wallet or its replacing key; a
     rekey_posting whose old and new dids rekeyed(old, new) confirms; an expiry_posting of a
     programme whose money expires(programme) says expired before now (unix seconds). Raises
     PaymentRefused with reason "unsigned_debit" otherwise.
     """
-    debits = [g for g in posting.legs if g.side is Side.DEBIT and g.account.startswith("wallet:")]
+    debits = [g for g in posting.legs if g.side is Side.DEBIT and g.account.startswith(OWNED)]
     if not debits:
         return
     if posting.key.startswith(PAY_PREFIX) and _signed_payment(posting):
+        return
+    if posting.key.startswith(RETURN_PREFIX) and _reserve_return(posting, rekeyed):
         return
     if posting.key.startswith(REKEY_PREFIX) and _rekey(posting, rekeyed):
         return
@@ -185,7 +192,24 @@ def _signed_payment(posting: Posting) -> bool:
         intent_verify(signed)
     except TerbukaError:
         return False
-    return intent_posting(signed) == posting
+    return posting in (intent_posting(signed), voucher_posting(signed))
+
+
+def _reserve_return(posting: Posting, rekeyed: Callable[[str, str], bool]) -> bool:
+    """Return True when posting is a reserve_return_posting: a reserve back to its own wallet,
+    or to the key that replaced it (rekeyed confirms), within one programme."""
+    if len(posting.legs) != 2:
+        return False
+    debit, credit = posting.legs
+    did, _, programme = debit.account[len(OFFLINE_PREFIX) :].rpartition(":")
+    owner = credit.account[len(WALLET_PREFIX) :].rpartition(":")[0]
+    try:
+        expected = reserve_return_posting(
+            posting.key[len(RETURN_PREFIX) :], did, programme, debit.amount, owner
+        )
+    except TerbukaError:
+        return False
+    return expected == posting and (owner == did or rekeyed(did, owner))
 
 
 def _rekey(posting: Posting, rekeyed: Callable[[str, str], bool]) -> bool:

@@ -11,8 +11,11 @@ from terbuka.money.spend import (
     expiry_posting,
     intent_posting,
     merchant_account,
+    offline_account,
     programme_account,
     rekey_posting,
+    reserve_return_posting,
+    voucher_posting,
     wallet_account,
     wallet_debit_check,
 )
@@ -128,4 +131,47 @@ def _misdirected() -> list[Posting]:
 def test_an_expiry_clawback_cannot_go_anywhere_else(posting: Posting) -> None:
     with pytest.raises(PaymentRefused) as refused:
         wallet_debit_check(posting, never, expires=pip_expiry, now=EXPIRES + 1)
+    assert refused.value.reason == "unsigned_debit"
+
+
+RESERVE = offline_account(WALLET.did, "pip-2026")
+
+
+def test_an_offline_reserve_pays_only_a_signed_voucher_or_goes_back_to_its_wallet() -> None:
+    voucher = voucher_posting(intent_of())
+    assert [(g.account, g.amount) for g in voucher.legs] == [
+        (RESERVE, 25000), (merchant_account("toko-ani"), 25000)
+    ]  # fmt: skip
+    wallet_debit_check(voucher, never)
+    wallet_debit_check(reserve_return_posting("h" * 43, WALLET.did, "pip-2026", 700), never)
+    moved = reserve_return_posting("h" * 43, WALLET.did, "pip-2026", 700, owner=OTHER.did)
+    with pytest.raises(PaymentRefused):  # to another key only when it replaced this one
+        wallet_debit_check(moved, never)
+    wallet_debit_check(moved, lambda old, new: (old, new) == (WALLET.did, OTHER.did))
+
+
+@pytest.mark.parametrize(
+    "posting",
+    [
+        posting_make("k", [(RESERVE, "debit", 1), ("merchant:m", "credit", 1)]),
+        posting_make(  # a voucher's key and memo, paid to another merchant
+            voucher_posting(intent_of()).key,
+            [(RESERVE, "debit", 25000), (merchant_account("thief"), "credit", 25000)],
+            intent_of().format(),
+        ),
+        posting_make(  # a return to someone else's wallet
+            "unreserve:" + "h" * 43,
+            [(RESERVE, "debit", 700), (wallet_account(OTHER.did, "pip-2026"), "credit", 700)],
+            "x",
+        ),
+        posting_make(  # a return into another programme
+            "unreserve:" + "h" * 43,
+            [(RESERVE, "debit", 700), (wallet_account(WALLET.did, "pkh-2026"), "credit", 700)],
+            "x",
+        ),
+    ],
+)
+def test_any_other_debit_of_an_offline_reserve_is_refused(posting: Posting) -> None:
+    with pytest.raises(PaymentRefused) as refused:
+        wallet_debit_check(posting, never)
     assert refused.value.reason == "unsigned_debit"
