@@ -378,12 +378,16 @@ def _close_if_due(allowance: OfflineAllowance, now: int) -> None:
     allowance.save(update_fields=["returned", "closed_at"])
 
 
-def allowances_close(*, now: int | None = None) -> int:
-    """Close every allowance past its expiry and grace; return how many closed."""
+def allowances_close(*, now: int | None = None, programme: str | None = None) -> int:
+    """Close every allowance (of programme, when given) past its expiry and grace; return how
+    many closed. The benefits tick runs it per programme (handlers.on_programme_ticked)."""
     moment = now if now is not None else int(time.time())
     due = OfflineAllowance.objects.filter(
         closed_at__isnull=True, expires__lt=moment - GRACE_SECONDS
-    ).values_list("pk", flat=True)
+    )
+    if programme is not None:
+        due = due.filter(programme=programme)
+    due = due.values_list("pk", flat=True)
     closed = 0
     for pk in list(due):
         with transaction.atomic():

@@ -21,6 +21,7 @@ from terbuka.money.intent import Intent, SignedIntent, intent_sign
 from terbuka.money.keys import WalletKey, wallet_key_generate
 from terbuka.money.spend import merchant_account, offline_account, wallet_account
 from terbuka.money.voucher import Voucher
+from terbuka_web.benefits.schedule import benefits_tick
 from terbuka_web.ledger.models import Account
 from terbuka_web.ledger.selectors import ledger_check
 from terbuka_web.wallets.models import (
@@ -359,4 +360,13 @@ def test_two_merchants_syncing_conflicting_vouchers_at_once_pay_one(
     assert Payment.objects.filter(offline=True).count() == 1
     assert balance(merchant_account("toko-ani")) + balance(merchant_account("toko-b")) == 30_000
     assert Grievance.objects.get().reason == "counter"
+    assert ledger_check().ok
+
+
+def test_the_benefits_tick_closes_allowances_past_grace(world: World, issuer: WalletKey) -> None:
+    w = offline(world, 60_000, 3)
+    OfflineAllowance.objects.update(expires=int(time.time()) - GRACE_SECONDS - 10)
+    benefits_tick()
+    assert OfflineAllowance.objects.get().closed_at is not None
+    assert balance(offline_account(w.key.did, SLUG)) == 0
     assert ledger_check().ok
