@@ -37,6 +37,18 @@ def canonical_json(value: Any, *, plain: bool = False) -> bytes:
         ) from exc
 
 
+def canonical_string(text: str) -> str:
+    """Return the RFC 8785 canonical JSON text of the string text, quotes included.
+
+    Printable ASCII without a quote or a backslash is written as is (nothing to escape), the
+    fast path of the formats built by string (terbuka.money.posting, terbuka.registry.cycles);
+    anything else goes through canonical_json. Example: 'a"b' → '"a\\"b"'.
+    """
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return canonical_json(text).decode()
+
+
 # The escape of a UTF-16 high surrogate: JSON text's way to write a character beyond U+FFFF.
 _ESCAPED_HIGH_HALF = re.compile(r"\\u[dD][89abAB]")
 

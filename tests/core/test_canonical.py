@@ -10,7 +10,7 @@ import rfc8785
 from hypothesis import given
 from hypothesis import strategies as st
 
-from terbuka.canonical import canonical_json, json_loads_plain
+from terbuka.canonical import canonical_json, canonical_string, json_loads_plain
 from terbuka.errors import FormatError
 
 SCALARS = (
@@ -91,3 +91,14 @@ def test_json_loads_plain_examples() -> None:
     assert json_loads_plain('{"a":[1,"\u00e9",null,true]}') == ({"a": [1, "é", None, True]}, True)
     for text in ("[1.5]", "[9007199254740992]", '{"\U0001f600":1}', '{"\\ud83d\\ude00":1}'):
         assert json_loads_plain(text)[1] is False, text
+
+
+@given(st.text(st.characters(codec="utf-8")) | st.text('ab"\\\x00\x1f\x7f\x80 ~'))
+def test_canonical_string_equals_the_reference_encoder(text: str) -> None:
+    assert canonical_string(text).encode() == rfc8785.dumps(text) == canonical_json(text)
+
+
+def test_canonical_string_examples() -> None:
+    assert canonical_string("35.22.01.2001") == '"35.22.01.2001"'
+    assert canonical_string('a"b\\c\n') == '"a\\"b\\\\c\\n"'
+    assert canonical_string("Désa\x7f") == '"Désa\x7f"'

@@ -1,11 +1,13 @@
 """Write ledger rows in bulk with plain SQL: the statements postings_record needs besides
-common.bulk.rows_insert (COPY of postings and legs).
+common.bulk (COPY of postings and legs, key lookups).
 
 The ORM's bulk_create and bulk_update spend more time building each row's SQL than the
 database spends writing it (bulk_update's CASE grows with the batch), and one statement per
-row waits on a round trip each. So, on PostgreSQL: one INSERT …
-SELECT FROM unnest(arrays) for new accounts and one UPDATE … FROM unnest(arrays) for balances;
-on SQLite (in-process, no round trips): multi-row INSERT and UPDATE … FROM VALUES of ROWS rows.
+row waits on a round trip each. So, on PostgreSQL: one INSERT … SELECT FROM unnest(arrays)
+… RETURNING for new accounts (written with their balances after the batch, so a cycle's
+new entitlements are written once, not inserted empty then updated) and one UPDATE … FROM
+unnest(arrays) for the balances of existing accounts; on SQLite (in-process, no round
+trips): multi-row INSERT … RETURNING and UPDATE … FROM VALUES of ROWS rows.
 Table and column names come from our models only, never from input.
 """
 
@@ -20,28 +22,35 @@ from terbuka_web.common.bulk import ROWS, quote
 from terbuka_web.ledger.models import Account
 
 
-def accounts_insert(keys_kinds: list[tuple[str, str]], now: datetime) -> None:
-    """Insert an empty IDR account per (key, kind), skipping keys that exist already."""
-    if not keys_kinds:
-        return
+def accounts_insert(rows: list[tuple[str, str, int]], now: datetime) -> dict[str, int]:
+    """Insert an IDR account per (key, kind, balance); return the new accounts' ids by key.
+
+    A key that exists already raises IntegrityError (the unique key): another writer created
+    it since the caller looked, and postings_record retries, now finding it.
+    """
+    if not rows:
+        return {}
     table = quote(Account._meta.db_table)
     names = "key, kind, currency, balance, created_at"
+    found: dict[str, int] = {}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            keys, kinds = [k for k, _ in keys_kinds], [kind for _, kind in keys_kinds]
             cursor.execute(
-                f"INSERT INTO {table} ({names}) SELECT k, t, %s, 0, %s "
-                "FROM unnest(%s::text[], %s::text[]) AS v(k, t) ON CONFLICT (key) DO NOTHING",
-                [CURRENCY, now, keys, kinds],
+                f"INSERT INTO {table} ({names}) SELECT k, t, %s, b, %s "
+                "FROM unnest(%s::text[], %s::text[], %s::bigint[]) AS v(k, t, b) RETURNING key, id",
+                [CURRENCY, now, *(list(column) for column in zip(*rows, strict=True))],
             )
-            return
-        for start in range(0, len(keys_kinds), ROWS):
-            part = keys_kinds[start : start + ROWS]
+            return dict(cursor.fetchall())
+        for start in range(0, len(rows), ROWS):
+            part = rows[start : start + ROWS]
             cursor.execute(
                 f"INSERT INTO {table} ({names}) VALUES "
-                f"{', '.join(['(%s, %s, %s, 0, %s)'] * len(part))} ON CONFLICT (key) DO NOTHING",
-                [value for key, kind in part for value in (key, kind, CURRENCY, now)],
-            )
+                f"{', '.join(['(%s, %s, %s, %s, %s)'] * len(part))} RETURNING key, id",
+                [value for key, kind, balance in part for value in (key, kind, CURRENCY, balance,
+                 now)],
+            )  # fmt: skip
+            found.update(cursor.fetchall())
+    return found
 
 
 def balances_set(rows: list[tuple[int, int]]) -> None:

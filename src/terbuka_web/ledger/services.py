@@ -2,18 +2,20 @@
 
 postings_record is the one write path for money: it takes a batch of core Postings and, in one
 transaction,
-1. creates the accounts the batch names that do not exist yet (sorted by key, empty);
-2. locks every touched account: SELECT … FOR UPDATE ordered by id on PostgreSQL, so two
-   writers always lock in the same order and cannot deadlock; on SQLite the settings open
-   every transaction with BEGIN IMMEDIATE, so writers are serialised and need no row lock;
-3. reads the keys already used, then lets the pure core (postings_apply) check every rule
+1. locks every touched account that exists: SELECT … FOR UPDATE ordered by id on PostgreSQL,
+   so two writers always lock in the same order and cannot deadlock; on SQLite the settings
+   open every transaction with BEGIN IMMEDIATE, so writers are serialised and need no row lock;
+   an account not found holds 0;
+2. reads the keys already used, then lets the pure core (postings_apply) check every rule
    (balanced, no holder below zero, same key same content) for the whole batch at once;
-4. writes the new postings, their legs and the changed balances in bulk (terbuka_web.ledger.
-   bulk: COPY and array statements on PostgreSQL, multi-row statements on SQLite), so a
-   cycle of a million credits runs as a few hundred batches of some thousands of postings.
-Any refusal raises the core's bilingual MoneyError and writes nothing. A duplicate key racing
-in from another process hits the unique key; the batch is then retried once the other commits,
-so it becomes a no-op (same content) or an IdempotencyConflict (other content).
+3. writes the new accounts with their balances after the batch, the new postings, their legs
+   and the changed balances of the other accounts in bulk (terbuka_web.ledger.bulk and
+   common.bulk: COPY and array statements on PostgreSQL, multi-row statements on SQLite), so
+   a cycle of a million credits runs as a few hundred batches of thousands of postings.
+Any refusal raises the core's bilingual MoneyError and writes nothing. A duplicate posting
+key, or a new account, racing in from another process hits the unique key; the batch is then
+retried once the other commits, so it becomes a no-op (same content) or an
+IdempotencyConflict (other content), and finds the account with its balance.
 
 These services check money rules, and one rule of authority whoever calls them: a posting that
 debits a citizen's wallet is refused unless it is the posting of an intent the wallet signed,
@@ -26,9 +28,8 @@ admin, the API or the pages to here.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 from django.apps import apps
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -41,14 +42,11 @@ from terbuka.money.posting import Posting as CorePosting
 from terbuka.money.posting import posting_make
 from terbuka.money.purpose import money_expires
 from terbuka.money.spend import wallet_debit_check
-from terbuka_web.common.bulk import rows_insert
+from terbuka_web.common.bulk import rows_insert, rows_insert_ids, rows_select
 from terbuka_web.ledger.bulk import accounts_insert, balances_set
 from terbuka_web.ledger.models import Account, Leg, Posting
 
 RETRIES = 3
-T = TypeVar("T")
-CHUNK = 2000
-SMALL = 50  # postings of a batch written by one INSERT … RETURNING id
 
 
 @dataclass(frozen=True)
@@ -126,61 +124,41 @@ def _expires(programme: str) -> int | None:
 
 
 def _accounts_locked(keys: list[str]) -> tuple[dict[str, int], dict[str, int]]:
-    """Create the missing accounts among keys, lock them all by id; return ids and balances.
+    """Lock the existing accounts among keys in ascending id; return their ids and balances.
 
-    The locks are taken in ascending id over the whole batch (chunks of sorted ids), the one
-    order every writer follows. A small batch whose accounts all exist (a payment) is read
-    and locked by one query.
+    The accounts not found yet are created by _store with their balances after the batch.
     """
-    query = Account.objects.all()
-    if connection.features.has_select_for_update:
-        query = query.select_for_update()
-    if len(keys) <= CHUNK:
-        rows = list(query.filter(key__in=keys).order_by("id").values_list("key", "id", "balance"))
-        if len(rows) == len(keys):
-            return {k: pk for k, pk, _b in rows}, {k: b for k, _pk, b in rows}
-    found: dict[str, int] = {}
-    for chunk in _chunks(keys):
-        found.update(Account.objects.filter(key__in=chunk).values_list("key", "id"))
-    missing = [k for k in keys if k not in found]
-    accounts_insert([(k, account_kind(k).value) for k in missing], timezone.now())
-    for chunk in _chunks(missing):
-        found.update(Account.objects.filter(key__in=chunk).values_list("key", "id"))
     ids: dict[str, int] = {}
     balances: dict[str, int] = {}
-    for id_chunk in _chunks(sorted(found.values())):
-        rows = query.filter(id__in=id_chunk).order_by("id").values_list("key", "id", "balance")
-        for key, pk, balance in rows:
-            ids[key], balances[key] = pk, balance
+    for key, pk, balance in rows_select(
+        Account, ["key", "id", "balance"], "key", keys,
+        lock=connection.features.has_select_for_update,
+    ):  # fmt: skip
+        ids[key], balances[key] = pk, balance
     return ids, balances
 
 
 def _known_hashes(keys: list[str]) -> dict[str, str]:
     """Return the SHA-256 recorded under each of keys that is already used."""
-    known: dict[str, str] = {}
-    for chunk in _chunks(keys):
-        known.update(Posting.objects.filter(key__in=chunk).values_list("key", "sha256"))
-    return known
+    return dict(rows_select(Posting, ["key", "sha256"], "key", keys))  # type: ignore[arg-type]
 
 
 def _store(batch: Batch, accounts: dict[str, int]) -> None:
-    """Write the batch's new postings (in order), their legs and the changed balances."""
+    """Write the batch's new accounts (with their balances), its new postings (in order),
+    their legs and the changed balances of the accounts that existed."""
     if not batch.applied:
         return
     now = timezone.now()
-    rows = [(p.key, data.decode(), digest, now) for p, data, digest in batch.applied]
-    ids: dict[str, int] = {}
-    if len(rows) <= SMALL and connection.features.can_return_rows_from_bulk_insert:
-        # a payment's one posting: the insert returns its id (no second read)
-        made = Posting.objects.bulk_create(
-            Posting(key=key, canonical=text, sha256=digest, created_at=at)
-            for key, text, digest, at in rows
-        )
-        ids.update((posting.key, posting.pk) for posting in made)
-    else:
-        rows_insert(Posting, ["key", "canonical", "sha256", "created_at"], rows)
-        for chunk in _chunks([row[0] for row in rows]):
-            ids.update(Posting.objects.filter(key__in=chunk).values_list("key", "id"))
+    new = sorted(key for key in batch.balances if key not in accounts)
+    changed = [(accounts[k], b) for k, b in batch.balances.items() if k in accounts]
+    accounts = {**accounts, **accounts_insert(
+        [(k, account_kind(k).value, batch.balances[k]) for k in new], now)}  # fmt: skip
+    balances_set(changed)
+    ids = rows_insert_ids(
+        Posting,
+        ["key", "canonical", "sha256", "created_at"],
+        [(p.key, data.decode(), digest, now) for p, data, digest in batch.applied],
+    )
     rows_insert(
         Leg,
         ["posting_id", "position", "account_id", "side", "amount"],
@@ -190,10 +168,3 @@ def _store(batch: Batch, accounts: dict[str, int]) -> None:
             for i, leg in enumerate(p.legs)
         ],
     )
-    balances_set([(accounts[key], balance) for key, balance in batch.balances.items()])
-
-
-def _chunks(items: list[T]) -> Iterator[list[T]]:
-    """Yield items in lists of at most CHUNK (a bound on the parameters of one query)."""
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]

@@ -155,7 +155,15 @@ ACCOUNTS = st.builds(
     st.sampled_from(Kind),
     st.text("abcXYZ019._:@+/=-", min_size=1, max_size=12),
 )
-MEMOS = st.text(st.characters(exclude_categories=["Cc", "Cs"]), max_size=30)
+KEYS = st.text(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:@+/=-",
+    min_size=1,
+    max_size=200,
+)
+# every memo memo_check lets through: no C0 control, DEL or surrogate (C1 controls pass)
+MEMOS = st.text(
+    st.characters(codec="utf-8", exclude_characters=[*map(chr, range(32)), "\x7f"]), max_size=30
+) | st.text('ab"\\ ~\x80\x9f/', max_size=10)
 
 
 @st.composite
@@ -187,7 +195,7 @@ def postings(draw: st.DrawFn) -> Posting:
     credits = [b - a for a, b in itertools.pairwise(bounds)]
     legs = [Leg(a, Side.DEBIT, d) for a, d in zip(accounts[:cut], debits, strict=True)]
     legs += [Leg(a, Side.CREDIT, c) for a, c in zip(accounts[cut:], credits, strict=True)]
-    key = draw(st.text("abc019-:", min_size=1, max_size=20))
+    key = draw(KEYS)
     return Posting(key, tuple(draw(st.permutations(legs))), draw(MEMOS))
 
 

@@ -12,6 +12,7 @@ from terbuka.errors import FormatError, VerificationError
 from terbuka.registry.cycles import (
     CREDIT,
     VILLAGE_TOTAL,
+    credit_entry,
     credit_payload,
     cycle_totals,
     pseudonym,
@@ -48,6 +49,27 @@ def test_the_credit_entry_has_the_acceptance_shape() -> None:
         b'{"credited":2100000,"cycle":1,"kind":"benefit.village_total","programme":"blt-desil",'
         b'"village_code":"35.22.01.2001"}'
     )
+
+
+@given(
+    programme=st.text(min_size=1, max_size=20), cycle=st.integers(-(2**60), 2**60),
+    pseudonym=st.text(max_size=40) | st.text("0123456789abcdef", min_size=32, max_size=32),
+    amount=st.integers(-(2**60), 2**60) | st.booleans(),
+    village_code=st.text(max_size=20)
+    | st.from_regex(r"35\.22\.[0-9]{2}\.[0-9]{4}", fullmatch=True),
+)  # fmt: skip
+def test_the_credit_entry_built_by_string_is_the_canonical_json(
+    programme: str, cycle: int, pseudonym: str, amount: int, village_code: str
+) -> None:
+    fields = {"programme": programme, "cycle": cycle, "pseudonym": pseudonym, "amount": amount,
+              "village_code": village_code}  # fmt: skip
+    try:
+        expected = canonical_json({"kind": CREDIT, **credit_payload(**fields)})
+    except FormatError:  # a lone surrogate or a number beyond 2^53: refused alike
+        with pytest.raises(FormatError):
+            credit_entry(**fields)
+        return
+    assert credit_entry(**fields) == expected
 
 
 def _credit(ps: str, amount: int, village: str, cycle: int = 1, programme: str = "p") -> bytes:

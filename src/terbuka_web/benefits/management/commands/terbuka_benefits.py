@@ -22,7 +22,7 @@ from terbuka.registry.errors import RegistryImportError
 from terbuka.rules.ruleset import ruleset_parse
 from terbuka_web.accounts.models import Agency, User
 from terbuka_web.benefits.audit import cycle_villages
-from terbuka_web.benefits.cycles import cycle_clawback, cycle_run
+from terbuka_web.benefits.cycles import CHUNK, cycle_clawback, cycle_run
 from terbuka_web.benefits.disasters import disaster_declare
 from terbuka_web.benefits.models import Programme
 from terbuka_web.benefits.registry import registry_import
@@ -100,7 +100,7 @@ class Command(BaseCommand):
             "(resumes an interrupted one)",
         )  # fmt: skip
         pay.add_argument("programme", help="kode program / programme id, e.g. blt-desil")
-        pay.add_argument("--chunk", type=int, default=2000, help="credits per committed batch")
+        pay.add_argument("--chunk", type=int, default=CHUNK, help="credits per committed batch")
         back = sub.add_parser(
             "clawback", help="tarik hak yang kedaluwarsa / claw back expired entitlements"
         )
