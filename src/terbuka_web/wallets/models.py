@@ -197,7 +197,8 @@ class Grievance(models.Model):
 
     reason: counter (one counter, two intents), fork (two intents after one intent, or one
     after a losing branch), overdrawn (above the allowance), late (synced after the allowance
-    closed), gap (its predecessor never synced before the allowance closed).
+    closed), gap (its predecessor never synced before the allowance closed). An officer of the
+    merchant's region resolves it once (grievances.grievance_resolve): decision, note, who, when.
     """
 
     class Reason(models.TextChoices):
@@ -207,6 +208,10 @@ class Grievance(models.Model):
         LATE = "late", _("Disinkronkan setelah jatah ditutup")
         GAP = "gap", _("Niat sebelumnya tidak pernah disinkronkan")
 
+    class Decision(models.TextChoices):
+        REJECTED = "rejected", _("Ditolak: pedagang menanggung kerugiannya")
+        REFER = "refer", _("Diteruskan untuk ditindaklanjuti")
+
     voucher = models.OneToOneField(
         OfflineVoucher, on_delete=models.PROTECT, related_name="grievance"
     )
@@ -215,6 +220,12 @@ class Grievance(models.Model):
     evidence = models.JSONField(help_text="signed intents (TPI1 wire texts) of the conflict")
     created_at = models.DateTimeField()
     resolved = models.BooleanField(default=False)
+    decision = models.CharField(max_length=8, choices=Decision.choices, blank=True)
+    note = models.TextField(blank=True, help_text="the officer's note (never in the log)")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

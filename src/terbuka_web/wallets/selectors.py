@@ -1,4 +1,5 @@
-"""Read the wallets app: approved merchants, a wallet's balances, a payment's receipt.
+"""Read the wallets app: approved merchants, a wallet's balances, a payment's receipt, the
+region's settlements and grievances.
 
 Nothing here names a registrant: a wallet is its did:key, a payment its signed intent.
 """
@@ -12,13 +13,14 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from terbuka.money.intent import SignedIntent
 from terbuka.money.spend import wallet_account
 from terbuka_web.accounts.models import User
 from terbuka_web.accounts.selectors import Action, user_can
 from terbuka_web.benefits.models import Programme
 from terbuka_web.ledger.models import Account, Leg
 from terbuka_web.transparency.selectors import entry_index_of, receipt_for
-from terbuka_web.wallets.models import Merchant, Payment, Settlement, Wallet
+from terbuka_web.wallets.models import Grievance, Merchant, Payment, Settlement, Wallet
 from terbuka_web.wallets.payments import restrictions_of
 
 
@@ -182,3 +184,42 @@ def settlement_get(code: str, key: str) -> Settlement | None:
         .filter(key=key, merchant__in=Merchant.objects.filter(_in_region(code)))
         .first()
     )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Hold one signed intent of a grievance's evidence: its wire text and what it says."""
+
+    text: str
+    hash: str
+    counter: int
+    prev: str
+    merchant: str
+    amount: int
+
+
+def grievances_of(code: str, limit: int = 100) -> list[tuple[Grievance, list[Evidence]]]:
+    """Return the grievances of region code's merchants, open first then newest first, each
+    with its evidence parsed (the losing intent among them). Names no registrant."""
+    found = Grievance.objects.select_related("voucher__merchant__village", "wallet").filter(
+        voucher__merchant__in=Merchant.objects.filter(_in_region(code))
+    )
+    return [(g, _evidence(g)) for g in found.order_by("resolved", "-id")[:limit]]
+
+
+def grievance_get(code: str, pk: int) -> Grievance | None:
+    """Return grievance pk when its merchant lies in region code, else None."""
+    return (
+        Grievance.objects.select_related("voucher__merchant", "wallet")
+        .filter(pk=pk, voucher__merchant__in=Merchant.objects.filter(_in_region(code)))
+        .first()
+    )
+
+
+def _evidence(grievance: Grievance) -> list[Evidence]:
+    result = []
+    for text in grievance.evidence:
+        signed = SignedIntent.parse(text)
+        i = signed.intent
+        result.append(Evidence(text, signed.hash(), i.counter, i.prev, i.merchant, i.amount))
+    return result

@@ -21,5 +21,6 @@ urlpatterns = [
     ),
     path("penyelesaian/", views.settlements, name="settlements"),
     path("penyelesaian/<str:key>/", views.settlement, name="settlement"),
+    path("keberatan/", views.grievances, name="grievances"),
     path("penyelesaian/<str:key>.csv", views.settlement_report_csv, name="settlement_csv"),
 ]

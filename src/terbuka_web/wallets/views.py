@@ -2,7 +2,8 @@
 of a QR payment at /dompet/pedagang/, their service worker (/dompet/sw.js, scope /dompet/) and
 web app manifest, the officer's enrolment desk at /dompet/petugas/daftar/ (logged in,
 WALLET_ENROL, registrants of the officer's region only), and the officers' settlements of
-merchants at /dompet/penyelesaian/ with each report (HTML and CSV)."""
+merchants at /dompet/penyelesaian/ with each report (HTML and CSV), and the grievance queue of
+offline double spends of the officer's region at /dompet/keberatan/ (resolved there)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ import secrets
 import time
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from terbuka.errors import TerbukaError, ValidationError
@@ -29,7 +32,8 @@ from terbuka_web.common.views import form_errors, service_error_attach
 from terbuka_web.transparency.keys import log_vkey
 from terbuka_web.wallets import selectors
 from terbuka_web.wallets.forms import NikForm
-from terbuka_web.wallets.models import EnrolChallenge, Settlement, Wallet
+from terbuka_web.wallets.grievances import grievance_resolve
+from terbuka_web.wallets.models import EnrolChallenge, Grievance, Settlement, Wallet
 from terbuka_web.wallets.services import enrol_challenge_create
 from terbuka_web.wallets.settlements import settlement_create, settlement_csv, settlement_payments
 
@@ -234,3 +238,34 @@ def settlement_report_csv(request: HttpRequest, key: str) -> HttpResponse:
     response = HttpResponse(settlement_csv(found), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="penyelesaian-{found.key}.csv"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def grievances(request: HttpRequest) -> HttpResponse:
+    """Show an officer the grievances of the region's merchants with their signed evidence;
+    POST grievance, decision and note resolves one (no money moves)."""
+    code = _settling_region(request)
+    error = None
+    if request.method == "POST":
+        pk = request.POST.get("grievance", "")[:12]
+        found = selectors.grievance_get(code, int(pk)) if pk.isdigit() else None
+        if found is None:
+            raise Http404("pengaduan tidak ditemukan / grievance not found")
+        try:
+            grievance_resolve(
+                officer=request.user,  # type: ignore[arg-type]
+                grievance=found, decision=request.POST.get("decision", "")[:16],
+                note=request.POST.get("note", "")[:2000],
+            )  # fmt: skip
+            messages.success(request, _("Pengaduan %(pk)s diselesaikan.") % {"pk": found.pk})
+            return redirect("wallets:grievances")
+        except TerbukaError as refused:
+            if refused.code == "forbidden":
+                raise HttpForbidden from refused
+            error = refused
+    context = {
+        "rows": selectors.grievances_of(code), "decisions": Grievance.Decision.choices,
+        "error": error,
+    }  # fmt: skip
+    return render(request, "wallets/grievances.html", context, status=422 if error else 200)
