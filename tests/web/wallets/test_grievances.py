@@ -143,6 +143,11 @@ def test_the_page_shows_the_regions_grievances_and_resolves_one(
     again = client.post("/dompet/keberatan/", {"grievance": grievance.pk, "decision": "refer"})
     assert again.status_code == 422 and "already resolved" in again.content.decode()
     assert Grievance.objects.get().decision == "rejected"
+    client.cookies["django_language"] = "en"
+    english = client.get("/dompet/keberatan/").content.decode()
+    for said in ("Resolving a grievance moves no money", "the same counter", "Refused intent",
+                 "Rejected: the merchant bears the loss", "Double-spend grievances"):  # fmt: skip
+        assert said in english, said
     assert balances()[merchant_account("toko-ani")] == 20_000
     assert balances()[offline_account(SignedIntent.parse(lost).intent.wallet, SLUG)] == 30_000
 
