@@ -1,5 +1,6 @@
 """Admin of the wallets app: read-only. Enrolment, approval and payments go through services;
-the grievance queue of offline double spends is listed here for officers."""
+the grievance queue of offline double spends is listed here (officers resolve it at
+/dompet/keberatan/)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class OfflineAllowanceAdmin(ReadOnly):
 class GrievanceAdmin(ReadOnly):
     """The grievance queue of offline double spends: reason and the signed intents."""
 
-    list_display = ["id", "reason", "wallet", "created_at", "resolved"]
-    list_filter = ["reason", "resolved"]
-    readonly_fields = ["voucher", "wallet", "reason", "evidence", "created_at", "resolved"]
+    list_display = ["id", "reason", "wallet", "created_at", "resolved", "decision"]
+    list_filter = ["reason", "resolved", "decision"]
+    readonly_fields = ["voucher", "wallet", "reason", "evidence", "created_at", "resolved",
+                       "decision", "note", "resolved_by", "resolved_at"]  # fmt: skip

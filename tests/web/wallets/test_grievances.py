@@ -6,8 +6,10 @@ navigation links only the wallet pages their role allows."""
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from terbuka.errors import ValidationError
@@ -165,3 +167,32 @@ def test_officers_navigation_links_the_wallet_pages_they_may_use(world: World) -
     client.force_login(world.ppk)
     page = client.get("/dompet/penyelesaian/").content.decode()
     assert 'href="/dompet/keberatan/"' in page and 'aria-current="page">Penyelesaian' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_officers_resolving_at_once_record_one_decision(world: World, issuer: WalletKey) -> None:
+    if connection.vendor == "sqlite":  # writers there are serialised (BEGIN IMMEDIATE)
+        pytest.skip("threads cannot share SQLite's in-memory test database: PostgreSQL only")
+    double_spend(world)
+    grievance = Grievance.objects.get()
+    done: list[str] = []
+    refused: list[str] = []
+
+    def resolve(decision: str) -> None:
+        try:
+            grievance_resolve(officer=world.ppk, grievance=grievance, decision=decision, note="")
+            done.append(decision)
+        except ValidationError as error:
+            refused.append(error.message_en)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=resolve, args=(d,)) for d in ["rejected", "refer"] * 2]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(done) == 1 and len(refused) == 3, refused
+    assert all("already resolved" in message for message in refused)
+    assert Grievance.objects.get().decision == done[0]
+    assert LogEntry.objects.filter(kind="wallet.grievance").count() == 1
