@@ -40,7 +40,7 @@ def test_a_terminal_wallet_enrols_pays_and_reads_its_balance(
     issued = enrol_challenge_create(officer=world.operator, registrant=world.people[0])
     code, out, _ = run(
         capsys, "wallet", "enrol", "--server", server, "--wallet", str(path),
-        "--challenge", issued.challenge, "--expires", str(issued.expires),
+        f"--challenge={issued.challenge}", f"--expires={issued.expires}",
     )  # fmt: skip
     did = wallet_file_read(path).key.did
     assert code == 0 and out.strip() == did and Wallet.objects.filter(did=did).exists()
@@ -81,6 +81,8 @@ def test_officer_challenge_by_nik(world: World, capsys: pytest.CaptureFixture[st
     )  # fmt: skip
     out = capsys.readouterr().out
     assert out.startswith("tantangan / challenge: ") and "kedaluwarsa / expires: " in out
+    challenge = out.split("tantangan / challenge: ", 1)[1].split()[0]
+    assert f"terbuka wallet enrol --wallet BERKAS/FILE --challenge={challenge} --expires=" in out
 
 
 def test_a_terminal_wallet_pays_offline_and_the_merchant_syncs(
@@ -93,7 +95,7 @@ def test_a_terminal_wallet_pays_offline_and_the_merchant_syncs(
     issued = enrol_challenge_create(officer=world.operator, registrant=world.people[0])
     run(
         capsys, "wallet", "enrol", "--server", server, "--wallet", str(path),
-        "--challenge", issued.challenge, "--expires", str(issued.expires),
+        f"--challenge={issued.challenge}", f"--expires={issued.expires}",
     )  # fmt: skip
     code, out, err = run(
         capsys, "wallet", "allowance", "--server", server, "--wallet", str(path),

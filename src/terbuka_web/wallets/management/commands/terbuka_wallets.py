@@ -117,6 +117,11 @@ class Command(BaseCommand):
         issued = enrol_challenge_create(officer=self._officer(username), registrant=registrant)
         self.stdout.write(f"tantangan / challenge: {issued.challenge}")
         self.stdout.write(f"kedaluwarsa / expires: {issued.expires}")
+        # "=" keeps a challenge that starts with "-" from being read as an option
+        self.stdout.write(
+            f"warga / citizen: terbuka wallet enrol --wallet BERKAS/FILE "
+            f"--challenge={issued.challenge} --expires={issued.expires}"
+        )
 
     def settle(self, code: str, username: str, key: str, report: Path | None) -> None:
         merchant = Merchant.objects.filter(code=code).first()
