@@ -7,18 +7,24 @@ from django.db import migrations, models
 from terbuka_web.common.sealing import text_seal
 
 IDENTITY = "case-identity"
+CHUNK = 1000
 
 
 def identities_seal(apps: Any, schema_editor: Any) -> None:
-    """Seal each case's name and contact into the new fields."""
+    """Seal each case's name and contact into the new fields, CHUNK rows per UPDATE."""
     Case = apps.get_model("participation", "Case")
     rows = Case.objects.exclude(reporter_name="", contact="").only("reporter_name", "contact")
-    for case in rows.iterator(chunk_size=2000):
+    batch = []
+    for case in rows.order_by("pk").iterator(chunk_size=CHUNK):
         case.reporter_name_sealed = text_seal(
             case.reporter_name, purpose=IDENTITY, field="reporter_name"
         )
         case.contact_sealed = text_seal(case.contact, purpose=IDENTITY, field="contact")
-        case.save(update_fields=["reporter_name_sealed", "contact_sealed"])
+        batch.append(case)
+        if len(batch) == CHUNK:
+            Case.objects.bulk_update(batch, ["reporter_name_sealed", "contact_sealed"])
+            batch = []
+    Case.objects.bulk_update(batch, ["reporter_name_sealed", "contact_sealed"])
 
 
 class Migration(migrations.Migration):
