@@ -33,6 +33,7 @@ from terbuka_web.benefits.models import (
     Programme,
     RegistryImport,
 )
+from terbuka_web.common.tokens import token_digest
 from terbuka_web.ledger.models import Account
 
 OFFICER = "petugas:"
@@ -183,11 +184,6 @@ def officer_tokens_revoke(*, actor: User | None, user: User) -> int:
     n = OfficerToken.objects.filter(user=user, revoked=False).update(revoked=True)
     audit_record(actor=actor, action="benefits:token:revoke", target=user.username)
     return n
-
-
-def token_digest(token: str) -> str:
-    """Return the SHA-256 (hex) a token is stored as."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def officer_by_token(token: str) -> User | None:

@@ -10,7 +10,6 @@ nothing is newer: every published batch with its "budget.batch" log entry, for h
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict
 from typing import Any
 
@@ -26,6 +25,7 @@ from terbuka_web.api.errors import ERRORS, ErrorOut, KnownParams
 from terbuka_web.budget.models import VillageToken
 from terbuka_web.budget.selectors import Totals, batches_logged, region_rollup
 from terbuka_web.budget.services import budget_rows_publish
+from terbuka_web.common.tokens import token_digest
 from terbuka_web.regions.models import Region
 
 router = Router(tags=["budget"])
@@ -142,7 +142,7 @@ def village_lines_push(request: HttpRequest, code: str, body: LinesIn) -> Any:
     dotted = str(code_parse(code, level="village"))
     header = request.headers.get("Authorization", "")
     token = header.removeprefix("Bearer ").strip()
-    digest = hashlib.sha256(token.encode()).hexdigest()
+    digest = token_digest(token)
     if (
         not token
         or not VillageToken.objects.filter(

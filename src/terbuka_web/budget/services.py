@@ -7,7 +7,6 @@ together, or nothing does.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
 from terbuka_web.budget.breakdowns import region_breakdowns_refresh
 from terbuka_web.budget.models import BudgetBatch, BudgetLine, RegionBudget, VillageToken
+from terbuka_web.common.tokens import token_digest
 from terbuka_web.regions.models import Region
 from terbuka_web.transparency.services import entry_append
 
@@ -240,9 +240,7 @@ def village_token_create(*, actor: User | None, village: Region) -> str:
     """
     _permission(actor, village, None)
     token = secrets.token_urlsafe(32)
-    VillageToken.objects.create(
-        region=village, token_sha256=hashlib.sha256(token.encode()).hexdigest()
-    )
+    VillageToken.objects.create(region=village, token_sha256=token_digest(token))
     audit_record(actor=actor, action="budget:village_token:create", target=village.code)
     return token
 

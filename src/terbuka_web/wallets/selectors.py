@@ -6,7 +6,6 @@ Nothing here names a registrant: a wallet is its did:key, a payment its signed i
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,7 @@ from terbuka.money.spend import wallet_account
 from terbuka_web.accounts.models import User
 from terbuka_web.accounts.selectors import Action, user_can
 from terbuka_web.benefits.models import Programme
+from terbuka_web.common.tokens import token_digest
 from terbuka_web.ledger.models import Account, Leg
 from terbuka_web.transparency.selectors import entry_index_of, receipt_for
 from terbuka_web.wallets.models import Grievance, Merchant, Payment, Settlement, Wallet
@@ -140,7 +140,7 @@ def merchant_of_token(token: str) -> Merchant | None:
     """Return the merchant whose sync token is token ("<code>.<secret>"), or None."""
     code = token.partition(".")[0]
     merchant = Merchant.objects.filter(code=code).exclude(sync_token_sha256="").first()
-    digest = hashlib.sha256(token.encode()).hexdigest()
+    digest = token_digest(token)
     if merchant is None or not hmac.compare_digest(merchant.sync_token_sha256, digest):
         return None
     return merchant

@@ -17,7 +17,6 @@ Payments are in payments.py, merchants' settlements in settlements.py.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import time
 
@@ -42,6 +41,7 @@ from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import PermissionDenied, audit_record, permission_require
 from terbuka_web.benefits.cycles import entitlement_prefix
 from terbuka_web.benefits.models import CycleItem, Programme, Registrant
+from terbuka_web.common.tokens import token_digest
 from terbuka_web.ledger.models import Account, Leg
 from terbuka_web.ledger.services import postings_record
 from terbuka_web.regions.models import Region
@@ -309,7 +309,7 @@ def merchant_token_issue(*, officer: User, code: str) -> str:
         raise _refused("pedagang tidak dikenal", "unknown merchant", "code")
     officer_require(officer, Action.MERCHANT_APPROVE, merchant.village_id)
     token = f"{code}.{secrets.token_urlsafe(32)}"
-    merchant.sync_token_sha256 = hashlib.sha256(token.encode()).hexdigest()
+    merchant.sync_token_sha256 = token_digest(token)
     merchant.save(update_fields=["sync_token_sha256"])
     audit_record(actor=officer, action="wallets:merchant:token", target=code)
     return token
