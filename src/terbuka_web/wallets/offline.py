@@ -59,8 +59,7 @@ from terbuka_web.wallets.models import (
     OfflineVoucher,
     Payment,
 )
-from terbuka_web.wallets.payments import PAYMENT, intent_record, restrictions_of
-from terbuka_web.wallets.payments import _wallet_locked as wallet_locked
+from terbuka_web.wallets.payments import PAYMENT, intent_record, restrictions_of, wallet_locked
 
 ALLOWANCE = "wallet.allowance"
 RETURN = "wallet.allowance_return"

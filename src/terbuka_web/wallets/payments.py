@@ -60,7 +60,7 @@ def _refused(reason: str, message_id: str, message_en: str, where: str) -> Payme
     return PaymentRefused(reason, message_id, message_en, where=where)
 
 
-def _wallet_locked(did: str) -> Wallet:
+def wallet_locked(did: str) -> Wallet:
     """Return the wallet of did locked for this transaction; refuse unknown or revoked."""
     wallet = Wallet.objects.select_for_update().filter(did=did).first()
     if wallet is None:
@@ -85,7 +85,7 @@ def payment_accept(*, intent: str, now: int | None = None, offline: bool = False
     """
     signed = SignedIntent.parse(intent)
     i = signed.intent
-    wallet = _wallet_locked(i.wallet)
+    wallet = wallet_locked(i.wallet)
     merchant = Merchant.objects.filter(code=i.merchant).first()
     if merchant is None:
         raise _refused(
