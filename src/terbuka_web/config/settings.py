@@ -180,6 +180,10 @@ else:
     # memory or on SSD reads a random page about as fast as the next one. At 4 a ranked search
     # of a year walked the date index through 38k rows instead of the year's index through
     # 5k (bench/portal_search.py). Added to the session options, after any in DATABASE_URL.
+    # A connection kept for this many seconds serves the worker's next requests: opening one
+    # costs PostgreSQL a backend process per request (0 opens one per request, Django's default).
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("TERBUKA_PG_CONN_MAX_AGE", 60, minimum=0)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _cost = env_float("TERBUKA_PG_RANDOM_PAGE_COST", 1.1, minimum=0.1)
     _options["options"] = f"{_options.get('options', '')} -c random_page_cost={_cost:g}".strip()
