@@ -21,11 +21,10 @@ from terbuka.budget.errors import BudgetFileError
 from terbuka.budget.rows import rows_check
 from terbuka.errors import ValidationError
 from terbuka.regions.codes import code_parse
+from terbuka_web.api.auth import TokenBearer
 from terbuka_web.api.errors import ERRORS, ErrorOut, KnownParams
-from terbuka_web.budget.models import VillageToken
-from terbuka_web.budget.selectors import Totals, batches_logged, region_rollup
+from terbuka_web.budget.selectors import Totals, batches_logged, region_rollup, village_of_token
 from terbuka_web.budget.services import budget_rows_publish
-from terbuka_web.common.tokens import token_digest
 from terbuka_web.regions.models import Region
 
 router = Router(tags=["budget"])
@@ -132,7 +131,13 @@ def budget_batches(request: HttpRequest, query: Query[BatchQuery]) -> HttpRespon
     return JsonResponse({"batches": items, "links": {"next": following}})
 
 
-@router.post("/villages/{code}/lines", response={201: PublishedOut, 401: ErrorOut, **ERRORS})
+VILLAGE_REFUSAL = "token desa tidak sah / the village token is not valid"
+VILLAGE = TokenBearer(lambda request, token: village_of_token(token), VILLAGE_REFUSAL)
+
+
+@router.post(
+    "/villages/{code}/lines", response={201: PublishedOut, 401: ErrorOut, **ERRORS}, auth=VILLAGE
+)
 def village_lines_push(request: HttpRequest, code: str, body: LinesIn) -> Any:
     """Publish APBDes rows pushed by a village system holding that village's token.
 
@@ -140,16 +145,8 @@ def village_lines_push(request: HttpRequest, code: str, body: LinesIn) -> Any:
     row and field ("baris 2, jumlah": row 1 of rows is "baris 2", as in a file).
     """
     dotted = str(code_parse(code, level="village"))
-    header = request.headers.get("Authorization", "")
-    token = header.removeprefix("Bearer ").strip()
-    digest = token_digest(token)
-    if (
-        not token
-        or not VillageToken.objects.filter(
-            region_id=dotted, token_sha256=digest, revoked=False
-        ).exists()
-    ):
-        raise HttpError(401, "token desa tidak sah / the village token is not valid")
+    if request.auth != dotted:  # type: ignore[attr-defined]
+        raise HttpError(401, VILLAGE_REFUSAL)
     rows = rows_check([{**row, "wilayah": row.get("wilayah", dotted)} for row in body.rows])
     strangers = [row for row in rows if row.region != dotted]
     if strangers:

@@ -29,7 +29,9 @@ from terbuka_web.budget.models import (
     RegionBreakdown,
     RegionBudget,
     VillageProject,
+    VillageToken,
 )
+from terbuka_web.common.tokens import token_digest
 from terbuka_web.federation.selectors import (
     HarvestedTotals,
     harvested_budget_years,
@@ -432,3 +434,12 @@ def batches_logged(*, after: int, limit: int) -> tuple[list[dict[str, Any]], int
         lines[batch].append(dict(zip(LINE_FIELDS, values, strict=True)))
     items = [{"entry": e, "lines": lines[e["batch"]]} for e in entries]
     return items, (logged[-1][0] if logged else None)
+
+
+def village_of_token(token: str) -> str | None:
+    """Return the village code a live (unrevoked) village-system token belongs to, or None."""
+    return (
+        VillageToken.objects.filter(token_sha256=token_digest(token), revoked=False)
+        .values_list("region_id", flat=True)
+        .first()
+    )

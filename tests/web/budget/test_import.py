@@ -219,6 +219,14 @@ def test_village_push_with_its_token(client: Client, bojonegoro: str) -> None:
         url, {"rows": rows}, content_type="application/json", HTTP_AUTHORIZATION="Bearer salah"
     )
     assert denied.status_code == 401
+    assert client.post(url).status_code == 401  # no token and no body: the token is checked first
+    other = client.post(
+        f"/api/budget/villages/{village[:-1]}9/lines",
+        {"rows": rows},
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer rahasia",
+    )
+    assert other.status_code == 401, other.content  # this village's token for another village
     ok = client.post(
         url, {"rows": rows}, content_type="application/json", HTTP_AUTHORIZATION="Bearer rahasia"
     )
