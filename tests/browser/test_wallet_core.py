@@ -31,6 +31,7 @@ from terbuka.money.intent import GENESIS, Intent, SignedIntent, intent_sign, int
 from terbuka.money.keys import WalletKey, wallet_key_from_seed
 from terbuka.money.purpose import Merchant, refusal_reason
 from terbuka.money.qr import qr_make
+from terbuka.money.reads import read_authorization, read_authorization_check
 from terbuka.money.voucher import Voucher, offline_check
 
 STATIC = Path(__file__).resolve().parents[2] / "src" / "terbuka_web" / "common" / "static"
@@ -112,6 +113,9 @@ def test_the_w3c_vector_key_gives_the_documented_did_intent_and_proof(wallet_pag
     )
     assert proof == enrol_proof_sign(key, challenge, 1796515500)
     enrol_proof_verify(did, challenge, 1796515500, proof, now=1796515000)
+    read = wallet_page.evaluate("(d) => TerbukaWallet.readProof(window.key, d, 1796515200)", did)
+    assert read == read_authorization(key, 1796515200)  # the header docs/wallet.md shows
+    read_authorization_check(did, read, now=1796515200)
 
 
 def test_random_intents_signed_in_the_browser_verify_in_the_core(wallet_page: Page) -> None:

@@ -28,6 +28,7 @@ from urllib.parse import quote
 from terbuka.errors import TerbukaError
 from terbuka.money.allowance import SignedAllowance
 from terbuka.money.enrol import enrol_proof_sign
+from terbuka.money.reads import read_authorization
 from terbuka.money.spend import OFFLINE_MERCHANT
 from terbuka.money.walletfile import (
     wallet_allowance_add,
@@ -108,9 +109,12 @@ def merchants_lines(rows: Iterable[Mapping[str, Any]], as_json: bool) -> list[st
 
 
 def request(
-    server: str | None, path: str, body: Mapping[str, Any] | None = None, token: str = ""
+    server: str | None, path: str, body: Mapping[str, Any] | None = None, authorization: str = ""
 ) -> Any:
-    """Return the JSON answer of GET (or POST body to) server + path (token: a bearer token).
+    """Return the JSON answer of GET (or POST body to) server + path.
+
+    authorization is the Authorization header's value, if any: "Bearer <merchant token>" or a
+    wallet's read proof "Wallet <at>.<signature>" (terbuka.money.reads).
 
     Raises ValueError without a server, ServerRefused for an error answer, OSError when the
     server cannot be reached.
@@ -122,8 +126,8 @@ def request(
         )
     data = json.dumps(body).encode() if body is not None else None
     headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
+    if authorization:
+        headers["Authorization"] = authorization
     call = urllib.request.Request(server.rstrip("/") + path, data=data, headers=headers)
     try:
         with urllib.request.urlopen(call, timeout=TIMEOUT) as answer:
@@ -187,8 +191,9 @@ def balance_command(args: argparse.Namespace) -> int:
     """Print the wallet's balance per programme and its chain head at the server."""
 
     def balance() -> int:
-        did = wallet_file_read(args.wallet).key.did
-        shown = request(args.server, "/api/wallets/" + quote(did))
+        key = wallet_file_read(args.wallet).key
+        proof = read_authorization(key, int(time.time()))
+        shown = request(args.server, "/api/wallets/" + quote(key.did), None, proof)
         for row in shown["balances"]:
             print(f"{row['programme']}\tRp {row['balance']}\t{','.join(row['categories'])}")
         print(f"nomor/counter {shown['counter']} hash {shown['head']} ({shown['status']})")
@@ -262,7 +267,7 @@ def sync_command(args: argparse.Namespace) -> int:
         unpaid = 0
         for at in range(0, len(vouchers), SYNC_BATCH):
             body = {"vouchers": vouchers[at : at + SYNC_BATCH]}
-            answer = request(args.server, "/api/wallets/sync", body, token=args.token)
+            answer = request(args.server, "/api/wallets/sync", body, f"Bearer {args.token}")
             for result in answer["results"]:
                 reason = f" ({result['reason']})" if result["reason"] else ""
                 print(f"{result['status']}{reason}\t{result['hash'] or '-'}")

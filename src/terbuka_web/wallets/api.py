@@ -7,7 +7,9 @@ sequencer integrates its entry) or refuses with the reason (422, error code paym
 and "reason"); GET /api/wallets/payments/{hash} is the receipt with its inclusion proof;
 GET /api/wallets/{did} the wallet's chain head and balances; GET /api/wallets/{did}/payments
 its receipts (proofs included) and GET /api/wallets/{did}/credits the money that came in (the
-citizen app's history and notices); GET /api/wallets/merchants the approved merchants.
+citizen app's history and notices), each only with the wallet's own read proof "Authorization:
+Wallet <at>.<signature>" (terbuka.money.reads; 401 without); GET /api/wallets/merchants the
+approved merchants.
 
 Offline payments (docs/wallet.md, "Offline allowances and sync"):
 
@@ -54,12 +56,15 @@ wrong_merchant or a format error; "hash" null when it does not parse). Retrying 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from terbuka.errors import TerbukaError
+from terbuka.money.reads import read_authorization_check
 from terbuka_web.api.errors import ERRORS, ErrorOut
 from terbuka_web.wallets import selectors
 from terbuka_web.wallets.models import Wallet
@@ -227,16 +232,16 @@ class CreditOut(Schema):
     at: dt.datetime
 
 
-@router.get("/{did}/payments", response={200: list[ReceiptOut], **ERRORS})
+@router.get("/{did}/payments", response={200: list[ReceiptOut], 401: ErrorOut, **ERRORS})
 def wallet_payments(request: HttpRequest, did: str) -> list[dict[str, Any]]:
     """Riwayat pembayaran dompet / a wallet's last 50 receipts with proofs, newest first."""
-    return selectors.wallet_receipts(_wallet(did))
+    return selectors.wallet_receipts(_reader(request, did))
 
 
-@router.get("/{did}/credits", response={200: list[CreditOut], **ERRORS})
+@router.get("/{did}/credits", response={200: list[CreditOut], 401: ErrorOut, **ERRORS})
 def wallet_credits(request: HttpRequest, did: str) -> list[dict[str, Any]]:
     """Dana masuk ke dompet / the last 50 credits into a wallet, newest first."""
-    return selectors.wallet_credits(_wallet(did))
+    return selectors.wallet_credits(_reader(request, did))
 
 
 def _wallet(did: str) -> Wallet:
@@ -246,10 +251,24 @@ def _wallet(did: str) -> Wallet:
     return wallet
 
 
-@router.get("/{did}", response={200: WalletOut, **ERRORS})
+def _reader(request: HttpRequest, did: str) -> Wallet:
+    """Return wallet did when the request carries that wallet's own read proof; 401 else.
+
+    The proof is "Authorization: Wallet <at>.<signature>" (terbuka.money.reads): a did:key is
+    in every payment QR, and it alone must not show the wallet's money to whoever saw one.
+    """
+    header = request.headers.get("Authorization", "")
+    try:
+        read_authorization_check(did[:100], header, int(time.time()))
+    except TerbukaError as error:
+        raise HttpError(401, f"{error.message_id} / {error.message_en}") from None
+    return _wallet(did)
+
+
+@router.get("/{did}", response={200: WalletOut, 401: ErrorOut, **ERRORS})
 def wallet_show(request: HttpRequest, did: str) -> dict[str, Any]:
     """Saldo dan kepala rantai dompet / a wallet's balances and chain head (no identity)."""
-    wallet = _wallet(did)
+    wallet = _reader(request, did)
     return {
         "wallet": wallet.did, "status": wallet.status, "counter": wallet.counter,
         "head": wallet.head, "balances": selectors.wallet_balances(wallet),

@@ -15,6 +15,7 @@ import pytest
 from terbuka.money.enrol import enrol_proof_sign
 from terbuka.money.intent import GENESIS, Intent, SignedIntent, intent_sign
 from terbuka.money.keys import WalletKey, wallet_key_generate
+from terbuka.money.reads import read_authorization
 from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.benefits.cycles import cycle_run
 from terbuka_web.benefits.models import Programme, Registrant
@@ -96,6 +97,11 @@ def intent(
         expires=int(time.time()) + 600 if expires is None else expires,
         prev=(wallet.head if counter is None else GENESIS) if prev is None else prev,
     ))  # fmt: skip
+
+
+def reading(key: WalletKey) -> dict[str, str]:
+    """Return the headers of a read of key's own wallet now (its signed read proof)."""
+    return {"Authorization": read_authorization(key, int(time.time()))}
 
 
 def approved(code: str) -> Merchant:

@@ -5,12 +5,14 @@ the enrolment code and showing it used, with role, region and CSRF checked."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from django.test import Client
 
 from terbuka.money.enrol import enrol_proof_sign
 from terbuka.money.keys import wallet_key_generate
+from terbuka.money.reads import read_authorization
 from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.benefits.models import Registrant
 from terbuka_web.regions.models import Region
@@ -18,7 +20,7 @@ from terbuka_web.wallets.models import EnrolChallenge
 from terbuka_web.wallets.payments import payment_accept
 from terbuka_web.wallets.services import wallet_enrol
 
-from .conftest import ENTITLEMENT, SLUG, World, enrol, intent
+from .conftest import ENTITLEMENT, SLUG, World, enrol, intent, reading
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +35,7 @@ def nik_of(n: int, village: str = "35.22.01.2001") -> str:
 def test_a_wallets_receipts_and_credits_list_its_history_without_identity(world: World) -> None:
     key = enrol(world, world.people[0])
     paid = [payment_accept(intent=intent(key, amount).format()) for amount in (10_000, 5_000)]
-    client = Client()
+    client = Client(headers=reading(key))
     receipts = client.get(f"/api/wallets/{key.did}/payments").json()
     assert [r["hash"] for r in receipts] == [p.intent_hash for p in reversed(paid)]
     assert receipts[0]["amount"] == 5_000 and receipts[0]["counter"] == 2
@@ -41,8 +43,10 @@ def test_a_wallets_receipts_and_credits_list_its_history_without_identity(world:
     assert [(c["programme"], c["amount"], c["kind"]) for c in credits] == [
         (SLUG, ENTITLEMENT, "entitlement")
     ]
-    assert client.get("/api/wallets/did:key:z6MkNone/payments").status_code == 404
-    assert client.get("/api/wallets/did:key:z6MkNone/credits").json()["error"]["code"] == (
+    unknown = wallet_key_generate()  # signs its own reads, but was never enrolled
+    path = f"/api/wallets/{unknown.did}"
+    assert Client().get(path + "/payments", headers=reading(unknown)).status_code == 404
+    assert Client().get(path + "/credits", headers=reading(unknown)).json()["error"]["code"] == (
         "not_found"
     )
     public = client.get(f"/api/wallets/{key.did}/payments").content
@@ -51,10 +55,25 @@ def test_a_wallets_receipts_and_credits_list_its_history_without_identity(world:
         assert text.encode() not in public
 
 
+def test_a_wallet_is_read_only_with_its_own_fresh_read_proof(world: World) -> None:
+    key = enrol(world, world.people[0])
+    other = enrol(world, world.people[1])
+    stale = {"Authorization": read_authorization(key, int(time.time()) - 301)}
+    for suffix in ("", "/payments", "/credits"):
+        path = f"/api/wallets/{key.did}{suffix}"
+        for headers in ({}, reading(other), stale, {"Authorization": "Bearer x"}):
+            answer = Client().get(path, headers=headers)
+            assert answer.status_code == 401, (path, headers, answer.content)
+            error = answer.json()["error"]
+            assert error["message"] and error["message_en"] and " / " in error["message"]
+            assert b"balance" not in answer.content and str(SLUG).encode() not in answer.content
+        assert Client().get(path, headers=reading(key)).status_code == 200
+
+
 def test_a_re_enrolment_credit_says_rekey(world: World) -> None:
     enrol(world, world.people[0])
     new = enrol(world, world.people[0])
-    credits = Client().get(f"/api/wallets/{new.did}/credits").json()
+    credits = Client(headers=reading(new)).get(f"/api/wallets/{new.did}/credits").json()
     assert [(c["kind"], c["amount"]) for c in credits] == [("rekey", ENTITLEMENT)]
 
 

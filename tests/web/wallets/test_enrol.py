@@ -25,7 +25,7 @@ from terbuka_web.wallets.models import Wallet
 from terbuka_web.wallets.payments import payment_accept
 from terbuka_web.wallets.services import enrol_challenge_create, wallet_enrol
 
-from .conftest import ENTITLEMENT, SLUG, World, enrol, intent
+from .conftest import ENTITLEMENT, SLUG, World, enrol, intent, reading
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_log_and_api_hold_no_identity(world: World) -> None:
     payment_accept(intent=intent(key, 10_000).format())
     client = Client()
     public = b"".join(bytes(e.data) for e in LogEntry.objects.filter(kind__startswith="wallet."))
-    public += client.get(f"/api/wallets/{key.did}").content
+    public += client.get(f"/api/wallets/{key.did}", headers=reading(key)).content
     public += client.get("/api/wallets/merchants").content
     for text in ("Warga Fiktif", "Dusun Uji", "35220101", world.people[0].nik_hash):
         assert text.encode() not in public
@@ -115,7 +115,7 @@ def test_enrolment_through_the_api(world: World) -> None:
     body["proof"] = enrol_proof_sign(key, issued.challenge, issued.expires)
     answer = client.post("/api/wallets/enrolments", body, content_type="application/json")
     assert answer.status_code == 201 and answer.json() == {"wallet": key.did, "replaces": None}
-    shown = client.get(f"/api/wallets/{key.did}").json()
+    shown = client.get(f"/api/wallets/{key.did}", headers=reading(key)).json()
     assert shown["counter"] == 0 and shown["balances"][0]["balance"] == ENTITLEMENT
     assert shown["balances"][0]["categories"] == ["atk", "warung"]
     assert issued.expires > time.time()

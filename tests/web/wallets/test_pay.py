@@ -22,7 +22,7 @@ from terbuka_web.transparency.services import log_sequence
 from terbuka_web.wallets.models import Payment
 from terbuka_web.wallets.payments import payment_accept
 
-from .conftest import ENTITLEMENT, SLUG, World, enrol, intent
+from .conftest import ENTITLEMENT, SLUG, World, enrol, intent, reading
 
 pytestmark = pytest.mark.django_db
 
@@ -112,8 +112,12 @@ def test_refused_intent_says_why_and_moves_nothing(world: World, case: str) -> N
 
 def test_unknown_receipt_and_wallet_are_404_in_the_error_shape(world: World) -> None:
     client = Client()
-    for path in ("/api/wallets/payments/" + "A" * 43, "/api/wallets/did:key:z6Mkx"):
-        answer = client.get(path)
+    unknown = wallet_key_generate()  # signs its own read, but was never enrolled
+    for path, headers in (
+        ("/api/wallets/payments/" + "A" * 43, {}),
+        (f"/api/wallets/{unknown.did}", reading(unknown)),
+    ):
+        answer = client.get(path, headers=headers)
         assert answer.status_code == 404 and answer.json()["error"]["code"] == "not_found"
 
 

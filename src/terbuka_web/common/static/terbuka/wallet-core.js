@@ -117,6 +117,14 @@
     return b64url(await sign(privateKey, input));
   }
 
+  async function readProof(privateKey, wallet, at) {
+    // Sign a read of the wallet's own figures (docs/wallet.md, Reading a wallet); return the
+    // Authorization header's value "Wallet <at>.<signature>".
+    amountCheck("at", at, 0);
+    const input = canonical({ at, type: "terbuka/wallet-read/1", wallet });
+    return `Wallet ${at}.${b64url(await sign(privateKey, input))}`;
+  }
+
   function voucher(intentWire, allowanceWire) {
     // Join an intent and its offline allowance into the QR payload: the allowance's wallet and
     // programme fields left empty (the verifier puts the intent's back).
@@ -187,6 +195,6 @@
 
   self.TerbukaWallet = {
     ZERO_HASH, WalletError, b64url, b64urlDecode, b58, didKey, canonical, intentMake, enrolProof,
-    voucher, qrMake, qrSvg, walletCreate, walletLoad, walletPay, walletHeadSet,
+    readProof, voucher, qrMake, qrSvg, walletCreate, walletLoad, walletPay, walletHeadSet,
   };
 })();

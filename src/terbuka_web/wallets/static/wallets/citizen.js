@@ -34,11 +34,12 @@
 
   class Offline extends Error {}
 
-  async function api(path, body) {
+  async function api(path, body, authorization) {
     // Call the wallet API; return {status, data}; throw Offline when there is no network.
+    // authorization: the wallet's read proof, for reads of its own figures.
     let response;
     try {
-      response = await fetch(path, body === undefined ? {} : {
+      response = await fetch(path, body === undefined ? { headers: authorization ? { Authorization: authorization } : {} } : {
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
       });
     } catch (_error) {
@@ -58,12 +59,14 @@
     // (not enrolled). With no signal, return what was kept and say so.
     const record = await W.walletLoad();
     const did = encodeURIComponent(record.did);
+    const proof = await W.readProof(record.privateKey, record.did, Math.floor(Date.now() / 1000));
     try {
-      const wallet = await api(`/api/wallets/${did}`);
+      const wallet = await api(`/api/wallets/${did}`, undefined, proof);
       $("network").hidden = true;
       if (wallet.status === 404) return null;
       const [payments, credits, merchants] = await Promise.all([
-        api(`/api/wallets/${did}/payments`), api(`/api/wallets/${did}/credits`), api("/api/wallets/merchants"),
+        api(`/api/wallets/${did}/payments`, undefined, proof), api(`/api/wallets/${did}/credits`, undefined, proof),
+        api("/api/wallets/merchants"),
       ]);
       kept("merchants", merchants.data);
       kept("history", { payments: payments.data, credits: credits.data });
