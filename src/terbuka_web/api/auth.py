@@ -12,27 +12,29 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
-from ninja.errors import HttpError
 from ninja.security import HttpBearer
+
+from terbuka_web.api.errors import Unauthorised
 
 
 class TokenBearer(HttpBearer):
     """Find who holds a request's bearer token with lookup; answer 401 with refusal if no one.
 
     lookup(request, token) returns the holder (a user, a merchant, a village code) or None;
-    refusal is the bilingual message, e.g. "token desa tidak sah / the village token is not valid".
+    refusal is the message in Indonesian and English, e.g. ("token desa tidak sah", "the
+    village token is not valid").
     """
 
-    def __init__(self, lookup: Callable[[HttpRequest, str], Any], refusal: str) -> None:
+    def __init__(self, lookup: Callable[[HttpRequest, str], Any], refusal: tuple[str, str]) -> None:
         self.lookup = lookup
         self.refusal = refusal
         super().__init__()
 
     def __call__(self, request: HttpRequest) -> Any:
-        """Return the holder (ninja stores it as request.auth); raise HttpError 401 otherwise."""
+        """Return the holder (ninja stores it as request.auth); raise Unauthorised otherwise."""
         holder = super().__call__(request)
         if holder is None:
-            raise HttpError(401, self.refusal)
+            raise Unauthorised(*self.refusal)
         return holder
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:

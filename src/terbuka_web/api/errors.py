@@ -134,8 +134,20 @@ def on_terbuka(request: HttpRequest, exc: TerbukaError) -> HttpResponse:
     return JsonResponse({"error": {**exc.as_dict(), "code": exc.code}}, status=status)
 
 
+class Unauthorised(HttpError):
+    """Refuse a request without valid credentials: 401 with Indonesian and English text."""
+
+    def __init__(self, message_id: str, message_en: str, field: str = "Authorization") -> None:
+        super().__init__(401, message_en)
+        self.message_id = message_id
+        self.message_en = message_en
+        self.field = field
+
+
 def on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    """Answer the HttpError's status in the error shape."""
+    """Answer the HttpError's status in the error shape (an Unauthorised's text per language)."""
+    if isinstance(exc, Unauthorised):
+        return error_response(401, exc.message_id, exc.message_en, exc.field)
     return error_response(exc.status_code, str(exc.message), str(exc.message))
 
 

@@ -85,7 +85,7 @@ WRITES: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, **ERRORS}
 
 OFFICER = TokenBearer(
     lambda request, token: officer_by_token(token),
-    "token petugas tidak sah / the officer token is not valid",
+    ("token petugas tidak sah", "the officer token is not valid"),
 )
 
 

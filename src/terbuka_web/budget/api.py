@@ -15,14 +15,13 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
 
 from terbuka.budget.errors import BudgetFileError
 from terbuka.budget.rows import rows_check
 from terbuka.errors import ValidationError
 from terbuka.regions.codes import code_parse
 from terbuka_web.api.auth import TokenBearer
-from terbuka_web.api.errors import ERRORS, ErrorOut, KnownParams
+from terbuka_web.api.errors import ERRORS, ErrorOut, KnownParams, Unauthorised
 from terbuka_web.budget.selectors import Totals, batches_logged, region_rollup, village_of_token
 from terbuka_web.budget.services import budget_rows_publish
 from terbuka_web.regions.models import Region
@@ -131,7 +130,7 @@ def budget_batches(request: HttpRequest, query: Query[BatchQuery]) -> HttpRespon
     return JsonResponse({"batches": items, "links": {"next": following}})
 
 
-VILLAGE_REFUSAL = "token desa tidak sah / the village token is not valid"
+VILLAGE_REFUSAL = ("token desa tidak sah", "the village token is not valid")
 VILLAGE = TokenBearer(lambda request, token: village_of_token(token), VILLAGE_REFUSAL)
 
 
@@ -146,7 +145,7 @@ def village_lines_push(request: HttpRequest, code: str, body: LinesIn) -> Any:
     """
     dotted = str(code_parse(code, level="village"))
     if request.auth != dotted:  # type: ignore[attr-defined]
-        raise HttpError(401, VILLAGE_REFUSAL)
+        raise Unauthorised(*VILLAGE_REFUSAL)
     rows = rows_check([{**row, "wilayah": row.get("wilayah", dotted)} for row in body.rows])
     strangers = [row for row in rows if row.region != dotted]
     if strangers:

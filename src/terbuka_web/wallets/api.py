@@ -61,11 +61,10 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 
 from terbuka.errors import TerbukaError
 from terbuka.money.reads import read_authorization_check
-from terbuka_web.api.errors import ERRORS, ErrorOut
+from terbuka_web.api.errors import ERRORS, ErrorOut, Unauthorised
 from terbuka_web.wallets import selectors
 from terbuka_web.wallets.models import Wallet
 from terbuka_web.wallets.offline import MAX_VOUCHERS, allowance_issue, vouchers_sync
@@ -201,7 +200,7 @@ def vouchers_sync_create(request: HttpRequest, body: SyncIn) -> dict[str, Any]:
     token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     merchant = selectors.merchant_of_token(token) if token else None
     if merchant is None:
-        raise HttpError(401, "token pedagang tidak sah / the merchant token is not valid")
+        raise Unauthorised("token pedagang tidak sah", "the merchant token is not valid")
     results = vouchers_sync(merchant=merchant, vouchers=body.vouchers)
     return {"merchant": merchant.code, "results": [r.as_data() for r in results]}
 
@@ -261,7 +260,7 @@ def _reader(request: HttpRequest, did: str) -> Wallet:
     try:
         read_authorization_check(did[:100], header, int(time.time()))
     except TerbukaError as error:
-        raise HttpError(401, f"{error.message_id} / {error.message_en}") from None
+        raise Unauthorised(error.message_id, error.message_en) from None
     return _wallet(did)
 
 

@@ -181,7 +181,11 @@ def test_the_api_declares_a_disaster_within_the_officer_s_region(
     body = {"title": "Banjir API", "regions": ["35.22.02"], "starts_on": today.isoformat(),
             "ends_on": (today + dt.timedelta(days=3)).isoformat()}  # fmt: skip
     _error(client.post(url, body, content_type="application/json"), 401, "error")
-    _error(client.post(url), 401, "error")  # the token is checked before the body
+    missing = _error(client.post(url), 401, "error")  # the token is checked before the body
+    assert (missing["message"], missing["message_en"]) == (
+        "token petugas tidak sah",
+        "the officer token is not valid",
+    )
     _error(client.post(url, headers={"Authorization": "Bearer "}), 401, "error")
     ppk = _user("ppk.sosial", Role.PPK)
     for user in (_user("op.sosial", Role.OPERATOR), _user("aud", Role.AUDITOR, None)):
