@@ -74,8 +74,9 @@ PREFIX = "B"  # tracking ids of seeded cases: B000000001…
 STATES = ["received", "verified", "rejected", "forwarded", "in_progress", "answered", "closed"]
 COLUMNS = (
     "tracking_id", "secret_hash", "kind", "category_id", "subject", "ocid", "service",
-    "region_id", "title", "text", "anonim", "rahasia", "reporter_name", "contact_preference",
-    "contact", "contact_hash", "client_hash", "state", "agency_id", "level", "due_kind",
+    "region_id", "title", "text", "anonim", "rahasia", "reporter_name_sealed",
+    "contact_preference", "contact_sealed", "contact_hash", "client_hash", "state", "agency_id",
+    "level", "due_kind",
     "received_at", "forwarded_on_time", "answered_on_time", "followup_days", "escalations",
     "reject_reason", "answer",
 )  # fmt: skip
@@ -163,7 +164,7 @@ def _copy(have: int, n: int, category: int, agencies: list[int], villages: list[
                 copy.write_row((
                     f"{PREFIX}{i:09d}", "0" * 64, "complaint", category, "place", "", "",
                     rng.choice(villages), f"Jalan rusak {i}", "Lubang besar di jalan desa.",
-                    rng.random() < 0.2, rng.random() < 0.01, "", "none", "", "", "", state,
+                    rng.random() < 0.2, rng.random() < 0.01, b"", "none", b"", "", "", state,
                     rng.choice(agencies) if forwarded else None, "kabupaten", "",
                     start + timedelta(minutes=i), on_time, answered_on_time,
                     rng.randrange(21) if answered else None, int(rng.random() < 0.05), "", "",
@@ -280,40 +281,69 @@ def stats_uncached(times: int) -> dict[str, Any]:
     return summary(sorted(lat), time.monotonic() - t0, [])
 
 
+def ceiling_client(
+    port: int, until: float, seed_: int, out: list[float], errors: list[str]
+) -> None:
+    """GET /favicon.ico (a redirect through every middleware, no database) until the deadline:
+    what the same server answers at all on this machine, the peer of the two runs."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while time.monotonic() < until:
+        t0 = time.perf_counter()
+        try:
+            conn.request("GET", "/favicon.ico")
+            response = conn.getresponse()
+            response.read()
+            if response.status != 302:
+                errors.append(str(response.status))
+        except (OSError, http.client.HTTPException) as exc:
+            errors.append(type(exc).__name__)
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            continue
+        out.append((time.perf_counter() - t0) * 1000)
+
+
 def served(
     args: argparse.Namespace, database_url: str, client: Any, warm: float = 2.0, rate: float = 0
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Serve with gunicorn, warm up for warm seconds, run the clients (with reports arriving at
-    rate per second meanwhile, when rate > 0); return figures with the CPU per request."""
+    rate per second meanwhile, when rate > 0), then the ceiling clients on the same server;
+    return both figures with the CPU per request."""
     port = free_port()
     with tempfile.TemporaryDirectory() as data_dir:
         server = server_start(database_url, port, args.workers, data_dir, args.threads, 60)
         try:
             run_clients(client, args.clients, warm, port, seed_base=10_000 + int(time.time()))
-            workers = worker_pids(server)
-            app0, load0 = cpu_seconds(workers), os.getloadavg()[0]
-            database = BackendCpu(database_url).start()
-            filed: list[int] = []
-            feeder = threading.Thread(
-                target=arrivals,
-                args=(time.monotonic() + args.seconds, rate, filed, []),
-                daemon=True,
-            )
-            if rate > 0:
-                feeder.start()
-            found = run_clients(
-                client, args.clients, args.seconds, port, seed_base=int(time.time())
-            )
-            if rate > 0:
-                feeder.join()
-                found["reports_arrived_meanwhile"] = len(filed)
-            done = max(found.get("requests", 0), 1)
-            found["app_cpu_ms_per_request"] = round(1000 * (cpu_seconds(workers) - app0) / done, 2)
-            found["db_cpu_ms_per_request"] = round(1000 * database.stop() / done, 2)
-            found["load_avg_1m_before"] = round(load0, 1)
+            found = _measured(args, database_url, server, client, port, rate)
+            ceiling = _measured(args, database_url, server, ceiling_client, port, 0)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
+    return found, ceiling
+
+
+def _measured(
+    args: argparse.Namespace, database_url: str, server: Any, client: Any, port: int, rate: float
+) -> dict[str, Any]:
+    """Run the clients against the server for args.seconds; return latencies, the rate and
+    the workers' and PostgreSQL backends' CPU per request, and the load average before."""
+    workers = worker_pids(server)
+    app0, load0 = cpu_seconds(workers), os.getloadavg()[0]
+    database = BackendCpu(database_url).start()
+    filed: list[int] = []
+    feeder = threading.Thread(
+        target=arrivals, args=(time.monotonic() + args.seconds, rate, filed, []), daemon=True
+    )
+    if rate > 0:
+        feeder.start()
+    found = run_clients(client, args.clients, args.seconds, port, seed_base=int(time.time()))
+    if rate > 0:
+        feeder.join()
+        found["reports_arrived_meanwhile"] = len(filed)
+    done = max(found.get("requests", 0), 1)
+    found["app_cpu_ms_per_request"] = round(1000 * (cpu_seconds(workers) - app0) / done, 2)
+    found["db_cpu_ms_per_request"] = round(1000 * database.stop() / done, 2)
+    found["load_avg_1m_before"] = round(load0, 1)
     return found
 
 
@@ -342,14 +372,16 @@ def main() -> None:
     # each worker imports the URLconf on its first request (~1 s idle, 8 s under load 25),
     # then computes the statistics once and caches them
     warm = 10.0 + 3 * statistics_peer["max_ms"] / 1000
-    statistics_page = served(args, database_url, stats_client, warm, args.arrivals)
-    submissions = served(args, database_url, submit_client, warm=10.0)
+    statistics_page, stats_ceiling = served(args, database_url, stats_client, warm, args.arrivals)
+    submissions, ceiling = served(args, database_url, submit_client, warm=10.0)
     submissions_peer = run_clients(peer_submit, args.clients, args.seconds, seed_base=99)
     runs = (
         ("submissions, gunicorn HTTP Open311 POST", submissions),
         ("submissions, peer: open311.request_post direct", submissions_peer),
+        ("ceiling, peer: GET /favicon.ico on the same server", ceiling),
         ("statistics page, gunicorn HTTP (cached per publication stamp)", statistics_page),
         ("statistics, peer: uncached computation", statistics_peer),
+        ("ceiling, peer: GET /favicon.ico on the statistics' server", stats_ceiling),
     )
     for name, result in runs:
         print(
@@ -368,9 +400,11 @@ def main() -> None:
         "load_avg_1m": round(os.getloadavg()[0], 1),
         "submissions_http": submissions,
         "submissions_peer_direct": submissions_peer,
+        "http_ceiling_favicon": ceiling,
         "statistics_http": statistics_page,
         "statistics_warm_up_s": round(warm, 1),
         "statistics_peer_uncached": statistics_peer,
+        "statistics_http_ceiling_favicon": stats_ceiling,
         "target_submissions_per_s": 1000,
         "target_statistics_p95_ms": 200,
         "meets_submissions": bool(submissions.get("rps", 0) >= 1000 and not submissions["errors"]),
