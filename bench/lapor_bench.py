@@ -35,6 +35,9 @@ statement and the kept category [in brackets, load 28-32], then after (load 20-3
   0.32 ms PostgreSQL CPU a page [4.43 + 0.59 ms]; in-process a page from the cache costs
   0.9 ms CPU [2.9 ms]. An uncached recompute 46 ms p50; each worker recomputes about once a
   second, the tail of p99 (707 ms). On 2 free cores ~1,000 pages/s.
+A second pair (load 20-25 both): submissions 6.2 + 3.5 ms CPU [8.6 + 3.7 ms], 56/s [49/s];
+statistics 205 pages/s [62/s], p95 446 ms [1.16 s], 2.0 + 0.4 ms CPU a page [5.6 + 1.2 ms],
+with that run's ceiling at 450/s, p95 197 ms (the machine busier).
 Neither target is met on this machine under this load; p95 is queueing for 2 cores at load
 20-36 (the ceiling's own p95 is 68-81 ms).
 
