@@ -9,28 +9,37 @@ address limits run as in production), then:
    encoded) for a bounded time; the peer, in the same run, is the same open311.request_post
    called directly by C threads (no HTTP, no middleware): the gap is what the web stack adds.
    Target: >= 1,000 submissions/s.
-2. statistics: C clients GET /lapor/statistik/ (figures and rendered tables cached per
-   publication stamp, as deployed) while reports arrive at --arrivals/s (the stamp moves
-   about every second, so each worker recomputes from the maintained tally, serving the
-   previous figures meanwhile); the peer is the uncached computation (selectors.stats_compute)
-   timed directly. Target: p95 < 200 ms with 20 clients.
+2. statistics: C anonymous clients GET /lapor/statistik/ (the page cached per publication
+   stamp, as deployed) while reports arrive at --arrivals/s (the stamp moves about every
+   second, so each worker recomputes from the maintained tally, serving the previous page
+   meanwhile); the peer is the uncached computation (selectors.stats_compute) timed directly.
+   Target: p95 < 200 ms with 20 clients.
+3. after each of the two, on the same server with the same clients: GET /favicon.ico (a
+   redirect through every middleware, no database), the ceiling of what this server answers
+   at all on this machine, to read the two rates against.
 
 Prints the figures and ends with one JSON line. Each gunicorn worker imports the URLconf on
 its first request (~8 s under load 25), hence the 10 s warm-up.
 
-Last run (1,000,000 cases, 20 clients, 2 workers x 4 threads, load 20-25 on 2 cores shared
-by ~8 sessions; the previous figures, load 16-23, in brackets):
-- submissions: 53/s calling open311.request_post directly [55/s; 116/s in a run at load
-  28-30], 20.5/s over HTTP [30/s], 12.1 ms worker CPU + 5.5 ms PostgreSQL CPU a submission:
-  the machine is saturated, no request waits on a lock; 9 round trips a submission [12].
-- statistics page with 37 reports arriving (the stamp moving every second): p50 295 ms, p95
-  1.5 s [p95 3.0 s with the stamp still], 35 requests/s, 8.6 ms worker CPU + 2.0 ms
-  PostgreSQL CPU a request [12.7 + 15.8 ms in a run before the tally split]; an uncached
-  recompute 63 ms p50 [4.2 s]: a fold and two GROUP BYs over ~1.5k tally rows instead of
-  1M cases; the cached page rendered ~290 ms of template in-process under load 11 before its
-  figures were cached rendered, ~95 ms after.
-Neither target is met on this machine; the CPU per request is the figure to compare on an
-idle one (8.6 ms a page: ~230 pages/s on 2 free cores).
+Last runs (1,000,000 cases, 20 clients, 2 workers x 4 threads, 2 cores shared by ~8
+sessions), back to back: the code before the shared statistics page, the single rate-limit
+statement and the kept category [in brackets, load 28-32], then after (load 20-36):
+- ceiling: 984/s at 0.62 ms worker CPU a request [929/s, 0.71 ms].
+- submissions: 93/s over HTTP [20.8/s], 98/s calling open311.request_post directly [77/s];
+  4.1 ms worker CPU + 2.3 ms PostgreSQL CPU a submission [9.1 + 4.8 ms; 6.7 + 2.8 ms in a
+  run at load 8-16, 104/s]; 8 round trips a submission [9, 10 with a contact]. The CPU is
+  the figure to compare: ~6.4 ms a report is ~310/s on 2 free cores, ten times a ceiling
+  request; 1,000/s needs more cores (or fewer round trips than the ORM's 8).
+- statistics page with 47 reports arriving (the stamp moving every second): 309 pages/s
+  [136/s], p50 16 ms [82 ms], p95 277 ms [436 ms; 617 ms at load 8-16], 1.66 ms worker +
+  0.32 ms PostgreSQL CPU a page [4.43 + 0.59 ms]; in-process a page from the cache costs
+  0.9 ms CPU [2.9 ms]. An uncached recompute 46 ms p50; each worker recomputes about once a
+  second, the tail of p99 (707 ms). On 2 free cores ~1,000 pages/s.
+A second pair (load 20-25 both): submissions 6.2 + 3.5 ms CPU [8.6 + 3.7 ms], 56/s [49/s];
+statistics 205 pages/s [62/s], p95 446 ms [1.16 s], 2.0 + 0.4 ms CPU a page [5.6 + 1.2 ms],
+with that run's ceiling at 450/s, p95 197 ms (the machine busier).
+Neither target is met on this machine under this load; p95 is queueing for 2 cores at load
+20-36 (the ceiling's own p95 is 68-81 ms).
 
 Usage:
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/terbuka_lapor \\
@@ -74,8 +83,9 @@ PREFIX = "B"  # tracking ids of seeded cases: B000000001…
 STATES = ["received", "verified", "rejected", "forwarded", "in_progress", "answered", "closed"]
 COLUMNS = (
     "tracking_id", "secret_hash", "kind", "category_id", "subject", "ocid", "service",
-    "region_id", "title", "text", "anonim", "rahasia", "reporter_name", "contact_preference",
-    "contact", "contact_hash", "client_hash", "state", "agency_id", "level", "due_kind",
+    "region_id", "title", "text", "anonim", "rahasia", "reporter_name_sealed",
+    "contact_preference", "contact_sealed", "contact_hash", "client_hash", "state", "agency_id",
+    "level", "due_kind",
     "received_at", "forwarded_on_time", "answered_on_time", "followup_days", "escalations",
     "reject_reason", "answer",
 )  # fmt: skip
@@ -163,7 +173,7 @@ def _copy(have: int, n: int, category: int, agencies: list[int], villages: list[
                 copy.write_row((
                     f"{PREFIX}{i:09d}", "0" * 64, "complaint", category, "place", "", "",
                     rng.choice(villages), f"Jalan rusak {i}", "Lubang besar di jalan desa.",
-                    rng.random() < 0.2, rng.random() < 0.01, "", "none", "", "", "", state,
+                    rng.random() < 0.2, rng.random() < 0.01, b"", "none", b"", "", "", state,
                     rng.choice(agencies) if forwarded else None, "kabupaten", "",
                     start + timedelta(minutes=i), on_time, answered_on_time,
                     rng.randrange(21) if answered else None, int(rng.random() < 0.05), "", "",
@@ -280,40 +290,69 @@ def stats_uncached(times: int) -> dict[str, Any]:
     return summary(sorted(lat), time.monotonic() - t0, [])
 
 
+def ceiling_client(
+    port: int, until: float, seed_: int, out: list[float], errors: list[str]
+) -> None:
+    """GET /favicon.ico (a redirect through every middleware, no database) until the deadline:
+    what the same server answers at all on this machine, the peer of the two runs."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while time.monotonic() < until:
+        t0 = time.perf_counter()
+        try:
+            conn.request("GET", "/favicon.ico")
+            response = conn.getresponse()
+            response.read()
+            if response.status != 302:
+                errors.append(str(response.status))
+        except (OSError, http.client.HTTPException) as exc:
+            errors.append(type(exc).__name__)
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            continue
+        out.append((time.perf_counter() - t0) * 1000)
+
+
 def served(
     args: argparse.Namespace, database_url: str, client: Any, warm: float = 2.0, rate: float = 0
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Serve with gunicorn, warm up for warm seconds, run the clients (with reports arriving at
-    rate per second meanwhile, when rate > 0); return figures with the CPU per request."""
+    rate per second meanwhile, when rate > 0), then the ceiling clients on the same server;
+    return both figures with the CPU per request."""
     port = free_port()
     with tempfile.TemporaryDirectory() as data_dir:
         server = server_start(database_url, port, args.workers, data_dir, args.threads, 60)
         try:
             run_clients(client, args.clients, warm, port, seed_base=10_000 + int(time.time()))
-            workers = worker_pids(server)
-            app0, load0 = cpu_seconds(workers), os.getloadavg()[0]
-            database = BackendCpu(database_url).start()
-            filed: list[int] = []
-            feeder = threading.Thread(
-                target=arrivals,
-                args=(time.monotonic() + args.seconds, rate, filed, []),
-                daemon=True,
-            )
-            if rate > 0:
-                feeder.start()
-            found = run_clients(
-                client, args.clients, args.seconds, port, seed_base=int(time.time())
-            )
-            if rate > 0:
-                feeder.join()
-                found["reports_arrived_meanwhile"] = len(filed)
-            done = max(found.get("requests", 0), 1)
-            found["app_cpu_ms_per_request"] = round(1000 * (cpu_seconds(workers) - app0) / done, 2)
-            found["db_cpu_ms_per_request"] = round(1000 * database.stop() / done, 2)
-            found["load_avg_1m_before"] = round(load0, 1)
+            found = _measured(args, database_url, server, client, port, rate)
+            ceiling = _measured(args, database_url, server, ceiling_client, port, 0)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
+    return found, ceiling
+
+
+def _measured(
+    args: argparse.Namespace, database_url: str, server: Any, client: Any, port: int, rate: float
+) -> dict[str, Any]:
+    """Run the clients against the server for args.seconds; return latencies, the rate and
+    the workers' and PostgreSQL backends' CPU per request, and the load average before."""
+    workers = worker_pids(server)
+    app0, load0 = cpu_seconds(workers), os.getloadavg()[0]
+    database = BackendCpu(database_url).start()
+    filed: list[int] = []
+    feeder = threading.Thread(
+        target=arrivals, args=(time.monotonic() + args.seconds, rate, filed, []), daemon=True
+    )
+    if rate > 0:
+        feeder.start()
+    found = run_clients(client, args.clients, args.seconds, port, seed_base=int(time.time()))
+    if rate > 0:
+        feeder.join()
+        found["reports_arrived_meanwhile"] = len(filed)
+    done = max(found.get("requests", 0), 1)
+    found["app_cpu_ms_per_request"] = round(1000 * (cpu_seconds(workers) - app0) / done, 2)
+    found["db_cpu_ms_per_request"] = round(1000 * database.stop() / done, 2)
+    found["load_avg_1m_before"] = round(load0, 1)
     return found
 
 
@@ -342,14 +381,16 @@ def main() -> None:
     # each worker imports the URLconf on its first request (~1 s idle, 8 s under load 25),
     # then computes the statistics once and caches them
     warm = 10.0 + 3 * statistics_peer["max_ms"] / 1000
-    statistics_page = served(args, database_url, stats_client, warm, args.arrivals)
-    submissions = served(args, database_url, submit_client, warm=10.0)
+    statistics_page, stats_ceiling = served(args, database_url, stats_client, warm, args.arrivals)
+    submissions, ceiling = served(args, database_url, submit_client, warm=10.0)
     submissions_peer = run_clients(peer_submit, args.clients, args.seconds, seed_base=99)
     runs = (
         ("submissions, gunicorn HTTP Open311 POST", submissions),
         ("submissions, peer: open311.request_post direct", submissions_peer),
+        ("ceiling, peer: GET /favicon.ico on the same server", ceiling),
         ("statistics page, gunicorn HTTP (cached per publication stamp)", statistics_page),
         ("statistics, peer: uncached computation", statistics_peer),
+        ("ceiling, peer: GET /favicon.ico on the statistics' server", stats_ceiling),
     )
     for name, result in runs:
         print(
@@ -368,9 +409,11 @@ def main() -> None:
         "load_avg_1m": round(os.getloadavg()[0], 1),
         "submissions_http": submissions,
         "submissions_peer_direct": submissions_peer,
+        "http_ceiling_favicon": ceiling,
         "statistics_http": statistics_page,
         "statistics_warm_up_s": round(warm, 1),
         "statistics_peer_uncached": statistics_peer,
+        "statistics_http_ceiling_favicon": stats_ceiling,
         "target_submissions_per_s": 1000,
         "target_statistics_p95_ms": 200,
         "meets_submissions": bool(submissions.get("rps", 0) >= 1000 and not submissions["errors"]),

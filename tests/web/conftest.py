@@ -16,17 +16,20 @@ def isolated_media(settings: pytest.FixtureRequest, tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def search_cache_empty() -> None:
-    """Start every test with an empty search cache and no remembered publication stamp.
+    """Start every test with an empty search cache, no remembered publication stamp and no
+    kept category rows.
 
     Tests roll their rows back, so two tests can share a stamp that, in production, only
     one state of the data ever has (committed rows are never removed).
     """
     from django.core.cache import cache
 
+    from terbuka_web.participation.reports import categories_forget
     from terbuka_web.portal.selectors import options_forget
 
     cache.clear()
     options_forget()
+    categories_forget()  # a flush (TRUNCATE) of a transactional test sends no signal
 
 
 @pytest.fixture

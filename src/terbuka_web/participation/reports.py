@@ -8,10 +8,12 @@ enough for a family sharing a phone or a village office sharing a connection.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import io
 import re
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -19,6 +21,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.db import connection
+from django.db.models.signals import post_delete, post_save
 
 from terbuka.errors import TerbukaError, ValidationError
 from terbuka.human import size_over_words
@@ -35,6 +39,8 @@ MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 PERSONAL_NUMBER = re.compile(r"(?<!\d)\d{16}(?!\d)")
 PHONE = re.compile(r"\+?[0-9][0-9 -]{7,18}[0-9]")
 LATITUDE, LONGITUDE = (Decimal(-11), Decimal(6)), (Decimal(94), Decimal(142))  # Indonesia
+CATEGORY_TTL = 10.0  # seconds a worker reuses a category row it read (category_get)
+_categories: dict[str, tuple[float, Category]] = {}  # code → (read at, row), this worker's
 
 
 @dataclass(frozen=True)
@@ -126,11 +132,31 @@ def _length(value: str, where: str, low: int, high: int) -> str:
 
 
 def category_get(code: str) -> Category:
-    """Return the category with code; raise ReportRefused (where "category") when unknown."""
-    category = Category.objects.filter(code=code).first()
-    if category is None:
-        raise _refuse(f"kategori {code!r} tidak dikenal", f"unknown category {code!r}", "category")
-    return category
+    """Return the category with code; raise ReportRefused (where "category") when unknown.
+
+    A worker reuses a category row it read for CATEGORY_TTL seconds (a change made by another
+    process shows within it; one made in this process at once, categories_forget): a report
+    then costs no read of its category. Unknown codes are not kept.
+    """
+    now = time.monotonic()
+    kept = _categories.get(code)
+    if kept is None or now - kept[0] >= CATEGORY_TTL:
+        category = Category.objects.filter(code=code).first()
+        if category is None:
+            raise _refuse(
+                f"kategori {code!r} tidak dikenal", f"unknown category {code!r}", "category"
+            )
+        kept = _categories[code] = (now, category)
+    return copy.copy(kept[1])  # the caller's own instance: its related rows load on it only
+
+
+def categories_forget(**_: object) -> None:
+    """Drop this worker's kept category rows (a signal receiver)."""
+    _categories.clear()
+
+
+post_save.connect(categories_forget, sender=Category, dispatch_uid="participation-categories")
+post_delete.connect(categories_forget, sender=Category, dispatch_uid="participation-cat-del")
 
 
 def _subject(report: ReportInput, subject: str) -> dict[str, Any]:
@@ -204,18 +230,31 @@ def _identity(report: ReportInput) -> dict[str, Any]:
     }
 
 
+LIMITS = (  # the hash field, its limit per hour, who it is (Indonesian, English)
+    ("client_hash", PER_CLIENT_PER_HOUR, "alamat jaringan ini", "this network address"),
+    ("contact_hash", PER_CONTACT_PER_HOUR, "kontak ini", "this contact"),
+)
+# Per limit, its reports of the last hour counted up to the limit: at most limit index entries
+# of (hash, received_at) read, however busy the address; both limits in one statement.
+RECENT_SQL = "SELECT " + ", ".join(
+    f"(SELECT COUNT(*) FROM (SELECT 1 FROM {Case._meta.db_table} WHERE {name} = %s "
+    f"AND received_at > %s LIMIT %s) AS recent_{name})"
+    for name, *_ in LIMITS
+)
+
+
 def _rate_check(fields: dict[str, Any], now: dt.datetime) -> None:
     """Raise ReportRefused when the client or the contact filed too many reports this hour
-    (an index range of (client_hash or contact_hash, received_at), LIMIT limit)."""
-    recent = Case.objects.filter(received_at__gt=now - dt.timedelta(hours=1)).order_by()
-    limits = (
-        ("client_hash", PER_CLIENT_PER_HOUR, "alamat jaringan ini", "this network address"),
-        ("contact_hash", PER_CONTACT_PER_HOUR, "kontak ini", "this contact"),
-    )
-    for name, limit, who_id, who_en in limits:
-        # at most limit index entries of (name, received_at) read, however busy the address
-        mine = recent.filter(**{name: fields[name]}).values("pk")[:limit]
-        if fields[name] and mine.count() >= limit:
+    (RECENT_SQL; an empty hash counts nothing)."""
+    since = connection.ops.adapt_datetimefield_value(now - dt.timedelta(hours=1))
+    params: list[Any] = []
+    for name, limit, *_ in LIMITS:
+        params += [fields[name], since, limit if fields[name] else 0]
+    with connection.cursor() as cursor:
+        cursor.execute(RECENT_SQL, params)
+        counts = cursor.fetchone()
+    for (name, limit, who_id, who_en), count in zip(LIMITS, counts, strict=True):
+        if fields[name] and count >= limit:
             raise _refuse(
                 f"{who_id} sudah mengirim {limit} laporan dalam satu jam; coba lagi nanti",
                 f"{who_en} has sent {limit} reports within an hour; try again later",

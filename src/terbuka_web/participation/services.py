@@ -33,6 +33,7 @@ from terbuka_web.transparency.services import entry_append
 FORWARD_DAYS, ANSWER_DAYS, CLOSE_DAYS = 3, 5, 10
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out on the phone
 TRACKING_LENGTH = 10  # 31^10 ≈ 2^49
+SECRET_BYTES = 16  # the follow secret: 128 random bits, kept as their SHA-256 (no slow hash)
 LOG_KIND = "participation.case"
 
 
@@ -83,7 +84,7 @@ def report_submit(
     """
     now = now or timezone.now()
     checked = report_check(report=report, client_ip=client_ip, now=now, category=category)
-    secret = secrets.token_urlsafe(12)
+    secret = secrets.token_urlsafe(SECRET_BYTES)
     with transaction.atomic(savepoint=False):
         case = Case.objects.create(
             tracking_id=_tracking_id(),

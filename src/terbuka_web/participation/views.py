@@ -3,14 +3,17 @@ officers' case list and steps (verify, reject, forward, start, answer)."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -166,10 +169,48 @@ def _statistics_figures(stats: selectors.Stats) -> str:
     return render_to_string("participation/_statistics_figures.html", context)
 
 
+# Stands for the visitor's CSRF token in a statistics page shared by anonymous visitors (the
+# language form's): random per process, so no text of the page can hold it by chance or intent.
+CSRF_SLOT = f"csrf-{secrets.token_hex(16)}"
+
+
 @require_safe
 def statistics(request: HttpRequest) -> HttpResponse:
-    """Show the public figures per agency and per kecamatan, with charts and tables."""
+    """Show the public figures per agency and per kecamatan, with charts and tables.
+
+    An anonymous visitor with no pending message gets the page rendered once per publication
+    stamp, language, period and day (selectors.stats_public_rendered), with its own CSRF token
+    put in; anyone else a page rendered for them.
+    """
     language, period = get_language(), survey_views.period_of(request)
+    if not _page_shared(request, period):
+        context = _statistics_context(language, period)
+        return render(request, "participation/statistics.html", context)
+    variant = f"page|{language}|{period.code}|{request.META.get('QUERY_STRING', '')}"
+    variant += f"|{timezone.localdate()}"  # the period links name this year, quarter, month
+
+    def page(_stats: selectors.Stats) -> str:
+        context = _statistics_context(language, period) | {"csrf_token": CSRF_SLOT}
+        return render_to_string("participation/statistics.html", context, request)
+
+    shared = selectors.stats_public_rendered(variant, page)
+    return HttpResponse(shared.replace(CSRF_SLOT, get_token(request)))
+
+
+def _page_shared(request: HttpRequest, period: survey_selectors.Period) -> bool:
+    """Report whether request gets the shared page: anonymous, no message to show, and the
+    address of the period as the period links write it (or none)."""
+    query = request.META.get("QUERY_STRING", "")
+    return (
+        not request.user.is_authenticated
+        and not len(messages.get_messages(request))
+        and query in ("", f"periode={period.code}")
+    )
+
+
+def _statistics_context(language: str, period: survey_selectors.Period) -> dict[str, Any]:
+    """Return the statistics page's context: the figures and the satisfaction results of
+    period, each rendered once per publication stamp (selectors.stats_public_rendered)."""
 
     def satisfaction(_stats: selectors.Stats) -> str:
         results, per_agency = survey_selectors.satisfaction_results(period=period)
@@ -184,14 +225,13 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
     # both rendered by the template engine, which escaped them; survey answers counted in
     # public and published comments are logged, so they move the stamp too
-    context = {
+    return {
         "figures": mark_safe(selectors.stats_public_rendered(language, _statistics_figures)),
         "satisfaction": mark_safe(
             selectors.stats_public_rendered(f"{language}|{period.code}", satisfaction)
         ),
         "period": period, "links": survey_views.period_links(),
     }  # fmt: skip
-    return render(request, "participation/statistics.html", context)
 
 
 @login_required

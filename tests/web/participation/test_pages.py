@@ -4,6 +4,7 @@ page or log entry, nor in the view of an official with no need to know."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import struct
 import zlib
@@ -205,3 +206,47 @@ def test_a_process_page_links_to_a_report_about_it(client: Client, world: World)
     assert f'value="{process.ocid}"' in form
     case, _ = file(at(2026, 12, 1), subject="process", ocid=process.ocid, region="")
     assert case.ocid == process.ocid and case.region_id == "35.22" and case.level == "kabupaten"
+
+
+def test_rate_limit_counts_the_last_hour_exactly(world: World) -> None:
+    """Both limits are read in one statement: the fifth report of a contact within the hour
+    before refuses the next one until a full hour has passed since the first."""
+    from terbuka.errors import ValidationError
+
+    first = at(2026, 12, 1, 9)
+    for n in range(5):
+        file(first + dt.timedelta(minutes=n), ip=f"198.51.100.{n}")
+    with pytest.raises(ValidationError, match="5 reports within an hour"):
+        file(first + dt.timedelta(minutes=59, seconds=59, microseconds=500_000), ip="192.0.2.1")
+    file(first + dt.timedelta(hours=1), ip="192.0.2.1")  # the first left the hour
+    with pytest.raises(ValidationError, match="5 reports within an hour"):
+        file(first + dt.timedelta(hours=1, seconds=1), ip="192.0.2.2")
+    for n in range(20):  # an address of many contacts: its own limit, the same statement
+        file(first + dt.timedelta(hours=3), ip="192.0.2.9", contact=f"w{n}@example.org")
+    with pytest.raises(ValidationError, match="this network address"):
+        file(first + dt.timedelta(hours=3), ip="192.0.2.9", contact="lain@example.org")
+
+
+def test_category_row_is_reused_by_a_worker_then_read_again(world: World) -> None:
+    """A worker reuses a category row for CATEGORY_TTL (a report then reads no category), sees
+    a save in its own process at once, and keeps no unknown code."""
+    from terbuka.errors import ValidationError
+    from terbuka_web.participation import reports
+    from terbuka_web.participation.models import Category
+
+    first = reports.category_get("jalan-jembatan")
+    first.name = "changed by its caller only"
+    Category.objects.filter(code="jalan-jembatan").update(name="Jalan")  # no signal: elsewhere
+    assert reports.category_get("jalan-jembatan").name == "Jalan dan jembatan"
+    reports._categories["jalan-jembatan"] = (float("-inf"), first)  # its TTL has passed
+    assert reports.category_get("jalan-jembatan").name == "Jalan"
+    renamed = Category.objects.get(code="jalan-jembatan")
+    renamed.name = "Jalan desa"
+    renamed.save()
+    assert reports.category_get("jalan-jembatan").name == "Jalan desa"  # this process: at once
+    with pytest.raises(ValidationError, match="unknown category"):
+        reports.category_get("irigasi")
+    Category.objects.create(code="irigasi", name="Irigasi", name_en="Irrigation")
+    assert reports.category_get("irigasi").name == "Irigasi"
+    case, _secret = file(at(2026, 12, 1), category="irigasi")
+    assert case.category.code == "irigasi"

@@ -5,13 +5,15 @@ and the cached figures move with the first public change of a case."""
 from __future__ import annotations
 
 import random
+import re
 import statistics
 from collections import defaultdict
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
-from terbuka_web.participation import selectors, tally
+from terbuka_web.participation import selectors, tally, views
 from terbuka_web.participation.models import Case, CaseTallyChange
 from terbuka_web.participation.services import case_forward
 from tests.web.participation.conftest import OTHER_VILLAGE, VILLAGE, World, at, file
@@ -164,3 +166,47 @@ def test_statistics_are_served_stale_while_another_thread_recomputes(world: Worl
         assert selectors.stats_public()[0].forwarded == 0
         assert selectors.stats_public_rendered("stale", lambda s: str(s[0].forwarded)) == "0"
     assert selectors.stats_public()[0].forwarded == 1
+
+
+def _token(page: str) -> str:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+def test_shared_statistics_page_carries_each_visitors_own_csrf_token(world: World) -> None:
+    """Anonymous visitors share one rendered page, yet each one's language form posts with a
+    token of its own cookie (another visitor's would be refused), and the page moves with a
+    public change of a case."""
+    case, _secret = file(at(2026, 3, 2), region=VILLAGE)
+    case_forward(actor=world.verifier, case=case, agency=world.dinas, now=at(2026, 3, 3))
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    pages = [c.get("/lapor/statistik/").content.decode() for c in (first, second)]
+    assert views.CSRF_SLOT not in pages[0] + pages[1]
+    assert "Dinas" in pages[0] and pages[0].replace(_token(pages[0]), "") == pages[1].replace(
+        _token(pages[1]), ""
+    )
+    for client, page in ((first, pages[0]), (second, pages[1])):
+        answer = client.post("/i18n/setlang/", {"csrfmiddlewaretoken": _token(page)})
+        assert answer.status_code == 302
+    assert (
+        second.post("/i18n/setlang/", {"csrfmiddlewaretoken": _token(pages[0])}).status_code == 403
+    )
+    file(at(2026, 3, 4), ip="203.0.113.99", region=OTHER_VILLAGE)
+    from terbuka_web.portal import selectors as portal
+
+    portal._choices.stamp_at = float("-inf")  # the next read asks for the stamp (TTL passed)
+    later = first.get("/lapor/statistik/").content.decode()
+    assert later.replace(_token(later), "") != pages[0].replace(_token(pages[0]), "")
+
+
+def test_signed_in_visitor_gets_a_page_of_their_own(world: World) -> None:
+    """An officer's page (its manage link) is not the shared one, before or after it."""
+    anonymous, officer = Client(), Client()
+    officer.force_login(world.verifier)
+    manage = 'href="/kelola/'
+    assert manage not in anonymous.get("/lapor/statistik/").content.decode()
+    assert manage in officer.get("/lapor/statistik/").content.decode()
+    assert manage not in anonymous.get("/lapor/statistik/").content.decode()
+    other_query = anonymous.get("/lapor/statistik/?periode=2026&x=1")
+    assert other_query.status_code == 200 and manage not in other_query.content.decode()

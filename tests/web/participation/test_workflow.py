@@ -153,3 +153,19 @@ def test_rahasia_case_never_reaches_the_log(world: World) -> None:
     assert sees(world.coordinators["kecamatan"]) and sees(world.desa_pa) and sees(world.verifier)
     assert not sees(world.coordinators["kabupaten"]) and not sees(world.desa_operator)
     assert not sees(world.auditor) and not sees(world.dinas_operator)
+
+
+def test_follow_secret_is_128_random_bits_kept_as_its_digest(world: World) -> None:
+    """The follow secret carries 128 random bits (22 URL-safe characters), is stored only as
+    its SHA-256, and follows its case alone."""
+    import base64
+
+    from terbuka_web.participation.selectors import case_by_secret
+
+    case, secret = file(at(2026, 12, 23))
+    other, other_secret = file(at(2026, 12, 23), ip="203.0.113.8")
+    assert len(base64.urlsafe_b64decode(secret + "==")) == 16 and secret != other_secret
+    assert secret not in case.secret_hash and len(case.secret_hash) == 64
+    assert case_by_secret(case.tracking_id, secret) == case
+    assert case_by_secret(case.tracking_id, other_secret) is None
+    assert case_by_secret(other.tracking_id, secret) is None
