@@ -33,6 +33,7 @@ from terbuka_web.budget.models import (
 from terbuka_web.federation.selectors import (
     HarvestedTotals,
     harvested_budget_years,
+    harvested_region_breakdowns,
     harvested_region_totals,
 )
 from terbuka_web.regions.models import Region
@@ -167,34 +168,61 @@ def summary_lines(*, code: str, year: int) -> list[dict[str, Any]]:
 
 def breakdowns(*, code: str, year: int) -> dict[str, list[dict[str, Any]]]:
     """Return code's subtree spending by "urusan", "bidang" and "account" group, each largest
-    first (then by key), from the maintained RegionBreakdown rows (a few dozen per region).
+    first (then by key), from the maintained RegionBreakdown rows (a few dozen per region)
+    plus the breakdowns harvested from other instances (terbuka_web.federation).
 
-    Each dict: {key, label, planned, realised}. APBD lines group by their programme's urusan
+    Each dict: {key, label, planned, realised, harvested: [{origin, url, planned, realised}]}
+    (the figures include the harvested ones). APBD lines group by their programme's urusan
     or bidang and their account's jenis; APBDes lines by bidang and jenis belanja (5.x), a
     village's bidang as urusan "desa-N" (terbuka_web.budget.breakdowns).
     """
+    dotted = str(code_parse(code))
     rows = (
-        RegionBreakdown.objects.filter(region_id=str(code_parse(code)), year=year, lines__gt=0)
+        RegionBreakdown.objects.filter(region_id=dotted, year=year, lines__gt=0)
         .order_by()
         .values_list("by", "key", "phase", "amount")
     )
     groups: dict[str, dict[str, dict[str, int]]] = {by: {} for by in KEYS}
     for by, key, phase, amount in rows:
         groups[by].setdefault(key, {})[phase] = amount
+    remote = _harvested_add(groups, code=dotted, year=year)
     return {
         by: sorted(
-            (
-                {
-                    "key": key,
-                    "label": _label(by, key),
-                    "planned": phases.get("dpa", 0),
-                    "realised": phases.get("realisasi", 0),
-                }
-                for key, phases in keys.items()
-            ),
+            (_item(by, key, phases, remote.get((by, key), {})) for key, phases in keys.items()),
             key=lambda item: (-item["planned"], item["key"]),
         )
         for by, keys in groups.items()
+    }
+
+
+Remotes = dict[tuple[str, str], dict[str, int]]  # (origin, url) → phase → amount
+
+
+def _harvested_add(
+    groups: dict[str, dict[str, dict[str, int]]], *, code: str, year: int
+) -> dict[tuple[str, str], Remotes]:
+    """Add the breakdowns harvested for code's subtree to groups (by → key → phase → amount);
+    return each (by, key)'s harvested amounts per remote."""
+    remote: dict[tuple[str, str], Remotes] = {}
+    for row in harvested_region_breakdowns(code=code, year=year):
+        phases = groups[row.by].setdefault(row.key, {})
+        phases[row.phase] = phases.get(row.phase, 0) + row.amount
+        got = remote.setdefault((row.by, row.key), {}).setdefault((row.origin, row.url), {})
+        got[row.phase] = row.amount
+    return remote
+
+
+def _item(by: str, key: str, phases: dict[str, int], remotes: Remotes) -> dict[str, Any]:
+    """Return one breakdown key's figures (planned: DPA, realised), with the harvested part."""
+    return {
+        "key": key,
+        "label": _label(by, key),
+        "planned": phases.get("dpa", 0),
+        "realised": phases.get("realisasi", 0),
+        "harvested": [
+            {"origin": o, "url": u, "planned": p.get("dpa", 0), "realised": p.get("realisasi", 0)}
+            for (o, u), p in remotes.items()
+        ],
     }
 
 
