@@ -40,7 +40,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from portal_search import django_setup, free_port, run_clients, server_start
+from portal_search import (
+    BackendCpu,
+    cpu_seconds,
+    django_setup,
+    free_port,
+    run_clients,
+    server_start,
+    worker_pids,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -411,7 +419,13 @@ def main() -> None:
             run_clients(http_client, args.clients, 2.0, port, args.year, ROLLUP, seed_base=1000)
             for values in BY_LEVEL.values():
                 values.clear()
+            workers, load0 = worker_pids(server), os.getloadavg()[0]
+            app0, database = cpu_seconds(workers), BackendCpu(database_url).start()
             served = run_clients(http_client, args.clients, args.seconds, port, args.year, ROLLUP)
+            done = max(served.get("requests", 0), 1)
+            served["app_cpu_ms_per_page"] = round(1000 * (cpu_seconds(workers) - app0) / done, 2)
+            served["db_cpu_ms_per_page"] = round(1000 * database.stop() / done, 2)
+            served["load_avg_1m_before"] = round(load0, 1)
             # Village pages apart: a village's first view after a publication draws its four
             # APBDes boards (stored, then served), and nearly every view here is a first one.
             village = run_clients(
@@ -431,7 +445,9 @@ def main() -> None:
         print(
             f"{name}: {result.get('requests')} requests, {result.get('rps')} /s, "
             f"p50 {result.get('p50_ms')} ms, p95 {result.get('p95_ms')} ms, "
-            f"p99 {result.get('p99_ms')} ms, errors {result.get('errors')}"
+            f"p99 {result.get('p99_ms')} ms, errors {result.get('errors')}, CPU a page: app "
+            f"{result.get('app_cpu_ms_per_page', '-')} ms, PostgreSQL "
+            f"{result.get('db_cpu_ms_per_page', '-')} ms"
         )
     print(f"pages by level: {levels}")
     line = {

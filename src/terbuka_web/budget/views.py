@@ -30,6 +30,7 @@ from terbuka_web.budget.models import BudgetBatch
 from terbuka_web.budget.services import budget_rows_publish
 from terbuka_web.common.cache import cache_through
 from terbuka_web.common.charts import Bar, bar_chart
+from terbuka_web.federation.selectors import budgets_harvested
 from terbuka_web.regions.models import Region
 from terbuka_web.regions.selectors import region_ancestors
 from terbuka_web.transparency.selectors import entry_id_latest
@@ -73,26 +74,29 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         dotted = str(code_parse(code))
     except TerbukaError:
         raise Http404(_("Kode wilayah tidak sah.")) from None
-    asked = _year_asked(request)
+    asked, stamp = _year_asked(request), entry_id_latest()
+    harvested = cache_through(f"budget-harvested|{stamp}", budgets_harvested)
     if dotted.count(".") == 3:  # a village
-        page = _region_page(dotted, asked)
+        page = _region_page(dotted, asked, harvested)
     else:
-        key = f"budget-region|{dotted}|{asked}|{get_language()}|{entry_id_latest()}"
-        page = cache_through(key, lambda: _region_page(dotted, asked))
+        key = f"budget-region|{dotted}|{asked}|{get_language()}|{stamp}"
+        page = cache_through(key, lambda: _region_page(dotted, asked, harvested))
     context = {"page": page, "programmes": region_programmes(dotted)}
     return render(request, "budget/region.html", context)
 
 
-def _region_page(dotted: str, asked: int | None) -> RegionPage:
-    """Return region dotted's page body for year asked (else its latest budget year)."""
+def _region_page(dotted: str, asked: int | None, harvested: bool) -> RegionPage:
+    """Return region dotted's page body for year asked (else its latest budget year);
+    harvested: whether any budget was harvested from another instance (else none is sought)."""
     chain = region_ancestors(code=dotted)
     if not chain or chain[-1].code != dotted:
         raise Http404(_("Wilayah tidak ditemukan."))
     place = chain[-1]
-    years = selectors.budget_years(code=dotted)
+    years = selectors.budget_years(code=dotted, harvested=harvested)
     year = asked or (years[0] if years else 2026)
-    totals, children = selectors.region_rollup(code=dotted, year=year)
-    charts, origins = _charts(dotted, year)
+    totals, children = selectors.region_rollup(code=dotted, year=year, harvested=harvested)
+    charts, origins = _charts(selectors.breakdowns(code=dotted, year=year, harvested=harvested))
+    summary = selectors.summary_rows(code=dotted, year=year)
     context: dict[str, Any] = {
         "region": place,
         "ancestors": chain[:-1],
@@ -103,8 +107,8 @@ def _region_page(dotted: str, asked: int | None) -> RegionPage:
         "year": year,
         "totals": totals,
         "children": children,
-        "checks": selectors.reported_check(code=dotted, year=year, own=totals.own),
-        "summary": selectors.summary_lines(code=dotted, year=year),
+        "checks": selectors.reported_check(code=dotted, year=year, own=totals.own, rows=summary),
+        "summary": selectors.summary_lines(code=dotted, year=year, rows=summary),
         "charts": charts,
         "chart_origins": origins,
         "village": place.level == Region.Level.VILLAGE,
@@ -129,11 +133,12 @@ def _year(request: HttpRequest, years: list[int]) -> int:
     return _year_asked(request) or (years[0] if years else 2026)
 
 
-def _charts(code: str, year: int) -> tuple[list[SafeString], list[dict[str, Any]]]:
-    """Return the spending charts by account group, urusan and bidang (12 largest each), from
-    the maintained breakdowns (harvested ones included), and the remotes whose harvested
-    spending they include: {origin, url, planned, realised} each, by origin."""
-    found = selectors.breakdowns(code=code, year=year)
+def _charts(
+    found: dict[str, list[dict[str, Any]]],
+) -> tuple[list[SafeString], list[dict[str, Any]]]:
+    """Return the spending charts by account group, urusan and bidang (12 largest each) of
+    breakdowns found (harvested ones included), and the remotes whose harvested spending
+    they include: {origin, url, planned, realised} each, by origin."""
     titles = {
         "account": _("Belanja per kelompok rekening (anggaran)"),
         "urusan": _("Belanja per urusan / bidang desa (anggaran)"),

@@ -89,6 +89,11 @@ def harvested_region_totals(*, codes: list[str], year: int) -> dict[str, list[Ha
     return out
 
 
+def budgets_harvested() -> bool:
+    """Report whether any remote's budget totals were harvested (else none need be sought)."""
+    return HarvestedRegionBudget.objects.exists()
+
+
 def harvested_budget_years(*, code: str) -> set[int]:
     """Return the years in which some remote's harvested budget covers region code."""
     return set(HarvestedRegionBudget.objects.filter(region=code).values_list("year", flat=True))
