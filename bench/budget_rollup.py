@@ -14,9 +14,10 @@ maintained totals), and budget import rows per second:
 `terbuka budget import`'s service (parse, check every code, publish, log, refresh totals)
 against a plain COPY of the same rows. Prints p50/p95/p99 per level and ends with one JSON
 line, with the CPU a roll-up page costs (gunicorn workers and PostgreSQL backends ÷ pages).
-Target: p95 < 200 ms. Last figures (2026-12-06, load 25–36 on 2 shared cores): roll-up pages
-p95 1.26 s, p50 0.73 s, 25.8 pages/s, 10.6 ms worker + 5.3 ms PostgreSQL CPU a page (before the
-bodies were kept per data version: p95 2.86 s, 19.2 + 9.7 ms), peer 42–52 ms (docs/data.md).
+Target: p95 < 200 ms. Last figures (2026-12-06, load 21–36 on 2 shared cores): roll-up pages
+p95 1.26–2.43 s, p50 0.73–0.78 s, 17.6–25.8 pages/s, 10.6–13.5 ms worker + 5.3–7.7 ms PostgreSQL
+CPU a page (before the bodies were kept per data version: p95 2.70–2.86 s, 19.2–20.4 + 9.7–12.8
+ms), peer 37–52 ms (docs/data.md).
 
 Usage:
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/budget_bench \\
