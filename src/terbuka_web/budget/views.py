@@ -66,9 +66,10 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
 
     A roll-up page's body (every region but a village) is rendered once per data version and
     kept by the worker: the key holds the newest transparency log entry id, which every
-    budget publication and every harvest moves in its own transaction, so its figures are
-    never those of an earlier version. A village's page shows its board files as they are
-    drawn, so it is rendered each time.
+    budget publication and every harvest moves in its own transaction, so a publication shows
+    on the next view (two committing out of id order: the earlier-numbered one shows with the
+    next write, at the latest after TERBUKA_SEARCH_CACHE_SECONDS). A village's page shows its
+    board files as they are drawn, so it is rendered each time.
     """
     try:
         dotted = str(code_parse(code))
