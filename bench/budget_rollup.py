@@ -13,8 +13,11 @@ the raw aggregate of the largest province's lines (what a roll-up would cost wit
 maintained totals), and budget import rows per second:
 `terbuka budget import`'s service (parse, check every code, publish, log, refresh totals)
 against a plain COPY of the same rows. Prints p50/p95/p99 per level and ends with one JSON
-line. Target: p95 < 200 ms. Last figures (2026-12-06, load 21–27 on 2 shared cores): roll-up
-pages p95 2.47–2.90 s, peer 35–41 ms, with maintained breakdowns (docs/data.md).
+line, with the CPU a roll-up page costs (gunicorn workers and PostgreSQL backends ÷ pages).
+Target: p95 < 200 ms. Last figures (2026-12-06, load 21–36 on 2 shared cores): roll-up pages
+p95 1.26–2.43 s, p50 0.73–0.78 s, 17.6–25.8 pages/s, 10.6–13.5 ms worker + 5.3–7.7 ms PostgreSQL
+CPU a page (before the bodies were kept per data version: p95 2.70–2.86 s, 19.2–20.4 + 9.7–12.8
+ms), peer 37–52 ms (docs/data.md).
 
 Usage:
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/budget_bench \\
@@ -40,7 +43,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from portal_search import django_setup, free_port, run_clients, server_start
+from portal_search import (
+    BackendCpu,
+    cpu_seconds,
+    django_setup,
+    free_port,
+    run_clients,
+    server_start,
+    worker_pids,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -411,7 +422,13 @@ def main() -> None:
             run_clients(http_client, args.clients, 2.0, port, args.year, ROLLUP, seed_base=1000)
             for values in BY_LEVEL.values():
                 values.clear()
+            workers, load0 = worker_pids(server), os.getloadavg()[0]
+            app0, database = cpu_seconds(workers), BackendCpu(database_url).start()
             served = run_clients(http_client, args.clients, args.seconds, port, args.year, ROLLUP)
+            done = max(served.get("requests", 0), 1)
+            served["app_cpu_ms_per_page"] = round(1000 * (cpu_seconds(workers) - app0) / done, 2)
+            served["db_cpu_ms_per_page"] = round(1000 * database.stop() / done, 2)
+            served["load_avg_1m_before"] = round(load0, 1)
             # Village pages apart: a village's first view after a publication draws its four
             # APBDes boards (stored, then served), and nearly every view here is a first one.
             village = run_clients(
@@ -431,7 +448,9 @@ def main() -> None:
         print(
             f"{name}: {result.get('requests')} requests, {result.get('rps')} /s, "
             f"p50 {result.get('p50_ms')} ms, p95 {result.get('p95_ms')} ms, "
-            f"p99 {result.get('p99_ms')} ms, errors {result.get('errors')}"
+            f"p99 {result.get('p99_ms')} ms, errors {result.get('errors')}, CPU a page: app "
+            f"{result.get('app_cpu_ms_per_page', '-')} ms, PostgreSQL "
+            f"{result.get('db_cpu_ms_per_page', '-')} ms"
         )
     print(f"pages by level: {levels}")
     line = {

@@ -32,6 +32,18 @@ KEYS = {
     "bidang": "RTRIM(SUBSTR(programme, 1, 4), '.')",
     "account": "RTRIM(SUBSTR(account, 1, 6), '.')",
 }
+
+
+def breakdown_keys(*, region: str, programme: str, account: str) -> dict[str, str]:
+    """Return a spending line's key under each breakdown, as KEYS computes it in SQL (for
+    lines that are not rows of this database: harvested batches)."""
+    return {
+        "urusan": ("desa-" if len(region) > 8 else "") + programme[:1].rstrip("."),
+        "bidang": programme[:4].rstrip("."),
+        "account": account[:6].rstrip("."),
+    }
+
+
 SPENDING = "year = %s AND {current} AND NOT summary AND account LIKE '5%%'"
 COLUMNS = ("region_id", "year", "by", "key", "phase", "own_amount", "own_lines", "amount", "lines")
 Figures = dict[tuple[str, str, str], list[int]]  # (by, key, phase) → [amount, lines]

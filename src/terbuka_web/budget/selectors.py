@@ -14,7 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, Sum
+from django.db import connection
+from django.db.models import Count, Max, Sum
 
 from terbuka.budget.accounts import account_name
 from terbuka.budget.poster import Board, Project, Row
@@ -35,6 +36,7 @@ from terbuka_web.common.tokens import token_digest
 from terbuka_web.federation.selectors import (
     HarvestedTotals,
     harvested_budget_years,
+    harvested_region_breakdowns,
     harvested_region_totals,
 )
 from terbuka_web.regions.models import Region
@@ -62,55 +64,53 @@ class Totals:
         return round(self.realised * 100 / self.adjusted, 2) if self.adjusted else None
 
 
-def budget_years(*, code: str) -> list[int]:
-    """Return the years holding any budget for region code, newest first."""
+def budget_years(*, code: str, harvested: bool = True) -> list[int]:
+    """Return the years holding any budget for region code, newest first (harvested: look
+    at the harvested budgets too; False when none were harvested)."""
     rows = RegionBudget.objects.filter(region_id=code).values_list("year", flat=True)
     own = BudgetBatch.objects.filter(region_id=code).values_list("year", flat=True)
-    stored = rows.order_by().union(own.order_by())  # one query
-    return sorted(set(stored) | harvested_budget_years(code=code), reverse=True)
+    stored = set(rows.order_by().union(own.order_by()))  # one query
+    return sorted(
+        stored | (harvested_budget_years(code=code) if harvested else set()), reverse=True
+    )
 
 
-def region_rollup(*, code: str, year: int) -> tuple[Totals, list[Totals]]:
+def region_rollup(*, code: str, year: int, harvested: bool = True) -> tuple[Totals, list[Totals]]:
     """Return region code's totals of year and one Totals per child region (by code).
 
     Raises RegionCodeError for a malformed code. Children without a budget show zeros.
     Totals harvested from other instances (terbuka_web.federation) are added to the figures
-    and listed, with their origin, in each Totals' harvested.
+    and listed, with their origin, in each Totals' harvested (harvested: False skips looking
+    for them, when none were harvested).
     """
     dotted = str(code_parse(code))
-    found = list(
-        Region.objects.filter(Q(code=dotted) | Q(parent_id=dotted))
-        .order_by("code")
-        .values_list("code", "name")
-    )  # the region and its children in one query; its code sorts first
-    own_name = found[0][1] if found and found[0][0] == dotted else ""
-    children = [(c, n) for c, n in found if c != dotted]
-    stored = {
-        row.region_id: row
-        for row in RegionBudget.objects.filter(
-            region_id__in=[dotted, *(c for c, _n in children)], year=year
-        )
-    }
-    harvested = harvested_region_totals(codes=[dotted, *(c for c, _n in children)], year=year)
-    totals = [
-        _totals(code, name, stored.get(code), harvested.get(code, []))
-        for code, name in [(dotted, own_name), *children]
-    ]
-    return totals[0], totals[1:]
+    with connection.cursor() as cursor:  # the region and its children in one query
+        cursor.execute(ROLLUP_SQL, [year, dotted, dotted])
+        found = [(row[0], row[1], row[2:]) for row in cursor.fetchall()]
+    codes = [c for c, _n, _f in found]
+    remote = harvested_region_totals(codes=codes, year=year) if harvested else {}
+    totals = {c: _totals(c, n, figures, remote.get(c, [])) for c, n, figures in found}
+    own = totals.pop(dotted, None) or _totals(dotted, "", (None,) * 6, remote.get(dotted, []))
+    return own, list(totals.values())
+
+
+ROLLUP_SQL = (
+    "SELECT r.code, r.name, b.planned, b.adjusted, b.realised,"
+    " b.own_planned, b.own_adjusted, b.own_realised"
+    f" FROM {Region._meta.db_table} AS r LEFT JOIN {RegionBudget._meta.db_table} AS b"
+    " ON b.region_id = r.code AND b.year = %s"
+    " WHERE r.code = %s OR r.parent_id = %s ORDER BY r.code"
+)
 
 
 def _totals(
-    code: str, name: str, row: RegionBudget | None, harvested: list[HarvestedTotals]
+    code: str, name: str, figures: tuple[int | None, ...], harvested: list[HarvestedTotals]
 ) -> Totals:
-    """Return code's own and subtree figures plus the totals harvested from other instances."""
-    totals = Totals(code=code, name=name, own={f: 0 for f in FIGURES}, harvested=harvested)
-    if row is not None:
-        totals.planned, totals.adjusted, totals.realised = row.planned, row.adjusted, row.realised
-        totals.own = {
-            "planned": row.own_planned,
-            "adjusted": row.own_adjusted,
-            "realised": row.own_realised,
-        }
+    """Return code's figures (planned, adjusted, realised, then its own three; None without
+    a RegionBudget row) plus the totals harvested from other instances."""
+    subtree, own = [int(f or 0) for f in figures[:3]], [int(f or 0) for f in figures[3:]]
+    totals = Totals(code, name, *subtree, own=dict(zip(FIGURES, own, strict=True)))
+    totals.harvested = harvested
     for remote in harvested:
         totals.planned += remote.planned
         totals.adjusted += remote.adjusted
@@ -118,17 +118,26 @@ def _totals(
     return totals
 
 
-def reported_check(*, code: str, year: int, own: dict[str, int]) -> list[dict[str, Any]]:
-    """Return the DJPK-reported totals of region code beside the sum of its detailed lines.
+SummaryRows = list[tuple[str, str, str, int]]  # phase, name, account, amount, by id
+
+
+def summary_rows(*, code: str, year: int) -> SummaryRows:
+    """Return region code's current DJPK summary lines of year (both phases), in order."""
+    lines = BudgetLine.objects.filter(region_id=code, year=year, summary=True, current=True)
+    return list(lines.order_by("id").values_list("phase", "name", "account", "amount"))
+
+
+def reported_check(
+    *, code: str, year: int, own: dict[str, int], rows: SummaryRows | None = None
+) -> list[dict[str, Any]]:
+    """Return the DJPK-reported totals of region code beside the sum of its detailed lines
+    (rows: its summary_rows when already read).
 
     One dict per reported figure: {label, reported, computed, difference, mismatch}.
     Empty when no summary was published for that year.
     """
-    reported = dict(
-        BudgetLine.objects.filter(
-            region_id=code, year=year, summary=True, current=True, account="5"
-        ).values_list("phase", "amount")
-    )
+    found = summary_rows(code=code, year=year) if rows is None else rows
+    reported = {phase: amount for phase, _n, account, amount in found if account == "5"}
     out = []
     for phase, figure, label in (
         ("dpa", "planned", "Belanja Daerah (anggaran)"),
@@ -148,13 +157,12 @@ def reported_check(*, code: str, year: int, own: dict[str, int]) -> list[dict[st
     return out
 
 
-def summary_lines(*, code: str, year: int) -> list[dict[str, Any]]:
-    """Return the DJPK summary of region code: {name, account, planned, realised, percent}."""
-    lines = BudgetLine.objects.filter(region_id=code, year=year, summary=True, current=True)
-    planned = list(
-        lines.filter(phase="dpa").order_by("id").values_list("name", "account", "amount")
-    )
-    realised = list(lines.filter(phase="realisasi").order_by("id").values_list("amount", flat=True))
+def summary_lines(*, code: str, year: int, rows: SummaryRows | None = None) -> list[dict[str, Any]]:
+    """Return the DJPK summary of region code: {name, account, planned, realised, percent}
+    (rows: its summary_rows when already read)."""
+    found = summary_rows(code=code, year=year) if rows is None else rows
+    planned = [(name, account, amount) for phase, name, account, amount in found if phase == "dpa"]
+    realised = [amount for phase, _n, _a, amount in found if phase == "realisasi"]
     return [
         {
             "name": name,
@@ -167,36 +175,64 @@ def summary_lines(*, code: str, year: int) -> list[dict[str, Any]]:
     ]
 
 
-def breakdowns(*, code: str, year: int) -> dict[str, list[dict[str, Any]]]:
+def breakdowns(*, code: str, year: int, harvested: bool = True) -> dict[str, list[dict[str, Any]]]:
     """Return code's subtree spending by "urusan", "bidang" and "account" group, each largest
-    first (then by key), from the maintained RegionBreakdown rows (a few dozen per region).
+    first (then by key), from the maintained RegionBreakdown rows (a few dozen per region)
+    plus the breakdowns harvested from other instances (terbuka_web.federation).
 
-    Each dict: {key, label, planned, realised}. APBD lines group by their programme's urusan
+    Each dict: {key, label, planned, realised, harvested: [{origin, url, planned, realised}]}
+    (the figures include the harvested ones). APBD lines group by their programme's urusan
     or bidang and their account's jenis; APBDes lines by bidang and jenis belanja (5.x), a
-    village's bidang as urusan "desa-N" (terbuka_web.budget.breakdowns).
+    village's bidang as urusan "desa-N" (terbuka_web.budget.breakdowns). harvested: False
+    skips looking for harvested ones, when none were harvested.
     """
+    dotted = str(code_parse(code))
     rows = (
-        RegionBreakdown.objects.filter(region_id=str(code_parse(code)), year=year, lines__gt=0)
+        RegionBreakdown.objects.filter(region_id=dotted, year=year, lines__gt=0)
         .order_by()
         .values_list("by", "key", "phase", "amount")
     )
     groups: dict[str, dict[str, dict[str, int]]] = {by: {} for by in KEYS}
     for by, key, phase, amount in rows:
         groups[by].setdefault(key, {})[phase] = amount
+    remote = _harvested_add(groups, code=dotted, year=year) if harvested else {}
     return {
         by: sorted(
-            (
-                {
-                    "key": key,
-                    "label": _label(by, key),
-                    "planned": phases.get("dpa", 0),
-                    "realised": phases.get("realisasi", 0),
-                }
-                for key, phases in keys.items()
-            ),
+            (_item(by, key, phases, remote.get((by, key), {})) for key, phases in keys.items()),
             key=lambda item: (-item["planned"], item["key"]),
         )
         for by, keys in groups.items()
+    }
+
+
+Remotes = dict[tuple[str, str], dict[str, int]]  # (origin, url) → phase → amount
+
+
+def _harvested_add(
+    groups: dict[str, dict[str, dict[str, int]]], *, code: str, year: int
+) -> dict[tuple[str, str], Remotes]:
+    """Add the breakdowns harvested for code's subtree to groups (by → key → phase → amount);
+    return each (by, key)'s harvested amounts per remote."""
+    remote: dict[tuple[str, str], Remotes] = {}
+    for row in harvested_region_breakdowns(code=code, year=year):
+        phases = groups[row.by].setdefault(row.key, {})
+        phases[row.phase] = phases.get(row.phase, 0) + row.amount
+        got = remote.setdefault((row.by, row.key), {}).setdefault((row.origin, row.url), {})
+        got[row.phase] = row.amount
+    return remote
+
+
+def _item(by: str, key: str, phases: dict[str, int], remotes: Remotes) -> dict[str, Any]:
+    """Return one breakdown key's figures (planned: DPA, realised), with the harvested part."""
+    return {
+        "key": key,
+        "label": _label(by, key),
+        "planned": phases.get("dpa", 0),
+        "realised": phases.get("realisasi", 0),
+        "harvested": [
+            {"origin": o, "url": u, "planned": p.get("dpa", 0), "realised": p.get("realisasi", 0)}
+            for (o, u), p in remotes.items()
+        ],
     }
 
 

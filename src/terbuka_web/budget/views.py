@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -9,10 +10,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from lokal import format_rupiah_short
 
@@ -26,9 +28,12 @@ from terbuka_web.benefits.selectors import region_programmes
 from terbuka_web.budget import poster, selectors
 from terbuka_web.budget.models import BudgetBatch
 from terbuka_web.budget.services import budget_rows_publish
+from terbuka_web.common.cache import cache_through
 from terbuka_web.common.charts import Bar, bar_chart
+from terbuka_web.federation.selectors import budgets_harvested
 from terbuka_web.regions.models import Region
 from terbuka_web.regions.selectors import region_ancestors
+from terbuka_web.transparency.selectors import entry_id_latest
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -44,19 +49,55 @@ def index(request: HttpRequest) -> HttpResponse:
     return redirect("budget:region", code=top)
 
 
+@dataclass(frozen=True)
+class RegionPage:
+    """Hold a region budget page's rendered body and what the live rest of the page needs."""
+
+    code: str
+    name: str
+    year: int
+    village: bool
+    html: SafeString
+
+
 def region(request: HttpRequest, code: str) -> HttpResponse:
-    """Render a region's budget of a year: totals, children, reported checks, charts, APBDes."""
+    """Render a region's budget of a year: totals, children, reported checks, charts, APBDes,
+    then the benefit programmes there (read live: they are no budget data).
+
+    A roll-up page's body (every region but a village) is rendered once per data version and
+    kept by the worker: the key holds the newest transparency log entry id, which every
+    budget publication and every harvest moves in its own transaction, so a publication shows
+    on the next view (two committing out of id order: the earlier-numbered one shows with the
+    next write, at the latest after TERBUKA_SEARCH_CACHE_SECONDS). A village's page shows its
+    board files as they are drawn, so it is rendered each time.
+    """
     try:
         dotted = str(code_parse(code))
     except TerbukaError:
         raise Http404(_("Kode wilayah tidak sah.")) from None
+    asked, stamp = _year_asked(request), entry_id_latest()
+    harvested = cache_through(f"budget-harvested|{stamp}", budgets_harvested)
+    if dotted.count(".") == 3:  # a village
+        page = _region_page(dotted, asked, harvested)
+    else:
+        key = f"budget-region|{dotted}|{asked}|{get_language()}|{stamp}"
+        page = cache_through(key, lambda: _region_page(dotted, asked, harvested))
+    context = {"page": page, "programmes": region_programmes(dotted)}
+    return render(request, "budget/region.html", context)
+
+
+def _region_page(dotted: str, asked: int | None, harvested: bool) -> RegionPage:
+    """Return region dotted's page body for year asked (else its latest budget year);
+    harvested: whether any budget was harvested from another instance (else none is sought)."""
     chain = region_ancestors(code=dotted)
     if not chain or chain[-1].code != dotted:
         raise Http404(_("Wilayah tidak ditemukan."))
     place = chain[-1]
-    years = selectors.budget_years(code=dotted)
-    year = _year(request, years)
-    totals, children = selectors.region_rollup(code=dotted, year=year)
+    years = selectors.budget_years(code=dotted, harvested=harvested)
+    year = asked or (years[0] if years else 2026)
+    totals, children = selectors.region_rollup(code=dotted, year=year, harvested=harvested)
+    charts, origins = _charts(selectors.breakdowns(code=dotted, year=year, harvested=harvested))
+    summary = selectors.summary_rows(code=dotted, year=year)
     context: dict[str, Any] = {
         "region": place,
         "ancestors": chain[:-1],
@@ -67,31 +108,38 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         "year": year,
         "totals": totals,
         "children": children,
-        "checks": selectors.reported_check(code=dotted, year=year, own=totals.own),
-        "summary": selectors.summary_lines(code=dotted, year=year),
-        "charts": _charts(dotted, year),
+        "checks": selectors.reported_check(code=dotted, year=year, own=totals.own, rows=summary),
+        "summary": selectors.summary_lines(code=dotted, year=year, rows=summary),
+        "charts": charts,
+        "chart_origins": origins,
         "village": place.level == Region.Level.VILLAGE,
-        "programmes": region_programmes(dotted),
     }
     if context["village"]:
         context["apbdes"] = _apbdes_sections(selectors.village_lines(code=dotted, year=year))
         context["projects"] = selectors.village_projects(code=dotted, year=year)
         context["downloads"] = _board_downloads(dotted, year) if context["apbdes"] else []
-    return render(request, "budget/region.html", context)
+    html = render_to_string("budget/_region_body.html", context)
+    return RegionPage(dotted, place.name, year, context["village"], SafeString(html))
 
 
-def _year(request: HttpRequest, years: list[int]) -> int:
+def _year_asked(request: HttpRequest) -> int | None:
+    """Return the year of ?tahun= when it is one (2000–2100), else None."""
     asked = request.GET.get("tahun", "")
     if asked.isascii() and asked.isdigit() and 2000 <= int(asked) <= 2100:
         return int(asked)
-    return years[0] if years else 2026
+    return None
 
 
-def _charts(code: str, year: int) -> list[SafeString]:
-    """Return the spending charts by account group, urusan and bidang (12 largest each), from
-    the maintained breakdowns: a few dozen rows, so nothing is cached (a cache keyed on the
-    latest publication anywhere was emptied by every village's publication)."""
-    found = selectors.breakdowns(code=code, year=year)
+def _year(request: HttpRequest, years: list[int]) -> int:
+    return _year_asked(request) or (years[0] if years else 2026)
+
+
+def _charts(
+    found: dict[str, list[dict[str, Any]]],
+) -> tuple[list[SafeString], list[dict[str, Any]]]:
+    """Return the spending charts by account group, urusan and bidang (12 largest each) of
+    breakdowns found (harvested ones included), and the remotes whose harvested spending
+    they include: {origin, url, planned, realised} each, by origin."""
     titles = {
         "account": _("Belanja per kelompok rekening (anggaran)"),
         "urusan": _("Belanja per urusan / bidang desa (anggaran)"),
@@ -117,6 +165,20 @@ def _charts(code: str, year: int) -> list[SafeString]:
             ],
         )
         for by in ("account", "urusan", "bidang")
+    ], _origins(found["account"])
+
+
+def _origins(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return each remote's harvested spending over items (one breakdown's keys), by origin."""
+    remotes: dict[tuple[str, str], list[int]] = {}
+    for item in items:
+        for part in item["harvested"]:
+            figures = remotes.setdefault((part["origin"], part["url"]), [0, 0])
+            figures[0] += part["planned"]
+            figures[1] += part["realised"]
+    return [
+        {"origin": origin, "url": url, "planned": planned, "realised": realised}
+        for (origin, url), (planned, realised) in sorted(remotes.items())
     ]
 
 

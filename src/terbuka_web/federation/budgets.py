@@ -2,8 +2,9 @@
 
 Every batch is kept as the remote logged it (its entry and lines), with its remote; a later
 batch of the same government, agency, year, phase and semester supersedes it, as on the
-remote. The remote's region totals of the touched years are then recomputed from its
-current batches with the same rule as this instance's own (terbuka.budget.rollup).
+remote. The remote's region totals and breakdowns (by urusan, bidang and account group: the
+charts) of the touched years are then recomputed from its current batches with the same rules
+as this instance's own (terbuka.budget.rollup, terbuka_web.budget.breakdowns).
 """
 
 from __future__ import annotations
@@ -11,10 +12,17 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.db import models
 from django.db.models import Sum
 
-from terbuka.budget.rollup import totals_roll
-from terbuka_web.federation.models import HarvestedBudget, HarvestedRegionBudget, Remote
+from terbuka.budget.rollup import code_chain, totals_roll
+from terbuka_web.budget.breakdowns import breakdown_keys
+from terbuka_web.federation.models import (
+    HarvestedBudget,
+    HarvestedRegionBreakdown,
+    HarvestedRegionBudget,
+    Remote,
+)
 
 SUMMARY = "summary"
 
@@ -57,6 +65,7 @@ def budgets_store(remote: Remote, items: list[tuple[dict[str, Any], int]]) -> in
     _supersede(remote, years)
     for year in years:
         _totals_rebuild(remote, year)
+        harvested_breakdowns_rebuild(remote_id=remote.pk, year=year)
     return HarvestedBudget.objects.filter(remote=remote).count() - before
 
 
@@ -102,3 +111,46 @@ def _totals_rebuild(remote: Remote, year: int) -> None:
         ],
         batch_size=1000,
     )
+
+
+def harvested_breakdowns_rebuild(
+    *,
+    remote_id: int,
+    year: int,
+    budget_model: type[models.Model] = HarvestedBudget,
+    breakdown_model: type[models.Model] = HarvestedRegionBreakdown,
+) -> int:
+    """Recompute a remote's region breakdowns of year from its current detailed batches'
+    belanja (akun 5) lines, each added to its region and every ancestor; the models are the
+    migration's when it fills the table. Returns the rows written."""
+    sums: dict[tuple[str, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    batches = (
+        budget_model.objects.filter(remote_id=remote_id, year=year, current=True)  # type: ignore[attr-defined]
+        .exclude(kind=SUMMARY)
+        .values_list("region", "phase", "lines")
+    )
+    for region, phase, lines in batches.iterator(chunk_size=200):
+        for line in lines:
+            account = str(line.get("account", ""))
+            if not account.startswith("5"):
+                continue
+            keys = breakdown_keys(
+                region=region, programme=str(line.get("programme", "")), account=account
+            )
+            for code in code_chain(region):
+                for by, key in keys.items():
+                    figures = sums[(code, by, key, phase)]
+                    figures[0] += int(line["amount"])
+                    figures[1] += 1
+    breakdown_model.objects.filter(remote_id=remote_id, year=year).delete()  # type: ignore[attr-defined]
+    made = breakdown_model.objects.bulk_create(  # type: ignore[attr-defined]
+        [
+            breakdown_model(
+                remote_id=remote_id, region=code, year=year, by=by, key=key, phase=phase,
+                amount=amount, lines=count,
+            )
+            for (code, by, key, phase), (amount, count) in sums.items()
+        ],
+        batch_size=1000,
+    )  # fmt: skip
+    return len(made)

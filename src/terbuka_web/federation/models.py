@@ -3,8 +3,9 @@
 A Remote pins the other instance's tlog-policy (log key and witnesses) and remembers the last
 checkpoint accepted from it, so a later fork or rollback is caught. Harvested releases and
 budget batches keep their remote (and its origin) for good: they are never re-signed nor put
-in this instance's log as its own; the remote's region totals are computed from its batches.
-An alert is written when a harvest is stopped; it is never deleted.
+in this instance's log as its own; the remote's region totals and breakdowns (for the charts)
+are computed from its batches. An alert is written when a harvest is stopped; it is never
+deleted.
 """
 
 from __future__ import annotations
@@ -124,3 +125,26 @@ class HarvestedRegionBudget(models.Model):
             )
         ]
         indexes = [models.Index(fields=["region", "year"], name="harvested_region_year")]
+
+
+class HarvestedRegionBreakdown(models.Model):
+    """Keep one remote's spending of a region's subtree, year and phase under one breakdown
+    key ("urusan", "bidang" or "account" group, as budget.RegionBreakdown), from its batches."""
+
+    remote = models.ForeignKey(Remote, on_delete=models.PROTECT, related_name="region_breakdowns")
+    region = models.CharField(max_length=40)
+    year = models.PositiveSmallIntegerField()
+    by = models.CharField(max_length=8)
+    key = models.CharField(max_length=16)
+    phase = models.CharField(max_length=10)
+    amount = models.BigIntegerField(default=0)
+    lines = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["remote", "region", "year", "by", "key", "phase"],
+                name="harvested_region_breakdown_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["region", "year"], name="harvested_breakdown_year")]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from terbuka_web.federation.models import (
+    HarvestedRegionBreakdown,
     HarvestedRegionBudget,
     HarvestedRelease,
     Remote,
@@ -88,6 +89,34 @@ def harvested_region_totals(*, codes: list[str], year: int) -> dict[str, list[Ha
     return out
 
 
+def budgets_harvested() -> bool:
+    """Report whether any remote's budget totals were harvested (else none need be sought)."""
+    return HarvestedRegionBudget.objects.exists()
+
+
 def harvested_budget_years(*, code: str) -> set[int]:
     """Return the years in which some remote's harvested budget covers region code."""
     return set(HarvestedRegionBudget.objects.filter(region=code).values_list("year", flat=True))
+
+
+@dataclass(frozen=True)
+class HarvestedBreakdown:
+    """Hold one remote's spending of a region's subtree under one breakdown key and phase."""
+
+    origin: str
+    url: str
+    by: str
+    key: str
+    phase: str
+    amount: int
+
+
+def harvested_region_breakdowns(*, code: str, year: int) -> list[HarvestedBreakdown]:
+    """Return every remote's harvested breakdown rows of region code's subtree in year, by
+    origin (those whose lines were all superseded are left out)."""
+    rows = (
+        HarvestedRegionBreakdown.objects.filter(region=code, year=year, lines__gt=0)
+        .order_by("remote__origin", "by", "key", "phase")
+        .values_list("remote__origin", "remote__url", "by", "key", "phase", "amount")
+    )
+    return [HarvestedBreakdown(*row) for row in rows]

@@ -25,12 +25,13 @@ from django.utils import timezone
 from terbuka.ocds.codes import STAGES
 from terbuka.openness import WEIGHTS, Component, Index, index
 from terbuka_web.accounts.models import Agency
+from terbuka_web.common.cache import cache_through
 from terbuka_web.contracting.models import Document, Process
 from terbuka_web.flags.models import FlagSubject
 from terbuka_web.flags.selectors import FLAGGED
 from terbuka_web.participation.models import Case, Rating
 from terbuka_web.participation.survey_selectors import answers_public
-from terbuka_web.portal.selectors import _cache_through, publication_stamp
+from terbuka_web.portal.selectors import publication_stamp
 from terbuka_web.scope.models import StageDue
 from terbuka_web.scope.selectors import _counts as stage_counts
 
@@ -203,7 +204,7 @@ def scored_all() -> dict[str, list[Scored]]:
     stamp = publication_stamp()
     seed = f"{timezone.localdate()}|{stamp}"
     key = "openness-periods:" + hashlib.sha256(seed.encode()).hexdigest()
-    found: dict[str, list[Scored]] = _cache_through(key, _compute)
+    found: dict[str, list[Scored]] = cache_through(key, _compute)
     return found
 
 

@@ -231,13 +231,13 @@ def _stats_current() -> tuple[Stats, str | None]:
     """Return the figures and their cache key (per publication stamp); the key is None when
     they are this worker's previous figures, served stale while another of its threads
     recomputes (a thread with nothing served yet waits for that recompute)."""
-    from terbuka_web.portal.selectors import _cache_through
+    from terbuka_web.common.cache import cache_through
 
     key = _stats_key()
     if not _STATS_LOCK.acquire(blocking="stats" not in _LATEST):
         return _LATEST["stats"], None
     try:  # one recompute per worker at a time
-        found: Stats = _cache_through(key, stats_compute)
+        found: Stats = cache_through(key, stats_compute)
         _LATEST["stats"] = found
         return found, key
     finally:
@@ -255,7 +255,7 @@ def stats_public_rendered(variant: str, render: Callable[[Stats], str]) -> str:
     """Return render(stats_public()), cached per publication stamp and variant (the page's
     language): the figures' tables and charts are rendered once per change, not per request;
     while the figures are stale, this worker's last render of them."""
-    from terbuka_web.portal.selectors import _cache_through
+    from terbuka_web.common.cache import cache_through
 
     stats, key = _stats_current()
     if key is None and f"html|{variant}" in _LATEST:
@@ -263,7 +263,7 @@ def stats_public_rendered(variant: str, render: Callable[[Stats], str]) -> str:
         return found
     if key is None:
         return render(stats)
-    found = _cache_through(f"{key}|{variant}", lambda: render(stats))
+    found = cache_through(f"{key}|{variant}", lambda: render(stats))
     _LATEST[f"html|{variant}"] = found
     return found
 

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery, Sum
@@ -29,6 +27,7 @@ from terbuka.flags.registry import LOCAL_CODES
 from terbuka.ocds.codes import STAGES
 from terbuka.words import npwp_digits, root_forms
 from terbuka_web.accounts.models import Agency
+from terbuka_web.common.cache import cache_through
 from terbuka_web.contracting.models import Document, Method, Process, Release, Stage
 from terbuka_web.flags.models import ProcessFlag
 from terbuka_web.transparency.selectors import entry_id_latest
@@ -96,7 +95,7 @@ class SearchPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
-        return int(_cache_through(f"{self.key}:count", self._count_query))
+        return int(cache_through(f"{self.key}:count", self._count_query))
 
     def _count_query(self) -> int:
         """Count the matches up to cap + 1, in the newest order (no relevance window: _ordered);
@@ -118,7 +117,7 @@ class SearchPaginator(Paginator):
         """Return page number (1-based) of the results; raises InvalidPage when out of range."""
         valid = self.validate_number(number)
         bottom, top = (valid - 1) * self.per_page, valid * self.per_page
-        rows = _cache_through(f"{self.key}:p{valid}", lambda: list(self.matches[bottom:top]))
+        rows = cache_through(f"{self.key}:p{valid}", lambda: list(self.matches[bottom:top]))
         return self._get_page(rows, valid, self)
 
 
@@ -137,18 +136,7 @@ def cached_html(key: str, render: Callable[[], str]) -> str:
     filter choices' copy (agency_options) is added here, so a rebuilt copy renders anew."""
     agency_options()
     seed = f"{key}|{_choices.built_at}"
-    found: str = _cache_through("portal-html:" + hashlib.sha256(seed.encode()).hexdigest(), render)
-    return found
-
-
-def _cache_through(key: str, compute: Callable[[], Any]) -> Any:
-    """Return the cached value of key, computing and caching it when absent (or caching off)."""
-    seconds = settings.TERBUKA["SEARCH_CACHE_SECONDS"]
-    found = cache.get(key) if seconds > 0 else None
-    if found is None:
-        found = compute()
-        if seconds > 0:
-            cache.set(key, found, seconds)
+    found: str = cache_through("portal-html:" + hashlib.sha256(seed.encode()).hexdigest(), render)
     return found
 
 
@@ -625,7 +613,7 @@ def overview() -> Overview:
     stage labels are codes here: translate them when shown.
     """
     key = "portal-overview:" + hashlib.sha256(repr(publication_stamp()).encode()).hexdigest()[:32]
-    found: Overview = _cache_through(key, _overview_compute)
+    found: Overview = cache_through(key, _overview_compute)
     return found
 
 

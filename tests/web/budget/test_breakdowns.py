@@ -17,7 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from terbuka.budget.rows import BudgetRow
-from terbuka_web.budget.breakdowns import region_breakdowns_rebuild
+from terbuka_web.budget.breakdowns import (
+    breakdown_keys,
+    breakdowns_own,
+    region_breakdowns_rebuild,
+)
 from terbuka_web.budget.models import BudgetLine, RegionBreakdown
 from terbuka_web.budget.selectors import breakdowns
 from terbuka_web.budget.services import budget_rows_publish
@@ -152,3 +156,23 @@ def test_a_correction_moves_the_money_up_every_level(agencies: None) -> None:
         assert found["bidang"] == [("3.1", 7_000_000, 0)]
         assert found["account"] == [("5.2", 7_000_000, 0)]
     assert _maintained("35.22.02", 2025) == {"urusan": [], "bidang": [], "account": []}
+
+
+def test_the_python_keys_of_harvested_lines_equal_the_sql_keys(agencies: None) -> None:
+    # Every programme and account of both kinds, in a village and in each APBD government.
+    lines = [(p, a, 1 + p + a) for p in range(4) for a in range(5)]
+    groups = [(code, "dinas-kesehatan", 2026, "realisasi", lines) for code in GOVERNMENTS]
+    budget_rows_publish(actor=None, rows=_rows(groups), source="uji.csv")
+    for code in GOVERNMENTS:
+        by_python: dict[tuple[str, str, str], list[int]] = {}
+        spending = BudgetLine.objects.filter(
+            region_id=code, year=2026, current=True, summary=False, account__startswith="5"
+        ).values_list("programme", "account", "phase", "amount")
+        for programme, account, phase, amount in spending:
+            keys = breakdown_keys(region=code, programme=programme, account=account)
+            for by, key in keys.items():
+                figures = by_python.setdefault((by, key, phase), [0, 0])
+                figures[0] += amount
+                figures[1] += 1
+        assert by_python == breakdowns_own(region=code, year=2026), code
+        assert len({key for by, key, _phase in by_python if by == "account"}) >= 2

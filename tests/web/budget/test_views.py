@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from terbuka_web.budget.bulk import BatchSpec, batches_bulk_publish
 from terbuka_web.budget.models import VillageProject
+from terbuka_web.portal.templatetags.terbuka import rupiah
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +47,32 @@ def test_pages_in_english(seeded: None, client: Client) -> None:
     client.cookies["django_language"] = "en"
     text = client.get("/anggaran/35.22/?tahun=2024", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Spending" in text
+
+
+def test_a_rendered_rollup_page_follows_each_publication_and_its_language(
+    bojonegoro: str, client: Client
+) -> None:
+    def publish(village: str, millions: int) -> None:
+        spec = BatchSpec("apbdes", village, None, None, 2026, "dpa")
+        amount = millions * 1_000_000
+        spec.lines = [
+            {"programme": "2.3.01", "account": "5.2", "fungsi": "", "name": "", "amount": amount}
+        ]
+        batches_bulk_publish(actor=None, specs=[spec], source="uji.csv")
+
+    def totals() -> str:
+        text = client.get("/anggaran/35.22/?tahun=2026").content.decode()
+        return text.split('id="ringkasan"')[1].split("</dl>")[0]
+
+    publish("35.22.01.2001", 40)
+    assert rupiah(40_000_000) in totals()
+    publish("35.22.02.2001", 2)  # another village: the regency's body is rendered again
+    assert rupiah(42_000_000) in totals() and rupiah(40_000_000) not in totals()
+    english = Client()
+    english.cookies["django_language"] = "en"
+    text = english.get("/anggaran/35.22/?tahun=2026", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Spending" in text  # not the Indonesian body kept for this version
+    assert "Belanja" in totals()
 
 
 @pytest.fixture

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
+from typing import Any
 
 import pytest
 from django.test import Client
 
 from terbuka.budget.djpk import SummaryLine
+from terbuka.canonical import canonical_json
 from terbuka.federation.errors import RemoteFeedError
 from terbuka.federation.feed import BudgetBatches, batch_check
 from terbuka_web.budget import selectors as budget_selectors
-from terbuka_web.budget.bulk import batches_bulk_publish
+from terbuka_web.budget.bulk import BatchSpec, batches_bulk_publish
 from terbuka_web.budget.demo import _village
-from terbuka_web.budget.selectors import budget_years, region_rollup
+from terbuka_web.budget.selectors import breakdowns, budget_years, region_rollup
 from terbuka_web.budget.services import budget_summary_publish
 from terbuka_web.federation.models import HarvestedBudget, HarvestedRegionBudget, RemoteAlert
 from terbuka_web.federation.services import remote_harvest
+from terbuka_web.portal.templatetags.terbuka import rupiah
 from terbuka_web.regions.models import Region
 from terbuka_web.transparency.models import LogEntry
 from tests.web.federation.fake_remote import BASE, FakeRemote, batch
@@ -137,3 +141,70 @@ def test_the_batch_feed_serves_each_logged_entry_with_the_lines_it_hashes(
         assert BudgetBatches().entry(item) == data
     assert client.get("/api/budget/batches?after=x").status_code == 422
     assert client.get("/api/budget/batches?since=2026").status_code in (400, 422)
+
+
+MILLION = 1_000_000
+
+
+def spending(n: int, region: str, phase: str, lines: list[tuple[str, str, int]]) -> dict[str, Any]:
+    """Return budget batch n of region holding lines (programme, account, millions)."""
+    made = batch(n, region, phase)
+    made["lines"] = [
+        {"programme": p, "account": a, "fungsi": "", "name": "", "amount": m * MILLION}
+        for p, a, m in lines
+    ]
+    made["entry"].update(
+        rows=len(lines),
+        total=sum(line["amount"] for line in made["lines"]),
+        sha256=hashlib.sha256(canonical_json(made["lines"])).hexdigest(),
+    )
+    return made
+
+
+def _figures(code: str) -> dict[str, list[tuple[str, int, int, list[tuple[str, int, int]]]]]:
+    return {
+        by: [
+            (i["key"], i["planned"], i["realised"],
+             [(h["origin"], h["planned"], h["realised"]) for h in i["harvested"]])
+            for i in items
+        ]
+        for by, items in breakdowns(code=code, year=2026).items()
+    }  # fmt: skip
+
+
+def test_harvested_budgets_feed_the_charts_with_their_origin(
+    bojonegoro: str, client: Client
+) -> None:
+    own = BatchSpec("apbdes", VILLAGE_A, None, None, 2026, "dpa")
+    own.lines = [
+        {"programme": "2.3.01", "account": "5.2", "fungsi": "", "name": "", "amount": 40 * MILLION}
+    ]
+    batches_bulk_publish(actor=None, specs=[own], source="test")
+    remote = FakeRemote()
+    dpa = spending(1, VILLAGE_B, "dpa", [("2.3.01", "5.2", 100), ("1.1.01", "5.1", 30)])
+    remote.publish_budget([dpa, spending(2, VILLAGE_B, "realisasi", [("2.3.01", "5.2", 60)])])
+    page = client.get("/anggaran/35.22/?tahun=2026").content.decode()
+    assert "kab.example/log" not in page
+    harvest(remote)
+    origin = "kab.example/log"
+    big, small = (100 * MILLION, 60 * MILLION), (30 * MILLION, 0)
+    for code in ("35", "35.22"):  # own and harvested, added up through every level
+        assert _figures(code) == {
+            by: [(keys[0], 140 * MILLION, 60 * MILLION, [(origin, *big)]),
+                 (keys[1], *small, [(origin, *small)])]
+            for by, keys in (("urusan", ("desa-2", "desa-1")), ("bidang", ("2.3", "1.1")),
+                             ("account", ("5.2", "5.1")))
+        }, code  # fmt: skip
+    assert _figures("35.22.01")["account"] == [("5.2", 40 * MILLION, 0, [])]
+    charts = client.get("/anggaran/35.22/?tahun=2026").content.decode().split('id="grafik"')[1]
+    assert f'<a href="{BASE}">{origin}</a>: {rupiah(130 * MILLION)}' in charts
+    assert "Rp140 jt" in charts  # the bar of 5.2: own 40 and harvested 100
+    # a correction on the remote supersedes its DPA: the charts (and the page) follow
+    remote.publish_budget([spending(3, VILLAGE_B, "dpa", [("2.3.01", "5.2", 10)])])
+    harvest(remote)
+    assert _figures("35.22")["account"] == [
+        ("5.2", 50 * MILLION, 60 * MILLION, [(origin, 10 * MILLION, 60 * MILLION)])
+    ]
+    charts = client.get("/anggaran/35.22/?tahun=2026").content.decode().split('id="grafik"')[1]
+    assert f"{origin}</a>: {rupiah(10 * MILLION)}" in charts
+    assert "Rp50 jt" in charts and "Rp140 jt" not in charts
