@@ -32,7 +32,8 @@ wallet's head shown by GET /api/wallets/{did} says the same. Refusals: 422 payme
 with "reason" (forged, chain_fork, chain_gap, expired, wrong_programme,
 insufficient_balance, unknown_wallet, revoked_wallet, …); 400 for a bad count.
 
-POST /api/wallets/sync {"vouchers": ["TPI1…~TOA1…", …]} (at most 500), header
+POST /api/wallets/sync {"vouchers": ["TPI1…~TOA1…", …], "taken": [unix seconds, …]}
+(at most 500; "taken", optional, when the merchant took each voucher), header
 "Authorization: Bearer <merchant token>" (the token an officer issued for the merchant,
 `terbuka wallet merchant-token`; 401 without a valid one) — the merchant hands in the
 vouchers it took offline. Answer 200, one result per voucher in the order sent:
@@ -45,7 +46,9 @@ status: "accepted" (paid now from the wallet's offline reserve to the merchant; 
 receipt has the log's inclusion proof), "duplicate" (accepted by an earlier sync),
 "waiting" (an earlier intent of that wallet's offline chain has not been synced yet: decided
 when it arrives), "grievance" (a double spend — reason "counter", "fork", "overdrawn" or
-"late" — queued for an officer with both signed intents), "refused" (not a payment to this
+"late" — queued for an officer with both signed intents, or a purpose rule the merchant
+should have refused it by: "expired", "wrong_category", "wrong_region", "over_payment_cap",
+"over_day_cap"), "refused" (not a payment to this
 merchant: reason forged, wrong_wallet, outside_allowance, unknown_allowance,
 wrong_merchant or a format error; "hash" null when it does not parse). Retrying a sync
 (same or overlapping vouchers) is idempotent.
@@ -176,6 +179,7 @@ def allowance_create(request: HttpRequest, body: AllowanceIn) -> Status[dict[str
 
 class SyncIn(Schema):
     vouchers: list[str] = Field(max_length=MAX_VOUCHERS)
+    taken: list[int] | None = Field(default=None, max_length=MAX_VOUCHERS)
 
 
 class SyncResultOut(Schema):
@@ -197,7 +201,7 @@ def vouchers_sync_create(request: HttpRequest, body: SyncIn) -> dict[str, Any]:
     merchant = selectors.merchant_of_token(token) if token else None
     if merchant is None:
         raise HttpError(401, "token pedagang tidak sah / the merchant token is not valid")
-    results = vouchers_sync(merchant=merchant, vouchers=body.vouchers)
+    results = vouchers_sync(merchant=merchant, vouchers=body.vouchers, taken=body.taken)
     return {"merchant": merchant.code, "results": [r.as_data() for r in results]}
 
 

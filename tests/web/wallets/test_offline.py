@@ -36,7 +36,7 @@ from terbuka_web.wallets.offline import (
     allowances_close,
     vouchers_sync,
 )
-from terbuka_web.wallets.services import merchant_token_issue
+from terbuka_web.wallets.services import merchant_approve, merchant_token_issue
 
 from .conftest import ENTITLEMENT, SLUG, World, approved, enrol, intent
 
@@ -62,10 +62,11 @@ class Offline:
         self.counter, self.prev = answer["start"] - 1, answer["request"]
 
     def pay(self, merchant: str, amount: int, *, counter: int = 0, prev: str = "") -> str:
-        """Return a voucher (the next one unless counter/prev given; those do not advance)."""
+        """Return a voucher (the next one unless counter/prev given; those do not advance),
+        expiring with the allowance as the phone's do."""
         signed = intent_sign(self.key, Intent(
             wallet=self.key.did, merchant=merchant, programme=SLUG, amount=amount,
-            counter=counter or self.counter + 1, expires=int(time.time()) + 600,
+            counter=counter or self.counter + 1, expires=self.allowance.allowance.expires,
             prev=prev or self.prev,
         ))  # fmt: skip
         if not counter:
@@ -258,7 +259,7 @@ def test_an_interrupted_sync_retried_loses_and_duplicates_nothing(
     assert balance(merchant_account("toko-ani")) == 50_000
 
 
-MERCHANTS = ["toko-ani", "toko-b"]
+MERCHANTS = ["toko-ani", "toko-c", "toko-b", "apotek-a"]  # the last two break purpose rules
 
 
 @hsettings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
@@ -271,7 +272,14 @@ def test_random_sync_mixes_catch_every_double_spend(
         transaction.set_rollback(True)
 
 
+def shop_c(world: World) -> None:
+    """Approve toko-c, a warung in toko-ani's village: a second shop keeping every rule."""
+    merchant_approve(officer=world.ppk, code="toko-c", name="Toko C", category="warung",
+                     village=approved("toko-ani").village_id)  # fmt: skip
+
+
 def _random_mix(world: World, data: st.DataObject) -> None:
+    shop_c(world)
     w = offline(world, 60_000, 4)
     allowance = w.allowance.allowance
     request = w_request(w)
@@ -312,6 +320,7 @@ def _random_mix(world: World, data: st.DataObject) -> None:
         "voucher__intent_hash", flat=True))  # fmt: skip
     synced = {SignedIntent.parse(v.split("~")[0]).hash() for v in made}
     assert hashes.isdisjoint(queued)
+    assert not paid.filter(merchant__code__in=MERCHANTS[2:]).exists()
     # every intent is paid, queued or waits for a predecessor that never arrived: none lost
     waiting = set(OfflineVoucher.objects.filter(status="waiting").values_list(
         "intent_hash", flat=True))  # fmt: skip
@@ -337,7 +346,8 @@ def test_two_merchants_syncing_conflicting_vouchers_at_once_pay_one(
     w = offline(world, 100_000, 5)
     request = w_request(w)
     start = w.allowance.allowance.start
-    merchants = {"toko-ani": approved("toko-ani"), "toko-b": approved("toko-b")}
+    shop_c(world)
+    merchants = {"toko-ani": approved("toko-ani"), "toko-c": approved("toko-c")}
     vouchers = {m: [w.pay(m, 30_000, counter=start, prev=request)] for m in merchants}
     results: dict[str, str] = {}
     barrier = threading.Barrier(2)
@@ -358,7 +368,7 @@ def test_two_merchants_syncing_conflicting_vouchers_at_once_pay_one(
         thread.join(timeout=120)
     assert sorted(results.values()) == ["accepted", "grievance"]
     assert Payment.objects.filter(offline=True).count() == 1
-    assert balance(merchant_account("toko-ani")) + balance(merchant_account("toko-b")) == 30_000
+    assert balance(merchant_account("toko-ani")) + balance(merchant_account("toko-c")) == 30_000
     assert Grievance.objects.get().reason == "counter"
     assert ledger_check().ok
 

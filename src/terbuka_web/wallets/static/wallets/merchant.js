@@ -103,7 +103,7 @@
       const response = await fetch("/api/wallets/sync", {
         method: "POST",
         headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-        body: JSON.stringify({ vouchers: records.map((r) => r.payload) }),
+        body: JSON.stringify({ vouchers: records.map((r) => r.payload), taken: records.map((r) => r.at) }),
       });
       answer = await response.json();
       if (!response.ok) throw new Error(english ? answer.error.message_en : answer.error.message);
