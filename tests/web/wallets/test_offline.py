@@ -20,6 +20,7 @@ from terbuka.money.allowance import SignedAllowance, allowance_sign
 from terbuka.money.intent import Intent, SignedIntent, intent_sign
 from terbuka.money.keys import WalletKey, wallet_key_generate
 from terbuka.money.spend import merchant_account, offline_account, wallet_account
+from terbuka.money.verifypool import PARALLEL_MIN
 from terbuka.money.voucher import Voucher
 from terbuka_web.benefits.schedule import benefits_tick
 from terbuka_web.ledger.models import Account
@@ -379,4 +380,31 @@ def test_the_benefits_tick_closes_allowances_past_grace(world: World, issuer: Wa
     benefits_tick()
     assert OfflineAllowance.objects.get().closed_at is not None
     assert balance(offline_account(w.key.did, SLUG)) == 0
+    assert ledger_check().ok
+
+
+def test_a_sync_batch_verified_on_worker_processes_pays_each_voucher_once(
+    world: World, issuer: WalletKey
+) -> None:
+    chains: list[Offline] = []
+    for person in range(3):  # the three people of the programme's region
+        key = enrol(world, world.people[person])
+        for _ in range(4):  # four allowances of 20 intents each
+            answer = ask(key, 20_000, 20)
+            assert answer.status_code == 201, answer.content
+            chains.append(Offline(key, answer.json()))
+    shop_c(world)  # inside the programme's region, as toko-ani
+    vouchers = [c.pay("toko-ani" if n % 2 else "toko-c", 1000)
+                for n in range(20) for c in chains]  # fmt: skip
+    assert len(vouchers) >= PARALLEL_MIN  # verified by verifypool's workers
+    own = {m: [v for v in vouchers if f".{m}." in v] for m in ("toko-ani", "toko-c")}
+
+    def statuses_of(shop: str) -> set[str]:
+        return {r.status for r in vouchers_sync(merchant=approved(shop), vouchers=own[shop])}
+
+    assert statuses_of("toko-ani") == {"waiting"}  # each after one of toko-c's
+    assert statuses_of("toko-c") == {"accepted"}  # and toko-ani's with them
+    assert statuses_of("toko-ani") == statuses_of("toko-c") == {"duplicate"}
+    assert Payment.objects.filter(offline=True).count() == len(vouchers) == 240
+    assert balance(merchant_account("toko-ani")) == balance(merchant_account("toko-c")) == 120_000
     assert ledger_check().ok
