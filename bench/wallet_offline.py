@@ -8,13 +8,14 @@ would hand them in. Then, in the same run, best of --repeat:
   intent signature, the wallet and counter rules), then conflicts_find and chain_accept:
   what the server does per voucher before it writes;
 - sync, all cores: the same with terbuka.money.verifypool.vouchers_verify_parallel (what
-  the server's sync runs), on --workers processes (default: the cores this process may use),
-  its pool started (untimed) before;
+  the server's sync runs), on --workers processes (default: the cores this process may use):
+  this one and a pool of --workers - 1, started (untimed) before;
 - raw, one process: cryptography's Ed25519PublicKey.verify of the same intents' signatures
   over their already built signing bytes with already loaded keys (the floor of any
   verifier);
-- raw, all cores: the same verifications split into one chunk per process of the same pool
-  (public key bytes, signature, message; each worker loads its keys, then verifies).
+- raw, all cores: the same verifications split into one chunk per process, one verified
+  here, the others on the same pool (public key bytes, signature, message; each process
+  loads its keys, then verifies).
 Every voucher must verify and be accepted (checked). signature_valid's memo is cleared
 before each run. Ends with one JSON line: the four rates per second (wall clock, best run),
 the ratios sync/raw on one process and on all cores, the CPU µs per intent of each run (this
@@ -112,16 +113,18 @@ def raw_one(items: list[Item]) -> Callable[[], None]:
 
 
 def raw_parallel(items: list[Item], workers: int) -> None:
-    """Verify items split over the pool's workers processes."""
-    chunks = [items[n::workers] for n in range(workers)]
-    assert sum(verify_pool(workers).map(raw_verify, chunks)) == len(items)
+    """Verify items split over workers processes as the sync's pool is used: one chunk here,
+    the others on the pool of workers - 1 processes."""
+    own, *others = [items[n::workers] for n in range(workers)]
+    done = verify_pool(workers - 1).map(raw_verify, others)
+    assert raw_verify(own) + sum(done) == len(items)
 
 
 def pool_cpu(workers: int) -> float:
     """Return the CPU seconds (user + system) the pool's processes have used (Linux /proc)."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
-    for pid in verify_pool(workers)._processes:
+    for pid in verify_pool(workers - 1)._processes:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
     return total

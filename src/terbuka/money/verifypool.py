@@ -3,10 +3,11 @@
 vouchers_verify_parallel(texts, issuer) gives what voucher.vouchers_verify gives, in the same
 order. A batch of at least PARALLEL_MIN vouchers on a machine of more than one core is split
 by allowance (so each distinct allowance's signature is still checked once) into one chunk
-per worker process; each worker runs vouchers_verify on its chunk and sends back the vouchers
-it verified, with their signing bytes and hashes already computed (pickled). A voucher a
-worker refused comes back as None and is checked again here for its exact refusal: refusals
-are rare, the honest batch stays parallel. What the workers verified is recorded with
+per core: this process verifies the first chunk itself while each of the pool's processes
+(one fewer than the cores) runs vouchers_verify on another and sends back the vouchers it
+verified, with their signing bytes and hashes already computed (pickled). A voucher a worker
+refused comes back as None and is checked again here for its exact refusal: refusals are
+rare, the honest batch stays parallel. What the workers verified is recorded with
 keys.signatures_verified, so the ledger's re-check of an accepted payment here costs no
 second verification. Smaller batches, or one core, run in this process.
 
@@ -35,7 +36,8 @@ def verify_workers() -> int:
 
 
 def verify_pool(workers: int) -> ProcessPoolExecutor:
-    """Return the process pool of workers processes, started on first use and kept."""
+    """Return the process pool of workers processes, started on first use and kept
+    (vouchers_verify_parallel on N cores uses the pool of N - 1)."""
     if workers not in _pools:
         context = multiprocessing.get_context("forkserver")
         _pools[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=context)
@@ -52,10 +54,13 @@ def vouchers_verify_parallel(
     if count < 2 or len(batch) < PARALLEL_MIN:
         return vouchers_verify(batch, issuer)
     chunks = _chunks(batch, count)
+    own, others = chunks[0], chunks[1:]
     results: list[Voucher | TerbukaError | None] = [None] * len(batch)
-    pool = verify_pool(count)
-    done = pool.map(_verify_chunk, [[batch[n] for n in c] for c in chunks], [issuer] * len(chunks))
-    for chunk, verified in zip(chunks, done, strict=True):
+    parts = [[batch[n] for n in chunk] for chunk in others]
+    done = verify_pool(count - 1).map(_verify_chunk, parts, [issuer] * len(parts))  # submitted
+    for n, checked in zip(own, vouchers_verify([batch[n] for n in own], issuer), strict=True):
+        results[n] = checked  # meanwhile, here
+    for chunk, verified in zip(others, done, strict=True):
         for n, voucher in zip(chunk, verified, strict=True):
             results[n] = voucher
     refused = [n for n, result in enumerate(results) if result is None]
@@ -63,7 +68,7 @@ def vouchers_verify_parallel(
         refused, vouchers_verify([batch[n] for n in refused], issuer), strict=True
     ):
         results[n] = checked
-    signatures_verified(_triples(r for r in results if isinstance(r, Voucher)))
+    signatures_verified(_triples(results[n] for chunk in others for n in chunk))
     return [r for r in results if r is not None]
 
 
@@ -86,10 +91,14 @@ def _verify_chunk(texts: list[str], issuer: str) -> list[Voucher | None]:
     return [v if isinstance(v, Voucher) else None for v in vouchers_verify(texts, issuer)]
 
 
-def _triples(vouchers: Iterable[Voucher]) -> list[tuple[str, bytes, bytes]]:
-    """Return the (did:key, signature, signed bytes) of each voucher's intent."""
+def _triples(
+    results: Iterable[Voucher | TerbukaError | None],
+) -> list[tuple[str, bytes, bytes]]:
+    """Return the (did:key, signature, signed bytes) of each verified voucher's intent."""
     found: list[tuple[str, bytes, bytes]] = []
-    for voucher in vouchers:
+    for voucher in results:
+        if not isinstance(voucher, Voucher):
+            continue
         intent = voucher.intent
         found.append((intent.intent.wallet, intent.signature, intent.intent.signing_bytes()))
     return found
