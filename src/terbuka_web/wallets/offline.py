@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.conf import settings
@@ -273,8 +273,7 @@ def sync_rules_check(voucher: Voucher, merchant: Merchant, taken: int) -> str | 
         expiry_check(voucher.intent, restrictions, taken)
         rule_merchant = RuleMerchant(merchant.code, merchant.category, merchant.village_id)
         merchant_check(voucher.intent, restrictions, rule_merchant)
-        if restrictions.payment_cap and voucher.intent.intent.amount > restrictions.payment_cap:
-            cap_check(voucher.intent, restrictions, 0)
+        cap_check(voucher.intent, replace(restrictions, day_cap=0), 0)  # the day: _day_fitting
     except PaymentRefused as exc:
         return exc.reason
     return None
