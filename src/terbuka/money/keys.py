@@ -8,6 +8,8 @@ a did:key (terbuka.money.didkey). The allowance issuer (the server) uses the sam
 from __future__ import annotations
 
 import functools
+import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
@@ -86,14 +88,37 @@ def wallet_key_load(pem: bytes, where: str = "key") -> WalletKey:
     return WalletKey(key)
 
 
+VERIFIED_MAX = 8192
+_verified: dict[tuple[str, bytes, bytes], None] = {}  # oldest first
+
+
+def signatures_verified(triples: Iterable[tuple[str, bytes, bytes]]) -> None:
+    """Record (did, signature, message) triples this program verified in another process
+    (verifypool's workers), so signature_valid answers them without verifying again; the
+    VERIFIED_MAX latest are kept."""
+    for triple in triples:
+        _verified[triple] = None
+    for oldest in list(itertools.islice(_verified, max(0, len(_verified) - VERIFIED_MAX))):
+        del _verified[oldest]
+
+
+def signatures_forget() -> None:
+    """Forget every memoised and recorded answer of signature_valid (benches time real work)."""
+    _verified.clear()
+    signature_valid.cache_clear()
+
+
 @functools.lru_cache(maxsize=8192)
 def signature_valid(did: str, signature: bytes, message: bytes) -> bool:
     """Report whether signature is the Ed25519 signature of message by did's key.
 
     Raises WalletFormatError when did is not an Ed25519 did:key. The answer, a pure function
-    of the three arguments, is memoised: the ledger re-checks the signature of the payment
-    the wallets app has just checked without a second verification.
+    of the three arguments, is memoised (and known for what signatures_verified recorded):
+    the ledger re-checks the signature of the payment the wallets app has just checked
+    without a second verification.
     """
+    if (did, signature, message) in _verified:
+        return True
     try:
         _public_key(did).verify(signature, message)
     except InvalidSignature:

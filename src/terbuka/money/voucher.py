@@ -137,20 +137,20 @@ def vouchers_verify(texts: Iterable[str], issuer: str) -> list[Voucher | Terbuka
     A sync batch carries few allowances and many intents: each distinct allowance's
     signature is checked once, each intent's every time.
     """
-    allowances: dict[SignedAllowance, TerbukaError | None] = {}  # keyed by fields + signature
-    checked: list[Voucher | TerbukaError] = []
     parsed: dict[tuple[str, str, str], SignedAllowance] = {}  # one object per allowance
+    allowances: dict[int, TerbukaError | None] = {}  # by id of parsed's objects (kept alive)
+    checked: list[Voucher | TerbukaError] = []
     for text in texts:
         try:
             voucher = Voucher.parse(text, parsed)
             signed = voucher.allowance
-            if signed not in allowances:
+            if id(signed) not in allowances:
                 try:
                     allowance_verify(signed, issuer)
-                    allowances[signed] = None
+                    allowances[id(signed)] = None
                 except SignatureRefused as exc:
-                    allowances[signed] = exc
-            refusal = allowances[signed]
+                    allowances[id(signed)] = exc
+            refusal = allowances[id(signed)]
             if refusal is not None:
                 raise refusal
             _intent_verify(voucher)

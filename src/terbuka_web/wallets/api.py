@@ -34,7 +34,8 @@ wallet's head shown by GET /api/wallets/{did} says the same. Refusals: 422 payme
 with "reason" (forged, chain_fork, chain_gap, expired, wrong_programme,
 insufficient_balance, unknown_wallet, revoked_wallet, …); 400 for a bad count.
 
-POST /api/wallets/sync {"vouchers": ["TPI1…~TOA1…", …]} (at most 500), header
+POST /api/wallets/sync {"vouchers": ["TPI1…~TOA1…", …], "taken": [unix seconds, …]}
+(at most 500; "taken", optional, when the merchant took each voucher), header
 "Authorization: Bearer <merchant token>" (the token an officer issued for the merchant,
 `terbuka wallet merchant-token`; 401 without a valid one) — the merchant hands in the
 vouchers it took offline. Answer 200, one result per voucher in the order sent:
@@ -47,7 +48,9 @@ status: "accepted" (paid now from the wallet's offline reserve to the merchant; 
 receipt has the log's inclusion proof), "duplicate" (accepted by an earlier sync),
 "waiting" (an earlier intent of that wallet's offline chain has not been synced yet: decided
 when it arrives), "grievance" (a double spend — reason "counter", "fork", "overdrawn" or
-"late" — queued for an officer with both signed intents), "refused" (not a payment to this
+"late" — queued for an officer with both signed intents, or a purpose rule the merchant
+should have refused it by: "expired", "wrong_category", "wrong_region", "over_payment_cap",
+"over_day_cap"), "refused" (not a payment to this
 merchant: reason forged, wrong_wallet, outside_allowance, unknown_allowance,
 wrong_merchant or a format error; "hash" null when it does not parse). Retrying a sync
 (same or overlapping vouchers) is idempotent.
@@ -64,6 +67,7 @@ from ninja import Field, Router, Schema, Status
 
 from terbuka.errors import TerbukaError
 from terbuka.money.reads import read_authorization_check
+from terbuka_web.api.auth import TokenBearer
 from terbuka_web.api.errors import ERRORS, ErrorOut, Unauthorised
 from terbuka_web.wallets import selectors
 from terbuka_web.wallets.models import Wallet
@@ -180,6 +184,7 @@ def allowance_create(request: HttpRequest, body: AllowanceIn) -> Status[dict[str
 
 class SyncIn(Schema):
     vouchers: list[str] = Field(max_length=MAX_VOUCHERS)
+    taken: list[int] | None = Field(default=None, max_length=MAX_VOUCHERS)
 
 
 class SyncResultOut(Schema):
@@ -194,14 +199,17 @@ class SyncOut(Schema):
     results: list[SyncResultOut]
 
 
-@router.post("/sync", response={200: SyncOut, 401: ErrorOut, **ERRORS})
+MERCHANT = TokenBearer(
+    lambda request, token: selectors.merchant_of_token(token),
+    ("token pedagang tidak sah", "the merchant token is not valid"),
+)
+
+
+@router.post("/sync", response={200: SyncOut, 401: ErrorOut, **ERRORS}, auth=MERCHANT)
 def vouchers_sync_create(request: HttpRequest, body: SyncIn) -> dict[str, Any]:
     """Sinkronkan voucher luring pedagang / a merchant hands in its offline vouchers."""
-    token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    merchant = selectors.merchant_of_token(token) if token else None
-    if merchant is None:
-        raise Unauthorised("token pedagang tidak sah", "the merchant token is not valid")
-    results = vouchers_sync(merchant=merchant, vouchers=body.vouchers)
+    merchant = request.auth  # type: ignore[attr-defined]
+    results = vouchers_sync(merchant=merchant, vouchers=body.vouchers, taken=body.taken)
     return {"merchant": merchant.code, "results": [r.as_data() for r in results]}
 
 

@@ -187,6 +187,9 @@ class OfflineVoucher(models.Model):
     amount = models.BigIntegerField()
     status = models.CharField(max_length=9, choices=Status.choices)
     synced_at = models.DateTimeField()
+    taken = models.BigIntegerField(
+        null=True, help_text="unix seconds the merchant took it (as sync rules read it)"
+    )
 
     class Meta:
         ordering = ["id"]
@@ -197,7 +200,9 @@ class Grievance(models.Model):
 
     reason: counter (one counter, two intents), fork (two intents after one intent, or one
     after a losing branch), overdrawn (above the allowance), late (synced after the allowance
-    closed), gap (its predecessor never synced before the allowance closed). An officer of the
+    closed), gap (its predecessor never synced before the allowance closed), or a purpose rule
+    the merchant should have refused it by (expired, wrong_category, wrong_region,
+    over_payment_cap, over_day_cap: offline.sync_rules_check). An officer of the
     merchant's region resolves it once (grievances.grievance_resolve): decision, note, who, when.
     """
 
@@ -207,6 +212,11 @@ class Grievance(models.Model):
         OVERDRAWN = "overdrawn", _("Melebihi jatah luring")
         LATE = "late", _("Disinkronkan setelah jatah ditutup")
         GAP = "gap", _("Niat sebelumnya tidak pernah disinkronkan")
+        EXPIRED = "expired", _("Sudah kedaluwarsa saat diterima")
+        CATEGORY = "wrong_category", _("Kategori toko tidak diizinkan program")
+        REGION = "wrong_region", _("Wilayah toko di luar wilayah program")
+        PAYMENT_CAP = "over_payment_cap", _("Melebihi batas per pembayaran")
+        DAY_CAP = "over_day_cap", _("Melebihi batas harian")
 
     class Decision(models.TextChoices):
         REJECTED = "rejected", _("Ditolak: pedagang menanggung kerugiannya")
@@ -216,7 +226,7 @@ class Grievance(models.Model):
         OfflineVoucher, on_delete=models.PROTECT, related_name="grievance"
     )
     wallet = models.ForeignKey(Wallet, on_delete=models.PROTECT, related_name="+")
-    reason = models.CharField(max_length=9, choices=Reason.choices)
+    reason = models.CharField(max_length=16, choices=Reason.choices)
     evidence = models.JSONField(help_text="signed intents (TPI1 wire texts) of the conflict")
     created_at = models.DateTimeField()
     resolved = models.BooleanField(default=False)

@@ -10,14 +10,20 @@ intent follows the request; the wallet's online chain skips the reserved counter
 becomes (start+K-1, the allowance's hash), so online payments go on during the allowance
 with no conflict possible (the reserve is already out of the balance).
 
-vouchers_sync(merchant=…, vouchers=[…]): each voucher is verified (each allowance's signature
-once per batch), must pay this merchant under an allowance the server issued; then, per
-allowance, under the allowance's row lock, every voucher ever synced for it (any merchant,
-any earlier sync) goes through terbuka.money.voucher.chain_accept from the allowance's
-offline head: accepted ones are paid reserve → merchant (pay:<hash> posting, a pseudonymous
-wallet.payment log entry with "offline": true, a Payment with its receipt); the losers go to
-the grievance queue with the signed evidence of conflicts_find. Vouchers are stored by intent
-hash, so a retried or overlapping sync changes nothing already decided.
+vouchers_sync(merchant=…, vouchers=[…], taken=[…]): each voucher is verified (each
+allowance's signature once per batch; a large batch on all cores, terbuka.money.verifypool),
+must pay this merchant under an allowance the server
+issued; then, per allowance, under the allowance's row lock, each new voucher is re-checked
+against the purpose rules the merchant should have applied when taking it (sync_rules_check:
+expiry at the time taken, category, region, per-payment cap; a breach goes to the grievance
+queue with its reason), and every voucher ever synced for it (any merchant, any earlier sync)
+goes through terbuka.money.voucher.chain_accept from the allowance's offline head; the
+accepted ones are paid in chain order while the wallet's day (of the time taken) stays within
+the per-day cap — the first one above it goes to the queue (over_day_cap), those after it
+wait —: reserve → merchant (pay:<hash> posting, a pseudonymous wallet.payment log entry with
+"offline": true, a Payment with its receipt); the losers go to the grievance queue with the
+signed evidence of conflicts_find. Vouchers are stored by intent hash, so a retried or
+overlapping sync changes nothing already decided.
 
 allowances_close(): past its expiry plus GRACE_SECONDS an allowance closes: vouchers still
 waiting for a predecessor go to the grievance queue (gap), what the reserve holds returns to
@@ -29,11 +35,12 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from terbuka.errors import TerbukaError, ValidationError
@@ -41,13 +48,24 @@ from terbuka.money.allowance import Allowance, SignedAllowance, allowance_sign
 from terbuka.money.errors import PaymentRefused
 from terbuka.money.intent import SignedIntent, intent_verify
 from terbuka.money.keys import WalletKey
-from terbuka.money.purpose import ChainHead, chain_check, day_of, expiry_check, refusal_reason
+from terbuka.money.purpose import (
+    ChainHead,
+    Restrictions,
+    cap_check,
+    chain_check,
+    day_of,
+    expiry_check,
+    merchant_check,
+    refusal_reason,
+)
+from terbuka.money.purpose import Merchant as RuleMerchant
 from terbuka.money.spend import (
     OFFLINE_MERCHANT,
     reserve_return_posting,
     voucher_posting,
 )
-from terbuka.money.voucher import Voucher, chain_accept, conflicts_find, vouchers_verify
+from terbuka.money.verifypool import vouchers_verify_parallel
+from terbuka.money.voucher import Voucher, chain_accept, conflicts_find
 from terbuka.money.walletfile import issuer_key_read
 from terbuka_web.benefits.models import Programme
 from terbuka_web.ledger.services import postings_record
@@ -58,6 +76,7 @@ from terbuka_web.wallets.models import (
     OfflineAllowance,
     OfflineVoucher,
     Payment,
+    Wallet,
 )
 from terbuka_web.wallets.payments import PAYMENT, intent_record, restrictions_of, wallet_locked
 
@@ -69,6 +88,8 @@ MAX_COUNT = 20
 MAX_VOUCHERS = 500
 CONFLICT_REASON = {"fork": Grievance.Reason.FORK, "counter": Grievance.Reason.COUNTER,
                    "overdrawn": Grievance.Reason.OVERDRAWN}  # fmt: skip
+RULE_REASONS = (Grievance.Reason.EXPIRED, Grievance.Reason.CATEGORY, Grievance.Reason.REGION,
+                Grievance.Reason.PAYMENT_CAP, Grievance.Reason.DAY_CAP)  # fmt: skip
 
 
 def issuer_key() -> WalletKey:
@@ -174,17 +195,30 @@ _PAID = ("accepted", "duplicate")
 
 
 def vouchers_sync(
-    *, merchant: Merchant, vouchers: list[str], now: int | None = None
+    *,
+    merchant: Merchant,
+    vouchers: list[str],
+    taken: list[int] | None = None,
+    now: int | None = None,
 ) -> list[SyncResult]:
     """Decide every voucher merchant hands in; return one result each, in the order given.
 
-    Raises ValidationError for more than MAX_VOUCHERS vouchers or a server without issuer.
+    taken, when given, says when the merchant took each voucher (unix seconds, as its device
+    recorded; see _taken_at for how the server bounds it).
+    Raises ValidationError for more than MAX_VOUCHERS vouchers, a taken list of another
+    length, or a server without issuer.
     """
     if len(vouchers) > MAX_VOUCHERS:
         raise ValidationError(
             f"paling banyak {MAX_VOUCHERS} voucher sekali sinkron",
             f"at most {MAX_VOUCHERS} vouchers per sync",
             where="vouchers",
+        )
+    if taken is not None and len(taken) != len(vouchers):
+        raise ValidationError(
+            "daftar waktu terima harus sepanjang daftar voucher",
+            "the taken list must be as long as the voucher list",
+            where="taken",
         )
     issuer = settings.TERBUKA["WALLET_ISSUER"]
     if not issuer:
@@ -195,20 +229,22 @@ def vouchers_sync(
         )
     moment = now if now is not None else int(time.time())
     results: dict[int, SyncResult] = {}
-    groups: dict[str, list[tuple[int, Voucher]]] = {}
-    for n, checked in enumerate(vouchers_verify(vouchers, issuer)):
+    groups: dict[str, list[tuple[int, Voucher, int | None]]] = {}
+    for n, checked in enumerate(vouchers_verify_parallel(vouchers, issuer)):
         if isinstance(checked, TerbukaError):
             results[n] = SyncResult(_hash_of(vouchers[n]), "refused", refusal_reason(checked))
         elif checked.intent.intent.merchant != merchant.code:
             results[n] = SyncResult(checked.intent.hash(), "refused", "wrong_merchant")
         else:
-            groups.setdefault(checked.allowance.hash(), []).append((n, checked))
+            when = taken[n] if taken is not None else None
+            groups.setdefault(checked.allowance.hash(), []).append((n, checked, when))
     issued = dict(OfflineAllowance.objects.filter(hash__in=list(groups)).values_list("hash", "pk"))
     for allowance_hash in sorted(groups, key=lambda h: issued.get(h, 0)):  # one lock order
         items = groups[allowance_hash]
         if allowance_hash not in issued:
             results.update(
-                (n, SyncResult(v.intent.hash(), "refused", "unknown_allowance")) for n, v in items
+                (n, SyncResult(v.intent.hash(), "refused", "unknown_allowance"))
+                for n, v, _when in items
             )
             continue
         results.update(_allowance_sync(issued[allowance_hash], merchant, items, moment))
@@ -223,9 +259,39 @@ def _hash_of(text: str) -> str | None:
         return None
 
 
+def sync_rules_check(voucher: Voucher, merchant: Merchant, taken: int) -> str | None:
+    """Return the purpose rule voucher breaks for merchant at time taken, None if it keeps all.
+
+    These are the offline checks a merchant makes before taking a voucher (terbuka.money
+    .voucher.offline_check), against the restrictions its allowance carries: expiry of the
+    intent and of the allowance (expired), the merchant's approved category (wrong_category)
+    and village (wrong_region), the per-payment cap (over_payment_cap); the per-day cap needs
+    the wallet's other payments of that day (_day_fitting).
+    """
+    restrictions = voucher.restrictions()
+    try:
+        expiry_check(voucher.intent, restrictions, taken)
+        rule_merchant = RuleMerchant(merchant.code, merchant.category, merchant.village_id)
+        merchant_check(voucher.intent, restrictions, rule_merchant)
+        cap_check(voucher.intent, replace(restrictions, day_cap=0), 0)  # the day: _day_fitting
+    except PaymentRefused as exc:
+        return exc.reason
+    return None
+
+
+def _taken_at(declared: int | None, voucher: Voucher, allowance: OfflineAllowance, now: int) -> int:
+    """Return when the voucher counts as taken: the merchant's declared time, but not before
+    the allowance was issued nor after now; without one, the latest moment it was still valid
+    (now, or the intent's or allowance's expiry if earlier), so no rule reads an unknown time
+    against the merchant."""
+    if declared is None:
+        return min(now, voucher.intent.intent.expires, voucher.allowance.allowance.expires)
+    return max(int(allowance.issued_at.timestamp()), min(declared, now))
+
+
 @transaction.atomic
 def _allowance_sync(
-    pk: int, merchant: Merchant, items: list[tuple[int, Voucher]], now: int
+    pk: int, merchant: Merchant, items: list[tuple[int, Voucher, int | None]], now: int
 ) -> dict[int, SyncResult]:
     """Store items under allowance pk (locked), decide what waits; return each item's result."""
     allowance = OfflineAllowance.objects.select_for_update().get(pk=pk)
@@ -233,22 +299,27 @@ def _allowance_sync(
     rows = {row.intent_hash: row for row in allowance.vouchers.all()}
     before = {h for h, row in rows.items() if row.status == OfflineVoucher.Status.ACCEPTED}
     stamp = timezone.now()
-    for _n, voucher in items:
+    for _n, voucher, declared in items:
         h = voucher.intent.hash()
         if h in rows:
             continue
         i = voucher.intent.intent
+        taken = _taken_at(declared, voucher, allowance, now)
+        reason = (
+            Grievance.Reason.LATE
+            if allowance.closed_at
+            else sync_rules_check(voucher, merchant, taken)
+        )
         rows[h] = OfflineVoucher.objects.create(
             intent_hash=h, allowance=allowance, merchant=merchant, intent=voucher.intent.format(),
-            counter=i.counter, amount=i.amount, synced_at=stamp,
-            status=OfflineVoucher.Status.GRIEVANCE if allowance.closed_at else
-            OfflineVoucher.Status.WAITING,
+            counter=i.counter, amount=i.amount, synced_at=stamp, taken=taken,
+            status=OfflineVoucher.Status.GRIEVANCE if reason else OfflineVoucher.Status.WAITING,
         )  # fmt: skip
-        if allowance.closed_at:
-            _grievance(rows[h], Grievance.Reason.LATE, [voucher.intent.format()], stamp)
-    _decide(allowance, list(rows.values()), now)
+        if reason:
+            _grievance(rows[h], reason, [voucher.intent.format()], stamp)
+    _decide(allowance, list(rows.values()))
     results: dict[int, SyncResult] = {}
-    for n, voucher in items:
+    for n, voucher, _declared in items:
         row = rows[voucher.intent.hash()]
         if row.status == OfflineVoucher.Status.ACCEPTED:
             status = "duplicate" if row.intent_hash in before else "accepted"
@@ -261,7 +332,7 @@ def _allowance_sync(
     return results
 
 
-def _decide(allowance: OfflineAllowance, rows: list[OfflineVoucher], now: int) -> None:
+def _decide(allowance: OfflineAllowance, rows: list[OfflineVoucher]) -> None:
     """Run the branch rule over allowance's waiting vouchers; pay the accepted, queue the rest."""
     waiting = sorted(
         (r for r in rows if r.status == OfflineVoucher.Status.WAITING), key=lambda r: r.pk
@@ -280,14 +351,29 @@ def _decide(allowance: OfflineAllowance, rows: list[OfflineVoucher], now: int) -
     )
     by_hash = {r.intent_hash: r for r in rows}
     accepted = [by_hash[v.intent.hash()] for v in outcome.accepted]
-    _pay(allowance, accepted, [v.intent for v in outcome.accepted], signed_allowance, now)
+    restrictions = Voucher(SignedIntent.parse(waiting[0].intent), signed_allowance).restrictions()
+    fitting = _day_fitting(allowance, accepted, restrictions)
+    _pay(allowance, accepted[:fitting], [v.intent for v in outcome.accepted[:fitting]],
+         restrictions)  # fmt: skip
     still = {v.intent.hash() for v in outcome.waiting}
+    still.update(r.intent_hash for r in accepted[fitting + 1 :])  # after the breach: they wait
+    if fitting < len(accepted):
+        over = accepted[fitting]
+        over.status = OfflineVoucher.Status.GRIEVANCE
+        over.save(update_fields=["status"])
+        _grievance(over, Grievance.Reason.DAY_CAP, [over.intent], timezone.now())
     losers = [r for r in waiting if r.status == OfflineVoucher.Status.WAITING
               and r.intent_hash not in still]  # fmt: skip
     if not losers:
         return
     order = list(CONFLICT_REASON)  # a fork names a branch better than its reused counter
-    conflicts = sorted(conflicts_find(vouchers.values()), key=lambda c: order.index(c.kind))
+    breached = set(  # a voucher refused by a purpose rule is no spend: no conflict of its own
+        Grievance.objects.filter(voucher__allowance=allowance, reason__in=RULE_REASONS).values_list(
+            "voucher__intent_hash", flat=True
+        )
+    )
+    spends = (v for h, v in vouchers.items() if h not in breached)
+    conflicts = sorted(conflicts_find(spends), key=lambda c: order.index(c.kind))
     stamp = timezone.now()
     paid = {r.counter: r.intent_hash for r in rows if r.status == OfflineVoucher.Status.ACCEPTED}
     paid[allowance.start - 1] = allowance.request_hash
@@ -311,19 +397,46 @@ def _decide(allowance: OfflineAllowance, rows: list[OfflineVoucher], now: int) -
         _grievance(row, reason, evidence, stamp)
 
 
+def _day_fitting(
+    allowance: OfflineAllowance, rows: list[OfflineVoucher], restrictions: Restrictions
+) -> int:
+    """Return how many of rows (in chain order) fit the wallet's per-day cap, by the day each
+    was taken, counting its payments of that day (online and offline) already made; all of
+    them without a cap. Locks the wallet row first, as an online payment does, so one day's
+    spending is counted by one writer at a time."""
+    if not restrictions.day_cap or not rows:
+        return len(rows)
+    Wallet.objects.select_for_update().only("pk").get(pk=allowance.wallet_id)
+    spent: dict[int, int] = {}
+    for n, row in enumerate(rows):
+        day = day_of(_taken_of(row), restrictions)
+        if day not in spent:
+            paid = Payment.objects.filter(
+                wallet_id=allowance.wallet_id, programme=allowance.programme, day=day
+            ).aggregate(total=Sum("amount"))["total"]
+            spent[day] = paid or 0
+        if spent[day] + row.amount > restrictions.day_cap:
+            return n
+        spent[day] += row.amount
+    return len(rows)
+
+
+def _taken_of(row: OfflineVoucher) -> int:
+    """Return when row's voucher counts as taken (its sync time for rows synced before the
+    time was kept)."""
+    return row.taken if row.taken is not None else int(row.synced_at.timestamp())
+
+
 def _pay(
     allowance: OfflineAllowance,
     rows: list[OfflineVoucher],
     intents: list[SignedIntent],
-    signed_allowance: SignedAllowance,
-    now: int,
+    restrictions: Restrictions,
 ) -> None:
     """Pay accepted vouchers from the reserve to their merchants, log and record each."""
     if not rows:
         return
     postings_record(postings=[voucher_posting(signed) for signed in intents])
-    restrictions = Voucher(intents[0], signed_allowance).restrictions()
-    day = day_of(now, restrictions)
     stamp = timezone.now()
     for row, signed in zip(rows, intents, strict=True):
         i = signed.intent
@@ -334,7 +447,8 @@ def _pay(
         Payment.objects.create(
             intent_hash=signed.hash(), wallet_id=allowance.wallet_id,
             merchant_id=row.merchant_id, programme=i.programme, amount=i.amount,
-            counter=i.counter, day=day, intent=signed.format(), offline=True,
+            counter=i.counter, day=day_of(_taken_of(row), restrictions), intent=signed.format(),
+            offline=True,
             accepted_at=stamp, entry_id=entry.pk,
         )  # fmt: skip
         row.status = OfflineVoucher.Status.ACCEPTED

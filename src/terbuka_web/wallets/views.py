@@ -42,11 +42,17 @@ from terbuka_web.wallets.settlements import settlement_create, settlement_csv, s
 def citizen(request: HttpRequest) -> HttpResponse:
     """Render the citizen's wallet app: the key, enrolment, balances, history, paying.
 
-    The camera is allowed on this page only (scanning the officer's enrolment code).
+    The camera is allowed (scanning the officer's enrolment code).
     """
-    response = render(request, "wallets/citizen.html", {"log_vkey": _log_vkey()})
-    policy = settings.PERMISSIONS_POLICY.replace("camera=()", "camera=(self)")
-    response["Permissions-Policy"] = policy
+    return _camera_allowed(render(request, "wallets/citizen.html", {"log_vkey": _log_vkey()}))
+
+
+def _camera_allowed(response: HttpResponse) -> HttpResponse:
+    """Return response allowing this site's own page the camera (the wallet app's and the
+    merchant's, which scan QR codes); every other page keeps it off (PERMISSIONS_POLICY)."""
+    response["Permissions-Policy"] = settings.PERMISSIONS_POLICY.replace(
+        "camera=()", "camera=(self)"
+    )
     return response
 
 
@@ -60,12 +66,13 @@ def _log_vkey() -> str:
 
 @require_safe
 def merchant_check(request: HttpRequest) -> HttpResponse:
-    """Render the merchant's page: pick the shop, paste a QR payload, check it offline."""
+    """Render the merchant's page: pick the shop, scan or paste a QR payload, check it offline
+    (the camera allowed)."""
     context = {
         "merchants": selectors.merchants_approved(),
         "issuer": settings.TERBUKA["WALLET_ISSUER"],
     }
-    return render(request, "wallets/merchant.html", context)
+    return _camera_allowed(render(request, "wallets/merchant.html", context))
 
 
 @require_safe

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tests.core.wallet.samples import OTHER, WALLET, intent_of
 
+from terbuka.canonical import canonical_json
 from terbuka.money.didkey import did_key_parse
 from terbuka.money.errors import SignatureRefused, WalletFormatError
 from terbuka.money.intent import GENESIS, Intent, SignedIntent, intent_sign, intent_verify
@@ -153,4 +154,5 @@ def test_any_intent_round_trips(
     intent = Intent(WALLET.did, merchant, "pip-2026", amount, counter, expires, prev_text)
     signed = SignedIntent(intent, bytes(64))
     assert SignedIntent.parse(signed.format()) == signed
+    assert intent.signing_bytes() == canonical_json(intent.as_data(), plain=True)
     assert GENESIS == "A" * 43

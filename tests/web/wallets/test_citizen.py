@@ -135,6 +135,9 @@ def test_the_citizen_app_and_its_manifests_are_served(world: World) -> None:
     client = Client()
     app = client.get("/dompet/")
     assert app.status_code == 200 and "camera=(self)" in app["Permissions-Policy"]
+    shop_page = client.get("/dompet/pedagang/")  # it scans the citizen's QR code
+    assert shop_page.status_code == 200 and "camera=(self)" in shop_page["Permissions-Policy"]
+    assert 'id="scan-photo"' in shop_page.content.decode()
     assert client.get("/dompet/manifest.webmanifest").json()["start_url"] == "/dompet/"
     merchant = client.get("/dompet/pedagang/manifest.webmanifest").json()
     assert merchant["start_url"] == "/dompet/pedagang/"

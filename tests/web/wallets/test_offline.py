@@ -20,6 +20,7 @@ from terbuka.money.allowance import SignedAllowance, allowance_sign
 from terbuka.money.intent import Intent, SignedIntent, intent_sign
 from terbuka.money.keys import WalletKey, wallet_key_generate
 from terbuka.money.spend import merchant_account, offline_account, wallet_account
+from terbuka.money.verifypool import PARALLEL_MIN
 from terbuka.money.voucher import Voucher
 from terbuka_web.benefits.schedule import benefits_tick
 from terbuka_web.ledger.models import Account
@@ -36,7 +37,7 @@ from terbuka_web.wallets.offline import (
     allowances_close,
     vouchers_sync,
 )
-from terbuka_web.wallets.services import merchant_token_issue
+from terbuka_web.wallets.services import merchant_approve, merchant_token_issue
 
 from .conftest import ENTITLEMENT, SLUG, World, approved, enrol, intent
 
@@ -62,10 +63,11 @@ class Offline:
         self.counter, self.prev = answer["start"] - 1, answer["request"]
 
     def pay(self, merchant: str, amount: int, *, counter: int = 0, prev: str = "") -> str:
-        """Return a voucher (the next one unless counter/prev given; those do not advance)."""
+        """Return a voucher (the next one unless counter/prev given; those do not advance),
+        expiring with the allowance as the phone's do."""
         signed = intent_sign(self.key, Intent(
             wallet=self.key.did, merchant=merchant, programme=SLUG, amount=amount,
-            counter=counter or self.counter + 1, expires=int(time.time()) + 600,
+            counter=counter or self.counter + 1, expires=self.allowance.allowance.expires,
             prev=prev or self.prev,
         ))  # fmt: skip
         if not counter:
@@ -258,7 +260,7 @@ def test_an_interrupted_sync_retried_loses_and_duplicates_nothing(
     assert balance(merchant_account("toko-ani")) == 50_000
 
 
-MERCHANTS = ["toko-ani", "toko-b"]
+MERCHANTS = ["toko-ani", "toko-c", "toko-b", "apotek-a"]  # the last two break purpose rules
 
 
 @hsettings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
@@ -271,7 +273,14 @@ def test_random_sync_mixes_catch_every_double_spend(
         transaction.set_rollback(True)
 
 
+def shop_c(world: World) -> None:
+    """Approve toko-c, a warung in toko-ani's village: a second shop keeping every rule."""
+    merchant_approve(officer=world.ppk, code="toko-c", name="Toko C", category="warung",
+                     village=approved("toko-ani").village_id)  # fmt: skip
+
+
 def _random_mix(world: World, data: st.DataObject) -> None:
+    shop_c(world)
     w = offline(world, 60_000, 4)
     allowance = w.allowance.allowance
     request = w_request(w)
@@ -312,6 +321,7 @@ def _random_mix(world: World, data: st.DataObject) -> None:
         "voucher__intent_hash", flat=True))  # fmt: skip
     synced = {SignedIntent.parse(v.split("~")[0]).hash() for v in made}
     assert hashes.isdisjoint(queued)
+    assert not paid.filter(merchant__code__in=MERCHANTS[2:]).exists()
     # every intent is paid, queued or waits for a predecessor that never arrived: none lost
     waiting = set(OfflineVoucher.objects.filter(status="waiting").values_list(
         "intent_hash", flat=True))  # fmt: skip
@@ -337,7 +347,8 @@ def test_two_merchants_syncing_conflicting_vouchers_at_once_pay_one(
     w = offline(world, 100_000, 5)
     request = w_request(w)
     start = w.allowance.allowance.start
-    merchants = {"toko-ani": approved("toko-ani"), "toko-b": approved("toko-b")}
+    shop_c(world)
+    merchants = {"toko-ani": approved("toko-ani"), "toko-c": approved("toko-c")}
     vouchers = {m: [w.pay(m, 30_000, counter=start, prev=request)] for m in merchants}
     results: dict[str, str] = {}
     barrier = threading.Barrier(2)
@@ -358,7 +369,7 @@ def test_two_merchants_syncing_conflicting_vouchers_at_once_pay_one(
         thread.join(timeout=120)
     assert sorted(results.values()) == ["accepted", "grievance"]
     assert Payment.objects.filter(offline=True).count() == 1
-    assert balance(merchant_account("toko-ani")) + balance(merchant_account("toko-b")) == 30_000
+    assert balance(merchant_account("toko-ani")) + balance(merchant_account("toko-c")) == 30_000
     assert Grievance.objects.get().reason == "counter"
     assert ledger_check().ok
 
@@ -369,4 +380,31 @@ def test_the_benefits_tick_closes_allowances_past_grace(world: World, issuer: Wa
     benefits_tick()
     assert OfflineAllowance.objects.get().closed_at is not None
     assert balance(offline_account(w.key.did, SLUG)) == 0
+    assert ledger_check().ok
+
+
+def test_a_sync_batch_verified_on_worker_processes_pays_each_voucher_once(
+    world: World, issuer: WalletKey
+) -> None:
+    chains: list[Offline] = []
+    for person in range(3):  # the three people of the programme's region
+        key = enrol(world, world.people[person])
+        for _ in range(4):  # four allowances of 20 intents each
+            answer = ask(key, 20_000, 20)
+            assert answer.status_code == 201, answer.content
+            chains.append(Offline(key, answer.json()))
+    shop_c(world)  # inside the programme's region, as toko-ani
+    vouchers = [c.pay("toko-ani" if n % 2 else "toko-c", 1000)
+                for n in range(20) for c in chains]  # fmt: skip
+    assert len(vouchers) >= PARALLEL_MIN  # verified by verifypool's workers
+    own = {m: [v for v in vouchers if f".{m}." in v] for m in ("toko-ani", "toko-c")}
+
+    def statuses_of(shop: str) -> set[str]:
+        return {r.status for r in vouchers_sync(merchant=approved(shop), vouchers=own[shop])}
+
+    assert statuses_of("toko-ani") == {"waiting"}  # each after one of toko-c's
+    assert statuses_of("toko-c") == {"accepted"}  # and toko-ani's with them
+    assert statuses_of("toko-ani") == statuses_of("toko-c") == {"duplicate"}
+    assert Payment.objects.filter(offline=True).count() == len(vouchers) == 240
+    assert balance(merchant_account("toko-ani")) == balance(merchant_account("toko-c")) == 120_000
     assert ledger_check().ok

@@ -1,5 +1,6 @@
-// The merchant's page (/dompet/pedagang/): submit a pasted online intent (TPI1 with no
-// allowance) to POST /api/wallets/payments, or check a pasted QR payment offline with
+// The merchant's page (/dompet/pedagang/): read the citizen's QR code with the camera or
+// from a photo (TerbukaScan, qr-scan.js), or take its pasted text; then submit an online
+// intent (TPI1 with no allowance) to POST /api/wallets/payments, or check a QR payment offline with
 // TerbukaWallet.offlineCheck (wallet-check.js), against the payments this device already took
 // (kept in IndexedDB until synced), and keep the page working with no signal (sw.js). When
 // online, "Sinkronkan" posts the selected shop's vouchers to POST /api/wallets/sync with the
@@ -84,10 +85,10 @@
       amount: i.amount, counter: i.counter, day: dayOf(now), at: now,
     };
     await stored("readwrite", (s) => s.put(record, result.hash));
+    await takenShow(); // the list first: the success shows when everything is done
     out.className = "usa-alert usa-alert--success usa-alert__text";
     out.textContent = fill("text-valid", { amount: rupiah(i.amount), wallet: i.wallet.slice(8, 20) + "…", counter: i.counter });
     form.elements.payload.value = "";
-    await takenShow();
   }
 
   async function sync(form) {
@@ -103,7 +104,7 @@
       const response = await fetch("/api/wallets/sync", {
         method: "POST",
         headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-        body: JSON.stringify({ vouchers: records.map((r) => r.payload) }),
+        body: JSON.stringify({ vouchers: records.map((r) => r.payload), taken: records.map((r) => r.at) }),
       });
       answer = await response.json();
       if (!response.ok) throw new Error(english ? answer.error.message_en : answer.error.message);
@@ -121,6 +122,51 @@
     out.className = "usa-alert usa-alert--info usa-alert__text";
     out.textContent = fill("text-synced", counts);
     await takenShow();
+  }
+
+  function scanWire(form) {
+    // A QR code read by the camera or from a photo fills the payload and is checked at once.
+    const status = document.getElementById("scan-status");
+    const read = (text) => {
+      form.elements.payload.value = text.trim();
+      check(form);
+    };
+    const camera = document.getElementById("scan-camera");
+    const stopButton = document.getElementById("scan-stop");
+    let stop = null;
+    const stopped = () => {
+      if (stop) stop();
+      stop = null;
+      stopButton.hidden = true;
+      camera.hidden = false;
+    };
+    if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+      camera.hidden = false;
+      camera.addEventListener("click", async () => {
+        status.textContent = "";
+        try {
+          stop = await TerbukaScan.camera(document.getElementById("scan-video"), (text) => {
+            stop = null;
+            stopped();
+            read(text);
+          });
+          camera.hidden = true;
+          stopButton.hidden = false;
+        } catch (error) {
+          status.textContent = fill("text-scan-failed", { message: error.message || error.name });
+        }
+      });
+      stopButton.addEventListener("click", stopped);
+    }
+    document.getElementById("scan-photo").addEventListener("change", async (event) => {
+      const file = event.target.files[0];
+      status.textContent = "";
+      if (!file) return;
+      const text = await TerbukaScan.photo(file).catch(() => null);
+      event.target.value = "";
+      if (text) read(text);
+      else status.textContent = fill("text-scan-none", {});
+    });
   }
 
   document.addEventListener("DOMContentLoaded", () => {
@@ -142,6 +188,7 @@
       event.preventDefault();
       check(form);
     });
+    scanWire(form);
     takenShow();
     if ("serviceWorker" in navigator) navigator.serviceWorker.register("/dompet/sw.js", { scope: "/dompet/" });
   });

@@ -1,7 +1,7 @@
 {% load static %}// Keep the wallet pages and their scripts on this device so they work with no signal: the
 // page from the network when there is one (and refreshed in the cache), else from the cache.
 "use strict";
-const CACHE = "terbuka-dompet-v2";
+const CACHE = "terbuka-dompet-v3";
 const SHELL = [
   "{% url 'wallets:citizen' %}",
   "{% url 'wallets:merchant' %}",
@@ -14,6 +14,8 @@ const SHELL = [
   "{% static 'vendor/qrcode-generator/qrcode.js' %}",
   "{% static 'terbuka/wallet-core.js' %}",
   "{% static 'terbuka/wallet-check.js' %}",
+  "{% static 'vendor/jsqr/jsQR.js' %}",
+  "{% static 'terbuka/qr-scan.js' %}",
   "{% static 'wallets/merchant.js' %}",
   "{% static 'terbuka/tlog-proof.js' %}",
   "{% static 'wallets/citizen.js' %}",
