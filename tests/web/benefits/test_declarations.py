@@ -168,3 +168,19 @@ def test_public_totals_are_current_after_a_declaration_and_after_its_end(
     assert _shown(programme) == (10, 10 * PER_HEAD)
     assert totals_refresh_stale(today + dt.timedelta(days=6)) == 1  # both ended
     assert _shown(programme) == (0, 0)
+
+
+def test_region_pages_show_the_latest_cycle_that_reached_them(
+    people: None, consortium: Consortium, client
+) -> None:  # type: ignore[no-untyped-def]
+    relief(consortium)
+    declare("Banjir Pertama", ["35.22.01"], day(3, 3), day(3, 6))
+    declare("Banjir Kedua", ["35.22.02"], day(3, 10), day(3, 12))
+    assert len(benefits_tick(today=day(3, 25)).started) == 2
+    first = client.get("/anggaran/35.22.01/").content.decode()
+    assert 'href="/bantuan/bantuan-banjir/siklus/1/"' in first  # not cycle 2, which paid B only
+    assert "Rp 2.500.000" in first
+    second = client.get("/anggaran/35.22.02/").content.decode()
+    assert 'href="/bantuan/bantuan-banjir/siklus/2/"' in second and "Rp 2.500.000" in second
+    village = client.get(f"/anggaran/{A}/").content.decode()
+    assert f'href="/bantuan/bantuan-banjir/siklus/1/#desa-{A}"' in village
