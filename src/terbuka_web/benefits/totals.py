@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Generator, Sequence
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -91,9 +92,12 @@ def totals_basis(rules: RuleSet, day: dt.date, declared: Sequence[str]) -> str:
     return hashlib.sha256(canonical_json(basis)).hexdigest()
 
 
+@transaction.atomic
 def totals_store(version: RuleVersion, today: dt.date | None = None) -> int:
     """Recompute and replace version's per-village totals on today (default: the local date)
-    and note their basis; return the number of villages."""
+    and note their basis; return the number of villages. The version's row lock serialises
+    two ticks recomputing it at once (PostgreSQL), so readers see whole totals only."""
+    list(RuleVersion.objects.select_for_update().filter(pk=version.pk).values_list("pk"))
     day = today or timezone.localdate()
     rules, zones = ruleset_parse(version.rules), declared_zones(day)
     totals = programme_dry_run(version.programme, rules, day, zones)
