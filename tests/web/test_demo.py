@@ -86,8 +86,12 @@ def counts() -> dict[str, int]:
     }
 
 
-def test_demo_seeds_publishes_and_is_idempotent(data_dir: Path) -> None:
+def test_demo_seeds_publishes_and_is_idempotent(data_dir: Path, settings: Settings) -> None:
+    # a fresh shell without TERBUKA_DEBUG or TERBUKA_DEMO: the demo makes the keys it needs
+    settings.TERBUKA = {**settings.TERBUKA, "LOG_KEY_GENERATE": False}
     first_output = demo()
+    keys = [data_dir / "registry-hmac.key", data_dir / "registry-seal.key"]
+    assert {stat.S_IMODE(k.stat().st_mode) for k in keys} == {0o600}
     assert "demo witness consortium" in first_output
     assert len(json.loads((data_dir / "witnesses.json").read_text())) == 3
     first = counts()

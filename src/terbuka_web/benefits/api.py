@@ -25,7 +25,6 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from terbuka_web.accounts.models import User
@@ -138,6 +137,5 @@ def disaster_create(request: HttpRequest, body: DisasterIn) -> Status[dict[str, 
     return Status(201, {
         "id": disaster.pk, "title": disaster.title, "regions": disaster.regions,
         "starts_on": disaster.starts_on, "ends_on": disaster.ends_on,
-        "programmes": [p.slug for p in disaster_programmes(
-            disaster.regions, max(disaster.starts_on, timezone.localdate()))],
+        "programmes": [p.slug for p in disaster_programmes(disaster)],
     })  # fmt: skip

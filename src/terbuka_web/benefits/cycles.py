@@ -49,7 +49,7 @@ from terbuka.rules.ruleset import ruleset_parse
 from terbuka_web.accounts.models import User
 from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
-from terbuka_web.benefits.disasters import declared_zones
+from terbuka_web.benefits.disasters import cycle_zones
 from terbuka_web.benefits.keys import pseudonym_key
 from terbuka_web.benefits.models import Cycle, CycleItem, CycleVillage, Programme, Registrant
 from terbuka_web.benefits.signals import cycle_done
@@ -101,7 +101,7 @@ def _snapshot(programme: Programme, cycle: Cycle, today: dt.date) -> None:
     """
     assert programme.current is not None
     rules = ruleset_parse(programme.current.rules)  # compiled once: rule_compile keeps it
-    compiled = CompiledRules(rules, context_for(rules, today, declared_zones(today)))
+    compiled = CompiledRules(rules, context_for(rules, today, cycle_zones(cycle.trigger, today)))
     key = pseudonym_key()
     items: list[tuple[object, ...]] = []
     tallies: dict[str, VillageTotal] = {}

@@ -1,11 +1,14 @@
 """Declare disasters for region codes (public, logged) and read the zones in force on a day.
 
 A declaration names region codes and a date range. While in force (starts_on ≤ day ≤
-ends_on) its codes are in every rule evaluation's disaster_zones (cycles, dry runs, totals),
-and the benefits tick starts one cycle of each programme with on_disaster whose regions
-overlap them (terbuka_web.benefits.schedule). Declaring writes its log entry in the same
-transaction: {"kind":"benefit.disaster","id":4,"title":"Banjir Bengawan Solo",
-"regions":["35.22.05"],"starts_on":"2026-03-02","ends_on":"2026-03-31"}.
+ends_on) its codes are in the disaster_zones of the dry runs, the public totals and the
+scheduled or officers' cycles of that day. The benefits tick starts one cycle "bencana:N" of
+each programme with on_disaster whose regions and period it meets (terbuka_web.benefits.
+schedule), caught up when the tick was down; that cycle reads the declaration's own regions
+as disaster_zones (cycle_zones), whenever it runs and whatever else is declared. Declaring
+writes its log entry in the same transaction and makes the public totals current:
+{"kind":"benefit.disaster","id":4,"title":"Banjir Bengawan Solo","regions":["35.22.05"],
+"starts_on":"2026-03-02","ends_on":"2026-03-31"}.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from terbuka.errors import ValidationError
 from terbuka_web.accounts.models import User
@@ -25,6 +29,7 @@ from terbuka_web.transparency.services import entry_append
 
 MAX_DAYS = 366
 DISASTER = "benefit.disaster"
+DECLARED = "bencana:"  # the trigger of a declaration's cycles, "bencana:4"
 
 
 def _invalid(message_id: str, message_en: str, where: str) -> ValidationError:
@@ -86,6 +91,8 @@ def disaster_declare(
 ) -> Disaster:
     """Declare a disaster for regions from starts_on to ends_on; log it in this transaction.
 
+    The public totals of the rules in force that read disaster_zones are recomputed in this
+    transaction when the declaration is in force today (totals_refresh_stale).
     Raises ValidationError naming the field (title, regions, ends_on); PermissionDenied unless
     actor (None: the system) manages programmes: an admin anywhere, an agency's PPK or PA
     within its government's region only.
@@ -104,6 +111,9 @@ def disaster_declare(
     )  # fmt: skip
     disaster.entry_id = entry.pk
     disaster.save(update_fields=["entry_id"])
+    from terbuka_web.benefits.totals import totals_refresh_stale  # totals reads declared_zones
+
+    totals_refresh_stale(timezone.localdate())
     audit_record(
         actor=actor, action="benefits:disaster:declare", target=str(disaster.pk),
         agency=disaster.agency, data={"regions": codes},
@@ -119,6 +129,24 @@ def disasters_in_force(day: dt.date) -> QuerySet[Disaster]:
 def declared_zones(day: dt.date) -> list[str]:
     """Return the region codes of the disasters in force on day, sorted, once each."""
     return sorted({c for d in disasters_in_force(day) for c in d.regions})
+
+
+def disaster_of(trigger: str) -> Disaster | None:
+    """Return the declaration a cycle's trigger names ("bencana:4"), or None."""
+    number = trigger.removeprefix(DECLARED)
+    if not trigger.startswith(DECLARED) or not number.isdigit():
+        return None
+    return Disaster.objects.filter(pk=int(number)).first()
+
+
+def cycle_zones(trigger: str, day: dt.date) -> list[str]:
+    """Return the zones a cycle started by trigger reads as disaster_zones: a declaration's
+    own regions for "bencana:N" (the same whenever the cycle runs), else those in force on
+    day."""
+    if trigger.startswith(DECLARED):
+        disaster = disaster_of(trigger)
+        return list(disaster.regions) if disaster is not None else []
+    return declared_zones(day)
 
 
 def disasters_list() -> QuerySet[Disaster]:

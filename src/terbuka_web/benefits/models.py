@@ -111,6 +111,10 @@ class RuleVersion(models.Model):
     )
     adopted_at = models.DateTimeField(null=True, blank=True)
     entry_id = models.BigIntegerField(null=True, blank=True)
+    totals_basis = models.CharField(
+        max_length=64, blank=True, default="",
+        help_text="SHA-256 of the declared zones and date its totals were computed under",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["programme_id", "-number"]
@@ -122,8 +126,10 @@ class RuleVersion(models.Model):
 class VillageTotal(models.Model):
     """Hold one village's eligible count and Rupiah under one adopted rule version.
 
-    Computed when the version is adopted and again after each registry import, so public
-    pages read aggregates and never evaluate (nor touch) a registrant.
+    Computed when the version is adopted, again after each registry import, and again when
+    what they were computed under changes (RuleVersion.totals_basis: a disaster declared, in
+    force or ended), so public pages read current aggregates and never evaluate (nor touch) a
+    registrant.
     """
 
     version = models.ForeignKey(RuleVersion, on_delete=models.CASCADE, related_name="totals")

@@ -24,7 +24,7 @@ from terbuka_web.accounts.selectors import Action, user_can
 from terbuka_web.benefits import selectors
 from terbuka_web.benefits.cycles import fund_account
 from terbuka_web.benefits.disasters import disaster_check, disaster_declare
-from terbuka_web.benefits.models import CycleStart, Programme
+from terbuka_web.benefits.models import CycleStart, Disaster, Programme
 from terbuka_web.benefits.schedule import disaster_programmes
 from terbuka_web.benefits.starts import cycle_request, start_retry
 from terbuka_web.benefits.totals import programme_dry_run
@@ -41,8 +41,9 @@ def _managed(request: HttpRequest, slug: str) -> Programme:
     return found
 
 
-def _summary(programme: Programme, day: dt.date, zones: list[str]) -> dict[str, Any]:
-    """Return the dry run's sums of programme's rules in force on day (zones declared too)."""
+def _summary(programme: Programme, day: dt.date, zones: list[str] | None) -> dict[str, Any]:
+    """Return the dry run's sums of programme's rules in force on day, reading zones as
+    declared (None: the zones in force on day)."""
     assert programme.current is not None
     totals = programme_dry_run(programme, ruleset_parse(programme.current.rules), day, zones)
     found = Account.objects.filter(key=fund_account(programme)).values_list("balance", flat=True)
@@ -73,7 +74,7 @@ def cycle_new(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("benefits:programme", slug=programme.slug)
     if programme.current is not None:
         try:
-            summary = _summary(programme, timezone.localdate(), [])
+            summary = _summary(programme, timezone.localdate(), None)
         except TerbukaError as exc:
             error = error or exc
     context = {
@@ -141,8 +142,10 @@ def disaster_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user, title=data["title"], regions=codes,  # type: ignore[arg-type]
                 starts_on=data["starts_on"], ends_on=data["ends_on"],
             )  # fmt: skip
+            declared = Disaster(regions=codes, starts_on=data["starts_on"],
+                                ends_on=data["ends_on"])  # fmt: skip
             day = max(data["starts_on"], timezone.localdate())
-            previews = [_summary(p, day, codes) for p in disaster_programmes(codes, day)]
+            previews = [_summary(p, day, codes) for p in disaster_programmes(declared)]
         except TerbukaError as exc:
             error = exc
     bad = error is not None or bool(form.errors)

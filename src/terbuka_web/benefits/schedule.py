@@ -7,8 +7,13 @@ A programme with rules in force gets one cycle per condition met, each named by 
   programme's last scheduled start whose day N has passed (and lies in the period) is due,
   each once, oldest first. Before the first scheduled start only the current month is due
   (no back pay for months before the schedule was first met);
-- "bencana:4": on_disaster set, disaster 4 in force and over the programme's regions (a
-  start refused meanwhile is not attempted once the declaration has ended);
+- "bencana:4": on_disaster set, disaster 4 over the programme's regions and in force on a day
+  of the programme's period up to today. A tick that was down while it was in force (or that
+  did not see the day it met the period's start) still starts it, and a refused start is
+  attempted again after the declaration has ended, once what it depended on changes (the
+  cycle reads the declaration's own regions: disasters.cycle_zones). A programme whose
+  rules or on_disaster come later pays the declarations of its period it has not paid yet;
+  every missed trigger, schedule month or declaration, is noted oldest first;
 - "petugas:…": an officer asked for a cycle from the web or the API.
 The unique trigger makes a start exactly-once: a second tick (another process) that races to
 start the same trigger waits for the programme's row lock and then resumes the running cycle
@@ -29,13 +34,13 @@ from django.utils import timezone
 
 from terbuka.errors import TerbukaError
 from terbuka_web.benefits.cycles import cycle_clawback
-from terbuka_web.benefits.disasters import disasters_in_force
+from terbuka_web.benefits.disasters import DECLARED
 from terbuka_web.benefits.models import CycleStart, Disaster, Programme
 from terbuka_web.benefits.signals import programme_ticked
 from terbuka_web.benefits.starts import start_attempt, start_note
+from terbuka_web.benefits.totals import totals_refresh_stale
 
 SCHEDULE = "jadwal:"
-DECLARED = "bencana:"
 
 
 @dataclass
@@ -61,14 +66,24 @@ def _overlaps(codes: list[str], prefixes: list[str]) -> bool:
     )
 
 
-def disaster_programmes(regions: list[str], day: dt.date | None = None) -> list[Programme]:
-    """Return the programmes a disaster over regions starts a cycle of (on day, default
-    today): on_disaster, rules in force, regions overlapping, day within their period."""
-    day = day or timezone.localdate()
+def declaration_met(programme: Programme, disaster: Disaster, day: dt.date) -> dt.date | None:
+    """Return the first day disaster asks for a cycle of programme, if it does by day: in
+    force, within programme's period, over its regions (programme on_disaster); else None."""
+    first = max(disaster.starts_on, programme.period_start)
+    last = min(disaster.ends_on, programme.period_end, day)
+    if not programme.on_disaster or first > last:
+        return None
+    return first if _overlaps(disaster.regions, programme.regions) else None
+
+
+def disaster_programmes(disaster: Disaster) -> list[Programme]:
+    """Return the programmes disaster (saved or not) starts a cycle of: on_disaster, rules in
+    force, regions overlapping, some day of its declaration within their period."""
     found = Programme.objects.filter(
-        on_disaster=True, current__isnull=False, period_start__lte=day, period_end__gte=day
-    )
-    return [p for p in found.order_by("slug") if _overlaps(regions, p.regions)]
+        on_disaster=True, current__isnull=False, period_start__lte=disaster.ends_on,
+        period_end__gte=disaster.starts_on,
+    )  # fmt: skip
+    return [p for p in found.order_by("slug") if declaration_met(p, disaster, disaster.ends_on)]
 
 
 def _month(value: dt.date) -> int:
@@ -87,22 +102,26 @@ def _last_scheduled(programme: Programme) -> dt.date | None:
 def triggers_due(
     programme: Programme, day: dt.date, disasters: list[Disaster], last: dt.date | None = None
 ) -> list[str]:
-    """Return the triggers of programme met on day, e.g. ["jadwal:2026-03", "bencana:4"].
+    """Return the triggers of programme met by day, oldest first, e.g. ["jadwal:2026-03",
+    "bencana:4"]; disasters: the declarations that started by day.
 
     last: the month of programme's last scheduled start; every later month whose schedule
-    day has passed by day is due (catching up), else only day's month.
+    day has passed by day is due (catching up), else only day's month. A declaration is due
+    from the first day it met programme (declaration_met).
     """
-    due = []
+    due: list[tuple[dt.date, int, str]] = []
     scheduled = programme.schedule_day
     if scheduled is not None and scheduled >= 1:
         first = _month(day) if last is None else _month(last) + 1
         for index in range(first, _month(day) + 1):
             date = dt.date(index // 12, index % 12 + 1, scheduled)
             if date <= day and programme.period_start <= date <= programme.period_end:
-                due.append(f"{SCHEDULE}{date:%Y-%m}")
-    if programme.on_disaster and programme.period_start <= day <= programme.period_end:
-        due += [f"{DECLARED}{d.pk}" for d in disasters if _overlaps(d.regions, programme.regions)]
-    return due
+                due.append((date, 0, f"{SCHEDULE}{date:%Y-%m}"))
+    for disaster in disasters:
+        met = declaration_met(programme, disaster, day)
+        if met is not None:
+            due.append((met, disaster.pk, f"{DECLARED}{disaster.pk}"))
+    return [trigger for *_order, trigger in sorted(due)]
 
 
 def benefits_tick(
@@ -113,18 +132,20 @@ def benefits_tick(
     A refused start (TerbukaError: fund short, a rule failing for a row) is recorded, reported
     by one line through report and listed in refused ("programme/trigger") when attempted;
     the others go on. It is attempted again only once something it depended on changed.
+    First the public totals are made current with day's declared zones and date
+    (totals_refresh_stale; a failure is reported the same way and does not stop the tick).
     """
     day = today or timezone.localdate()
     result = TickResult()
-    disasters = list(disasters_in_force(day))
-    declared = {f"{DECLARED}{d.pk}" for d in disasters}
+    totals_refresh_stale(day, report)
+    disasters = list(Disaster.objects.filter(starts_on__lte=day).order_by("starts_on", "id"))
     for programme in Programme.objects.filter(current__isnull=False).order_by("slug"):
+        noted = set(programme.starts.values_list("trigger", flat=True))
         for trigger in triggers_due(programme, day, disasters, _last_scheduled(programme)):
-            start_note(programme, trigger)
+            if trigger not in noted:
+                start_note(programme, trigger)
         waiting = programme.starts.exclude(state=CycleStart.State.STARTED).order_by("id")
         for start in waiting.select_related("requested_by"):
-            if start.trigger.startswith(DECLARED) and start.trigger not in declared:
-                continue  # a disaster no longer in force starts nothing (still listed)
             start.programme = programme
             try:
                 cycle = start_attempt(start, day)

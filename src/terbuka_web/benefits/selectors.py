@@ -15,7 +15,13 @@ from terbuka.rules.ruleset import RuleSet, ruleset_parse
 from terbuka_web.accounts.models import Role, User
 from terbuka_web.accounts.selectors import Action, user_can
 from terbuka_web.benefits.keys import hmac_key, seal_key
-from terbuka_web.benefits.models import CycleItem, Programme, Registrant, RuleVersion
+from terbuka_web.benefits.models import (
+    CycleItem,
+    CycleVillage,
+    Programme,
+    Registrant,
+    RuleVersion,
+)
 from terbuka_web.benefits.totals import programme_dry_run, version_totals
 from terbuka_web.governance.models import Proposal
 from terbuka_web.regions.models import Region
@@ -92,7 +98,8 @@ def public_totals(version: RuleVersion | None) -> PublicTotals:
 
 @dataclass
 class RegionProgramme:
-    """Hold a programme active in a region and what its latest cycle credited there."""
+    """Hold a programme active in a region and what its latest cycle reaching it credited
+    there."""
 
     programme: Programme
     cycle: int | None
@@ -105,24 +112,37 @@ def _covers(prefixes: list[str], code: str) -> bool:
     return any(code == p or code.startswith(p + ".") or p.startswith(code + ".") for p in prefixes)
 
 
+def _latest_reaching(programme: Programme, code: str) -> int | None:
+    """Return the number of programme's latest cycle that allocated money to a village within
+    code, else of its latest cycle (None: no cycle yet). A disaster's cycle pays its own
+    zones only, so the latest cycle of a programme may not have reached code at all."""
+    within = Q(village_code=code) | Q(village_code__startswith=code + ".")
+    reached = CycleVillage.objects.filter(within, cycle__programme=programme, allocated__gt=0)
+    found = reached.order_by("-cycle__number").values_list("cycle__number", flat=True).first()
+    if found is None:
+        found = programme.cycles.order_by("-number").values_list("number", flat=True).first()
+    return found
+
+
 def region_programmes(code: str) -> list[RegionProgramme]:
-    """Return the programmes whose regions overlap region code, each with its latest cycle's
-    Rupiah credited to the villages within code and how many villages (aggregates only)."""
+    """Return the programmes whose regions overlap region code, each with the Rupiah credited
+    to the villages within code by its latest cycle that reached them, and how many villages
+    (aggregates only)."""
     found = []
     for programme in programmes_list():
         if not _covers(programme.regions, code):
             continue
-        latest = programme.cycles.order_by("-number").first()
+        number = _latest_reaching(programme, code)
         credited, villages = 0, 0
-        if latest is not None:
-            items = CycleItem.objects.filter(cycle=latest, credited=True).filter(
-                Q(village_code=code) | Q(village_code__startswith=code + ".")
-            )
+        if number is not None:
+            items = CycleItem.objects.filter(
+                cycle__programme=programme, cycle__number=number, credited=True
+            ).filter(Q(village_code=code) | Q(village_code__startswith=code + "."))
             figures = items.aggregate(
                 total=Sum("amount"), villages=Count("village_code", distinct=True)
             )
             credited, villages = figures["total"] or 0, figures["villages"]
-        found.append(RegionProgramme(programme, latest and latest.number, credited, villages))
+        found.append(RegionProgramme(programme, number, credited, villages))
     return found
 
 

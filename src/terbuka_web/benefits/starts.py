@@ -5,7 +5,8 @@ Every condition that asks for a cycle of a programme is a CycleStart named by it
 request from the web or the API). The benefits tick attempts each pending start with
 start_attempt. A refused start is recorded once with its reason and the fingerprint of
 what the refusal depended on: the rule version in force, the programme fund's balance, the
-last registry import and the disaster zones declared that day. The tick leaves it until the
+last registry import and the disaster zones the cycle reads (a declaration's own regions for
+its cycle, else those declared that day). The tick leaves it until the
 fingerprint changes (new rules adopted, the fund topped up or clawed back into, a registry
 import, a declaration) or an officer retries it (start_retry); so a refusal is neither
 retried nor notified every minute.
@@ -25,7 +26,7 @@ from terbuka_web.accounts.models import User
 from terbuka_web.accounts.selectors import Action
 from terbuka_web.accounts.services import audit_record, permission_require
 from terbuka_web.benefits.cycles import cycle_run, fund_account
-from terbuka_web.benefits.disasters import declared_zones
+from terbuka_web.benefits.disasters import cycle_zones
 from terbuka_web.benefits.models import (
     Cycle,
     CycleStart,
@@ -39,15 +40,16 @@ from terbuka_web.ledger.models import Account
 OFFICER = "petugas:"
 
 
-def start_fingerprint(programme: Programme, day: dt.date) -> str:
-    """Return what a cycle of programme on day depends on, e.g. "v3|dana 900000|impor 7|z…"."""
+def start_fingerprint(programme: Programme, day: dt.date, trigger: str) -> str:
+    """Return what trigger's cycle of programme on day depends on, e.g.
+    "v3|dana 900000|impor 7|zona 1f0c…"."""
     balance = (
         Account.objects.filter(key=fund_account(programme))
         .values_list("balance", flat=True)
         .first()
     )
     source = RegistryImport.objects.order_by("-id").values_list("id", flat=True).first()
-    zones = hashlib.sha256(",".join(declared_zones(day)).encode()).hexdigest()[:16]
+    zones = hashlib.sha256(",".join(cycle_zones(trigger, day)).encode()).hexdigest()[:16]
     return f"v{programme.current_id}|dana {balance or 0}|impor {source or 0}|zona {zones}"
 
 
@@ -140,7 +142,7 @@ def start_attempt(start: CycleStart, day: dt.date) -> Cycle | None:
     if done is not None and done.status == Cycle.Status.DONE:
         _started(start, done)
         return None
-    fingerprint = start_fingerprint(programme, day)
+    fingerprint = start_fingerprint(programme, day, start.trigger)
     if start.state == CycleStart.State.REFUSED and start.fingerprint == fingerprint:
         return None
     for _attempt in range(2):  # the first may only resume another trigger's interrupted cycle

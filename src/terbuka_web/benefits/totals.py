@@ -6,12 +6,17 @@ Only aggregates leave here (terbuka.rules.dryrun): counts and Rupiah per village
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Generator, Sequence
+import hashlib
+from collections.abc import Callable, Generator, Sequence
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from terbuka.canonical import canonical_json
+from terbuka.errors import TerbukaError
 from terbuka.rules import dryrun
+from terbuka.rules.compile import rule_compile
 from terbuka.rules.environment import Registrant as RuleRegistrant
 from terbuka.rules.evaluate import CompiledRules, context_for
 from terbuka.rules.ruleset import RuleSet, ruleset_parse
@@ -43,15 +48,17 @@ def registrants_of(programme: Programme) -> Generator[RuleRegistrant, None, None
 
 def programme_dry_run(
     programme: Programme, rules: RuleSet, today: dt.date | None = None,
-    zones: Sequence[str] = (),
+    zones: Sequence[str] | None = None,
 ) -> dict[str, dryrun.VillageTotal]:  # fmt: skip
     """Return rules' totals per village over programme's registrants; moves no money.
 
-    zones: region codes taken as declared besides those in force (a declaration's preview).
+    zones: the region codes declared (a declaration's preview: its own, as its cycle reads
+    them); None: the zones in force on today.
     Raises RuleEvaluationError naming the registrant row whose evaluation failed.
     """
     day = today or timezone.localdate()
-    compiled = CompiledRules(rules, context_for(rules, day, [*declared_zones(day), *zones]))
+    declared = declared_zones(day) if zones is None else zones
+    compiled = CompiledRules(rules, context_for(rules, day, declared))
     rows = registrants_of(programme)
     try:
         return dryrun.dry_run(compiled, rows)
@@ -69,9 +76,33 @@ def version_totals(version: RuleVersion) -> dict[str, dryrun.VillageTotal]:
     }
 
 
-def totals_store(version: RuleVersion) -> int:
-    """Recompute and replace version's per-village totals; return the number of villages."""
-    totals = programme_dry_run(version.programme, ruleset_parse(version.rules))
+def totals_basis(rules: RuleSet, day: dt.date, declared: Sequence[str]) -> str:
+    """Return the SHA-256 of what rules' totals on day depend on besides the registry: the
+    zones declared (those in force on day) if the rules read disaster_zones, day if they
+    read today."""
+    names = (
+        rule_compile(rules.eligibility, name="eligibility").names
+        | rule_compile(rules.entitlement, name="entitlement").names
+    )
+    zones = context_for(rules, day, declared).disaster_zones
+    basis = {
+        "disaster_zones": list(zones) if "disaster_zones" in names else None,
+        "today": day.isoformat() if "today" in names else None,
+    }
+    return hashlib.sha256(canonical_json(basis)).hexdigest()
+
+
+@transaction.atomic
+def totals_store(version: RuleVersion, today: dt.date | None = None) -> int:
+    """Recompute and replace version's per-village totals on today (default: the local date)
+    and note their basis; return the number of villages. The version's row lock serialises
+    two ticks recomputing it at once (PostgreSQL), so readers see whole totals only."""
+    list(RuleVersion.objects.select_for_update().filter(pk=version.pk).values_list("pk"))
+    day = today or timezone.localdate()
+    rules, zones = ruleset_parse(version.rules), declared_zones(day)
+    totals = programme_dry_run(version.programme, rules, day, zones)
+    version.totals_basis = totals_basis(rules, day, zones)
+    version.save(update_fields=["totals_basis"])
     VillageTotal.objects.filter(version=version).delete()
     VillageTotal.objects.bulk_create(
         VillageTotal(version=version, **{k: v for k, v in t.as_data().items()})
@@ -85,3 +116,31 @@ def totals_refresh_all() -> None:
     for programme in Programme.objects.filter(current__isnull=False).select_related("current"):
         assert programme.current is not None
         totals_store(programme.current)
+
+
+def totals_refresh_stale(day: dt.date, report: Callable[[str], None] | None = None) -> int:
+    """Recompute the totals of every rule version in force whose basis changed by day (a
+    disaster declared, in force or ended; a new day for rules reading today); return how
+    many. Public pages then show what the rules in force give on day.
+
+    A version whose rules fail on day for one registrant keeps its totals, is reported
+    through report and is not tried again until its basis changes once more.
+    """
+    stale, zones = 0, declared_zones(day)
+    for programme in Programme.objects.filter(current__isnull=False).select_related("current"):
+        version = programme.current
+        assert version is not None
+        basis = totals_basis(ruleset_parse(version.rules), day, zones)
+        if version.totals_basis == basis:
+            continue
+        version.programme = programme
+        try:
+            totals_store(version, day)
+        except TerbukaError as error:
+            version.totals_basis = basis
+            version.save(update_fields=["totals_basis"])
+            if report is not None:
+                report(f"{programme.slug}: {error.message_id} / {error.message_en}")
+            continue
+        stale += 1
+    return stale

@@ -118,8 +118,10 @@ def test_a_declared_disaster_starts_relief_in_its_zones_only(
     )  # fmt: skip
     assert benefits_tick(today=day(2, 11)).started == ["bantuan-banjir/2"]
     second = relief.cycles.get(number=2)
-    # both floods are in force on the 11th: the second cycle pays every zone declared then
-    assert CycleItem.objects.filter(cycle=second).count() == 6
+    # both floods are in force on the 11th, yet each declaration's cycle pays its own zones:
+    # the first flood's registrants are not paid twice for it
+    assert set(CycleItem.objects.filter(cycle=second).values_list("village_code", flat=True)) == {B}
+    assert CycleItem.objects.filter(cycle=second).count() == 3
 
 
 def test_the_tick_claws_back_expired_cycles_once(people: None, consortium: Consortium) -> None:

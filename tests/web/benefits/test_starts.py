@@ -14,7 +14,6 @@ from terbuka.errors import ValidationError
 from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.accounts.services import PermissionDenied
 from terbuka_web.benefits.cycles import ENTITLEMENT_DAYS, _cycle_start, cycle_clawback
-from terbuka_web.benefits.disasters import disaster_declare
 from terbuka_web.benefits.models import CycleItem, CycleStart, Programme
 from terbuka_web.benefits.registry import registry_import
 from terbuka_web.benefits.schedule import benefits_tick, triggers_due
@@ -182,17 +181,3 @@ def test_the_tick_resumes_its_own_interrupted_cycle(people: None, consortium: Co
     assert cycle.status == "done" and programme.cycles.count() == 1
     assert CycleItem.objects.filter(cycle=cycle, credited=True).count() == 6
     assert CycleStart.objects.get(programme=programme).cycle == cycle
-
-
-def test_a_refused_relief_is_not_attempted_once_its_disaster_ended(
-    people: None, consortium: Consortium
-) -> None:
-    relief = programme_new("banjir-kecil", on_disaster=True, budget=1000)
-    consortium.adopt(propose(relief))
-    flood = disaster_declare(actor=None, title="Banjir Uji", regions=["35.22.01"],
-                             starts_on=day(4, 1), ends_on=day(4, 3))  # fmt: skip
-    assert benefits_tick(today=day(4, 2)).refused == [f"banjir-kecil/bencana:{flood.pk}"]
-    _top_up(relief, NEEDED, "top-up-2")
-    assert benefits_tick(today=day(4, 4)).started == []  # ended: nothing starts any more
-    assert CycleStart.objects.get(programme=relief).state == "refused"
-    assert not relief.cycles.exists()

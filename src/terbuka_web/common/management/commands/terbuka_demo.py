@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 from rich.console import Console
@@ -49,7 +50,14 @@ class Command(BaseCommand):
         # With DEBUG on (make demo's default) Django records every SQL statement: ~5% of the
         # seeding's CPU for nothing, so the seed runs with it off.
         quiet_sql = override_settings(DEBUG=False)
-        with quiet_sql, Progress(*columns, console=console, disable=options["quiet"]) as bar:
+        # The demo is demo mode (TERBUKA_DEMO): keys it needs and lacks (the registry's) are
+        # generated in DATA_DIR (0600), so a fresh data directory needs no TERBUKA_DEBUG.
+        demo_keys = override_settings(TERBUKA={**settings.TERBUKA, "LOG_KEY_GENERATE": True})
+        with (
+            quiet_sql,
+            demo_keys,
+            Progress(*columns, console=console, disable=options["quiet"]) as bar,
+        ):
             tasks: dict[str, Any] = {}
 
             def progress(phase: str, done: int, total: int) -> None:
