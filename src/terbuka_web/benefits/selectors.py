@@ -115,8 +115,10 @@ def region_programmes(code: str) -> list[RegionProgramme]:
         latest = programme.cycles.order_by("-number").first()
         credited, villages = 0, 0
         if latest is not None:
-            items = CycleItem.objects.filter(cycle=latest, credited=True).filter(
-                Q(village_code=code) | Q(village_code__startswith=code + ".")
+            items = (
+                CycleItem.objects.filter(cycle=latest)
+                .credited()
+                .filter(Q(village_code=code) | Q(village_code__startswith=code + "."))
             )
             figures = items.aggregate(
                 total=Sum("amount"), villages=Count("village_code", distinct=True)
