@@ -10,7 +10,10 @@ registrant, fund check, one ledger posting per credit, one benefit.credit log en
 credit and one benefit.village_total per village. After each cycle, untimed, it verifies
 the cycle: the ledger's balances sum to zero with none negative, the fund fell by what the
 items hold, and the log's entries recomputed (terbuka.registry.cycles.cycle_totals) equal
-the logged village totals and the cycle's figures. Memory: the child's peak RSS during each
+the logged village totals and the cycle's figures. Each run reports wall seconds, the cycle
+process's CPU seconds (cpu_s) and, on PostgreSQL, its backend's (server_cpu_s, read from /proc
+when the server runs on this machine), with the load average: on a shared machine the CPU
+figures compare between runs, the wall clock does not. Memory: the child's peak RSS during each
 timed cycle (the high-water mark is reset before it; seeding runs in its own process), and at
 sizes up to --trace-max a second cycle under tracemalloc whose peak Python heap must not grow
 with the registry.
@@ -273,7 +276,7 @@ def cycle_verify(number: int) -> dict[str, Any]:
     cycle = Cycle.objects.get(programme__slug=SLUG, number=number)
     assert cycle.status == Cycle.Status.DONE
     items = CycleItem.objects.filter(cycle=cycle).aggregate(n=Count("id"), total=Sum("amount"))
-    assert not CycleItem.objects.filter(cycle=cycle, credited=False).exists()
+    assert CycleItem.objects.filter(cycle=cycle).credited().count() == items["n"]
     figures = CycleVillage.objects.filter(cycle=cycle).aggregate(
         allocated=Sum("allocated"),
         eligible=Sum("eligible"),
@@ -310,17 +313,40 @@ def cycle_verify(number: int) -> dict[str, Any]:
     }
 
 
-def cycle_timed() -> tuple[int, float, float]:
-    """Run one cycle of the programme; return its number, wall seconds and CPU seconds."""
+def backend_cpu() -> float | None:
+    """Return the CPU seconds (user + system) of this connection's PostgreSQL backend so far.
+
+    None on SQLite (in-process: its work is the client's), or when the server's process is
+    not readable here (another machine).
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cycle_timed() -> tuple[int, float, float, float | None]:
+    """Run one cycle of the programme; return its number, wall seconds, this process's CPU
+    seconds and its PostgreSQL backend's CPU seconds (None on SQLite)."""
     from terbuka_web.benefits.cycles import cycle_run
     from terbuka_web.benefits.models import Programme
 
     programme = Programme.objects.get(slug=SLUG)
     gc.collect()
     peak_rss_reset()  # the earlier steps' verification holds each cycle's pseudonyms: not ours
+    k0 = backend_cpu()
     c0, t0 = time.process_time(), time.perf_counter()
     cycle = cycle_run(programme=programme, today=TODAY)
-    return cycle.number, time.perf_counter() - t0, time.process_time() - c0
+    wall, cpu, k1 = time.perf_counter() - t0, time.process_time() - c0, backend_cpu()
+    return cycle.number, wall, cpu, None if k0 is None or k1 is None else k1 - k0
 
 
 def cycle_traced() -> float:
@@ -364,11 +390,13 @@ def size_run(db: str, size: int, trace_max: int) -> dict[str, Any]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # as autovacuum would after a bulk load
             cursor.execute("VACUUM ANALYZE benefits_registrant")
-    number, wall, cpu = cycle_timed()
+    number, wall, cpu, server = cycle_timed()
     run = {
         "registrants": size,
         "seconds": round(wall, 2),
         "cpu_s": round(cpu, 2),
+        "server_cpu_s": None if server is None else round(server, 2),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "registrants_per_s": round(size / wall),
         "peak_rss_mib": round(peak_rss_mib(), 1),
         "rss_after_mib": round(rss_mib(), 1),
@@ -378,7 +406,8 @@ def size_run(db: str, size: int, trace_max: int) -> dict[str, Any]:
         run["heap_peak_mib"] = cycle_traced()
     print(
         f"  {db}: {size:,} registrants: cycle {wall:.1f}s ({size / wall:,.0f}/s, CPU "
-        f"{cpu:.1f}s), peak RSS {run['peak_rss_mib']} MiB, heap peak "
+        f"{cpu:.1f}s, server CPU {'-' if server is None else f'{server:.1f}s'}, load "
+        f"{os.getloadavg()[0]:.1f}), peak RSS {run['peak_rss_mib']} MiB, heap peak "
         f"{run.get('heap_peak_mib', '-')} MiB (seeded in {seeded:.0f}s)",
         file=sys.stderr,
     )

@@ -84,6 +84,7 @@ def postings_apply(
     """
     batch = Batch()
     seen: dict[str, str] = {}
+    view = _Overlay(batch.balances, balances)
     for posting in postings:
         data = posting_format(posting)
         digest = hashlib.sha256(data).hexdigest()
@@ -91,7 +92,6 @@ def postings_apply(
         if not posting_is_new(known_hash, posting, digest):
             batch.skipped.append(posting)
             continue
-        view = _Overlay(batch.balances, balances)
         batch.balances.update(balances_after(view, posting))
         batch.applied.append((posting, data, digest))
         seen[posting.key] = digest
@@ -109,6 +109,12 @@ class _Overlay(Mapping[str, int]):
 
     def __contains__(self, account: object) -> bool:
         return account in self.top or account in self.base
+
+    def get(self, account: str, default: int | None = None) -> int | None:  # type: ignore[override]
+        """Return account's balance, default when absent: Mapping.get's, without its raised
+        and caught KeyError per absent account (a cycle's every entitlement is new)."""
+        top = self.top
+        return top[account] if account in top else self.base.get(account, default)
 
     def __iter__(self) -> Iterator[str]:
         return iter({**self.base, **self.top})

@@ -43,8 +43,10 @@ def cycle_villages(cycle: Cycle) -> list[dict[str, Any]]:
     credited: dict[str, int] = defaultdict(int)
     clawed: dict[str, int] = defaultdict(int)
     unspent: dict[str, int] = defaultdict(int)
-    items = CycleItem.objects.filter(cycle=cycle, credited=True).values_list(
-        "village_code", "pseudonym", "amount", "clawed_back"
+    items = (
+        CycleItem.objects.filter(cycle=cycle)
+        .credited()
+        .values_list("village_code", "pseudonym", "amount", "clawed_back")
     )
     for village, ps, amount, back in items.iterator(2000):
         credited[village] += amount
@@ -119,7 +121,7 @@ def cycle_leakage(cycle: Cycle) -> Leakage:
     out.unspent = int(
         Account.objects.filter(key__startswith=prefix).aggregate(b=Sum("balance"))["b"] or 0
     )
-    out.credited_items = _sum(CycleItem.objects.filter(cycle=cycle, credited=True))
+    out.credited_items = _sum(CycleItem.objects.filter(cycle=cycle).credited())
     if out.from_fund != out.into_entitlements or out.from_fund != out.credited_items:
         out.problems.append(
             f"dana keluar {out.from_fund} / hak masuk {out.into_entitlements} / kredit "

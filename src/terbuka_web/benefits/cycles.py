@@ -9,15 +9,17 @@ cycle_run(programme=…) starts a new cycle (or resumes the one left running by 
    written together;
 2. credit, in committed chunks of CHUNK items: one ledger posting per item (programme fund →
    entitlement, idempotency key "cycle:<programme>:<n>:<pseudonym>"), its benefit.credit log
-   entry and the item marked credited, all in one transaction: a kill between chunks leaves
-   whole chunks only, and the resumed run takes the items not yet credited. A chunk's postings
+   entry and the cycle's credited_through moved past the chunk's last item, all in one
+   transaction: a kill between chunks leaves whole chunks only, and the resumed run takes the
+   items above credited_through. A chunk's postings
    go to the ledger as one batch (one lock, one check, bulk writes) and its log entries are
    built by string (credit_entry, byte for byte the canonical JSON) and copied in bulk;
 3. finish: one benefit.village_total entry per village, the cycle marked done.
 Memory stays flat in the registry's size: registrants are streamed, items written and read
 back in batches, each rule evaluated once per distinct tuple of the attributes it reads
-(terbuka.rules.evaluate). Every chunk reads on from the last item id it credited, so a
-million items take a few hundred index range reads, not ever longer scans.
+(terbuka.rules.evaluate). Every chunk reads on from the last item id credited, so a million
+items take a few hundred index range reads, not ever longer scans, and no item row is written
+twice.
 cycle_clawback moves the unspent entitlements of expired cycles back to the programme fund.
 """
 
@@ -25,9 +27,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Generator
+from contextlib import closing
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -62,8 +66,7 @@ from terbuka_web.transparency.services import entry_append_many
 
 CHUNK = 10_000  # credits per committed transaction: each commit waits on a disk sync
 SNAPSHOT_BATCH = 5000  # items written per statement batch while the snapshot streams
-ITEM_COLUMNS = ["cycle_id", "registrant_id", "village_code", "pseudonym", "amount", "credited",
-                "clawed_back"]  # fmt: skip
+ITEM_COLUMNS = ["cycle_id", "registrant_id", "village_code", "pseudonym", "amount", "clawed_back"]
 FIELDS = ("id", "nik_hash", "source_id", "row", "village_code", "desil", "household",
           "disabilitas", "lansia", "meninggal", "duplicate")  # fmt: skip
 ENTITLEMENT_DAYS = 90
@@ -105,21 +108,17 @@ def _snapshot(programme: Programme, cycle: Cycle, today: dt.date) -> None:
     key = pseudonym_key()
     items: list[tuple[object, ...]] = []
     tallies: dict[str, VillageTotal] = {}
-    rows = Registrant.objects.filter(within(programme)).order_by("id").values_list(*FIELDS)
-    stream = rows.iterator(CHUNK)
-    try:
-        for pk, nik, source, row, village, *attributes in stream:
+    with closing(_registry_rows(programme)) as rows:  # closed at once on a failed evaluation
+        for pk, nik, source, row, village, *attributes in rows:
             who = RuleRegistrant(f"impor {source} baris {row}", village, *attributes)
             outcome = evaluate(compiled, who)
             tally = tallies.get(village) or tallies.setdefault(village, VillageTotal(village))
             if _counted(tally, outcome):
                 items.append((cycle.pk, pk, village, pseudonym(key, programme.slug, nik),
-                              outcome.amount, False, 0))  # fmt: skip
+                              outcome.amount, 0))  # fmt: skip
                 if len(items) >= SNAPSHOT_BATCH:  # memory flat (rolled back on an error)
                     rows_insert(CycleItem, ITEM_COLUMNS, items)
                     items = []
-    finally:  # a failed evaluation leaves PostgreSQL's server-side cursor open: close it now
-        stream.close()  # type: ignore[attr-defined]
     rows_insert(CycleItem, ITEM_COLUMNS, items)
     _fund_check(programme, sum(t.amount for t in tallies.values()))
     CycleVillage.objects.bulk_create(
@@ -128,6 +127,22 @@ def _snapshot(programme: Programme, cycle: Cycle, today: dt.date) -> None:
                       duplicate=t.duplicate) for t in tallies.values()],
         batch_size=CHUNK,
     )  # fmt: skip
+
+
+def _registry_rows(programme: Programme) -> Generator[tuple[Any, ...], None, None]:
+    """Yield FIELDS of programme's registrants in id order, CHUNK rows per fetch.
+
+    Plain tuples from the database cursor (a server-side one on PostgreSQL), without the ORM's
+    per-value converters: SQLite's booleans stay 0 and 1, which the rules read alike. The
+    cursor is closed when the generator is (contextlib.closing).
+    """
+    sql, params = (
+        Registrant.objects.filter(within(programme)).order_by("id").values_list(*FIELDS)
+    ).query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK):
+            yield from rows
 
 
 def _counted(tally: VillageTotal, outcome: Outcome) -> bool:
@@ -189,20 +204,21 @@ def _logged(kind: str, payload: dict[str, object]) -> bytes:
 
 
 @transaction.atomic
-def _chunk_credit(cycle: Cycle, size: int, after: int) -> tuple[int, int]:
-    """Credit up to size pending items of cycle above id after with their log entries; return
-    how many and the last item id (items below after are credited already).
+def _chunk_credit(cycle: Cycle, size: int) -> int:
+    """Credit the next size items of cycle (those above its credited_through, by id) with their
+    log entries and move credited_through past them; return how many.
 
     The cycle's row lock serialises two processes resuming the same cycle (PostgreSQL; SQLite
-    writers are serialised already), so the second sees the first's items as credited.
+    writers are serialised already), so the second reads the first's credited_through.
     """
-    list(Cycle.objects.select_for_update().filter(pk=cycle.pk).values_list("pk", flat=True))
-    pending = CycleItem.objects.filter(cycle=cycle, credited=False, id__gt=after)
+    locked = Cycle.objects.select_for_update().filter(pk=cycle.pk)
+    after = locked.values_list("credited_through", flat=True).get()
+    pending = CycleItem.objects.filter(cycle=cycle, id__gt=after)
     items = list(
         pending.order_by("id")[:size].values_list("id", "pseudonym", "amount", "village_code")
     )
     if not items:
-        return 0, after
+        return 0
     slug, n = cycle.programme.slug, cycle.number
     fund, prefix = fund_account(cycle.programme), entitlement_prefix(cycle)
     memo = f"Siklus {n} {cycle.programme.name}"[:500]
@@ -216,9 +232,8 @@ def _chunk_credit(cycle: Cycle, size: int, after: int) -> tuple[int, int]:
             programme=slug, cycle=n, pseudonym=ps, amount=amount, village_code=village))
         for _pk, ps, amount, village in items
     ])  # fmt: skip
-    last = items[-1][0]
-    pending.filter(id__lte=last).update(credited=True)  # exactly the items read, by range
-    return len(items), last
+    locked.update(credited_through=items[-1][0])  # exactly the items read, by range
+    return len(items)
 
 
 @transaction.atomic
@@ -230,7 +245,7 @@ def _cycle_finish(cycle: Cycle) -> None:
     if locked.values_list("status", flat=True).get() == Cycle.Status.DONE:
         return
     credited = dict(
-        CycleItem.objects.filter(cycle=cycle, credited=True)
+        CycleItem.objects.filter(cycle=cycle).credited()
         .values("village_code").annotate(total=Sum("amount")).values_list("village_code", "total")
     )  # fmt: skip
     slug, n = cycle.programme.slug, cycle.number
@@ -273,11 +288,9 @@ def cycle_run(
             agency=programme.agency,
         )  # fmt: skip
     cycle.programme = programme
-    done, after = _chunk_credit(cycle, chunk, 0)
-    while done:
+    while done := _chunk_credit(cycle, chunk):
         if progress is not None:
             progress(done)
-        done, after = _chunk_credit(cycle, chunk, after)
     _cycle_finish(cycle)
     cycle_done.send(sender=Programme, cycle=cycle)
     return cycle

@@ -154,6 +154,10 @@ class Cycle(models.Model):
     then posted in committed chunks, each with its log entries, so a killed run resumes where
     it stopped (items not yet credited) and pays nobody twice. Done when every village's total
     is logged.
+
+    Items are credited in ascending id, so the credited ones are those up to credited_through,
+    which each chunk moves on in its own transaction (one row written per chunk, not each item
+    updated).
     """
 
     class Status(models.TextChoices):
@@ -174,6 +178,9 @@ class Cycle(models.Model):
         default="",
         help_text='"jadwal:2026-03", "bencana:4"; "": officer',
     )
+    credited_through = models.BigIntegerField(
+        default=0, help_text="id of the last item credited: the cycle's items up to it are"
+    )
 
     class Meta:
         ordering = ["programme_id", "number"]
@@ -187,16 +194,28 @@ class Cycle(models.Model):
         ]
 
 
-class CycleItem(models.Model):
-    """Hold one eligible registrant's entitlement in a cycle (snapshot), under its pseudonym."""
+class CycleItemQuerySet(models.QuerySet["CycleItem"]):
+    """Select cycle items by whether their cycle has credited them yet."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="items")
+    def credited(self) -> CycleItemQuerySet:
+        """Return the items already credited: those up to their cycle's credited_through."""
+        return self.filter(id__lte=models.F("cycle__credited_through"))
+
+
+class CycleItem(models.Model):
+    """Hold one eligible registrant's entitlement in a cycle (snapshot), under its pseudonym;
+    credited once its id is at most its cycle's credited_through."""
+
+    # No index of its own: the unique (cycle, registrant) below serves lookups by cycle, and a
+    # cycle writes an item per credit, so each index less is a million entries less to write.
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="items", db_index=False)
     registrant = models.ForeignKey(Registrant, on_delete=models.PROTECT, related_name="+")
     village_code = models.CharField(max_length=13)
     pseudonym = models.CharField(max_length=32)
     amount = models.BigIntegerField()
-    credited = models.BooleanField(default=False)
     clawed_back = models.BigIntegerField(default=0)
+
+    objects = CycleItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["cycle_id", "id"]

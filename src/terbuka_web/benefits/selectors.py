@@ -135,9 +135,11 @@ def region_programmes(code: str) -> list[RegionProgramme]:
         number = _latest_reaching(programme, code)
         credited, villages = 0, 0
         if number is not None:
-            items = CycleItem.objects.filter(
-                cycle__programme=programme, cycle__number=number, credited=True
-            ).filter(Q(village_code=code) | Q(village_code__startswith=code + "."))
+            items = (
+                CycleItem.objects.filter(cycle__programme=programme, cycle__number=number)
+                .credited()
+                .filter(Q(village_code=code) | Q(village_code__startswith=code + "."))
+            )
             figures = items.aggregate(
                 total=Sum("amount"), villages=Count("village_code", distinct=True)
             )

@@ -13,8 +13,6 @@ Table and column names come from our models only, never from input.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.db import connection
 
 from terbuka.money.accounts import CURRENCY
@@ -22,8 +20,9 @@ from terbuka_web.common.bulk import ROWS, quote
 from terbuka_web.ledger.models import Account
 
 
-def accounts_insert(rows: list[tuple[str, str, int]], now: datetime) -> dict[str, int]:
-    """Insert an IDR account per (key, kind, balance); return the new accounts' ids by key.
+def accounts_insert(rows: list[tuple[str, str, int]], now: object) -> dict[str, int]:
+    """Insert an IDR account per (key, kind, balance) created at now (as the database takes it:
+    connection.ops.adapt_datetimefield_value); return the new accounts' ids by key.
 
     A key that exists already raises IntegrityError (the unique key): another writer created
     it since the caller looked, and postings_record retries, now finding it.

@@ -35,7 +35,6 @@ from django.apps import apps
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
-from terbuka.money.accounts import account_kind
 from terbuka.money.ledger import Batch, postings_apply
 from terbuka.money.posting import Leg as CoreLeg
 from terbuka.money.posting import Posting as CorePosting
@@ -148,11 +147,13 @@ def _store(batch: Batch, accounts: dict[str, int]) -> None:
     their legs and the changed balances of the accounts that existed."""
     if not batch.applied:
         return
-    now = timezone.now()
+    # Adapted once for the database (SQLite takes text): not once per row by the driver.
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     new = sorted(key for key in batch.balances if key not in accounts)
     changed = [(accounts[k], b) for k, b in batch.balances.items() if k in accounts]
+    # Each key's kind is its prefix, checked when its Posting was built (account_kind).
     accounts = {**accounts, **accounts_insert(
-        [(k, account_kind(k).value, batch.balances[k]) for k in new], now)}  # fmt: skip
+        [(k, k.partition(":")[0], batch.balances[k]) for k in new], now)}  # fmt: skip
     balances_set(changed)
     ids = rows_insert_ids(
         Posting,

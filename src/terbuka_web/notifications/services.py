@@ -162,8 +162,10 @@ def _programme_officers(programme: Programme) -> Iterable[User]:
 def cycle_done_notify(*, cycle: Cycle) -> int:
     """Queue to the programme's officers that cycle completed; return how many notices."""
     programme = cycle.programme
-    totals = CycleItem.objects.filter(cycle=cycle, credited=True).aggregate(
-        credited=Sum("amount"), count=Count("id")
+    totals = (
+        CycleItem.objects.filter(cycle=cycle)
+        .credited()
+        .aggregate(credited=Sum("amount"), count=Count("id"))
     )
     url = m.site_url(reverse("benefits:programme", args=[programme.slug]))
     return _officers_notify(

@@ -169,7 +169,7 @@ def wallet_credit(*, wallet: Wallet) -> int:
     """
     if wallet.status != Wallet.Status.ACTIVE:
         return 0
-    items = CycleItem.objects.filter(registrant_id=wallet.registrant_id, credited=True)
+    items = CycleItem.objects.credited().filter(registrant_id=wallet.registrant_id)
     owners: dict[str, str] = {}
     for item in items.select_related("cycle__programme"):
         owners[entitlement_prefix(item.cycle) + item.pseudonym] = item.cycle.programme.slug

@@ -57,8 +57,12 @@ def dump(out: Path) -> None:
     from terbuka_web.ledger.models import Account, Posting
     from terbuka_web.transparency.models import LogEntry
 
+    credited = set(CycleItem.objects.credited().values_list("pk", flat=True))
     result = {
-        "items": list(CycleItem.objects.values_list("pseudonym", "amount", "credited")),
+        "items": [
+            (ps, amount, pk in credited)
+            for pk, ps, amount in CycleItem.objects.values_list("pk", "pseudonym", "amount")
+        ],
         "postings": list(
             Posting.objects.filter(key__startswith="cycle:").values_list("key", flat=True)
         ),

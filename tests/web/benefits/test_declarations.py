@@ -61,7 +61,7 @@ def paid(programme: Programme) -> list[tuple[int, str, list[str]]]:
     """Return each cycle of programme: number, trigger and the villages it credited."""
     return [
         (c.number, c.trigger, sorted(set(
-            CycleItem.objects.filter(cycle=c, credited=True).values_list("village_code", flat=True)
+            CycleItem.objects.filter(cycle=c).credited().values_list("village_code", flat=True)
         )))
         for c in programme.cycles.order_by("number")
     ]  # fmt: skip

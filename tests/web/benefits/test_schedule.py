@@ -75,7 +75,7 @@ def test_the_schedule_starts_one_cycle_a_month(people: None, consortium: Consort
     assert benefits_tick(today=day(4, 7)).started == ["blt-bulanan/2"]
     cycles = list(programme.cycles.values_list("number", "trigger", "status"))
     assert cycles == [(1, "jadwal:2026-03", "done"), (2, "jadwal:2026-04", "done")]
-    assert CycleItem.objects.filter(cycle__programme=programme, credited=True).count() == 12
+    assert CycleItem.objects.credited().filter(cycle__programme=programme).count() == 12
 
 
 def test_an_officer_cycle_does_not_take_the_schedule_s_place(

@@ -133,7 +133,7 @@ def test_a_tick_that_was_down_catches_up_each_missed_month_once(
     assert benefits_tick(today=day(6, 10)).started == []
     assert benefits_tick(today=day(8, 4)).started == ["blt-bulanan/5"]  # July; August not yet
     assert benefits_tick(today=day(8, 5)).started == ["blt-bulanan/6"]
-    assert CycleItem.objects.filter(cycle__programme=programme, credited=True).count() == 36
+    assert CycleItem.objects.credited().filter(cycle__programme=programme).count() == 36
 
 
 def test_an_officer_request_is_started_by_the_tick_once(
@@ -175,9 +175,9 @@ def test_the_tick_resumes_its_own_interrupted_cycle(people: None, consortium: Co
     programme = adopt(consortium, "blt-sela", schedule_day=5)
     start_note(programme, "jadwal:2026-03")  # the tick notes the start, then runs it …
     cycle = _cycle_start(programme, day(3, 5), "jadwal:2026-03")  # … and is killed after this
-    assert not CycleItem.objects.filter(cycle=cycle, credited=True).exists()
+    assert not CycleItem.objects.filter(cycle=cycle).credited().exists()
     assert benefits_tick(today=day(3, 6)).started == ["blt-sela/1"]
     cycle.refresh_from_db()
     assert cycle.status == "done" and programme.cycles.count() == 1
-    assert CycleItem.objects.filter(cycle=cycle, credited=True).count() == 6
+    assert CycleItem.objects.filter(cycle=cycle).credited().count() == 6
     assert CycleStart.objects.get(programme=programme).cycle == cycle

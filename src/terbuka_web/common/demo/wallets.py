@@ -68,7 +68,7 @@ def demo_wallets_create() -> int | None:
     """Seed the demo wallets; return how many were enrolled, or None when merchants exist
     already or no demo cycle credited anyone."""
     officer = User.objects.filter(agency__code=AGENCY, role=Role.PPK).order_by("id").first()
-    items = CycleItem.objects.filter(cycle__programme__slug="blt-desil", credited=True)
+    items = CycleItem.objects.credited().filter(cycle__programme__slug="blt-desil")
     if Merchant.objects.exists() or officer is None or not items.exists():
         return None
     for programme in Programme.objects.filter(slug__in=PURPOSES):
