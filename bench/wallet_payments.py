@@ -9,13 +9,19 @@ wallet (counter 1…P, each naming the previous one's hash), starts gunicorn on 
 1. http: C clients POST {"intent": "TPI1…"} to /api/wallets/payments, each client walking its
    own wallets' chains in order (every intent is the next of its wallet: no refusal expected),
    for a bounded time; every answer must be 201.
-2. peer, in the same run: C threads call wallets.payments.payment_accept directly on other
+2. peer, the HTTP ceiling, in the same run and on the same server: the same C clients POST a
+   malformed intent to the same route (422, refused at parsing, before any query or
+   signature check): what this machine serves at all through that stack;
+3. peer, in the same run: C threads call wallets.payments.payment_accept directly on other
    wallets (no HTTP, no middleware, no JSON): the gap is what the web stack adds.
+Each reports the CPU per request of the app (the gunicorn workers, or this process) and of
+the PostgreSQL backends, and the load average before and after.
 
 Every payment is checked in full (signature, chain, expiry, purpose, caps, balance, the
 ledger's own signature rule) and appends a log entry. The figure is compared with Mojaloop's
 reported 450–650 transfers/s (with its security on): ratio = ours / 650 and / 450. Then the
-direct path is profiled (cProfile, --profile N payments) and its queries per payment counted.
+direct path is profiled (cProfile on CPU time, --profile N payments) and its queries per
+payment counted.
 Prints the figures and ends with one JSON line.
 
 Usage:
@@ -185,6 +191,33 @@ def http_client(
         out.append((time.perf_counter() - t0) * 1000)
 
 
+CEILING_BODY = json.dumps({"intent": "TPI1.x"})  # refused at parsing: no query, no crypto
+
+
+def ceiling_client(
+    port: int, until: float, seed_: int, out: list[float], errors: list[str]
+) -> None:
+    """POST a malformed intent to /api/wallets/payments until the deadline; every answer must
+    be 422 (the same server, route, middleware and JSON body as a payment, refused at parsing
+    before any query or signature check: what this machine serves at all on that route)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Content-Type": "application/json"}
+    while time.monotonic() < until:
+        t0 = time.perf_counter()
+        try:
+            conn.request("POST", "/api/wallets/payments", CEILING_BODY, headers)
+            response = conn.getresponse()
+            answer = response.read()
+            if response.status != 422:
+                errors.append(f"{response.status} {answer[:200]!r}")
+        except (OSError, http.client.HTTPException) as exc:
+            errors.append(type(exc).__name__)
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            continue
+        out.append((time.perf_counter() - t0) * 1000)
+
+
 def peer_client(
     share: list[list[list[str]]], until: float, seed_: int, out: list[float], errors: list[str]
 ) -> None:
@@ -208,8 +241,28 @@ def _shares(chains: list[list[str]], clients: int) -> list[list[list[str]]]:
     return [chains[i::clients] for i in range(clients)]
 
 
-def served(args: argparse.Namespace, database_url: str, chains: list[list[str]]) -> dict[str, Any]:
-    """Serve with gunicorn, warm up on a few wallets, run the clients; return the figures."""
+def _measured(
+    target: Any, args: argparse.Namespace, database_url: str, workers: list[int], *extra: Any
+) -> dict[str, Any]:  # fmt: skip
+    """Run args.clients clients of target for args.seconds; return their figures with the CPU
+    the workers (pids; [] for this process) and the database's backends spent per request."""
+    app = (lambda: cpu_seconds(workers)) if workers else time.process_time
+    app0, load0 = app(), os.getloadavg()[0]
+    database = BackendCpu(database_url).start()
+    found = run_clients(target, args.clients, args.seconds, *extra)
+    done = max(found.get("requests", 0), 1)
+    found["app_cpu_ms_per_request"] = round(1000 * (app() - app0) / done, 2)
+    found["db_cpu_ms_per_request"] = round(1000 * database.stop() / done, 2)
+    found["load_avg_1m_before"] = round(load0, 1)
+    found["load_avg_1m_after"] = round(os.getloadavg()[0], 1)
+    return found
+
+
+def served(
+    args: argparse.Namespace, database_url: str, chains: list[list[str]]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Serve with gunicorn, warm up on a few wallets, run the payment clients, then the same
+    clients on the ceiling request; return both figures."""
     port = free_port()
     warm, timed = chains[: args.clients * 4], chains[args.clients * 4 :]
     with tempfile.TemporaryDirectory() as data_dir:
@@ -217,19 +270,14 @@ def served(args: argparse.Namespace, database_url: str, chains: list[list[str]])
         try:
             run_clients(http_client, args.clients, 3.0, port, _shares(warm, args.clients))
             workers = worker_pids(server)
-            app0, load0 = cpu_seconds(workers), os.getloadavg()[0]
-            database = BackendCpu(database_url).start()
-            found = run_clients(
-                http_client, args.clients, args.seconds, port, _shares(timed, args.clients)
+            paid = _measured(
+                http_client, args, database_url, workers, port, _shares(timed, args.clients)
             )
-            done = max(found.get("requests", 0), 1)
-            found["app_cpu_ms_per_request"] = round(1000 * (cpu_seconds(workers) - app0) / done, 2)
-            found["db_cpu_ms_per_request"] = round(1000 * database.stop() / done, 2)
-            found["load_avg_1m_before"] = round(load0, 1)
+            ceiling = _measured(ceiling_client, args, database_url, workers, port)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
-    return found
+    return paid, ceiling
 
 
 def profiled(chains: list[list[str]], top: int = 25) -> tuple[float, str]:
@@ -241,7 +289,7 @@ def profiled(chains: list[list[str]], top: int = 25) -> tuple[float, str]:
     from terbuka_web.wallets.payments import payment_accept
 
     texts = [text for chain in zip(*chains, strict=True) for text in chain]
-    profile = cProfile.Profile()
+    profile = cProfile.Profile(time.process_time)  # CPU time, not waits on the database
     with CaptureQueriesContext(connection) as queries:
         profile.enable()
         for text in texts:
@@ -274,20 +322,22 @@ def main() -> None:
     profile_chains = wallets_new(max(args.profile // 3, 1), 3)
     print(f"seeded and signed {len(http_chains) + len(peer_chains)} wallets × {args.per} "
           f"intents in {time.monotonic() - t0:.1f} s")  # fmt: skip
-    over_http = served(args, database_url, http_chains)
-    load_http = round(os.getloadavg()[0], 1)
-    peer = run_clients(peer_client, args.clients, args.seconds, _shares(peer_chains, args.clients))
-    load_peer = round(os.getloadavg()[0], 1)
+    over_http, ceiling = served(args, database_url, http_chains)
+    peer = _measured(peer_client, args, database_url, [], _shares(peer_chains, args.clients))
     per_payment, profile = profiled(profile_chains)
     print(profile)
-    for name, result, load in (
-        ("payments, gunicorn HTTP POST /api/wallets/payments", over_http, load_http),
-        ("payments, peer: payment_accept direct", peer, load_peer),
+    for name, result in (
+        ("payments, gunicorn HTTP POST /api/wallets/payments", over_http),
+        ("peer: HTTP ceiling, same server, a malformed intent (no query)", ceiling),
+        ("peer: payment_accept direct", peer),
     ):
         print(
-            f"{name}: {result.get('requests')} payments, {result.get('rps')} /s, "
-            f"p50 {result.get('p50_ms')} ms, p95 {result.get('p95_ms')} ms, errors "
-            f"{result.get('errors')} {result.get('first_errors', [])[:1]}, load {load}"
+            f"{name}: {result.get('requests')} requests, {result.get('rps')} /s, "
+            f"p50 {result.get('p50_ms')} ms, p95 {result.get('p95_ms')} ms, CPU per request: "
+            f"app {result.get('app_cpu_ms_per_request')} ms + PostgreSQL "
+            f"{result.get('db_cpu_ms_per_request')} ms, errors {result.get('errors')} "
+            f"{result.get('first_errors', [])[:1]}, load {result.get('load_avg_1m_before')}→"
+            f"{result.get('load_avg_1m_after')}"
         )
     rps = float(over_http.get("rps", 0))
     print(f"queries per payment: {per_payment:.1f}; Mojaloop ratio {rps / MOJALOOP[1]:.2f}–"
@@ -302,9 +352,8 @@ def main() -> None:
         "workers": args.workers,
         "threads": args.threads,
         "cpus": os.cpu_count(),
-        "load_avg_1m_http": load_http,
-        "load_avg_1m_peer": load_peer,
         "payments_http": over_http,
+        "http_ceiling_peer": ceiling,
         "payments_peer_direct": peer,
         "queries_per_payment": round(per_payment, 1),
         "target_per_s": 1000,
@@ -313,6 +362,7 @@ def main() -> None:
         "ratio_to_mojaloop_650": round(rps / MOJALOOP[1], 2),
         "ratio_to_mojaloop_450": round(rps / MOJALOOP[0], 2),
         "http_over_peer": round(rps / max(float(peer.get("rps", 0)), 1e-9), 2),
+        "payments_over_http_ceiling": round(rps / max(float(ceiling.get("rps", 0)), 1e-9), 2),
     }
     print(json.dumps(line))
 

@@ -186,7 +186,13 @@ def cap_check(signed: SignedIntent, restrictions: Restrictions, spent_today: int
 
 def day_of(timestamp: int, restrictions: Restrictions) -> int:
     """Return the day number (days since 1970-01-01 in the cap's time zone) of timestamp."""
-    return (timestamp + restrictions.day_offset) // 86400
+    return day_number(timestamp, restrictions.day_offset)
+
+
+def day_number(timestamp: int, offset: int = WIB) -> int:
+    """Return the days since 1970-01-01 of timestamp in the zone offset seconds east of UTC
+    (WIB by default). Example: 1796518800 (2026-12-06 08:00 WIB) → 20793."""
+    return (timestamp + offset) // 86400
 
 
 def payment_check(

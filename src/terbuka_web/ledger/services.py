@@ -12,7 +12,11 @@ transaction,
    and the changed balances of the other accounts in bulk (terbuka_web.ledger.bulk and
    common.bulk: COPY and array statements on PostgreSQL, multi-row statements on SQLite), so
    a cycle of a million credits runs as a few hundred batches of thousands of postings.
-Any refusal raises the core's bilingual MoneyError and writes nothing. A duplicate posting
+Any refusal raises the core's bilingual MoneyError and writes nothing.
+posting_record_in (one posting, inside the caller's transaction: a wallet payment) checks the
+same rules and takes the same locks in the same order, in three or four statements and no
+savepoint (terbuka_web.ledger.single); a new account racing in is inserted ON CONFLICT DO
+NOTHING, so it never raises. A duplicate posting
 key, or a new account, racing in from another process hits the unique key; the batch is then
 retried once the other commits, so it becomes a no-op (same content) or an
 IdempotencyConflict (other content), and finds the account with its balance.
@@ -35,6 +39,7 @@ from django.apps import apps
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
+from terbuka.errors import ValidationError
 from terbuka.money.ledger import Batch, postings_apply
 from terbuka.money.posting import Leg as CoreLeg
 from terbuka.money.posting import Posting as CorePosting
@@ -44,6 +49,7 @@ from terbuka.money.spend import wallet_debit_check
 from terbuka_web.common.bulk import rows_insert, rows_insert_ids, rows_select
 from terbuka_web.ledger.bulk import accounts_insert, balances_set
 from terbuka_web.ledger.models import Account, Leg, Posting
+from terbuka_web.ledger.single import accounts_ensure, accounts_locked_known, posting_write
 
 RETRIES = 3
 
@@ -85,6 +91,34 @@ def postings_record(*, postings: Sequence[CorePosting]) -> Recorded:
             if attempt == RETRIES - 1 or not _retryable(exc):
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def posting_record_in(*, posting: CorePosting) -> bool:
+    """Record posting inside the caller's transaction (no savepoint); True when new, False
+    when its key was recorded with the same content (a no-op).
+
+    Raises like posting_record, and ValidationError outside an atomic block (the caller's
+    transaction must hold the locks until it commits). Its refusals leave the caller's
+    transaction usable: it reads and checks before it writes.
+    """
+    if not connection.in_atomic_block:
+        raise ValidationError(
+            "posting satu-satu harus dicatat di dalam transaksi pemanggil",
+            "a single posting must be recorded inside the caller's transaction",
+        )
+    wallet_debit_check(posting, _rekeyed, expires=_expires, now=int(time.time()))
+    keys = sorted({leg.account for leg in posting.legs})
+    ids, balances, known = accounts_locked_known(keys, posting.key)
+    now = timezone.now()
+    if len(ids) < len(keys):
+        accounts_ensure([k for k in keys if k not in ids], now)
+        ids, balances, known = accounts_locked_known(keys, posting.key)
+    batch = postings_apply(balances, known, [posting])
+    if not batch.applied:
+        return False
+    _posting, data, digest = batch.applied[0]
+    posting_write(posting, data, digest, ids, batch.balances, now)
+    return True
 
 
 def _retryable(exc: Exception) -> bool:

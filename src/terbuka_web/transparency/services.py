@@ -70,7 +70,17 @@ def entry_append(*, kind: str, ref: str, payload: dict[str, Any]) -> LogEntry:
     _transaction_require()
     data = canonical_json({"kind": kind, **payload})
     _size_check(ref, data)
-    return LogEntry.objects.create(kind=kind, ref=ref, data=data)
+    now = timezone.now()
+    with connection.cursor() as cursor:  # plain INSERT … RETURNING: a payment's hot path
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(LogEntry._meta.db_table)} "
+            "(kind, ref, data, created_at) VALUES (%s, %s, %s, %s) RETURNING id",
+            [kind, ref, data, connection.ops.adapt_datetimefield_value(now)],
+        )
+        pk = cursor.fetchone()[0]
+    return LogEntry.from_db(
+        connection.alias, ["id", "kind", "ref", "data", "created_at"], [pk, kind, ref, data, now]
+    )
 
 
 def _transaction_require() -> None:

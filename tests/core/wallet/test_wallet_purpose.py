@@ -15,6 +15,7 @@ from terbuka.money.intent import SignedIntent
 from terbuka.money.purpose import (
     ChainHead,
     Merchant,
+    day_number,
     day_of,
     money_expires,
     payment_check,
@@ -95,6 +96,10 @@ def test_empty_restrictions_allow_any_merchant_and_amount() -> None:
 def test_day_cap_counts_days_in_wib() -> None:
     midnight_wib = 1796490000  # 2026-12-06T00:00:00+07:00
     assert day_of(midnight_wib - 1, RESTRICTIONS) + 1 == day_of(midnight_wib, RESTRICTIONS)
+    # the payment path reads the day's spending before it has the restrictions: same day
+    assert day_number(midnight_wib) == day_of(midnight_wib, RESTRICTIONS) == 20793
+    assert day_number(midnight_wib - 1) == 20792
+    assert day_number(midnight_wib, offset=0) == 20792  # still 2026-12-05 in UTC
 
 
 def test_refusal_carries_reason_in_api_dict() -> None:
