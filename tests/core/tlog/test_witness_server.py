@@ -230,7 +230,7 @@ def test_half_sent_and_idle_connections_are_dropped_and_capped(
         consortium.all_witnesses[0],
         consortium.log.vkey,
         tmp_path,
-        *("--timeout", "3", "--max-connections", "2"),  # 3 s: room for a loaded machine
+        *("--timeout", "6", "--max-connections", "2"),  # 6 s: room for a loaded machine
     )
     try:
         # A slowloris client sends half a request and waits: dropped after the timeout.
@@ -238,13 +238,13 @@ def test_half_sent_and_idle_connections_are_dropped_and_capped(
             slow.sendall(b"POST /add-checkpoint HTTP/1.1\r\nHost: x\r\nContent-Len")
             started = time.monotonic()
             assert answer_of(slow) == b""  # closed without an answer, not held forever
-            assert 2.9 < time.monotonic() - started < 10
+            assert 5.9 < time.monotonic() - started < 15
         # Two idle connections take both slots: a third is answered 503 at once, and a real
         # request is served once the idle ones time out.
         idle = [connect(witness), connect(witness)]
         time.sleep(0.2)
-        # Under load the server may take a moment to hold both: ask again within their 3 s.
-        deadline = time.monotonic() + 2.5
+        # Under load the server may take a moment to hold both: ask again within their 6 s.
+        deadline = time.monotonic() + 5
         while True:
             with connect(witness) as third:
                 third.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -262,7 +262,7 @@ def test_half_sent_and_idle_connections_are_dropped_and_capped(
                 break
             time.sleep(0.1)
         assert answer.startswith(b"HTTP/1.1 200") and witness.signer.vkey.encode() in answer
-        assert time.monotonic() - started < 6  # the idle ones' 3 s, not held forever
+        assert time.monotonic() - started < 12  # the idle ones' 6 s, not held forever
         assert all(answer_of(sock) == b"" for sock in idle)  # dropped by then
         for sock in idle:
             sock.close()

@@ -6,13 +6,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from pathlib import Path
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.test import Client
 from pytest_django.fixtures import Settings
 
+from terbuka.money.reads import read_authorization
+from terbuka.money.walletfile import wallet_file_read
 from terbuka.registry.identity import kk_hash, nik_hash
 from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.benefits.keys import hmac_key
@@ -83,6 +87,23 @@ def test_officers_of_the_agency_and_auditors_see_the_dry_run(demo: object, clien
     assert "Uji coba aturan" not in client.get("/bantuan/blt-desil/").content.decode()
 
 
+def _wallet_texts(client: Client) -> list[str]:
+    """Return what each demo wallet's owner reads of it (with its key's read proof), after
+    checking that nobody else reads it."""
+    folder = Path(settings.DATA_DIR) / "demo-wallets"
+    keys = [wallet_file_read(path).key for path in sorted(folder.iterdir())]
+    assert keys and {k.did for k in keys} <= set(Wallet.objects.values_list("did", flat=True))
+    texts = []
+    for key in keys:
+        for url in (f"/api/wallets/{key.did}{part}" for part in ("", "/payments", "/credits")):
+            assert client.get(url).status_code == 401, url  # a did:key alone reads nothing
+            proof = {"Authorization": read_authorization(key, int(time.time()))}
+            response = client.get(url, headers=proof)
+            assert response.status_code == 200, url
+            texts.append(response.content.decode())
+    return texts
+
+
 def _public_texts(client: Client, demo: list[dict[str, str]]) -> list[str]:
     """Return every public page, API answer and log entry the benefits app produces."""
     urls = ["/bantuan/", "/api/benefits/programmes", "/api/openapi.json", "/konsorsium/"]
@@ -96,13 +117,14 @@ def _public_texts(client: Client, demo: list[dict[str, str]]) -> list[str]:
     urls += [f"/anggaran/{code}/" for code in {r["kode_desa"] for r in demo[:50]}]
     urls += [f"/konsorsium/usulan/{p.uid}/" for p in Proposal.objects.all()]
     urls += [f"/api/governance/proposals/{p.uid}" for p in Proposal.objects.all()]
-    urls += ["/api/wallets/merchants"] + [f"/api/wallets/{w.did}" for w in Wallet.objects.all()]
+    urls += ["/api/wallets/merchants"]
     urls += [f"/api/wallets/payments/{p.intent_hash}" for p in Payment.objects.all()]
     texts = []
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
         texts.append(response.content.decode())
+    texts += _wallet_texts(client)
     texts += [bytes(e.data).decode() for e in LogEntry.objects.all()]
     return texts
 
