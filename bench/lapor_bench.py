@@ -50,7 +50,6 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import random
@@ -68,6 +67,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from portal_search import (  # the shared bench helpers
     PLACES,
     BackendCpu,
+    Timed,
     cpu_seconds,
     django_setup,
     free_port,
@@ -184,26 +184,14 @@ def _copy(have: int, n: int, category: int, agencies: list[int], villages: list[
 def submit_client(port: int, until: float, seed_: int, out: list[float], errors: list[str]) -> None:
     """POST Open311 reports until the deadline, each from its own citizen address."""
     rng = random.Random(seed_)
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    client = Timed(port, out, errors)
     while time.monotonic() < until:
         body = urlencode(_report_params(rng))
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
             "X-Forwarded-For": _citizen(rng),
         }
-        t0 = time.perf_counter()
-        try:
-            conn.request("POST", "/open311/v2/requests.json", body=body, headers=headers)
-            response = conn.getresponse()
-            answer = response.read()
-            if response.status not in (200, 201):
-                errors.append(f"{response.status} {answer[:200]!r}")
-        except (OSError, http.client.HTTPException) as exc:
-            errors.append(type(exc).__name__)
-            conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            continue
-        out.append((time.perf_counter() - t0) * 1000)
+        client.send("POST", "/open311/v2/requests.json", body, headers, expect=(200, 201))
 
 
 def _report_params(rng: random.Random) -> dict[str, str]:
@@ -260,21 +248,9 @@ def arrivals(until: float, rate: float, done: list[int], errors: list[str]) -> N
 
 def stats_client(port: int, until: float, seed_: int, out: list[float], errors: list[str]) -> None:
     """GET the public statistics page until the deadline."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    client = Timed(port, out, errors, timeout=60)
     while time.monotonic() < until:
-        t0 = time.perf_counter()
-        try:
-            conn.request("GET", "/lapor/statistik/")
-            response = conn.getresponse()
-            response.read()
-            if response.status != 200:
-                errors.append(str(response.status))
-        except (OSError, http.client.HTTPException) as exc:
-            errors.append(type(exc).__name__)
-            conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            continue
-        out.append((time.perf_counter() - t0) * 1000)
+        client.send("GET", "/lapor/statistik/")
 
 
 def stats_uncached(times: int) -> dict[str, Any]:
@@ -295,21 +271,9 @@ def ceiling_client(
 ) -> None:
     """GET /favicon.ico (a redirect through every middleware, no database) until the deadline:
     what the same server answers at all on this machine, the peer of the two runs."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    client = Timed(port, out, errors)
     while time.monotonic() < until:
-        t0 = time.perf_counter()
-        try:
-            conn.request("GET", "/favicon.ico")
-            response = conn.getresponse()
-            response.read()
-            if response.status != 302:
-                errors.append(str(response.status))
-        except (OSError, http.client.HTTPException) as exc:
-            errors.append(type(exc).__name__)
-            conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            continue
-        out.append((time.perf_counter() - t0) * 1000)
+        client.send("GET", "/favicon.ico", expect=(302,))
 
 
 def served(

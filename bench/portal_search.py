@@ -288,6 +288,35 @@ def http_client(
         out.append((time.perf_counter() - t0) * 1000)
 
 
+class Timed:
+    """Send requests on one kept connection to 127.0.0.1:port, recording each answer's
+    latency in ms (out) and each unexpected status or transport error (errors); after an
+    error the connection is opened again and nothing is recorded for that request."""
+
+    def __init__(self, port: int, out: list[float], errors: list[str], timeout: float = 30):
+        self.port, self.out, self.errors, self.timeout = port, out, errors, timeout
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+
+    def send(
+        self, method: str, path: str, body: str | bytes | None = None,
+        headers: dict[str, str] | None = None, expect: tuple[int, ...] = (200,),
+    ) -> None:  # fmt: skip
+        """Send one request and read its answer; expect lists the statuses that are right."""
+        t0 = time.perf_counter()
+        try:
+            self.conn.request(method, path, body, headers or {})
+            response = self.conn.getresponse()
+            answer = response.read()
+            if response.status not in expect:
+                self.errors.append(f"{response.status} {answer[:200]!r}")
+        except (OSError, http.client.HTTPException) as exc:
+            self.errors.append(type(exc).__name__)
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+            return
+        self.out.append((time.perf_counter() - t0) * 1000)
+
+
 def sql_client(until: float, seed_: int, out: list[float], errors: list[str]) -> None:
     """Run the same query mix as raw SQL (count + one page) on this thread's connection."""
     from django.db import connection

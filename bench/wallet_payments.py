@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
-import http.client
 import io
 import json
 import os
@@ -50,6 +49,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from portal_search import (  # the shared bench helpers
     BackendCpu,
+    Timed,
     cpu_seconds,
     django_setup,
     free_port,
@@ -173,22 +173,10 @@ def http_client(
     errors: list[str],
 ) -> None:  # fmt: skip
     """POST this client's intents to /api/wallets/payments; every answer must be 201."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    client = Timed(port, out, errors)
     headers = {"Content-Type": "application/json"}
     for text in _walk(share[seed_], until):
-        t0 = time.perf_counter()
-        try:
-            conn.request("POST", "/api/wallets/payments", json.dumps({"intent": text}), headers)
-            response = conn.getresponse()
-            answer = response.read()
-            if response.status != 201:
-                errors.append(f"{response.status} {answer[:200]!r}")
-        except (OSError, http.client.HTTPException) as exc:
-            errors.append(type(exc).__name__)
-            conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            continue
-        out.append((time.perf_counter() - t0) * 1000)
+        client.send("POST", "/api/wallets/payments", json.dumps({"intent": text}), headers, (201,))
 
 
 CEILING_BODY = json.dumps({"intent": "TPI1.x"})  # refused at parsing: no query, no crypto
@@ -200,22 +188,10 @@ def ceiling_client(
     """POST a malformed intent to /api/wallets/payments until the deadline; every answer must
     be 422 (the same server, route, middleware and JSON body as a payment, refused at parsing
     before any query or signature check: what this machine serves at all on that route)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    client = Timed(port, out, errors)
     headers = {"Content-Type": "application/json"}
     while time.monotonic() < until:
-        t0 = time.perf_counter()
-        try:
-            conn.request("POST", "/api/wallets/payments", CEILING_BODY, headers)
-            response = conn.getresponse()
-            answer = response.read()
-            if response.status != 422:
-                errors.append(f"{response.status} {answer[:200]!r}")
-        except (OSError, http.client.HTTPException) as exc:
-            errors.append(type(exc).__name__)
-            conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            continue
-        out.append((time.perf_counter() - t0) * 1000)
+        client.send("POST", "/api/wallets/payments", CEILING_BODY, headers, (422,))
 
 
 def peer_client(
