@@ -94,7 +94,7 @@ def _region_page(dotted: str, asked: int | None, harvested: bool) -> RegionPage:
         raise Http404(_("Wilayah tidak ditemukan."))
     place = chain[-1]
     years = selectors.budget_years(code=dotted, harvested=harvested)
-    year = asked or (years[0] if years else 2026)
+    year = _year_chosen(asked, years)
     totals, children = selectors.region_rollup(code=dotted, year=year, harvested=harvested)
     charts, origins = _charts(selectors.breakdowns(code=dotted, year=year, harvested=harvested))
     summary = selectors.summary_rows(code=dotted, year=year)
@@ -130,8 +130,9 @@ def _year_asked(request: HttpRequest) -> int | None:
     return None
 
 
-def _year(request: HttpRequest, years: list[int]) -> int:
-    return _year_asked(request) or (years[0] if years else 2026)
+def _year_chosen(asked: int | None, years: list[int]) -> int:
+    """Return the year asked, else the latest of years with a budget, else 2026."""
+    return asked or (years[0] if years else 2026)
 
 
 def _charts(
@@ -214,7 +215,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     if place is None:
         raise Http404(_("Wilayah tidak ditemukan."))
     years = selectors.budget_years(code=code)
-    year = _year(request, years)
+    year = _year_chosen(_year_asked(request), years)
     lines = selectors.village_lines(code=code, year=year)
     sections = _apbdes_sections(lines)
     bidang: dict[str, dict[str, Any]] = {}
@@ -269,7 +270,7 @@ def board_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     if place is None:
         raise Http404(_("Wilayah tidak ditemukan."))
     size = request.GET.get("ukuran", "a1")
-    year = _year(request, selectors.budget_years(code=code))
+    year = _year_chosen(_year_asked(request), selectors.budget_years(code=code))
     context = {"region": place, "year": year}
     if size not in poster.SIZES:
         return render(request, "budget/board_error.html", {**context, "size": size}, status=400)
