@@ -23,6 +23,7 @@ from django.db.models import Count, Q, QuerySet
 
 from terbuka_web.accounts.models import Role, User
 from terbuka_web.accounts.selectors import Action, user_can
+from terbuka_web.common.cache import cache_through
 from terbuka_web.participation.models import LEVELS, Case, CaseEvent, Coordinator
 from terbuka_web.participation.survey_selectors import (
     Satisfaction,
@@ -231,8 +232,6 @@ def _stats_current() -> tuple[Stats, str | None]:
     """Return the figures and their cache key (per publication stamp); the key is None when
     they are this worker's previous figures, served stale while another of its threads
     recomputes (a thread with nothing served yet waits for that recompute)."""
-    from terbuka_web.common.cache import cache_through
-
     key = _stats_key()
     if not _STATS_LOCK.acquire(blocking="stats" not in _LATEST):
         return _LATEST["stats"], None
@@ -255,8 +254,6 @@ def stats_public_rendered(variant: str, render: Callable[[Stats], str]) -> str:
     """Return render(stats_public()), cached per publication stamp and variant (the page's
     language): the figures' tables and charts are rendered once per change, not per request;
     while the figures are stale, this worker's last render of them."""
-    from terbuka_web.common.cache import cache_through
-
     stats, key = _stats_current()
     if key is None and f"html|{variant}" in _LATEST:
         found: str = _LATEST[f"html|{variant}"]
