@@ -192,11 +192,15 @@ class WitnessHTTPServer(ThreadingHTTPServer):
     def process_request_thread(
         self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any
     ) -> None:
-        """Serve the connection, then free its slot."""
+        """Serve the connection, then free its slot before closing it, so that a client
+        that sees its connection closed can count on the slot being free."""
         try:
-            super().process_request_thread(request, client_address)
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
         finally:
             self._slots.release()
+            self.shutdown_request(request)
 
 
 def witness_serve(
