@@ -6,7 +6,10 @@ cycle_run(programme=…) starts a new cycle (or resumes the one left running by 
    row, before anything is written); deceased and duplicate registrants are refused and
    counted; the allocation is checked against the programme fund; the cycle, its items (one
    per eligible registrant, under a per-programme pseudonym) and its village figures are
-   written together;
+   written together, the items in pseudonym order (common.bulk.rows_insert_ordered): the
+   credits then take their pseudonyms in order, and the ledger's and the log's keys, all
+   "…:<pseudonym>", fill their indexes page after page rather than a random page each
+   (a million registrants wrote 11.6 GB on SQLite, now 1.6 GB);
 2. credit, in committed chunks of CHUNK items: one ledger posting per item (programme fund →
    entitlement, idempotency key "cycle:<programme>:<n>:<pseudonym>"), its benefit.credit log
    entry and the cycle's credited_through moved past the chunk's last item, all in one
@@ -58,7 +61,7 @@ from terbuka_web.benefits.keys import pseudonym_key
 from terbuka_web.benefits.models import Cycle, CycleItem, CycleVillage, Programme, Registrant
 from terbuka_web.benefits.signals import cycle_done
 from terbuka_web.benefits.totals import within
-from terbuka_web.common.bulk import rows_insert
+from terbuka_web.common.bulk import rows_insert_ordered
 from terbuka_web.ledger.models import Account
 from terbuka_web.ledger.services import posting_record, postings_record
 from terbuka_web.notifications.services import cycle_done_notify, cycle_refused_notify
@@ -108,7 +111,10 @@ def _snapshot(programme: Programme, cycle: Cycle, today: dt.date) -> None:
     key = pseudonym_key()
     items: list[tuple[object, ...]] = []
     tallies: dict[str, VillageTotal] = {}
-    with closing(_registry_rows(programme)) as rows:  # closed at once on a failed evaluation
+    with (
+        closing(_registry_rows(programme)) as rows,  # closed at once on a failed evaluation
+        rows_insert_ordered(CycleItem, ITEM_COLUMNS, "pseudonym") as stage,
+    ):
         for pk, nik, source, row, village, *attributes in rows:
             who = RuleRegistrant(f"impor {source} baris {row}", village, *attributes)
             outcome = evaluate(compiled, who)
@@ -117,9 +123,9 @@ def _snapshot(programme: Programme, cycle: Cycle, today: dt.date) -> None:
                 items.append((cycle.pk, pk, village, pseudonym(key, programme.slug, nik),
                               outcome.amount, 0))  # fmt: skip
                 if len(items) >= SNAPSHOT_BATCH:  # memory flat (rolled back on an error)
-                    rows_insert(CycleItem, ITEM_COLUMNS, items)
+                    stage(items)
                     items = []
-    rows_insert(CycleItem, ITEM_COLUMNS, items)
+        stage(items)
     _fund_check(programme, sum(t.amount for t in tallies.values()))
     CycleVillage.objects.bulk_create(
         [CycleVillage(cycle=cycle, village_code=t.village_code, allocated=t.amount,
