@@ -16,7 +16,8 @@ cycle_run(programme=…) starts a new cycle (or resumes the one left running by 
    transaction: a kill between chunks leaves whole chunks only, and the resumed run takes the
    items above credited_through. A chunk's postings
    go to the ledger as one batch (one lock, one check, bulk writes) and its log entries are
-   built by string (credit_entry, byte for byte the canonical JSON) and copied in bulk;
+   built by string (credit_entry, byte for byte the canonical JSON) and copied in bulk; the
+   next chunk is read and built in a thread while the current one is written;
 3. finish: one benefit.village_total entry per village, the cycle marked done.
 Memory stays flat in the registry's size: registrants are streamed, items written and read
 back in batches, each rule evaluated once per distinct tuple of the attributes it reads
@@ -31,7 +32,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Generator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
@@ -209,37 +212,85 @@ def _logged(kind: str, payload: dict[str, object]) -> bytes:
     return canonical_json({"kind": kind, **payload})
 
 
-@transaction.atomic
-def _chunk_credit(cycle: Cycle, size: int) -> int:
-    """Credit the next size items of cycle (those above its credited_through, by id) with their
-    log entries and move credited_through past them; return how many.
+@dataclass(frozen=True)
+class _Chunk:
+    """Hold the next credits of a cycle, built ahead: the credited_through they follow, their
+    last item id, and their ledger postings and log entries."""
 
-    The cycle's row lock serialises two processes resuming the same cycle (PostgreSQL; SQLite
-    writers are serialised already), so the second reads the first's credited_through.
-    """
-    locked = Cycle.objects.select_for_update().filter(pk=cycle.pk)
-    after = locked.values_list("credited_through", flat=True).get()
-    pending = CycleItem.objects.filter(cycle=cycle, id__gt=after)
-    items = list(
-        pending.order_by("id")[:size].values_list("id", "pseudonym", "amount", "village_code")
-    )
-    if not items:
-        return 0
+    after: int
+    through: int
+    postings: list[Posting]
+    entries: list[tuple[str, bytes]]
+
+
+def _items_after(cycle: Cycle, after: int, size: int) -> list[tuple[Any, ...]]:
+    """Return the next size items of cycle above id after, by id: (id, pseudonym, amount,
+    village_code). Items never change once the snapshot is taken, so this reads outside the
+    chunk's transaction; _chunk_credit checks under the lock that after is still where the
+    cycle stands."""
+    pending = CycleItem.objects.filter(cycle=cycle, id__gt=after).order_by("id")
+    return list(pending[:size].values_list("id", "pseudonym", "amount", "village_code"))
+
+
+def _chunk_make(cycle: Cycle, after: int, items: list[tuple[Any, ...]]) -> _Chunk:
+    """Build the postings and log entries of items (no database: run in a thread)."""
     slug, n = cycle.programme.slug, cycle.number
     fund, prefix = fund_account(cycle.programme), entitlement_prefix(cycle)
     memo = f"Siklus {n} {cycle.programme.name}"[:500]
-    postings_record(postings=[
+    postings = [
         Posting(f"cycle:{slug}:{n}:{ps}", (Leg(fund, Side.DEBIT, amount),
                 Leg(prefix + ps, Side.CREDIT, amount)), memo)
         for _pk, ps, amount, _village in items
-    ])  # fmt: skip
-    entry_append_many(kind=CREDIT, entries=[
+    ]  # fmt: skip
+    entries = [
         (f"bantuan/{slug}/siklus/{n}/{ps}", credit_entry(
             programme=slug, cycle=n, pseudonym=ps, amount=amount, village_code=village))
         for _pk, ps, amount, village in items
-    ])  # fmt: skip
-    locked.update(credited_through=items[-1][0])  # exactly the items read, by range
-    return len(items)
+    ]  # fmt: skip
+    return _Chunk(after, items[-1][0] if items else after, postings, entries)
+
+
+@transaction.atomic
+def _chunk_credit(cycle: Cycle, chunk: _Chunk) -> bool:
+    """Record chunk's postings and log entries and move the cycle's credited_through past them;
+    return False, writing nothing, when credited_through is no longer chunk.after.
+
+    The cycle's row lock serialises two processes resuming the same cycle (PostgreSQL; SQLite
+    writers are serialised already): the second finds credited_through moved and reads on
+    from there.
+    """
+    locked = Cycle.objects.select_for_update().filter(pk=cycle.pk)
+    if locked.values_list("credited_through", flat=True).get() != chunk.after:
+        return False
+    postings_record(postings=chunk.postings)
+    entry_append_many(kind=CREDIT, entries=chunk.entries)
+    locked.update(credited_through=chunk.through)  # exactly the items read, by range
+    return True
+
+
+def _credits_post(cycle: Cycle, size: int, progress: Callable[[int], None] | None) -> None:
+    """Credit cycle's items above its credited_through in committed chunks of size.
+
+    Each next chunk is read and built in a thread while the current one is written: the
+    database's work (PostgreSQL's process, SQLite's C code) runs without the GIL, so building
+    and writing overlap. Raises like postings_record.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cycle-ahead") as ahead:
+        after = Cycle.objects.values_list("credited_through", flat=True).get(pk=cycle.pk)
+        items = _items_after(cycle, after, size)
+        built = ahead.submit(_chunk_make, cycle, after, items)
+        while items:
+            chunk = built.result()
+            following = _items_after(cycle, chunk.through, size)
+            built = ahead.submit(_chunk_make, cycle, chunk.through, following)
+            if not _chunk_credit(cycle, chunk):  # another process credited meanwhile
+                after = Cycle.objects.values_list("credited_through", flat=True).get(pk=cycle.pk)
+                items = _items_after(cycle, after, size)
+                built = ahead.submit(_chunk_make, cycle, after, items)
+                continue
+            if progress is not None:
+                progress(len(chunk.postings))
+            items = following
 
 
 @transaction.atomic
@@ -294,9 +345,7 @@ def cycle_run(
             agency=programme.agency,
         )  # fmt: skip
     cycle.programme = programme
-    while done := _chunk_credit(cycle, chunk):
-        if progress is not None:
-            progress(done)
+    _credits_post(cycle, chunk, progress)
     _cycle_finish(cycle)
     cycle_done.send(sender=Programme, cycle=cycle)
     return cycle

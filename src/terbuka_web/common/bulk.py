@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 from django.db import connection, models
 
 ROWS = 500  # rows per multi-row statement on SQLite: at most 2,500 of its 32,766 parameters
@@ -113,27 +114,50 @@ def rows_insert_ids(
         return found
 
 
+@contextmanager
+def bound_cursor() -> Iterator[psycopg.Cursor[Any]]:
+    """Yield a cursor of the PostgreSQL connection in use (its transaction) that binds
+    parameters on the server, so that %b sends them in binary.
+
+    Django's cursors bind on the client, writing every value into the SQL text: an array of
+    10,000 keys takes 17 ms of CPU to dump that way, 2 ms in binary.
+    """
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        yield cursor
+
+
 def rows_select(
     model: type[models.Model], columns: list[str], where: str, values: list[Any], *,
     lock: bool = False,
 ) -> list[tuple[Any, ...]]:  # fmt: skip
     """Return columns of model's rows whose column where holds one of values.
 
-    PostgreSQL: one statement (= ANY of an array); lock=True locks the rows in ascending id
-    (SELECT … ORDER BY id FOR UPDATE), the one order every writer follows. SQLite: IN lists
+    PostgreSQL: one statement, the values sent as a binary array (bound_cursor), each looked
+    up in where's index (a LATERAL subquery that OFFSET 0 keeps apart), then the rows read by
+    id: "where = ANY(array)" of thousands of values is planned as a scan of the whole table,
+    so a cycle's lookups in its growing ledger took ever longer (115 ms a chunk at 500,000
+    postings; now about 10).
+    lock=True locks the rows in ascending id (SELECT … ORDER BY id FOR UPDATE), the one order
+    every writer follows. SQLite: IN lists
     of at most ROWS·4 values; its writers are serialised (BEGIN IMMEDIATE), lock adds nothing.
     """
     if not values:
         return []
     table, names = quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"SELECT {names} FROM {table} WHERE {quote(where)} = ANY(%s) ORDER BY id"
+    if connection.vendor == "postgresql":
+        ids = (
+            f"SELECT t.id FROM unnest(%b) AS v(value) CROSS JOIN LATERAL "
+            f"(SELECT id FROM {table} WHERE {quote(where)} = v.value OFFSET 0) AS t"
+        )
+        with bound_cursor() as bound:
+            bound.execute(
+                f"SELECT {names} FROM {table} WHERE id = ANY(ARRAY({ids})) ORDER BY id"
                 + (" FOR UPDATE" if lock else ""),
                 [values],
             )
-            return cursor.fetchall()
+            return bound.fetchall()
+    with connection.cursor() as cursor:
         found: list[tuple[Any, ...]] = []
         step = ROWS * 4
         for start in range(0, len(values), step):

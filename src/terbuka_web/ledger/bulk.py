@@ -3,7 +3,8 @@ common.bulk (COPY of postings and legs, key lookups).
 
 The ORM's bulk_create and bulk_update spend more time building each row's SQL than the
 database spends writing it (bulk_update's CASE grows with the batch), and one statement per
-row waits on a round trip each. So, on PostgreSQL: one INSERT … SELECT FROM unnest(arrays)
+row waits on a round trip each. So, on PostgreSQL: one INSERT … SELECT FROM unnest(arrays,
+sent in binary through common.bulk.bound_cursor)
 … RETURNING for new accounts (written with their balances after the batch, so a cycle's
 new entitlements are written once, not inserted empty then updated) and one UPDATE … FROM
 unnest(arrays) for the balances of existing accounts; on SQLite (in-process, no round
@@ -16,7 +17,7 @@ from __future__ import annotations
 from django.db import connection
 
 from terbuka.money.accounts import CURRENCY
-from terbuka_web.common.bulk import ROWS, quote
+from terbuka_web.common.bulk import ROWS, bound_cursor, quote
 from terbuka_web.ledger.models import Account
 
 
@@ -32,14 +33,15 @@ def accounts_insert(rows: list[tuple[str, str, int]], now: object) -> dict[str, 
     table = quote(Account._meta.db_table)
     names = "key, kind, currency, balance, created_at"
     found: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
+    if connection.vendor == "postgresql":
+        with bound_cursor() as bound:
+            bound.execute(
                 f"INSERT INTO {table} ({names}) SELECT k, t, %s, b, %s "
-                "FROM unnest(%s::text[], %s::text[], %s::bigint[]) AS v(k, t, b) RETURNING key, id",
+                "FROM unnest(%b::text[], %b::text[], %b::bigint[]) AS v(k, t, b) RETURNING key, id",
                 [CURRENCY, now, *(list(column) for column in zip(*rows, strict=True))],
             )
-            return dict(cursor.fetchall())
+            return dict(bound.fetchall())
+    with connection.cursor() as cursor:
         for start in range(0, len(rows), ROWS):
             part = rows[start : start + ROWS]
             cursor.execute(
@@ -57,14 +59,15 @@ def balances_set(rows: list[tuple[int, int]]) -> None:
     if not rows:
         return
     table = quote(Account._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"UPDATE {table} SET balance = v.b FROM unnest(%s::bigint[], %s::bigint[]) "
+    if connection.vendor == "postgresql":
+        with bound_cursor() as bound:
+            bound.execute(
+                f"UPDATE {table} SET balance = v.b FROM unnest(%b::bigint[], %b::bigint[]) "
                 f"AS v(i, b) WHERE {table}.id = v.i",
                 [[i for i, _ in rows], [b for _, b in rows]],
             )
-            return
+        return
+    with connection.cursor() as cursor:
         for start in range(0, len(rows), ROWS):
             part = rows[start : start + ROWS]
             cursor.execute(
