@@ -276,21 +276,20 @@ def _credits_post(cycle: Cycle, size: int, progress: Callable[[int], None] | Non
     and writing overlap. Raises like postings_record.
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cycle-ahead") as ahead:
-        after = Cycle.objects.values_list("credited_through", flat=True).get(pk=cycle.pk)
-        items = _items_after(cycle, after, size)
-        built = ahead.submit(_chunk_make, cycle, after, items)
-        while items:
+        built = None
+        while True:
+            if built is None:  # start (again) from where the cycle stands
+                after = Cycle.objects.values_list("credited_through", flat=True).get(pk=cycle.pk)
+                built = ahead.submit(_chunk_make, cycle, after, _items_after(cycle, after, size))
             chunk = built.result()
+            if not chunk.postings:
+                return
             following = _items_after(cycle, chunk.through, size)
             built = ahead.submit(_chunk_make, cycle, chunk.through, following)
             if not _chunk_credit(cycle, chunk):  # another process credited meanwhile
-                after = Cycle.objects.values_list("credited_through", flat=True).get(pk=cycle.pk)
-                items = _items_after(cycle, after, size)
-                built = ahead.submit(_chunk_make, cycle, after, items)
-                continue
-            if progress is not None:
+                built = None
+            elif progress is not None:
                 progress(len(chunk.postings))
-            items = following
 
 
 @transaction.atomic
