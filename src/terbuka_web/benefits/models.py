@@ -208,8 +208,15 @@ class CycleItem(models.Model):
 
     # No index of its own: the unique (cycle, registrant) below serves lookups by cycle, and a
     # cycle writes an item per credit, so each index less is a million entries less to write.
-    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="items", db_index=False)
-    registrant = models.ForeignKey(Registrant, on_delete=models.PROTECT, related_name="+")
+    # db_constraint=False: on PostgreSQL both references are checked once per statement by
+    # triggers instead of a locking query per row (common.references, migration 0007); SQLite
+    # keeps its foreign keys.
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="items", db_index=False, db_constraint=False
+    )
+    registrant = models.ForeignKey(
+        Registrant, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     village_code = models.CharField(max_length=13)
     pseudonym = models.CharField(max_length=32)
     amount = models.BigIntegerField()

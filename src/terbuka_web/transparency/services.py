@@ -277,7 +277,7 @@ def _fetch_binary(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     """
     import psycopg
 
-    with psycopg.Cursor(connection.connection) as raw:
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as raw:
         raw.execute(sql, params, binary=True)
         return raw.fetchall()
 
@@ -469,7 +469,7 @@ def entry_append_many(*, kind: str, entries: Sequence[tuple[str, bytes]]) -> int
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             copy_sql = f"COPY {table} (kind, ref, data, created_at) FROM STDIN (FORMAT BINARY)"
-            with cursor.cursor.copy(copy_sql) as copy:
+            with connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
                 for ref, data in entries:
                     copy.write_row((kind, ref, data, now))
         else:

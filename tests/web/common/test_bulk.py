@@ -4,10 +4,10 @@ lookups of many values (on PostgreSQL, one index probe each, rows read by id).""
 from __future__ import annotations
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from terbuka_web.common.bulk import rows_insert_ordered, rows_select
+from terbuka_web.common.bulk import rows_insert, rows_insert_ids, rows_insert_ordered, rows_select
 from terbuka_web.ledger.models import Account
 
 COLUMNS = ["key", "kind", "currency", "balance", "created_at"]
@@ -52,3 +52,14 @@ def test_lookup_returns_the_rows_found_once_each_in_id_order(lock: bool) -> None
         found = rows_select(Account, ["key", "balance"], "key", asked, lock=lock)
     assert found == [("programme:b", 0), ("programme:c", 0)]
     assert rows_select(Account, ["key"], "key", []) == []
+
+
+@pytest.mark.django_db
+def test_a_refused_bulk_write_raises_django_s_integrity_error() -> None:
+    """COPY and the binding cursor bypass Django's cursor; their errors must still be Django's
+    (postings_record retries on IntegrityError when another writer took a key first)."""
+    rows_insert(Account, COLUMNS, [_row("programme:a")])
+    for insert in (rows_insert, rows_insert_ids):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            insert(Account, COLUMNS, [_row("programme:b"), _row("programme:a")])
+    assert list(Account.objects.values_list("key", flat=True)) == ["programme:a"]
