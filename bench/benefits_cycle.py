@@ -6,8 +6,9 @@ sizes, disability, elderly, 2 % deceased, 0.1 % duplicated NIKs) with bulk state
 on PostgreSQL), and a programme whose CEL rules read decile, household, flags and region:
 the demo's cash rule widened by a flood zone. Then, at each size (ascending, the registry
 topped up between them), it times one full cycle_run: snapshot and evaluation of every
-registrant, fund check, one ledger posting per credit, one benefit.credit log entry per
-credit and one benefit.village_total per village. After each cycle, untimed, it verifies
+registrant, fund check, a credit of each entitlement on the ledger (a posting per 10,000
+credits, a leg each), one benefit.credit log entry per credit and one benefit.village_total
+per village. After each cycle, untimed, it verifies
 the cycle: the ledger's balances sum to zero with none negative, the fund fell by what the
 items hold, and the log's entries recomputed (terbuka.registry.cycles.cycle_totals) equal
 the logged village totals and the cycle's figures. Each run reports wall seconds, the cycle

@@ -10,14 +10,17 @@ cycle_run(programme=…) starts a new cycle (or resumes the one left running by 
    credits then take their pseudonyms in order, and the ledger's and the log's keys, all
    "…:<pseudonym>", fill their indexes page after page rather than a random page each
    (a million registrants wrote 11.6 GB on SQLite, now 1.6 GB);
-2. credit, in committed chunks of CHUNK items: one ledger posting per item (programme fund →
-   entitlement, idempotency key "cycle:<programme>:<n>:<pseudonym>"), its benefit.credit log
-   entry and the cycle's credited_through moved past the chunk's last item, all in one
+2. credit, in committed chunks of CHUNK items: a ledger posting per POSTING_CREDITS items, as
+   a disbursement voucher has a line per payee (the programme fund's debit, then a credit of
+   each item's entitlement "entitlement:<programme>:<n>:<pseudonym>"; idempotency key
+   "cycle:<programme>:<n>:<first pseudonym>-<last pseudonym>"), a benefit.credit log entry
+   per item and the cycle's credited_through moved past the chunk's last item, all in one
    transaction: a kill between chunks leaves whole chunks only, and the resumed run takes the
-   items above credited_through. A chunk's postings
-   go to the ledger as one batch (one lock, one check, bulk writes) and its log entries are
-   built by string (credit_entry, byte for byte the canonical JSON) and copied in bulk; the
-   next chunk is read and built in a thread while the current one is written;
+   items above credited_through, read under the cycle's row lock. A posting per item cost a
+   posting row, a second leg and a canonical JSON each: a million registrants took 38 s on
+   PostgreSQL, 25 s so. The chunk's log entries are built by string (credit_entry, byte for
+   byte the canonical JSON) and copied in bulk; the next chunk is read and built in a thread
+   while the current one is written;
 3. finish: one benefit.village_total entry per village, the cycle marked done.
 Memory stays flat in the registry's size: registrants are streamed, items written and read
 back in batches, each rule evaluated once per distinct tuple of the attributes it reads
@@ -71,6 +74,7 @@ from terbuka_web.notifications.services import cycle_done_notify, cycle_refused_
 from terbuka_web.transparency.services import entry_append_many
 
 CHUNK = 10_000  # credits per committed transaction: each commit waits on a disk sync
+POSTING_CREDITS = 10_000  # credits per ledger posting (the core allows MAX_LEGS legs)
 SNAPSHOT_BATCH = 5000  # items written per statement batch while the snapshot streams
 ITEM_COLUMNS = ["cycle_id", "registrant_id", "village_code", "pseudonym", "amount", "clawed_back"]
 FIELDS = ("id", "nik_hash", "source_id", "row", "village_code", "desil", "household",
@@ -233,15 +237,22 @@ def _items_after(cycle: Cycle, after: int, size: int) -> list[tuple[Any, ...]]:
 
 
 def _chunk_make(cycle: Cycle, after: int, items: list[tuple[Any, ...]]) -> _Chunk:
-    """Build the postings and log entries of items (no database: run in a thread)."""
+    """Build the postings and log entries of items (no database: run in a thread).
+
+    One posting per POSTING_CREDITS items, as a disbursement voucher has a line per payee:
+    its debit of the fund, then a credit of each item's entitlement, in pseudonym order,
+    under the key "cycle:<programme>:<n>:<first pseudonym>-<last pseudonym>".
+    """
     slug, n = cycle.programme.slug, cycle.number
     fund, prefix = fund_account(cycle.programme), entitlement_prefix(cycle)
     memo = f"Siklus {n} {cycle.programme.name}"[:500]
-    postings = [
-        Posting(f"cycle:{slug}:{n}:{ps}", (Leg(fund, Side.DEBIT, amount),
-                Leg(prefix + ps, Side.CREDIT, amount)), memo)
-        for _pk, ps, amount, _village in items
-    ]  # fmt: skip
+    postings = []
+    for start in range(0, len(items), POSTING_CREDITS):
+        part = items[start : start + POSTING_CREDITS]
+        credits = [Leg(prefix + ps, Side.CREDIT, amount) for _pk, ps, amount, _village in part]
+        debit = Leg(fund, Side.DEBIT, sum(leg.amount for leg in credits))
+        key = f"cycle:{slug}:{n}:{part[0][1]}-{part[-1][1]}"
+        postings.append(Posting(key, (debit, *credits), memo))
     entries = [
         (f"bantuan/{slug}/siklus/{n}/{ps}", credit_entry(
             programme=slug, cycle=n, pseudonym=ps, amount=amount, village_code=village))
@@ -282,14 +293,14 @@ def _credits_post(cycle: Cycle, size: int, progress: Callable[[int], None] | Non
                 after = Cycle.objects.values_list("credited_through", flat=True).get(pk=cycle.pk)
                 built = ahead.submit(_chunk_make, cycle, after, _items_after(cycle, after, size))
             chunk = built.result()
-            if not chunk.postings:
+            if not chunk.entries:
                 return
             following = _items_after(cycle, chunk.through, size)
             built = ahead.submit(_chunk_make, cycle, chunk.through, following)
             if not _chunk_credit(cycle, chunk):  # another process credited meanwhile
                 built = None
             elif progress is not None:
-                progress(len(chunk.postings))
+                progress(len(chunk.entries))
 
 
 @transaction.atomic

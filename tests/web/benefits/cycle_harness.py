@@ -2,8 +2,8 @@
 
 `setup N`: load Bojonegoro, found a consortium, import N fictional registrants (every tenth
 deceased, one duplicate pair, desil 1–10) and adopt the cash rules of programme blt-uji by
-decision. `dump OUT`: write what the cycles left as JSON to OUT (cycles, items, postings, log
-entries).
+decision. `dump OUT`: write what the cycles left as JSON to OUT (cycles, items, entitlements
+credited on the ledger, log entries).
 The database comes from DATABASE_URL, the settings from the environment.
 """
 
@@ -52,9 +52,9 @@ def setup(n: int) -> None:
 
 
 def dump(out: Path) -> None:
-    """Write the cycle's items, postings and credit entries as JSON to out."""
+    """Write the cycle's items, ledger credits and credit entries as JSON to out."""
     from terbuka_web.benefits.models import Cycle, CycleItem
-    from terbuka_web.ledger.models import Account, Posting
+    from terbuka_web.ledger.models import Account, Leg
     from terbuka_web.transparency.models import LogEntry
 
     credited = set(CycleItem.objects.credited().values_list("pk", flat=True))
@@ -63,8 +63,11 @@ def dump(out: Path) -> None:
             (ps, amount, pk in credited)
             for pk, ps, amount in CycleItem.objects.values_list("pk", "pseudonym", "amount")
         ],
-        "postings": list(
-            Posting.objects.filter(key__startswith="cycle:").values_list("key", flat=True)
+        # Each entitlement a cycle's postings credited, once per credit: the ledger's own trail.
+        "credited": list(
+            Leg.objects.filter(posting__key__startswith="cycle:", side="credit").values_list(
+                "account__key", flat=True
+            )
         ),
         "credits": [
             bytes(d).decode()

@@ -51,7 +51,7 @@ def test_killed_cycle_resumes_and_pays_each_once(tmp_path: Path) -> None:
     mid = json.loads((tmp_path / "mid.json").read_text())
     credited_mid = sum(1 for _, _, c in mid["items"] if c)
     assert 0 < credited_mid < len(mid["items"])  # killed mid-cycle, whole chunks only
-    assert credited_mid % 4 == 0 and len(mid["postings"]) == len(mid["credits"]) == credited_mid
+    assert credited_mid % 4 == 0 and len(mid["credited"]) == len(mid["credits"]) == credited_mid
     done = terbuka(env, "benefits", "disburse", "blt-uji")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "siklus / cycle 1" in done.stdout
@@ -59,7 +59,8 @@ def test_killed_cycle_resumes_and_pays_each_once(tmp_path: Path) -> None:
     end = json.loads((tmp_path / "end.json").read_text())
     eligible = {ps: amount for ps, amount, _ in end["items"]}
     assert all(c for _, _, c in end["items"])
-    assert len(end["postings"]) == len(set(end["postings"])) == len(eligible)
+    assert len(end["credited"]) == len(set(end["credited"])) == len(eligible)
+    assert sorted(key.rsplit(":", 1)[1] for key in end["credited"]) == sorted(eligible)
     credits = [json.loads(c) for c in end["credits"]]
     assert sorted(c["pseudonym"] for c in credits) == sorted(eligible)
     assert all(c["amount"] == eligible[c["pseudonym"]] and c["cycle"] == 1 for c in credits)

@@ -21,6 +21,7 @@ from pytest_django.fixtures import Settings
 from terbuka.cli.main import main as terbuka_main
 from terbuka.errors import ValidationError
 from terbuka.money.errors import IdempotencyConflict, PostingUnbalanced
+from terbuka.money.posting import posting_parse
 from terbuka.registry.identity import kk_hash, nik_hash
 from terbuka.rules.errors import RuleEvaluationError
 from terbuka.tlog.note import generate_key
@@ -31,7 +32,7 @@ from terbuka_web.benefits.keys import hmac_key
 from terbuka_web.benefits.models import Cycle, CycleItem, Programme
 from terbuka_web.benefits.registry import registry_import
 from terbuka_web.ledger.models import Account, Posting
-from terbuka_web.ledger.services import posting_record
+from terbuka_web.ledger.services import posting_record, postings_record
 from terbuka_web.transparency.models import LogEntry
 from terbuka_web.transparency.selectors import policy_current
 from terbuka_web.transparency.services import log_export, log_sequence
@@ -101,23 +102,33 @@ def test_a_cycle_credits_each_eligible_registrant_and_logs_per_village(
 
 
 def test_a_second_run_is_a_new_cycle_and_a_repeated_credit_is_a_no_op(adopted: Programme) -> None:
-    first = cycle_run(programme=adopted)
+    first = cycle_run(programme=adopted, chunk=3)
     second = cycle_run(programme=adopted)
     assert (first.number, second.number) == (1, 2)
     pseudonyms = set(CycleItem.objects.filter(cycle=first).values_list("pseudonym", flat=True))
     again = CycleItem.objects.filter(cycle=second).values_list("pseudonym", flat=True)
     assert pseudonyms == set(again)
-    item = CycleItem.objects.filter(cycle=first).first()
-    assert item is not None
-    key = f"cycle:blt-uji:1:{item.pseudonym}"
-    legs = [("programme:blt-uji", "debit", item.amount),
-            (f"entitlement:blt-uji:1:{item.pseudonym}", "credit", item.amount)]  # fmt: skip
+    # A posting per chunk, as a voucher has a line per payee: the fund's debit, then each
+    # entitlement's credit in pseudonym order, keyed by the first and last pseudonym.
+    items = list(CycleItem.objects.filter(cycle=first).order_by("id"))
+    vouchers = [posting_parse(bytes(c, "utf-8")) for c in
+                Posting.objects.filter(key__startswith="cycle:blt-uji:1:").values_list(
+                    "canonical", flat=True).order_by("id")]  # fmt: skip
+    assert [v.key for v in vouchers] == [
+        f"cycle:blt-uji:1:{part[0].pseudonym}-{part[-1].pseudonym}"
+        for part in (items[0:3], items[3:6], items[6:])
+    ]
+    assert [(leg.account, leg.side.value, leg.amount) for leg in vouchers[0].legs] == [
+        ("programme:blt-uji", "debit", sum(i.amount for i in items[:3])),
+        *((f"entitlement:blt-uji:1:{i.pseudonym}", "credit", i.amount) for i in items[:3]),
+    ]
     before = Posting.objects.count()
-    assert posting_record(key=key, legs=legs, memo="Siklus 1 Bantuan Tunai Uji") is False
-    with pytest.raises(IdempotencyConflict):
-        posting_record(key=key, legs=[(a, s, n + 1) for a, s, n in legs])
+    assert postings_record(postings=vouchers).created == 0  # the same content: a no-op
+    fund, entitlement = (leg.account for leg in vouchers[0].legs[:2])
+    with pytest.raises(IdempotencyConflict):  # the same key, other content
+        posting_record(key=vouchers[0].key, legs=[(fund, "debit", 1), (entitlement, "credit", 1)])
     with pytest.raises(PostingUnbalanced):
-        posting_record(key="x-unbalanced", legs=[legs[0], (legs[1][0], "credit", 1)])
+        posting_record(key="x-unbalanced", legs=[(fund, "debit", 1), (entitlement, "credit", 2)])
     assert Posting.objects.count() == before
 
 

@@ -41,7 +41,7 @@ def test_two_ticks_at_once_start_one_cycle(tmp_path: Path) -> None:
     assert end["cycles"] == [[1, "jadwal:2026-05", "done"]]
     eligible = {ps: amount for ps, amount, _ in end["items"]}
     assert eligible and all(c for _, _, c in end["items"])
-    assert len(end["postings"]) == len(set(end["postings"])) == len(eligible)
+    assert len(end["credited"]) == len(set(end["credited"])) == len(eligible)
     assert sorted(json.loads(c)["pseudonym"] for c in end["credits"]) == sorted(eligible)
     assert end["village_totals"] == 3  # the three villages, logged once each
     assert end["fund"] == end["budget"] - sum(eligible.values())
