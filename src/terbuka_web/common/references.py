@@ -50,10 +50,12 @@ def _refused(message: str, *args: str) -> str:
     )
 
 
-def _function(name: str, body: str, settings: str = "") -> str:
+def _function(name: str, body: str, settings: str = "", declare: str = "") -> str:
+    """Return the CREATE FUNCTION of trigger function name running body, with settings (SET
+    clauses) and declare (PL/pgSQL declarations)."""
     return (
         f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql{settings} AS $$\n"
-        f"DECLARE missing bigint;\nBEGIN\n{body}\nEND $$;"
+        f"{declare}BEGIN\n{body}\nEND $$;"
     )
 
 
@@ -79,7 +81,9 @@ def _inserted_sql(table: str, refs: Sequence[Reference]) -> list[str]:
     # Index probes, never a hash join over the whole parent (a cycle's parents grow with it).
     probes = " SET enable_hashjoin = off SET enable_mergejoin = off"
     return [
-        _function(f"{table}_refs_check", checks + "\nRETURN NULL;", probes),
+        _function(
+            f"{table}_refs_check", checks + "\nRETURN NULL;", probes, "DECLARE missing bigint;\n"
+        ),
         f"CREATE TRIGGER {table}_refs_check AFTER INSERT ON {table} REFERENCING NEW TABLE "
         f"AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {table}_refs_check();",
         _function(

@@ -23,8 +23,8 @@ LEG_COLUMNS = ["posting_id", "position", "account_id", "side", "amount"]
 
 
 def _refused(sql: str, params: list[Any]) -> None:
-    """Assert that sql is refused by the end of its transaction (PostgreSQL's triggers at
-    once, SQLite's deferred keys at the check), and that it leaves nothing behind."""
+    """Assert that sql is refused with an IntegrityError by the end of its transaction
+    (PostgreSQL's triggers at once, SQLite's deferred keys at the check), rolled back."""
     with pytest.raises(IntegrityError), transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
