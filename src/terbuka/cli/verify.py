@@ -171,10 +171,16 @@ def check_cycle(
     totals = cycle_totals(
         (data for _, data in read_entries(source, checkpoint.size)), args.programme, args.cycle
     )
-    if not totals.credits and not totals.logged_totals:
+    if not totals.logged_totals:  # a cycle logs its village totals last
         raise VerificationError(
-            f"log tidak memuat siklus {args.cycle} program {args.programme}",
-            f"the log holds no cycle {args.cycle} of programme {args.programme}",
+            f"log sampai checkpoint {checkpoint.size} belum memuat total desa siklus {args.cycle}"
+            f" program {args.programme} ({totals.credits} kredit): siklus yang baru berjalan "
+            "masuk checkpoint bersaksi berikutnya, ulangi sebentar lagi; bila tetap begini, "
+            "siklus itu tidak tercatat utuh",
+            f"the log up to checkpoint {checkpoint.size} holds no village totals of cycle "
+            f"{args.cycle} of programme {args.programme} ({totals.credits} credits): a cycle "
+            "that has just run enters the next witnessed checkpoint, so run this again in a "
+            "minute; if it stays so, the cycle is not recorded whole",
             where="--cycle",
         )
     published = published_parse(published_read(args, source))

@@ -223,6 +223,14 @@ def test_verify_agrees_with_the_portal_and_catches_a_tampered_total(
     out = capsys.readouterr().out
     assert "BERBEDA" in out and rows[0]["village_code"] in out
     assert terbuka_main([*args[:-4], "--cycle", "9", "--published", str(published)]) == 1
+    # A cycle that has just run, not yet in a witnessed checkpoint: said so, not "tampering" alone.
+    cycle_run(programme=adopted)
+    published.write_bytes(client.get("/api/benefits/programmes/blt-uji/cycles/2/villages").content)
+    capsys.readouterr()
+    assert terbuka_main([*args[:-4], "--cycle", "2", "--published", str(published)]) == 1
+    out = capsys.readouterr().out
+    assert "holds no village totals of cycle 2 of programme blt-uji (0 credits)" in out
+    assert "run this again in a minute" in out and "ulangi sebentar lagi" in out
     assert terbuka_main([*args[:-4], "--published", str(published)]) == 2  # no --cycle
 
 
