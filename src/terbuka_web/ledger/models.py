@@ -68,7 +68,7 @@ class Leg(models.Model):
         CREDIT = "credit"
 
     # No index of its own: the unique (posting, position) below serves lookups by posting, and
-    # a cycle writes two legs per credit, so each index less is a million entries less to write.
+    # a cycle writes a leg per credit, so each index less is a million entries less to write.
     # db_constraint=False: on PostgreSQL both references are checked once per statement by
     # triggers instead of a locking query per row (common.references, migration 0004); SQLite
     # keeps its foreign keys.
