@@ -63,15 +63,12 @@ def _insert(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None
     if not rows:
         return
     names = ", ".join(quote(c) for c in columns)
+    if connection.vendor == "postgresql":
+        with bound_cursor() as bound, bound.copy(f"COPY {table} ({names}) FROM STDIN") as stream:
+            for row in rows:
+                stream.write_row(row)
+        return
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with (
-                connection.wrap_database_errors,
-                cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as stream,
-            ):
-                for row in rows:
-                    stream.write_row(row)
-            return
         mark = "(" + ", ".join(["%s"] * len(columns)) + ")"
         for start in range(0, len(rows), ROWS):
             part = rows[start : start + ROWS]
@@ -101,8 +98,8 @@ def rows_insert_ids(
             )
             ids = sorted(int(row[0]) for row in cursor.fetchall())
             with (
-                connection.wrap_database_errors,
-                cursor.cursor.copy(f"COPY {table} (id, {names}) FROM STDIN") as stream,
+                bound_cursor() as bound,
+                bound.copy(f"COPY {table} (id, {names}) FROM STDIN") as stream,
             ):
                 for pk, row in zip(ids, rows, strict=True):
                     stream.write_row((pk, *row))
@@ -123,8 +120,8 @@ def rows_insert_ids(
 @contextmanager
 def bound_cursor() -> Iterator[psycopg.Cursor[Any]]:
     """Yield a cursor of the PostgreSQL connection in use (its transaction) that binds
-    parameters on the server, so that %b sends them in binary; its errors are Django's
-    (IntegrityError and so on), as any cursor's.
+    parameters on the server, so that %b sends them in binary, and serves COPY and binary
+    results; its errors are Django's (IntegrityError and so on), as any cursor's.
 
     Django's cursors bind on the client, writing every value into the SQL text: an array of
     10,000 keys takes 17 ms of CPU to dump that way, 2 ms in binary.
@@ -146,8 +143,8 @@ def rows_select(
     so a cycle's lookups in its growing ledger took ever longer (115 ms a chunk at 500,000
     postings; now about 10).
     lock=True locks the rows in ascending id (SELECT … ORDER BY id FOR UPDATE), the one order
-    every writer follows. SQLite: IN lists
-    of at most ROWS·4 values; its writers are serialised (BEGIN IMMEDIATE), lock adds nothing.
+    every writer follows. SQLite: IN lists of at most ROWS·4 values; its writers are
+    serialised (BEGIN IMMEDIATE), lock adds nothing.
     """
     if not values:
         return []

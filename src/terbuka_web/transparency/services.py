@@ -36,6 +36,7 @@ from terbuka.tlog.tiles import (
 from terbuka.tlog.tree import prove_consistency
 from terbuka.tlog.witness import SIZE_CONTENT_TYPE, AddCheckpointRequest, parse_size_body
 from terbuka_web.accounts.services import audit_record
+from terbuka_web.common.bulk import bound_cursor
 from terbuka_web.config.secrets import read_secret_file
 from terbuka_web.transparency.batches import APPEND_LOCK_KEY, gaps_of
 from terbuka_web.transparency.keys import log_origin, log_signer
@@ -273,11 +274,9 @@ def _fetch_binary(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     """Run sql on PostgreSQL with binary results: bytea arrives as raw bytes, not hex text.
 
     Django's psycopg cursor binds client-side, which cannot ask for binary results; this
-    cursor shares the same connection, hence the same transaction.
+    cursor (common.bulk.bound_cursor) shares the same connection, hence the same transaction.
     """
-    import psycopg
-
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as raw:
+    with bound_cursor() as raw:
         raw.execute(sql, params, binary=True)
         return raw.fetchall()
 
@@ -466,18 +465,18 @@ def entry_append_many(*, kind: str, entries: Sequence[tuple[str, bytes]]) -> int
         _size_check(ref, data)
     now = timezone.now()
     table = connection.ops.quote_name(LogEntry._meta.db_table)
+    if connection.vendor == "postgresql":
+        copy_sql = f"COPY {table} (kind, ref, data, created_at) FROM STDIN (FORMAT BINARY)"
+        with bound_cursor() as bound, bound.copy(copy_sql) as copy:
+            for ref, data in entries:
+                copy.write_row((kind, ref, data, now))
+        return len(entries)
+    stamp = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            copy_sql = f"COPY {table} (kind, ref, data, created_at) FROM STDIN (FORMAT BINARY)"
-            with connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
-                for ref, data in entries:
-                    copy.write_row((kind, ref, data, now))
-        else:
-            stamp = connection.ops.adapt_datetimefield_value(now)
-            cursor.executemany(
-                f"INSERT INTO {table} (kind, ref, data, created_at) VALUES (%s, %s, %s, %s)",
-                [(kind, ref, data, stamp) for ref, data in entries],
-            )
+        cursor.executemany(
+            f"INSERT INTO {table} (kind, ref, data, created_at) VALUES (%s, %s, %s, %s)",
+            [(kind, ref, data, stamp) for ref, data in entries],
+        )
     return len(entries)
 
 
