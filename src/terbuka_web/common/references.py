@@ -7,7 +7,8 @@ checks took 15 of PostgreSQL's 32 s of CPU (the snapshot's commit 7.3 s, each ch
 148 ms). The references of ledger legs and cycle items are therefore checked by triggers
 (references_check, in a migration):
 - after each INSERT statement, one query looks up each new row's referenced rows in their
-  primary keys (the statement's rows read as a transition table) and raises
+  primary keys (the statement's rows read as a transition table; always by index probes, since
+  the plan is kept for the session whatever the parent's size when it was made) and raises
   foreign_key_violation (SQLSTATE 23503, Django's IntegrityError), naming the table, the
   column and the missing id, as the foreign key would;
 - an UPDATE that changes a reference is refused: these rows never move;
@@ -78,8 +79,14 @@ def _inserted_sql(table: str, refs: Sequence[Reference]) -> list[str]:
     checks = "\n".join(_missing_check(r) for r in refs)
     columns = ", ".join(r.column for r in refs)
     moved = " OR ".join(f"OLD.{r.column} IS DISTINCT FROM NEW.{r.column}" for r in refs)
-    # Index probes, never a hash join over the whole parent (a cycle's parents grow with it).
-    probes = " SET enable_hashjoin = off SET enable_mergejoin = off"
+    # Primary-key probes only, whatever the planner knows of the parent's size: PL/pgSQL keeps
+    # the plan for the session, and one made while the ledger held two accounts (scan them)
+    # would scan every account for every leg once a cycle has written 500,000 of them; a hash
+    # join would read the whole, growing parent for each statement.
+    probes = (
+        " SET enable_hashjoin = off SET enable_mergejoin = off SET enable_seqscan = off"
+        " SET enable_bitmapscan = off"
+    )
     return [
         _function(
             f"{table}_refs_check", checks + "\nRETURN NULL;", probes, "DECLARE missing bigint;\n"

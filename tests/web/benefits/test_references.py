@@ -108,3 +108,27 @@ def test_registrants_are_never_deleted_on_postgresql(adopted: Programme) -> None
         with connection.cursor() as cursor:
             cursor.execute(delete, [spare.pk])
         assert not Registrant.objects.filter(pk=spare.pk).exists()
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="SQLite keeps foreign keys")
+def test_the_check_probes_the_parent_s_index_however_small_it_was_when_planned() -> None:
+    """PL/pgSQL keeps a trigger query's plan for the session: planned while the ledger held
+    two accounts (the programme's funding), a check by scanning the table would then scan
+    every account for every leg of every later chunk. The check uses the primary key always."""
+    fund = [("treasury:apbd", "debit", 5000), ("programme:p", "credit", 5000)]
+    posting_record(key="f1", legs=fund)
+    with connection.cursor() as cursor:  # as autovacuum does: the ledger is known to be tiny
+        cursor.execute("ANALYZE ledger_account, ledger_posting")
+    posting_record(key="f2", legs=fund)  # the plan is made now, for a ledger of two accounts
+    plans: list[str] = []
+    connection.connection.add_notice_handler(lambda notice: plans.append(notice.message_primary))
+    with connection.cursor() as cursor:
+        cursor.execute("LOAD 'auto_explain'")
+        for setting in ("log_min_duration = 0", "log_nested_statements = on",
+                        "log_level = notice"):  # fmt: skip
+            cursor.execute(f"SET auto_explain.{setting}")
+    credits = [(f"entitlement:p:{i}", "credit", 1) for i in range(2000)]
+    posting_record(key="c1", legs=[("programme:p", "debit", 2000), *credits])
+    checks = [p for p in plans if "FROM ledger_account p" in p]
+    assert checks and all("Index Only Scan using ledger_account_pkey" in p for p in checks)
+    assert not any("Seq Scan on ledger_account" in p for p in checks)
