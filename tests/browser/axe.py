@@ -9,7 +9,10 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def wcag_violations(page: Page) -> list[str]:
-    """Return one line per axe violation (rule id, impact, first target) on page."""
+    """Return one line per axe violation (rule id, impact, first target) on page, once its
+    document has loaded: a click that submits a form returns when the next page is committed,
+    before it is parsed (axe then finds no documentElement)."""
+    page.wait_for_load_state()
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     return [
         f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']} — {v['help']}"
