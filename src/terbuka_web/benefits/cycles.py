@@ -16,8 +16,7 @@ cycle_run(programme=…) starts a new cycle (or resumes the one left running by 
    "cycle:<programme>:<n>:<first pseudonym>-<last pseudonym>"), a benefit.credit log entry
    per item and the cycle's credited_through moved past the chunk's last item, all in one
    transaction: a kill between chunks leaves whole chunks only, and the resumed run takes the
-   items above credited_through (a chunk is written only if credited_through has not moved
-   since it was read, checked under the cycle's row lock). A posting per item cost a
+   items above credited_through, read under the cycle's row lock. A posting per item cost a
    posting row, a second leg and a canonical JSON each: a million registrants took 38 s on
    PostgreSQL, 25 s so. The chunk's log entries are built by string (credit_entry, byte for
    byte the canonical JSON) and copied in bulk;
@@ -36,7 +35,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Generator
 from contextlib import closing
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
@@ -215,28 +213,17 @@ def _logged(kind: str, payload: dict[str, object]) -> bytes:
     return canonical_json({"kind": kind, **payload})
 
 
-@dataclass(frozen=True)
-class _Chunk:
-    """Hold the next credits of a cycle: the credited_through they follow, their last item id,
-    and their ledger postings and log entries."""
-
-    after: int
-    through: int
-    postings: list[Posting]
-    entries: list[tuple[str, bytes]]
-
-
 def _items_after(cycle: Cycle, after: int, size: int) -> list[tuple[Any, ...]]:
     """Return the next size items of cycle above id after, by id: (id, pseudonym, amount,
-    village_code). Items never change once the snapshot is taken, so this reads outside the
-    chunk's transaction; _chunk_credit checks under the lock that after is still where the
-    cycle stands."""
+    village_code)."""
     pending = CycleItem.objects.filter(cycle=cycle, id__gt=after).order_by("id")
     return list(pending[:size].values_list("id", "pseudonym", "amount", "village_code"))
 
 
-def _chunk_make(cycle: Cycle, after: int, items: list[tuple[Any, ...]]) -> _Chunk:
-    """Build the postings and log entries of items, which follow credited_through after.
+def _chunk_make(
+    cycle: Cycle, items: list[tuple[Any, ...]]
+) -> tuple[list[Posting], list[tuple[str, bytes]]]:
+    """Return the ledger postings and log entries (ref, bytes) of items' credits.
 
     One posting per POSTING_CREDITS items, as a disbursement voucher has a line per payee:
     its debit of the fund, then a credit of each item's entitlement, in pseudonym order,
@@ -257,38 +244,33 @@ def _chunk_make(cycle: Cycle, after: int, items: list[tuple[Any, ...]]) -> _Chun
             programme=slug, cycle=n, pseudonym=ps, amount=amount, village_code=village))
         for _pk, ps, amount, village in items
     ]  # fmt: skip
-    return _Chunk(after, items[-1][0] if items else after, postings, entries)
+    return postings, entries
 
 
 @transaction.atomic
-def _chunk_credit(cycle: Cycle, chunk: _Chunk) -> bool:
-    """Record chunk's postings and log entries and move the cycle's credited_through past them;
-    return False, writing nothing, when credited_through is no longer chunk.after.
+def _chunk_credit(cycle: Cycle, size: int) -> int:
+    """Credit and log the next size items of cycle above its credited_through and move
+    credited_through past them; return how many (0: none was left).
 
-    The cycle's row lock serialises two processes resuming the same cycle (PostgreSQL; SQLite
-    writers are serialised already): the second finds credited_through moved and reads on
-    from there.
+    The items are read under the cycle's row lock, so two processes resuming the same cycle
+    (PostgreSQL; SQLite writers are serialised already) take turns: the second reads on from
+    where the first has moved credited_through. Raises like postings_record.
     """
     locked = Cycle.objects.select_for_update().filter(pk=cycle.pk)
-    if locked.values_list("credited_through", flat=True).get() != chunk.after:
-        return False
-    postings_record(postings=chunk.postings)
-    entry_append_many(kind=CREDIT, entries=chunk.entries)
-    locked.update(credited_through=chunk.through)  # exactly the items read, by range
-    return True
+    items = _items_after(cycle, locked.values_list("credited_through", flat=True).get(), size)
+    if items:
+        postings, entries = _chunk_make(cycle, items)
+        postings_record(postings=postings)
+        entry_append_many(kind=CREDIT, entries=entries)
+        locked.update(credited_through=items[-1][0])  # exactly the items read, by range
+    return len(items)
 
 
 def _credits_post(cycle: Cycle, size: int, progress: Callable[[int], None] | None) -> None:
-    """Credit cycle's items above its credited_through in committed chunks of size, each
-    read from where the cycle stands (another process may have moved it). Raises like
-    postings_record."""
-    while True:
-        after = Cycle.objects.values_list("credited_through", flat=True).get(pk=cycle.pk)
-        chunk = _chunk_make(cycle, after, _items_after(cycle, after, size))
-        if not chunk.entries:
-            return
-        if _chunk_credit(cycle, chunk) and progress is not None:
-            progress(len(chunk.entries))
+    """Credit cycle's items above its credited_through in committed chunks of size."""
+    while credited := _chunk_credit(cycle, size):
+        if progress is not None:
+            progress(credited)
 
 
 @transaction.atomic
