@@ -8,7 +8,7 @@ Table and column names come from our models only, never from input.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -64,9 +64,7 @@ def _insert(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None
         return
     names = ", ".join(quote(c) for c in columns)
     if connection.vendor == "postgresql":
-        with bound_cursor() as bound, bound.copy(f"COPY {table} ({names}) FROM STDIN") as stream:
-            for row in rows:
-                stream.write_row(row)
+        rows_copy(table, names, rows)
         return
     with connection.cursor() as cursor:
         mark = "(" + ", ".join(["%s"] * len(columns)) + ")"
@@ -97,12 +95,9 @@ def rows_insert_ids(
                 [model._meta.db_table, len(rows)],
             )
             ids = sorted(int(row[0]) for row in cursor.fetchall())
-            with (
-                bound_cursor() as bound,
-                bound.copy(f"COPY {table} (id, {names}) FROM STDIN") as stream,
-            ):
-                for pk, row in zip(ids, rows, strict=True):
-                    stream.write_row((pk, *row))
+            rows_copy(
+                table, f"id, {names}", ((pk, *row) for pk, row in zip(ids, rows, strict=True))
+            )
             return {row[0]: pk for pk, row in zip(ids, rows, strict=True)}
         found: dict[Any, int] = {}
         mark = "(" + ", ".join(["%s"] * len(columns)) + ")"
@@ -115,6 +110,19 @@ def rows_insert_ids(
             )
             found.update(cursor.fetchall())
         return found
+
+
+def rows_copy(
+    table: str, names: str, rows: Iterable[tuple[Any, ...]], *, binary: bool = False
+) -> None:
+    """Write rows into table (quoted) by one COPY on PostgreSQL, in the transaction in use;
+    names is the SQL list of their columns. binary=True sends them in COPY's binary format
+    (bytea as raw bytes). Raises Django's errors (IntegrityError and so on), as bound_cursor
+    does."""
+    form = " (FORMAT BINARY)" if binary else ""
+    with bound_cursor() as bound, bound.copy(f"COPY {table} ({names}) FROM STDIN{form}") as stream:
+        for row in rows:
+            stream.write_row(row)
 
 
 @contextmanager

@@ -36,7 +36,7 @@ from terbuka.tlog.tiles import (
 from terbuka.tlog.tree import prove_consistency
 from terbuka.tlog.witness import SIZE_CONTENT_TYPE, AddCheckpointRequest, parse_size_body
 from terbuka_web.accounts.services import audit_record
-from terbuka_web.common.bulk import bound_cursor
+from terbuka_web.common.bulk import bound_cursor, rows_copy
 from terbuka_web.config.secrets import read_secret_file
 from terbuka_web.transparency.batches import APPEND_LOCK_KEY, gaps_of
 from terbuka_web.transparency.keys import log_origin, log_signer
@@ -466,10 +466,8 @@ def entry_append_many(*, kind: str, entries: Sequence[tuple[str, bytes]]) -> int
     now = timezone.now()
     table = connection.ops.quote_name(LogEntry._meta.db_table)
     if connection.vendor == "postgresql":
-        copy_sql = f"COPY {table} (kind, ref, data, created_at) FROM STDIN (FORMAT BINARY)"
-        with bound_cursor() as bound, bound.copy(copy_sql) as copy:
-            for ref, data in entries:
-                copy.write_row((kind, ref, data, now))
+        rows = ((kind, ref, data, now) for ref, data in entries)
+        rows_copy(table, "kind, ref, data, created_at", rows, binary=True)
         return len(entries)
     stamp = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
