@@ -2,10 +2,10 @@
 
 A foreign key makes PostgreSQL run, for every row written, a query that finds the referenced
 row and locks it (FOR KEY SHARE: a write to that row's page and to the WAL). A benefit cycle
-writes an item, an account, a posting and two legs per credit: for 513,206 credits these
+then wrote an item, an account, a posting and two legs per credit: for 513,206 credits these
 checks took 15 of PostgreSQL's 32 s of CPU (the snapshot's commit 7.3 s, each chunk's commit
-148 ms). The references of ledger legs and cycle items are therefore checked by triggers
-(references_check, in a migration):
+148 ms). It still writes an item, an account and a leg per credit. The references of ledger
+legs and cycle items are therefore checked by triggers (references_check, in a migration):
 - after each INSERT statement, one query looks up each new row's referenced rows in their
   primary keys (the statement's rows read as a transition table; always by index probes, since
   the plan is kept for the session whatever the parent's size when it was made) and raises
@@ -21,7 +21,7 @@ accounts it touches FOR UPDATE (ledger.services, ledger.single), so a DELETE wai
 writer and then sees its legs. The one parent written to without a lock, the registrant that a
 cycle's snapshot reads, is never deleted (and no code path deletes one).
 SQLite keeps its real foreign keys (no locks there: they cost little), so the migration that
-uses this changes Django's state only (db_constraint=False) on SQLite; tests/web/common/
+uses this changes Django's state only (db_constraint=False) on SQLite; tests/web/benefits/
 test_references.py holds both databases to the same refusals.
 """
 
