@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import socket
 import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,11 +72,37 @@ def terbuka_ok(env: dict[str, str], *command: str) -> str:
     return done.stdout
 
 
+PORT_BAND = 1000  # ports each xdist worker hands out, below the kernel's ephemeral 32768-60999
+
+
+def _port_band() -> Iterator[int]:
+    """Yield this test process's ports in turn: its xdist worker's band of 20000-31999, from
+    a random point (another test run on the machine then rarely starts where this one does)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    start = 20000 + int(worker or 0) % 12 * PORT_BAND
+    offset = random.randrange(PORT_BAND)
+    while True:
+        yield from (start + (offset + step) % PORT_BAND for step in range(PORT_BAND))
+
+
+_ports = _port_band()
+
+
 def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """Return a TCP port on 127.0.0.1 that nothing listens on now and that no other test
+    process of this run returns, nor this one again until its band of 1,000 wraps.
+
+    Binding port 0 let the kernel hand out one port twice in a row: both witnesses of a test
+    got 43893, the second could not listen, and `terbuka serve` stopped, as it should.
+    """
+    while True:
+        port = next(_ports)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:  # taken
+                continue
+        return port
 
 
 def get(url: str, deadline: float) -> bytes:
