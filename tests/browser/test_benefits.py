@@ -14,6 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page
 from pytest_django.fixtures import Settings
 from tests.browser.axe import wcag_violations
+from tests.browser.forms import login, submit
 
 from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.accounts.services import agencies_seed
@@ -74,11 +75,7 @@ def test_an_officer_sees_the_dry_run_and_the_village_registry(
     context = browser.new_context(locale="id-ID", viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(live_server.url + "/akun/masuk/")
-    page.locator("#id_username").fill("ppk.sosial")
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_load_state()
+    login(page, live_server.url, "ppk.sosial", PASSWORD)
     assert _check(page, live_server.url + "/bantuan/banjir-bengawan-solo/") == []
     page.locator("#uji-coba").wait_for()
     screenshot(page, "benefits-dry-run")
@@ -98,11 +95,7 @@ def test_an_auditor_sees_the_cycle_audit_on_a_phone(
     context = browser.new_context(locale="id-ID", viewport={"width": 320, "height": 640})
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(live_server.url + "/akun/masuk/")
-    page.locator("#id_username").fill("aud.bpk")
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_load_state()
+    login(page, live_server.url, "aud.bpk", PASSWORD)
     assert _check(page, live_server.url + "/bantuan/blt-desil/siklus/2/audit/") == []
     page.locator("#kebocoran").wait_for()
     assert page.locator(".usa-alert--success").count() == 1
@@ -127,15 +120,10 @@ def test_an_officer_starts_a_cycle_and_declares_a_disaster_on_a_phone(
     context = browser.new_context(locale="id-ID", viewport={"width": 320, "height": 640})
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(live_server.url + "/akun/masuk/")
-    page.locator("#id_username").fill("ppk.sosial")
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_load_state()
+    login(page, live_server.url, "ppk.sosial", PASSWORD)
     assert _check(page, live_server.url + "/bantuan/blt-desil/siklus/baru/") == []
     screenshot(page, "benefits-cycle-new")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Mulai siklus").click()
+    submit(page, "Mulai siklus")
     assert page.url.endswith("/bantuan/blt-desil/") and _fits(page) == []
     assert _check(page, live_server.url + "/bantuan/kelola/bencana/") == []
     page.locator("#id_title").fill("Banjir Kali Gandong")
@@ -143,11 +131,9 @@ def test_an_officer_starts_a_cycle_and_declares_a_disaster_on_a_phone(
     today = timezone.localdate()
     page.locator("#id_starts_on").fill(today.isoformat())
     page.locator("#id_ends_on").fill((today + dt.timedelta(days=14)).isoformat())
-    with page.expect_navigation():
-        page.get_by_role("button", name="Lihat siklus yang akan dimulai").click()
+    submit(page, "Lihat siklus yang akan dimulai")
     assert "Bantuan Korban Banjir Bengawan Solo" in page.content() and _fits(page) == []
     screenshot(page, "benefits-disaster-preview")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Tetapkan bencana").click()
+    submit(page, "Tetapkan bencana")
     assert page.url.endswith("/bantuan/") and "Banjir Kali Gandong" in page.content()
     context.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 from tests.browser.axe import wcag_violations
+from tests.browser.forms import PASSWORD, login
 
 from terbuka_web.accounts.models import Agency, Role, User
 from terbuka_web.contracting.models import Release
@@ -15,16 +16,6 @@ from terbuka_web.regions.models import Region
 from terbuka_web.transparency.models import LogEntry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "kata-sandi-yang-panjang-2026"
-
-
-def login(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/akun/masuk/")
-    assert wcag_violations(page) == []
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(base + "/kelola/")
 
 
 def test_operator_drafts_and_ppk_publishes(live_server, page: Page, tmp_path: Path) -> None:

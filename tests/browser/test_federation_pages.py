@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser
 from tests.browser.axe import wcag_violations
-from tests.browser.test_contracting import PASSWORD, login
+from tests.browser.forms import PASSWORD, login
 from tests.web.federation.fake_remote import BASE, FakeRemote, batch, release
 from tests.web.federation.test_services import forked
 

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page
 from tests.browser.axe import wcag_violations
-from tests.browser.test_contracting import PASSWORD
+from tests.browser.forms import PASSWORD, login
 
 from terbuka_web.accounts.models import Role, User
 from terbuka_web.governance.models import Decision, Vote
@@ -52,11 +52,7 @@ def test_members_vote_in_the_browser_and_the_decision_appears(
     interest_declare(actor=None, member=members[3], kind="agency", value="dinsos")
     User.objects.create_user("sekretariat", password=PASSWORD, role=Role.ADMIN)
     office = _device(browser)
-    office.goto(base + "/akun/masuk/")
-    office.locator("#id_username").fill("sekretariat")
-    office.locator("#id_password").fill(PASSWORD)
-    office.get_by_role("button", name="Masuk").click()
-    office.wait_for_load_state()
+    login(office, base, "sekretariat")
     office.goto(base + "/konsorsium/kelola/usulan/")
     assert wcag_violations(office) == []
     office.locator("#id_type").select_option("charter_amend")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 from tests.browser.axe import wcag_violations
-from tests.browser.test_contracting import PASSWORD
+from tests.browser.forms import PASSWORD, login, submit
 from tests.web.participation.conftest import VILLAGE, world_create
 
 from terbuka_web.participation.models import Case, SurveyAnswer
@@ -34,18 +34,9 @@ def _clean(page: Page) -> None:
     assert page.evaluate(OVERFLOW) <= 0
 
 
-def _submit(page: Page, button: str) -> None:
-    """Click the form's button and wait until the page it leads to has loaded."""
-    with page.expect_navigation():
-        page.get_by_role("button", name=button).click()
-
-
 def _login(page: Page, base: str, username: str) -> None:
     page.context.clear_cookies()
-    page.goto(base + "/akun/masuk/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    _submit(page, "Masuk")
+    login(page, base, username)
 
 
 def test_report_forward_answer_follow_and_statistics(
@@ -69,7 +60,7 @@ def test_report_forward_answer_follow_and_statistics(
         "Gorong-gorong di ujung dusun tersumbat sampah, air meluap ke jalan."
     )
     page.locator("#id_files").set_input_files(str(_photo(tmp_path / "IMG_2001.jpg")))
-    _submit(page, "Kirim laporan")
+    submit(page, "Kirim laporan")
     tracking = page.locator("#tracking-id").inner_text()
     secret = page.locator("#follow-secret").inner_text()
     _clean(page)
@@ -80,22 +71,22 @@ def test_report_forward_answer_follow_and_statistics(
     page.goto(f"{base}/lapor/kelola/{tracking}/")
     _clean(page)
     page.locator("#id_agency").select_option(label="Dinas PU")
-    _submit(page, "Disposisikan")
+    submit(page, "Disposisikan")
     assert "Didisposisikan" in page.content()
 
     _login(page, base, world.dinas_operator.username)
     page.goto(f"{base}/lapor/kelola/{tracking}/")
     page.locator("#id_answer").fill("Tim kebersihan sudah membersihkan gorong-gorong.")
-    _submit(page, "Kirim tindak lanjut")
+    submit(page, "Kirim tindak lanjut")
     _clean(page)
 
     page.context.clear_cookies()
     page.goto(base + "/lapor/lacak/")
     page.locator("#id_tracking_id").fill(tracking)
     page.locator("#id_secret").fill(secret)
-    _submit(page, "Lacak")
+    submit(page, "Lacak")
     _clean(page)
-    _submit(page, "Puas, tutup laporan")
+    submit(page, "Puas, tutup laporan")
     assert "Laporan ditutup" in page.content()
     _clean(page)
     page.goto(base + "/lapor/statistik/")
@@ -104,10 +95,10 @@ def test_report_forward_answer_follow_and_statistics(
     page.goto(base + "/lapor/lacak/")
     page.locator("#id_tracking_id").fill(tracking)
     page.locator("#id_secret").fill(secret)
-    _submit(page, "Lacak")
+    submit(page, "Lacak")
     page.get_by_label("Sangat Puas").check()
     page.locator("#id_comment").fill("Cepat ditangani, terima kasih.")
-    _submit(page, "Kirim penilaian")
+    submit(page, "Kirim penilaian")
     assert "Terima kasih atas penilaian Anda" in page.content()
     _clean(page)
     assert SurveyAnswer.objects.get(case__tracking_id=tracking).question_text
@@ -136,7 +127,7 @@ def test_visit_token_printed_and_answered_at_phone_width(
     _clean(page)
     page.locator("#id_service").fill("Loket pendaftaran Puskesmas")
     page.locator("#id_count").fill("2")
-    _submit(page, "Buat dan cetak token")
+    submit(page, "Buat dan cetak token")
     _clean(page)
     screenshot(page, "lapor-visit-tokens-phone")
     codes = page.locator(".visit-code").all_inner_texts()
@@ -145,7 +136,7 @@ def test_visit_token_printed_and_answered_at_phone_width(
     page.goto(f"{base}/lapor/survei/?kode={codes[0]}")
     _clean(page)
     page.get_by_label("Cukup Puas").check()
-    _submit(page, "Kirim penilaian")
+    submit(page, "Kirim penilaian")
     assert "Terima kasih atas penilaian Anda" in page.content()
     _clean(page)
     page.goto(f"{base}/lapor/kepuasan/")

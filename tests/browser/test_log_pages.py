@@ -13,7 +13,7 @@ from django.db import transaction
 from playwright.sync_api import Browser, Page
 from pytest_django.fixtures import Settings
 from tests.browser.axe import wcag_violations
-from tests.browser.test_contracting import PASSWORD, login
+from tests.browser.forms import PASSWORD, login
 from tests.web.factories import agency_create, process_create
 from tests.web.transparency.cosigning import cosignature_store, witnesses_configure
 

@@ -23,6 +23,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.fixtures import Settings
+from tests.browser.forms import PASSWORD, login, submit
 from tests.web.ocds_schema import package_validate
 
 from terbuka.tlog.note import generate_key
@@ -36,7 +37,6 @@ from terbuka_web.transparency.models import LogEntry
 from terbuka_web.transparency.selectors import entry_id_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "kata-sandi-yang-panjang-2026"
 ORIGIN = "browser.terbuka.example/log"
 TITLE = "Peningkatan Jalan Kalitidu Temayang"
 NPWP = "01.234.567.8-901.000"
@@ -99,18 +99,9 @@ FILLERS: tuple[Callable[[Page], None], ...] = (
 )
 
 
-def login(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/akun/masuk/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(base + "/kelola/")
-
-
 def logout(page: Page, base: str) -> None:
     page.goto(base + "/kelola/")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Keluar").click()
+    submit(page, "Keluar")
     page.goto(base + "/kelola/")
     expect(page).to_have_url(re.compile(r"/akun/masuk/"))
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
+from tests.browser.forms import login, submit
 from tests.browser.test_benefits import _fits
 from tests.web.benefits.conftest import (  # noqa: F401  (fixtures)
     consortium,
@@ -43,11 +44,7 @@ def test_an_officer_settles_a_shop_and_resolves_a_double_spend_on_a_phone(
     context = browser.new_context(locale="id-ID", viewport={"width": 360, "height": 740})
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(live_server.url + "/akun/masuk/")
-    page.locator("#id_username").fill("ppk.dinsos")
-    page.locator("#id_password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Masuk").click()
+    login(page, live_server.url, "ppk.dinsos", PASSWORD)
     nav = page.get_by_role("navigation", name="Dompet bantuan")
     assert nav.get_by_role("link").all_inner_texts() == [
         "Meja pendaftaran dompet", "Penyelesaian pedagang", "Pengaduan belanja ganda"]  # fmt: skip
@@ -55,8 +52,7 @@ def test_an_officer_settles_a_shop_and_resolves_a_double_spend_on_a_phone(
         nav.get_by_role("link", name="Penyelesaian pedagang").click()
     assert _fits(page) == []
     screenshot(page, "wallet-officer-settlements")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Selesaikan Toko Ani").click()
+    submit(page, "Selesaikan Toko Ani")
     assert "/dompet/penyelesaian/" in page.url and "Rp 20.000" in page.content()
     assert Settlement.objects.get().amount == 20_000
     with page.expect_navigation():
@@ -69,8 +65,7 @@ def test_an_officer_settles_a_shop_and_resolves_a_double_spend_on_a_phone(
     screenshot(page, "wallet-officer-grievances")
     card.get_by_text("Ditolak: pedagang menanggung kerugiannya").click()  # USWDS styles the label
     card.get_by_label("Catatan (hanya untuk petugas, tidak masuk log)").fill("QR disalin")
-    with page.expect_navigation():
-        card.get_by_role("button", name=f"Selesaikan pengaduan {grievance.pk}").click()
+    submit(card, f"Selesaikan pengaduan {grievance.pk}")
     assert page.locator(".usa-alert--success").count() == 1 and _fits(page) == []
     assert (
         "Ditolak: pedagang menanggung kerugiannya"
